@@ -1,0 +1,178 @@
+//! The one error type of the runtime.
+
+use std::fmt;
+
+/// A boxed driver or parsing error kept as the source of an [`Error`].
+pub type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// What can go wrong when talking to the database. The driver's own error, when
+/// there is one, is kept as [`std::error::Error::source`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// `get` found no row.
+    DoesNotExist {
+        /// The model that was queried.
+        model: &'static str,
+        /// The condition that matched nothing, as SQL with its parameters.
+        filter: String,
+    },
+    /// `get` found more than one row.
+    MultipleObjectsReturned {
+        /// The model that was queried.
+        model: &'static str,
+        /// How many rows matched.
+        count: u64,
+    },
+    /// A constraint of the database refused the write: UNIQUE, NOT NULL, FOREIGN KEY or CHECK.
+    Integrity {
+        /// The database's explanation, naming the constraint or column.
+        message: String,
+        /// The driver error.
+        source: Source,
+    },
+    /// The database could not be reached or the connection settings are wrong.
+    /// Never contains a password.
+    Connection {
+        /// What was wrong and how to fix it.
+        message: String,
+        /// The underlying error, if any.
+        source: Option<Source>,
+    },
+    /// A column could not be read into its Rust type.
+    Decode {
+        /// The column's name as the database reported it.
+        column: String,
+        /// Why it could not be read.
+        message: String,
+    },
+    /// A request that cannot be carried out as written (an unknown database
+    /// alias, a value that does not fit the column type, …).
+    Usage {
+        /// What was wrong and how to fix it.
+        message: String,
+    },
+    /// Any other error reported by the database.
+    Database {
+        /// The database's message.
+        message: String,
+        /// The driver error.
+        source: Source,
+    },
+}
+
+/// `Result<T, pookie::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
+        Error::Usage {
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn connection(message: impl Into<String>, source: Option<Source>) -> Self {
+        Error::Connection {
+            message: message.into(),
+            source,
+        }
+    }
+
+    /// True for [`Error::DoesNotExist`].
+    pub fn is_does_not_exist(&self) -> bool {
+        matches!(self, Error::DoesNotExist { .. })
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::DoesNotExist { model, filter } => {
+                write!(f, "{model} matching query does not exist ({filter})")
+            }
+            Error::MultipleObjectsReturned { model, count } => {
+                write!(
+                    f,
+                    "get() returned more than one {model}: it returned {count}"
+                )
+            }
+            Error::Integrity { message, .. } => write!(f, "integrity error: {message}"),
+            Error::Connection { message, .. } => write!(f, "connection error: {message}"),
+            Error::Decode { column, message } => {
+                write!(f, "cannot read column `{column}`: {message}")
+            }
+            Error::Usage { message } => f.write_str(message),
+            Error::Database { message, .. } => write!(f, "database error: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Integrity { source, .. } | Error::Database { source, .. } => {
+                Some(source.as_ref())
+            }
+            Error::Connection {
+                source: Some(source),
+                ..
+            } => Some(source.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(error: rusqlite::Error) -> Self {
+        let message = error.to_string();
+        let is_constraint = matches!(
+            &error,
+            rusqlite::Error::SqliteFailure(code, _)
+                if code.code == rusqlite::ErrorCode::ConstraintViolation
+        );
+        if is_constraint {
+            Error::Integrity {
+                message,
+                source: Box::new(error),
+            }
+        } else {
+            Error::Database {
+                message,
+                source: Box::new(error),
+            }
+        }
+    }
+}
+
+impl From<postgres::Error> for Error {
+    fn from(error: postgres::Error) -> Self {
+        if let Some(db_error) = error.as_db_error() {
+            let mut message = db_error.message().to_owned();
+            if let Some(detail) = db_error.detail() {
+                message.push_str(": ");
+                message.push_str(detail);
+            }
+            // SQLSTATE class 23 is "integrity constraint violation".
+            if db_error.code().code().starts_with("23") {
+                return Error::Integrity {
+                    message,
+                    source: Box::new(error),
+                };
+            }
+            return Error::Database {
+                message,
+                source: Box::new(error),
+            };
+        }
+        if error.is_closed() {
+            return Error::connection(
+                "the connection to PostgreSQL was closed",
+                Some(Box::new(error)),
+            );
+        }
+        Error::Database {
+            message: error.to_string(),
+            source: Box::new(error),
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! Pookie: a schema-first ORM. Models are described in `.pookie` files, turned
+//! into plain Rust at build time by `pookie-codegen`, and run on SQLite or
+//! PostgreSQL by this crate.
+//!
+//! ```text
+//! // schemas/blog.pookie
+//! model Author {
+//!     name  = CharField(max_length = 100)
+//!     email = EmailField(unique = true)
+//! }
+//! ```
+//!
+//! ```ignore
+//! // build.rs
+//! fn main() -> Result<(), pookie_codegen::Error> {
+//!     pookie_codegen::compile(&["schemas/blog.pookie"])
+//! }
+//!
+//! // src/main.rs
+//! mod blog {
+//!     pookie::include_models!("blog");
+//! }
+//! use blog::{author, Author, NewAuthor};
+//!
+//! let db = pookie::Db::connect("sqlite:///blog.sqlite3")?;
+//! blog::create_tables(&db)?;
+//! let grace = Author::objects().create(&db, NewAuthor::new().name("Grace").email("grace@example.com"))?;
+//! let found = Author::objects().filter(author::name.icontains("grace")).all(&db)?;
+//! ```
+//!
+//! Every value reaches the database as a bound parameter and every identifier
+//! is quoted; the SQL that does not depend on the query (select lists, insert,
+//! update and delete by primary key, create table) is computed at build time.
+#![warn(missing_docs)]
+
+mod db;
+mod error;
+mod model;
+pub mod ops;
+mod query;
+mod row;
+mod value;
+
+pub use db::{Db, DbBuilder};
+pub use error::{Error, Result};
+pub use model::{Insert, Model, ModelMeta, ModelSql, OrderTerm, Unset};
+pub use pookie_dialect::{Dialect, SqlType};
+pub use query::{Assignment, Column, FieldType, OrderBy, QuerySet, TextType, Q};
+pub use row::{FromSql, Row};
+pub use value::{IntoField, Param, ToParam};
+
+/// The `chrono` crate, re-exported so that generated code and users name the same version.
+pub use chrono;
+
+/// Includes the Rust module that `pookie-codegen` generated for one schema file.
+///
+/// `pookie::include_models!("blog")` includes `$OUT_DIR/blog.rs`, the models of
+/// `schemas/blog.pookie`. Include each schema file in a module of its own:
+///
+/// ```ignore
+/// pub mod blog {
+///     pookie::include_models!("blog");
+/// }
+/// ```
+#[macro_export]
+macro_rules! include_models {
+    ($module:literal) => {
+        include!(concat!(env!("OUT_DIR"), "/", $module, ".rs"));
+    };
+}

@@ -1,0 +1,97 @@
+//! What generated code implements for each model.
+
+use chrono::{DateTime, Utc};
+
+use crate::error::Result;
+use crate::row::Row;
+use crate::value::Param;
+
+/// The static description of a model, computed at build time.
+#[derive(Debug)]
+pub struct ModelMeta {
+    /// The model name (`Author`).
+    pub name: &'static str,
+    /// The table name.
+    pub table: &'static str,
+    /// The named database the model lives in (`meta { db_alias = … }`, else `default`).
+    pub db_alias: &'static str,
+    /// The primary-key column.
+    pub pk_column: &'static str,
+    /// True when the database assigns the primary key (AutoField, BigAutoField):
+    /// the insert statement then returns it.
+    pub auto_pk: bool,
+    /// Every column, in select order (the order `from_row` reads).
+    pub columns: &'static [&'static str],
+    /// The default ordering (`meta { ordering = … }`).
+    pub ordering: &'static [OrderTerm],
+}
+
+/// One column of an ORDER BY.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderTerm {
+    /// The column name.
+    pub column: &'static str,
+    /// Descending order.
+    pub descending: bool,
+}
+
+/// A model's fixed statements for one dialect, computed at build time.
+#[derive(Debug)]
+pub struct ModelSql {
+    /// `SELECT <every column> FROM <table>`.
+    pub select: &'static str,
+    /// `select` with `WHERE <pk> = <param 1>`.
+    pub get_by_pk: &'static str,
+    /// `INSERT` of every column but an auto primary key, returning the key when the database assigns it.
+    pub insert: &'static str,
+    /// `UPDATE … SET <every editable non-key column> WHERE <pk>`; empty when there is nothing to update.
+    pub update_by_pk: &'static str,
+    /// `DELETE … WHERE <pk> = <param 1>`.
+    pub delete_by_pk: &'static str,
+    /// `CREATE TABLE IF NOT EXISTS …` followed by its `CREATE INDEX` statements.
+    pub create_table: &'static [&'static str],
+    /// `DROP TABLE IF EXISTS …`.
+    pub drop_table: &'static str,
+}
+
+/// A model generated from a `.pookie` schema. Implemented by generated code only.
+pub trait Model: Sized + Send + 'static {
+    /// The model's static description.
+    const META: ModelMeta;
+    /// The fixed statements, one per dialect in the order of [`Dialect::ALL`](crate::Dialect::ALL).
+    const SQL: [ModelSql; 2];
+
+    /// Builds an instance from a row whose columns are [`ModelMeta::columns`], in order.
+    fn from_row(row: &Row<'_>) -> Result<Self>;
+    /// Appends the parameters of [`ModelSql::insert`], in order.
+    fn push_insert_params<'a>(&'a self, out: &mut Vec<Param<'a>>);
+    /// Appends the parameters of [`ModelSql::update_by_pk`], in order (the key last).
+    fn push_update_params<'a>(&'a self, out: &mut Vec<Param<'a>>);
+    /// The primary key as a parameter.
+    fn pk_param(&self) -> Param<'_>;
+    /// Stores the key the database assigned on insert (AutoField, BigAutoField);
+    /// does nothing for a model whose key is not assigned by the database.
+    fn set_auto_pk(&mut self, pk: i64) -> Result<()>;
+    /// Sets every `auto_now` field to `now`, before an update.
+    fn touch_auto_now(&mut self, now: DateTime<Utc>);
+}
+
+/// A complete insert form: every required field of the model is set.
+///
+/// Generated insert forms (`NewAuthor`) implement it only once their required
+/// fields are set, so that forgetting one is a compile error.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a complete insert form",
+    label = "some required field of this form is still `Unset`",
+    note = "call the setter of every required field first: each `Unset` in the form's type is one still missing"
+)]
+pub trait Insert {
+    /// The model this form creates.
+    type Model: Model;
+    /// The model instance to insert, with defaults applied and `auto_now`/`auto_now_add` fields set to `now`.
+    fn into_model(self, now: DateTime<Utc>) -> Self::Model;
+}
+
+/// The type of a required field of an insert form that has not been set yet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Unset;

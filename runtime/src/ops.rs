@@ -1,0 +1,108 @@
+//! The operations behind generated model methods (`Author::get`, `save`,
+//! `delete`, `create_table`). Generated code calls them; users call the
+//! methods on their models.
+
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::value::{Param, ToParam};
+
+/// Fetches the row of `M` whose primary key is `pk`.
+pub fn get_by_pk<M: Model>(db: &Db, pk: &impl ToParam) -> Result<M> {
+    let database = db.database(M::META.db_alias)?;
+    let sql = &M::SQL[database.dialect().index()];
+    let params = [pk.to_param()];
+    database
+        .connection()
+        .query_first(sql.get_by_pk, &params, M::from_row)?
+        .ok_or_else(|| Error::DoesNotExist {
+            model: M::META.name,
+            filter: format!("{} = {}", M::META.pk_column, params[0]),
+        })
+}
+
+/// Inserts `object` into the database `alias`; the key the database assigned,
+/// if any, is stored in it.
+pub(crate) fn insert<M: Model>(db: &Db, alias: &str, mut object: M) -> Result<M> {
+    let database = db.database(alias)?;
+    let sql = &M::SQL[database.dialect().index()];
+    let mut connection = database.connection();
+    let mut params: Vec<Param<'_>> = Vec::with_capacity(M::META.columns.len());
+    object.push_insert_params(&mut params);
+    if M::META.auto_pk {
+        let returned = connection.query_first(sql.insert, &params, |row| row.get::<i64>(0))?;
+        drop(params);
+        let pk = returned.ok_or_else(|| {
+            Error::usage(format!(
+                "inserting into `{}` returned no key",
+                M::META.table
+            ))
+        })?;
+        object.set_auto_pk(pk)?;
+    } else {
+        connection.execute(sql.insert, &params)?;
+    }
+    Ok(object)
+}
+
+/// Converts a key the database assigned into the primary key's type. Called by
+/// generated code.
+pub fn auto_pk<T: TryFrom<i64>>(pk: i64) -> Result<T> {
+    T::try_from(pk).map_err(|_| Error::Decode {
+        column: "primary key".to_owned(),
+        message: format!("the assigned key {pk} does not fit the primary key's type"),
+    })
+}
+
+/// Writes every editable field of `object` back to its row, after setting its
+/// `auto_now` fields. A row that no longer exists is [`Error::DoesNotExist`].
+pub fn save<M: Model>(db: &Db, object: &mut M) -> Result<()> {
+    let database = db.database(M::META.db_alias)?;
+    let sql = &M::SQL[database.dialect().index()];
+    if sql.update_by_pk.is_empty() {
+        return Ok(());
+    }
+    object.touch_auto_now(chrono::Utc::now());
+    let mut params = Vec::with_capacity(M::META.columns.len());
+    object.push_update_params(&mut params);
+    let changed = database.connection().execute(sql.update_by_pk, &params)?;
+    if changed == 0 {
+        return Err(Error::DoesNotExist {
+            model: M::META.name,
+            filter: format!(
+                "{} = {}; save() updates an existing row, use objects().create() to insert one",
+                M::META.pk_column,
+                object.pk_param()
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Deletes the row of `object`.
+pub fn delete<M: Model>(db: &Db, object: &M) -> Result<()> {
+    let database = db.database(M::META.db_alias)?;
+    let sql = &M::SQL[database.dialect().index()];
+    database
+        .connection()
+        .execute(sql.delete_by_pk, &[object.pk_param()])?;
+    Ok(())
+}
+
+/// Creates the table of `M` and its indexes, if they do not exist.
+pub fn create_table<M: Model>(db: &Db) -> Result<()> {
+    let database = db.database(M::META.db_alias)?;
+    let sql = &M::SQL[database.dialect().index()];
+    let mut connection = database.connection();
+    for statement in sql.create_table {
+        connection.batch_execute(statement)?;
+    }
+    Ok(())
+}
+
+/// Drops the table of `M`, if it exists.
+pub fn drop_table<M: Model>(db: &Db) -> Result<()> {
+    let database = db.database(M::META.db_alias)?;
+    let sql = &M::SQL[database.dialect().index()];
+    database.connection().batch_execute(sql.drop_table)
+}

@@ -1,0 +1,246 @@
+//! Turns conditions, ordering and slicing into SQL for one dialect, with every
+//! value a bound parameter and every identifier quoted.
+
+use std::borrow::Cow;
+
+use pookie_dialect::Dialect;
+
+use super::condition::{ColumnRef, Cond};
+use crate::model::OrderTerm;
+use crate::value::Param;
+
+/// One statement being written: its SQL text and its parameters, in order.
+pub(crate) struct SqlBuilder<'q> {
+    pub(crate) dialect: Dialect,
+    pub(crate) sql: String,
+    pub(crate) params: Vec<Param<'q>>,
+}
+
+impl<'q> SqlBuilder<'q> {
+    pub(crate) fn new(dialect: Dialect, start: &str) -> Self {
+        let mut sql = String::with_capacity(start.len() + 128);
+        sql.push_str(start);
+        SqlBuilder {
+            dialect,
+            sql,
+            params: Vec::new(),
+        }
+    }
+
+    pub(crate) fn push(&mut self, sql: &str) {
+        self.sql.push_str(sql);
+    }
+
+    pub(crate) fn push_ident(&mut self, ident: &str) {
+        self.dialect.push_ident(&mut self.sql, ident);
+    }
+
+    pub(crate) fn push_param(&mut self, param: Param<'q>) {
+        self.params.push(param);
+        self.dialect
+            .push_placeholder(&mut self.sql, self.params.len());
+    }
+
+    fn push_column(&mut self, column: &ColumnRef) {
+        self.dialect
+            .push_qualified(&mut self.sql, column.table, column.name);
+    }
+
+    /// ` WHERE <cond>` when there is a condition.
+    pub(crate) fn push_where(&mut self, cond: Option<&'q Cond>) {
+        if let Some(cond) = cond {
+            self.push(" WHERE ");
+            self.push_cond(cond, false);
+        }
+    }
+
+    /// Writes `cond`. Under an odd number of NOTs, a test on a nullable column
+    /// also requires the column to be non-NULL, so that `NOT` keeps the rows
+    /// where it is NULL (SQL's NOT of an unknown is unknown, which drops them).
+    fn push_cond(&mut self, cond: &'q Cond, negated: bool) {
+        match cond {
+            Cond::And(parts) => self.push_group(parts, " AND ", negated),
+            Cond::Or(parts) => self.push_group(parts, " OR ", negated),
+            Cond::Not(inner) => {
+                self.push("NOT (");
+                self.push_cond(inner, !negated);
+                self.push(")");
+            }
+            Cond::Compare { column, op, value } => {
+                self.push_null_guarded(column, negated, |builder| {
+                    builder.push_column(column);
+                    builder.push(op.sql());
+                    builder.push_param(value.reborrow());
+                });
+            }
+            Cond::In { column, values } if values.is_empty() => {
+                let _ = column;
+                self.push("1 = 0");
+            }
+            Cond::In { column, values } => {
+                self.push_null_guarded(column, negated, |builder| {
+                    builder.push_column(column);
+                    builder.push(" IN (");
+                    for (index, value) in values.iter().enumerate() {
+                        if index > 0 {
+                            builder.push(", ");
+                        }
+                        builder.push_param(value.reborrow());
+                    }
+                    builder.push(")");
+                });
+            }
+            Cond::IsNull { column } => {
+                self.push_column(column);
+                self.push(" IS NULL");
+            }
+            Cond::Pattern {
+                column,
+                kind,
+                case_insensitive,
+                value,
+            } => {
+                let mut column_sql = String::new();
+                self.dialect
+                    .push_qualified(&mut column_sql, column.table, column.name);
+                self.push_null_guarded(column, negated, |builder| {
+                    let placeholder = builder.params.len() + 1;
+                    let bound = builder.dialect.push_pattern_match(
+                        &mut builder.sql,
+                        &column_sql,
+                        *kind,
+                        *case_insensitive,
+                        placeholder,
+                        value,
+                    );
+                    builder.params.push(Param::Text(Cow::Owned(bound)));
+                });
+            }
+        }
+    }
+
+    fn push_group(&mut self, parts: &'q [Cond], separator: &str, negated: bool) {
+        if parts.is_empty() {
+            // An empty AND is true, an empty OR is false.
+            self.push(if separator == " AND " {
+                "1 = 1"
+            } else {
+                "1 = 0"
+            });
+            return;
+        }
+        self.push("(");
+        for (index, part) in parts.iter().enumerate() {
+            if index > 0 {
+                self.push(separator);
+            }
+            self.push_cond(part, negated);
+        }
+        self.push(")");
+    }
+
+    fn push_null_guarded(
+        &mut self,
+        column: &ColumnRef,
+        negated: bool,
+        test: impl FnOnce(&mut Self),
+    ) {
+        if negated && column.nullable {
+            self.push("(");
+            test(self);
+            self.push(" AND ");
+            self.push_column(column);
+            self.push(" IS NOT NULL)");
+        } else {
+            test(self);
+        }
+    }
+
+    /// ` ORDER BY …` when there are terms.
+    pub(crate) fn push_order_by(&mut self, table: &str, terms: &[OrderTerm]) {
+        for (index, term) in terms.iter().enumerate() {
+            self.push(if index == 0 { " ORDER BY " } else { ", " });
+            self.dialect
+                .push_qualified(&mut self.sql, table, term.column);
+            if term.descending {
+                self.push(" DESC");
+            }
+        }
+    }
+
+    pub(crate) fn push_limit_offset(&mut self, limit: Option<u64>, offset: u64) {
+        self.dialect.push_limit_offset(&mut self.sql, limit, offset);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::condition::CmpOp;
+
+    const NAME: ColumnRef = ColumnRef {
+        table: "authors",
+        name: "name",
+        nullable: false,
+    };
+    const BIO: ColumnRef = ColumnRef {
+        table: "authors",
+        name: "bio",
+        nullable: true,
+    };
+
+    fn compile(dialect: Dialect, cond: &Cond) -> (String, Vec<Param<'_>>) {
+        let mut builder = SqlBuilder::new(dialect, "SELECT 1 FROM \"authors\"");
+        builder.push_where(Some(cond));
+        (builder.sql, builder.params)
+    }
+
+    #[test]
+    fn nested_conditions_number_parameters_in_order() {
+        let cond = Cond::Compare {
+            column: NAME,
+            op: CmpOp::Eq,
+            value: "a".to_owned().into(),
+        }
+        .or(Cond::Compare {
+            column: NAME,
+            op: CmpOp::Eq,
+            value: "b".to_owned().into(),
+        })
+        .and(Cond::Not(Box::new(Cond::In {
+            column: NAME,
+            values: vec![1i32.into(), 2i32.into()],
+        })));
+        let (sql, params) = compile(Dialect::Postgres, &cond);
+        assert_eq!(
+            sql,
+            "SELECT 1 FROM \"authors\" WHERE ((\"authors\".\"name\" = $1 OR \"authors\".\"name\" = $2) AND NOT (\"authors\".\"name\" IN ($3, $4)))"
+        );
+        assert_eq!(params.len(), 4);
+    }
+
+    #[test]
+    fn negating_a_nullable_comparison_keeps_null_rows() {
+        let cond = Cond::Not(Box::new(Cond::Compare {
+            column: BIO,
+            op: CmpOp::Eq,
+            value: "x".to_owned().into(),
+        }));
+        let (sql, _) = compile(Dialect::Sqlite, &cond);
+        assert!(
+            sql.ends_with("NOT ((\"authors\".\"bio\" = ? AND \"authors\".\"bio\" IS NOT NULL))"),
+            "{sql}"
+        );
+    }
+
+    #[test]
+    fn an_empty_in_list_matches_nothing() {
+        let cond = Cond::In {
+            column: NAME,
+            values: vec![],
+        };
+        let (sql, params) = compile(Dialect::Sqlite, &cond);
+        assert!(sql.ends_with("WHERE 1 = 0"));
+        assert!(params.is_empty());
+    }
+}

@@ -1,0 +1,215 @@
+//! Conditions: the untyped tree the compiler reads, and [`Q`], its typed face.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::ops::{BitAnd, BitOr, Not};
+
+use pookie_dialect::PatternKind;
+
+use crate::value::Param;
+
+/// A column in a condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ColumnRef {
+    pub(crate) table: &'static str,
+    pub(crate) name: &'static str,
+    pub(crate) nullable: bool,
+}
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CmpOp {
+    Eq,
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+}
+
+impl CmpOp {
+    pub(crate) fn sql(self) -> &'static str {
+        match self {
+            CmpOp::Eq => " = ",
+            CmpOp::Gt => " > ",
+            CmpOp::Gte => " >= ",
+            CmpOp::Lt => " < ",
+            CmpOp::Lte => " <= ",
+        }
+    }
+}
+
+/// A WHERE condition.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cond {
+    And(Vec<Cond>),
+    Or(Vec<Cond>),
+    Not(Box<Cond>),
+    Compare {
+        column: ColumnRef,
+        op: CmpOp,
+        value: Param<'static>,
+    },
+    In {
+        column: ColumnRef,
+        values: Vec<Param<'static>>,
+    },
+    IsNull {
+        column: ColumnRef,
+    },
+    Pattern {
+        column: ColumnRef,
+        kind: PatternKind,
+        case_insensitive: bool,
+        value: String,
+    },
+}
+
+impl Cond {
+    /// `self AND other`, flattening nested ANDs.
+    pub(crate) fn and(self, other: Cond) -> Cond {
+        match (self, other) {
+            (Cond::And(mut left), Cond::And(right)) => {
+                left.extend(right);
+                Cond::And(left)
+            }
+            (Cond::And(mut left), right) => {
+                left.push(right);
+                Cond::And(left)
+            }
+            (left, Cond::And(mut right)) => {
+                right.insert(0, left);
+                Cond::And(right)
+            }
+            (left, right) => Cond::And(vec![left, right]),
+        }
+    }
+
+    /// `self OR other`, flattening nested ORs.
+    pub(crate) fn or(self, other: Cond) -> Cond {
+        match (self, other) {
+            (Cond::Or(mut left), Cond::Or(right)) => {
+                left.extend(right);
+                Cond::Or(left)
+            }
+            (Cond::Or(mut left), right) => {
+                left.push(right);
+                Cond::Or(left)
+            }
+            (left, Cond::Or(mut right)) => {
+                right.insert(0, left);
+                Cond::Or(right)
+            }
+            (left, right) => Cond::Or(vec![left, right]),
+        }
+    }
+}
+
+/// Readable form for error messages: `name = "Grace" AND NOT (age < 3)`.
+impl fmt::Display for Cond {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn join(f: &mut fmt::Formatter<'_>, parts: &[Cond], separator: &str) -> fmt::Result {
+            for (index, part) in parts.iter().enumerate() {
+                if index > 0 {
+                    f.write_str(separator)?;
+                }
+                match part {
+                    Cond::And(_) | Cond::Or(_) => write!(f, "({part})")?,
+                    _ => write!(f, "{part}")?,
+                }
+            }
+            Ok(())
+        }
+        match self {
+            Cond::And(parts) => join(f, parts, " AND "),
+            Cond::Or(parts) => join(f, parts, " OR "),
+            Cond::Not(inner) => write!(f, "NOT ({inner})"),
+            Cond::Compare { column, op, value } => write!(f, "{}{}{value}", column.name, op.sql()),
+            Cond::In { column, values } => {
+                write!(f, "{} IN (", column.name)?;
+                for (index, value) in values.iter().enumerate() {
+                    if index > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{value}")?;
+                }
+                f.write_str(")")
+            }
+            Cond::IsNull { column } => write!(f, "{} IS NULL", column.name),
+            Cond::Pattern {
+                column,
+                kind,
+                case_insensitive,
+                value,
+            } => {
+                let lookup = match kind {
+                    PatternKind::Exact => "exact",
+                    PatternKind::Contains => "contains",
+                    PatternKind::StartsWith => "startswith",
+                    PatternKind::EndsWith => "endswith",
+                };
+                let prefix = if *case_insensitive { "i" } else { "" };
+                write!(f, "{} {prefix}{lookup} {value:?}", column.name)
+            }
+        }
+    }
+}
+
+/// A condition on rows of model `M`, combined with `&` (and), `|` (or) and `!` (not).
+///
+/// Column lookups make them (`author::name.eq("Grace")`); a condition on another
+/// model's column does not type-check in a query set of `M`.
+pub struct Q<M> {
+    pub(crate) cond: Cond,
+    marker: PhantomData<fn() -> M>,
+}
+
+impl<M> Q<M> {
+    pub(crate) fn new(cond: Cond) -> Self {
+        Q {
+            cond,
+            marker: PhantomData,
+        }
+    }
+}
+
+impl<M> Clone for Q<M> {
+    fn clone(&self) -> Self {
+        Q::new(self.cond.clone())
+    }
+}
+
+impl<M> fmt::Debug for Q<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Q({})", self.cond)
+    }
+}
+
+impl<M> fmt::Display for Q<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.cond.fmt(f)
+    }
+}
+
+impl<M> BitAnd for Q<M> {
+    type Output = Q<M>;
+    fn bitand(self, other: Q<M>) -> Q<M> {
+        Q::new(self.cond.and(other.cond))
+    }
+}
+
+impl<M> BitOr for Q<M> {
+    type Output = Q<M>;
+    fn bitor(self, other: Q<M>) -> Q<M> {
+        Q::new(self.cond.or(other.cond))
+    }
+}
+
+impl<M> Not for Q<M> {
+    type Output = Q<M>;
+    fn not(self) -> Q<M> {
+        Q::new(match self.cond {
+            Cond::Not(inner) => *inner,
+            cond => Cond::Not(Box::new(cond)),
+        })
+    }
+}

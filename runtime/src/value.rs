@@ -1,0 +1,238 @@
+//! Values on their way into the database: [`Param`], the one parameter type
+//! both drivers bind without copying, and the conversions into it.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, Utc};
+
+/// A value bound to a statement parameter.
+///
+/// Generated code binds a model's fields as borrowed `Param`s (no copy); query
+/// sets keep owned ones (`Param<'static>`) in their filters.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Param<'a> {
+    /// SQL NULL.
+    Null,
+    /// A boolean (0/1 on SQLite).
+    Bool(bool),
+    /// A 16-bit integer.
+    I16(i16),
+    /// A 32-bit integer.
+    I32(i32),
+    /// A 64-bit integer.
+    I64(i64),
+    /// A double-precision float.
+    F64(f64),
+    /// Text.
+    Text(Cow<'a, str>),
+    /// Bytes.
+    Bytes(Cow<'a, [u8]>),
+    /// A point in time (fixed-width ISO-8601 text on SQLite, so that it sorts).
+    DateTime(DateTime<Utc>),
+}
+
+impl Param<'_> {
+    /// A `Param` borrowing from this one (no copy of text or bytes).
+    pub fn reborrow(&self) -> Param<'_> {
+        match self {
+            Param::Null => Param::Null,
+            Param::Bool(v) => Param::Bool(*v),
+            Param::I16(v) => Param::I16(*v),
+            Param::I32(v) => Param::I32(*v),
+            Param::I64(v) => Param::I64(*v),
+            Param::F64(v) => Param::F64(*v),
+            Param::Text(v) => Param::Text(Cow::Borrowed(v)),
+            Param::Bytes(v) => Param::Bytes(Cow::Borrowed(v)),
+            Param::DateTime(v) => Param::DateTime(*v),
+        }
+    }
+}
+
+impl std::fmt::Display for Param<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Param::Null => f.write_str("NULL"),
+            Param::Bool(v) => write!(f, "{v}"),
+            Param::I16(v) => write!(f, "{v}"),
+            Param::I32(v) => write!(f, "{v}"),
+            Param::I64(v) => write!(f, "{v}"),
+            Param::F64(v) => write!(f, "{v}"),
+            Param::Text(v) => write!(f, "{v:?}"),
+            Param::Bytes(v) => write!(f, "<{} bytes>", v.len()),
+            Param::DateTime(v) => write!(f, "{}", v.to_rfc3339()),
+        }
+    }
+}
+
+/// Formats a timestamp as SQLite stores it: ISO-8601 in UTC with exactly six
+/// fractional digits, so that text order is time order.
+pub(crate) fn sqlite_timestamp(value: &DateTime<Utc>) -> String {
+    value.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// Borrows a Rust value as a [`Param`].
+pub trait ToParam {
+    /// The parameter, borrowing text and bytes from `self`.
+    fn to_param(&self) -> Param<'_>;
+}
+
+macro_rules! to_param_by_value {
+    ($($ty:ty => $variant:ident),* $(,)?) => {$(
+        impl ToParam for $ty {
+            #[inline]
+            fn to_param(&self) -> Param<'_> {
+                Param::$variant(*self)
+            }
+        }
+        impl From<$ty> for Param<'static> {
+            #[inline]
+            fn from(value: $ty) -> Self {
+                Param::$variant(value)
+            }
+        }
+    )*};
+}
+
+to_param_by_value!(
+    bool => Bool,
+    i16 => I16,
+    i32 => I32,
+    i64 => I64,
+    f64 => F64,
+    DateTime<Utc> => DateTime,
+);
+
+impl ToParam for String {
+    #[inline]
+    fn to_param(&self) -> Param<'_> {
+        Param::Text(Cow::Borrowed(self))
+    }
+}
+
+impl ToParam for str {
+    #[inline]
+    fn to_param(&self) -> Param<'_> {
+        Param::Text(Cow::Borrowed(self))
+    }
+}
+
+impl ToParam for Vec<u8> {
+    #[inline]
+    fn to_param(&self) -> Param<'_> {
+        Param::Bytes(Cow::Borrowed(self))
+    }
+}
+
+impl<T: ToParam> ToParam for Option<T> {
+    #[inline]
+    fn to_param(&self) -> Param<'_> {
+        match self {
+            Some(value) => value.to_param(),
+            None => Param::Null,
+        }
+    }
+}
+
+impl<T: ToParam + ?Sized> ToParam for &T {
+    #[inline]
+    fn to_param(&self) -> Param<'_> {
+        (**self).to_param()
+    }
+}
+
+impl From<String> for Param<'static> {
+    fn from(value: String) -> Self {
+        Param::Text(Cow::Owned(value))
+    }
+}
+
+impl<'a> From<&'a str> for Param<'a> {
+    fn from(value: &'a str) -> Self {
+        Param::Text(Cow::Borrowed(value))
+    }
+}
+
+impl<'a> From<&'a [u8]> for Param<'a> {
+    fn from(value: &'a [u8]) -> Self {
+        Param::Bytes(Cow::Borrowed(value))
+    }
+}
+
+impl From<Vec<u8>> for Param<'static> {
+    fn from(value: Vec<u8>) -> Self {
+        Param::Bytes(Cow::Owned(value))
+    }
+}
+
+impl<T: Into<Param<'static>>> From<Option<T>> for Param<'static> {
+    fn from(value: Option<T>) -> Self {
+        match value {
+            Some(value) => value.into(),
+            None => Param::Null,
+        }
+    }
+}
+
+/// Converts what a user passes (`"Grace"`, `42`, `None`) into a field's type.
+///
+/// It lets setters and lookups accept `&str` for a `String` field and a bare
+/// value for an `Option` field, while a value of the wrong type stays a compile
+/// error.
+///
+/// ```
+/// use pookie::IntoField;
+/// let name: String = "Grace".into_field();
+/// let bio: Option<String> = "Writes ORMs".into_field();
+/// let none: Option<String> = None.into_field();
+/// assert_eq!((name.as_str(), bio.as_deref(), none), ("Grace", Some("Writes ORMs"), None));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "a `{Self}` cannot be used as a value of type `{T}`",
+    label = "expected a value of type `{T}` here"
+)]
+pub trait IntoField<T> {
+    /// The value as the field's type.
+    fn into_field(self) -> T;
+}
+
+impl<T> IntoField<T> for T {
+    #[inline]
+    fn into_field(self) -> T {
+        self
+    }
+}
+
+impl<T> IntoField<Option<T>> for T {
+    #[inline]
+    fn into_field(self) -> Option<T> {
+        Some(self)
+    }
+}
+
+impl IntoField<String> for &str {
+    #[inline]
+    fn into_field(self) -> String {
+        self.to_owned()
+    }
+}
+
+impl IntoField<String> for &String {
+    #[inline]
+    fn into_field(self) -> String {
+        self.clone()
+    }
+}
+
+impl IntoField<Option<String>> for &str {
+    #[inline]
+    fn into_field(self) -> Option<String> {
+        Some(self.to_owned())
+    }
+}
+
+impl IntoField<Vec<u8>> for &[u8] {
+    #[inline]
+    fn into_field(self) -> Vec<u8> {
+        self.to_vec()
+    }
+}

@@ -1,0 +1,110 @@
+//! Test databases: every test gets its own SQLite database in memory and its
+//! own PostgreSQL schema, so tests run in parallel and leave nothing behind.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Once;
+
+use pookie::Db;
+
+/// The environment variable naming the PostgreSQL server the tests use.
+pub const POSTGRES_URL_VAR: &str = "POOKIE_TEST_POSTGRES_URL";
+
+/// A database for one test; a PostgreSQL one drops its schema when dropped.
+pub struct TestDb {
+    pub db: Db,
+    postgres_cleanup: Option<(String, String)>,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin_url, schema)) = self.postgres_cleanup.take() {
+            // Best effort: a failed cleanup must not hide the test's own result.
+            if let Ok(admin) = Db::connect(&admin_url) {
+                let _ = admin.execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"), &[]);
+            }
+        }
+    }
+}
+
+/// A fresh in-memory SQLite database.
+pub fn sqlite() -> TestDb {
+    TestDb {
+        db: Db::connect("sqlite://:memory:").expect("in-memory SQLite"),
+        postgres_cleanup: None,
+    }
+}
+
+/// A fresh schema on the test PostgreSQL server, or `None` (with a notice on
+/// the terminal) when no server is configured. In CI a missing server fails.
+pub fn postgres() -> Option<TestDb> {
+    let Ok(admin_url) = std::env::var(POSTGRES_URL_VAR) else {
+        if std::env::var_os("CI").is_some() {
+            panic!("{POSTGRES_URL_VAR} is not set: CI must run the PostgreSQL tests (see .ci/run)");
+        }
+        static NOTICE: Once = Once::new();
+        NOTICE.call_once(|| {
+            // Written to the terminal directly: the test harness captures println!.
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: PostgreSQL tests skipped: {POSTGRES_URL_VAR} is not set \
+                 (e.g. {POSTGRES_URL_VAR}=postgresql://postgres@127.0.0.1:5432/test)"
+            );
+        });
+        return None;
+    };
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let schema = format!(
+        "pookie_test_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    let admin =
+        Db::connect(&admin_url).unwrap_or_else(|error| panic!("{POSTGRES_URL_VAR}: {error}"));
+    admin
+        .execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"), &[])
+        .and_then(|_| admin.execute(&format!("CREATE SCHEMA \"{schema}\""), &[]))
+        .unwrap_or_else(|error| panic!("cannot create the test schema {schema}: {error}"));
+    let separator = if admin_url.contains('?') { '&' } else { '?' };
+    let url = format!("{admin_url}{separator}options=-csearch_path%3D{schema}");
+    let db = Db::connect(&url).unwrap_or_else(|error| panic!("{url}: {error}"));
+    Some(TestDb {
+        db,
+        postgres_cleanup: Some((admin_url, schema)),
+    })
+}
+
+/// Defines each test twice, as `<name>::sqlite` and `<name>::postgres`, with
+/// `$db: &pookie::Db` bound to a fresh database of that backend.
+macro_rules! on_both_backends {
+    ($(fn $name:ident($db:ident) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            fn run($db: &pookie::Db) -> pookie::Result<()> {
+                $body
+                #[allow(unreachable_code)]
+                Ok(())
+            }
+
+            #[test]
+            fn sqlite() {
+                let test_db = $crate::support::sqlite();
+                if let Err(error) = run(&test_db.db) {
+                    panic!("{error}");
+                }
+            }
+
+            #[test]
+            fn postgres() {
+                let Some(test_db) = $crate::support::postgres() else { return };
+                if let Err(error) = run(&test_db.db) {
+                    panic!("{error}");
+                }
+            }
+        }
+    )*};
+}
