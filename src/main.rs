@@ -5,9 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Check .pookie schemas (and, as they land, make migrations and inspect databases).
+/// Pookie, a schema-first ORM for Rust: check .pookie schemas.
 #[derive(Debug, Parser)]
-#[command(name = "pookie", version, about, long_about = None)]
+#[command(name = "pookie", version, about = "Pookie, a schema-first ORM for Rust: check .pookie schemas", long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

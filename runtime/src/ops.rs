@@ -7,6 +7,13 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::value::{Param, ToParam};
 
+/// The current time as the databases store it: UTC, to the microsecond, so
+/// that an instance equals the row read back.
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(6)
+}
+
 /// Fetches the row of `M` whose primary key is `pk`.
 pub fn get_by_pk<M: Model>(db: &Db, pk: &impl ToParam) -> Result<M> {
     let database = db.database(M::META.db_alias)?;
@@ -62,7 +69,7 @@ pub fn save<M: Model>(db: &Db, object: &mut M) -> Result<()> {
     if sql.update_by_pk.is_empty() {
         return Ok(());
     }
-    object.touch_auto_now(chrono::Utc::now());
+    object.touch_auto_now(now());
     let mut params = Vec::with_capacity(M::META.columns.len());
     object.push_update_params(&mut params);
     let changed = database.connection().execute(sql.update_by_pk, &params)?;

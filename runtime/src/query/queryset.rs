@@ -298,6 +298,6 @@ impl<M: Model> QuerySet<M> {
     /// Inserts a new row from a complete insert form and returns it, with the
     /// primary key and every default filled in.
     pub fn create(&self, db: &Db, form: impl Insert<Model = M>) -> Result<M> {
-        crate::ops::insert(db, self.alias(), form.into_model(chrono::Utc::now()))
+        crate::ops::insert(db, self.alias(), form.into_model(crate::ops::now()))
     }
 }

@@ -1,0 +1,126 @@
+//! `CREATE TABLE` and `CREATE INDEX` statements per dialect. Type names, key
+//! definitions, literals and quoting all come from [`Dialect`].
+
+use pookie_dialect::Dialect;
+use pookie_grammar::ir::OnDelete;
+
+use crate::emit::resolve::{Column, Table};
+use crate::emit::types::sql_default;
+
+/// The statements that create `table` and its indexes on `dialect`, in order;
+/// none for an unmanaged model.
+pub(crate) fn create_table(dialect: Dialect, table: &Table) -> Vec<String> {
+    if !table.managed {
+        return Vec::new();
+    }
+    let mut lines: Vec<String> = table
+        .columns
+        .iter()
+        .map(|column| column_definition(dialect, column))
+        .collect();
+    for column in &table.columns {
+        if let Some(reference) = &column.references {
+            let mut line = String::from("FOREIGN KEY (");
+            dialect.push_ident(&mut line, &column.column);
+            line.push_str(") REFERENCES ");
+            dialect.push_ident(&mut line, &reference.table);
+            line.push_str(" (");
+            dialect.push_ident(&mut line, &reference.column);
+            line.push_str(") ON DELETE ");
+            line.push_str(on_delete(reference.on_delete));
+            lines.push(line);
+        }
+    }
+    for set in &table.unique_together {
+        let mut line = String::from("UNIQUE ");
+        push_column_list(dialect, &mut line, set);
+        lines.push(line);
+    }
+    for (name, check) in &table.checks {
+        let mut line = String::new();
+        if let Some(name) = name {
+            line.push_str("CONSTRAINT ");
+            dialect.push_ident(&mut line, name);
+            line.push(' ');
+        }
+        line.push_str("CHECK (");
+        line.push_str(check);
+        line.push(')');
+        lines.push(line);
+    }
+
+    let mut create = String::from(dialect.create_table_if_not_exists());
+    dialect.push_ident(&mut create, &table.table);
+    create.push_str(" (\n    ");
+    create.push_str(&lines.join(",\n    "));
+    create.push_str("\n)");
+
+    let mut statements = vec![create];
+    for index in &table.indexes {
+        let mut sql = String::from(dialect.create_index_if_not_exists(index.unique));
+        dialect.push_ident(&mut sql, &index.name);
+        sql.push_str(" ON ");
+        dialect.push_ident(&mut sql, &table.table);
+        sql.push(' ');
+        push_column_list(dialect, &mut sql, &index.columns);
+        if let Some(condition) = &index.condition {
+            sql.push_str(" WHERE ");
+            sql.push_str(condition);
+        }
+        statements.push(sql);
+    }
+    statements
+}
+
+/// `"name" TYPE [NOT NULL] [PRIMARY KEY] [UNIQUE] [DEFAULT literal]`.
+fn column_definition(dialect: Dialect, column: &Column) -> String {
+    let mut line = String::new();
+    dialect.push_ident(&mut line, &column.column);
+    line.push(' ');
+    if column.auto {
+        let big = column.scalar.sql == pookie_dialect::SqlType::BigInt;
+        line.push_str(dialect.auto_primary_key(big));
+        return line;
+    }
+    line.push_str(&dialect.type_name(&column.scalar.sql));
+    if !column.nullable {
+        line.push_str(" NOT NULL");
+    }
+    if column.primary_key {
+        line.push_str(" PRIMARY KEY");
+    } else if column.unique {
+        line.push_str(" UNIQUE");
+    }
+    if let Some(default) = column
+        .default
+        .as_ref()
+        .and_then(|d| sql_default(dialect, d))
+    {
+        line.push_str(" DEFAULT ");
+        line.push_str(&default);
+    }
+    line
+}
+
+fn push_column_list(dialect: Dialect, out: &mut String, columns: &[String]) {
+    out.push('(');
+    for (i, column) in columns.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        dialect.push_ident(out, column);
+    }
+    out.push(')');
+}
+
+/// The referential action of an `on_delete` behaviour. `PROTECT` is enforced by
+/// the database as `RESTRICT` (the runtime reports the protecting rows).
+fn on_delete(on_delete: OnDelete) -> &'static str {
+    match on_delete {
+        OnDelete::Cascade => "CASCADE",
+        OnDelete::SetNull => "SET NULL",
+        OnDelete::SetDefault => "SET DEFAULT",
+        OnDelete::Protect | OnDelete::Restrict => "RESTRICT",
+        OnDelete::DoNothing => "NO ACTION",
+    }
+}

@@ -1,0 +1,566 @@
+//! View models: the IR turned into plain structs of ready-to-paste strings, one
+//! per generated item, that the askama templates only loop over. Every decision
+//! (names, types, defaults, escaping) is made here, none in the templates.
+
+pub(crate) mod resolve;
+pub(crate) mod types;
+
+use std::collections::BTreeSet;
+
+use askama::Template;
+use pookie_dialect::Dialect;
+use pookie_grammar::ir::{DefaultValue, Module, Schema};
+use pookie_grammar::naming::{rust_ident, snake_case};
+
+use self::resolve::{Column, Table};
+use self::types::{now_expr, str_lit, RustDefault, OPTION};
+use crate::{ddl, sql, Error};
+
+/// The root template: one generated file (one schema module).
+#[derive(Template)]
+#[template(path = "module.rs", escape = "none")]
+pub(crate) struct ModuleView {
+    /// The concrete models, in source order.
+    pub models: Vec<ModelView>,
+    /// The struct names of the tables `create_tables` creates, in creation order.
+    pub create_order: Vec<String>,
+}
+
+/// Everything generated for one model.
+pub(crate) struct ModelView {
+    /// The struct name.
+    pub ident: String,
+    /// Doc lines, as string literals.
+    pub doc: Vec<String>,
+    /// The struct fields.
+    pub fields: Vec<FieldView>,
+    /// The module of column handles.
+    pub module: String,
+    /// Its doc, as a string literal.
+    pub module_doc: String,
+    /// The column handles.
+    pub handles: Vec<HandleView>,
+    /// The insert form.
+    pub form: FormView,
+    /// `ModelMeta` values, as literals.
+    pub meta: MetaView,
+    /// One set of statements per dialect, in the order of `Dialect::ALL`.
+    pub sql: Vec<SqlView>,
+    /// The number of dialects.
+    pub dialects: usize,
+    /// Struct fields bound by the INSERT, in order.
+    pub insert_params: Vec<String>,
+    /// Struct fields bound by the UPDATE (the primary key last).
+    pub update_params: Vec<String>,
+    /// The primary-key field.
+    pub pk_ident: String,
+    /// The primary key's Rust type.
+    pub pk_type: String,
+    /// Whether the INSERT returns the primary key.
+    pub auto_pk: bool,
+    /// `self.<field> = <expr>;` in `touch_auto_now`.
+    pub touch: Vec<Assign>,
+    /// Doc lines of `objects`, `get` … as string literals.
+    pub method_docs: MethodDocs,
+}
+
+/// A struct field.
+pub(crate) struct FieldView {
+    /// The field name.
+    pub ident: String,
+    /// Its type.
+    pub ty: String,
+    /// Doc lines, as string literals.
+    pub doc: Vec<String>,
+    /// Its index in the select list (and `Row`).
+    pub index: usize,
+}
+
+/// A `pub const` column handle.
+pub(crate) struct HandleView {
+    /// The constant's name.
+    pub ident: String,
+    /// The value type.
+    pub ty: String,
+    /// The table, as a string literal.
+    pub table: String,
+    /// The column, as a string literal.
+    pub column: String,
+    /// The doc line, as a string literal.
+    pub doc: String,
+}
+
+/// The insert form `New<Model>`.
+pub(crate) struct FormView {
+    /// The form's name.
+    pub ident: String,
+    /// Doc lines, as string literals.
+    pub doc: Vec<String>,
+    /// `<__T0 = ::pookie::Unset, …>` or empty.
+    pub generics_decl: String,
+    /// `<__T0, …>` or empty.
+    pub generics: String,
+    /// The fields of the form.
+    pub fields: Vec<FormFieldView>,
+    /// The type `create` accepts: every required field set.
+    pub complete: String,
+    /// The setters.
+    pub setters: Vec<SetterView>,
+    /// The initialisers of the model in `into_model`.
+    pub into_model: Vec<Assign>,
+    /// Whether `into_model` reads `now`.
+    pub uses_now: bool,
+}
+
+/// A field of the insert form.
+pub(crate) struct FormFieldView {
+    /// The field name.
+    pub ident: String,
+    /// Its type in the form (`__T0`, or `Option<field type>`).
+    pub ty: String,
+    /// Its value in `new()`.
+    pub empty: String,
+}
+
+/// A setter of the insert form.
+pub(crate) struct SetterView {
+    /// The method name (the field name).
+    pub ident: String,
+    /// The doc line, as a string literal.
+    pub doc: String,
+    /// The field type `value` converts into.
+    pub value_ty: String,
+    /// A required field: the setter changes the form's type.
+    pub required: bool,
+    /// For a required field: the form type it returns.
+    pub returns: String,
+    /// For a required field: every field of the new form.
+    pub moved: Vec<Assign>,
+}
+
+/// `ident: expr` (a struct literal field) or `self.ident = expr`.
+pub(crate) struct Assign {
+    /// The field.
+    pub ident: String,
+    /// The value.
+    pub expr: String,
+}
+
+/// The values of `ModelMeta`.
+pub(crate) struct MetaView {
+    /// The model name.
+    pub name: String,
+    /// The table.
+    pub table: String,
+    /// The database alias.
+    pub db_alias: String,
+    /// The primary-key column.
+    pub pk_column: String,
+    /// Every column, in select order.
+    pub columns: Vec<String>,
+    /// The default ordering.
+    pub ordering: Vec<OrderView>,
+}
+
+/// An `OrderTerm`.
+pub(crate) struct OrderView {
+    /// The column, as a string literal.
+    pub column: String,
+    /// `true` or `false`.
+    pub descending: bool,
+}
+
+/// The fixed statements of one dialect, as string literals.
+pub(crate) struct SqlView {
+    /// The select list.
+    pub select: String,
+    /// Get by primary key.
+    pub get_by_pk: String,
+    /// Insert.
+    pub insert: String,
+    /// Update by primary key.
+    pub update_by_pk: String,
+    /// Delete by primary key.
+    pub delete_by_pk: String,
+    /// Create table, then indexes.
+    pub create_table: Vec<String>,
+    /// Drop table.
+    pub drop_table: String,
+}
+
+/// Doc lines of the inherent methods, as string literals.
+pub(crate) struct MethodDocs {
+    /// `objects`.
+    pub objects: String,
+}
+
+/// Builds the view of one module, checking first that everything in it is supported.
+pub(crate) fn module_view(schema: &Schema, module: &Module) -> Result<ModuleView, Error> {
+    if let Some(def) = module.enums.first() {
+        return Err(Error::unsupported(
+            &module.name,
+            format!("enum `{}`", def.name),
+            "enums (`choices`) are not supported by the code generator yet",
+        ));
+    }
+    let tables = module
+        .models
+        .iter()
+        .filter(|model| !model.is_abstract)
+        .map(|model| resolve::table(schema, module, model))
+        .collect::<Result<Vec<Table>, Error>>()?;
+
+    let mut type_names = BTreeSet::new();
+    let mut models = Vec::with_capacity(tables.len());
+    for (table, model) in tables
+        .iter()
+        .zip(module.models.iter().filter(|model| !model.is_abstract))
+    {
+        let view = model_view(module, table, resolve::doc_lines(model.doc.as_deref()))?;
+        for name in [&view.ident, &view.form.ident, &view.module] {
+            if !type_names.insert(name.clone()) {
+                return Err(Error::unsupported(
+                    &module.name,
+                    format!("model `{}`", table.name),
+                    format!("the generated name `{name}` is already taken by another item of the module"),
+                ));
+            }
+        }
+        models.push(view);
+    }
+    let create_order = resolve::creation_order(&tables)
+        .into_iter()
+        .filter(|&i| tables[i].managed)
+        .map(|i| tables[i].ident.clone())
+        .collect();
+    Ok(ModuleView {
+        models,
+        create_order,
+    })
+}
+
+fn model_view(module: &Module, table: &Table, doc: Vec<String>) -> Result<ModelView, Error> {
+    let ident = table.ident.clone();
+    let name = &table.name;
+    let pk = table.pk();
+    let link = |field: &Column| {
+        format!(
+            "[`{name}::{}`](super::{ident}::{})",
+            plain(&field.ident),
+            field.ident
+        )
+    };
+
+    let fields = table
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(index, c)| FieldView {
+            ident: c.ident.clone(),
+            ty: c.rust_type.clone(),
+            doc: c.doc.iter().map(|l| str_lit(l)).collect(),
+            index,
+        })
+        .collect();
+
+    let mut handles = Vec::with_capacity(table.columns.len() + 1);
+    if table.columns.iter().all(|c| c.ident != "pk") {
+        handles.push(HandleView {
+            ident: "pk".into(),
+            ty: pk.rust_type.clone(),
+            table: str_lit(&table.table),
+            column: str_lit(&pk.column),
+            doc: str_lit(&format!(" The primary key of [`{name}`](super::{ident}).")),
+        });
+    }
+    for c in &table.columns {
+        handles.push(HandleView {
+            ident: c.ident.clone(),
+            ty: c.rust_type.clone(),
+            table: str_lit(&table.table),
+            column: str_lit(&c.column),
+            doc: str_lit(&format!(" {}.", link(c))),
+        });
+    }
+
+    let sql = Dialect::ALL
+        .iter()
+        .map(|&dialect| {
+            let statements = sql::statements(dialect, table);
+            SqlView {
+                select: str_lit(&statements.select),
+                get_by_pk: str_lit(&statements.get_by_pk),
+                insert: str_lit(&statements.insert),
+                update_by_pk: str_lit(&statements.update_by_pk),
+                delete_by_pk: str_lit(&statements.delete_by_pk),
+                create_table: ddl::create_table(dialect, table)
+                    .iter()
+                    .map(|s| str_lit(s))
+                    .collect(),
+                drop_table: str_lit(&statements.drop_table),
+            }
+        })
+        .collect();
+
+    let mut update_params: Vec<String> = table.update_columns().map(|c| c.ident.clone()).collect();
+    if !update_params.is_empty() {
+        update_params.push(pk.ident.clone());
+    }
+
+    let touch = table
+        .columns
+        .iter()
+        .filter(|c| c.auto_now)
+        .filter_map(|c| {
+            now_value(c).map(|expr| Assign {
+                ident: c.ident.clone(),
+                expr,
+            })
+        })
+        .collect();
+
+    Ok(ModelView {
+        doc: doc.iter().map(|l| str_lit(l)).collect(),
+        fields,
+        module: rust_ident(&snake_case(name)),
+        module_doc: str_lit(&format!(
+            " Typed column handles of [`{name}`], for filters, ordering and updates."
+        )),
+        handles,
+        form: form_view(module, table)?,
+        meta: MetaView {
+            name: str_lit(name),
+            table: str_lit(&table.table),
+            db_alias: str_lit(&table.db_alias),
+            pk_column: str_lit(&pk.column),
+            columns: table.columns.iter().map(|c| str_lit(&c.column)).collect(),
+            ordering: table
+                .ordering
+                .iter()
+                .map(|(column, descending)| OrderView {
+                    column: str_lit(column),
+                    descending: *descending,
+                })
+                .collect(),
+        },
+        sql,
+        dialects: Dialect::ALL.len(),
+        insert_params: table.insert_columns().map(|c| c.ident.clone()).collect(),
+        update_params,
+        pk_ident: pk.ident.clone(),
+        pk_type: pk.rust_type.clone(),
+        auto_pk: table.auto_pk(),
+        touch,
+        method_docs: MethodDocs {
+            objects: str_lit(&format!(
+                " Every row of [`{name}`], in the model's default ordering: the start of every query."
+            )),
+        },
+        ident,
+    })
+}
+
+/// How a field enters the insert form.
+enum Entry {
+    /// Not in the form: the value comes from this expression.
+    Absent(String),
+    /// A required field.
+    Required,
+    /// An optional field; the expression turns `self.<field>` into the value.
+    Optional(String),
+}
+
+fn entry(column: &Column) -> Entry {
+    if column.auto {
+        return Entry::Absent("::core::default::Default::default()".into());
+    }
+    if column.auto_now || column.auto_now_add {
+        if let Some(expr) = now_value(column) {
+            return Entry::Absent(expr);
+        }
+    }
+    let some = |expr: &str| {
+        if column.nullable {
+            format!("{OPTION}::Some({expr})")
+        } else {
+            expr.to_owned()
+        }
+    };
+    let field = &column.ident;
+    match &column.rust_default {
+        Some(RustDefault::Literal(expr)) => {
+            Entry::Optional(format!("self.{field}.unwrap_or({})", some(expr)))
+        }
+        Some(RustDefault::Computed(expr)) => {
+            Entry::Optional(format!("self.{field}.unwrap_or_else(|| {})", some(expr)))
+        }
+        Some(RustDefault::Null) => {
+            Entry::Optional(format!("self.{field}.unwrap_or({OPTION}::None)"))
+        }
+        None if column.nullable => {
+            Entry::Optional(format!("self.{field}.unwrap_or({OPTION}::None)"))
+        }
+        None => Entry::Required,
+    }
+}
+
+/// The value of an `auto_now` / `auto_now_add` field at `now`.
+fn now_value(column: &Column) -> Option<String> {
+    now_expr(column.scalar.class).map(|now| {
+        if column.nullable {
+            format!("{OPTION}::Some({now})")
+        } else {
+            now.to_owned()
+        }
+    })
+}
+
+fn form_view(module: &Module, table: &Table) -> Result<FormView, Error> {
+    let name = &table.name;
+    let ident = format!("New{name}");
+    let entries: Vec<(&Column, Entry)> = table.columns.iter().map(|c| (c, entry(c))).collect();
+    let required: Vec<&Column> = entries
+        .iter()
+        .filter(|(_, e)| matches!(e, Entry::Required))
+        .map(|(c, _)| *c)
+        .collect();
+    let params: Vec<String> = (0..required.len()).map(|i| format!("__T{i}")).collect();
+    let angle = |items: &[String]| {
+        if items.is_empty() {
+            String::new()
+        } else {
+            format!("<{}>", items.join(", "))
+        }
+    };
+
+    let mut fields = Vec::new();
+    let mut into_model = Vec::new();
+    let mut uses_now = false;
+    for (column, entry) in &entries {
+        let expr = match entry {
+            Entry::Absent(expr) => expr.clone(),
+            Entry::Required => format!("self.{}", column.ident),
+            Entry::Optional(expr) => expr.clone(),
+        };
+        uses_now |= uses_now_value(column);
+        into_model.push(Assign {
+            ident: column.ident.clone(),
+            expr,
+        });
+        match entry {
+            Entry::Absent(_) => {}
+            Entry::Required => {
+                let position = required
+                    .iter()
+                    .position(|c| c.ident == column.ident)
+                    .unwrap_or(0);
+                fields.push(FormFieldView {
+                    ident: column.ident.clone(),
+                    ty: params[position].clone(),
+                    empty: "::pookie::Unset".into(),
+                });
+            }
+            Entry::Optional(_) => fields.push(FormFieldView {
+                ident: column.ident.clone(),
+                ty: format!("{OPTION}<{}>", column.rust_type),
+                empty: format!("{OPTION}::None"),
+            }),
+        }
+    }
+    if fields.iter().any(|f| f.ident == "new") {
+        return Err(Error::unsupported(
+            &module.name,
+            format!("model `{name}`, field `new`"),
+            "a field named `new` clashes with the constructor of the insert form `New{name}`",
+        ));
+    }
+
+    let setters = fields
+        .iter()
+        .map(|f| {
+            let column = table.columns.iter().find(|c| c.ident == f.ident);
+            let value_ty = column.map(|c| c.rust_type.clone()).unwrap_or_default();
+            let doc = str_lit(&format!(" Sets [`{name}::{}`].", plain(&f.ident)));
+            match required.iter().position(|c| c.ident == f.ident) {
+                Some(position) => {
+                    let mut returned = params.clone();
+                    returned[position] = value_ty.clone();
+                    SetterView {
+                        ident: f.ident.clone(),
+                        doc,
+                        value_ty,
+                        required: true,
+                        returns: format!("{ident}{}", angle(&returned)),
+                        moved: fields
+                            .iter()
+                            .map(|other| Assign {
+                                ident: other.ident.clone(),
+                                expr: if other.ident == f.ident {
+                                    "::pookie::IntoField::into_field(value)".into()
+                                } else {
+                                    format!("self.{}", other.ident)
+                                },
+                            })
+                            .collect(),
+                    }
+                }
+                None => SetterView {
+                    ident: f.ident.clone(),
+                    doc,
+                    value_ty,
+                    required: false,
+                    returns: String::new(),
+                    moved: Vec::new(),
+                },
+            }
+        })
+        .collect();
+
+    let required_names: Vec<String> = required
+        .iter()
+        .map(|c| format!("`{}`", plain(&c.ident)))
+        .collect();
+    let doc = if required_names.is_empty() {
+        vec![
+            format!(" The fields of a new [`{name}`]: every field is optional;"),
+            " pass it to [`QuerySet::create`](::pookie::QuerySet::create).".to_owned(),
+        ]
+    } else {
+        vec![
+            format!(
+                " The fields of a new [`{name}`]: set every required field ({}),",
+                required_names.join(", ")
+            ),
+            " then pass it to [`QuerySet::create`](::pookie::QuerySet::create).".to_owned(),
+        ]
+    };
+    let complete: Vec<String> = required.iter().map(|c| c.rust_type.clone()).collect();
+    Ok(FormView {
+        doc: doc.iter().map(|l| str_lit(l)).collect(),
+        generics_decl: angle(
+            &params
+                .iter()
+                .map(|p| format!("{p} = ::pookie::Unset"))
+                .collect::<Vec<_>>(),
+        ),
+        generics: angle(&params),
+        fields,
+        complete: format!("{ident}{}", angle(&complete)),
+        setters,
+        into_model,
+        uses_now,
+        ident,
+    })
+}
+
+/// Whether the value of `column` in `into_model` reads the variable `now`.
+fn uses_now_value(column: &Column) -> bool {
+    !column.auto
+        && now_expr(column.scalar.class).is_some()
+        && (column.auto_now || column.auto_now_add || column.default == Some(DefaultValue::Now))
+}
+
+/// A Rust identifier without its `r#` prefix, for prose.
+fn plain(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}

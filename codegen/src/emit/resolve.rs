@@ -1,0 +1,457 @@
+//! Resolves one IR model into everything the later steps need: each field's Rust
+//! name, column, Rust and SQL types, defaults and foreign-key target (looked up
+//! across every module of the schema). Anything the generator cannot handle is
+//! reported here, before any code is rendered.
+
+use std::collections::BTreeSet;
+
+use pookie_grammar::ir::{
+    DefaultValue, Field, FieldKind, FieldOrigin, Model, Module, OnDelete, Schema,
+};
+use pookie_grammar::naming::rust_ident;
+
+use super::types::{self, RustDefault, Scalar, OPTION};
+use crate::Error;
+
+/// A model ready for code generation.
+#[derive(Debug, Clone)]
+pub(crate) struct Table {
+    /// The model name as written.
+    pub name: String,
+    /// The Rust name of the struct.
+    pub ident: String,
+    /// The table name.
+    pub table: String,
+    /// Every column, in struct (and SELECT) order.
+    pub columns: Vec<Column>,
+    /// The position of the primary key in `columns`.
+    pub pk: usize,
+    /// `ORDER BY` terms: column and descending.
+    pub ordering: Vec<(String, bool)>,
+    /// `unique_together`, as column lists.
+    pub unique_together: Vec<Vec<String>>,
+    /// Secondary indexes: `db_index` fields, then meta indexes.
+    pub indexes: Vec<IndexDef>,
+    /// Check constraints: optional name and condition.
+    pub checks: Vec<(Option<String>, String)>,
+    /// The named database the model lives in.
+    pub db_alias: String,
+    /// Whether Pookie creates and drops the table (`managed`, default true).
+    pub managed: bool,
+    /// Models of the same module this one points to (itself excluded).
+    pub depends_on: Vec<String>,
+}
+
+impl Table {
+    /// The primary-key column.
+    pub fn pk(&self) -> &Column {
+        &self.columns[self.pk]
+    }
+
+    /// Whether the database assigns the primary key.
+    pub fn auto_pk(&self) -> bool {
+        self.pk().auto
+    }
+
+    /// Columns written by INSERT: all but an auto primary key.
+    pub fn insert_columns(&self) -> impl Iterator<Item = &Column> {
+        self.columns.iter().filter(|c| !c.auto)
+    }
+
+    /// Columns written by UPDATE: editable columns other than the primary key.
+    pub fn update_columns(&self) -> impl Iterator<Item = &Column> {
+        self.columns.iter().filter(|c| !c.primary_key && c.editable)
+    }
+}
+
+/// One column of a [`Table`].
+#[derive(Debug, Clone)]
+pub(crate) struct Column {
+    /// The field name as written.
+    pub field: String,
+    /// The Rust name of the struct field (and of its column handle and setter).
+    pub ident: String,
+    /// The column name.
+    pub column: String,
+    /// The type, without nullability.
+    pub scalar: Scalar,
+    /// The Rust type of the struct field (`Option<…>` when nullable).
+    pub rust_type: String,
+    /// `null = true`.
+    pub nullable: bool,
+    /// The primary key.
+    pub primary_key: bool,
+    /// An AutoField / BigAutoField primary key: the database assigns it.
+    pub auto: bool,
+    /// `unique = true`, or a OneToOneField.
+    pub unique: bool,
+    /// `db_index = true`.
+    pub db_index: bool,
+    /// Written back by `save`.
+    pub editable: bool,
+    /// The default value, as given.
+    pub default: Option<DefaultValue>,
+    /// The default as a Rust expression of the struct field's type.
+    pub rust_default: Option<RustDefault>,
+    /// Set to now on every save.
+    pub auto_now: bool,
+    /// Set to now on create.
+    pub auto_now_add: bool,
+    /// The referenced table, when a ForeignKey or OneToOneField.
+    pub references: Option<Reference>,
+    /// Rustdoc lines (each without the `///`).
+    pub doc: Vec<String>,
+}
+
+/// The target of a foreign key.
+#[derive(Debug, Clone)]
+pub(crate) struct Reference {
+    /// The target table.
+    pub table: String,
+    /// The target column.
+    pub column: String,
+    /// The `ON DELETE` action.
+    pub on_delete: OnDelete,
+}
+
+/// A secondary index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct IndexDef {
+    /// The index name.
+    pub name: String,
+    /// A UNIQUE index.
+    pub unique: bool,
+    /// Its columns.
+    pub columns: Vec<String>,
+    /// The WHERE condition of a partial index.
+    pub condition: Option<String>,
+}
+
+/// Resolves `model` (a concrete model of `module`).
+pub(crate) fn table(schema: &Schema, module: &Module, model: &Model) -> Result<Table, Error> {
+    let location = format!("model `{}`", model.name);
+    let fail = |message: String| Error::unsupported(&module.name, location.clone(), message);
+    let table = model.table_name();
+    let mut columns = Vec::with_capacity(model.fields.len());
+    let mut depends_on = Vec::new();
+    for field in &model.fields {
+        let (column, target) = self::column(schema, module, model, field)?;
+        if let Some(target) = target {
+            if target != model.name && !depends_on.contains(&target) {
+                depends_on.push(target);
+            }
+        }
+        columns.push(column);
+    }
+    let mut idents = BTreeSet::new();
+    let mut names = BTreeSet::new();
+    for column in &columns {
+        if !idents.insert(column.ident.as_str()) {
+            return Err(fail(format!(
+                "two fields have the Rust name `{}`",
+                column.ident
+            )));
+        }
+        if !names.insert(column.column.as_str()) {
+            return Err(fail(format!(
+                "two fields use the column `{}`",
+                column.column
+            )));
+        }
+    }
+    let pk = match columns.iter().position(|c| c.primary_key) {
+        Some(pk) => pk,
+        None => return Err(fail("the model has no primary key".into())),
+    };
+    if columns.iter().filter(|c| c.primary_key).count() > 1 {
+        return Err(fail(
+            "composite primary keys are not supported by the code generator yet".into(),
+        ));
+    }
+    let column_of = |name: &str, what: &str| -> Result<String, Error> {
+        if name == "pk" && model.field("pk").is_none() {
+            return Ok(columns[pk].column.clone());
+        }
+        columns
+            .iter()
+            .find(|c| c.field == name || c.column == name)
+            .map(|c| c.column.clone())
+            .ok_or_else(|| {
+                fail(format!(
+                    "{what} names `{name}`, which is not a field of the model"
+                ))
+            })
+    };
+    let ordering = model
+        .meta
+        .ordering
+        .iter()
+        .map(|item| Ok((column_of(&item.field, "`ordering`")?, item.descending)))
+        .collect::<Result<_, Error>>()?;
+    let unique_together = model
+        .meta
+        .unique_together
+        .iter()
+        .map(|set| {
+            set.iter()
+                .map(|f| column_of(f, "`unique_together`"))
+                .collect()
+        })
+        .collect::<Result<_, Error>>()?;
+    let mut indexes: Vec<IndexDef> = columns
+        .iter()
+        .filter(|c| c.db_index && !c.unique && !c.primary_key)
+        .map(|c| IndexDef {
+            name: format!("{table}_{}_idx", c.column),
+            unique: false,
+            columns: vec![c.column.clone()],
+            condition: None,
+        })
+        .collect();
+    for index in &model.meta.indexes {
+        let index_columns: Vec<String> = index
+            .fields
+            .iter()
+            .map(|f| column_of(f, "an index"))
+            .collect::<Result<_, Error>>()?;
+        if index_columns.is_empty() {
+            return Err(fail("an index has no fields".into()));
+        }
+        let name = match &index.name {
+            Some(name) => name.clone(),
+            None => format!(
+                "{table}_{}_{}",
+                index_columns.join("_"),
+                if index.unique { "uniq" } else { "idx" }
+            ),
+        };
+        indexes.push(IndexDef {
+            name,
+            unique: index.unique,
+            columns: index_columns,
+            condition: index.condition.clone(),
+        });
+    }
+    Ok(Table {
+        name: model.name.clone(),
+        ident: rust_ident(&model.name),
+        table,
+        columns,
+        pk,
+        ordering,
+        unique_together,
+        indexes,
+        checks: model
+            .meta
+            .constraints
+            .iter()
+            .map(|c| (c.name.clone(), c.check.clone()))
+            .collect(),
+        db_alias: model
+            .meta
+            .db_alias
+            .clone()
+            .unwrap_or_else(|| "default".to_owned()),
+        managed: model.meta.managed != Some(false),
+        depends_on,
+    })
+}
+
+/// Resolves one field; also returns the target model's name when the target is
+/// a model of the same module.
+fn column(
+    schema: &Schema,
+    module: &Module,
+    model: &Model,
+    field: &Field,
+) -> Result<(Column, Option<String>), Error> {
+    let location = format!("model `{}`, field `{}`", model.name, field.name);
+    let fail = |message: String| Error::unsupported(&module.name, location.clone(), message);
+    if field.options.choices.is_some() {
+        return Err(fail(format!(
+            "`choices` (on a {}) is not supported by the code generator yet",
+            field.kind.type_name()
+        )));
+    }
+    let mut doc = doc_lines(field.doc.as_deref());
+    let (scalar, references, same_module_target, ident) = match &field.kind {
+        FieldKind::ForeignKey(relation) | FieldKind::OneToOneField(relation) => {
+            let (target_module, target) =
+                find_model(schema, module, &relation.to).ok_or_else(|| {
+                    fail(format!(
+                        "the {} points to `{}`, which is not a model of this build",
+                        field.kind.type_name(),
+                        relation.to
+                    ))
+                })?;
+            if target.is_abstract {
+                return Err(fail(format!(
+                    "the {} points to the abstract model `{}`, which has no table",
+                    field.kind.type_name(),
+                    target.name
+                )));
+            }
+            let target_field = match &relation.to_field {
+                Some(name) => target.field(name),
+                None => target.primary_key(),
+            }
+            .ok_or_else(|| {
+                fail(format!(
+                    "the {} points to a field of `{}` that does not exist",
+                    field.kind.type_name(),
+                    target.name
+                ))
+            })?;
+            let scalar = types::scalar(&target_field.kind).map_err(|type_name| {
+                fail(format!(
+                    "a {} to a {type_name} key is not supported by the code generator yet",
+                    field.kind.type_name()
+                ))
+            })?;
+            let target_column = target_field.column_name().unwrap_or_default();
+            let same_module = std::ptr::eq(target_module, module);
+            if doc.is_empty() {
+                let target_name = if same_module {
+                    format!("[`{}`]", target.name)
+                } else {
+                    format!("`{}`", target.name)
+                };
+                let what = match &relation.to_field {
+                    None => "primary key".to_owned(),
+                    Some(name) => format!("`{name}`"),
+                };
+                doc.push(format!(
+                    " The {what} of the {target_name} this row points to (`{}`).",
+                    field.name
+                ));
+            }
+            (
+                scalar,
+                Some(Reference {
+                    table: target.table_name(),
+                    column: target_column,
+                    on_delete: relation.on_delete,
+                }),
+                same_module.then(|| target.name.clone()),
+                rust_ident(&format!("{}_id", field.name)),
+            )
+        }
+        kind => {
+            let scalar = types::scalar(kind).map_err(|type_name| {
+                fail(format!(
+                    "{type_name} is not supported by the code generator yet"
+                ))
+            })?;
+            if doc.is_empty() && field.origin == FieldOrigin::Implicit && field.options.primary_key
+            {
+                doc.push(" The primary key.".to_owned());
+            }
+            (scalar, None, None, rust_ident(&field.name))
+        }
+    };
+    if let Some(help) = &field.options.help_text {
+        if !doc.is_empty() {
+            doc.push(String::new());
+        }
+        doc.extend(doc_lines(Some(help)));
+    }
+    let nullable = field.options.null;
+    let (auto_now, auto_now_add) = types::auto_now(&field.kind);
+    let rust_default = match &field.options.default {
+        None => None,
+        Some(default) => {
+            let value = types::rust_default(default, &scalar).map_err(fail)?;
+            if value == RustDefault::Null && !nullable {
+                return Err(fail(
+                    "the default is `null` but the field is not `null = true`".into(),
+                ));
+            }
+            Some(value)
+        }
+    };
+    let rust_type = if nullable {
+        format!("{OPTION}<{}>", scalar.rust)
+    } else {
+        scalar.rust.to_owned()
+    };
+    let column = Column {
+        column: field.column_name().unwrap_or_default(),
+        field: field.name.clone(),
+        ident,
+        rust_type,
+        nullable,
+        primary_key: field.options.primary_key,
+        auto: field.options.primary_key && field.kind.is_auto(),
+        unique: field.options.unique || matches!(field.kind, FieldKind::OneToOneField(_)),
+        db_index: field.options.db_index,
+        editable: field.options.editable,
+        default: field.options.default.clone(),
+        rust_default,
+        auto_now,
+        auto_now_add,
+        references,
+        doc,
+        scalar,
+    };
+    Ok((column, same_module_target))
+}
+
+/// Finds a model by name: in `module` first, then in the other modules in order.
+fn find_model<'s>(
+    schema: &'s Schema,
+    module: &'s Module,
+    name: &str,
+) -> Option<(&'s Module, &'s Model)> {
+    std::iter::once(module)
+        .chain(schema.modules.iter().filter(|m| !std::ptr::eq(*m, module)))
+        .find_map(|m| {
+            m.models
+                .iter()
+                .find(|model| model.name == name)
+                .map(|model| (m, model))
+        })
+}
+
+/// Splits a doc comment into rustdoc lines, each starting with one space (as
+/// `/// text` does) or empty; carriage returns are dropped (rustdoc rejects them).
+pub(crate) fn doc_lines(doc: Option<&str>) -> Vec<String> {
+    let Some(doc) = doc else {
+        return Vec::new();
+    };
+    doc.lines()
+        .map(|line| {
+            let line = line.replace('\r', "");
+            let line = line.trim_end();
+            let line = line.strip_prefix(' ').unwrap_or(line);
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
+        })
+        .collect()
+}
+
+/// The order in which to create the tables: each after the same-module tables it
+/// points to, source order otherwise; a cycle falls back to source order.
+pub(crate) fn creation_order(tables: &[Table]) -> Vec<usize> {
+    let mut done = vec![false; tables.len()];
+    let mut order = Vec::with_capacity(tables.len());
+    while order.len() < tables.len() {
+        let ready = |i: usize| {
+            tables[i].depends_on.iter().all(|dep| {
+                tables
+                    .iter()
+                    .zip(&done)
+                    .all(|(other, created)| other.name != *dep || *created)
+            })
+        };
+        let next = (0..tables.len())
+            .find(|&i| !done[i] && ready(i))
+            .or_else(|| (0..tables.len()).find(|&i| !done[i]));
+        let Some(next) = next else { break };
+        done[next] = true;
+        order.push(next);
+    }
+    order
+}

@@ -1,0 +1,8 @@
+#[doc = {{ model.module_doc }}]
+#[allow(non_upper_case_globals)]
+pub mod {{ model.module }} {
+{%- for handle in model.handles %}
+    #[doc = {{ handle.doc }}]
+    pub const {{ handle.ident }}: ::pookie::Column<super::{{ model.ident }}, {{ handle.ty }}> = ::pookie::Column::new({{ handle.table }}, {{ handle.column }});
+{%- endfor %}
+}

@@ -1,0 +1,31 @@
+impl {{ model.ident }} {
+    #[doc = {{ model.method_docs.objects }}]
+    pub fn objects() -> ::pookie::QuerySet<Self> {
+        ::pookie::QuerySet::new()
+    }
+
+    /// Fetches the row with this primary key, or [`Error::DoesNotExist`](::pookie::Error::DoesNotExist).
+    pub fn get(db: &::pookie::Db, pk: {{ model.pk_type }}) -> ::pookie::Result<Self> {
+        ::pookie::ops::get_by_pk(db, &pk)
+    }
+
+    /// Writes every editable field of this row back to the database, by primary key.
+    pub fn save(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::save(db, self)
+    }
+
+    /// Deletes this row.
+    pub fn delete(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::delete(db, self)
+    }
+
+    /// Creates the table and its indexes if they do not exist.
+    pub fn create_table(db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::create_table::<Self>(db)
+    }
+
+    /// Drops the table if it exists.
+    pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::drop_table::<Self>(db)
+    }
+}

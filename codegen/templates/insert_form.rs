@@ -1,0 +1,57 @@
+{%- import "macros.rs" as m -%}
+{%- let form = model.form -%}
+{%- call m::doc(form.doc) %}{%- endcall %}
+#[derive(Debug, Clone)]
+#[must_use = "an insert form does nothing until it is passed to `create`"]
+pub struct {{ form.ident }}{{ form.generics_decl }} {
+{%- for field in form.fields %}
+    {{ field.ident }}: {{ field.ty }},
+{%- endfor %}
+}
+
+impl {{ form.ident }} {
+    /// An empty form: every required field unset, every other field at its default.
+    pub fn new() -> Self {
+        {{ form.ident }} {
+{%- for field in form.fields %}
+            {{ field.ident }}: {{ field.empty }},
+{%- endfor %}
+        }
+    }
+}
+
+impl ::core::default::Default for {{ form.ident }} {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl{{ form.generics }} {{ form.ident }}{{ form.generics }} {
+{%- for setter in form.setters %}
+    #[doc = {{ setter.doc }}]
+{%- if setter.required %}
+    pub fn {{ setter.ident }}(self, value: impl ::pookie::IntoField<{{ setter.value_ty }}>) -> {{ setter.returns }} {
+        {{ form.ident }} {
+{%- call m::struct_fields(setter.moved) %}{%- endcall %}
+        }
+    }
+{%- else %}
+    pub fn {{ setter.ident }}(mut self, value: impl ::pookie::IntoField<{{ setter.value_ty }}>) -> Self {
+        self.{{ setter.ident }} = ::core::option::Option::Some(::pookie::IntoField::into_field(value));
+        self
+    }
+{%- endif %}
+{%- endfor %}
+}
+
+impl ::pookie::Insert for {{ form.complete }} {
+    type Model = {{ model.ident }};
+    fn into_model(self, now: ::pookie::chrono::DateTime<::pookie::chrono::Utc>) -> {{ model.ident }} {
+{%- if !form.uses_now %}
+        let _ = now;
+{%- endif %}
+        {{ model.ident }} {
+{%- call m::struct_fields(form.into_model) %}{%- endcall %}
+        }
+    }
+}

@@ -1,0 +1,73 @@
+{%- import "macros.rs" as m -%}
+impl ::pookie::Model for {{ model.ident }} {
+    const META: ::pookie::ModelMeta = ::pookie::ModelMeta {
+        name: {{ model.meta.name }},
+        table: {{ model.meta.table }},
+        db_alias: {{ model.meta.db_alias }},
+        pk_column: {{ model.meta.pk_column }},
+        auto_pk: {{ model.auto_pk }},
+        columns: &[{% for column in model.meta.columns %}{{ column }}, {% endfor %}],
+        ordering: &[
+{%- for term in model.meta.ordering %}
+            ::pookie::OrderTerm { column: {{ term.column }}, descending: {{ term.descending }} },
+{%- endfor %}
+        ],
+    };
+    const SQL: [::pookie::ModelSql; {{ model.dialects }}] = [
+{%- for sql in model.sql %}
+        ::pookie::ModelSql {
+            select: {{ sql.select }},
+            get_by_pk: {{ sql.get_by_pk }},
+            insert: {{ sql.insert }},
+            update_by_pk: {{ sql.update_by_pk }},
+            delete_by_pk: {{ sql.delete_by_pk }},
+            create_table: &[{% for statement in sql.create_table %}{{ statement }}, {% endfor %}],
+            drop_table: {{ sql.drop_table }},
+        },
+{%- endfor %}
+    ];
+
+    fn from_row(row: &::pookie::Row<'_>) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok({{ model.ident }} {
+{%- for field in model.fields %}
+            {{ field.ident }}: row.get({{ field.index }})?,
+{%- endfor %}
+        })
+    }
+
+    fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
+{%- if model.insert_params.is_empty() %}
+        let _ = out;
+{%- endif %}
+{%- call m::push_params(model.insert_params) %}{%- endcall %}
+    }
+
+    fn push_update_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
+{%- if model.update_params.is_empty() %}
+        let _ = out;
+{%- endif %}
+{%- call m::push_params(model.update_params) %}{%- endcall %}
+    }
+
+    fn pk_param(&self) -> ::pookie::Param<'_> {
+        ::pookie::ToParam::to_param(&self.{{ model.pk_ident }})
+    }
+
+    fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
+{%- if model.auto_pk %}
+        self.{{ model.pk_ident }} = ::pookie::ops::auto_pk(pk)?;
+{%- else %}
+        let _ = pk;
+{%- endif %}
+        ::core::result::Result::Ok(())
+    }
+
+    fn touch_auto_now(&mut self, now: ::pookie::chrono::DateTime<::pookie::chrono::Utc>) {
+{%- if model.touch.is_empty() %}
+        let _ = now;
+{%- endif %}
+{%- for assign in model.touch %}
+        self.{{ assign.ident }} = {{ assign.expr }};
+{%- endfor %}
+    }
+}

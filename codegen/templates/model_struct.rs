@@ -1,0 +1,9 @@
+{%- import "macros.rs" as m -%}
+{%- call m::doc(model.doc) %}{%- endcall %}
+#[derive(Debug, Clone, PartialEq)]
+pub struct {{ model.ident }} {
+{%- for field in model.fields %}
+{%- call m::doc(field.doc) %}{%- endcall %}
+    pub {{ field.ident }}: {{ field.ty }},
+{%- endfor %}
+}

@@ -1,0 +1,20 @@
+{#- The root: one generated file per schema module. The `@generated` header is
+    added after formatting (comments do not survive the parser). -#}
+{%- for model in models %}
+{% include "model_struct.rs" %}
+{% include "column_module.rs" %}
+{% include "insert_form.rs" %}
+{% include "model_impl.rs" %}
+{% include "inherent_impl.rs" %}
+{%- endfor %}
+
+/// Creates the tables of every model of this schema, each after the tables it refers to.
+pub fn create_tables(db: &::pookie::Db) -> ::pookie::Result<()> {
+{%- if create_order.is_empty() %}
+    let _ = db;
+{%- endif %}
+{%- for model in create_order %}
+    {{ model }}::create_table(db)?;
+{%- endfor %}
+    ::core::result::Result::Ok(())
+}

@@ -1,0 +1,155 @@
+//! The PookieDB blog on an SQLite file in the working directory.
+//!
+//! ```text
+//! cargo run --example blog
+//! ```
+//!
+//! It creates `blog.sqlite3` and its tables, starts from an empty blog (so it
+//! can run any number of times), writes a few rows and runs a handful of queries.
+
+use std::process::ExitCode;
+
+use pookie::Db;
+
+pub mod blog {
+    pookie::include_models!("blog");
+}
+
+use blog::{author, post, tag, Author, NewAuthor, NewPost, NewTag, Post, Tag};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> pookie::Result<()> {
+    let db = Db::connect("sqlite:///blog.sqlite3")?;
+    blog::create_tables(&db)?;
+
+    // Start from an empty blog; deleting authors deletes their posts (CASCADE).
+    let removed = Author::objects().delete(&db)? + Tag::objects().delete(&db)?;
+    println!("Opened blog.sqlite3 (cleared {removed} rows from an earlier run)\n");
+
+    let grace = Author::objects().create(
+        &db,
+        NewAuthor::new()
+            .name("Grace Mutiibwa")
+            .email("grace@blog.ug")
+            .bio("Software engineer and ORM author."),
+    )?;
+    let bob = Author::objects().create(&db, NewAuthor::new().name("Bob").email("bob@blog.ug"))?;
+    for (name, slug) in [("Python", "python"), ("ORM", "orm"), ("Rust", "rust")] {
+        Tag::objects().create(&db, NewTag::new().name(name).slug(slug))?;
+    }
+
+    let posts = [
+        (
+            &grace,
+            "Introducing Pookie",
+            "introducing-pookie",
+            true,
+            1520,
+        ),
+        (&grace, "Typed queries in Rust", "typed-queries", true, 310),
+        (&grace, "Notes for next week", "notes", false, 0),
+        (&bob, "Bob's first post", "bob-first-post", true, 42),
+    ];
+    for (author, title, slug, published, views) in posts {
+        Post::objects().create(
+            &db,
+            NewPost::new()
+                .title(title)
+                .slug(slug)
+                .body(format!("{title}: the full text."))
+                .author_id(author.id)
+                .published(published)
+                .view_count(views),
+        )?;
+    }
+    println!(
+        "Created {} authors, {} tags and {} posts\n",
+        Author::objects().count(&db)?,
+        Tag::objects().count(&db)?,
+        Post::objects().count(&db)?
+    );
+
+    println!("Published posts, most read first:");
+    let published = Post::objects()
+        .filter(post::published.eq(true))
+        .order_by([post::view_count.desc()])
+        .all(&db)?;
+    for post in &published {
+        let author = Author::get(&db, post.author_id)?;
+        println!(
+            "  {:<24} by {:<15} {:>5} views",
+            post.title, author.name, post.view_count
+        );
+    }
+
+    let popular = Post::objects()
+        .filter(post::view_count.gte(300))
+        .count(&db)?;
+    println!("\nPosts with at least 300 views: {popular}");
+
+    let about_rust = Post::objects()
+        .filter(post::title.icontains("RUST"))
+        .all(&db)?;
+    println!("Posts whose title mentions rust: {:?}", titles(&about_rust));
+
+    let tags: Vec<String> = Tag::objects()
+        .all(&db)?
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    println!("Tags, in their default order: {tags:?}");
+
+    let without_bio = Author::objects()
+        .filter(author::bio.isnull(true))
+        .all(&db)?;
+    println!(
+        "Authors without a bio: {:?}",
+        without_bio.iter().map(|a| &a.name).collect::<Vec<_>>()
+    );
+
+    let drafts = Post::objects().exclude(post::published.eq(true));
+    let made_public = drafts.update(&db, [post::published.set(true)])?;
+    println!("\nPublished {made_public} draft(s) in one UPDATE");
+
+    let mut intro = Post::objects().get(&db, post::slug.eq("introducing-pookie"))?;
+    intro.view_count += 1;
+    intro.save(&db)?;
+    println!(
+        "'{}' now has {} views",
+        intro.title,
+        Post::get(&db, intro.id)?.view_count
+    );
+
+    match Post::objects().get(&db, post::slug.eq("missing")) {
+        Err(error) => println!("Looking up a missing post: {error}"),
+        Ok(post) => println!("unexpectedly found {}", post.title),
+    }
+
+    let first_tag = Tag::objects()
+        .filter(tag::slug.is_in(["orm", "rust"]))
+        .first(&db)?;
+    println!(
+        "First of the orm/rust tags: {:?}",
+        first_tag.map(|t| t.name)
+    );
+
+    bob.delete(&db)?;
+    println!(
+        "\nDeleted Bob and, by CASCADE, his posts: {} posts left",
+        Post::objects().count(&db)?
+    );
+    Ok(())
+}
+
+fn titles(posts: &[Post]) -> Vec<&str> {
+    posts.iter().map(|p| p.title.as_str()).collect()
+}

@@ -1,0 +1,340 @@
+//! Inheritance and the checks that need a model's complete field list: inherited
+//! fields and meta, the implicit primary key, and field names used in meta.
+
+use std::collections::HashMap;
+
+use crate::context::{Context, Location};
+use crate::fields::LoweredField;
+use crate::ir::{Field, FieldKind, FieldOptions, FieldOrigin, Meta, Model};
+use crate::lower::OwnModel;
+use crate::meta::META_OPTIONS;
+use crate::suggest;
+
+/// A field of a resolved model, with where its name was written.
+struct Placed {
+    field: Field,
+    at: Location,
+    primary_key_at: Option<Location>,
+    is_own: bool,
+}
+
+/// Resolves every model, in the order given.
+pub(crate) fn resolve(cx: &mut Context<'_>, own: &[OwnModel<'_>]) -> Vec<Model> {
+    let index: HashMap<&str, usize> = own
+        .iter()
+        .enumerate()
+        .filter(|(_, model)| model.is_first_definition)
+        .map(|(i, model)| (model.decl.name.name.as_str(), i))
+        .collect();
+    let models: Vec<Model> = (0..own.len())
+        .map(|i| {
+            let chain = ancestors(cx, own, &index, i);
+            resolve_model(cx, own, &chain, i)
+        })
+        .collect();
+    check_to_fields(cx, own, &models, &index);
+    models
+}
+
+/// The abstract ancestors of `own[i]`, root first. Problems with `extends` are
+/// reported at the model that wrote it.
+fn ancestors(
+    cx: &mut Context<'_>,
+    own: &[OwnModel<'_>],
+    index: &HashMap<&str, usize>,
+    i: usize,
+) -> Vec<usize> {
+    let mut chain = Vec::new();
+    let mut current = i;
+    while let Some(parent) = &own[current].decl.extends {
+        let is_own_extends = current == i;
+        let file = own[current].file;
+        let Some(&p) = index.get(parent.name.as_str()) else {
+            if is_own_extends {
+                cx.check_model_exists(file, parent.span, &parent.name);
+            }
+            break;
+        };
+        if !own[p].is_abstract {
+            if is_own_extends {
+                cx.report_at(
+                    file,
+                    parent.span,
+                    format!("cannot inherit from `{}`: it is not abstract", parent.name),
+                    Some(format!(
+                        "only abstract models can be inherited; write `abstract model {}`",
+                        parent.name
+                    )),
+                );
+            }
+            break;
+        }
+        if p == i || chain.contains(&p) {
+            if p == i {
+                let mut names: Vec<&str> = vec![own[i].decl.name.name.as_str()];
+                names.extend(chain.iter().map(|&a| own[a].decl.name.name.as_str()));
+                names.push(own[i].decl.name.name.as_str());
+                let cycle = names
+                    .iter()
+                    .map(|name| format!("`{name}`"))
+                    .collect::<Vec<_>>()
+                    .join(" → ");
+                let at = own[i].decl.extends.as_ref().map_or(parent.span, |e| e.span);
+                cx.report_at(own[i].file, at, format!("inheritance cycle: {cycle}"), None);
+            }
+            break;
+        }
+        chain.push(p);
+        current = p;
+    }
+    chain.reverse();
+    chain
+}
+
+fn resolve_model(cx: &mut Context<'_>, own: &[OwnModel<'_>], chain: &[usize], i: usize) -> Model {
+    let model = &own[i];
+    let name = model.decl.name.name.clone();
+    let mut placed: Vec<Placed> = Vec::new();
+    for &a in chain {
+        let ancestor = &own[a];
+        for lowered in &ancestor.fields {
+            if placed.iter().any(|p| p.field.name == lowered.field.name) {
+                // Redefinition inside the chain: reported where it was written.
+                continue;
+            }
+            let mut field = lowered.field.clone();
+            field.origin = FieldOrigin::Inherited(ancestor.decl.name.name.clone());
+            placed.push(place(field, ancestor.file, lowered, false));
+        }
+    }
+    for lowered in &model.fields {
+        if let Some(inherited) = placed.iter().find(|p| p.field.name == lowered.field.name) {
+            let parent = match &inherited.field.origin {
+                FieldOrigin::Inherited(parent) => parent.clone(),
+                _ => String::new(),
+            };
+            let diagnostic = cx
+                .error(
+                    model.file,
+                    lowered.spans.name,
+                    format!(
+                        "field `{}` is already inherited from `{parent}`",
+                        lowered.field.name
+                    ),
+                )
+                .with_label(cx.label(inherited.at, "inherited field defined here"))
+                .with_help("inherited fields cannot be overridden; rename this one");
+            cx.report(model.file, diagnostic);
+            continue;
+        }
+        placed.push(place(lowered.field.clone(), model.file, lowered, true));
+    }
+    check_primary_keys(cx, &name, &placed);
+    if !model.is_abstract && !placed.iter().any(|p| p.field.options.primary_key) {
+        add_implicit_id(cx, model, &mut placed);
+    }
+    let mut broken: Vec<&str> = model.broken_fields.iter().map(String::as_str).collect();
+    for &a in chain {
+        broken.extend(own[a].broken_fields.iter().map(String::as_str));
+    }
+    check_meta_fields(cx, model, &placed, &broken);
+    Model {
+        name,
+        doc: model.decl.doc.clone(),
+        is_abstract: model.is_abstract,
+        extends: model.decl.extends.as_ref().map(|e| e.name.clone()),
+        fields: placed.into_iter().map(|p| p.field).collect(),
+        meta: merge_meta(own, chain, i),
+    }
+}
+
+fn place(field: Field, file: usize, lowered: &LoweredField, is_own: bool) -> Placed {
+    Placed {
+        field,
+        at: Location {
+            file,
+            span: lowered.spans.name,
+        },
+        primary_key_at: lowered
+            .spans
+            .primary_key
+            .map(|span| Location { file, span }),
+        is_own,
+    }
+}
+
+fn check_primary_keys(cx: &mut Context<'_>, model: &str, placed: &[Placed]) {
+    let mut keys = placed.iter().filter(|p| p.field.options.primary_key);
+    let Some(first) = keys.next() else { return };
+    for second in keys.filter(|p| p.is_own) {
+        let at = second.primary_key_at.unwrap_or(second.at);
+        let diagnostic = cx
+            .error(
+                at.file,
+                at.span,
+                format!("model `{model}` has two primary keys"),
+            )
+            .with_label(cx.label(
+                first.primary_key_at.unwrap_or(first.at),
+                "first primary key here",
+            ))
+            .with_help("keep `primary_key = true` on one field; use `unique = true` on the other");
+        cx.report(at.file, diagnostic);
+    }
+}
+
+/// The `id = AutoField(primary_key = true)` of a concrete model without a primary key.
+fn add_implicit_id(cx: &mut Context<'_>, model: &OwnModel<'_>, placed: &mut Vec<Placed>) {
+    if let Some(clash) = placed.iter().find(|p| p.field.name == "id") {
+        let diagnostic = cx
+            .error(
+                clash.at.file,
+                clash.at.span,
+                "field `id` clashes with the implicit primary key",
+            )
+            .with_help("add `primary_key = true` to `id`, or rename the field");
+        cx.report(clash.at.file, diagnostic);
+        return;
+    }
+    let id = Field {
+        name: "id".to_string(),
+        doc: None,
+        kind: FieldKind::AutoField,
+        options: FieldOptions {
+            primary_key: true,
+            ..FieldOptions::default()
+        },
+        origin: FieldOrigin::Implicit,
+    };
+    placed.insert(
+        0,
+        Placed {
+            field: id,
+            at: Location {
+                file: model.file,
+                span: model.decl.name.span,
+            },
+            primary_key_at: None,
+            is_own: false,
+        },
+    );
+}
+
+/// Field names in `ordering`, `unique_together` and `indexes` must be columns of the model.
+fn check_meta_fields(
+    cx: &mut Context<'_>,
+    model: &OwnModel<'_>,
+    placed: &[Placed],
+    broken: &[&str],
+) {
+    for reference in &model.meta.field_refs {
+        if broken.contains(&reference.name.as_str()) {
+            continue;
+        }
+        match placed.iter().find(|p| p.field.name == reference.name) {
+            Some(p) if matches!(p.field.kind, FieldKind::ManyToManyField(_)) => {
+                cx.report_at(
+                    model.file,
+                    reference.span,
+                    format!(
+                        "`{}` is a many-to-many field and has no column to use in `{}`",
+                        reference.name, reference.option
+                    ),
+                    None,
+                );
+            }
+            Some(_) => {}
+            None => {
+                let help = suggest::did_you_mean(
+                    &reference.name,
+                    placed.iter().map(|p| p.field.name.as_str()),
+                );
+                cx.report_at(
+                    model.file,
+                    reference.span,
+                    format!(
+                        "unknown field `{}` in `{}` of model `{}`",
+                        reference.name, reference.option, model.decl.name.name
+                    ),
+                    help,
+                );
+            }
+        }
+    }
+}
+
+/// The model's own meta over what its ancestors wrote (root first). `db_table` and
+/// `abstract` are never inherited.
+fn merge_meta(own: &[OwnModel<'_>], chain: &[usize], i: usize) -> Meta {
+    let mut merged = Meta::default();
+    let mut inherited: Vec<&'static str> = Vec::new();
+    for &a in chain {
+        for &option in &own[a].meta.written {
+            if option != "db_table" && option != "abstract" {
+                copy_option(&mut merged, &own[a].meta.meta, option);
+                inherited.push(option);
+            }
+        }
+    }
+    let model = &own[i].meta;
+    for &option in &model.written {
+        copy_option(&mut merged, &model.meta, option);
+        inherited.retain(|name| *name != option);
+    }
+    merged.inherited = META_OPTIONS
+        .iter()
+        .filter(|option| inherited.contains(option))
+        .map(|option| option.to_string())
+        .collect();
+    merged
+}
+
+fn copy_option(to: &mut Meta, from: &Meta, option: &str) {
+    match option {
+        "db_table" => to.db_table.clone_from(&from.db_table),
+        "db_alias" => to.db_alias.clone_from(&from.db_alias),
+        "ordering" => to.ordering.clone_from(&from.ordering),
+        "unique_together" => to.unique_together.clone_from(&from.unique_together),
+        "indexes" => to.indexes.clone_from(&from.indexes),
+        "constraints" => to.constraints.clone_from(&from.constraints),
+        "verbose_name" => to.verbose_name.clone_from(&from.verbose_name),
+        "verbose_name_plural" => to.verbose_name_plural.clone_from(&from.verbose_name_plural),
+        "managed" => to.managed = from.managed,
+        _ => {}
+    }
+}
+
+/// `to_field` must name a field of the target model.
+fn check_to_fields(
+    cx: &mut Context<'_>,
+    own: &[OwnModel<'_>],
+    models: &[Model],
+    index: &HashMap<&str, usize>,
+) {
+    for model in own {
+        for lowered in &model.fields {
+            let (FieldKind::ForeignKey(relation) | FieldKind::OneToOneField(relation)) =
+                &lowered.field.kind
+            else {
+                continue;
+            };
+            let (Some(to_field), Some(span)) = (&relation.to_field, lowered.spans.to_field) else {
+                continue;
+            };
+            let Some(&target) = index.get(relation.to.as_str()) else {
+                continue;
+            };
+            let target = &models[target];
+            if target.field(to_field).is_none() {
+                let help =
+                    suggest::did_you_mean(to_field, target.fields.iter().map(|f| f.name.as_str()));
+                cx.report_at(
+                    model.file,
+                    span,
+                    format!("model `{}` has no field `{to_field}`", target.name),
+                    help,
+                );
+            }
+        }
+    }
+}

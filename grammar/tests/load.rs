@@ -1,0 +1,258 @@
+//! Loading: the blog schema's IR, inheritance, keywords as names, several files
+//! and several errors, and inputs that must not panic.
+
+use std::path::Path;
+
+use pookie_grammar::ir::{DefaultValue, FieldKind, FieldOrigin, OnDelete, OrderItem};
+use pookie_grammar::{load, load_files, Source};
+
+fn source(path: &str, text: &str) -> Source {
+    Source {
+        path: path.into(),
+        text: text.into(),
+    }
+}
+
+#[test]
+fn blog_schema_loads_into_the_expected_ir() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/blog.pookie");
+    let schema = load_files(&[&path]).unwrap_or_else(|errors| panic!("{errors}"));
+    let module = &schema.modules[0];
+    assert_eq!(module.name, "blog");
+    assert_eq!(module.path, path);
+    assert_eq!(
+        module.doc.as_deref(),
+        Some("The PookieDB blog: authors write posts, posts carry tags.")
+    );
+    let names: Vec<&str> = module.models.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["Tag", "Author", "Post"]);
+    let tables: Vec<String> = module.models.iter().map(|m| m.table_name()).collect();
+    assert_eq!(tables, ["tags", "authors", "posts"]);
+
+    let author = &module.models[1];
+    assert_eq!(author.doc.as_deref(), Some("Someone who writes posts."));
+    let id = &author.fields[0];
+    assert_eq!(
+        (id.name.as_str(), &id.origin),
+        ("id", &FieldOrigin::Implicit)
+    );
+    assert_eq!(id.kind, FieldKind::AutoField);
+    assert!(id.options.primary_key);
+    assert_eq!(author.primary_key().map(|f| f.name.as_str()), Some("id"));
+    let email = author.field("email").expect("email");
+    assert_eq!(email.kind, FieldKind::EmailField { max_length: 254 });
+    assert!(email.options.unique);
+    let bio = author.field("bio").expect("bio");
+    assert_eq!(
+        bio.doc.as_deref(),
+        Some("A few words about the author, shown on their page.")
+    );
+    assert!(bio.options.null && bio.options.blank);
+    assert_eq!(
+        author.field("is_active").unwrap().options.default,
+        Some(DefaultValue::Bool(true))
+    );
+    assert_eq!(
+        author.meta.ordering,
+        [OrderItem {
+            field: "joined".into(),
+            descending: true
+        }]
+    );
+
+    let post = &module.models[2];
+    let author_fk = post.field("author").expect("author");
+    let FieldKind::ForeignKey(relation) = &author_fk.kind else {
+        panic!("author is not a ForeignKey: {:?}", author_fk.kind);
+    };
+    assert_eq!(relation.to, "Author");
+    assert_eq!(relation.on_delete, OnDelete::Cascade);
+    assert_eq!(relation.related_name.as_deref(), Some("posts"));
+    assert_eq!(author_fk.column_name().as_deref(), Some("author_id"));
+    assert_eq!(post.meta.unique_together, [vec!["author", "slug"]]);
+    assert_eq!(
+        post.field("view_count")
+            .unwrap()
+            .options
+            .help_text
+            .as_deref(),
+        Some("How many times the post was read.")
+    );
+    assert_eq!(post.fields.len(), 9);
+}
+
+#[test]
+fn inheritance_copies_fields_and_merges_meta() {
+    let text = r#"
+abstract model Base {
+    created = DateTimeField(auto_now_add = true)
+    meta { ordering = ["-created"]  db_table = "never_inherited"  db_alias = "logs" }
+}
+abstract model Middle : Base {
+    owner = CharField(max_length = 10)
+}
+model Leaf : Middle {
+    name = CharField(max_length = 10)
+    meta { db_alias = "main" }
+}
+"#;
+    let schema = load(&[source("inherit.pookie", text)]).unwrap_or_else(|e| panic!("{e}"));
+    let models = &schema.modules[0].models;
+    assert!(models[0].is_abstract && models[0].primary_key().is_none());
+    let leaf = &models[2];
+    let fields: Vec<(&str, &FieldOrigin)> = leaf
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), &f.origin))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("id", &FieldOrigin::Implicit),
+            ("created", &FieldOrigin::Inherited("Base".into())),
+            ("owner", &FieldOrigin::Inherited("Middle".into())),
+            ("name", &FieldOrigin::Declared),
+        ]
+    );
+    assert_eq!(leaf.extends.as_deref(), Some("Middle"));
+    assert_eq!(leaf.meta.db_table, None);
+    assert_eq!(leaf.meta.db_alias.as_deref(), Some("main"));
+    assert_eq!(leaf.meta.ordering[0].field, "created");
+    assert_eq!(leaf.meta.inherited, ["ordering"]);
+    assert_eq!(leaf.table_name(), "leafs");
+}
+
+#[test]
+fn declared_primary_key_replaces_the_implicit_id() {
+    let text = "model Code {\n    code = CharField(max_length = 5, primary_key = true)\n}\n";
+    let schema = load(&[source("codes.pookie", text)]).unwrap();
+    let model = &schema.modules[0].models[0];
+    assert_eq!(model.fields.len(), 1);
+    assert_eq!(model.primary_key().unwrap().name, "code");
+}
+
+#[test]
+fn rust_keywords_are_fine_as_names() {
+    let text = r#"
+enum type { match = "m"  Self = "s" }
+model match {
+    type   = CharField(max_length = 5, choices = type, default = type.match)
+    self   = ForeignKey(self, on_delete = CASCADE, null = true)
+    async  = BooleanField()
+    meta   = JSONField(default = {})
+    fn     = IntegerField()
+    meta { ordering = ["type", "fn"] }
+}
+model struct {
+    impl = ForeignKey(match, on_delete = CASCADE)
+}
+"#;
+    let schema = load(&[source("keywords.pookie", text)]).unwrap_or_else(|e| panic!("{e}"));
+    let model = &schema.modules[0].models[0];
+    assert_eq!(model.name, "match");
+    let FieldKind::ForeignKey(relation) = &model.field("self").unwrap().kind else {
+        panic!("self is not a ForeignKey");
+    };
+    assert_eq!(relation.to, "match");
+    assert!(model.field("meta").is_some());
+    assert_eq!(schema.modules[0].enums[0].name, "type");
+}
+
+#[test]
+fn models_refer_across_files() {
+    let authors = source("a/authors.pookie", "model Author {}\n");
+    let posts = source(
+        "b/posts.pookie",
+        "model Post {\n    author = ForeignKey(Author, on_delete = CASCADE)\n}\n",
+    );
+    let schema = load(&[authors, posts]).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = schema.modules.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["authors", "posts"]);
+}
+
+#[test]
+fn every_error_of_every_file_is_reported_in_order() {
+    let first = source(
+        "first.pookie",
+        "model Post {\n    b = IntegerField(defualt = 1)\n    a = CharFeild()\n}\nmodel Tag {\n    post = ForeignKey(Pots, on_delete = CASCADE)\n}\n",
+    );
+    let second = source("second.pookie", "model Broken {\n    x = \n}\n");
+    let third = source("third.pookie", "model Post {}\n");
+    let errors = load(&[first, second, third]).unwrap_err();
+    let found: Vec<(String, usize, usize)> = errors
+        .iter()
+        .map(|d| (d.path.display().to_string(), d.line, d.column))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("first.pookie".to_string(), 2, 22),
+            ("first.pookie".to_string(), 3, 9),
+            ("second.pookie".to_string(), 3, 1),
+            ("third.pookie".to_string(), 1, 7),
+        ],
+        "{errors}"
+    );
+    // A file failed to parse, so `Pots` may live there: no "unknown model" noise.
+    let rendered = errors.to_string();
+    assert!(rendered.ends_with("error: could not load the schema: 4 errors"));
+    assert_eq!(format!("{errors:?}"), rendered);
+    assert!(rendered.contains("duplicate model `Post`"));
+}
+
+#[test]
+fn unreadable_file_names_the_path() {
+    let errors = load_files(&["no/such/file.pookie"]).unwrap_err();
+    let diagnostic = errors.iter().next().unwrap();
+    assert_eq!(diagnostic.path, Path::new("no/such/file.pookie"));
+    assert!(diagnostic
+        .message
+        .starts_with("cannot read `no/such/file.pookie`: "));
+}
+
+#[test]
+fn odd_inputs_never_panic() {
+    let deep_list = format!(
+        "model A {{\n    x = JSONField(default = {}{})\n}}\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    let deep_calls = format!(
+        "model A {{\n    x = {}IntegerField(){}\n}}\n",
+        "ArrayField(".repeat(2000),
+        ")".repeat(2000)
+    );
+    let blog = include_str!("../../schemas/blog.pookie");
+    let mut inputs: Vec<String> = vec![
+        String::new(),
+        "\u{feff}".into(),
+        "model".into(),
+        "model A {".into(),
+        "model A { x = CharField(max_length = ".into(),
+        "\0\u{1}\u{7f}\u{fffd}".into(),
+        "model A { x = CharField(help_text = \"\\u{110000}\\u{}\\u{zz\") }".into(),
+        "model A { x = IntegerField(default = 99999999999999999999999) }".into(),
+        "model A { x = FloatField(default = 1e999) }".into(),
+        "model é {}".into(),
+        "model A { x = ArrayField(ArrayField(ForeignKey(A, on_delete = CASCADE))) }".into(),
+        "model A : A {}".into(),
+        "abstract model A : A {}".into(),
+        "model A { meta { indexes = [Index()] constraints = [Check()] unique_together = [[1]] } }"
+            .into(),
+        deep_list,
+        deep_calls,
+    ];
+    for cut in (0..blog.len())
+        .step_by(7)
+        .filter(|i| blog.is_char_boundary(*i))
+    {
+        inputs.push(blog[..cut].to_string());
+    }
+    for input in &inputs {
+        // Loading may fail; it must not panic, and failures must render.
+        if let Err(errors) = load(&[source("fuzz.pookie", input)]) {
+            assert!(!errors.is_empty());
+            let _ = errors.to_string();
+        }
+    }
+}
