@@ -16,11 +16,10 @@ pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
 
 /// Fetches the row of `M` whose primary key is `pk`.
 pub fn get_by_pk<M: Model>(db: &Db, pk: &impl ToParam) -> Result<M> {
-    let database = db.database(M::META.db_alias)?;
-    let sql = &M::SQL[database.dialect().index()];
+    let mut connection = db.connection(M::META.db_alias)?;
+    let sql = &M::SQL[connection.dialect().index()];
     let params = [pk.to_param()];
-    database
-        .connection()
+    connection
         .query_first(sql.get_by_pk, &params, M::from_row)?
         .ok_or_else(|| Error::DoesNotExist {
             model: M::META.name,
@@ -31,9 +30,8 @@ pub fn get_by_pk<M: Model>(db: &Db, pk: &impl ToParam) -> Result<M> {
 /// Inserts `object` into the database `alias`; the key the database assigned,
 /// if any, is stored in it.
 pub(crate) fn insert<M: Model>(db: &Db, alias: &str, mut object: M) -> Result<M> {
-    let database = db.database(alias)?;
-    let sql = &M::SQL[database.dialect().index()];
-    let mut connection = database.connection();
+    let mut connection = db.connection(alias)?;
+    let sql = &M::SQL[connection.dialect().index()];
     let mut params: Vec<Param<'_>> = Vec::with_capacity(M::META.columns.len());
     object.push_insert_params(&mut params);
     if M::META.auto_pk {
@@ -64,15 +62,15 @@ pub fn auto_pk<T: TryFrom<i64>>(pk: i64) -> Result<T> {
 /// Writes every editable field of `object` back to its row, after setting its
 /// `auto_now` fields. A row that no longer exists is [`Error::DoesNotExist`].
 pub fn save<M: Model>(db: &Db, object: &mut M) -> Result<()> {
-    let database = db.database(M::META.db_alias)?;
-    let sql = &M::SQL[database.dialect().index()];
+    let mut connection = db.connection(M::META.db_alias)?;
+    let sql = &M::SQL[connection.dialect().index()];
     if sql.update_by_pk.is_empty() {
         return Ok(());
     }
     object.touch_auto_now(now());
     let mut params = Vec::with_capacity(M::META.columns.len());
     object.push_update_params(&mut params);
-    let changed = database.connection().execute(sql.update_by_pk, &params)?;
+    let changed = connection.execute(sql.update_by_pk, &params)?;
     if changed == 0 {
         return Err(Error::DoesNotExist {
             model: M::META.name,
@@ -88,19 +86,16 @@ pub fn save<M: Model>(db: &Db, object: &mut M) -> Result<()> {
 
 /// Deletes the row of `object`.
 pub fn delete<M: Model>(db: &Db, object: &M) -> Result<()> {
-    let database = db.database(M::META.db_alias)?;
-    let sql = &M::SQL[database.dialect().index()];
-    database
-        .connection()
-        .execute(sql.delete_by_pk, &[object.pk_param()])?;
+    let mut connection = db.connection(M::META.db_alias)?;
+    let sql = &M::SQL[connection.dialect().index()];
+    connection.execute(sql.delete_by_pk, &[object.pk_param()])?;
     Ok(())
 }
 
 /// Creates the table of `M` and its indexes, if they do not exist.
 pub fn create_table<M: Model>(db: &Db) -> Result<()> {
-    let database = db.database(M::META.db_alias)?;
-    let sql = &M::SQL[database.dialect().index()];
-    let mut connection = database.connection();
+    let mut connection = db.connection(M::META.db_alias)?;
+    let sql = &M::SQL[connection.dialect().index()];
     for statement in sql.create_table {
         connection.batch_execute(statement)?;
     }
@@ -109,7 +104,7 @@ pub fn create_table<M: Model>(db: &Db) -> Result<()> {
 
 /// Drops the table of `M`, if it exists.
 pub fn drop_table<M: Model>(db: &Db) -> Result<()> {
-    let database = db.database(M::META.db_alias)?;
-    let sql = &M::SQL[database.dialect().index()];
-    database.connection().batch_execute(sql.drop_table)
+    let mut connection = db.connection(M::META.db_alias)?;
+    let sql = &M::SQL[connection.dialect().index()];
+    connection.batch_execute(sql.drop_table)
 }

@@ -116,7 +116,9 @@ impl Db {
     /// and returns the number of rows it changed. Placeholders are `?` on SQLite
     /// and `$1, $2, …` on PostgreSQL.
     pub fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
-        self.first().connection().execute(sql, params)
+        let database = self.first();
+        let mut connection = database.lock();
+        connection.execute(sql, params)
     }
 
     fn first(&self) -> &Database {
@@ -126,8 +128,17 @@ impl Db {
             .unwrap_or(&self.databases[0])
     }
 
+    /// A connection to the database registered as `alias`, for one operation.
+    pub(crate) fn connection(&self, alias: &str) -> Result<ConnectionGuard<'_>> {
+        let database = self.database(alias)?;
+        Ok(ConnectionGuard {
+            dialect: database.dialect,
+            guard: database.lock(),
+        })
+    }
+
     /// The database registered as `alias`.
-    pub(crate) fn database(&self, alias: &str) -> Result<&Database> {
+    fn database(&self, alias: &str) -> Result<&Database> {
         self.databases.iter().find(|d| d.alias == alias).ok_or_else(|| {
             let known: Vec<_> = self.databases.iter().map(|d| format!("`{}`", d.alias)).collect();
             Error::usage(format!(
@@ -168,17 +179,37 @@ impl Database {
         })
     }
 
-    pub(crate) fn dialect(&self) -> Dialect {
-        self.dialect
-    }
-
-    /// The connection, for the duration of one operation.
-    pub(crate) fn connection(&self) -> MutexGuard<'_, Connection> {
+    fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic while the lock was held leaves the connection usable: every
         // statement is self-contained, so the poison carries no broken state.
         self.connection
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A connection held for one operation, with the dialect of its database.
+pub(crate) struct ConnectionGuard<'a> {
+    dialect: Dialect,
+    guard: MutexGuard<'a, Connection>,
+}
+
+impl ConnectionGuard<'_> {
+    pub(crate) fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+}
+
+impl std::ops::Deref for ConnectionGuard<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.guard
+    }
+}
+
+impl std::ops::DerefMut for ConnectionGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        &mut self.guard
     }
 }
 

@@ -148,15 +148,13 @@ impl<M: Model> QuerySet<M> {
 
     /// Runs the query: every matching row.
     pub fn all(&self, db: &Db) -> Result<Vec<M>> {
-        let database = db.database(self.alias())?;
-        let dialect = database.dialect();
+        let mut connection = db.connection(self.alias())?;
+        let dialect = connection.dialect();
         let mut builder = SqlBuilder::new(dialect, M::SQL[dialect.index()].select);
         builder.push_where(self.filter.as_ref());
         builder.push_order_by(M::META.table, self.ordering());
         builder.push_limit_offset(self.limit, self.offset);
-        database
-            .connection()
-            .query_map(&builder.sql, &builder.params, M::from_row)
+        connection.query_map(&builder.sql, &builder.params, M::from_row)
     }
 
     /// The first matching row in this query set's ordering (the primary key when
@@ -207,8 +205,8 @@ impl<M: Model> QuerySet<M> {
 
     /// How many rows match.
     pub fn count(&self, db: &Db) -> Result<u64> {
-        let database = db.database(self.alias())?;
-        let dialect = database.dialect();
+        let mut connection = db.connection(self.alias())?;
+        let dialect = connection.dialect();
         let table = M::META.table;
         let mut builder = SqlBuilder::new(dialect, "SELECT COUNT(*) FROM ");
         if self.is_sliced() {
@@ -222,23 +220,20 @@ impl<M: Model> QuerySet<M> {
             builder.push_ident(table);
             builder.push_where(self.filter.as_ref());
         }
-        let count = database
-            .connection()
-            .query_first(&builder.sql, &builder.params, |row| row.get::<i64>(0))?;
+        let count =
+            connection.query_first(&builder.sql, &builder.params, |row| row.get::<i64>(0))?;
         Ok(count.unwrap_or(0).max(0) as u64)
     }
 
     /// True when at least one row matches (cheaper than `count() > 0`).
     pub fn exists(&self, db: &Db) -> Result<bool> {
-        let database = db.database(self.alias())?;
-        let dialect = database.dialect();
+        let mut connection = db.connection(self.alias())?;
+        let dialect = connection.dialect();
         let mut builder = SqlBuilder::new(dialect, "SELECT 1 FROM ");
         builder.push_ident(M::META.table);
         builder.push_where(self.filter.as_ref());
         builder.push_limit_offset(Some(1), self.offset);
-        let found = database
-            .connection()
-            .query_first(&builder.sql, &builder.params, |_| Ok(()))?;
+        let found = connection.query_first(&builder.sql, &builder.params, |_| Ok(()))?;
         Ok(found.is_some())
     }
 
@@ -252,8 +247,8 @@ impl<M: Model> QuerySet<M> {
         if assignments.is_empty() {
             return Ok(0);
         }
-        let database = db.database(self.alias())?;
-        let mut builder = SqlBuilder::new(database.dialect(), "UPDATE ");
+        let mut connection = db.connection(self.alias())?;
+        let mut builder = SqlBuilder::new(connection.dialect(), "UPDATE ");
         builder.push_ident(M::META.table);
         for (index, assignment) in assignments.iter().enumerate() {
             builder.push(if index == 0 { " SET " } else { ", " });
@@ -262,16 +257,16 @@ impl<M: Model> QuerySet<M> {
             builder.push_param(assignment.value.reborrow());
         }
         self.push_row_selection(&mut builder);
-        database.connection().execute(&builder.sql, &builder.params)
+        connection.execute(&builder.sql, &builder.params)
     }
 
     /// Deletes every matching row in one statement; returns how many were deleted.
     pub fn delete(&self, db: &Db) -> Result<u64> {
-        let database = db.database(self.alias())?;
-        let mut builder = SqlBuilder::new(database.dialect(), "DELETE FROM ");
+        let mut connection = db.connection(self.alias())?;
+        let mut builder = SqlBuilder::new(connection.dialect(), "DELETE FROM ");
         builder.push_ident(M::META.table);
         self.push_row_selection(&mut builder);
-        database.connection().execute(&builder.sql, &builder.params)
+        connection.execute(&builder.sql, &builder.params)
     }
 
     /// The WHERE of an UPDATE or DELETE: the filter, or, for a sliced query set,
