@@ -70,4 +70,12 @@ impl ::pookie::Model for {{ model.ident }} {
         self.{{ assign.ident }} = {{ assign.expr }};
 {%- endfor %}
     }
+
+    fn hooks() -> ::pookie::HookFns<Self> {
+        #[allow(unused_imports)]
+        use ::pookie::__hooks::{NoHooks as _, UserHooks as _};
+        // Method resolution on `&Probe` picks the user's `Hooks` impl when there is one.
+        let probe = &::pookie::__hooks::Probe::<Self>::new();
+        probe.hook_fns()
+    }
 }

@@ -52,6 +52,11 @@ pub enum Error {
         /// What was wrong and how to fix it.
         message: String,
     },
+    /// An error raised by user code, such as a hook refusing a save.
+    Custom {
+        /// What the user code said.
+        message: String,
+    },
     /// Any other error reported by the database.
     Database {
         /// The database's message.
@@ -78,6 +83,18 @@ impl Error {
         }
     }
 
+    /// An error raised by user code, for example a hook that refuses a save.
+    ///
+    /// ```
+    /// let error = pookie::Error::custom("posts cannot be deleted on Sundays");
+    /// assert_eq!(error.to_string(), "posts cannot be deleted on Sundays");
+    /// ```
+    pub fn custom(message: impl Into<String>) -> Self {
+        Error::Custom {
+            message: message.into(),
+        }
+    }
+
     /// True for [`Error::DoesNotExist`].
     pub fn is_does_not_exist(&self) -> bool {
         matches!(self, Error::DoesNotExist { .. })
@@ -101,7 +118,7 @@ impl fmt::Display for Error {
             Error::Decode { column, message } => {
                 write!(f, "cannot read column `{column}`: {message}")
             }
-            Error::Usage { message } => f.write_str(message),
+            Error::Usage { message } | Error::Custom { message } => f.write_str(message),
             Error::Database { message, .. } => write!(f, "database error: {message}"),
         }
     }

@@ -35,6 +35,7 @@
 
 mod db;
 mod error;
+mod hooks;
 mod model;
 pub mod ops;
 mod query;
@@ -43,6 +44,9 @@ mod value;
 
 pub use db::{Db, DbBuilder};
 pub use error::{Error, Result};
+#[doc(hidden)]
+pub use hooks::select as __hooks;
+pub use hooks::{HookFns, Hooks};
 pub use model::{Insert, Model, ModelMeta, ModelSql, OrderTerm, Unset};
 pub use pookie_dialect::{Dialect, SqlType};
 pub use query::{Assignment, Column, FieldType, OrderBy, QuerySet, TextType, Q};

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::Result;
+use crate::hooks::HookFns;
 use crate::row::Row;
 use crate::value::Param;
 
@@ -74,6 +75,8 @@ pub trait Model: Sized + Send + 'static {
     fn set_auto_pk(&mut self, pk: i64) -> Result<()>;
     /// Sets every `auto_now` field to `now`, before an update.
     fn touch_auto_now(&mut self, now: DateTime<Utc>);
+    /// The user's [`Hooks`](crate::Hooks) for this model, or none.
+    fn hooks() -> HookFns<Self>;
 }
 
 /// A complete insert form: every required field of the model is set.

@@ -27,26 +27,32 @@ pub fn get_by_pk<M: Model>(db: &Db, pk: &impl ToParam) -> Result<M> {
         })
 }
 
-/// Inserts `object` into the database `alias`; the key the database assigned,
-/// if any, is stored in it.
+/// Inserts `object` into the database `alias`, between its `pre_save` and
+/// `post_save` hooks; the key the database assigned, if any, is stored in it.
 pub(crate) fn insert<M: Model>(db: &Db, alias: &str, mut object: M) -> Result<M> {
-    let mut connection = db.connection(alias)?;
-    let sql = &M::SQL[connection.dialect().index()];
-    let mut params: Vec<Param<'_>> = Vec::with_capacity(M::META.columns.len());
-    object.push_insert_params(&mut params);
-    if M::META.auto_pk {
-        let returned = connection.query_first(sql.insert, &params, |row| row.get::<i64>(0))?;
-        drop(params);
-        let pk = returned.ok_or_else(|| {
-            Error::usage(format!(
-                "inserting into `{}` returned no key",
-                M::META.table
-            ))
-        })?;
-        object.set_auto_pk(pk)?;
-    } else {
-        connection.execute(sql.insert, &params)?;
+    let hooks = M::hooks();
+    (hooks.pre_save)(&mut object, db)?;
+    {
+        // Held only for the statement: hooks may query the database themselves.
+        let mut connection = db.connection(alias)?;
+        let sql = &M::SQL[connection.dialect().index()];
+        let mut params: Vec<Param<'_>> = Vec::with_capacity(M::META.columns.len());
+        object.push_insert_params(&mut params);
+        if M::META.auto_pk {
+            let returned = connection.query_first(sql.insert, &params, |row| row.get::<i64>(0))?;
+            drop(params);
+            let pk = returned.ok_or_else(|| {
+                Error::usage(format!(
+                    "inserting into `{}` returned no key",
+                    M::META.table
+                ))
+            })?;
+            object.set_auto_pk(pk)?;
+        } else {
+            connection.execute(sql.insert, &params)?;
+        }
     }
+    (hooks.post_save)(&object, db, true)?;
     Ok(object)
 }
 
@@ -60,17 +66,22 @@ pub fn auto_pk<T: TryFrom<i64>>(pk: i64) -> Result<T> {
 }
 
 /// Writes every editable field of `object` back to its row, after setting its
-/// `auto_now` fields. A row that no longer exists is [`Error::DoesNotExist`].
+/// `auto_now` fields, between its `pre_save` and `post_save` hooks. A row that
+/// no longer exists is [`Error::DoesNotExist`].
 pub fn save<M: Model>(db: &Db, object: &mut M) -> Result<()> {
-    let mut connection = db.connection(M::META.db_alias)?;
-    let sql = &M::SQL[connection.dialect().index()];
-    if sql.update_by_pk.is_empty() {
-        return Ok(());
-    }
+    let hooks = M::hooks();
+    (hooks.pre_save)(object, db)?;
     object.touch_auto_now(now());
-    let mut params = Vec::with_capacity(M::META.columns.len());
-    object.push_update_params(&mut params);
-    let changed = connection.execute(sql.update_by_pk, &params)?;
+    let changed = {
+        let mut connection = db.connection(M::META.db_alias)?;
+        let sql = &M::SQL[connection.dialect().index()];
+        if sql.update_by_pk.is_empty() {
+            return Ok(());
+        }
+        let mut params = Vec::with_capacity(M::META.columns.len());
+        object.push_update_params(&mut params);
+        connection.execute(sql.update_by_pk, &params)?
+    };
     if changed == 0 {
         return Err(Error::DoesNotExist {
             model: M::META.name,
@@ -81,15 +92,19 @@ pub fn save<M: Model>(db: &Db, object: &mut M) -> Result<()> {
             ),
         });
     }
-    Ok(())
+    (hooks.post_save)(object, db, false)
 }
 
-/// Deletes the row of `object`.
+/// Deletes the row of `object`, between its `pre_delete` and `post_delete` hooks.
 pub fn delete<M: Model>(db: &Db, object: &M) -> Result<()> {
-    let mut connection = db.connection(M::META.db_alias)?;
-    let sql = &M::SQL[connection.dialect().index()];
-    connection.execute(sql.delete_by_pk, &[object.pk_param()])?;
-    Ok(())
+    let hooks = M::hooks();
+    (hooks.pre_delete)(object, db)?;
+    {
+        let mut connection = db.connection(M::META.db_alias)?;
+        let sql = &M::SQL[connection.dialect().index()];
+        connection.execute(sql.delete_by_pk, &[object.pk_param()])?;
+    }
+    (hooks.post_delete)(object, db)
 }
 
 /// Creates the table of `M` and its indexes, if they do not exist.

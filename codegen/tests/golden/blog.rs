@@ -157,6 +157,12 @@ impl ::pookie::Model for Tag {
     ) {
         let _ = now;
     }
+    fn hooks() -> ::pookie::HookFns<Self> {
+        #[allow(unused_imports)]
+        use ::pookie::__hooks::{NoHooks as _, UserHooks as _};
+        let probe = &::pookie::__hooks::Probe::<Self>::new();
+        probe.hook_fns()
+    }
 }
 impl Tag {
     /// Every row of [`Tag`], in the model's default ordering: the start of every query.
@@ -418,6 +424,12 @@ impl ::pookie::Model for Author {
         now: ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
     ) {
         let _ = now;
+    }
+    fn hooks() -> ::pookie::HookFns<Self> {
+        #[allow(unused_imports)]
+        use ::pookie::__hooks::{NoHooks as _, UserHooks as _};
+        let probe = &::pookie::__hooks::Probe::<Self>::new();
+        probe.hook_fns()
     }
 }
 impl Author {
@@ -735,6 +747,12 @@ impl ::pookie::Model for Post {
         now: ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
     ) {
         self.updated_at = now;
+    }
+    fn hooks() -> ::pookie::HookFns<Self> {
+        #[allow(unused_imports)]
+        use ::pookie::__hooks::{NoHooks as _, UserHooks as _};
+        let probe = &::pookie::__hooks::Probe::<Self>::new();
+        probe.hook_fns()
     }
 }
 impl Post {

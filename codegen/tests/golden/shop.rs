@@ -206,6 +206,12 @@ impl ::pookie::Model for Customer {
     ) {
         let _ = now;
     }
+    fn hooks() -> ::pookie::HookFns<Self> {
+        #[allow(unused_imports)]
+        use ::pookie::__hooks::{NoHooks as _, UserHooks as _};
+        let probe = &::pookie::__hooks::Probe::<Self>::new();
+        probe.hook_fns()
+    }
 }
 impl Customer {
     /// Every row of [`Customer`], in the model's default ordering: the start of every query.
@@ -488,6 +494,12 @@ impl ::pookie::Model for Product {
     ) {
         let _ = now;
     }
+    fn hooks() -> ::pookie::HookFns<Self> {
+        #[allow(unused_imports)]
+        use ::pookie::__hooks::{NoHooks as _, UserHooks as _};
+        let probe = &::pookie::__hooks::Probe::<Self>::new();
+        probe.hook_fns()
+    }
 }
 impl Product {
     /// Every row of [`Product`], in the model's default ordering: the start of every query.
@@ -710,6 +722,12 @@ impl ::pookie::Model for Order {
     ) {
         self.updated_at = now;
     }
+    fn hooks() -> ::pookie::HookFns<Self> {
+        #[allow(unused_imports)]
+        use ::pookie::__hooks::{NoHooks as _, UserHooks as _};
+        let probe = &::pookie::__hooks::Probe::<Self>::new();
+        probe.hook_fns()
+    }
 }
 impl Order {
     /// Every row of [`Order`], in the model's default ordering: the start of every query.
@@ -913,6 +931,12 @@ impl ::pookie::Model for OrderLine {
     ) {
         let _ = now;
     }
+    fn hooks() -> ::pookie::HookFns<Self> {
+        #[allow(unused_imports)]
+        use ::pookie::__hooks::{NoHooks as _, UserHooks as _};
+        let probe = &::pookie::__hooks::Probe::<Self>::new();
+        probe.hook_fns()
+    }
 }
 impl OrderLine {
     /// Every row of [`OrderLine`], in the model's default ordering: the start of every query.
@@ -1090,6 +1114,12 @@ impl ::pookie::Model for Return {
         now: ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
     ) {
         let _ = now;
+    }
+    fn hooks() -> ::pookie::HookFns<Self> {
+        #[allow(unused_imports)]
+        use ::pookie::__hooks::{NoHooks as _, UserHooks as _};
+        let probe = &::pookie::__hooks::Probe::<Self>::new();
+        probe.hook_fns()
     }
 }
 impl Return {
@@ -1324,6 +1354,12 @@ impl ::pookie::Model for Review {
         now: ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
     ) {
         let _ = now;
+    }
+    fn hooks() -> ::pookie::HookFns<Self> {
+        #[allow(unused_imports)]
+        use ::pookie::__hooks::{NoHooks as _, UserHooks as _};
+        let probe = &::pookie::__hooks::Probe::<Self>::new();
+        probe.hook_fns()
     }
 }
 impl Review {
