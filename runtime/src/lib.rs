@@ -42,7 +42,7 @@ mod query;
 mod row;
 mod value;
 
-pub use db::{Db, DbBuilder};
+pub use db::{ConnectOptions, Db, DbBuilder, On, RawRow, Value};
 pub use error::{Error, Result};
 #[doc(hidden)]
 pub use hooks::select as __hooks;

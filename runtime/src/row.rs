@@ -58,6 +58,19 @@ impl<'a> Row<'a> {
         self.len() == 0
     }
 
+    /// Reads column `index` with the decoder of the row's backend.
+    pub(crate) fn raw_value<T>(
+        &self,
+        index: usize,
+        sqlite: impl FnOnce(ValueRef<'_>) -> Result<T, String>,
+        postgres: impl FnOnce(&postgres::Row, usize) -> Result<T, String>,
+    ) -> Result<T, String> {
+        match &self.inner {
+            RowInner::Sqlite(row) => sqlite(row.get_ref(index).map_err(|e| e.to_string())?),
+            RowInner::Postgres(row) => postgres(row, index),
+        }
+    }
+
     /// The name of column `index`, as the database reports it.
     pub fn column_name(&self, index: usize) -> String {
         let name = match &self.inner {

@@ -152,6 +152,34 @@ impl Dialect {
         }
     }
 
+    /// The statement that opens a transaction. SQLite takes the write lock at
+    /// once (`IMMEDIATE`), so that two transactions never deadlock upgrading
+    /// read locks; the busy timeout then queues writers instead of failing.
+    pub const fn begin_transaction(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "BEGIN IMMEDIATE",
+            Dialect::Postgres => "BEGIN",
+        }
+    }
+
+    /// Appends the statement that opens savepoint `name` (a nested transaction).
+    pub fn push_savepoint(self, out: &mut String, name: &str) {
+        out.push_str("SAVEPOINT ");
+        self.push_ident(out, name);
+    }
+
+    /// Appends the statement that keeps the work of savepoint `name`.
+    pub fn push_release_savepoint(self, out: &mut String, name: &str) {
+        out.push_str("RELEASE SAVEPOINT ");
+        self.push_ident(out, name);
+    }
+
+    /// Appends the statement that undoes the work since savepoint `name`.
+    pub fn push_rollback_to_savepoint(self, out: &mut String, name: &str) {
+        out.push_str("ROLLBACK TO SAVEPOINT ");
+        self.push_ident(out, name);
+    }
+
     /// The SQL that creates a table only when it does not exist yet.
     pub const fn create_table_if_not_exists(self) -> &'static str {
         "CREATE TABLE IF NOT EXISTS "

@@ -1,33 +1,48 @@
-//! [`Db`]: the named databases a program talks to, and the connection to each.
+//! [`Db`]: the named databases a program talks to, their connection pools,
+//! transactions, and raw SQL.
 
+mod connection;
+mod options;
+mod pool;
 mod postgres;
+mod raw;
 mod sqlite;
-mod url;
+mod transaction;
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, MutexGuard};
 
 use pookie_dialect::Dialect;
 
+pub(crate) use connection::Connection;
+pub use options::ConnectOptions;
+use pool::{Database, PooledConnection};
+pub use raw::{On, RawRow, Value};
+use transaction::{Pin, PinState};
+
 use crate::error::{Error, Result};
-use crate::row::Row;
-use crate::value::Param;
 
 /// The alias of the database that models use unless their meta names another.
 pub const DEFAULT_ALIAS: &str = "default";
 
-/// The databases of a program, by alias. Cheap to clone and safe to share
-/// between threads.
+/// The databases of a program, by alias, each with its pool of connections.
+/// `Db` is cheap to clone, `Send` and `Sync`: share it between threads.
 ///
 /// ```
 /// let db = pookie::Db::connect("sqlite://:memory:")?;
 /// assert_eq!(db.dialect(), pookie::Dialect::Sqlite);
 /// db.execute("CREATE TABLE notes (body TEXT)", &[])?;
 /// assert_eq!(db.execute("INSERT INTO notes VALUES (?)", &["hello".into()])?, 1);
+/// let row = db.fetch_one("SELECT COUNT(*) AS n FROM notes", &[])?.unwrap();
+/// assert_eq!(row.get("n").and_then(pookie::Value::as_i64), Some(1));
 /// # Ok::<(), pookie::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct Db {
     databases: Arc<Vec<Database>>,
+    /// The database that the alias `default` means through this handle, if any.
+    default: Option<usize>,
+    /// Transactions this handle runs inside, one per database at most.
+    pins: Vec<Arc<Pin>>,
 }
 
 impl std::fmt::Debug for Db {
@@ -37,7 +52,14 @@ impl std::fmt::Debug for Db {
             .iter()
             .map(|d| (&d.alias, d.dialect))
             .collect();
-        f.debug_struct("Db").field("databases", &aliases).finish()
+        f.debug_struct("Db")
+            .field("databases", &aliases)
+            .field(
+                "default",
+                &self.default.map(|index| &self.databases[index].alias),
+            )
+            .field("in_transaction", &!self.pins.is_empty())
+            .finish()
     }
 }
 
@@ -46,41 +68,51 @@ impl std::fmt::Debug for Db {
 /// ```
 /// let db = pookie::Db::builder()
 ///     .database("default", "sqlite://:memory:")
-///     .database("analytics", "sqlite://:memory:")
+///     .database_with("analytics", pookie::ConnectOptions::sqlite_memory())
 ///     .connect()?;
 /// assert!(db.has_database("analytics"));
 /// # Ok::<(), pookie::Error>(())
 /// ```
 #[derive(Debug, Default)]
 pub struct DbBuilder {
-    urls: Vec<(String, String)>,
+    databases: Vec<(String, Result<ConnectOptions>)>,
 }
 
 impl DbBuilder {
     /// Adds the database `alias` at `url` (see [`Db::connect`] for the URL forms).
-    pub fn database(mut self, alias: impl Into<String>, url: impl Into<String>) -> Self {
-        self.urls.push((alias.into(), url.into()));
+    pub fn database(mut self, alias: impl Into<String>, url: &str) -> Self {
+        self.databases
+            .push((alias.into(), ConnectOptions::from_url(url)));
+        self
+    }
+
+    /// Adds the database `alias` described in the keyword form.
+    pub fn database_with(mut self, alias: impl Into<String>, options: ConnectOptions) -> Self {
+        self.databases.push((alias.into(), Ok(options)));
         self
     }
 
     /// Connects to every database; the first failure is returned.
     pub fn connect(self) -> Result<Db> {
-        let mut databases: Vec<Database> = Vec::with_capacity(self.urls.len());
-        for (alias, url) in self.urls {
+        let mut databases: Vec<Database> = Vec::with_capacity(self.databases.len());
+        for (alias, options) in self.databases {
             if databases.iter().any(|d| d.alias == alias) {
                 return Err(Error::usage(format!(
                     "the database alias `{alias}` is given twice"
                 )));
             }
-            databases.push(Database::open(alias, &url)?);
+            databases.push(Database::open(alias, options?)?);
         }
         if databases.is_empty() {
             return Err(Error::usage(
                 "no database given: add one with `.database(\"default\", url)`",
             ));
         }
+        let default = databases.iter().position(|d| d.alias == DEFAULT_ALIAS);
         Ok(Db {
             databases: Arc::new(databases),
+            default,
+            pins: Vec::new(),
         })
     }
 }
@@ -90,11 +122,20 @@ impl Db {
     ///
     /// URLs: `sqlite:///relative/path.db` (relative to the working directory),
     /// `sqlite:////absolute/path.db`, `sqlite://:memory:`, and
-    /// `postgresql://user:password@host:port/database`. A bad URL or an
-    /// unreachable server is an [`Error::Connection`] saying what was wrong,
-    /// never a panic; passwords never appear in errors.
+    /// `postgresql://user:password@host:port/database?sslmode=…&connect_timeout=…`
+    /// (plus `pool_max_size`, `pool_min_idle`, `pool_timeout`, `pool_health_check`).
+    /// A bad URL, an unknown host, a refused password or a missing database is an
+    /// [`Error::Connection`] saying what was wrong, never a panic; passwords never
+    /// appear in errors or logs.
     pub fn connect(url: &str) -> Result<Db> {
         Db::builder().database(DEFAULT_ALIAS, url).connect()
+    }
+
+    /// Connects to one database described in the keyword form, as `default`.
+    pub fn connect_with(options: ConnectOptions) -> Result<Db> {
+        Db::builder()
+            .database_with(DEFAULT_ALIAS, options)
+            .connect()
     }
 
     /// Starts a set of named databases.
@@ -102,44 +143,35 @@ impl Db {
         DbBuilder::default()
     }
 
-    /// The dialect of the `default` database (or of the first one given).
+    /// The dialect of the `default` database (of the first one given when none
+    /// is called `default`).
     pub fn dialect(&self) -> Dialect {
-        self.first().dialect
+        self.databases[self.default.unwrap_or(0)].dialect
     }
 
     /// True when a database is registered under `alias`.
     pub fn has_database(&self, alias: &str) -> bool {
-        self.databases.iter().any(|d| d.alias == alias)
+        self.index_of(alias).is_ok()
     }
 
-    /// Runs one SQL statement with bound parameters on the `default` database
-    /// and returns the number of rows it changed. Placeholders are `?` on SQLite
-    /// and `$1, $2, …` on PostgreSQL.
-    pub fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
-        let database = self.first();
-        let mut connection = database.lock();
-        connection.execute(sql, params)
-    }
-
-    fn first(&self) -> &Database {
-        self.databases
-            .iter()
-            .find(|d| d.alias == DEFAULT_ALIAS)
-            .unwrap_or(&self.databases[0])
-    }
-
-    /// A connection to the database registered as `alias`, for one operation.
-    pub(crate) fn connection(&self, alias: &str) -> Result<ConnectionGuard<'_>> {
-        let database = self.database(alias)?;
-        Ok(ConnectionGuard {
-            dialect: database.dialect,
-            guard: database.lock(),
+    /// The same databases, with `default` meaning `alias`: every model that has
+    /// no `db_alias` of its own, every raw statement and every transaction
+    /// through the returned handle go to `alias`.
+    pub fn using(&self, alias: &str) -> Result<Db> {
+        let index = self.index_of(alias)?;
+        Ok(Db {
+            databases: Arc::clone(&self.databases),
+            default: Some(index),
+            pins: self.pins.clone(),
         })
     }
 
-    /// The database registered as `alias`.
-    fn database(&self, alias: &str) -> Result<&Database> {
-        self.databases.iter().find(|d| d.alias == alias).ok_or_else(|| {
+    fn index_of(&self, alias: &str) -> Result<usize> {
+        let found = match (alias, self.default) {
+            (DEFAULT_ALIAS, Some(index)) => Some(index),
+            _ => self.databases.iter().position(|d| d.alias == alias),
+        };
+        found.ok_or_else(|| {
             let known: Vec<_> = self.databases.iter().map(|d| format!("`{}`", d.alias)).collect();
             Error::usage(format!(
                 "no database is registered as `{alias}` (known: {}); add it with Db::builder().database(\"{alias}\", url)",
@@ -147,51 +179,42 @@ impl Db {
             ))
         })
     }
-}
 
-/// One named database.
-pub(crate) struct Database {
-    alias: String,
-    dialect: Dialect,
-    // One connection per database for now; a pool takes its place behind `connection()`.
-    connection: Mutex<Connection>,
-}
-
-impl Database {
-    fn open(alias: String, url: &str) -> Result<Self> {
-        let (dialect, connection) = match url::parse(url)? {
-            url::Target::SqliteFile(path) => (
-                Dialect::Sqlite,
-                Connection::Sqlite(sqlite::open_file(&path)?),
-            ),
-            url::Target::SqliteMemory => {
-                (Dialect::Sqlite, Connection::Sqlite(sqlite::open_memory()?))
+    /// A connection to the database registered as `alias`, for one operation:
+    /// the transaction's connection when this handle is inside one, else one
+    /// from the pool. Never hold it while running user code or another
+    /// operation on this `Db`.
+    pub(crate) fn connection(&self, alias: &str) -> Result<ConnectionGuard<'_>> {
+        let index = self.index_of(alias)?;
+        let database = &self.databases[index];
+        let inner = match self.pins.iter().find(|pin| pin.database == index) {
+            Some(pin) => {
+                let state = pin.lock();
+                if state.connection.is_none() {
+                    return Err(Error::usage(
+                        "this transaction has ended: use the database handle outside the transaction closure",
+                    ));
+                }
+                GuardInner::Pinned(state)
             }
-            url::Target::Postgres(url) => (
-                Dialect::Postgres,
-                Connection::Postgres(Box::new(postgres::connect(&url)?)),
-            ),
+            None => GuardInner::Pooled(database.checkout()?),
         };
-        Ok(Database {
-            alias,
-            dialect,
-            connection: Mutex::new(connection),
+        Ok(ConnectionGuard {
+            dialect: database.dialect,
+            inner,
         })
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Connection> {
-        // A panic while the lock was held leaves the connection usable: every
-        // statement is self-contained, so the poison carries no broken state.
-        self.connection
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
 /// A connection held for one operation, with the dialect of its database.
 pub(crate) struct ConnectionGuard<'a> {
     dialect: Dialect,
-    guard: MutexGuard<'a, Connection>,
+    inner: GuardInner<'a>,
+}
+
+enum GuardInner<'a> {
+    Pooled(PooledConnection),
+    Pinned(MutexGuard<'a, PinState>),
 }
 
 impl ConnectionGuard<'_> {
@@ -203,82 +226,24 @@ impl ConnectionGuard<'_> {
 impl std::ops::Deref for ConnectionGuard<'_> {
     type Target = Connection;
     fn deref(&self) -> &Connection {
-        &self.guard
+        match &self.inner {
+            GuardInner::Pooled(connection) => connection,
+            GuardInner::Pinned(state) => state
+                .connection
+                .as_ref()
+                .expect("checked when the guard was made"),
+        }
     }
 }
 
 impl std::ops::DerefMut for ConnectionGuard<'_> {
     fn deref_mut(&mut self) -> &mut Connection {
-        &mut self.guard
-    }
-}
-
-/// An open connection to one backend.
-pub(crate) enum Connection {
-    Sqlite(rusqlite::Connection),
-    Postgres(Box<postgres::PgConnection>),
-}
-
-impl Connection {
-    /// Runs a query and hands each row to `on_row` until it returns `false`.
-    pub(crate) fn for_each_row(
-        &mut self,
-        sql: &str,
-        params: &[Param<'_>],
-        on_row: impl FnMut(&Row<'_>) -> Result<bool>,
-    ) -> Result<()> {
-        match self {
-            Connection::Sqlite(connection) => sqlite::for_each_row(connection, sql, params, on_row),
-            Connection::Postgres(connection) => connection.for_each_row(sql, params, on_row),
-        }
-    }
-
-    /// Runs a query and maps every row.
-    pub(crate) fn query_map<T>(
-        &mut self,
-        sql: &str,
-        params: &[Param<'_>],
-        mut map: impl FnMut(&Row<'_>) -> Result<T>,
-    ) -> Result<Vec<T>> {
-        let mut out = Vec::new();
-        self.for_each_row(sql, params, |row| {
-            out.push(map(row)?);
-            Ok(true)
-        })?;
-        Ok(out)
-    }
-
-    /// Runs a query and maps its first row, if any.
-    pub(crate) fn query_first<T>(
-        &mut self,
-        sql: &str,
-        params: &[Param<'_>],
-        map: impl FnOnce(&Row<'_>) -> Result<T>,
-    ) -> Result<Option<T>> {
-        let mut map = Some(map);
-        let mut out = None;
-        self.for_each_row(sql, params, |row| {
-            if let Some(map) = map.take() {
-                out = Some(map(row)?);
-            }
-            Ok(false)
-        })?;
-        Ok(out)
-    }
-
-    /// Runs a statement that returns no rows; the number of rows changed.
-    pub(crate) fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
-        match self {
-            Connection::Sqlite(connection) => sqlite::execute(connection, sql, params),
-            Connection::Postgres(connection) => connection.execute(sql, params),
-        }
-    }
-
-    /// Runs statements without parameters (DDL).
-    pub(crate) fn batch_execute(&mut self, sql: &str) -> Result<()> {
-        match self {
-            Connection::Sqlite(connection) => Ok(connection.execute_batch(sql)?),
-            Connection::Postgres(connection) => connection.batch_execute(sql),
+        match &mut self.inner {
+            GuardInner::Pooled(connection) => connection,
+            GuardInner::Pinned(state) => state
+                .connection
+                .as_mut()
+                .expect("checked when the guard was made"),
         }
     }
 }

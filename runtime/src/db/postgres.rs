@@ -1,7 +1,7 @@
-//! The PostgreSQL driver: connection set-up, binding, statement cache and row iteration.
+//! The PostgreSQL driver: connection set-up, binding, statement cache, row
+//! iteration, and recovery from a connection the server closed.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use bytes::BytesMut;
 use postgres::fallible_iterator::FallibleIterator;
@@ -14,44 +14,56 @@ use crate::value::Param;
 /// Statements kept prepared per connection before the cache starts over.
 const STATEMENT_CACHE_CAPACITY: usize = 512;
 
-/// How long a connection attempt may take when the URL does not say.
-const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// A PostgreSQL connection with its prepared statements.
 pub(crate) struct PgConnection {
     client: postgres::Client,
     statements: HashMap<String, postgres::Statement>,
+    config: postgres::Config,
+    display: String,
+    in_transaction: bool,
 }
 
-pub(crate) fn connect(url: &str) -> Result<PgConnection> {
-    let redacted = super::url::redact(url);
-    let mut config: postgres::Config = url.parse().map_err(|error: postgres::Error| {
-        Error::connection(
-            format!("invalid PostgreSQL URL `{redacted}`: {error}"),
-            Some(Box::new(error)),
-        )
-    })?;
-    if config.get_connect_timeout().is_none() {
-        config.connect_timeout(DEFAULT_CONNECT_TIMEOUT);
-    }
-    let client = config.connect(postgres::NoTls).map_err(|error| {
+pub(crate) fn connect(config: &postgres::Config, display: &str) -> Result<PgConnection> {
+    let client = open_client(config, display)?;
+    Ok(PgConnection {
+        client,
+        statements: HashMap::new(),
+        config: config.clone(),
+        display: display.to_owned(),
+        in_transaction: false,
+    })
+}
+
+fn open_client(config: &postgres::Config, display: &str) -> Result<postgres::Client> {
+    config.connect(postgres::NoTls).map_err(|error| {
         let reason = match std::error::Error::source(&error) {
             Some(source) => format!("{error}: {source}"),
             None => error.to_string(),
         };
+        let hint = if reason.contains("TLS") || reason.contains("ssl") {
+            " (this build connects without TLS: use sslmode=disable or prefer)"
+        } else {
+            ""
+        };
         Error::connection(
-            format!("cannot connect to PostgreSQL at `{redacted}`: {reason}"),
+            format!("cannot connect to PostgreSQL at `{display}`: {reason}{hint}"),
             Some(Box::new(error)),
         )
-    })?;
-    Ok(PgConnection {
-        client,
-        statements: HashMap::new(),
     })
 }
 
+/// True when the server closed the connection before it answered: the
+/// statement was not run, so running it again on a new connection is safe.
+fn is_connection_lost(error: &postgres::Error) -> bool {
+    // SQLSTATE class 57P: the server is shutting down or was told to end this session.
+    error.is_closed()
+        || error
+            .code()
+            .is_some_and(|code| code.code().starts_with("57P"))
+}
+
 impl PgConnection {
-    fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
+    fn statement(&mut self, sql: &str) -> Result<postgres::Statement, postgres::Error> {
         if let Some(statement) = self.statements.get(sql) {
             return Ok(statement.clone());
         }
@@ -63,6 +75,28 @@ impl PgConnection {
         Ok(statement)
     }
 
+    /// Runs `operation`; when the server had closed the connection (restart,
+    /// `pg_terminate_backend`) and the statement never ran, reconnects and runs
+    /// it once more. Inside a transaction the error is returned instead: the
+    /// transaction's earlier work is gone with the connection.
+    fn with_retry<T>(
+        &mut self,
+        mut operation: impl FnMut(&mut Self) -> Result<T, (postgres::Error, bool)>,
+    ) -> Result<T> {
+        match operation(self) {
+            Ok(value) => Ok(value),
+            Err((error, retryable))
+                if retryable && !self.in_transaction && is_connection_lost(&error) =>
+            {
+                tracing::warn!(target: "pookie::pool", database = %self.display, "the server closed the connection; reconnecting once");
+                self.client = open_client(&self.config, &self.display)?;
+                self.statements.clear();
+                operation(self).map_err(|(error, _)| Error::from(error))
+            }
+            Err((error, _)) => Err(error.into()),
+        }
+    }
+
     /// Runs a query and hands each row to `on_row` until it returns `false`.
     pub(crate) fn for_each_row(
         &mut self,
@@ -70,26 +104,60 @@ impl PgConnection {
         params: &[Param<'_>],
         mut on_row: impl FnMut(&Row<'_>) -> Result<bool>,
     ) -> Result<()> {
-        let statement = self.statement(sql)?;
-        let mut rows = self.client.query_raw(&statement, params.iter())?;
-        while let Some(row) = rows.next()? {
-            if !on_row(&Row::postgres(&row))? {
-                break;
+        let mut callback_error = None;
+        let outcome = self.with_retry(|this| {
+            // Once a row was handed out, a failure cannot be retried.
+            let statement = this.statement(sql).map_err(|e| (e, true))?;
+            let mut rows = this
+                .client
+                .query_raw(&statement, params.iter())
+                .map_err(|e| (e, true))?;
+            let mut delivered = false;
+            while let Some(row) = rows.next().map_err(|e| (e, !delivered))? {
+                delivered = true;
+                match on_row(&Row::postgres(&row)) {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(error) => {
+                        callback_error = Some(error);
+                        break;
+                    }
+                }
             }
+            Ok(())
+        });
+        match callback_error {
+            Some(error) => Err(error),
+            None => outcome,
         }
-        Ok(())
     }
 
     /// Runs a statement that returns no rows; the number of rows changed.
     pub(crate) fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
-        let statement = self.statement(sql)?;
-        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
-        Ok(self.client.execute(&statement, &refs)?)
+        self.with_retry(|this| {
+            let statement = this.statement(sql).map_err(|e| (e, true))?;
+            let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
+            this.client
+                .execute(&statement, &refs)
+                .map_err(|e| (e, true))
+        })
     }
 
     /// Runs several statements without parameters.
     pub(crate) fn batch_execute(&mut self, sql: &str) -> Result<()> {
-        Ok(self.client.batch_execute(sql)?)
+        self.with_retry(|this| this.client.batch_execute(sql).map_err(|e| (e, true)))
+    }
+
+    pub(crate) fn set_in_transaction(&mut self, in_transaction: bool) {
+        self.in_transaction = in_transaction;
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.client.is_closed()
+    }
+
+    pub(crate) fn ping(&mut self) -> Result<()> {
+        Ok(self.client.is_valid(std::time::Duration::from_secs(5))?)
     }
 }
 

@@ -94,6 +94,11 @@ fn prepare<'c>(
     Ok(statement)
 }
 
+pub(crate) fn ping(connection: &rusqlite::Connection) -> Result<()> {
+    connection.query_row("SELECT 1", [], |_| Ok(()))?;
+    Ok(())
+}
+
 /// Runs a query and hands each row to `on_row` until it returns `false`.
 pub(crate) fn for_each_row(
     connection: &rusqlite::Connection,

@@ -1,0 +1,243 @@
+//! Raw SQL: statements with bound parameters, and rows read by column name.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use postgres::types::Type;
+use rusqlite::types::ValueRef;
+
+use super::{Db, DEFAULT_ALIAS};
+use crate::error::{Error, Result};
+use crate::value::Param;
+
+/// A value read by raw SQL.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// SQL NULL.
+    Null,
+    /// A boolean (PostgreSQL; SQLite has integers).
+    Bool(bool),
+    /// Any integer.
+    Int(i64),
+    /// Any float.
+    Float(f64),
+    /// Text.
+    Text(String),
+    /// Bytes.
+    Bytes(Vec<u8>),
+    /// A timestamp (PostgreSQL; SQLite keeps text).
+    DateTime(DateTime<Utc>),
+}
+
+impl Value {
+    /// The integer, if this is one.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Value::Int(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// The number as a float, if this is an integer or a float.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Int(v) => Some(*v as f64),
+            Value::Float(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// The text, if this is text.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Text(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The boolean, if this is a boolean or (SQLite) the integer 0 or 1.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(v) => Some(*v),
+            Value::Int(0) => Some(false),
+            Value::Int(1) => Some(true),
+            _ => None,
+        }
+    }
+
+    /// True for NULL.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+}
+
+/// One row of a raw query: values by column name, in select order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawRow {
+    columns: Arc<[String]>,
+    values: Vec<Value>,
+}
+
+impl RawRow {
+    /// The value of the column `name`, or `None` when there is no such column.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.columns
+            .iter()
+            .position(|c| c == name)
+            .map(|index| &self.values[index])
+    }
+
+    /// The column names, in select order.
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    /// The values, in select order.
+    pub fn values(&self) -> &[Value] {
+        &self.values
+    }
+
+    /// `(name, value)` pairs, in select order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.columns.iter().map(String::as_str).zip(&self.values)
+    }
+}
+
+fn sqlite_value(value: ValueRef<'_>) -> Result<Value, String> {
+    Ok(match value {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(v) => Value::Int(v),
+        ValueRef::Real(v) => Value::Float(v),
+        ValueRef::Text(bytes) => Value::Text(
+            std::str::from_utf8(bytes)
+                .map_err(|e| format!("invalid UTF-8: {e}"))?
+                .to_owned(),
+        ),
+        ValueRef::Blob(bytes) => Value::Bytes(bytes.to_vec()),
+    })
+}
+
+fn postgres_value(row: &postgres::Row, index: usize) -> Result<Value, String> {
+    fn get<'r, T: postgres::types::FromSql<'r>>(
+        row: &'r postgres::Row,
+        index: usize,
+    ) -> Result<Option<T>, String> {
+        row.try_get(index).map_err(|e| e.to_string())
+    }
+    let ty = row.columns()[index].type_().clone();
+    let value = match ty {
+        Type::BOOL => get::<bool>(row, index)?.map(Value::Bool),
+        Type::INT2 => get::<i16>(row, index)?.map(|v| Value::Int(v.into())),
+        Type::INT4 => get::<i32>(row, index)?.map(|v| Value::Int(v.into())),
+        Type::INT8 => get::<i64>(row, index)?.map(Value::Int),
+        Type::OID => get::<u32>(row, index)?.map(|v| Value::Int(v.into())),
+        Type::FLOAT4 => get::<f32>(row, index)?.map(|v| Value::Float(v.into())),
+        Type::FLOAT8 => get::<f64>(row, index)?.map(Value::Float),
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
+            get::<String>(row, index)?.map(Value::Text)
+        }
+        Type::BYTEA => get::<Vec<u8>>(row, index)?.map(Value::Bytes),
+        Type::TIMESTAMPTZ => get::<DateTime<Utc>>(row, index)?.map(Value::DateTime),
+        Type::TIMESTAMP => get::<NaiveDateTime>(row, index)?.map(|v| Value::DateTime(v.and_utc())),
+        other => {
+            return Err(format!(
+                "raw rows do not read the PostgreSQL type `{other}` yet: cast the column in SQL, e.g. `{}::text`",
+                row.columns()[index].name()
+            ))
+        }
+    };
+    Ok(value.unwrap_or(Value::Null))
+}
+
+/// A named database of a [`Db`], for raw SQL and transactions: `db.on("replica")`.
+#[derive(Debug, Clone, Copy)]
+pub struct On<'a> {
+    db: &'a Db,
+    alias: &'a str,
+}
+
+impl On<'_> {
+    /// Runs one statement with bound parameters; returns how many rows it changed.
+    /// Placeholders are `?` on SQLite and `$1, $2, …` on PostgreSQL.
+    pub fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
+        self.db.connection(self.alias)?.execute(sql, params)
+    }
+
+    /// Runs a query and returns every row, by column name.
+    pub fn fetch_all(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<RawRow>> {
+        let mut rows = Vec::new();
+        self.for_each(sql, params, |row| {
+            rows.push(row);
+            true
+        })?;
+        Ok(rows)
+    }
+
+    /// Runs a query and returns its first row, if any.
+    pub fn fetch_one(&self, sql: &str, params: &[Param<'_>]) -> Result<Option<RawRow>> {
+        let mut first = None;
+        self.for_each(sql, params, |row| {
+            first = Some(row);
+            false
+        })?;
+        Ok(first)
+    }
+
+    /// Runs `work` in a transaction on this database.
+    pub fn transaction<T>(&self, work: impl FnOnce(&Db) -> Result<T>) -> Result<T> {
+        self.db.transaction_on(self.alias, work)
+    }
+
+    fn for_each(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        mut keep_going: impl FnMut(RawRow) -> bool,
+    ) -> Result<()> {
+        let mut connection = self.db.connection(self.alias)?;
+        let mut columns: Option<Arc<[String]>> = None;
+        connection.for_each_row(sql, params, |row| {
+            let names =
+                columns.get_or_insert_with(|| (0..row.len()).map(|i| row.column_name(i)).collect());
+            let values = (0..row.len())
+                .map(|index| {
+                    row.raw_value(index, sqlite_value, postgres_value)
+                        .map_err(|message| Error::Decode {
+                            column: row.column_name(index),
+                            message,
+                        })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok(keep_going(RawRow {
+                columns: Arc::clone(names),
+                values,
+            }))
+        })
+    }
+}
+
+impl Db {
+    /// Raw SQL and transactions on the database registered as `alias`.
+    pub fn on<'a>(&'a self, alias: &'a str) -> On<'a> {
+        On { db: self, alias }
+    }
+
+    /// Runs one statement with bound parameters on the `default` database and
+    /// returns how many rows it changed. Placeholders are `?` on SQLite and
+    /// `$1, $2, …` on PostgreSQL.
+    pub fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
+        self.on(DEFAULT_ALIAS).execute(sql, params)
+    }
+
+    /// Runs a query on the `default` database and returns every row, by column
+    /// name (PookieDB's `execute(…, fetch="all")`).
+    pub fn fetch_all(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<RawRow>> {
+        self.on(DEFAULT_ALIAS).fetch_all(sql, params)
+    }
+
+    /// Runs a query on the `default` database and returns its first row
+    /// (PookieDB's `execute(…, fetch="one")`).
+    pub fn fetch_one(&self, sql: &str, params: &[Param<'_>]) -> Result<Option<RawRow>> {
+        self.on(DEFAULT_ALIAS).fetch_one(sql, params)
+    }
+}

@@ -1,0 +1,155 @@
+//! Transactions: `db.transaction(|tx| …)` commits when the closure returns
+//! `Ok`, rolls back on `Err` or panic; a transaction inside a transaction is a
+//! savepoint, so an inner failure undoes only the inner block.
+
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use super::pool::PooledConnection;
+use super::{Db, DEFAULT_ALIAS};
+use crate::error::Result;
+
+/// The connection a transaction runs on, shared by every handle inside it.
+pub(crate) struct Pin {
+    pub(crate) database: usize,
+    state: Mutex<PinState>,
+}
+
+pub(crate) struct PinState {
+    /// `None` once the transaction has ended.
+    pub(crate) connection: Option<PooledConnection>,
+    depth: u32,
+}
+
+impl Pin {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, PinState> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Db {
+    /// Runs `work` in a transaction on the `default` database.
+    ///
+    /// The closure gets a handle bound to the transaction: every query made
+    /// through it is part of the transaction. `Ok` commits, `Err` or a panic
+    /// rolls back (the panic then continues). Calling `transaction` again on the
+    /// handle opens a savepoint.
+    ///
+    /// ```
+    /// let db = pookie::Db::connect("sqlite://:memory:")?;
+    /// db.execute("CREATE TABLE t (x INTEGER)", &[])?;
+    /// let failed: pookie::Result<()> = db.transaction(|tx| {
+    ///     tx.execute("INSERT INTO t VALUES (1)", &[])?;
+    ///     Err(pookie::Error::custom("changed my mind"))
+    /// });
+    /// assert!(failed.is_err());
+    /// db.transaction(|tx| {
+    ///     tx.execute("INSERT INTO t VALUES (2)", &[])?;
+    ///     // An inner failure rolls back only the inner block.
+    ///     let _ = tx.transaction(|inner| -> pookie::Result<()> {
+    ///         inner.execute("INSERT INTO t VALUES (3)", &[])?;
+    ///         Err(pookie::Error::custom("not this one"))
+    ///     });
+    ///     Ok(())
+    /// })?;
+    /// let total = db.fetch_one("SELECT SUM(x) AS total FROM t", &[])?.unwrap();
+    /// assert_eq!(total.get("total").and_then(pookie::Value::as_i64), Some(2));
+    /// # Ok::<(), pookie::Error>(())
+    /// ```
+    pub fn transaction<T>(&self, work: impl FnOnce(&Db) -> Result<T>) -> Result<T> {
+        self.transaction_on(DEFAULT_ALIAS, work)
+    }
+
+    /// Runs `work` in a transaction on the database registered as `alias`.
+    pub fn transaction_on<T>(&self, alias: &str, work: impl FnOnce(&Db) -> Result<T>) -> Result<T> {
+        let index = self.index_of(alias)?;
+        if let Some(pin) = self.pins.iter().find(|pin| pin.database == index) {
+            return self.savepoint(pin, work);
+        }
+        let database = &self.databases[index];
+        let dialect = database.dialect;
+        let mut connection = database.checkout()?;
+        connection.batch_execute(dialect.begin_transaction())?;
+        connection.set_in_transaction(true);
+        let pin = Arc::new(Pin {
+            database: index,
+            state: Mutex::new(PinState {
+                connection: Some(connection),
+                depth: 0,
+            }),
+        });
+        let mut inside = self.clone();
+        inside.pins.push(Arc::clone(&pin));
+        let outcome = catch_unwind(AssertUnwindSafe(|| work(&inside)));
+        drop(inside);
+        let Some(mut connection) = pin.lock().connection.take() else {
+            unreachable!("only this function takes the transaction's connection");
+        };
+        let finish = |connection: &mut PooledConnection, sql: &str| {
+            let result = connection.batch_execute(sql);
+            connection.set_in_transaction(false);
+            result
+        };
+        match outcome {
+            Ok(Ok(value)) => match finish(&mut connection, "COMMIT") {
+                Ok(()) => Ok(value),
+                Err(error) => {
+                    let _ = finish(&mut connection, "ROLLBACK");
+                    Err(error)
+                }
+            },
+            Ok(Err(error)) => {
+                // The closure's error is what matters; a failed rollback (a lost
+                // connection) leaves the pool to discard the connection.
+                let _ = finish(&mut connection, "ROLLBACK");
+                Err(error)
+            }
+            Err(panic) => {
+                let _ = finish(&mut connection, "ROLLBACK");
+                drop(connection);
+                resume_unwind(panic)
+            }
+        }
+    }
+
+    fn savepoint<T>(&self, pin: &Pin, work: impl FnOnce(&Db) -> Result<T>) -> Result<T> {
+        let dialect = self.databases[pin.database].dialect;
+        let name = {
+            let mut state = pin.lock();
+            state.depth += 1;
+            format!("pookie_savepoint_{}", state.depth)
+        };
+        let run = |build: fn(pookie_dialect::Dialect, &mut String, &str)| -> Result<()> {
+            let mut sql = String::new();
+            build(dialect, &mut sql, &name);
+            let mut state = pin.lock();
+            match state.connection.as_mut() {
+                Some(connection) => connection.batch_execute(&sql),
+                None => Ok(()),
+            }
+        };
+        let opened = run(pookie_dialect::Dialect::push_savepoint);
+        let outcome = match opened {
+            Ok(()) => catch_unwind(AssertUnwindSafe(|| work(self))),
+            Err(error) => Ok(Err(error)),
+        };
+        let result = match outcome {
+            Ok(Ok(value)) => run(pookie_dialect::Dialect::push_release_savepoint).map(|()| value),
+            Ok(Err(error)) => {
+                let _ = run(pookie_dialect::Dialect::push_rollback_to_savepoint)
+                    .and_then(|()| run(pookie_dialect::Dialect::push_release_savepoint));
+                Err(error)
+            }
+            Err(panic) => {
+                let _ = run(pookie_dialect::Dialect::push_rollback_to_savepoint)
+                    .and_then(|()| run(pookie_dialect::Dialect::push_release_savepoint));
+                pin.lock().depth -= 1;
+                resume_unwind(panic)
+            }
+        };
+        pin.lock().depth -= 1;
+        result
+    }
+}
