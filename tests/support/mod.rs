@@ -15,7 +15,22 @@ pub const POSTGRES_URL_VAR: &str = "POOKIE_TEST_POSTGRES_URL";
 /// A database for one test; a PostgreSQL one drops its schema when dropped.
 pub struct TestDb {
     pub db: Db,
+    url: String,
     postgres_cleanup: Option<(String, String)>,
+}
+
+impl TestDb {
+    /// The URL this test database was opened with.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The PostgreSQL schema of this test, if it is one.
+    pub fn schema(&self) -> Option<&str> {
+        self.postgres_cleanup
+            .as_ref()
+            .map(|(_, schema)| schema.as_str())
+    }
 }
 
 impl Drop for TestDb {
@@ -31,8 +46,10 @@ impl Drop for TestDb {
 
 /// A fresh in-memory SQLite database.
 pub fn sqlite() -> TestDb {
+    let url = "sqlite://:memory:".to_owned();
     TestDb {
-        db: Db::connect("sqlite://:memory:").expect("in-memory SQLite"),
+        db: Db::connect(&url).expect("in-memory SQLite"),
+        url,
         postgres_cleanup: None,
     }
 }
@@ -72,6 +89,7 @@ pub fn postgres() -> Option<TestDb> {
     let db = Db::connect(&url).unwrap_or_else(|error| panic!("{url}: {error}"));
     Some(TestDb {
         db,
+        url,
         postgres_cleanup: Some((admin_url, schema)),
     })
 }
