@@ -1,0 +1,3 @@
+fn main() -> Result<(), pookie_codegen::Error> {
+    pookie_codegen::compile(&["schemas/bench.pookie"])
+}

@@ -1,0 +1,55 @@
+//! The three implementations compared: hand-written driver code, Pookie and
+//! Diesel. Each runs the same operations on its own copy of the same tables.
+
+mod diesel_orm;
+mod pookie_orm;
+mod raw;
+
+pub use diesel_orm::DieselContender;
+pub use pookie_orm::PookieContender;
+pub use raw::RawContender;
+
+/// A new user: name and hair colour.
+pub type NewUserData = (String, Option<String>);
+
+/// Where each implementation keeps its tables.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// A private in-memory SQLite database.
+    SqliteMemory,
+    /// A schema of its own on this PostgreSQL server.
+    Postgres {
+        /// The server URL (without options).
+        url: String,
+        /// The schema name.
+        schema: String,
+    },
+}
+
+impl Target {
+    /// The URL with the schema as the search path.
+    pub fn postgres_url(url: &str, schema: &str) -> String {
+        let separator = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{separator}options=-csearch_path%3D{schema}")
+    }
+}
+
+/// One implementation under test.
+pub trait Contender {
+    /// Its name in the results table.
+    fn name(&self) -> &'static str;
+    /// Runs a script of statements without parameters (schema and seed data).
+    fn run_script(&mut self, sql: &str);
+    /// Loads every user into structs; returns how many.
+    fn all_users(&mut self) -> usize;
+    /// Loads one user by primary key; returns its name's length.
+    fn user_by_id(&mut self, id: i32) -> usize;
+    /// Inserts the users with one multi-row INSERT; `None` when the
+    /// implementation has no such operation yet.
+    fn insert_users(&mut self, users: &[NewUserData]) -> Option<()>;
+    /// Inserts the users one statement each, in one transaction.
+    fn insert_users_in_transaction(&mut self, users: &[NewUserData]);
+    /// Users with the given hair colour, each with its posts (LEFT JOIN);
+    /// returns the number of (user, post) pairs, or `None` when not supported.
+    fn users_with_posts(&mut self, hair_color: &str) -> Option<usize>;
+}

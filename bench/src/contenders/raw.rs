@@ -1,0 +1,239 @@
+//! The baseline: what a careful engineer writes by hand with rusqlite and
+//! postgres — statements prepared once, columns read by index, no extra copies.
+
+use postgres::fallible_iterator::FallibleIterator;
+
+use super::{Contender, NewUserData, Target};
+
+#[allow(dead_code)]
+struct User {
+    id: i32,
+    name: String,
+    hair_color: Option<String>,
+}
+
+#[allow(dead_code)]
+struct Post {
+    id: i32,
+    user_id: i32,
+    title: String,
+    body: Option<String>,
+}
+
+enum Connection {
+    Sqlite(rusqlite::Connection),
+    Postgres(Box<PgStatements>),
+}
+
+struct PgStatements {
+    client: postgres::Client,
+    all_users: postgres::Statement,
+    user_by_id: postgres::Statement,
+    insert_user: postgres::Statement,
+    users_with_posts: postgres::Statement,
+    multi_insert: Vec<(usize, postgres::Statement)>,
+}
+
+const ALL_USERS: &str = "SELECT id, name, hair_color FROM users";
+const USER_BY_ID: &str = "SELECT id, name, hair_color FROM users WHERE id = ";
+const USERS_WITH_POSTS: &str = "SELECT users.id, users.name, users.hair_color, posts.id, posts.user_id, posts.title, posts.body \
+     FROM users LEFT JOIN posts ON posts.user_id = users.id WHERE users.hair_color = ";
+
+/// Hand-written driver code.
+pub struct RawContender {
+    connection: Connection,
+}
+
+fn placeholders(postgres: bool, rows: usize, columns: usize) -> String {
+    let mut sql = String::new();
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for column in 0..columns {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            if postgres {
+                sql.push_str(&format!("${}", row * columns + column + 1));
+            } else {
+                sql.push('?');
+            }
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+impl RawContender {
+    pub fn new(target: &Target) -> Self {
+        let connection = match target {
+            Target::SqliteMemory => {
+                let connection = rusqlite::Connection::open_in_memory().unwrap();
+                connection.pragma_update(None, "foreign_keys", "ON").unwrap();
+                connection.set_prepared_statement_cache_capacity(64);
+                Connection::Sqlite(connection)
+            }
+            Target::Postgres { url, schema } => {
+                let url = Target::postgres_url(url, schema);
+                let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+                client.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"")).unwrap();
+                Connection::Postgres(Box::new(PgStatements {
+                    all_users: client.prepare("SELECT 1").unwrap(),
+                    user_by_id: client.prepare("SELECT 1").unwrap(),
+                    insert_user: client.prepare("SELECT 1").unwrap(),
+                    users_with_posts: client.prepare("SELECT 1").unwrap(),
+                    multi_insert: Vec::new(),
+                    client,
+                }))
+            }
+        };
+        RawContender { connection }
+    }
+}
+
+impl Contender for RawContender {
+    fn name(&self) -> &'static str {
+        "raw"
+    }
+
+    fn run_script(&mut self, sql: &str) {
+        match &mut self.connection {
+            Connection::Sqlite(connection) => connection.execute_batch(sql).unwrap(),
+            Connection::Postgres(pg) => {
+                pg.client.batch_execute(sql).unwrap();
+                // Prepared once, after the tables exist, as an expert would.
+                pg.all_users = pg.client.prepare(ALL_USERS).unwrap();
+                pg.user_by_id = pg.client.prepare(&format!("{USER_BY_ID}$1")).unwrap();
+                pg.insert_user = pg.client.prepare("INSERT INTO users (name, hair_color) VALUES ($1, $2)").unwrap();
+                pg.users_with_posts = pg.client.prepare(&format!("{USERS_WITH_POSTS}$1")).unwrap();
+                pg.multi_insert.clear();
+            }
+        }
+    }
+
+    fn all_users(&mut self) -> usize {
+        let users: Vec<User> = match &mut self.connection {
+            Connection::Sqlite(connection) => {
+                let mut statement = connection.prepare_cached(ALL_USERS).unwrap();
+                let mut rows = statement.raw_query();
+                let mut users = Vec::new();
+                while let Some(row) = rows.next().unwrap() {
+                    users.push(User { id: row.get(0).unwrap(), name: row.get(1).unwrap(), hair_color: row.get(2).unwrap() });
+                }
+                users
+            }
+            Connection::Postgres(pg) => {
+                let mut rows = pg.client.query_raw(&pg.all_users, std::iter::empty::<i32>()).unwrap();
+                let mut users = Vec::new();
+                while let Some(row) = rows.next().unwrap() {
+                    users.push(User { id: row.get(0), name: row.get(1), hair_color: row.get(2) });
+                }
+                users
+            }
+        };
+        std::hint::black_box(&users);
+        users.len()
+    }
+
+    fn user_by_id(&mut self, id: i32) -> usize {
+        let user = match &mut self.connection {
+            Connection::Sqlite(connection) => {
+                let mut statement = connection.prepare_cached(&format!("{USER_BY_ID}?")).unwrap();
+                statement
+                    .query_row([id], |row| Ok(User { id: row.get(0)?, name: row.get(1)?, hair_color: row.get(2)? }))
+                    .unwrap()
+            }
+            Connection::Postgres(pg) => {
+                let row = pg.client.query_one(&pg.user_by_id, &[&id]).unwrap();
+                User { id: row.get(0), name: row.get(1), hair_color: row.get(2) }
+            }
+        };
+        std::hint::black_box(&user);
+        user.name.len()
+    }
+
+    fn insert_users(&mut self, users: &[NewUserData]) -> Option<()> {
+        match &mut self.connection {
+            Connection::Sqlite(connection) => {
+                let sql = format!("INSERT INTO users (name, hair_color) VALUES {}", placeholders(false, users.len(), 2));
+                let mut statement = connection.prepare_cached(&sql).unwrap();
+                for (index, (name, hair_color)) in users.iter().enumerate() {
+                    statement.raw_bind_parameter(index * 2 + 1, name).unwrap();
+                    statement.raw_bind_parameter(index * 2 + 2, hair_color).unwrap();
+                }
+                statement.raw_execute().unwrap();
+            }
+            Connection::Postgres(pg) => {
+                let statement = match pg.multi_insert.iter().find(|(n, _)| *n == users.len()) {
+                    Some((_, statement)) => statement.clone(),
+                    None => {
+                        let sql = format!("INSERT INTO users (name, hair_color) VALUES {}", placeholders(true, users.len(), 2));
+                        let statement = pg.client.prepare(&sql).unwrap();
+                        pg.multi_insert.push((users.len(), statement.clone()));
+                        statement
+                    }
+                };
+                let mut params: Vec<&(dyn postgres::types::ToSql + Sync)> = Vec::with_capacity(users.len() * 2);
+                for (name, hair_color) in users {
+                    params.push(name);
+                    params.push(hair_color);
+                }
+                pg.client.execute(&statement, &params).unwrap();
+            }
+        }
+        Some(())
+    }
+
+    fn insert_users_in_transaction(&mut self, users: &[NewUserData]) {
+        match &mut self.connection {
+            Connection::Sqlite(connection) => {
+                let transaction = connection.transaction().unwrap();
+                {
+                    let mut statement = transaction.prepare_cached("INSERT INTO users (name, hair_color) VALUES (?, ?)").unwrap();
+                    for (name, hair_color) in users {
+                        statement.execute((name, hair_color)).unwrap();
+                    }
+                }
+                transaction.commit().unwrap();
+            }
+            Connection::Postgres(pg) => {
+                let mut transaction = pg.client.transaction().unwrap();
+                for (name, hair_color) in users {
+                    transaction.execute(&pg.insert_user, &[name, hair_color]).unwrap();
+                }
+                transaction.commit().unwrap();
+            }
+        }
+    }
+
+    fn users_with_posts(&mut self, hair_color: &str) -> Option<usize> {
+        let pairs: Vec<(User, Option<Post>)> = match &mut self.connection {
+            Connection::Sqlite(connection) => {
+                let mut statement = connection.prepare_cached(&format!("{USERS_WITH_POSTS}?")).unwrap();
+                statement
+                    .query_map([hair_color], |row| {
+                        let user = User { id: row.get(0)?, name: row.get(1)?, hair_color: row.get(2)? };
+                        let post = match row.get::<_, Option<i32>>(3)? {
+                            Some(id) => Some(Post { id, user_id: row.get(4)?, title: row.get(5)?, body: row.get(6)? }),
+                            None => None,
+                        };
+                        Ok((user, post))
+                    })
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap()
+            }
+            Connection::Postgres(pg) => {
+                let mut rows = pg.client.query_raw(&pg.users_with_posts, [hair_color]).unwrap();
+                let mut pairs = Vec::new();
+                while let Some(row) = rows.next().unwrap() {
+                    let user = User { id: row.get(0), name: row.get(1), hair_color: row.get(2) };
+                    let post = row.get::<_, Option<i32>>(3).map(|id| Post { id, user_id: row.get(4), title: row.get(5), body: row.get(6) });
+                    pairs.push((user, post));
+                }
+                pairs
+            }
+        };
+        std::hint::black_box(&pairs);
+        Some(pairs.len())
+    }
+}

@@ -1,0 +1,74 @@
+//! Timing: every implementation runs each scenario in the same rounds, in a
+//! rotating order, and the median of the rounds is kept. These machines are
+//! noisy; interleaving makes the ratios fair even when the absolute times drift.
+
+use std::time::{Duration, Instant};
+
+/// How long one timed sample lasts at least.
+const SAMPLE_TARGET: Duration = Duration::from_millis(40);
+
+/// Runs `op` on each of `n` implementations for `rounds` rounds and returns
+/// the median time of one operation per implementation. `op(state, i)` runs
+/// one operation on implementation `i`; `between(state, i)` resets its state
+/// before each sample (not timed).
+pub fn compare<S: ?Sized>(
+    state: &mut S,
+    n: usize,
+    rounds: usize,
+    mut op: impl FnMut(&mut S, usize),
+    mut between: impl FnMut(&mut S, usize),
+) -> Vec<Duration> {
+    let iterations: Vec<u32> = (0..n)
+        .map(|i| {
+            between(state, i);
+            calibrate(|| op(state, i))
+        })
+        .collect();
+    // One iteration count for all, so every implementation does the same work.
+    let iterations = *iterations.iter().max().unwrap_or(&1);
+    let mut samples = vec![Vec::with_capacity(rounds); n];
+    for round in 0..rounds {
+        for offset in 0..n {
+            let i = (round + offset) % n;
+            between(state, i);
+            let started = Instant::now();
+            for _ in 0..iterations {
+                op(state, i);
+            }
+            samples[i].push(started.elapsed() / iterations);
+        }
+    }
+    samples.into_iter().map(median).collect()
+}
+
+/// How many operations fill one sample.
+fn calibrate(mut op: impl FnMut()) -> u32 {
+    let started = Instant::now();
+    let mut count = 0u32;
+    while started.elapsed() < SAMPLE_TARGET / 4 && count < 1_000_000 {
+        op();
+        count += 1;
+    }
+    let per_op = started.elapsed() / count.max(1);
+    let wanted = SAMPLE_TARGET.as_nanos() / per_op.as_nanos().max(1);
+    wanted.clamp(1, 1_000_000) as u32
+}
+
+fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    values[values.len() / 2]
+}
+
+/// Formats a duration with a unit that keeps three significant digits.
+pub fn format_duration(duration: Duration) -> String {
+    let nanos = duration.as_nanos() as f64;
+    if nanos < 1_000.0 {
+        format!("{nanos:.0} ns")
+    } else if nanos < 1_000_000.0 {
+        format!("{:.2} µs", nanos / 1_000.0)
+    } else if nanos < 1_000_000_000.0 {
+        format!("{:.2} ms", nanos / 1_000_000.0)
+    } else {
+        format!("{:.2} s", nanos / 1_000_000_000.0)
+    }
+}

@@ -1,0 +1,57 @@
+//! Pookie's benchmark suite: each scenario of Diesel's own benchmark suite,
+//! run by hand-written driver code, by Pookie and by Diesel in the same
+//! process, interleaved over several rounds; medians and ratios are printed.
+//!
+//! ```text
+//! cd bench && cargo run --release                      # SQLite in memory
+//! cd bench && cargo run --release -- --postgres postgresql://postgres@127.0.0.1:5432/test
+//! cd bench && cargo run --release -- --build-side     # code generation and compile times
+//! ```
+
+mod build_side;
+mod contenders;
+mod harness;
+mod scenarios;
+
+use clap::Parser;
+
+#[allow(dead_code)]
+pub mod models {
+    pookie::include_models!("bench");
+}
+
+/// Benchmarks Pookie against raw driver code and Diesel.
+#[derive(Debug, Parser)]
+struct Args {
+    /// Also run every scenario on this PostgreSQL server (tables go in schemas of their own).
+    #[arg(long, env = "POOKIE_BENCH_POSTGRES_URL")]
+    postgres: Option<String>,
+    /// Rounds per scenario; the median is reported.
+    #[arg(long, default_value_t = 7)]
+    rounds: usize,
+    /// Skip SQLite.
+    #[arg(long)]
+    no_sqlite: bool,
+    /// Measure the build side instead: code generation of 1,000 models and
+    /// the compile time of a crate with 200 models.
+    #[arg(long)]
+    build_side: bool,
+}
+
+fn main() {
+    let args = Args::parse();
+    if args.build_side {
+        build_side::run();
+        return;
+    }
+    if !args.no_sqlite {
+        scenarios::run_all("SQLite (in memory)", &contenders::Target::SqliteMemory, args.rounds);
+    }
+    if let Some(url) = &args.postgres {
+        let target = |name: &str| contenders::Target::Postgres {
+            url: url.clone(),
+            schema: format!("pookie_bench_{name}"),
+        };
+        scenarios::run_all_on_postgres(target, args.rounds);
+    }
+}

@@ -1,0 +1,190 @@
+//! The scenarios of Diesel's benchmark suite, and the table of results.
+
+use pookie::{Dialect, Model};
+
+use crate::contenders::{Contender, DieselContender, NewUserData, PookieContender, RawContender, Target};
+use crate::harness::{compare, format_duration};
+use crate::models::{Comment, Post, User};
+
+/// The statements that (re)create the three tables, from Pookie's own DDL so
+/// that every implementation works on identical tables.
+fn schema_script(dialect: Dialect) -> String {
+    let index = dialect.index();
+    let mut script = String::new();
+    for drop in [Comment::SQL[index].drop_table, Post::SQL[index].drop_table, User::SQL[index].drop_table] {
+        script.push_str(drop);
+        script.push_str(";\n");
+    }
+    for create in [User::SQL[index].create_table, Post::SQL[index].create_table, Comment::SQL[index].create_table] {
+        for statement in create {
+            script.push_str(statement);
+            script.push_str(";\n");
+        }
+    }
+    script
+}
+
+fn hair_color(index: usize) -> &'static str {
+    if index % 2 == 0 {
+        "black"
+    } else {
+        "brown"
+    }
+}
+
+/// `users` rows, and with `posts`, one post per user.
+fn seed_script(users: usize, posts: bool) -> String {
+    let mut script = String::new();
+    for chunk_start in (0..users).step_by(500) {
+        let rows: Vec<String> = (chunk_start..(chunk_start + 500).min(users))
+            .map(|i| format!("('User {i}', '{}')", hair_color(i)))
+            .collect();
+        script.push_str(&format!("INSERT INTO users (name, hair_color) VALUES {};\n", rows.join(", ")));
+        if posts {
+            let rows: Vec<String> = (chunk_start..(chunk_start + 500).min(users))
+                .map(|i| format!("({}, 'Post by user {i}', NULL)", i + 1))
+                .collect();
+            script.push_str(&format!("INSERT INTO posts (user_id, title, body) VALUES {};\n", rows.join(", ")));
+        }
+    }
+    script
+}
+
+fn new_users(count: usize) -> Vec<NewUserData> {
+    (0..count).map(|i| (format!("New user {i}"), Some(hair_color(i).to_owned()))).collect()
+}
+
+struct Results {
+    title: String,
+    names: Vec<&'static str>,
+    rows: Vec<(String, Vec<Option<std::time::Duration>>)>,
+}
+
+impl Results {
+    fn print(&self) {
+        println!("\n{}: median time per operation, {} implementations interleaved", self.title, self.names.len());
+        print!("{:<34}", "scenario");
+        for name in &self.names {
+            print!("{name:>12}");
+        }
+        println!("{:>13}{:>15}", "pookie/raw", "pookie/diesel");
+        for (scenario, times) in &self.rows {
+            print!("{scenario:<34}");
+            for time in times {
+                print!("{:>12}", time.map_or_else(|| "n/a".to_owned(), format_duration));
+            }
+            let ratio = |a: Option<std::time::Duration>, b: Option<std::time::Duration>| match (a, b) {
+                (Some(a), Some(b)) => format!("{:.3}", a.as_secs_f64() / b.as_secs_f64()),
+                _ => "n/a".to_owned(),
+            };
+            println!("{:>13}{:>15}", ratio(times[1], times[0]), ratio(times[1], times[2]));
+        }
+    }
+}
+
+/// Runs every scenario on SQLite in memory.
+pub fn run_all(title: &str, target: &Target, rounds: usize) {
+    let mut contenders: Vec<Box<dyn Contender>> = vec![
+        Box::new(RawContender::new(target)),
+        Box::new(PookieContender::new(target)),
+        Box::new(DieselContender::new(target)),
+    ];
+    run_scenarios(title, Dialect::Sqlite, &mut contenders, rounds);
+}
+
+/// Runs every scenario on PostgreSQL, each implementation in a schema of its own.
+pub fn run_all_on_postgres(target: impl Fn(&str) -> Target, rounds: usize) {
+    let mut contenders: Vec<Box<dyn Contender>> = vec![
+        Box::new(RawContender::new(&target("raw"))),
+        Box::new(PookieContender::new(&target("pookie"))),
+        Box::new(DieselContender::new(&target("diesel"))),
+    ];
+    run_scenarios("PostgreSQL (local server)", Dialect::Postgres, &mut contenders, rounds);
+}
+
+fn run_scenarios(title: &str, dialect: Dialect, contenders: &mut [Box<dyn Contender>], rounds: usize) {
+    let n = contenders.len();
+    let mut results = Results {
+        title: title.to_owned(),
+        names: contenders.iter().map(|c| c.name()).collect(),
+        rows: Vec::new(),
+    };
+    let schema = schema_script(dialect);
+    let reset = |contenders: &mut [Box<dyn Contender>], seed: &str| {
+        for contender in contenders.iter_mut() {
+            contender.run_script(&schema);
+            contender.run_script(seed);
+        }
+    };
+
+    for size in [1, 100, 10_000] {
+        reset(contenders, &seed_script(size, false));
+        let times = compare(contenders, n, rounds, |c, i| assert_eq!(c[i].all_users(), size), |_, _| {});
+        results.rows.push((format!("trivial query, {size} rows"), times.into_iter().map(Some).collect()));
+    }
+
+    reset(contenders, &seed_script(10_000, false));
+    let mut next_id = vec![0i32; n];
+    let times = compare(
+        contenders,
+        n,
+        rounds,
+        |c, i| {
+            next_id[i] = next_id[i] % 10_000 + 1;
+            c[i].user_by_id(next_id[i]);
+        },
+        |_, _| {},
+    );
+    results.rows.push(("get by primary key, 10000 rows".to_owned(), times.into_iter().map(Some).collect()));
+
+    for size in [1, 10_000] {
+        reset(contenders, &seed_script(size, true));
+        let supported: Vec<bool> = contenders.iter_mut().map(|c| c.users_with_posts("black").is_some()).collect();
+        let times = compare(
+            contenders,
+            n,
+            rounds,
+            |c, i| {
+                if supported[i] {
+                    c[i].users_with_posts("black");
+                }
+            },
+            |_, _| {},
+        );
+        let times = times.into_iter().zip(&supported).map(|(t, s)| s.then_some(t)).collect();
+        results.rows.push((format!("medium query, {size} users"), times));
+    }
+
+    for size in [1, 100] {
+        let users = new_users(size);
+        reset(contenders, "");
+        let supported: Vec<bool> = contenders.iter_mut().map(|c| c.insert_users(&users).is_some()).collect();
+        let times = compare(
+            contenders,
+            n,
+            rounds,
+            |c, i| {
+                if supported[i] {
+                    c[i].insert_users(&users);
+                }
+            },
+            |c, i| c[i].run_script("DELETE FROM users"),
+        );
+        let times = times.into_iter().zip(&supported).map(|(t, s)| s.then_some(t)).collect();
+        results.rows.push((format!("insert, {size} users in one INSERT"), times));
+    }
+
+    let users = new_users(10_000);
+    reset(contenders, "");
+    let times = compare(
+        contenders,
+        n,
+        rounds,
+        |c, i| c[i].insert_users_in_transaction(&users),
+        |c, i| c[i].run_script("DELETE FROM users"),
+    );
+    results.rows.push(("10000 inserts in one transaction".to_owned(), times.into_iter().map(Some).collect()));
+
+    results.print();
+    println!("n/a: the operation is not available in that implementation yet (see BENCHMARKS.md).");
+}
