@@ -216,7 +216,8 @@ pub fn Coalesce<E: AsExpr>(
     })
 }
 
-/// The database's current time.
+/// The database's current time (to the millisecond on SQLite, whose clock
+/// reads no finer; to the microsecond on PostgreSQL).
 pub fn Now<M>() -> Expr<M, DateTime<Utc>> {
     Expr::new(SqlExpr::Now)
 }

@@ -87,6 +87,11 @@ pub(crate) enum SelectList<'q> {
     One,
 }
 
+enum ListKind {
+    Exprs,
+    Other,
+}
+
 impl<'q> SqlBuilder<'q> {
     /// Writes the whole SELECT.
     pub(crate) fn push_select(&mut self, select: &'q Select, list: SelectList<'q>) {
@@ -96,6 +101,10 @@ impl<'q> SqlBuilder<'q> {
             "SELECT "
         });
         let mut grouped: Option<(&'q [SqlExpr], Option<&'q Cond>)> = None;
+        let list_kind = match list {
+            SelectList::Exprs(..) => ListKind::Exprs,
+            _ => ListKind::Other,
+        };
         match list {
             SelectList::Model => self.push_model_columns(select.table, select.columns),
             SelectList::One => self.push("1"),
@@ -126,7 +135,13 @@ impl<'q> SqlBuilder<'q> {
                 self.push_cond(having, false);
             }
         }
-        self.push_ordering(select);
+        // The model's default ordering names columns a grouped or distinct
+        // projection does not select; as in Django, it does not apply there.
+        let projected =
+            grouped.is_some() || (select.distinct && matches!(list_kind, ListKind::Exprs));
+        if !(projected && select.ordering.is_none()) {
+            self.push_ordering(select);
+        }
         self.push_limit_offset(select.limit, select.offset);
     }
 
