@@ -225,9 +225,9 @@ pub fn F<M, T: FieldType>(column: Column<M, T>) -> Expr<M, T> {
 }
 
 /// A plain value as an expression (for `Coalesce`, `Case`, `Concat`).
-pub fn value<M, T: FieldType>(value: T) -> Expr<M, T>
+pub fn value<M, T>(value: T) -> Expr<M, T>
 where
-    T: Into<Param<'static>>,
+    T: FieldType + Into<Param<'static>>,
 {
     Expr::new(SqlExpr::Value(value.into()))
 }
