@@ -78,6 +78,8 @@ on_both_backends! {
         let labels = by_name.clone().values_list(Concat([F(author::name), pookie::value("<".to_owned()), F(author::email)])).all(db)?;
         assert_eq!(labels[0], "Bob<bob@example.com");
         assert_eq!(Author::objects().filter(Lower(author::name).eq("élodie")).count(db)?, 1);
+        // Like `ne` on a column, `ne` on an expression keeps the rows where it is NULL.
+        assert_eq!(Author::objects().filter(Upper(author::bio).ne("ORMS")).count(db)?, 2);
         let popularity = Case::<_, String>::when(post::view_count.gte(30), "hot")
             .and_when(post::view_count.gte(20), "warm")
             .otherwise("cold");

@@ -22,7 +22,6 @@ pub(crate) struct ColumnRef {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CmpOp {
     Eq,
-    Ne,
     Gt,
     Gte,
     Lt,
@@ -33,7 +32,6 @@ impl CmpOp {
     pub(crate) fn sql(self) -> &'static str {
         match self {
             CmpOp::Eq => " = ",
-            CmpOp::Ne => " <> ",
             CmpOp::Gt => " > ",
             CmpOp::Gte => " >= ",
             CmpOp::Lt => " < ",

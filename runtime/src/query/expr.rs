@@ -369,9 +369,10 @@ impl<M, T: FieldType> Expr<M, T> {
         self.compare(CmpOp::Eq, other)
     }
 
-    /// Not equal to `other`.
+    /// Not equal to `other`; rows where either side is NULL match too, as
+    /// for [`Column::ne`].
     pub fn ne(self, other: impl IntoExpr<M, T::Inner>) -> Q<M> {
-        self.compare(CmpOp::Ne, other)
+        !self.eq(other)
     }
 
     /// Greater than `other`.
