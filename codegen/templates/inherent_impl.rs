@@ -14,6 +14,21 @@ impl {{ model.ident }} {
         ::pookie::ops::save(db, self)
     }
 
+    /// Writes only the listed columns of this row back to the database
+    /// (`save(update_fields = …)`): one column handle, or a tuple of them.
+    pub fn save_update_fields(
+        &mut self,
+        db: &::pookie::Db,
+        fields: impl ::pookie::Projection<Self>,
+    ) -> ::pookie::Result<()> {
+        ::pookie::ops::save_update_fields(db, self, fields)
+    }
+
+    /// Reads this row again from the database, replacing every field.
+    pub fn refresh_from_db(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::refresh_from_db(db, self)
+    }
+
     /// Deletes this row.
     pub fn delete(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::delete(db, self)

@@ -39,7 +39,9 @@ mod hooks;
 mod model;
 pub mod ops;
 mod query;
+mod raw;
 mod row;
+pub mod utils;
 mod value;
 
 pub use db::{ConnectOptions, Db, DbBuilder, On, RawRow, Value};
@@ -49,7 +51,14 @@ pub use hooks::select as __hooks;
 pub use hooks::{HookFns, Hooks};
 pub use model::{Insert, Model, ModelMeta, ModelSql, OrderTerm, Unset};
 pub use pookie_dialect::{Dialect, SqlType};
-pub use query::{Assignment, Column, FieldType, OrderBy, QuerySet, TextType, Q};
+pub use query::{
+    value, Abs, AsExpr, Assignment, Avg, Case, Cast, CastTarget, Coalesce, Column, Concat, Count,
+    CountAll, CountDistinct, Expr, FieldType, IntoExpr, KeysetPage, Length, Lower, Max, Min, Now,
+    Numeric, OrderBy, Page, Paginator, Projection, QuerySet, Sum, TextType, Upper, ValuesQuery, F,
+    Q,
+};
+#[doc(hidden)]
+pub use query::{SqlExprBox, SqlExprHandle, SumType, TextExpr};
 pub use row::{FromSql, Row};
 pub use value::{IntoField, Param, ToParam};
 

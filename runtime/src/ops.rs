@@ -123,3 +123,90 @@ pub fn drop_table<M: Model>(db: &Db) -> Result<()> {
     let sql = &M::SQL[connection.dialect().index()];
     connection.batch_execute(sql.drop_table)
 }
+
+/// Reads the row of `object` again and replaces every field with what the
+/// database holds now. A row that no longer exists is [`Error::DoesNotExist`].
+pub fn refresh_from_db<M: Model>(db: &Db, object: &mut M) -> Result<()> {
+    let fresh = {
+        let mut connection = db.connection(M::META.db_alias)?;
+        let sql = &M::SQL[connection.dialect().index()];
+        let params = [object.pk_param()];
+        connection.query_first(sql.get_by_pk, &params, M::from_row)?
+    };
+    match fresh {
+        Some(fresh) => {
+            *object = fresh;
+            Ok(())
+        }
+        None => Err(Error::DoesNotExist {
+            model: M::META.name,
+            filter: format!("{} = {}", M::META.pk_column, object.pk_param()),
+        }),
+    }
+}
+
+/// Writes only `columns` of `object` back to its row (Django's
+/// `save(update_fields = …)`), between its `pre_save` and `post_save` hooks;
+/// other columns keep what the database holds, and `auto_now` fields change
+/// only when listed.
+pub fn save_update_fields<M: Model, P: crate::Projection<M>>(
+    db: &Db,
+    object: &mut M,
+    fields: P,
+) -> Result<()> {
+    let meta = &M::META;
+    let columns = crate::query::column_names(fields)?;
+    let columns = columns.as_slice();
+    // The insert parameters are every column but an auto primary key, in
+    // `META.columns` order: pick the listed ones from them.
+    let insert_columns: Vec<&str> = meta
+        .columns
+        .iter()
+        .copied()
+        .filter(|column| !(meta.auto_pk && *column == meta.pk_column))
+        .collect();
+    for column in columns {
+        if column == &meta.pk_column || !insert_columns.contains(column) {
+            return Err(Error::usage(format!(
+                "`{column}` is not an updatable column of `{}`",
+                meta.name
+            )));
+        }
+    }
+    if columns.is_empty() {
+        return Ok(());
+    }
+    let hooks = M::hooks();
+    (hooks.pre_save)(object, db)?;
+    let changed = {
+        let mut connection = db.connection(meta.db_alias)?;
+        let dialect = connection.dialect();
+        let mut all = Vec::with_capacity(insert_columns.len());
+        object.push_insert_params(&mut all);
+        let mut sql = String::from("UPDATE ");
+        dialect.push_ident(&mut sql, meta.table);
+        let mut params = Vec::with_capacity(columns.len() + 1);
+        for (column, param) in insert_columns.iter().zip(all) {
+            if columns.contains(column) {
+                sql.push_str(if params.is_empty() { " SET " } else { ", " });
+                dialect.push_ident(&mut sql, column);
+                sql.push_str(" = ");
+                params.push(param);
+                dialect.push_placeholder(&mut sql, params.len());
+            }
+        }
+        sql.push_str(" WHERE ");
+        dialect.push_ident(&mut sql, meta.pk_column);
+        sql.push_str(" = ");
+        params.push(object.pk_param());
+        dialect.push_placeholder(&mut sql, params.len());
+        connection.execute(&sql, &params)?
+    };
+    if changed == 0 {
+        return Err(Error::DoesNotExist {
+            model: meta.name,
+            filter: format!("{} = {}", meta.pk_column, object.pk_param()),
+        });
+    }
+    (hooks.post_save)(object, db, false)
+}

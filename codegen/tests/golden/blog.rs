@@ -177,6 +177,19 @@ impl Tag {
     pub fn save(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::save(db, self)
     }
+    /// Writes only the listed columns of this row back to the database
+    /// (`save(update_fields = …)`): one column handle, or a tuple of them.
+    pub fn save_update_fields(
+        &mut self,
+        db: &::pookie::Db,
+        fields: impl ::pookie::Projection<Self>,
+    ) -> ::pookie::Result<()> {
+        ::pookie::ops::save_update_fields(db, self, fields)
+    }
+    /// Reads this row again from the database, replacing every field.
+    pub fn refresh_from_db(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::refresh_from_db(db, self)
+    }
     /// Deletes this row.
     pub fn delete(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::delete(db, self)
@@ -444,6 +457,19 @@ impl Author {
     /// Writes every editable field of this row back to the database, by primary key.
     pub fn save(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::save(db, self)
+    }
+    /// Writes only the listed columns of this row back to the database
+    /// (`save(update_fields = …)`): one column handle, or a tuple of them.
+    pub fn save_update_fields(
+        &mut self,
+        db: &::pookie::Db,
+        fields: impl ::pookie::Projection<Self>,
+    ) -> ::pookie::Result<()> {
+        ::pookie::ops::save_update_fields(db, self, fields)
+    }
+    /// Reads this row again from the database, replacing every field.
+    pub fn refresh_from_db(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::refresh_from_db(db, self)
     }
     /// Deletes this row.
     pub fn delete(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
@@ -767,6 +793,19 @@ impl Post {
     /// Writes every editable field of this row back to the database, by primary key.
     pub fn save(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::save(db, self)
+    }
+    /// Writes only the listed columns of this row back to the database
+    /// (`save(update_fields = …)`): one column handle, or a tuple of them.
+    pub fn save_update_fields(
+        &mut self,
+        db: &::pookie::Db,
+        fields: impl ::pookie::Projection<Self>,
+    ) -> ::pookie::Result<()> {
+        ::pookie::ops::save_update_fields(db, self, fields)
+    }
+    /// Reads this row again from the database, replacing every field.
+    pub fn refresh_from_db(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::refresh_from_db(db, self)
     }
     /// Deletes this row.
     pub fn delete(&self, db: &::pookie::Db) -> ::pookie::Result<()> {

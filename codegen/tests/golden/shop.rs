@@ -226,6 +226,19 @@ impl Customer {
     pub fn save(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::save(db, self)
     }
+    /// Writes only the listed columns of this row back to the database
+    /// (`save(update_fields = …)`): one column handle, or a tuple of them.
+    pub fn save_update_fields(
+        &mut self,
+        db: &::pookie::Db,
+        fields: impl ::pookie::Projection<Self>,
+    ) -> ::pookie::Result<()> {
+        ::pookie::ops::save_update_fields(db, self, fields)
+    }
+    /// Reads this row again from the database, replacing every field.
+    pub fn refresh_from_db(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::refresh_from_db(db, self)
+    }
     /// Deletes this row.
     pub fn delete(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::delete(db, self)
@@ -514,6 +527,19 @@ impl Product {
     pub fn save(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::save(db, self)
     }
+    /// Writes only the listed columns of this row back to the database
+    /// (`save(update_fields = …)`): one column handle, or a tuple of them.
+    pub fn save_update_fields(
+        &mut self,
+        db: &::pookie::Db,
+        fields: impl ::pookie::Projection<Self>,
+    ) -> ::pookie::Result<()> {
+        ::pookie::ops::save_update_fields(db, self, fields)
+    }
+    /// Reads this row again from the database, replacing every field.
+    pub fn refresh_from_db(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::refresh_from_db(db, self)
+    }
     /// Deletes this row.
     pub fn delete(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::delete(db, self)
@@ -742,6 +768,19 @@ impl Order {
     pub fn save(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::save(db, self)
     }
+    /// Writes only the listed columns of this row back to the database
+    /// (`save(update_fields = …)`): one column handle, or a tuple of them.
+    pub fn save_update_fields(
+        &mut self,
+        db: &::pookie::Db,
+        fields: impl ::pookie::Projection<Self>,
+    ) -> ::pookie::Result<()> {
+        ::pookie::ops::save_update_fields(db, self, fields)
+    }
+    /// Reads this row again from the database, replacing every field.
+    pub fn refresh_from_db(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::refresh_from_db(db, self)
+    }
     /// Deletes this row.
     pub fn delete(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::delete(db, self)
@@ -951,6 +990,19 @@ impl OrderLine {
     pub fn save(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::save(db, self)
     }
+    /// Writes only the listed columns of this row back to the database
+    /// (`save(update_fields = …)`): one column handle, or a tuple of them.
+    pub fn save_update_fields(
+        &mut self,
+        db: &::pookie::Db,
+        fields: impl ::pookie::Projection<Self>,
+    ) -> ::pookie::Result<()> {
+        ::pookie::ops::save_update_fields(db, self, fields)
+    }
+    /// Reads this row again from the database, replacing every field.
+    pub fn refresh_from_db(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::refresh_from_db(db, self)
+    }
     /// Deletes this row.
     pub fn delete(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::delete(db, self)
@@ -1134,6 +1186,19 @@ impl Return {
     /// Writes every editable field of this row back to the database, by primary key.
     pub fn save(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::save(db, self)
+    }
+    /// Writes only the listed columns of this row back to the database
+    /// (`save(update_fields = …)`): one column handle, or a tuple of them.
+    pub fn save_update_fields(
+        &mut self,
+        db: &::pookie::Db,
+        fields: impl ::pookie::Projection<Self>,
+    ) -> ::pookie::Result<()> {
+        ::pookie::ops::save_update_fields(db, self, fields)
+    }
+    /// Reads this row again from the database, replacing every field.
+    pub fn refresh_from_db(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::refresh_from_db(db, self)
     }
     /// Deletes this row.
     pub fn delete(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
@@ -1374,6 +1439,19 @@ impl Review {
     /// Writes every editable field of this row back to the database, by primary key.
     pub fn save(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::save(db, self)
+    }
+    /// Writes only the listed columns of this row back to the database
+    /// (`save(update_fields = …)`): one column handle, or a tuple of them.
+    pub fn save_update_fields(
+        &mut self,
+        db: &::pookie::Db,
+        fields: impl ::pookie::Projection<Self>,
+    ) -> ::pookie::Result<()> {
+        ::pookie::ops::save_update_fields(db, self, fields)
+    }
+    /// Reads this row again from the database, replacing every field.
+    pub fn refresh_from_db(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::refresh_from_db(db, self)
     }
     /// Deletes this row.
     pub fn delete(&self, db: &::pookie::Db) -> ::pookie::Result<()> {

@@ -15,9 +15,11 @@
 //! ```
 #![warn(missing_docs)]
 
+mod expressions;
 mod pattern;
 mod types;
 
+pub use expressions::{SQLITE_REGEXP_FUNCTION, SQLITE_UPPER_FUNCTION};
 pub use pattern::{PatternKind, SQLITE_CASEFOLD_FUNCTION};
 pub use types::SqlType;
 

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use pookie_dialect::SQLITE_CASEFOLD_FUNCTION;
+use pookie_dialect::{SQLITE_CASEFOLD_FUNCTION, SQLITE_REGEXP_FUNCTION, SQLITE_UPPER_FUNCTION};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::{ToSqlOutput, Value as SqliteValue, ValueRef};
 
@@ -62,6 +62,7 @@ fn configure(connection: rusqlite::Connection) -> Result<rusqlite::Connection> {
             })
         },
     )?;
+    register_regexp_and_upper(&connection)?;
     Ok(connection)
 }
 
@@ -124,4 +125,46 @@ pub(crate) fn execute(
 ) -> Result<u64> {
     let mut statement = prepare(connection, sql, params)?;
     Ok(statement.raw_execute()? as u64)
+}
+
+/// SQLite parses `x REGEXP p` as `regexp(p, x)` but ships no such function;
+/// this one runs Rust's `regex`, compiling each pattern once per statement.
+/// Also registers a Unicode upper-case function (SQLite's `UPPER` is ASCII-only).
+fn register_regexp_and_upper(connection: &rusqlite::Connection) -> Result<()> {
+    connection.create_scalar_function(
+        SQLITE_REGEXP_FUNCTION,
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |context| {
+            let pattern =
+                context.get_or_create_aux(
+                    0,
+                    |value| -> std::result::Result<
+                        regex::Regex,
+                        Box<dyn std::error::Error + Send + Sync>,
+                    > {
+                        let text = value.as_str()?;
+                        Ok(regex::Regex::new(text)?)
+                    },
+                )?;
+            Ok(match context.get_raw(1) {
+                ValueRef::Text(bytes) => std::str::from_utf8(bytes)
+                    .ok()
+                    .map(|text| pattern.is_match(text)),
+                _ => None,
+            })
+        },
+    )?;
+    connection.create_scalar_function(
+        SQLITE_UPPER_FUNCTION,
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |context| {
+            Ok(match context.get_raw(0) {
+                ValueRef::Text(bytes) => std::str::from_utf8(bytes).ok().map(str::to_uppercase),
+                _ => None,
+            })
+        },
+    )?;
+    Ok(())
 }

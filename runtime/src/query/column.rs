@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use pookie_dialect::PatternKind;
 
 use super::condition::{CmpOp, ColumnRef, Cond, Q};
+use super::expr::SqlExpr;
 use crate::value::{IntoField, Param};
 
 /// A column of model `M` whose Rust type is `T`. Generated code provides one
@@ -79,25 +80,17 @@ impl<M, T> Column<M, T> {
 
     /// Ascending order on this column.
     pub fn asc(self) -> OrderBy<M> {
-        OrderBy {
-            column: self.name,
-            descending: false,
-            marker: PhantomData,
-        }
+        OrderBy::new(OrderKey::Column(self.name), false)
     }
 
     /// Descending order on this column.
     pub fn desc(self) -> OrderBy<M> {
-        OrderBy {
-            column: self.name,
-            descending: true,
-            marker: PhantomData,
-        }
+        OrderBy::new(OrderKey::Column(self.name), true)
     }
 }
 
 impl<M, T: FieldType> Column<M, T> {
-    fn column_ref(&self) -> ColumnRef {
+    pub(crate) fn column_ref(&self) -> ColumnRef {
         ColumnRef {
             table: self.table,
             name: self.name,
@@ -153,16 +146,21 @@ impl<M, T: FieldType> Column<M, T> {
         })
     }
 
+    /// Between `low` and `high`, both included (`range`).
+    pub fn range(self, low: impl IntoField<T::Inner>, high: impl IntoField<T::Inner>) -> Q<M> {
+        Q::new(Cond::Range {
+            column: self.column_ref(),
+            low: low.into_field().into(),
+            high: high.into_field().into(),
+        })
+    }
+
     /// Sets the column to `value`, in [`QuerySet::update`](crate::QuerySet::update).
     pub fn set(self, value: impl IntoField<T>) -> Assignment<M>
     where
         T: Into<Param<'static>>,
     {
-        Assignment {
-            column: self.name,
-            value: value.into_field().into(),
-            marker: PhantomData,
-        }
+        Assignment::new(self.name, SqlExpr::Value(value.into_field().into()))
     }
 }
 
@@ -218,8 +216,30 @@ where
     pub fn iendswith(self, value: impl IntoField<String>) -> Q<M> {
         self.pattern(PatternKind::EndsWith, true, value)
     }
+
+    /// Matches the regular expression `pattern` anywhere in the text (`regex`).
+    /// The syntax both backends read the same way: classes (`[a-z]`, `\d`),
+    /// anchors, repetition (`*`, `+`, `?`, `{m,n}`), alternation and groups.
+    pub fn regex(self, pattern: impl Into<String>) -> Q<M> {
+        Q::new(Cond::Regex {
+            column: self.column_ref(),
+            case_insensitive: false,
+            pattern: pattern.into(),
+        })
+    }
+
+    /// Matches the regular expression `pattern`, ignoring case (`iregex`).
+    pub fn iregex(self, pattern: impl Into<String>) -> Q<M> {
+        Q::new(Cond::Regex {
+            column: self.column_ref(),
+            case_insensitive: true,
+            pattern: pattern.into(),
+        })
+    }
 }
 
+/// `isnull` exists on nullable columns only: on a column that cannot hold
+/// NULL its answer is known without asking, so asking is a compile error.
 impl<M, T: FieldType<Inner = T> + Into<Param<'static>>> Column<M, Option<T>> {
     /// NULL (`isnull = true`) or not NULL (`isnull = false`).
     pub fn isnull(self, is_null: bool) -> Q<M> {
@@ -237,29 +257,63 @@ impl<M, T: FieldType<Inner = T> + Into<Param<'static>>> Column<M, Option<T>> {
     }
 }
 
+/// What an ORDER BY term sorts on.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum OrderKey {
+    Column(&'static str),
+    Expr(SqlExpr),
+    Random,
+}
+
 /// One term of an ORDER BY on model `M`.
 pub struct OrderBy<M> {
-    pub(crate) column: &'static str,
+    pub(crate) key: OrderKey,
     pub(crate) descending: bool,
     marker: PhantomData<fn() -> M>,
 }
 
+impl<M> OrderBy<M> {
+    pub(crate) fn new(key: OrderKey, descending: bool) -> Self {
+        OrderBy {
+            key,
+            descending,
+            marker: PhantomData,
+        }
+    }
+}
+
+impl<M> Clone for OrderBy<M> {
+    fn clone(&self) -> Self {
+        OrderBy::new(self.key.clone(), self.descending)
+    }
+}
+
 impl<M> std::fmt::Debug for OrderBy<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}{}",
-            if self.descending { "-" } else { "" },
-            self.column
-        )
+        let sign = if self.descending { "-" } else { "" };
+        match &self.key {
+            OrderKey::Column(column) => write!(f, "{sign}{column}"),
+            OrderKey::Expr(expr) => write!(f, "{sign}{expr}"),
+            OrderKey::Random => f.write_str("?"),
+        }
     }
 }
 
 /// `column = value` in an UPDATE of model `M`.
 pub struct Assignment<M> {
     pub(crate) column: &'static str,
-    pub(crate) value: Param<'static>,
+    pub(crate) value: SqlExpr,
     marker: PhantomData<fn() -> M>,
+}
+
+impl<M> Assignment<M> {
+    pub(crate) fn new(column: &'static str, value: SqlExpr) -> Self {
+        Assignment {
+            column,
+            value,
+            marker: PhantomData,
+        }
+    }
 }
 
 impl<M> std::fmt::Debug for Assignment<M> {

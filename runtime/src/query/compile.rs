@@ -5,7 +5,11 @@ use std::borrow::Cow;
 
 use pookie_dialect::Dialect;
 
+use pookie_dialect::SqlType;
+
 use super::condition::{ColumnRef, Cond};
+use super::expr::{Func, SqlExpr};
+use super::select::SelectList;
 use crate::model::OrderTerm;
 use crate::value::Param;
 
@@ -41,7 +45,7 @@ impl<'q> SqlBuilder<'q> {
             .push_placeholder(&mut self.sql, self.params.len());
     }
 
-    fn push_column(&mut self, column: &ColumnRef) {
+    pub(crate) fn push_column(&mut self, column: &ColumnRef) {
         self.dialect
             .push_qualified(&mut self.sql, column.table, column.name);
     }
@@ -57,7 +61,7 @@ impl<'q> SqlBuilder<'q> {
     /// Writes `cond`. Under an odd number of NOTs, a test on a nullable column
     /// also requires the column to be non-NULL, so that `NOT` keeps the rows
     /// where it is NULL (SQL's NOT of an unknown is unknown, which drops them).
-    fn push_cond(&mut self, cond: &'q Cond, negated: bool) {
+    pub(crate) fn push_cond(&mut self, cond: &'q Cond, negated: bool) {
         match cond {
             Cond::And(parts) => self.push_group(parts, " AND ", negated),
             Cond::Or(parts) => self.push_group(parts, " OR ", negated),
@@ -116,6 +120,158 @@ impl<'q> SqlBuilder<'q> {
                     builder.params.push(Param::Text(Cow::Owned(bound)));
                 });
             }
+            Cond::Range { column, low, high } => {
+                self.push_null_guarded(column, negated, |builder| {
+                    builder.push_column(column);
+                    builder.push(" BETWEEN ");
+                    builder.push_param(low.reborrow());
+                    builder.push(" AND ");
+                    builder.push_param(high.reborrow());
+                });
+            }
+            Cond::InSubquery { column, query } => {
+                self.push_null_guarded(column, negated, |builder| {
+                    builder.push_column(column);
+                    builder.push(" IN (");
+                    builder.push_select(
+                        &query.select,
+                        SelectList::Exprs(&query.exprs, query.having.as_ref()),
+                    );
+                    builder.push(")");
+                });
+            }
+            Cond::Regex {
+                column,
+                case_insensitive,
+                pattern,
+            } => {
+                let mut column_sql = String::new();
+                self.dialect
+                    .push_qualified(&mut column_sql, column.table, column.name);
+                self.push_null_guarded(column, negated, |builder| {
+                    let placeholder = builder.params.len() + 1;
+                    let bound = builder.dialect.push_regex_match(
+                        &mut builder.sql,
+                        &column_sql,
+                        *case_insensitive,
+                        placeholder,
+                        pattern,
+                    );
+                    builder.params.push(Param::Text(Cow::Owned(bound)));
+                });
+            }
+            Cond::ExprCompare { left, op, right } => {
+                // Either side may be NULL; under NOT, keep the rows where it is,
+                // as for column lookups.
+                if negated {
+                    self.push("(");
+                }
+                self.push_expr(left);
+                self.push(op.sql());
+                self.push_expr(right);
+                if negated {
+                    self.push(" AND ");
+                    self.push_expr(left);
+                    self.push(" IS NOT NULL AND ");
+                    self.push_expr(right);
+                    self.push(" IS NOT NULL)");
+                }
+            }
+            Cond::ExprIsNull(expr) => {
+                self.push("(");
+                self.push_expr(expr);
+                self.push(") IS NULL");
+            }
+        }
+    }
+
+    /// Writes an expression.
+    pub(crate) fn push_expr(&mut self, expr: &'q SqlExpr) {
+        match expr {
+            SqlExpr::Column(column) => self.push_column(column),
+            SqlExpr::Value(value) => {
+                self.params.push(value.reborrow());
+                let ty = param_type(value);
+                self.dialect
+                    .push_typed_placeholder(&mut self.sql, self.params.len(), ty.as_ref());
+            }
+            SqlExpr::Arith { op, left, right } => {
+                self.push("(");
+                self.push_expr(left);
+                self.push(op.sql());
+                self.push_expr(right);
+                self.push(")");
+            }
+            SqlExpr::Func { func, args } => {
+                let name = match func {
+                    Func::Upper => self.dialect.upper_function(),
+                    Func::Lower => self.dialect.lower_function(),
+                    other => other.name(),
+                };
+                self.push(name);
+                self.push("(");
+                self.push_expr_list(args);
+                self.push(")");
+            }
+            SqlExpr::Concat(args) => {
+                self.push("(");
+                for (index, arg) in args.iter().enumerate() {
+                    if index > 0 {
+                        self.push(" || ");
+                    }
+                    // NULL parts count as empty text, as in Django's Concat.
+                    self.push("COALESCE(");
+                    self.push_expr(arg);
+                    self.push(", '')");
+                }
+                self.push(")");
+            }
+            SqlExpr::Cast { expr, to } => {
+                self.push("CAST(");
+                self.push_expr(expr);
+                self.push(" AS ");
+                let name = self.dialect.type_name(to);
+                self.push(&name);
+                self.push(")");
+            }
+            SqlExpr::Case { whens, default } => {
+                self.push("CASE");
+                for (cond, then) in whens {
+                    self.push(" WHEN ");
+                    self.push_cond(cond, false);
+                    self.push(" THEN ");
+                    self.push_expr(then);
+                }
+                self.push(" ELSE ");
+                self.push_expr(default);
+                self.push(" END");
+            }
+            SqlExpr::Now => {
+                let now = self.dialect.now();
+                self.push(now);
+            }
+            SqlExpr::Aggregate {
+                func,
+                distinct,
+                arg,
+            } => {
+                self.push(func.name());
+                self.push(if *distinct { "(DISTINCT " } else { "(" });
+                match arg {
+                    Some(arg) => self.push_expr(arg),
+                    None => self.push("*"),
+                }
+                self.push(")");
+            }
+        }
+    }
+
+    fn push_expr_list(&mut self, args: &'q [SqlExpr]) {
+        for (index, arg) in args.iter().enumerate() {
+            if index > 0 {
+                self.push(", ");
+            }
+            self.push_expr(arg);
         }
     }
 
@@ -171,6 +327,22 @@ impl<'q> SqlBuilder<'q> {
     pub(crate) fn push_limit_offset(&mut self, limit: Option<u64>, offset: u64) {
         self.dialect.push_limit_offset(&mut self.sql, limit, offset);
     }
+}
+
+/// The SQL type of a bound value, for the casts PostgreSQL needs where it
+/// cannot infer a parameter's type.
+fn param_type(value: &Param<'_>) -> Option<SqlType> {
+    Some(match value {
+        Param::Null => return None,
+        Param::Bool(_) => SqlType::Boolean,
+        Param::I16(_) => SqlType::SmallInt,
+        Param::I32(_) => SqlType::Integer,
+        Param::I64(_) => SqlType::BigInt,
+        Param::F64(_) => SqlType::Double,
+        Param::Text(_) => SqlType::Text,
+        Param::Bytes(_) => SqlType::Bytes,
+        Param::DateTime(_) => SqlType::Timestamp,
+    })
 }
 
 #[cfg(test)]

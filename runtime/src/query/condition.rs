@@ -6,6 +6,8 @@ use std::ops::{BitAnd, BitOr, Not};
 
 use pookie_dialect::PatternKind;
 
+use super::expr::SqlExpr;
+use super::select::Values;
 use crate::value::Param;
 
 /// A column in a condition.
@@ -62,6 +64,28 @@ pub(crate) enum Cond {
         case_insensitive: bool,
         value: String,
     },
+    /// `BETWEEN low AND high`, inclusive.
+    Range {
+        column: ColumnRef,
+        low: Param<'static>,
+        high: Param<'static>,
+    },
+    /// `column IN (SELECT …)`.
+    InSubquery {
+        column: ColumnRef,
+        query: Box<Values>,
+    },
+    Regex {
+        column: ColumnRef,
+        case_insensitive: bool,
+        pattern: String,
+    },
+    ExprCompare {
+        left: SqlExpr,
+        op: CmpOp,
+        right: SqlExpr,
+    },
+    ExprIsNull(SqlExpr),
 }
 
 impl Cond {
@@ -135,6 +159,26 @@ impl fmt::Display for Cond {
                 f.write_str(")")
             }
             Cond::IsNull { column } => write!(f, "{} IS NULL", column.name),
+            Cond::Range { column, low, high } => {
+                write!(f, "{} BETWEEN {low} AND {high}", column.name)
+            }
+            Cond::InSubquery { column, query } => {
+                write!(
+                    f,
+                    "{} IN (SELECT … FROM {})",
+                    column.name, query.select.table
+                )
+            }
+            Cond::Regex {
+                column,
+                case_insensitive,
+                pattern,
+            } => {
+                let lookup = if *case_insensitive { "iregex" } else { "regex" };
+                write!(f, "{} {lookup} {pattern:?}", column.name)
+            }
+            Cond::ExprCompare { left, op, right } => write!(f, "{left}{}{right}", op.sql()),
+            Cond::ExprIsNull(expr) => write!(f, "{expr} IS NULL"),
             Cond::Pattern {
                 column,
                 kind,

@@ -1,10 +1,24 @@
-//! Typed queries: column handles, conditions, and the lazy [`QuerySet`].
+//! Typed queries: column handles, conditions, expressions, and the lazy [`QuerySet`].
 
 mod column;
 mod compile;
 mod condition;
+mod expr;
+mod functions;
+mod paginator;
+mod projection;
 mod queryset;
+mod select;
+mod write;
 
 pub use column::{Assignment, Column, FieldType, OrderBy, TextType};
 pub use condition::Q;
+pub use expr::{value, Expr, IntoExpr, Numeric, SqlExprHandle, F};
+pub use functions::{
+    Abs, AsExpr, Avg, Case, Cast, CastTarget, Coalesce, Concat, Count, CountAll, CountDistinct,
+    Length, Lower, Max, Min, Now, Sum, SumType, TextExpr, Upper,
+};
+pub use paginator::{KeysetPage, Page, Paginator};
+pub(crate) use projection::column_names;
+pub use projection::{Projection, SqlExprBox, ValuesQuery};
 pub use queryset::QuerySet;

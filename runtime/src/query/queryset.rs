@@ -2,13 +2,15 @@
 
 use std::borrow::Cow;
 use std::marker::PhantomData;
+use std::ops::{Bound, RangeBounds};
 
-use super::column::{Assignment, OrderBy};
+use super::column::{Assignment, OrderBy, OrderKey};
 use super::compile::SqlBuilder;
-use super::condition::{Cond, Q};
+use super::condition::Q;
+use super::select::{Select, SelectList, SetOp, Source};
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::model::{Insert, Model, OrderTerm};
+use crate::model::{Insert, Model};
 
 /// How many rows `get` reads at most before it reports MultipleObjectsReturned
 /// (as Django does); beyond that it counts them.
@@ -23,25 +25,19 @@ const GET_READ_LIMIT: u64 = 21;
 ///     .filter(post::published.eq(true) & post::title.icontains("rust"))
 ///     .exclude(post::view_count.lt(10))
 ///     .order_by([post::created_at.desc()])
-///     .limit(10)
+///     .slice(..10)
 ///     .all(&db)?;
 /// ```
 pub struct QuerySet<M> {
-    filter: Option<Cond>,
-    ordering: Option<Vec<OrderTerm>>,
-    limit: Option<u64>,
-    offset: u64,
-    alias: Option<Cow<'static, str>>,
+    pub(crate) select: Select,
+    pub(crate) alias: Option<Cow<'static, str>>,
     marker: PhantomData<fn() -> M>,
 }
 
 impl<M> Clone for QuerySet<M> {
     fn clone(&self) -> Self {
         QuerySet {
-            filter: self.filter.clone(),
-            ordering: self.ordering.clone(),
-            limit: self.limit,
-            offset: self.offset,
+            select: self.select.clone(),
             alias: self.alias.clone(),
             marker: PhantomData,
         }
@@ -52,10 +48,14 @@ impl<M: Model> std::fmt::Debug for QuerySet<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("QuerySet")
             .field("model", &M::META.name)
-            .field("filter", &self.filter.as_ref().map(ToString::to_string))
-            .field("ordering", &self.ordering)
-            .field("limit", &self.limit)
-            .field("offset", &self.offset)
+            .field(
+                "filter",
+                &self.select.filter.as_ref().map(ToString::to_string),
+            )
+            .field("ordering", &self.select.ordering)
+            .field("limit", &self.select.limit)
+            .field("offset", &self.select.offset)
+            .field("distinct", &self.select.distinct)
             .field("using", &self.alias)
             .finish()
     }
@@ -71,10 +71,18 @@ impl<M: Model> QuerySet<M> {
     /// Every row of `M`, in its default ordering. Generated code offers it as `M::objects()`.
     pub fn new() -> Self {
         QuerySet {
-            filter: None,
-            ordering: None,
-            limit: None,
-            offset: 0,
+            select: Select {
+                table: M::META.table,
+                columns: M::META.columns,
+                pk_column: M::META.pk_column,
+                meta_ordering: M::META.ordering,
+                source: Source::Table,
+                filter: None,
+                ordering: None,
+                limit: None,
+                offset: 0,
+                distinct: false,
+            },
             alias: None,
             marker: PhantomData,
         }
@@ -83,7 +91,7 @@ impl<M: Model> QuerySet<M> {
     /// Only the rows matching `q` (and any earlier filter).
     #[must_use]
     pub fn filter(mut self, q: Q<M>) -> Self {
-        self.filter = Some(match self.filter.take() {
+        self.select.filter = Some(match self.select.filter.take() {
             Some(existing) => existing.and(q.cond),
             None => q.cond,
         });
@@ -101,29 +109,67 @@ impl<M: Model> QuerySet<M> {
     /// list removes the ordering altogether.
     #[must_use]
     pub fn order_by(mut self, terms: impl IntoIterator<Item = OrderBy<M>>) -> Self {
-        self.ordering = Some(
+        self.select.ordering = Some(
             terms
                 .into_iter()
-                .map(|term| OrderTerm {
-                    column: term.column,
-                    descending: term.descending,
-                })
+                .map(|term| (term.key, term.descending))
                 .collect(),
         );
+        self
+    }
+
+    /// Orders the rows at random (`ORDER BY RANDOM()`), replacing any ordering.
+    #[must_use]
+    pub fn order_by_random(mut self) -> Self {
+        self.select.ordering = Some(vec![(OrderKey::Random, false)]);
+        self
+    }
+
+    /// Drops duplicate rows (`SELECT DISTINCT`); most useful with
+    /// [`values_list`](Self::values_list).
+    #[must_use]
+    pub fn distinct(mut self) -> Self {
+        self.select.distinct = true;
         self
     }
 
     /// At most `n` rows.
     #[must_use]
     pub fn limit(mut self, n: u64) -> Self {
-        self.limit = Some(n);
+        self.select.limit = Some(n);
         self
     }
 
     /// Skips the first `n` rows.
     #[must_use]
     pub fn offset(mut self, n: u64) -> Self {
-        self.offset = n;
+        self.select.offset = n;
+        self
+    }
+
+    /// The rows at positions `range` of the result, as Python's slicing:
+    /// `slice(..10)` is the first ten, `slice(10..20)` the next ten. Slicing a
+    /// slice selects within it.
+    #[must_use]
+    pub fn slice(mut self, range: impl RangeBounds<u64>) -> Self {
+        let start = match range.start_bound() {
+            Bound::Included(&n) => n,
+            Bound::Excluded(&n) => n.saturating_add(1),
+            Bound::Unbounded => 0,
+        };
+        let end = match range.end_bound() {
+            Bound::Included(&n) => Some(n.saturating_add(1)),
+            Bound::Excluded(&n) => Some(n),
+            Bound::Unbounded => None,
+        };
+        let offset = self.select.offset.saturating_add(start);
+        let mut limit = end.map(|end| end.saturating_sub(start));
+        if let Some(existing) = self.select.limit {
+            let remaining = existing.saturating_sub(start);
+            limit = Some(limit.map_or(remaining, |limit| limit.min(remaining)));
+        }
+        self.select.offset = offset;
+        self.select.limit = limit;
         self
     }
 
@@ -134,60 +180,202 @@ impl<M: Model> QuerySet<M> {
         self
     }
 
-    fn alias(&self) -> &str {
+    pub(crate) fn alias(&self) -> &str {
         self.alias.as_deref().unwrap_or(M::META.db_alias)
     }
 
-    fn ordering(&self) -> &[OrderTerm] {
-        self.ordering.as_deref().unwrap_or(M::META.ordering)
+    fn combine(self, op: SetOp, other: QuerySet<M>) -> Self {
+        let alias = self.alias.clone();
+        let mut combined = QuerySet::<M>::new();
+        combined.alias = alias;
+        // A plain set operation extends the chain; anything on top of one
+        // (a filter, a slice) makes it a member of its own.
+        combined.select.source = match self.select {
+            Select {
+                source: Source::Compound { first, mut rest },
+                filter: None,
+                ordering: _,
+                limit: None,
+                offset: 0,
+                distinct: false,
+                ..
+            } => {
+                rest.push((op, other.select));
+                Source::Compound { first, rest }
+            }
+            select => Source::Compound {
+                first: Box::new(select),
+                rest: vec![(op, other.select)],
+            },
+        };
+        combined
     }
 
-    fn is_sliced(&self) -> bool {
-        self.limit.is_some() || self.offset > 0
+    /// The rows of either query set, without duplicates (`UNION`). The result
+    /// is a query set again: it takes `order_by`, `filter`, slicing and `count`.
+    #[must_use]
+    pub fn union(self, other: QuerySet<M>) -> Self {
+        self.combine(SetOp::Union, other)
+    }
+
+    /// The rows of both query sets, duplicates kept (`UNION ALL`).
+    #[must_use]
+    pub fn union_all(self, other: QuerySet<M>) -> Self {
+        self.combine(SetOp::UnionAll, other)
+    }
+
+    /// The rows in both query sets (`INTERSECT`).
+    #[must_use]
+    pub fn intersection(self, other: QuerySet<M>) -> Self {
+        self.combine(SetOp::Intersect, other)
+    }
+
+    /// The rows of this query set that are not in `other` (`EXCEPT`).
+    #[must_use]
+    pub fn difference(self, other: QuerySet<M>) -> Self {
+        self.combine(SetOp::Except, other)
+    }
+
+    /// The SELECT of every column of `M`, from the prepared constant when it can.
+    pub(crate) fn push_model_select<'q>(&'q self, builder: &mut SqlBuilder<'q>) {
+        let select = &self.select;
+        if matches!(select.source, Source::Table) && !select.distinct {
+            builder.push(M::SQL[builder.dialect.index()].select);
+            builder.push_where(select.filter.as_ref());
+            builder.push_ordering(select);
+            builder.push_limit_offset(select.limit, select.offset);
+        } else {
+            builder.push_select(select, SelectList::Model);
+        }
     }
 
     /// Runs the query: every matching row.
     pub fn all(&self, db: &Db) -> Result<Vec<M>> {
         let mut connection = db.connection(self.alias())?;
-        let dialect = connection.dialect();
-        let mut builder = SqlBuilder::new(dialect, M::SQL[dialect.index()].select);
-        builder.push_where(self.filter.as_ref());
-        builder.push_order_by(M::META.table, self.ordering());
-        builder.push_limit_offset(self.limit, self.offset);
+        let mut builder = SqlBuilder::new(connection.dialect(), "");
+        self.push_model_select(&mut builder);
         connection.query_map(&builder.sql, &builder.params, M::from_row)
+    }
+
+    /// Runs the query and hands each row to `on_row` as it is read, without
+    /// collecting them: memory stays flat however many rows match. The
+    /// connection is held until the last row, so `on_row` must not use the
+    /// database; return `Ok(false)` to stop early.
+    pub fn for_each(&self, db: &Db, mut on_row: impl FnMut(M) -> Result<bool>) -> Result<()> {
+        let mut connection = db.connection(self.alias())?;
+        let mut builder = SqlBuilder::new(connection.dialect(), "");
+        self.push_model_select(&mut builder);
+        connection.for_each_row(&builder.sql, &builder.params, |row| {
+            on_row(M::from_row(row)?)
+        })
+    }
+
+    fn ordered_or_by_pk(mut self) -> Self {
+        if !self.select.has_ordering() {
+            self.select.ordering = Some(vec![(OrderKey::Column(M::META.pk_column), false)]);
+        }
+        self
+    }
+
+    fn reversed(mut self) -> Self {
+        let terms: Vec<(OrderKey, bool)> = match self.select.ordering.take() {
+            Some(terms) => terms,
+            None => M::META
+                .ordering
+                .iter()
+                .map(|term| (OrderKey::Column(term.column), term.descending))
+                .collect(),
+        };
+        self.select.ordering = Some(
+            terms
+                .into_iter()
+                .map(|(key, descending)| (key, !descending))
+                .collect(),
+        );
+        self
     }
 
     /// The first matching row in this query set's ordering (the primary key when
     /// it has none), or `None`.
     pub fn first(&self, db: &Db) -> Result<Option<M>> {
-        let mut first = self.clone().limit(1);
-        if first.ordering().is_empty() {
-            first.ordering = Some(vec![OrderTerm {
-                column: M::META.pk_column,
-                descending: false,
-            }]);
-        }
+        let first = self.clone().ordered_or_by_pk().slice(..1);
         Ok(first.all(db)?.pop())
+    }
+
+    /// The last matching row in this query set's ordering (the primary key when
+    /// it has none), or `None`.
+    pub fn last(&self, db: &Db) -> Result<Option<M>> {
+        if self.select.is_sliced() {
+            // The last row of a slice: read the slice, keep its end.
+            return Ok(self.clone().ordered_or_by_pk().all(db)?.pop());
+        }
+        let last = self.clone().ordered_or_by_pk().reversed().limit(1);
+        Ok(last.all(db)?.pop())
+    }
+
+    /// The row with the smallest value of `by` ([`Error::DoesNotExist`] when
+    /// there is no row).
+    pub fn earliest(&self, db: &Db, by: OrderBy<M>) -> Result<M> {
+        self.extreme(db, by, false)
+    }
+
+    /// The row with the largest value of `by` ([`Error::DoesNotExist`] when
+    /// there is no row).
+    pub fn latest(&self, db: &Db, by: OrderBy<M>) -> Result<M> {
+        self.extreme(db, by, true)
+    }
+
+    fn extreme(&self, db: &Db, by: OrderBy<M>, largest: bool) -> Result<M> {
+        let descending = by.descending != largest;
+        let query = self
+            .clone()
+            .order_by([OrderBy::new(by.key, descending)])
+            .limit(1);
+        query.all(db)?.pop().ok_or_else(|| Error::DoesNotExist {
+            model: M::META.name,
+            filter: self.describe_filter(),
+        })
+    }
+
+    fn describe_filter(&self) -> String {
+        self.select
+            .filter
+            .as_ref()
+            .map_or_else(|| "no filter".to_owned(), ToString::to_string)
     }
 
     /// The one row matching `q` within this query set: [`Error::DoesNotExist`]
     /// when there is none, [`Error::MultipleObjectsReturned`] when there are several.
     pub fn get(&self, db: &Db, q: Q<M>) -> Result<M> {
+        self.get_inner(db, q)
+    }
+
+    /// The one row matching `q`, `None` when there is none, and
+    /// [`Error::MultipleObjectsReturned`] when there are several.
+    pub fn get_or_none(&self, db: &Db, q: Q<M>) -> Result<Option<M>> {
+        match self.get_inner(db, q) {
+            Err(Error::DoesNotExist { .. }) => Ok(None),
+            other => other.map(Some),
+        }
+    }
+
+    pub(crate) fn get_inner(&self, db: &Db, q: Q<M>) -> Result<M> {
         let scoped = self.clone().filter(q);
         let mut probe = scoped.clone();
-        probe.ordering = Some(Vec::new());
-        if probe.limit.is_none_or(|limit| limit > GET_READ_LIMIT) {
-            probe.limit = Some(GET_READ_LIMIT);
+        probe.select.ordering = Some(Vec::new());
+        if probe
+            .select
+            .limit
+            .is_none_or(|limit| limit > GET_READ_LIMIT)
+        {
+            probe.select.limit = Some(GET_READ_LIMIT);
         }
         let mut rows = probe.all(db)?;
         match rows.len() {
             1 => Ok(rows.remove(0)),
             0 => Err(Error::DoesNotExist {
                 model: M::META.name,
-                filter: scoped
-                    .filter
-                    .as_ref()
-                    .map_or_else(|| "no filter".to_owned(), ToString::to_string),
+                filter: scoped.describe_filter(),
             }),
             read => {
                 let count = if (read as u64) < GET_READ_LIMIT {
@@ -205,20 +393,31 @@ impl<M: Model> QuerySet<M> {
 
     /// How many rows match.
     pub fn count(&self, db: &Db) -> Result<u64> {
+        let select = &self.select;
+        let counted_inner = select.is_sliced() || select.distinct;
+        let inner = counted_inner.then(|| {
+            let mut inner = select.clone();
+            inner.ordering = Some(Vec::new());
+            inner
+        });
         let mut connection = db.connection(self.alias())?;
-        let dialect = connection.dialect();
-        let table = M::META.table;
-        let mut builder = SqlBuilder::new(dialect, "SELECT COUNT(*) FROM ");
-        if self.is_sliced() {
-            builder.push("(SELECT 1 FROM ");
-            builder.push_ident(table);
-            builder.push_where(self.filter.as_ref());
-            builder.push_limit_offset(self.limit, self.offset);
-            builder.push(") AS ");
-            builder.push_ident("__pookie_sliced");
-        } else {
-            builder.push_ident(table);
-            builder.push_where(self.filter.as_ref());
+        let mut builder = SqlBuilder::new(connection.dialect(), "SELECT COUNT(*) FROM ");
+        match &inner {
+            Some(inner) => {
+                builder.push("(");
+                let list = if inner.distinct {
+                    SelectList::Model
+                } else {
+                    SelectList::One
+                };
+                builder.push_select(inner, list);
+                builder.push(") AS ");
+                builder.push_ident("__pookie_counted");
+            }
+            None => {
+                builder.push_source(select);
+                builder.push_where(select.filter.as_ref());
+            }
         }
         let count =
             connection.query_first(&builder.sql, &builder.params, |row| row.get::<i64>(0))?;
@@ -228,16 +427,18 @@ impl<M: Model> QuerySet<M> {
     /// True when at least one row matches (cheaper than `count() > 0`).
     pub fn exists(&self, db: &Db) -> Result<bool> {
         let mut connection = db.connection(self.alias())?;
-        let dialect = connection.dialect();
-        let mut builder = SqlBuilder::new(dialect, "SELECT 1 FROM ");
-        builder.push_ident(M::META.table);
-        builder.push_where(self.filter.as_ref());
-        builder.push_limit_offset(Some(1), self.offset);
+        let mut probe = self.select.clone();
+        probe.ordering = Some(Vec::new());
+        probe.limit = Some(probe.limit.map_or(1, |limit| limit.min(1)));
+        let mut builder = SqlBuilder::new(connection.dialect(), "");
+        builder.push_select(&probe, SelectList::One);
         let found = connection.query_first(&builder.sql, &builder.params, |_| Ok(()))?;
         Ok(found.is_some())
     }
 
-    /// Sets columns on every matching row in one statement; returns how many rows changed.
+    /// Sets columns on every matching row in one statement; returns how many
+    /// rows changed. Values may be expressions computed per row:
+    /// `post::view_count.set_expr(F(post::view_count) + 1)`.
     pub fn update(
         &self,
         db: &Db,
@@ -254,7 +455,7 @@ impl<M: Model> QuerySet<M> {
             builder.push(if index == 0 { " SET " } else { ", " });
             builder.push_ident(assignment.column);
             builder.push(" = ");
-            builder.push_param(assignment.value.reborrow());
+            builder.push_expr(&assignment.value);
         }
         self.push_row_selection(&mut builder);
         connection.execute(&builder.sql, &builder.params)
@@ -269,24 +470,25 @@ impl<M: Model> QuerySet<M> {
         connection.execute(&builder.sql, &builder.params)
     }
 
-    /// The WHERE of an UPDATE or DELETE: the filter, or, for a sliced query set,
-    /// the primary keys of the rows the slice selects.
+    /// The WHERE of an UPDATE or DELETE: the filter, or, for a sliced, distinct
+    /// or combined query set, the primary keys of the rows it selects.
     fn push_row_selection<'q>(&'q self, builder: &mut SqlBuilder<'q>) {
-        if !self.is_sliced() {
-            builder.push_where(self.filter.as_ref());
+        let select = &self.select;
+        if !select.is_sliced() && matches!(select.source, Source::Table) {
+            builder.push_where(select.filter.as_ref());
             return;
         }
         let table = M::META.table;
         let pk = M::META.pk_column;
         builder.push(" WHERE ");
-        builder.dialect.push_qualified(&mut builder.sql, table, pk);
+        builder.push_ident(pk);
         builder.push(" IN (SELECT ");
         builder.dialect.push_qualified(&mut builder.sql, table, pk);
         builder.push(" FROM ");
-        builder.push_ident(table);
-        builder.push_where(self.filter.as_ref());
-        builder.push_order_by(table, self.ordering());
-        builder.push_limit_offset(self.limit, self.offset);
+        builder.push_source(select);
+        builder.push_where(select.filter.as_ref());
+        builder.push_ordering(select);
+        builder.push_limit_offset(select.limit, select.offset);
         builder.push(")");
     }
 

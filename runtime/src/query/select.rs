@@ -1,0 +1,217 @@
+//! The untyped plan of a SELECT that query sets, projections, subqueries and
+//! set operations share, and its compilation to SQL.
+
+use super::column::OrderKey;
+use super::compile::SqlBuilder;
+use super::condition::Cond;
+use super::expr::SqlExpr;
+use crate::model::OrderTerm;
+
+/// A set operation between query sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SetOp {
+    Union,
+    UnionAll,
+    Intersect,
+    Except,
+}
+
+impl SetOp {
+    fn sql(self) -> &'static str {
+        match self {
+            SetOp::Union => " UNION ",
+            SetOp::UnionAll => " UNION ALL ",
+            SetOp::Intersect => " INTERSECT ",
+            SetOp::Except => " EXCEPT ",
+        }
+    }
+}
+
+/// Where the rows come from: the model's table, or a set operation between
+/// query sets of the model, read as if it were the table (it is aliased with
+/// the table's name, so qualified column references keep working).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Source {
+    Table,
+    Compound {
+        first: Box<Select>,
+        rest: Vec<(SetOp, Select)>,
+    },
+}
+
+/// The rows a query set selects.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Select {
+    pub(crate) table: &'static str,
+    pub(crate) columns: &'static [&'static str],
+    pub(crate) pk_column: &'static str,
+    pub(crate) meta_ordering: &'static [OrderTerm],
+    pub(crate) source: Source,
+    pub(crate) filter: Option<Cond>,
+    /// `None`: the model's default ordering.
+    pub(crate) ordering: Option<Vec<(OrderKey, bool)>>,
+    pub(crate) limit: Option<u64>,
+    pub(crate) offset: u64,
+    pub(crate) distinct: bool,
+}
+
+impl Select {
+    pub(crate) fn is_sliced(&self) -> bool {
+        self.limit.is_some() || self.offset > 0
+    }
+
+    pub(crate) fn has_ordering(&self) -> bool {
+        match &self.ordering {
+            Some(terms) => !terms.is_empty(),
+            None => !self.meta_ordering.is_empty(),
+        }
+    }
+}
+
+/// A projection of a query set: chosen expressions, grouped by the
+/// non-aggregate ones when any is an aggregate, with a HAVING filter.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Values {
+    pub(crate) select: Select,
+    pub(crate) exprs: Vec<SqlExpr>,
+    pub(crate) having: Option<Cond>,
+}
+
+/// What a SELECT lists.
+pub(crate) enum SelectList<'q> {
+    /// Every column of the model, in `Model::META.columns` order.
+    Model,
+    /// These expressions, grouped by the non-aggregate ones when any is an aggregate.
+    Exprs(&'q [SqlExpr], Option<&'q Cond>),
+    /// `1` (for EXISTS and counting slices).
+    One,
+}
+
+enum ListKind {
+    Exprs,
+    Other,
+}
+
+impl<'q> SqlBuilder<'q> {
+    /// Writes the whole SELECT.
+    pub(crate) fn push_select(&mut self, select: &'q Select, list: SelectList<'q>) {
+        self.push(if select.distinct {
+            "SELECT DISTINCT "
+        } else {
+            "SELECT "
+        });
+        let mut grouped: Option<(&'q [SqlExpr], Option<&'q Cond>)> = None;
+        let list_kind = match list {
+            SelectList::Exprs(..) => ListKind::Exprs,
+            _ => ListKind::Other,
+        };
+        match list {
+            SelectList::Model => self.push_model_columns(select.table, select.columns),
+            SelectList::One => self.push("1"),
+            SelectList::Exprs(exprs, having) => {
+                for (index, expr) in exprs.iter().enumerate() {
+                    if index > 0 {
+                        self.push(", ");
+                    }
+                    self.push_expr(expr);
+                }
+                if exprs.iter().any(SqlExpr::is_aggregate) || having.is_some() {
+                    grouped = Some((exprs, having));
+                }
+            }
+        }
+        self.push(" FROM ");
+        self.push_source(select);
+        self.push_where(select.filter.as_ref());
+        if let Some((exprs, having)) = grouped {
+            let mut first = true;
+            for expr in exprs.iter().filter(|expr| !expr.is_aggregate()) {
+                self.push(if first { " GROUP BY " } else { ", " });
+                first = false;
+                self.push_expr(expr);
+            }
+            if let Some(having) = having {
+                self.push(" HAVING ");
+                self.push_cond(having, false);
+            }
+        }
+        // The model's default ordering names columns a grouped or distinct
+        // projection does not select; as in Django, it does not apply there.
+        let projected =
+            grouped.is_some() || (select.distinct && matches!(list_kind, ListKind::Exprs));
+        if !(projected && select.ordering.is_none()) {
+            self.push_ordering(select);
+        }
+        self.push_limit_offset(select.limit, select.offset);
+    }
+
+    pub(crate) fn push_model_columns(&mut self, table: &str, columns: &[&str]) {
+        for (index, column) in columns.iter().enumerate() {
+            if index > 0 {
+                self.push(", ");
+            }
+            self.dialect.push_qualified(&mut self.sql, table, column);
+        }
+    }
+
+    /// The FROM item: the table, or a set operation aliased as the table.
+    pub(crate) fn push_source(&mut self, select: &'q Select) {
+        match &select.source {
+            Source::Table => self.push_ident(select.table),
+            Source::Compound { first, rest } => {
+                self.push("(");
+                self.push_compound_member(first);
+                for (op, member) in rest {
+                    self.push(op.sql());
+                    self.push_compound_member(member);
+                }
+                self.push(") AS ");
+                self.push_ident(select.table);
+            }
+        }
+    }
+
+    /// One member of a set operation. Members cannot carry ORDER BY or LIMIT
+    /// themselves on SQLite, so a sliced member is wrapped in a subquery.
+    fn push_compound_member(&mut self, member: &'q Select) {
+        if member.is_sliced() {
+            self.push("SELECT * FROM (");
+            self.push_select(member, SelectList::Model);
+            self.push(") AS ");
+            self.push_ident("__pookie_member");
+        } else {
+            self.push(if member.distinct {
+                "SELECT DISTINCT "
+            } else {
+                "SELECT "
+            });
+            self.push_model_columns(member.table, member.columns);
+            self.push(" FROM ");
+            self.push_source(member);
+            self.push_where(member.filter.as_ref());
+        }
+    }
+
+    /// ` ORDER BY …` of the query set, or of the model's meta ordering.
+    pub(crate) fn push_ordering(&mut self, select: &'q Select) {
+        match &select.ordering {
+            Some(terms) => {
+                for (index, (key, descending)) in terms.iter().enumerate() {
+                    self.push(if index == 0 { " ORDER BY " } else { ", " });
+                    match key {
+                        OrderKey::Column(column) => {
+                            self.dialect
+                                .push_qualified(&mut self.sql, select.table, column);
+                        }
+                        OrderKey::Expr(expr) => self.push_expr(expr),
+                        OrderKey::Random => self.push("RANDOM()"),
+                    }
+                    if *descending {
+                        self.push(" DESC");
+                    }
+                }
+            }
+            None => self.push_order_by(select.table, select.meta_ordering),
+        }
+    }
+}

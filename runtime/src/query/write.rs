@@ -1,0 +1,191 @@
+//! Writing through a query set: `get_or_create`, `update_or_create` and
+//! `bulk_create`.
+
+use super::column::Assignment;
+use super::condition::{CmpOp, ColumnRef, Cond, Q};
+use super::queryset::QuerySet;
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::model::{Insert, Model};
+use crate::value::Param;
+
+/// A parameter that owns its text and bytes.
+pub(crate) fn owned_param(param: Param<'_>) -> Param<'static> {
+    match param {
+        Param::Null => Param::Null,
+        Param::Bool(v) => Param::Bool(v),
+        Param::I16(v) => Param::I16(v),
+        Param::I32(v) => Param::I32(v),
+        Param::I64(v) => Param::I64(v),
+        Param::F64(v) => Param::F64(v),
+        Param::Text(v) => Param::Text(v.into_owned().into()),
+        Param::Bytes(v) => Param::Bytes(v.into_owned().into()),
+        Param::DateTime(v) => Param::DateTime(v),
+    }
+}
+
+/// The condition "primary key equals that of `object`".
+pub(crate) fn pk_cond<M: Model>(object: &M) -> Q<M> {
+    Q::new(Cond::Compare {
+        column: ColumnRef {
+            table: M::META.table,
+            name: M::META.pk_column,
+            nullable: false,
+        },
+        op: CmpOp::Eq,
+        value: owned_param(object.pk_param()),
+    })
+}
+
+impl<M: Model> QuerySet<M> {
+    /// The one row matching `lookup`, or a new one created from `form`;
+    /// `true` when it was created. Two callers racing on the same unique key
+    /// both succeed and end with the same row: the loser's insert fails on the
+    /// unique constraint, and it reads the winner's row.
+    ///
+    /// The form must set the looked-up fields to the looked-up values, and the
+    /// lookup must be on a unique column (or set of columns) for the race to be
+    /// settled by the database.
+    pub fn get_or_create(
+        &self,
+        db: &Db,
+        lookup: Q<M>,
+        form: impl Insert<Model = M>,
+    ) -> Result<(M, bool)> {
+        if let Some(found) = self.get_or_none(db, lookup.clone())? {
+            return Ok((found, false));
+        }
+        match self.create(db, form) {
+            Ok(created) => Ok((created, true)),
+            Err(error @ Error::Integrity { .. }) => match self.get_or_none(db, lookup)? {
+                Some(found) => Ok((found, false)),
+                None => Err(error),
+            },
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Updates the one row matching `lookup` with `assignments`, or creates it
+    /// from `form` when there is none; `true` when it was created. Races are
+    /// settled as in [`get_or_create`](Self::get_or_create): the loser of a
+    /// concurrent insert updates the winner's row.
+    pub fn update_or_create(
+        &self,
+        db: &Db,
+        lookup: Q<M>,
+        form: impl Insert<Model = M>,
+        assignments: impl IntoIterator<Item = Assignment<M>>,
+    ) -> Result<(M, bool)> {
+        let assignments: Vec<Assignment<M>> = assignments.into_iter().collect();
+        if let Some(found) = self.get_or_none(db, lookup.clone())? {
+            return Ok((self.update_one(db, &found, assignments)?, false));
+        }
+        match self.create(db, form) {
+            Ok(created) => Ok((created, true)),
+            Err(error @ Error::Integrity { .. }) => match self.get_or_none(db, lookup)? {
+                Some(found) => Ok((self.update_one(db, &found, assignments)?, false)),
+                None => Err(error),
+            },
+            Err(error) => Err(error),
+        }
+    }
+
+    fn update_one(&self, db: &Db, found: &M, assignments: Vec<Assignment<M>>) -> Result<M> {
+        let by_pk = QuerySet::<M>::new().filter(pk_cond(found));
+        let by_pk = match &self.alias {
+            Some(alias) => by_pk.using(alias.clone()),
+            None => by_pk,
+        };
+        by_pk.update(db, assignments)?;
+        by_pk.get(db, pk_cond(found))
+    }
+
+    /// Inserts every form with one multi-row INSERT per batch of at most
+    /// `batch_size` rows (0: as many as one statement can bind) and returns the
+    /// new instances with their keys. Batches are cut further where a statement
+    /// would pass the backend's parameter limit. Hooks do not run, as in Django;
+    /// wrap the call in a transaction to make several batches all-or-nothing.
+    pub fn bulk_create<F: Insert<Model = M>>(
+        &self,
+        db: &Db,
+        forms: impl IntoIterator<Item = F>,
+        batch_size: usize,
+    ) -> Result<Vec<M>> {
+        let now = crate::ops::now();
+        let mut objects: Vec<M> = forms.into_iter().map(|form| form.into_model(now)).collect();
+        if objects.is_empty() {
+            return Ok(objects);
+        }
+        let meta = &M::META;
+        let columns: Vec<&str> = meta
+            .columns
+            .iter()
+            .copied()
+            .filter(|column| !(meta.auto_pk && *column == meta.pk_column))
+            .collect();
+        let mut connection = db.connection(self.alias())?;
+        let dialect = connection.dialect();
+        let per_statement = (dialect.max_parameters() / columns.len().max(1)).max(1);
+        let batch = if batch_size == 0 {
+            per_statement
+        } else {
+            batch_size.min(per_statement)
+        };
+        let mut start = 0;
+        while start < objects.len() {
+            let end = (start + batch).min(objects.len());
+            let mut sql = String::from("INSERT INTO ");
+            dialect.push_ident(&mut sql, meta.table);
+            sql.push_str(" (");
+            for (index, column) in columns.iter().enumerate() {
+                if index > 0 {
+                    sql.push_str(", ");
+                }
+                dialect.push_ident(&mut sql, column);
+            }
+            sql.push_str(") VALUES ");
+            let mut params: Vec<Param<'_>> = Vec::with_capacity((end - start) * columns.len());
+            for (row, object) in objects[start..end].iter().enumerate() {
+                sql.push_str(if row == 0 { "(" } else { ", (" });
+                let first = params.len();
+                object.push_insert_params(&mut params);
+                for n in first..params.len() {
+                    if n > first {
+                        sql.push_str(", ");
+                    }
+                    dialect.push_placeholder(&mut sql, n + 1);
+                }
+                sql.push(')');
+            }
+            if meta.auto_pk {
+                sql.push_str(" RETURNING ");
+                dialect.push_ident(&mut sql, meta.pk_column);
+                // Both backends return the keys of a multi-row VALUES insert in
+                // the order of its rows.
+                let keys = connection.query_map(&sql, &params, |row| row.get::<i64>(0))?;
+                drop(params);
+                if keys.len() != end - start {
+                    return Err(Error::usage(format!(
+                        "inserting {} rows into `{}` returned {} keys",
+                        end - start,
+                        meta.table,
+                        keys.len()
+                    )));
+                }
+                for (object, key) in objects[start..end].iter_mut().zip(keys) {
+                    object.set_auto_pk(key)?;
+                }
+            } else {
+                connection.execute(&sql, &params)?;
+            }
+            start = end;
+        }
+        Ok(objects)
+    }
+}
+
+impl<M> Clone for Assignment<M> {
+    fn clone(&self) -> Self {
+        Assignment::new(self.column, self.value.clone())
+    }
+}
