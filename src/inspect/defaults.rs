@@ -136,10 +136,8 @@ fn string_literal(text: &str) -> Option<String> {
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '\'' {
-            if chars.next() != Some('\'') {
-                return None; // two literals, or an expression
-            }
+        if c == '\'' && chars.next() != Some('\'') {
+            return None; // two literals, or an expression
         }
         out.push(c);
     }

@@ -78,12 +78,15 @@ pub fn run_in_any_order(
     }
 }
 
+/// An index as stored: columns, unique, name, partial condition.
+pub type IndexShape = (Vec<String>, bool, Option<String>, Option<String>);
+
 /// What a database stores of one table.
 #[derive(Debug, PartialEq)]
 pub struct Shape {
     pub columns: Vec<ColumnShape>,
     pub unique_together: Vec<Vec<String>>,
-    pub indexes: Vec<(Vec<String>, bool, Option<String>, Option<String>)>,
+    pub indexes: Vec<IndexShape>,
     pub checks: Vec<(Option<String>, String)>,
 }
 
