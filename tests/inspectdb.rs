@@ -286,3 +286,27 @@ fn schemas_round_trip_on_postgres() {
     let (text, inspected) = inspect_and_load("schemas/ on PostgreSQL", &["--database", &db.url]);
     assert_round_trip(&original, &inspected, false, &text);
 }
+
+/// The first half of the issue's last "Done when" step: code generation accepts
+/// the inspected Chinook and Northwind models. (The second half, a crate built
+/// from them reading every row and matching `count(*)`, is not written yet.)
+#[test]
+#[ignore = "code generation rejects the inspected models with Error::Unsupported: \
+            DecimalField (first hit: Chinook `Invoice.total`) until the field-types work \
+            lands, and composite primary keys (`PlaylistTrack`, `Order Details`)"]
+fn code_generation_accepts_the_inspected_samples() {
+    let chinook = SqliteFile::new();
+    chinook
+        .execute_batch(&samples::read("chinook/Chinook_Sqlite.sql"))
+        .expect("load Chinook");
+    let northwind = SqliteFile::new();
+    northwind
+        .execute_batch(&samples::read("northwind-sqlite/create.sql"))
+        .expect("load Northwind");
+    for (name, db) in [("Chinook", &chinook), ("Northwind", &northwind)] {
+        let (_, schema) = inspect_and_load(name, &["--database", &db.url()]);
+        if let Err(error) = pookie_codegen::Config::new().generate(&schema) {
+            panic!("{name}: {error}");
+        }
+    }
+}
