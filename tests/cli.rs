@@ -60,4 +60,6 @@ fn help_is_pinned() {
     assert_pinned(&text(&output.stdout), "tests/cli/help.txt");
     let output = pookie(&["check", "--help"]);
     assert_pinned(&text(&output.stdout), "tests/cli/check-help.txt");
+    let output = pookie(&["inspectdb", "--help"]);
+    assert_pinned(&text(&output.stdout), "tests/cli/inspectdb-help.txt");
 }

@@ -162,6 +162,7 @@ impl Config {
     ///     kind: FieldKind::AutoField,
     ///     options: FieldOptions { primary_key: true, ..FieldOptions::default() },
     ///     origin: FieldOrigin::Implicit,
+    ///     comment: None,
     /// };
     /// let model = Model {
     ///     name: "Visit".into(),
@@ -170,6 +171,7 @@ impl Config {
     ///     extends: None,
     ///     fields: vec![id],
     ///     meta: Meta::default(),
+    ///     comment: None,
     /// };
     /// let schema = Schema {
     ///     modules: vec![Module {

@@ -137,6 +137,7 @@ pub(crate) fn lower_field(
         kind: kind?,
         options,
         origin: FieldOrigin::Declared,
+        comment: None,
     };
     let mut field = field;
     if let Some(value) = args.value("default") {

@@ -68,6 +68,10 @@ pub struct Model {
     pub fields: Vec<Field>,
     /// The meta options, inherited ones merged under the model's own.
     pub meta: Meta,
+    /// A note printed as `//` lines above the model (what `inspectdb` could not
+    /// map, and why). Plain comments are not part of the language: loading a file
+    /// leaves this `None`.
+    pub comment: Option<String>,
 }
 
 impl Model {
@@ -79,9 +83,23 @@ impl Model {
         }
     }
 
-    /// The primary-key field (implicit or declared). Abstract models may have none.
+    /// The primary-key field (implicit or declared). Abstract models and models
+    /// with a composite key (`meta { primary_key = […] }`) have none.
     pub fn primary_key(&self) -> Option<&Field> {
         self.fields.iter().find(|f| f.options.primary_key)
+    }
+
+    /// The fields of the primary key, in key order: the one primary-key field, or
+    /// the fields named by `meta { primary_key = […] }`.
+    pub fn primary_key_fields(&self) -> Vec<&Field> {
+        if self.meta.primary_key.is_empty() {
+            return self.primary_key().into_iter().collect();
+        }
+        self.meta
+            .primary_key
+            .iter()
+            .filter_map(|name| self.field(name))
+            .collect()
     }
 
     /// Looks a field up by its name.
@@ -121,6 +139,10 @@ pub struct Field {
     pub options: FieldOptions,
     /// Where it comes from.
     pub origin: FieldOrigin,
+    /// A note printed as `//` lines above the field (e.g. `inspectdb`'s "field
+    /// type is a guess"). Plain comments are not part of the language: loading a
+    /// file leaves this `None`.
+    pub comment: Option<String>,
 }
 
 impl Field {
@@ -504,6 +526,10 @@ pub struct Meta {
     pub indexes: Vec<Index>,
     /// `constraints = [Check(…)]`.
     pub constraints: Vec<CheckConstraint>,
+    /// `primary_key = ["order", "product"]`: a composite primary key, the named
+    /// fields in key order. Empty for a single-field key (`primary_key = true` on
+    /// the field, or the implicit `id`). Never inherited.
+    pub primary_key: Vec<String>,
     /// `db_alias = "analytics"`: the named database the model lives in.
     pub db_alias: Option<String>,
     /// `verbose_name = "…"`.

@@ -12,6 +12,7 @@ pub(crate) const META_OPTIONS: &[&str] = &[
     "abstract",
     "db_table",
     "db_alias",
+    "primary_key",
     "ordering",
     "unique_together",
     "indexes",
@@ -111,6 +112,36 @@ fn lower_option(
         "verbose_name" => meta.verbose_name = Some(expect_str(cx, file, name, value)?),
         "verbose_name_plural" => {
             meta.verbose_name_plural = Some(expect_str(cx, file, name, value)?)
+        }
+        "primary_key" => {
+            let names = expect_strings(cx, file, name, value)?;
+            if names.len() < 2 {
+                cx.report_at(
+                    file,
+                    value.span,
+                    "a composite `primary_key` needs two or more fields",
+                    Some("for a one-field key, write `primary_key = true` on the field".into()),
+                );
+                return None;
+            }
+            for (i, (field, span)) in names.iter().enumerate() {
+                if names[..i].iter().any(|(earlier, _)| earlier == field) {
+                    cx.report_at(
+                        file,
+                        *span,
+                        format!("field `{field}` is named twice in `primary_key`"),
+                        None,
+                    );
+                    return None;
+                }
+            }
+            own.field_refs
+                .extend(names.iter().map(|(field, span)| FieldRef {
+                    name: field.clone(),
+                    span: *span,
+                    option: name,
+                }));
+            meta.primary_key = names.into_iter().map(|(field, _)| field).collect();
         }
         "ordering" => {
             for (entry, span) in expect_strings(cx, file, name, value)? {

@@ -4,7 +4,10 @@
 //! Canonical means: enums then models, 4-space indentation, the `=` of fields,
 //! variants and meta options aligned, arguments in a fixed order, and arguments
 //! equal to their default left out. Implicit and inherited fields, and inherited
-//! meta options, are not printed: loading adds them again.
+//! meta options, are not printed: loading adds them again. The `comment` of a
+//! model or field is printed as `//` lines above it (above its doc comment);
+//! loading ignores plain comments, so it is the one part of the IR that does
+//! not come back.
 
 use std::fmt::Write;
 
@@ -70,6 +73,9 @@ fn print_enum(def: &EnumDef) -> String {
 
 fn print_model(model: &Model) -> String {
     let mut out = String::new();
+    if let Some(comment) = &model.comment {
+        write_doc(&mut out, "", "//", comment);
+    }
     if let Some(doc) = &model.doc {
         write_doc(&mut out, "", "///", doc);
     }
@@ -97,6 +103,9 @@ fn print_model(model: &Model) -> String {
         .max()
         .unwrap_or(0);
     for field in &fields {
+        if let Some(comment) = &field.comment {
+            write_doc(&mut out, INDENT, "//", comment);
+        }
         if let Some(doc) = &field.doc {
             write_doc(&mut out, INDENT, "///", doc);
         }
@@ -357,6 +366,9 @@ fn meta_options(meta: &Meta) -> Vec<(&'static str, String)> {
     }
     if let (Some(alias), true) = (&meta.db_alias, own("db_alias")) {
         options.push(("db_alias", string(alias)));
+    }
+    if !meta.primary_key.is_empty() {
+        options.push(("primary_key", strings(&meta.primary_key)));
     }
     if !meta.ordering.is_empty() && own("ordering") {
         let items: Vec<String> = meta.ordering.iter().map(order_item).collect();

@@ -130,7 +130,11 @@ fn resolve_model(cx: &mut Context<'_>, own: &[OwnModel<'_>], chain: &[usize], i:
         placed.push(place(lowered.field.clone(), model.file, lowered, true));
     }
     check_primary_keys(cx, &name, &placed);
-    if !model.is_abstract && !placed.iter().any(|p| p.field.options.primary_key) {
+    let composite_key = !model.meta.meta.primary_key.is_empty();
+    if composite_key {
+        check_composite_key(cx, model, &placed);
+    }
+    if !model.is_abstract && !composite_key && !placed.iter().any(|p| p.field.options.primary_key) {
         add_implicit_id(cx, model, &mut placed);
     }
     let mut broken: Vec<&str> = model.broken_fields.iter().map(String::as_str).collect();
@@ -145,6 +149,7 @@ fn resolve_model(cx: &mut Context<'_>, own: &[OwnModel<'_>], chain: &[usize], i:
         extends: model.decl.extends.as_ref().map(|e| e.name.clone()),
         fields: placed.into_iter().map(|p| p.field).collect(),
         meta: merge_meta(own, chain, i),
+        comment: None,
     }
 }
 
@@ -183,6 +188,38 @@ fn check_primary_keys(cx: &mut Context<'_>, model: &str, placed: &[Placed]) {
     }
 }
 
+/// `meta { primary_key = […] }` replaces `primary_key = true` on a field, and its
+/// fields can never be NULL.
+fn check_composite_key(cx: &mut Context<'_>, model: &OwnModel<'_>, placed: &[Placed]) {
+    if let Some(single) = placed.iter().find(|p| p.field.options.primary_key) {
+        let at = single.primary_key_at.unwrap_or(single.at);
+        let diagnostic = cx
+            .error(
+                at.file,
+                at.span,
+                format!(
+                    "model `{}` has both `meta {{ primary_key = … }}` and a `primary_key = true` field",
+                    model.decl.name.name
+                ),
+            )
+            .with_help("keep one: list every key field in `meta { primary_key = […] }`, or mark the one key field");
+        cx.report(at.file, diagnostic);
+    }
+    for name in &model.meta.meta.primary_key {
+        let Some(key) = placed.iter().find(|p| &p.field.name == name) else {
+            continue; // reported by check_meta_fields
+        };
+        if key.field.options.null {
+            cx.report_at(
+                key.at.file,
+                key.at.span,
+                format!("field `{name}` is part of the primary key and cannot be `null = true`"),
+                Some("remove `null = true`".to_string()),
+            );
+        }
+    }
+}
+
 /// The `id = AutoField(primary_key = true)` of a concrete model without a primary key.
 fn add_implicit_id(cx: &mut Context<'_>, model: &OwnModel<'_>, placed: &mut Vec<Placed>) {
     if let Some(clash) = placed.iter().find(|p| p.field.name == "id") {
@@ -205,6 +242,7 @@ fn add_implicit_id(cx: &mut Context<'_>, model: &OwnModel<'_>, placed: &mut Vec<
             ..FieldOptions::default()
         },
         origin: FieldOrigin::Implicit,
+        comment: None,
     };
     placed.insert(
         0,
@@ -270,7 +308,7 @@ fn merge_meta(own: &[OwnModel<'_>], chain: &[usize], i: usize) -> Meta {
     let mut inherited: Vec<&'static str> = Vec::new();
     for &a in chain {
         for &option in &own[a].meta.written {
-            if option != "db_table" && option != "abstract" {
+            if !matches!(option, "db_table" | "abstract" | "primary_key") {
                 copy_option(&mut merged, &own[a].meta.meta, option);
                 inherited.push(option);
             }
@@ -293,6 +331,7 @@ fn copy_option(to: &mut Meta, from: &Meta, option: &str) {
     match option {
         "db_table" => to.db_table.clone_from(&from.db_table),
         "db_alias" => to.db_alias.clone_from(&from.db_alias),
+        "primary_key" => to.primary_key.clone_from(&from.primary_key),
         "ordering" => to.ordering.clone_from(&from.ordering),
         "unique_together" => to.unique_together.clone_from(&from.unique_together),
         "indexes" => to.indexes.clone_from(&from.indexes),

@@ -83,3 +83,49 @@ fn kitchen_sink_uses_every_field_type() {
     used.dedup();
     assert_eq!(used.len(), 24, "{used:?}");
 }
+
+#[test]
+fn comments_print_above_the_doc_and_are_not_read_back() {
+    let text =
+        "/// A tag.\nmodel Tag {\n    /// Its name.\n    name = CharField(max_length = 50)\n}\n";
+    let schema = load(&[Source {
+        path: "tags.pookie".into(),
+        text: text.into(),
+    }])
+    .unwrap_or_else(|errors| panic!("{errors}"));
+    let mut module = schema.modules[0].clone();
+    module.models[0].comment = Some("Read from the table `tag`.\n\nSecond paragraph.".into());
+    module.models[0].fields[1].comment = Some("field type is a guess".into());
+    let printed = print_module(&module);
+    assert_eq!(
+        printed,
+        "// Read from the table `tag`.\n//\n// Second paragraph.\n/// A tag.\nmodel Tag {\n    \
+         // field type is a guess\n    /// Its name.\n    name = CharField(max_length = 50)\n}\n"
+    );
+    let again = load(&[Source {
+        path: "tags.pookie".into(),
+        text: printed,
+    }])
+    .unwrap_or_else(|errors| panic!("{errors}"));
+    assert_eq!(again, schema, "comments are not part of the loaded IR");
+}
+
+#[test]
+fn a_composite_primary_key_replaces_the_implicit_id() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/kitchen_sink.pookie");
+    let schema = load_files(&[&path]).unwrap_or_else(|errors| panic!("{errors}"));
+    let bookmark = schema.modules[0]
+        .models
+        .iter()
+        .find(|model| model.name == "Bookmark")
+        .expect("Bookmark");
+    assert_eq!(bookmark.meta.primary_key, ["post", "tag"]);
+    assert!(bookmark.field("id").is_none());
+    assert!(bookmark.primary_key().is_none());
+    let keys: Vec<&str> = bookmark
+        .primary_key_fields()
+        .iter()
+        .map(|field| field.name.as_str())
+        .collect();
+    assert_eq!(keys, ["post", "tag"]);
+}

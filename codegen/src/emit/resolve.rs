@@ -161,6 +161,12 @@ pub(crate) fn table(schema: &Schema, module: &Module, model: &Model) -> Result<T
     }
     let pk = match columns.iter().position(|c| c.primary_key) {
         Some(pk) => pk,
+        None if !model.meta.primary_key.is_empty() => {
+            return Err(fail(format!(
+                "composite primary keys (`meta {{ primary_key = [{}] }}`) are not supported by the code generator yet",
+                model.meta.primary_key.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ")
+            )))
+        }
         None => return Err(fail("the model has no primary key".into())),
     };
     if columns.iter().filter(|c| c.primary_key).count() > 1 {

@@ -17,6 +17,7 @@ pub fn implicit_id() -> Field {
             ..FieldOptions::default()
         },
         origin: FieldOrigin::Implicit,
+        comment: None,
     }
 }
 
@@ -28,6 +29,7 @@ pub fn field(name: &str, kind: FieldKind) -> Field {
         kind,
         options: FieldOptions::default(),
         origin: FieldOrigin::Declared,
+        comment: None,
     }
 }
 
@@ -50,6 +52,7 @@ pub fn model(name: &str, doc: Option<&str>, fields: Vec<Field>, meta: Meta) -> M
         extends: None,
         fields: all,
         meta,
+        comment: None,
     }
 }
 

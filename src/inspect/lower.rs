@@ -1,0 +1,532 @@
+//! Turns a [`Catalog`] into one Schema IR module: names (see `naming`), field
+//! types, keys, relations, constraints and indexes, and a `//` comment for
+//! everything that has no exact spelling in the language.
+
+use std::collections::BTreeMap;
+
+use pookie_grammar::ir::{
+    CheckConstraint, DefaultValue, EnumDef, EnumVariant, Field, FieldKind, FieldOptions,
+    FieldOrigin, Index, ManyToMany, Meta, Model, Module, Relation,
+};
+use pookie_grammar::naming::{camel_case, snake_case};
+
+use super::catalog::{Catalog, Column, ForeignKey, Table};
+use super::naming::{field_name, model_name, Unique};
+
+/// The note Django's inspectdb writes on a field whose type it had to guess.
+const GUESS: &str = "field type is a guess";
+
+/// Builds the module `name` from `catalog`.
+pub fn module(name: &str, catalog: &Catalog) -> Module {
+    let mut type_names = Unique::default();
+    let model_names: Vec<String> = catalog
+        .tables
+        .iter()
+        .map(|table| type_names.claim_camel(&model_name(&table.name)))
+        .collect();
+    let enum_names: BTreeMap<&str, String> = catalog
+        .enums
+        .iter()
+        .map(|e| {
+            (
+                e.name.as_str(),
+                type_names.claim_camel(&camel_case(&e.name)),
+            )
+        })
+        .collect();
+    let field_names: Vec<Vec<String>> = catalog.tables.iter().map(column_field_names).collect();
+    let cx = Context {
+        catalog,
+        model_names: &model_names,
+        field_names: &field_names,
+        enum_names: &enum_names,
+    };
+    let mut models: Vec<Model> = (0..catalog.tables.len()).map(|i| cx.model(i)).collect();
+    cx.add_many_to_many(&mut models);
+    distinct_related_names(&mut models);
+    Module {
+        name: name.to_string(),
+        path: format!("{name}.pookie").into(),
+        doc: None,
+        enums: catalog
+            .enums
+            .iter()
+            .map(|e| enum_def(&enum_names[e.name.as_str()], &e.values))
+            .collect(),
+        models,
+    }
+}
+
+struct Context<'c> {
+    catalog: &'c Catalog,
+    model_names: &'c [String],
+    field_names: &'c [Vec<String>],
+    enum_names: &'c BTreeMap<&'c str, String>,
+}
+
+/// The field name of every column of `table`, in column order, unique in the table.
+fn column_field_names(table: &Table) -> Vec<String> {
+    let mut names = Unique::default();
+    table
+        .columns
+        .iter()
+        .map(|column| {
+            let relation = single_column_fk(table, &column.name).is_some();
+            names.claim(&field_name(&column.name, relation))
+        })
+        .collect()
+}
+
+fn single_column_fk<'t>(table: &'t Table, column: &str) -> Option<&'t ForeignKey> {
+    table
+        .foreign_keys
+        .iter()
+        .find(|fk| fk.columns.len() == 1 && fk.columns[0] == column)
+}
+
+impl Context<'_> {
+    fn table_index(&self, name: &str) -> Option<usize> {
+        self.catalog.tables.iter().position(|t| t.name == name)
+    }
+
+    fn field_of(&self, table: usize, column: &str) -> Option<&str> {
+        let position = self.catalog.tables[table]
+            .columns
+            .iter()
+            .position(|c| c.name == column)?;
+        Some(&self.field_names[table][position])
+    }
+
+    fn model(&self, index: usize) -> Model {
+        let table = &self.catalog.tables[index];
+        let mut notes: Vec<String> = table.notes.clone();
+        let mut fields: Vec<Field> = table
+            .columns
+            .iter()
+            .zip(&self.field_names[index])
+            .map(|(column, name)| self.field(table, column, name))
+            .collect();
+        let mut meta = Meta {
+            db_table: Some(table.name.clone()),
+            ..Meta::default()
+        };
+        if table.is_view {
+            meta.managed = Some(false);
+            notes.push("A view: read-only, never created or dropped by Pookie.".into());
+        }
+        self.primary_key(index, &mut fields, &mut meta, &mut notes);
+        for fk in table.foreign_keys.iter().filter(|fk| fk.columns.len() > 1) {
+            notes.push(format!(
+                "The foreign key ({}) → `{}` ({}) spans several columns, which a relation field cannot express; its columns are plain fields.",
+                quoted(&fk.columns),
+                fk.target_table,
+                quoted(&fk.target_columns)
+            ));
+        }
+        for unique in &table.uniques {
+            let names: Vec<String> = unique
+                .columns
+                .iter()
+                .filter_map(|c| self.field_of(index, c).map(str::to_string))
+                .collect();
+            if let [single] = names.as_slice() {
+                let field = fields.iter_mut().find(|f| &f.name == single);
+                if let Some(field) = field {
+                    if !field.options.primary_key
+                        && !matches!(field.kind, FieldKind::OneToOneField(_))
+                    {
+                        field.options.unique = true;
+                    }
+                }
+            } else if !names.is_empty() && names.len() == unique.columns.len() {
+                meta.unique_together.push(names);
+            }
+        }
+        for index_info in &table.indexes {
+            let Some(columns) = index_info
+                .columns
+                .iter()
+                .map(|c| c.as_deref().and_then(|c| self.field_of(index, c)))
+                .collect::<Option<Vec<&str>>>()
+            else {
+                notes.push(format!(
+                    "The index `{}` is on an expression, which an `Index` cannot name; it is left out.",
+                    index_info.name
+                ));
+                continue;
+            };
+            let default_name = format!(
+                "{}_{}_idx",
+                table.name,
+                index_info.columns[0].as_deref().unwrap_or_default()
+            );
+            if let ([single], false, None, true) = (
+                columns.as_slice(),
+                index_info.unique,
+                &index_info.condition,
+                index_info.name == default_name,
+            ) {
+                if let Some(field) = fields.iter_mut().find(|f| f.name == *single) {
+                    field.options.db_index = true;
+                    continue;
+                }
+            }
+            meta.indexes.push(Index {
+                fields: columns.iter().map(|c| c.to_string()).collect(),
+                unique: index_info.unique,
+                name: Some(index_info.name.clone()),
+                condition: index_info.condition.clone(),
+            });
+        }
+        meta.constraints = table
+            .checks
+            .iter()
+            .map(|(name, check)| CheckConstraint {
+                check: check.clone(),
+                name: name.clone(),
+            })
+            .collect();
+        Model {
+            name: self.model_names[index].clone(),
+            doc: table.comment.clone(),
+            is_abstract: false,
+            extends: None,
+            fields,
+            meta,
+            comment: (!notes.is_empty()).then(|| notes.join("\n")),
+        }
+    }
+
+    /// Marks the key: one `primary_key = true` field (an AutoField when the
+    /// database assigns it), a composite `meta { primary_key }`, or, for a table
+    /// without a key, a stand-in with a comment saying so (the language needs one).
+    fn primary_key(
+        &self,
+        index: usize,
+        fields: &mut [Field],
+        meta: &mut Meta,
+        notes: &mut Vec<String>,
+    ) {
+        let table = &self.catalog.tables[index];
+        let key: Vec<usize> = table
+            .primary_key
+            .iter()
+            .filter_map(|c| table.columns.iter().position(|col| &col.name == c))
+            .collect();
+        match key.as_slice() {
+            [single] => {
+                let column = &table.columns[*single];
+                let field = &mut fields[*single];
+                field.options.primary_key = true;
+                field.options.null = false;
+                if column.auto {
+                    match field.kind {
+                        FieldKind::IntegerField | FieldKind::SmallIntegerField => {
+                            field.kind = FieldKind::AutoField;
+                            field.options.default = None;
+                        }
+                        FieldKind::BigIntegerField => {
+                            field.kind = FieldKind::BigAutoField;
+                            field.options.default = None;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            [] => {
+                let what = if table.is_view { "A view" } else { "The table" };
+                let stand_in = table
+                    .columns
+                    .iter()
+                    .position(|c| !c.nullable)
+                    .or((!table.columns.is_empty()).then_some(0));
+                match stand_in {
+                    Some(i) => {
+                        let field = &mut fields[i];
+                        let was_nullable = field.options.null;
+                        field.options.primary_key = true;
+                        field.options.null = false;
+                        field.options.unique = false;
+                        notes.push(format!(
+                            "{what} has no primary key: `{}` stands in for one{}. \
+                             Its values are not known to be unique: check before using get, save or delete.",
+                            field.name,
+                            if was_nullable {
+                                " (the column allows NULL; here it does not)"
+                            } else {
+                                ""
+                            }
+                        ));
+                    }
+                    None => notes.push(format!("{what} has no columns.")),
+                }
+            }
+            _ => {
+                meta.primary_key = key.iter().map(|&i| fields[i].name.clone()).collect();
+                for &i in &key {
+                    fields[i].options.null = false;
+                }
+            }
+        }
+    }
+
+    fn field(&self, table: &Table, column: &Column, name: &str) -> Field {
+        let mut comments: Vec<String> = Vec::new();
+        let mut options = FieldOptions {
+            null: column.nullable,
+            ..FieldOptions::default()
+        };
+        let mut kind = column.kind.clone();
+        if let Some(fk) = single_column_fk(table, &column.name) {
+            match self.relation(table, column, fk) {
+                Ok(relation) => kind = relation,
+                Err(note) => comments.push(note),
+            }
+        }
+        if let Some(guess) = &column.guess {
+            comments.push(format!("{GUESS}: {guess}"));
+        }
+        if let Some(note) = &column.note {
+            comments.push(note.clone());
+        }
+        if let Some(enum_type) = &column.enum_type {
+            options.choices = self.enum_names.get(enum_type.as_str()).cloned();
+        }
+        options.default = column.default.as_ref().map(|(default, sql)| {
+            if fits(&kind, default) {
+                default.clone()
+            } else {
+                DefaultValue::Sql(sql.clone())
+            }
+        });
+        if options.default == Some(DefaultValue::Null) {
+            options.default = None;
+        }
+        let mut field = Field {
+            name: name.to_string(),
+            doc: column.comment.clone(),
+            kind,
+            options,
+            origin: FieldOrigin::Declared,
+            comment: None,
+        };
+        if field.column_name().as_deref() != Some(column.name.as_str()) {
+            field.options.db_column = Some(column.name.clone());
+        }
+        field.comment = (!comments.is_empty()).then(|| comments.join("\n"));
+        field
+    }
+
+    /// A ForeignKey, or a OneToOneField when the column is unique on its own; an
+    /// error note when the target is not among the inspected tables.
+    fn relation(
+        &self,
+        table: &Table,
+        column: &Column,
+        fk: &ForeignKey,
+    ) -> Result<FieldKind, String> {
+        let Some(target) = self.table_index(&fk.target_table) else {
+            return Err(format!(
+                "References `{}`, which was not inspected: a plain field.",
+                fk.target_table
+            ));
+        };
+        let target_table = &self.catalog.tables[target];
+        let to_field = match fk.target_columns.as_slice() {
+            [] => None,
+            [target_column] if target_table.primary_key == [target_column.clone()] => None,
+            [target_column] => Some(
+                self.field_of(target, target_column)
+                    .ok_or_else(|| {
+                        format!(
+                            "References the unknown column `{}`.`{target_column}`.",
+                            fk.target_table
+                        )
+                    })?
+                    .to_string(),
+            ),
+            _ => return Err("Part of a foreign key over several columns.".into()),
+        };
+        if to_field.is_none() && target_table.primary_key.len() != 1 {
+            return Err(format!(
+                "References `{}`, which has no single-column primary key: a plain field.",
+                fk.target_table
+            ));
+        }
+        let relation = Relation {
+            to: self.model_names[target].clone(),
+            on_delete: fk.on_delete,
+            related_name: None,
+            to_field,
+        };
+        let _ = column;
+        Ok(
+            if table.is_unique_set(std::slice::from_ref(&fk.columns[0])) {
+                FieldKind::OneToOneField(relation)
+            } else {
+                FieldKind::ForeignKey(relation)
+            },
+        )
+    }
+
+    /// A table of exactly two columns, each a foreign key to an inspected table
+    /// with a single-column key, together its primary key, is a pure join table:
+    /// the first target gets a ManyToManyField through it.
+    fn add_many_to_many(&self, models: &mut [Model]) {
+        for (index, table) in self.catalog.tables.iter().enumerate() {
+            if table.is_view || table.columns.len() != 2 || table.primary_key.len() != 2 {
+                continue;
+            }
+            let relations: Vec<&Relation> = models[index]
+                .fields
+                .iter()
+                .filter_map(|f| match &f.kind {
+                    FieldKind::ForeignKey(r) => Some(r),
+                    _ => None,
+                })
+                .collect();
+            let [first, second] = relations.as_slice() else {
+                continue;
+            };
+            let (owner, target) = (first.to.clone(), second.to.clone());
+            let through = models[index].name.clone();
+            let Some(owner_model) = models.iter_mut().find(|m| m.name == owner) else {
+                continue;
+            };
+            let mut names = Unique::default();
+            for field in &owner_model.fields {
+                names.claim(&field.name);
+            }
+            let name = names.claim(&plural(&snake_case(&target)));
+            owner_model.fields.push(Field {
+                name,
+                doc: None,
+                kind: FieldKind::ManyToManyField(ManyToMany {
+                    to: target,
+                    related_name: None,
+                    through: Some(through),
+                    db_table: None,
+                }),
+                options: FieldOptions::default(),
+                origin: FieldOrigin::Declared,
+                comment: None,
+            });
+        }
+    }
+}
+
+/// Two relations from one model to the same model would get the same reverse
+/// accessor: each of them gets its own `related_name`.
+fn distinct_related_names(models: &mut [Model]) {
+    for model in models.iter_mut() {
+        let mut count: BTreeMap<String, usize> = BTreeMap::new();
+        for field in &model.fields {
+            if let Some(target) = relation_target(&field.kind) {
+                *count.entry(target.to_string()).or_default() += 1;
+            }
+        }
+        let source = snake_case(&model.name);
+        for field in &mut model.fields {
+            let name = format!("{source}_{}_set", field.name);
+            match &mut field.kind {
+                FieldKind::ForeignKey(r) | FieldKind::OneToOneField(r) if count[&r.to] > 1 => {
+                    r.related_name = Some(name);
+                }
+                FieldKind::ManyToManyField(m) if count[&m.to] > 1 => {
+                    m.related_name = Some(name);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn relation_target(kind: &FieldKind) -> Option<&str> {
+    match kind {
+        FieldKind::ForeignKey(r) | FieldKind::OneToOneField(r) => Some(&r.to),
+        FieldKind::ManyToManyField(m) => Some(&m.to),
+        _ => None,
+    }
+}
+
+/// `track` → `tracks`, `territory` → `territories`, `box` → `boxes`.
+fn plural(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix('y') {
+        if !stem.ends_with(['a', 'e', 'i', 'o', 'u']) {
+            return format!("{stem}ies");
+        }
+    }
+    if word.ends_with(['s', 'x', 'z']) || word.ends_with("ch") || word.ends_with("sh") {
+        return format!("{word}es");
+    }
+    format!("{word}s")
+}
+
+fn enum_def(name: &str, values: &[String]) -> EnumDef {
+    let mut names = Unique::default();
+    EnumDef {
+        name: name.to_string(),
+        doc: None,
+        variants: values
+            .iter()
+            .map(|value| {
+                let mut variant = camel_case(&field_name(value, false));
+                if variant.is_empty() {
+                    variant = "Empty".into();
+                }
+                EnumVariant {
+                    name: names.claim_camel(&variant),
+                    value: value.clone(),
+                    doc: None,
+                }
+            })
+            .collect(),
+    }
+}
+
+fn quoted(columns: &[String]) -> String {
+    columns
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Whether `default` is a literal of the field's type (else it is kept as `sql(…)`).
+fn fits(kind: &FieldKind, default: &DefaultValue) -> bool {
+    use DefaultValue as D;
+    use FieldKind as K;
+    let is_text = matches!(
+        kind,
+        K::CharField { .. }
+            | K::FixedCharField { .. }
+            | K::TextField
+            | K::EmailField { .. }
+            | K::URLField { .. }
+            | K::SlugField { .. }
+    );
+    match default {
+        D::Null | D::Sql(_) => true,
+        D::Bool(_) => matches!(kind, K::BooleanField),
+        D::Int(_) => matches!(
+            kind,
+            K::SmallIntegerField
+                | K::IntegerField
+                | K::BigIntegerField
+                | K::FloatField
+                | K::DecimalField { .. }
+                | K::ForeignKey(_)
+                | K::OneToOneField(_)
+        ),
+        D::Float(_) => matches!(kind, K::FloatField | K::DecimalField { .. }),
+        D::Str(_) => is_text,
+        D::Now => matches!(
+            kind,
+            K::DateField { .. } | K::TimeField { .. } | K::DateTimeField { .. }
+        ),
+        D::Uuid4 => matches!(kind, K::UUIDField { .. }),
+        D::EmptyList => matches!(kind, K::ArrayField { .. } | K::JSONField { .. }),
+        D::EmptyObject => matches!(kind, K::JSONField { .. }),
+        D::EnumVariant { .. } => false,
+    }
+}

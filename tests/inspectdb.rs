@@ -1,0 +1,312 @@
+//! `pookie inspectdb` end to end, on SQLite and PostgreSQL: the tables Pookie
+//! creates from `schemas/` inspect back to the same models (up to the
+//! normalisations listed in `src/inspect/mod.rs`), and real third-party
+//! databases inspect into `.pookie` text that loads.
+
+#[macro_use]
+#[allow(unused_macros)]
+mod support;
+#[path = "inspectdb/databases.rs"]
+mod databases;
+#[path = "inspectdb/round_trip.rs"]
+mod round_trip;
+#[path = "inspectdb/samples.rs"]
+mod samples;
+
+use std::process::Command;
+
+use databases::{PostgresDb, SqliteFile};
+use pookie_grammar::{ir::Schema, load, Source};
+
+/// Runs `pookie inspectdb` with `args`; the text it printed, or its error output.
+fn inspectdb(args: &[&str]) -> Result<String, String> {
+    let output = Command::new(env!("CARGO_BIN_EXE_pookie"))
+        .arg("inspectdb")
+        .args(args)
+        .output()
+        .expect("run pookie");
+    if output.status.success() {
+        Ok(String::from_utf8(output.stdout).expect("UTF-8 output"))
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
+/// Inspects and loads the output as `pookie check` does; panics naming `what`.
+fn inspect_and_load(what: &str, args: &[&str]) -> (String, Schema) {
+    let text = inspectdb(args).unwrap_or_else(|error| panic!("{what}: inspectdb failed: {error}"));
+    let schema = load(&[Source {
+        path: "inspected.pookie".into(),
+        text: text.clone(),
+    }])
+    .unwrap_or_else(|errors| panic!("{what}: the output does not load:\n{errors}\n{text}"));
+    (text, schema)
+}
+
+/// The text with runs of spaces as one: checks do not depend on alignment.
+fn flat(text: &str) -> String {
+    text.split(' ')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn model_count(schema: &Schema) -> usize {
+    schema.modules[0].models.len()
+}
+
+#[test]
+fn sqlite_samples_inspect_and_load() {
+    let chinook = SqliteFile::new();
+    chinook
+        .execute_batch(&samples::read("chinook/Chinook_Sqlite.sql"))
+        .expect("load Chinook");
+    let (text, schema) = inspect_and_load("Chinook", &["--database", &chinook.url()]);
+    assert_eq!(model_count(&schema), 11);
+    assert!(
+        text.contains("tracks      = ManyToManyField(Track, through = PlaylistTrack)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("primary_key = [\"playlist\", \"track\"]"),
+        "{text}"
+    );
+
+    let northwind = SqliteFile::new();
+    northwind
+        .execute_batch(&samples::read("northwind-sqlite/create.sql"))
+        .and_then(|()| northwind.execute_batch(&samples::read("northwind-sqlite/update.sql")))
+        .expect("load Northwind");
+    let (_, tables) = inspect_and_load("Northwind", &["--database", &northwind.url()]);
+    assert_eq!(model_count(&tables), 13);
+    let (text, with_views) = inspect_and_load(
+        "Northwind with views",
+        &["--database", &northwind.url(), "--include-views"],
+    );
+    assert_eq!(model_count(&with_views), 30);
+    assert!(
+        flat(&text).contains("db_table = \"Order Details\""),
+        "{text}"
+    );
+    assert!(text.contains("// A view: read-only"), "{text}");
+}
+
+#[test]
+fn sqlite_edge_cases_inspect_and_load() {
+    let cases = samples::edge_cases("sqlite");
+    assert!(!cases.is_empty());
+    for (name, sql) in cases {
+        let file = SqliteFile::new();
+        file.execute_batch(&sql)
+            .unwrap_or_else(|e| panic!("{name}: cannot load: {e}"));
+        inspect_and_load(&name, &["--database", &file.url(), "--include-views"]);
+    }
+}
+
+#[test]
+fn postgres_samples_inspect_and_load() {
+    let Some(chinook) = PostgresDb::new() else {
+        return;
+    };
+    chinook
+        .run_script(&samples::read("chinook/Chinook_PostgreSql.sql"))
+        .expect("load Chinook");
+    let (text, schema) = inspect_and_load("Chinook", &["--database", &chinook.url]);
+    assert_eq!(model_count(&schema), 11);
+    assert!(
+        text.contains("ManyToManyField(Track, through = PlaylistTrack)"),
+        "{text}"
+    );
+
+    let Some(northwind) = PostgresDb::new() else {
+        return;
+    };
+    northwind
+        .run_script(&samples::read("northwind-postgres/northwind.sql"))
+        .expect("load Northwind");
+    let (text, schema) = inspect_and_load("Northwind", &["--database", &northwind.url]);
+    assert_eq!(model_count(&schema), 14);
+    assert!(text.contains("BinaryField"), "bytea: {text}");
+}
+
+#[test]
+fn postgres_edge_cases_inspect_and_load() {
+    for (name, sql) in samples::edge_cases("postgres") {
+        let Some(db) = PostgresDb::new() else { return };
+        db.run_script(&sql)
+            .unwrap_or_else(|e| panic!("{name}: cannot load: {e}"));
+        let schemas: Vec<String> = db
+            .client()
+            .query(
+                "SELECT nspname::text FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' \
+                 AND nspname <> 'information_schema' ORDER BY nspname",
+                &[],
+            )
+            .expect("list schemas")
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        for schema in schemas {
+            inspect_and_load(
+                &format!("{name}, schema {schema}"),
+                &[
+                    "--database",
+                    &db.url,
+                    "--schema",
+                    &schema,
+                    "--include-views",
+                ],
+            );
+        }
+    }
+}
+
+#[test]
+fn refuses_to_overwrite_without_force() {
+    let db = SqliteFile::new();
+    db.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+        .unwrap();
+    let out =
+        std::env::temp_dir().join(format!("pookie_inspect_out_{}.pookie", std::process::id()));
+    std::fs::write(&out, "keep me").unwrap();
+    let out_arg = out.display().to_string();
+    let error = inspectdb(&["--database", &db.url(), "--output", &out_arg]).unwrap_err();
+    assert!(error.contains("pass --force"), "{error}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep me");
+    inspectdb(&["--database", &db.url(), "--output", &out_arg, "--force"]).unwrap();
+    assert!(std::fs::read_to_string(&out).unwrap().contains("model T {"));
+    let _ = std::fs::remove_file(&out);
+}
+
+#[test]
+fn bad_input_gets_a_clear_error() {
+    let missing = inspectdb(&["--database", "sqlite:///does/not/exist.db"]).unwrap_err();
+    assert!(missing.contains("does not exist"), "{missing}");
+    let scheme = inspectdb(&["--database", "mysql://localhost/db"]).unwrap_err();
+    assert!(scheme.contains("unsupported database `mysql`"), "{scheme}");
+    let db = SqliteFile::new();
+    db.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+        .unwrap();
+    let table = inspectdb(&["--database", &db.url(), "--table", "nope"]).unwrap_err();
+    assert!(table.contains("no table or view named `nope`"), "{table}");
+}
+
+#[test]
+fn names_unmappable_things_in_comments() {
+    let db = SqliteFile::new();
+    db.execute_batch(
+        "CREATE TABLE \"Odd Names\" (\"2fa\" TEXT, [Order ID] INTEGER NOT NULL, self TEXT, \
+         \"my field\" TEXT, \"My-Field\" TEXT, weird MONEYBAG, untyped);
+         CREATE TABLE person (id INTEGER PRIMARY KEY, \
+         mother_id INTEGER REFERENCES person (id), father_id INTEGER REFERENCES person (id));",
+    )
+    .unwrap();
+    let (text, _) = inspect_and_load("odd names", &["--database", &db.url()]);
+    // Alignment aside: runs of spaces count as one.
+    let text: String = text
+        .split(' ')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    for expected in [
+        "field_2fa = TextField(null = true, db_column = \"2fa\")",
+        "order_id = IntegerField(primary_key = true, db_column = \"Order ID\")",
+        "self_field = TextField(null = true, db_column = \"self\")",
+        "my_field = TextField(null = true, db_column = \"my field\")",
+        "my_field_2 = TextField(null = true, db_column = \"My-Field\")",
+        "// The table has no primary key: `order_id` stands in for one.",
+        "// field type is a guess: declared `MONEYBAG`",
+        "// field type is a guess: no declared type",
+        "related_name = \"person_mother_set\"",
+        "related_name = \"person_father_set\"",
+    ] {
+        assert!(text.contains(expected), "missing `{expected}` in:\n{text}");
+    }
+}
+
+/// Every schema of `schemas/`, loaded as one build (they refer to each other).
+fn repository_schemas() -> Schema {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&root)
+        .expect("schemas")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "pookie"))
+        .collect();
+    files.sort();
+    pookie_grammar::load_files(&files).unwrap_or_else(|errors| panic!("{errors}"))
+}
+
+/// Compares each table of `original` with the inspected model of the same table.
+fn assert_round_trip(original: &Schema, inspected: &Schema, sqlite: bool, text: &str) {
+    let tables = round_trip::tables(original);
+    assert_eq!(
+        tables.len(),
+        model_count(inspected),
+        "one inspected model per table:\n{text}"
+    );
+    for model in tables {
+        let table = model.table_name();
+        let again = inspected.modules[0]
+            .models
+            .iter()
+            .find(|m| m.table_name() == table)
+            .unwrap_or_else(|| panic!("table `{table}` was not inspected:\n{text}"));
+        assert_eq!(
+            round_trip::shape(inspected, again, sqlite),
+            round_trip::shape(original, model, sqlite),
+            "table `{table}` (left: inspected, right: schemas/):\n{text}"
+        );
+    }
+}
+
+#[test]
+fn schemas_round_trip_on_sqlite() {
+    let original = repository_schemas();
+    let [statements, _] = round_trip::ddl(&original);
+    let db = SqliteFile::new();
+    let connection = db.connection();
+    round_trip::run_in_any_order(statements, |sql| {
+        connection.execute_batch(sql).map_err(|e| e.to_string())
+    });
+    drop(connection);
+    let (text, inspected) = inspect_and_load("schemas/ on SQLite", &["--database", &db.url()]);
+    assert_round_trip(&original, &inspected, true, &text);
+}
+
+#[test]
+fn schemas_round_trip_on_postgres() {
+    let Some(db) = PostgresDb::new() else { return };
+    let original = repository_schemas();
+    let [_, statements] = round_trip::ddl(&original);
+    let mut client = db.client();
+    round_trip::run_in_any_order(statements, |sql| {
+        client.batch_execute(sql).map_err(|e| e.to_string())
+    });
+    drop(client);
+    let (text, inspected) = inspect_and_load("schemas/ on PostgreSQL", &["--database", &db.url]);
+    assert_round_trip(&original, &inspected, false, &text);
+}
+
+/// The first half of the issue's last "Done when" step: code generation accepts
+/// the inspected Chinook and Northwind models. (The second half, a crate built
+/// from them reading every row and matching `count(*)`, is not written yet.)
+#[test]
+#[ignore = "code generation rejects the inspected models with Error::Unsupported: \
+            DecimalField (first hit: Chinook `Invoice.total`) until the field-types work \
+            lands, and composite primary keys (`PlaylistTrack`, `Order Details`)"]
+fn code_generation_accepts_the_inspected_samples() {
+    let chinook = SqliteFile::new();
+    chinook
+        .execute_batch(&samples::read("chinook/Chinook_Sqlite.sql"))
+        .expect("load Chinook");
+    let northwind = SqliteFile::new();
+    northwind
+        .execute_batch(&samples::read("northwind-sqlite/create.sql"))
+        .expect("load Northwind");
+    for (name, db) in [("Chinook", &chinook), ("Northwind", &northwind)] {
+        let (_, schema) = inspect_and_load(name, &["--database", &db.url()]);
+        if let Err(error) = pookie_codegen::Config::new().generate(&schema) {
+            panic!("{name}: {error}");
+        }
+    }
+}
