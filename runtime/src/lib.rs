@@ -35,6 +35,7 @@
 
 mod db;
 mod error;
+mod fields;
 mod hooks;
 mod model;
 pub mod ops;
@@ -44,6 +45,7 @@ mod value;
 
 pub use db::{Db, DbBuilder};
 pub use error::{Error, Result};
+pub use fields::{json_param, ArrayElement, Json};
 #[doc(hidden)]
 pub use hooks::select as __hooks;
 pub use hooks::{HookFns, Hooks};
@@ -53,8 +55,18 @@ pub use query::{Assignment, Column, FieldType, OrderBy, QuerySet, TextType, Q};
 pub use row::{FromSql, Row};
 pub use value::{IntoField, Param, ToParam};
 
+/// The `bigdecimal` crate (`DecimalField` of more than 28 digits).
+pub use bigdecimal;
 /// The `chrono` crate, re-exported so that generated code and users name the same version.
 pub use chrono;
+/// The `rust_decimal` crate (`DecimalField` of at most 28 digits).
+pub use rust_decimal;
+/// The `serde` crate, for the user types of `JSONField(schema = …)`.
+pub use serde;
+/// The `serde_json` crate (`JSONField`).
+pub use serde_json;
+/// The `uuid` crate (`UUIDField`), re-exported for the same reason.
+pub use uuid;
 
 /// Includes the Rust module that `pookie-codegen` generated for one schema file.
 ///

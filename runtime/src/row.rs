@@ -76,11 +76,14 @@ pub trait FromSql: Sized {
     fn from_postgres(row: &postgres::Row, index: usize) -> Result<Self, String>;
 }
 
-fn sqlite_type_error(expected: &str, value: ValueRef<'_>) -> String {
+pub(crate) fn sqlite_type_error(expected: &str, value: ValueRef<'_>) -> String {
     format!("expected {expected}, found {}", value.data_type())
 }
 
-fn postgres_get<'r, T: PgFromSql<'r>>(row: &'r postgres::Row, index: usize) -> Result<T, String> {
+pub(crate) fn postgres_get<'r, T: PgFromSql<'r>>(
+    row: &'r postgres::Row,
+    index: usize,
+) -> Result<T, String> {
     row.try_get(index)
         .map_err(|error| match std::error::Error::source(&error) {
             Some(source) => source.to_string(),
@@ -217,7 +220,7 @@ impl FromSql for DateTime<Utc> {
 /// Reads the timestamps Pookie writes (`2024-05-01T12:00:00.000000Z`) and the
 /// other common SQLite spellings (`2024-05-01 12:00:00`, with or without
 /// fraction and offset).
-fn parse_sqlite_timestamp(text: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn parse_sqlite_timestamp(text: &str) -> Option<DateTime<Utc>> {
     if let Ok(value) = DateTime::parse_from_rfc3339(text) {
         return Some(value.with_timezone(&Utc));
     }
