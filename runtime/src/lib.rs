@@ -41,11 +41,12 @@ mod model;
 pub mod ops;
 mod query;
 mod row;
+pub mod validation;
 mod value;
 
 pub use db::{Db, DbBuilder};
 pub use error::{Error, Result};
-pub use fields::{json_param, ArrayElement, Json};
+pub use fields::{json_param, ArrayElement, Choice, InvalidChoice, Json};
 #[doc(hidden)]
 pub use hooks::select as __hooks;
 pub use hooks::{HookFns, Hooks};
@@ -53,6 +54,7 @@ pub use model::{Insert, Model, ModelMeta, ModelSql, OrderTerm, Unset};
 pub use pookie_dialect::{Dialect, SqlType};
 pub use query::{Assignment, Column, FieldType, OrderBy, QuerySet, TextType, Q};
 pub use row::{FromSql, Row};
+pub use validation::{FieldError, Validate, ValidationError};
 pub use value::{IntoField, Param, ToParam};
 
 /// The `bigdecimal` crate (`DecimalField` of more than 28 digits).
@@ -67,6 +69,14 @@ pub use serde;
 pub use serde_json;
 /// The `uuid` crate (`UUIDField`), re-exported for the same reason.
 pub use uuid;
+
+/// What generated code needs and users do not.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::fields::choice::{choice_from_postgres, choice_from_sqlite};
+    pub use postgres::Row as PgRow;
+    pub use rusqlite::types::ValueRef as SqliteValueRef;
+}
 
 /// Includes the Rust module that `pookie-codegen` generated for one schema file.
 ///

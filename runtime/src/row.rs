@@ -178,7 +178,13 @@ impl FromSql for String {
 
     #[inline]
     fn from_postgres(row: &postgres::Row, index: usize) -> Result<Self, String> {
-        postgres_get::<&str>(row, index).map(str::to_owned)
+        let text = postgres_get::<&str>(row, index)?;
+        // CHAR(n) pads with spaces; SQLite keeps the text as written, so
+        // FixedCharField values read the same on both backends without them.
+        if row.columns().get(index).map(|c| c.type_()) == Some(&Type::BPCHAR) {
+            return Ok(text.trim_end_matches(' ').to_owned());
+        }
+        Ok(text.to_owned())
     }
 }
 
