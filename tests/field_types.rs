@@ -274,6 +274,36 @@ on_both_backends! {
         assert!(matches!(error, pookie::Error::Integrity { .. }), "{error}");
     }
 
+    fn date_lookups_on_dates_and_timestamps(db) {
+        kitchen_sink::create_tables(db)?;
+        let device = Device::objects().create(db, NewDevice::new().label("probe"))?;
+        // 1969-07-20 was a Sunday; 2024-02-29 a Thursday.
+        for moment in ["1969-07-20T20:17:40Z", "2024-02-29T23:59:00Z", "2024-12-03T08:05:00Z"] {
+            Reading::objects().create(db, NewReading::new().device_id(device.uid).value(0.0).at(timestamp(moment)))?;
+        }
+        let count = |q| Reading::objects().filter(q).count(db);
+        assert_eq!(count(reading::at.year().eq(2024))?, 2);
+        assert_eq!(count(reading::at.year().lt(2000))?, 1);
+        assert_eq!(count(reading::at.month().eq(2))?, 1);
+        assert_eq!(count(reading::at.day().eq(29))?, 1);
+        assert_eq!(count(reading::at.week_day().eq(1))?, 1, "Sunday is 1");
+        assert_eq!(count(reading::at.week_day().eq(5))?, 1, "Thursday is 5");
+        assert_eq!(count(reading::at.hour().gte(20))?, 2);
+        assert_eq!(count(reading::at.minute().eq(5))?, 1);
+        assert_eq!(count(reading::at.date().eq(date(2024, 2, 29)))?, 1);
+        assert_eq!(count(reading::at.year().ne(2024) & reading::at.month().eq(7))?, 1);
+
+        // On a DateField (nullable, so NULL rows stay out of `eq` and in `ne`).
+        Nullable::objects().create(db, NewNullable::new().day(date(1999, 12, 31)))?;
+        Nullable::objects().create(db, NewNullable::new().day(date(2000, 1, 1)))?;
+        Nullable::objects().create(db, NewNullable::new())?;
+        let days = |q| Nullable::objects().filter(q).count(db);
+        assert_eq!(days(nullable::day.year().eq(2000))?, 1);
+        assert_eq!(days(nullable::day.year().ne(2000))?, 2);
+        assert_eq!(days(nullable::day.month().eq(12))?, 1);
+        assert_eq!(days(nullable::day.week_day().eq(7))?, 1, "2000-01-01 was a Saturday");
+    }
+
     fn the_ddl_uses_each_backends_native_types(db) {
         kitchen_sink::create_tables(db)?;
         let columns = catalog(db, "samples")?;

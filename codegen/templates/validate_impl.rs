@@ -23,16 +23,13 @@ impl ::pookie::Validate for {{ model.ident }} {
 {%- if v.unique.is_empty() %}
         let _ = (set, out);
 {%- else %}
-        match set {
 {%- for set in v.unique %}
-            {{ loop.index0 }} => {
+        {% if !loop.first %}else {% endif %}if set == {{ loop.index0 }} {
 {%- for param in set.params %}
-                out.push({{ param }});
+            out.push({{ param }});
 {%- endfor %}
-            }
-{%- endfor %}
-            _ => {}
         }
+{%- endfor %}
 {%- endif %}
     }
 }
@@ -51,6 +48,7 @@ impl {{ model.ident }} {
     }
 }
 
+#[allow(clippy::type_complexity)]
 impl {{ model.form.complete }} {
     /// Runs every check of the instance this form would create, as `create`
     /// does before inserting it.

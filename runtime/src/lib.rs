@@ -52,7 +52,10 @@ pub use hooks::select as __hooks;
 pub use hooks::{HookFns, Hooks};
 pub use model::{Insert, Model, ModelMeta, ModelSql, OrderTerm, Unset};
 pub use pookie_dialect::{Dialect, SqlType};
-pub use query::{Assignment, Column, FieldType, OrderBy, QuerySet, TextType, Q};
+pub use query::{
+    Assignment, Column, DateLookup, DateType, FieldType, OrderBy, QuerySet, TextType,
+    TimestampType, Q,
+};
 pub use row::{FromSql, Row};
 pub use validation::{FieldError, Validate, ValidationError};
 pub use value::{IntoField, Param, ToParam};

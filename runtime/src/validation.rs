@@ -232,7 +232,7 @@ fn check_unique<M: Model>(
         params.clear();
         object.push_unique_params(index, &mut params);
         // SQL's UNIQUE lets any number of rows hold NULL.
-        if params.iter().any(|p| *p == Param::Null) {
+        if params.contains(&Param::Null) {
             continue;
         }
         let sql = if adding {

@@ -149,10 +149,8 @@ fn field_checks(column: &Column) -> Option<String> {
                 )),
             }
         }
-        Class::Array => {
-            if !column.blank {
-                body.push(format!("{V}::not_blank(errors, {name}, value.is_empty());"));
-            }
+        Class::Array if !column.blank => {
+            body.push(format!("{V}::not_blank(errors, {name}, value.is_empty());"));
         }
         Class::Int { .. } | Class::Float | Class::Decimal { .. } => {
             if let Some(min) = validators.min_value {

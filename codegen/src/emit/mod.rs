@@ -435,6 +435,12 @@ fn entry(column: &Column) -> Entry {
         Some(RustDefault::TypeDefault) => {
             Entry::Optional(format!("self.{field}.unwrap_or_default()"))
         }
+        Some(RustDefault::Call(path)) if column.nullable => Entry::Optional(format!(
+            "self.{field}.unwrap_or_else(|| {OPTION}::Some({path}()))"
+        )),
+        Some(RustDefault::Call(path)) => {
+            Entry::Optional(format!("self.{field}.unwrap_or_else({path})"))
+        }
         None if column.nullable => {
             Entry::Optional(format!("self.{field}.unwrap_or({OPTION}::None)"))
         }

@@ -253,7 +253,7 @@ pub(crate) fn rust_default(default: &DefaultValue, scalar: &Scalar) -> Result<Ru
                 .map_err(|_| format!("the default {} is not a UUID", describe(default)))?;
             format!("{UUID}::from_u128({:#034x})", uuid.as_u128())
         }
-        (DefaultValue::Uuid4, Class::Uuid) => return computed(format!("{UUID}::new_v4()")),
+        (DefaultValue::Uuid4, Class::Uuid) => return Ok(RustDefault::Call(format!("{UUID}::new_v4"))),
         (DefaultValue::Now, class) => match now_expr(class) {
             Some(expr) => expr.to_owned(),
             None => return mismatch(),
@@ -304,6 +304,8 @@ pub(crate) enum RustDefault {
     Computed(String),
     /// The type's `Default` (`[]` for a list).
     TypeDefault,
+    /// A function without arguments, called for each new row (`uuid4`).
+    Call(String),
 }
 
 /// An expression evaluated at compile time: a value built by `const fn`s that

@@ -56,6 +56,7 @@ impl ::core::default::Default for NewMetric {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0, __T1> NewMetric<__T0, __T1> {
     /// Sets [`Metric::name`].
     pub fn name(
@@ -217,6 +218,7 @@ impl Metric {
         ::pookie::validation::validate_unique(self, db, false)
     }
 }
+#[allow(clippy::type_complexity)]
 impl NewMetric<::std::string::String, f64> {
     /// Runs every check of the instance this form would create, as `create`
     /// does before inserting it.

@@ -56,6 +56,7 @@ impl ::core::default::Default for NewTag {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0, __T1> NewTag<__T0, __T1> {
     /// Sets [`Tag::name`].
     pub fn name(
@@ -239,14 +240,10 @@ impl ::pookie::Validate for Tag {
         set: usize,
         out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
     ) {
-        match set {
-            0 => {
-                out.push(::pookie::ToParam::to_param(&self.name));
-            }
-            1 => {
-                out.push(::pookie::ToParam::to_param(&self.slug));
-            }
-            _ => {}
+        if set == 0 {
+            out.push(::pookie::ToParam::to_param(&self.name));
+        } else if set == 1 {
+            out.push(::pookie::ToParam::to_param(&self.slug));
         }
     }
 }
@@ -262,6 +259,7 @@ impl Tag {
         ::pookie::validation::validate_unique(self, db, false)
     }
 }
+#[allow(clippy::type_complexity)]
 impl NewTag<::std::string::String, ::std::string::String> {
     /// Runs every check of the instance this form would create, as `create`
     /// does before inserting it.
@@ -358,6 +356,7 @@ impl ::core::default::Default for NewAuthor {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0, __T1> NewAuthor<__T0, __T1> {
     /// Sets [`Author::name`].
     pub fn name(
@@ -585,11 +584,8 @@ impl ::pookie::Validate for Author {
         set: usize,
         out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
     ) {
-        match set {
-            0 => {
-                out.push(::pookie::ToParam::to_param(&self.email));
-            }
-            _ => {}
+        if set == 0 {
+            out.push(::pookie::ToParam::to_param(&self.email));
         }
     }
 }
@@ -605,6 +601,7 @@ impl Author {
         ::pookie::validation::validate_unique(self, db, false)
     }
 }
+#[allow(clippy::type_complexity)]
 impl NewAuthor<::std::string::String, ::std::string::String> {
     /// Runs every check of the instance this form would create, as `create`
     /// does before inserting it.
@@ -721,6 +718,7 @@ impl ::core::default::Default for NewPost {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0, __T1, __T2, __T3> NewPost<__T0, __T1, __T2, __T3> {
     /// Sets [`Post::title`].
     pub fn title(
@@ -992,15 +990,11 @@ impl ::pookie::Validate for Post {
         set: usize,
         out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
     ) {
-        match set {
-            0 => {
-                out.push(::pookie::ToParam::to_param(&self.slug));
-            }
-            1 => {
-                out.push(::pookie::ToParam::to_param(&self.author_id));
-                out.push(::pookie::ToParam::to_param(&self.slug));
-            }
-            _ => {}
+        if set == 0 {
+            out.push(::pookie::ToParam::to_param(&self.slug));
+        } else if set == 1 {
+            out.push(::pookie::ToParam::to_param(&self.author_id));
+            out.push(::pookie::ToParam::to_param(&self.slug));
         }
     }
 }
@@ -1016,6 +1010,7 @@ impl Post {
         ::pookie::validation::validate_unique(self, db, false)
     }
 }
+#[allow(clippy::type_complexity)]
 impl NewPost<::std::string::String, ::std::string::String, ::std::string::String, i32> {
     /// Runs every check of the instance this form would create, as `create`
     /// does before inserting it.

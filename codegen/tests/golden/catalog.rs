@@ -63,6 +63,7 @@ impl ::core::default::Default for NewCatalogColumn {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0, __T1, __T2> NewCatalogColumn<__T0, __T1, __T2> {
     /// Sets [`CatalogColumn::name`].
     pub fn name(
@@ -240,11 +241,8 @@ impl ::pookie::Validate for CatalogColumn {
         set: usize,
         out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
     ) {
-        match set {
-            0 => {
-                out.push(::pookie::ToParam::to_param(&self.name));
-            }
-            _ => {}
+        if set == 0 {
+            out.push(::pookie::ToParam::to_param(&self.name));
         }
     }
 }
@@ -260,6 +258,7 @@ impl CatalogColumn {
         ::pookie::validation::validate_unique(self, db, false)
     }
 }
+#[allow(clippy::type_complexity)]
 impl NewCatalogColumn<::std::string::String, ::std::string::String, bool> {
     /// Runs every check of the instance this form would create, as `create`
     /// does before inserting it.

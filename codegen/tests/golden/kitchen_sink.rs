@@ -443,6 +443,7 @@ impl ::core::default::Default for NewSample {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<
     __T0,
     __T1,
@@ -2353,6 +2354,7 @@ impl Sample {
         ::pookie::validation::validate_unique(self, db, false)
     }
 }
+#[allow(clippy::type_complexity)]
 impl NewSample<
     i16,
     i32,
@@ -2622,6 +2624,7 @@ impl ::core::default::Default for NewNullable {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl NewNullable {
     /// Sets [`Nullable::small`].
     pub fn small(
@@ -3134,6 +3137,7 @@ impl Nullable {
         ::pookie::validation::validate_unique(self, db, false)
     }
 }
+#[allow(clippy::type_complexity)]
 impl NewNullable {
     /// Runs every check of the instance this form would create, as `create`
     /// does before inserting it.
@@ -3360,6 +3364,7 @@ impl ::core::default::Default for NewDefaults {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl NewDefaults {
     /// Sets [`Defaults::uid`].
     pub fn uid(mut self, value: impl ::pookie::IntoField<::pookie::uuid::Uuid>) -> Self {
@@ -3565,7 +3570,7 @@ impl ::pookie::Insert for NewDefaults {
         now: ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
     ) -> Defaults {
         Defaults {
-            uid: self.uid.unwrap_or_else(|| ::pookie::uuid::Uuid::new_v4()),
+            uid: self.uid.unwrap_or_else(::pookie::uuid::Uuid::new_v4),
             count: self.count.unwrap_or(7),
             ratio: self.ratio.unwrap_or(0.25),
             price: self
@@ -3592,7 +3597,7 @@ impl ::pookie::Insert for NewDefaults {
             title: self.title.unwrap_or_else(|| ::std::string::String::from("untitled")),
             status: self.status.unwrap_or(Status::Draft),
             size: self.size.unwrap_or(::core::option::Option::None),
-            token: self.token.unwrap_or_else(|| ::pookie::uuid::Uuid::new_v4()),
+            token: self.token.unwrap_or_else(::pookie::uuid::Uuid::new_v4),
             fixed_id: self
                 .fixed_id
                 .unwrap_or(
@@ -3869,11 +3874,8 @@ impl ::pookie::Validate for Defaults {
         set: usize,
         out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
     ) {
-        match set {
-            0 => {
-                out.push(::pookie::ToParam::to_param(&self.uid));
-            }
-            _ => {}
+        if set == 0 {
+            out.push(::pookie::ToParam::to_param(&self.uid));
         }
     }
 }
@@ -3889,6 +3891,7 @@ impl Defaults {
         ::pookie::validation::validate_unique(self, db, false)
     }
 }
+#[allow(clippy::type_complexity)]
 impl NewDefaults {
     /// Runs every check of the instance this form would create, as `create`
     /// does before inserting it.
@@ -3974,6 +3977,7 @@ impl ::core::default::Default for NewTicket {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0, __T1, __T2> NewTicket<__T0, __T1, __T2> {
     /// Sets [`Ticket::code`].
     pub fn code(
@@ -4212,19 +4216,14 @@ impl ::pookie::Validate for Ticket {
         set: usize,
         out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
     ) {
-        match set {
-            0 => {
-                out.push(::pookie::ToParam::to_param(&self.code));
-            }
-            1 => {
-                out.push(::pookie::ToParam::to_param(&self.row));
-                out.push(::pookie::ToParam::to_param(&self.seat));
-            }
-            2 => {
-                out.push(::pookie::ToParam::to_param(&self.code));
-                out.push(::pookie::ToParam::to_param(&self.price));
-            }
-            _ => {}
+        if set == 0 {
+            out.push(::pookie::ToParam::to_param(&self.code));
+        } else if set == 1 {
+            out.push(::pookie::ToParam::to_param(&self.row));
+            out.push(::pookie::ToParam::to_param(&self.seat));
+        } else if set == 2 {
+            out.push(::pookie::ToParam::to_param(&self.code));
+            out.push(::pookie::ToParam::to_param(&self.price));
         }
     }
 }
@@ -4240,6 +4239,7 @@ impl Ticket {
         ::pookie::validation::validate_unique(self, db, false)
     }
 }
+#[allow(clippy::type_complexity)]
 impl NewTicket<::std::string::String, i32, ::std::string::String> {
     /// Runs every check of the instance this form would create, as `create`
     /// does before inserting it.
@@ -4298,6 +4298,7 @@ impl ::core::default::Default for NewCountry {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0, __T1> NewCountry<__T0, __T1> {
     /// Sets [`Country::code`].
     pub fn code(
@@ -4475,14 +4476,10 @@ impl ::pookie::Validate for Country {
         set: usize,
         out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
     ) {
-        match set {
-            0 => {
-                out.push(::pookie::ToParam::to_param(&self.code));
-            }
-            1 => {
-                out.push(::pookie::ToParam::to_param(&self.name));
-            }
-            _ => {}
+        if set == 0 {
+            out.push(::pookie::ToParam::to_param(&self.code));
+        } else if set == 1 {
+            out.push(::pookie::ToParam::to_param(&self.name));
         }
     }
 }
@@ -4498,6 +4495,7 @@ impl Country {
         ::pookie::validation::validate_unique(self, db, false)
     }
 }
+#[allow(clippy::type_complexity)]
 impl NewCountry<::std::string::String, ::std::string::String> {
     /// Runs every check of the instance this form would create, as `create`
     /// does before inserting it.
@@ -4564,6 +4562,7 @@ impl ::core::default::Default for NewCity {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0, __T1> NewCity<__T0, __T1> {
     /// Sets [`City::country_id`].
     pub fn country_id(
@@ -4729,6 +4728,7 @@ impl City {
         ::pookie::validation::validate_unique(self, db, false)
     }
 }
+#[allow(clippy::type_complexity)]
 impl NewCity<::std::string::String, ::std::string::String> {
     /// Runs every check of the instance this form would create, as `create`
     /// does before inserting it.
@@ -4787,6 +4787,7 @@ impl ::core::default::Default for NewDevice {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0> NewDevice<__T0> {
     /// Sets [`Device::uid`].
     pub fn uid(mut self, value: impl ::pookie::IntoField<::pookie::uuid::Uuid>) -> Self {
@@ -4812,7 +4813,7 @@ impl ::pookie::Insert for NewDevice<::std::string::String> {
     ) -> Device {
         let _ = now;
         Device {
-            uid: self.uid.unwrap_or_else(|| ::pookie::uuid::Uuid::new_v4()),
+            uid: self.uid.unwrap_or_else(::pookie::uuid::Uuid::new_v4),
             label: self.label,
         }
     }
@@ -4940,11 +4941,8 @@ impl ::pookie::Validate for Device {
         set: usize,
         out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
     ) {
-        match set {
-            0 => {
-                out.push(::pookie::ToParam::to_param(&self.uid));
-            }
-            _ => {}
+        if set == 0 {
+            out.push(::pookie::ToParam::to_param(&self.uid));
         }
     }
 }
@@ -4960,6 +4958,7 @@ impl Device {
         ::pookie::validation::validate_unique(self, db, false)
     }
 }
+#[allow(clippy::type_complexity)]
 impl NewDevice<::std::string::String> {
     /// Runs every check of the instance this form would create, as `create`
     /// does before inserting it.
@@ -5038,6 +5037,7 @@ impl ::core::default::Default for NewReading {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0, __T1, __T2> NewReading<__T0, __T1, __T2> {
     /// Sets [`Reading::device_id`].
     pub fn device_id(
@@ -5219,6 +5219,7 @@ impl Reading {
         ::pookie::validation::validate_unique(self, db, false)
     }
 }
+#[allow(clippy::type_complexity)]
 impl NewReading<
     ::pookie::uuid::Uuid,
     f64,
@@ -5382,6 +5383,7 @@ impl ::core::default::Default for NewProfile {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0, __T1, __T2, __T3, __T4> NewProfile<__T0, __T1, __T2, __T3, __T4> {
     /// Sets [`Profile::username`].
     pub fn username(
@@ -5885,18 +5887,13 @@ impl ::pookie::Validate for Profile {
         set: usize,
         out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
     ) {
-        match set {
-            0 => {
-                out.push(::pookie::ToParam::to_param(&self.username));
-            }
-            1 => {
-                out.push(::pookie::ToParam::to_param(&self.email));
-            }
-            2 => {
-                out.push(::pookie::ToParam::to_param(&self.team));
-                out.push(::pookie::ToParam::to_param(&self.number));
-            }
-            _ => {}
+        if set == 0 {
+            out.push(::pookie::ToParam::to_param(&self.username));
+        } else if set == 1 {
+            out.push(::pookie::ToParam::to_param(&self.email));
+        } else if set == 2 {
+            out.push(::pookie::ToParam::to_param(&self.team));
+            out.push(::pookie::ToParam::to_param(&self.number));
         }
     }
 }
@@ -5912,6 +5909,7 @@ impl Profile {
         ::pookie::validation::validate_unique(self, db, false)
     }
 }
+#[allow(clippy::type_complexity)]
 impl NewProfile<
     ::std::string::String,
     ::std::string::String,

@@ -73,6 +73,7 @@ impl ::core::default::Default for NewCustomer {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0, __T1> NewCustomer<__T0, __T1> {
     /// Sets [`Customer::name`].
     pub fn name(
@@ -277,11 +278,8 @@ impl ::pookie::Validate for Customer {
         set: usize,
         out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
     ) {
-        match set {
-            0 => {
-                out.push(::pookie::ToParam::to_param(&self.email));
-            }
-            _ => {}
+        if set == 0 {
+            out.push(::pookie::ToParam::to_param(&self.email));
         }
     }
 }
@@ -297,6 +295,7 @@ impl Customer {
         ::pookie::validation::validate_unique(self, db, false)
     }
 }
+#[allow(clippy::type_complexity)]
 impl NewCustomer<::std::string::String, ::std::string::String> {
     /// Runs every check of the instance this form would create, as `create`
     /// does before inserting it.
@@ -392,6 +391,7 @@ impl ::core::default::Default for NewProduct {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0, __T1, __T2> NewProduct<__T0, __T1, __T2> {
     /// Sets [`Product::sku`].
     pub fn sku(
@@ -652,15 +652,11 @@ impl ::pookie::Validate for Product {
         set: usize,
         out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
     ) {
-        match set {
-            0 => {
-                out.push(::pookie::ToParam::to_param(&self.sku));
-            }
-            1 => {
-                out.push(::pookie::ToParam::to_param(&self.name));
-                out.push(::pookie::ToParam::to_param(&self.r#type));
-            }
-            _ => {}
+        if set == 0 {
+            out.push(::pookie::ToParam::to_param(&self.sku));
+        } else if set == 1 {
+            out.push(::pookie::ToParam::to_param(&self.name));
+            out.push(::pookie::ToParam::to_param(&self.r#type));
         }
     }
 }
@@ -676,6 +672,7 @@ impl Product {
         ::pookie::validation::validate_unique(self, db, false)
     }
 }
+#[allow(clippy::type_complexity)]
 impl NewProduct<::std::string::String, ::std::string::String, f64> {
     /// Runs every check of the instance this form would create, as `create`
     /// does before inserting it.
@@ -762,6 +759,7 @@ impl ::core::default::Default for NewOrder {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0> NewOrder<__T0> {
     /// Sets [`Order::customer_id`].
     pub fn customer_id(self, value: impl ::pookie::IntoField<i32>) -> NewOrder<i32> {
@@ -940,6 +938,7 @@ impl Order {
         ::pookie::validation::validate_unique(self, db, false)
     }
 }
+#[allow(clippy::type_complexity)]
 impl NewOrder<i32> {
     /// Runs every check of the instance this form would create, as `create`
     /// does before inserting it.
@@ -1015,6 +1014,7 @@ impl ::core::default::Default for NewOrderLine {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0, __T1> NewOrderLine<__T0, __T1> {
     /// Sets [`OrderLine::order_id`].
     pub fn order_id(
@@ -1188,6 +1188,7 @@ impl OrderLine {
         ::pookie::validation::validate_unique(self, db, false)
     }
 }
+#[allow(clippy::type_complexity)]
 impl NewOrderLine<i32, ::std::string::String> {
     /// Runs every check of the instance this form would create, as `create`
     /// does before inserting it.
@@ -1254,6 +1255,7 @@ impl ::core::default::Default for NewReturn {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0, __T1> NewReturn<__T0, __T1> {
     /// Sets [`Return::line_id`].
     pub fn line_id(self, value: impl ::pookie::IntoField<i32>) -> NewReturn<i32, __T1> {
@@ -1408,11 +1410,8 @@ impl ::pookie::Validate for Return {
         set: usize,
         out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
     ) {
-        match set {
-            0 => {
-                out.push(::pookie::ToParam::to_param(&self.line_id));
-            }
-            _ => {}
+        if set == 0 {
+            out.push(::pookie::ToParam::to_param(&self.line_id));
         }
     }
 }
@@ -1428,6 +1427,7 @@ impl Return {
         ::pookie::validation::validate_unique(self, db, false)
     }
 }
+#[allow(clippy::type_complexity)]
 impl NewReturn<i32, ::std::string::String> {
     /// Runs every check of the instance this form would create, as `create`
     /// does before inserting it.
@@ -1515,6 +1515,7 @@ impl ::core::default::Default for NewReview {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0, __T1, __T2> NewReview<__T0, __T1, __T2> {
     /// Sets [`Review::product_id`].
     pub fn product_id(
@@ -1707,6 +1708,7 @@ impl Review {
         ::pookie::validation::validate_unique(self, db, false)
     }
 }
+#[allow(clippy::type_complexity)]
 impl NewReview<::std::string::String, i32, i16> {
     /// Runs every check of the instance this form would create, as `create`
     /// does before inserting it.

@@ -15,9 +15,11 @@
 //! ```
 #![warn(missing_docs)]
 
+mod date_part;
 mod pattern;
 mod types;
 
+pub use date_part::{DatePart, DateSource};
 pub use pattern::{PatternKind, SQLITE_CASEFOLD_FUNCTION};
 pub use types::SqlType;
 

@@ -117,7 +117,7 @@ impl<M, T> Column<M, T> {
 }
 
 impl<M, T: FieldType> Column<M, T> {
-    fn column_ref(&self) -> ColumnRef {
+    pub(super) fn column_ref(&self) -> ColumnRef {
         ColumnRef {
             table: self.table,
             name: self.name,

@@ -116,6 +116,25 @@ impl<'q> SqlBuilder<'q> {
                     builder.params.push(Param::Text(Cow::Owned(bound)));
                 });
             }
+            Cond::DatePart {
+                column,
+                part,
+                source,
+                op,
+                value,
+            } => {
+                self.push_null_guarded(column, negated, |builder| {
+                    let mut column_sql = String::new();
+                    builder
+                        .dialect
+                        .push_qualified(&mut column_sql, column.table, column.name);
+                    builder
+                        .dialect
+                        .push_date_part(&mut builder.sql, &column_sql, *part, *source);
+                    builder.push(op.sql());
+                    builder.push_param(value.reborrow());
+                });
+            }
         }
     }
 
