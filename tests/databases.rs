@@ -14,7 +14,7 @@ pub mod blog {
     pookie::include_models!("blog");
 }
 
-use blog::{author, Author, NewAuthor, NewTag, Tag};
+use blog::{author, Author, NewAuthor, NewPost, NewTag, Post, Tag};
 
 fn new_author(db: &Db, name: &str) -> pookie::Result<Author> {
     let email = format!("{}@example.com", name.to_lowercase().replace(' ', "."));
@@ -65,10 +65,18 @@ on_both_backends! {
     fn a_failing_statement_rolls_the_transaction_back(db) {
         blog::create_tables(db)?;
         let failed = db.transaction(|tx| {
-            new_author(tx, "Grace")?;
-            new_author(tx, "Grace") // the same email again: UNIQUE refuses it
+            let grace = new_author(tx, "Grace")?;
+            // No such author: the foreign key refuses the row.
+            let orphan = NewPost::new().title("Orphan").slug("orphan").body("…").author_id(grace.id + 1000);
+            Post::objects().create(tx, orphan)
         });
         assert!(matches!(failed, Err(Error::Integrity { .. })), "{failed:?}");
+        assert!(names(db)?.is_empty());
+        let duplicate = db.transaction(|tx| {
+            new_author(tx, "Grace")?;
+            new_author(tx, "Grace") // the same email again
+        });
+        assert!(matches!(duplicate, Err(Error::Validation(_))), "{duplicate:?}");
         assert!(names(db)?.is_empty());
     }
 

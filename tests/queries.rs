@@ -222,17 +222,20 @@ on_both_backends! {
         assert_eq!(Post::objects().all(db)?[0].author_id, bob.id);
     }
 
-    fn constraint_violations_are_integrity_errors(db) {
+    fn constraint_violations_are_refused_before_or_at_the_database(db) {
         let (grace, _) = seed(db)?;
+        // Uniqueness is checked by full_clean before the insert…
         let duplicate = author(db, "Other Grace", "grace@example.com");
-        assert!(matches!(duplicate, Err(Error::Integrity { .. })), "{duplicate:?}");
+        let field = duplicate.as_ref().err().and_then(Error::validation).and_then(|e| e.field());
+        assert_eq!(field, Some("email"), "{duplicate:?}");
+        // …and what validation does not check, the database refuses.
         let orphan = Post::objects().create(
             db,
             NewPost::new().title("x").slug("orphan").body("x").author_id(grace.id + 1000),
         );
         assert!(matches!(orphan, Err(Error::Integrity { .. })), "{orphan:?}");
         // unique_together (author, slug) and UNIQUE slug both refuse a second "a".
-        assert!(matches!(post(db, &grace, "a", 0, true), Err(Error::Integrity { .. })));
+        assert!(matches!(post(db, &grace, "a", 0, true), Err(Error::Validation(_))));
         assert_eq!(Author::objects().count(db)?, 2, "nothing was written");
     }
 

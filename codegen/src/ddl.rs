@@ -92,9 +92,9 @@ fn column_definition(dialect: Dialect, column: &Column) -> String {
         line.push_str(" UNIQUE");
     }
     if let Some(default) = column
-        .default
+        .db_default
         .as_ref()
-        .and_then(|d| sql_default(dialect, d))
+        .and_then(|d| sql_default(dialect, d, column.scalar.class))
     {
         line.push_str(" DEFAULT ");
         line.push_str(&default);

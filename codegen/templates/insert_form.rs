@@ -26,6 +26,8 @@ impl ::core::default::Default for {{ form.ident }} {
     }
 }
 
+// A form with many required fields has a long type; it is spelled out on purpose.
+#[allow(clippy::type_complexity)]
 impl{{ form.generics }} {{ form.ident }}{{ form.generics }} {
 {%- for setter in form.setters %}
     #[doc = {{ setter.doc }}]

@@ -12,8 +12,8 @@
 {%- endfor %}
 {%- endmacro -%}
 
-{%- macro push_params(idents) -%}
-{%- for ident in idents.iter() %}
-out.push(::pookie::ToParam::to_param(&self.{{ ident }}));
+{%- macro push_params(exprs) -%}
+{%- for expr in exprs.iter() %}
+out.push({{ expr }});
 {%- endfor %}
 {%- endmacro -%}

@@ -30,7 +30,7 @@ impl ::pookie::Model for {{ model.ident }} {
     fn from_row(row: &::pookie::Row<'_>) -> ::pookie::Result<Self> {
         ::core::result::Result::Ok({{ model.ident }} {
 {%- for field in model.fields %}
-            {{ field.ident }}: row.get({{ field.index }})?,
+            {{ field.ident }}: {{ field.read }},
 {%- endfor %}
         })
     }

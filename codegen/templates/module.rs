@@ -1,11 +1,15 @@
 {#- The root: one generated file per schema module. The `@generated` header is
     added after formatting (comments do not survive the parser). -#}
+{%- for e in enums %}
+{% include "enum.rs" %}
+{%- endfor %}
 {%- for model in models %}
 {% include "model_struct.rs" %}
 {% include "column_module.rs" %}
 {% include "insert_form.rs" %}
 {% include "model_impl.rs" %}
 {% include "inherent_impl.rs" %}
+{% include "validate_impl.rs" %}
 {%- endfor %}
 
 /// Creates the tables of every model of this schema, each after the tables it refers to.

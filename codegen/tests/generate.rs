@@ -379,33 +379,23 @@ fn foreign_keys_resolve_across_modules_and_cycles_keep_source_order() {
 
 #[test]
 fn unsupported_field_types_are_errors() {
-    for kind in [
-        FieldKind::DecimalField {
-            max_digits: 6,
-            decimal_places: 2,
-        },
-        FieldKind::UUIDField { auto: false },
-        FieldKind::DateField {
-            auto_now: false,
-            auto_now_add: false,
-        },
-        FieldKind::TimeField {
-            auto_now: false,
-            auto_now_add: false,
-        },
-        FieldKind::JSONField { schema: None },
-        FieldKind::ArrayField {
-            base: Box::new(FieldKind::IntegerField),
-        },
-        FieldKind::BinaryField,
-        FieldKind::ManyToManyField(ManyToMany {
-            to: "Item".into(),
-            related_name: None,
-            through: None,
-            db_table: None,
-        }),
+    for (kind, type_name) in [
+        (
+            FieldKind::ArrayField {
+                base: Box::new(FieldKind::BinaryField),
+            },
+            "ArrayField of this element type",
+        ),
+        (
+            FieldKind::ManyToManyField(ManyToMany {
+                to: "Item".into(),
+                related_name: None,
+                through: None,
+                db_table: None,
+            }),
+            "ManyToManyField",
+        ),
     ] {
-        let type_name = kind.type_name();
         let error = generate_err(&schema(
             "m",
             vec![model(
@@ -429,33 +419,55 @@ fn unsupported_field_types_are_errors() {
 }
 
 #[test]
-fn choices_and_enums_are_errors() {
+fn choices_generate_a_rust_enum() {
     let status = field_with(
         "status",
         FieldKind::CharField { max_length: 10 },
-        opts(|o| o.choices = Some("Status".into())),
+        opts(|o| {
+            o.choices = Some("Status".into());
+            o.default = Some(DefaultValue::EnumVariant {
+                enum_name: "Status".into(),
+                variant: "Draft".into(),
+            });
+        }),
     );
-    let text = generate_err(&schema(
+    let mut with_enum = schema(
         "m",
-        vec![model("Post", None, vec![status], Meta::default())],
-    ))
-    .to_string();
-    assert!(
-        text.contains("`choices`")
-            && text.contains("`status`")
-            && text.contains("not supported by the code generator yet"),
-        "{text}"
+        vec![model("Post", None, vec![status.clone()], Meta::default())],
     );
-
-    let mut with_enum = schema("m", vec![]);
     with_enum.modules[0].enums.push(EnumDef {
         name: "Status".into(),
         doc: None,
-        variants: Vec::new(),
+        variants: vec![pookie_grammar::ir::EnumVariant {
+            name: "Draft".into(),
+            value: "it's draft".into(),
+            doc: None,
+        }],
     });
-    let text = generate_err(&with_enum).to_string();
+    let code = generate(&with_enum);
+    for expected in [
+        "pub enum Status {",
+        "Status::Draft => \"it's draft\",",
+        "pub status: Status,",
+        "::pookie::Column<super::Post, super::Status>",
+        "status: self.status.unwrap_or(Status::Draft),",
+        "DEFAULT 'it''s draft'",
+        "impl ::pookie::FromSql for Status {",
+    ] {
+        assert!(code.contains(expected), "missing {expected:?} in\n{code}");
+    }
+
+    // An enum of another file is not in scope of the generated module.
+    let mut other = schema(
+        "m",
+        vec![model("Post", None, vec![status], Meta::default())],
+    );
+    let mut enums = schema("e", vec![]);
+    enums.modules[0].enums = with_enum.modules[0].enums.clone();
+    other.modules.push(enums.modules.remove(0));
+    let text = Config::new().generate(&other).unwrap_err().to_string();
     assert!(
-        text.contains("enum `Status`") && text.contains("not supported"),
+        text.contains("`choices = Status`") && text.contains("declare the enum in this file"),
         "{text}"
     );
 }

@@ -24,6 +24,10 @@ pub enum Error {
         /// How many rows matched.
         count: u64,
     },
+    /// `full_clean` found invalid values: every failing field with its message
+    /// (PookieDB's `ValidationError`; `.field()` names a single failing field).
+    /// Nothing was written.
+    Validation(crate::validation::ValidationError),
     /// A constraint of the database refused the write: UNIQUE, NOT NULL, FOREIGN KEY or CHECK.
     Integrity {
         /// The database's explanation, naming the constraint or column.
@@ -95,6 +99,14 @@ impl Error {
         }
     }
 
+    /// The validation errors, for [`Error::Validation`].
+    pub fn validation(&self) -> Option<&crate::validation::ValidationError> {
+        match self {
+            Error::Validation(error) => Some(error),
+            _ => None,
+        }
+    }
+
     /// True for [`Error::DoesNotExist`].
     pub fn is_does_not_exist(&self) -> bool {
         matches!(self, Error::DoesNotExist { .. })
@@ -113,6 +125,7 @@ impl fmt::Display for Error {
                     "get() returned more than one {model}: it returned {count}"
                 )
             }
+            Error::Validation(error) => write!(f, "{error}"),
             Error::Integrity { message, .. } => write!(f, "integrity error: {message}"),
             Error::Connection { message, .. } => write!(f, "connection error: {message}"),
             Error::Decode { column, message } => {

@@ -35,6 +35,7 @@
 
 mod db;
 mod error;
+mod fields;
 mod hooks;
 mod model;
 pub mod ops;
@@ -42,10 +43,12 @@ mod query;
 mod raw;
 mod row;
 pub mod utils;
+pub mod validation;
 mod value;
 
 pub use db::{ConnectOptions, Db, DbBuilder, On, RawRow, Value};
 pub use error::{Error, Result};
+pub use fields::{json_param, ArrayElement, Choice, InvalidChoice, Json};
 #[doc(hidden)]
 pub use hooks::select as __hooks;
 pub use hooks::{HookFns, Hooks};
@@ -53,17 +56,36 @@ pub use model::{Insert, Model, ModelMeta, ModelSql, OrderTerm, Unset};
 pub use pookie_dialect::{Dialect, SqlType};
 pub use query::{
     value, Abs, AsExpr, Assignment, Avg, Case, Cast, CastTarget, Coalesce, Column, Concat, Count,
-    CountAll, CountDistinct, Expr, FieldType, IntoExpr, KeysetPage, Length, Lower, Max, Min, Now,
-    Numeric, OrderBy, Page, Paginator, Projection, QuerySet, Sum, TextType, Upper, ValuesQuery, F,
-    Q,
+    CountAll, CountDistinct, DateLookup, DateType, Expr, FieldType, IntoExpr, KeysetPage, Length,
+    Lower, Max, Min, Now, Numeric, OrderBy, Page, Paginator, Projection, QuerySet, Sum, TextType,
+    TimestampType, Upper, ValuesQuery, F, Q,
 };
 #[doc(hidden)]
 pub use query::{SqlExprBox, SqlExprHandle, SumType, TextExpr};
 pub use row::{FromSql, Row};
+pub use validation::{FieldError, Validate, ValidationError};
 pub use value::{IntoField, Param, ToParam};
 
+/// The `bigdecimal` crate (`DecimalField` of more than 28 digits).
+pub use bigdecimal;
 /// The `chrono` crate, re-exported so that generated code and users name the same version.
 pub use chrono;
+/// The `rust_decimal` crate (`DecimalField` of at most 28 digits).
+pub use rust_decimal;
+/// The `serde` crate, for the user types of `JSONField(schema = …)`.
+pub use serde;
+/// The `serde_json` crate (`JSONField`).
+pub use serde_json;
+/// The `uuid` crate (`UUIDField`), re-exported for the same reason.
+pub use uuid;
+
+/// What generated code needs and users do not.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::fields::choice::{choice_from_postgres, choice_from_sqlite};
+    pub use postgres::Row as PgRow;
+    pub use rusqlite::types::ValueRef as SqliteValueRef;
+}
 
 /// Includes the Rust module that `pookie-codegen` generated for one schema file.
 ///

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use crate::error::Result;
 use crate::hooks::HookFns;
 use crate::row::Row;
+use crate::validation::Validate;
 use crate::value::Param;
 
 /// The static description of a model, computed at build time.
@@ -56,7 +57,7 @@ pub struct ModelSql {
 }
 
 /// A model generated from a `.pookie` schema. Implemented by generated code only.
-pub trait Model: Sized + Send + 'static {
+pub trait Model: Validate + Sized + Send + 'static {
     /// The model's static description.
     const META: ModelMeta;
     /// The fixed statements, one per dialect in the order of [`Dialect::ALL`](crate::Dialect::ALL).

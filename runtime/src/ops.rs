@@ -9,7 +9,7 @@ use crate::value::{Param, ToParam};
 
 /// The current time as the databases store it: UTC, to the microsecond, so
 /// that an instance equals the row read back.
-pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+pub fn now() -> chrono::DateTime<chrono::Utc> {
     use chrono::SubsecRound;
     chrono::Utc::now().trunc_subsecs(6)
 }
@@ -27,9 +27,11 @@ pub fn get_by_pk<M: Model>(db: &Db, pk: &impl ToParam) -> Result<M> {
         })
 }
 
-/// Inserts `object` into the database `alias`, between its `pre_save` and
+/// Inserts `object` into the database `alias` once it passes
+/// [`full_clean`](crate::validation::full_clean), between its `pre_save` and
 /// `post_save` hooks; the key the database assigned, if any, is stored in it.
 pub(crate) fn insert<M: Model>(db: &Db, alias: &str, mut object: M) -> Result<M> {
+    crate::validation::full_clean(&object, db, true)?;
     let hooks = M::hooks();
     (hooks.pre_save)(&mut object, db)?;
     {
@@ -65,10 +67,12 @@ pub fn auto_pk<T: TryFrom<i64>>(pk: i64) -> Result<T> {
     })
 }
 
-/// Writes every editable field of `object` back to its row, after setting its
-/// `auto_now` fields, between its `pre_save` and `post_save` hooks. A row that
-/// no longer exists is [`Error::DoesNotExist`].
+/// Writes every editable field of `object` back to its row once it passes
+/// [`full_clean`](crate::validation::full_clean), after setting its `auto_now`
+/// fields, between its `pre_save` and `post_save` hooks. A row that no longer
+/// exists is [`Error::DoesNotExist`].
 pub fn save<M: Model>(db: &Db, object: &mut M) -> Result<()> {
+    crate::validation::full_clean(object, db, false)?;
     let hooks = M::hooks();
     (hooks.pre_save)(object, db)?;
     object.touch_auto_now(now());

@@ -89,11 +89,14 @@ pub trait FromSql: Sized {
     fn from_postgres(row: &postgres::Row, index: usize) -> Result<Self, String>;
 }
 
-fn sqlite_type_error(expected: &str, value: ValueRef<'_>) -> String {
+pub(crate) fn sqlite_type_error(expected: &str, value: ValueRef<'_>) -> String {
     format!("expected {expected}, found {}", value.data_type())
 }
 
-fn postgres_get<'r, T: PgFromSql<'r>>(row: &'r postgres::Row, index: usize) -> Result<T, String> {
+pub(crate) fn postgres_get<'r, T: PgFromSql<'r>>(
+    row: &'r postgres::Row,
+    index: usize,
+) -> Result<T, String> {
     row.try_get(index)
         .map_err(|error| match std::error::Error::source(&error) {
             Some(source) => source.to_string(),
@@ -188,7 +191,13 @@ impl FromSql for String {
 
     #[inline]
     fn from_postgres(row: &postgres::Row, index: usize) -> Result<Self, String> {
-        postgres_get::<&str>(row, index).map(str::to_owned)
+        let text = postgres_get::<&str>(row, index)?;
+        // CHAR(n) pads with spaces; SQLite keeps the text as written, so
+        // FixedCharField values read the same on both backends without them.
+        if row.columns().get(index).map(|c| c.type_()) == Some(&Type::BPCHAR) {
+            return Ok(text.trim_end_matches(' ').to_owned());
+        }
+        Ok(text.to_owned())
     }
 }
 
@@ -230,7 +239,7 @@ impl FromSql for DateTime<Utc> {
 /// Reads the timestamps Pookie writes (`2024-05-01T12:00:00.000000Z`) and the
 /// other common SQLite spellings (`2024-05-01 12:00:00`, with or without
 /// fraction and offset).
-fn parse_sqlite_timestamp(text: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn parse_sqlite_timestamp(text: &str) -> Option<DateTime<Utc>> {
     if let Ok(value) = DateTime::parse_from_rfc3339(text) {
         return Some(value.with_timezone(&Utc));
     }

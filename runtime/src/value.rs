@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 /// A value bound to a statement parameter.
 ///
@@ -29,6 +29,23 @@ pub enum Param<'a> {
     Bytes(Cow<'a, [u8]>),
     /// A point in time (fixed-width ISO-8601 text on SQLite, so that it sorts).
     DateTime(DateTime<Utc>),
+    /// A calendar date (`YYYY-MM-DD` text on SQLite).
+    Date(NaiveDate),
+    /// A time of day (`HH:MM:SS.ffffff` text on SQLite).
+    Time(NaiveTime),
+    /// A UUID (lowercase hyphenated text on SQLite).
+    Uuid(uuid::Uuid),
+    /// An exact decimal, as plain decimal text (`-12.50`): TEXT on SQLite,
+    /// NUMERIC on PostgreSQL.
+    Decimal(Cow<'a, str>),
+    /// A JSON document, as its serialized text: TEXT on SQLite, JSONB (or JSON)
+    /// on PostgreSQL.
+    Json(Cow<'a, str>),
+    /// A list of values: JSON text on SQLite, a native array on PostgreSQL.
+    Array(Vec<Param<'a>>),
+    /// A value that could not be turned into a parameter; binding it fails with
+    /// this message (a JSON value whose `Serialize` failed, for instance).
+    Invalid(String),
 }
 
 impl Param<'_> {
@@ -44,6 +61,35 @@ impl Param<'_> {
             Param::Text(v) => Param::Text(Cow::Borrowed(v)),
             Param::Bytes(v) => Param::Bytes(Cow::Borrowed(v)),
             Param::DateTime(v) => Param::DateTime(*v),
+            Param::Date(v) => Param::Date(*v),
+            Param::Time(v) => Param::Time(*v),
+            Param::Uuid(v) => Param::Uuid(*v),
+            Param::Decimal(v) => Param::Decimal(Cow::Borrowed(v)),
+            Param::Json(v) => Param::Json(Cow::Borrowed(v)),
+            Param::Array(v) => Param::Array(v.iter().map(Param::reborrow).collect()),
+            Param::Invalid(v) => Param::Invalid(v.clone()),
+        }
+    }
+
+    /// The parameter with every borrowed text or byte string copied.
+    pub fn into_owned(self) -> Param<'static> {
+        match self {
+            Param::Null => Param::Null,
+            Param::Bool(v) => Param::Bool(v),
+            Param::I16(v) => Param::I16(v),
+            Param::I32(v) => Param::I32(v),
+            Param::I64(v) => Param::I64(v),
+            Param::F64(v) => Param::F64(v),
+            Param::Text(v) => Param::Text(Cow::Owned(v.into_owned())),
+            Param::Bytes(v) => Param::Bytes(Cow::Owned(v.into_owned())),
+            Param::DateTime(v) => Param::DateTime(v),
+            Param::Date(v) => Param::Date(v),
+            Param::Time(v) => Param::Time(v),
+            Param::Uuid(v) => Param::Uuid(v),
+            Param::Decimal(v) => Param::Decimal(Cow::Owned(v.into_owned())),
+            Param::Json(v) => Param::Json(Cow::Owned(v.into_owned())),
+            Param::Array(v) => Param::Array(v.into_iter().map(Param::into_owned).collect()),
+            Param::Invalid(v) => Param::Invalid(v),
         }
     }
 }
@@ -60,12 +106,29 @@ impl std::fmt::Display for Param<'_> {
             Param::Text(v) => write!(f, "{v:?}"),
             Param::Bytes(v) => write!(f, "<{} bytes>", v.len()),
             Param::DateTime(v) => write!(f, "{}", v.to_rfc3339()),
+            Param::Date(v) => write!(f, "{v}"),
+            Param::Time(v) => write!(f, "{v}"),
+            Param::Uuid(v) => write!(f, "{v}"),
+            Param::Decimal(v) => f.write_str(v),
+            Param::Json(v) => f.write_str(v),
+            Param::Array(items) => {
+                f.write_str("[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                f.write_str("]")
+            }
+            Param::Invalid(message) => write!(f, "<invalid: {message}>"),
         }
     }
 }
 
 /// Formats a timestamp as SQLite stores it: ISO-8601 in UTC with exactly six
-/// fractional digits, so that text order is time order.
+/// fractional digits, so that text order is time order (for the years 0000 to
+/// 9999; see [`crate::fields`]).
 pub(crate) fn sqlite_timestamp(value: &DateTime<Utc>) -> String {
     value.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
@@ -100,6 +163,9 @@ to_param_by_value!(
     i64 => I64,
     f64 => F64,
     DateTime<Utc> => DateTime,
+    NaiveDate => Date,
+    NaiveTime => Time,
+    uuid::Uuid => Uuid,
 );
 
 impl ToParam for String {

@@ -27,6 +27,13 @@ pub fn classify(sql: &str, kind: &FieldKind) -> DefaultValue {
         }
         _ => {}
     }
+    if matches!(kind, FieldKind::DecimalField { .. }) {
+        // Exact digits: never through a float.
+        let text = string_literal(literal).unwrap_or_else(|| literal.to_string());
+        if number(&text).is_some() {
+            return DefaultValue::Str(text);
+        }
+    }
     if let Some(string) = string_literal(literal) {
         let is_json = cast.is_some_and(|c| c.starts_with("json"))
             || matches!(kind, FieldKind::JSONField { .. });
@@ -84,7 +91,8 @@ fn is_numeric(kind: &FieldKind) -> bool {
 }
 
 /// `(x)` → `x`, as often as the parentheses enclose everything.
-fn strip_parens(mut text: &str) -> &str {
+/// `text` without the parentheses that enclose all of it (`((a > 0))` → `a > 0`).
+pub(crate) fn strip_parens(mut text: &str) -> &str {
     while let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
         if !balanced(inner) {
             break;

@@ -519,7 +519,9 @@ fn fits(kind: &FieldKind, default: &DefaultValue) -> bool {
                 | K::OneToOneField(_)
         ),
         D::Float(_) => matches!(kind, K::FloatField | K::DecimalField { .. }),
-        D::Str(_) => is_text,
+        // UUIDs and decimals keep their text exactly; the database re-spells
+        // date and time literals, so those stay verbatim as `sql("…")`.
+        D::Str(_) => is_text || matches!(kind, K::UUIDField { .. } | K::DecimalField { .. }),
         D::Now => matches!(
             kind,
             K::DateField { .. } | K::TimeField { .. } | K::DateTimeField { .. }

@@ -22,7 +22,14 @@
 //!   (their fields are in each table);
 //! - `PROTECT` comes back as `RESTRICT` (the database enforces it that way);
 //! - on SQLite, `BigAutoField` comes back as `AutoField` (one rowid type) and
-//!   `ArrayField` as `JSONField` (both stored as JSON text);
+//!   `ArrayField` as `JSONField` with a note (JSON text that does not record
+//!   its element type);
+//! - a `JSONField`'s Rust type (`schema = "crate::Type"`) is not stored, so it
+//!   comes back as a `JSONField` of `serde_json::Value`;
+//! - defaults the application fills in (`now`, `uuid4`, `[]`, `{}`,
+//!   `UUIDField(auto = true)`) do not come back; a `choices` default comes back
+//!   as its stored string; date and time literal defaults come back as the
+//!   database spells them, verbatim in `sql("…")`;
 //! - a ManyToManyField comes back through its join table's model;
 //! - doc comments come back only from PostgreSQL comments.
 

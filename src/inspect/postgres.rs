@@ -223,12 +223,12 @@ fn read_constraints(
     Ok(())
 }
 
-/// `CHECK ((price > (0)::double precision)) NOT VALID` → `(price > (0)::double precision)`.
+/// `CHECK ((price > (0)::double precision)) NOT VALID` → `price > (0)::double precision`:
+/// PostgreSQL wraps the condition in parentheses of its own.
 fn check_condition(definition: &str) -> Option<String> {
     let rest = definition.strip_prefix("CHECK ")?;
     let rest = rest.strip_suffix(" NOT VALID").unwrap_or(rest);
-    let inner = rest.strip_prefix('(')?.strip_suffix(')')?;
-    Some(inner.to_string())
+    Some(super::defaults::strip_parens(rest.trim()).to_string())
 }
 
 fn read_indexes(
@@ -401,7 +401,7 @@ mod tests {
         assert!(guess.is_some_and(|g| g.contains("citext")));
         assert_eq!(
             check_condition("CHECK ((price > (0)::double precision))").as_deref(),
-            Some("(price > (0)::double precision)")
+            Some("price > (0)::double precision")
         );
     }
 }

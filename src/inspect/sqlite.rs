@@ -357,6 +357,11 @@ fn field_kind(declared: &str) -> (FieldKind, Option<String>) {
         }
         None => (upper.clone(), Vec::new()),
     };
+    if base == "ARRAY_TEXT" {
+        let note = "an ArrayField stored as JSON text: the element type is not recorded; \
+                    write ArrayField(<element type>) if you know it";
+        return (FieldKind::JSONField { schema: None }, Some(note.to_owned()));
+    }
     let exact = match (base.as_str(), params.as_slice()) {
         ("INTEGER" | "INT" | "MEDIUMINT", _) => Some(FieldKind::IntegerField),
         ("BIGINT" | "INT8" | "UNSIGNED BIG INT", _) => Some(FieldKind::BigIntegerField),

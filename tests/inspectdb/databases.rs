@@ -33,10 +33,6 @@ impl SqliteFile {
     pub fn execute_batch(&self, sql: &str) -> rusqlite::Result<()> {
         rusqlite::Connection::open(&self.path)?.execute_batch(sql)
     }
-
-    pub fn connection(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open(&self.path).expect("open the SQLite file")
-    }
 }
 
 impl Drop for SqliteFile {

@@ -4,77 +4,43 @@
 
 use pookie_grammar::ir::{DefaultValue, Field, FieldKind, Model, OnDelete, Schema};
 
-/// The `CREATE TABLE` / `CREATE INDEX` statements of every model of `schema`,
-/// read from the generated code: index 0 for SQLite, 1 for PostgreSQL (the
-/// order of each model's `SQL` array).
-pub fn ddl(schema: &Schema) -> [Vec<String>; 2] {
-    let files = pookie_codegen::Config::new()
-        .generate(schema)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let mut out: [Vec<String>; 2] = [Vec::new(), Vec::new()];
-    for code in files.values() {
-        let mut rest = code.as_str();
-        let mut dialect = 0;
-        while let Some(at) = rest.find("create_table: &[") {
-            rest = &rest[at + "create_table: &[".len()..];
-            let end = rest.find(']').expect("end of the create_table list");
-            let mut list = &rest[..end];
-            // The statements are string literals; `]` never appears unescaped
-            // outside them in this list, but may inside: find literals one by one.
-            loop {
-                list = list.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
-                if !list.starts_with('"') {
-                    break;
-                }
-                let len = literal_len(list);
-                let literal: syn::LitStr = syn::parse_str(&list[..len]).expect("string literal");
-                out[dialect].push(literal.value());
-                list = &list[len..];
-                if list.trim_start().is_empty() {
-                    break;
-                }
-            }
-            rest = &rest[end..];
-            dialect = 1 - dialect;
-        }
+/// The models generated from `schemas/` by this package's build script.
+pub mod generated {
+    pub mod analytics {
+        pookie::include_models!("analytics");
     }
-    out
+    pub mod blog {
+        pookie::include_models!("blog");
+    }
+    pub mod catalog {
+        pookie::include_models!("catalog");
+    }
+    pub mod kitchen_sink {
+        pookie::include_models!("kitchen_sink");
+    }
+    pub mod shop {
+        pookie::include_models!("shop");
+    }
 }
 
-/// The length of the string literal at the start of `text`.
-fn literal_len(text: &str) -> usize {
-    let mut escaped = false;
-    for (i, c) in text.char_indices().skip(1) {
-        match (escaped, c) {
-            (true, _) => escaped = false,
-            (false, '\\') => escaped = true,
-            (false, '"') => return i + 1,
-            _ => {}
-        }
-    }
-    panic!("unterminated literal")
-}
-
-/// Runs statements whatever their order: a statement that fails (a table it
-/// points to does not exist yet) is tried again after the others.
-pub fn run_in_any_order(
-    mut statements: Vec<String>,
-    mut run: impl FnMut(&str) -> Result<(), String>,
-) {
-    while !statements.is_empty() {
-        let before = statements.len();
-        let mut errors = Vec::new();
-        statements.retain(|sql| match run(sql) {
-            Ok(()) => false,
-            Err(e) => {
-                errors.push(format!("{sql}: {e}"));
-                true
-            }
-        });
-        assert!(
-            statements.len() < before,
-            "statements keep failing: {errors:#?}"
-        );
+/// Creates the tables of every schema in `schemas/` at `url`, through the
+/// generated code, as an application would. Both aliases the schemas use
+/// point at the same database.
+pub fn create_every_table(url: &str) {
+    let db = pookie::Db::builder()
+        .database("default", url)
+        .database("analytics", url)
+        .connect()
+        .unwrap_or_else(|e| panic!("{url}: {e}"));
+    let creators: [fn(&pookie::Db) -> pookie::Result<()>; 5] = [
+        generated::blog::create_tables,
+        generated::shop::create_tables,
+        generated::kitchen_sink::create_tables,
+        generated::analytics::create_tables,
+        generated::catalog::create_tables,
+    ];
+    for create in creators {
+        create(&db).unwrap_or_else(|e| panic!("creating the tables of schemas/: {e}"));
     }
 }
 
@@ -190,10 +156,38 @@ fn column_shape(schema: &Schema, field: &Field, sqlite: bool) -> Option<ColumnSh
         }
         kind => (kind_name(kind, sqlite, false), None),
     };
+    let is_temporal = matches!(
+        field.kind,
+        FieldKind::DateField { .. } | FieldKind::TimeField { .. } | FieldKind::DateTimeField { .. }
+    );
     let default = match &field.options.default {
-        Some(DefaultValue::Null) | None => None,
+        // Defaults the application fills in never reach the database.
+        Some(
+            DefaultValue::Null
+            | DefaultValue::Now
+            | DefaultValue::Uuid4
+            | DefaultValue::EmptyList
+            | DefaultValue::EmptyObject,
+        )
+        | None => None,
         Some(DefaultValue::Int(n)) if matches!(field.kind, FieldKind::FloatField) => {
             Some(DefaultValue::Float(*n as f64))
+        }
+        // A decimal default is its exact text, however it was written.
+        Some(DefaultValue::Int(n)) if matches!(field.kind, FieldKind::DecimalField { .. }) => {
+            Some(DefaultValue::Str(n.to_string()))
+        }
+        // The database stores a choice's value, and re-spells date and time
+        // literals in its own form ('12:00' becomes '12:00:00'::time).
+        Some(DefaultValue::EnumVariant { enum_name, variant }) => schema
+            .modules
+            .iter()
+            .flat_map(|m| &m.enums)
+            .find(|e| &e.name == enum_name)
+            .and_then(|e| e.variants.iter().find(|v| &v.name == variant))
+            .map(|v| DefaultValue::Str(v.value.clone())),
+        Some(DefaultValue::Str(_) | DefaultValue::Sql(_)) if is_temporal => {
+            Some(DefaultValue::Sql("a date or time literal".into()))
         }
         Some(other) => Some(other.clone()),
     };
@@ -223,6 +217,8 @@ fn kind_name(kind: &FieldKind, sqlite: bool, as_target: bool) -> String {
         FieldKind::TimeField { .. } => "TimeField".into(),
         FieldKind::DateTimeField { .. } => "DateTimeField".into(),
         FieldKind::ArrayField { .. } if sqlite => "JSONField".into(),
+        FieldKind::JSONField { .. } => "JSONField".into(),
+        FieldKind::UUIDField { .. } => "UUIDField".into(),
         other => format!("{other:?}"),
     }
 }

@@ -126,3 +126,12 @@ macro_rules! on_both_backends {
         }
     )*};
 }
+
+/// The user type of the `JSONField(schema = "crate::support::Settings")`
+/// fields of `schemas/kitchen_sink.pookie`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Settings {
+    pub theme: String,
+    pub font_size: u8,
+    pub tags: Vec<String>,
+}

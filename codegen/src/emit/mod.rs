@@ -2,6 +2,8 @@
 //! per generated item, that the askama templates only loop over. Every decision
 //! (names, types, defaults, escaping) is made here, none in the templates.
 
+pub(crate) mod checks;
+pub(crate) mod enums;
 pub(crate) mod resolve;
 pub(crate) mod types;
 
@@ -12,14 +14,18 @@ use pookie_dialect::Dialect;
 use pookie_grammar::ir::{DefaultValue, Module, Schema};
 use pookie_grammar::naming::{rust_ident, snake_case};
 
+use self::checks::ValidateView;
+use self::enums::EnumView;
 use self::resolve::{Column, Table};
-use self::types::{now_expr, str_lit, RustDefault, OPTION};
+use self::types::{now_expr, str_lit, Class, RustDefault, OPTION};
 use crate::{ddl, sql, Error};
 
 /// The root template: one generated file (one schema module).
 #[derive(Template)]
 #[template(path = "module.rs", escape = "none")]
 pub(crate) struct ModuleView {
+    /// The `choices` enums, in source order.
+    pub enums: Vec<EnumView>,
     /// The concrete models, in source order.
     pub models: Vec<ModelView>,
     /// The struct names of the tables `create_tables` creates, in creation order.
@@ -48,10 +54,12 @@ pub(crate) struct ModelView {
     pub sql: Vec<SqlView>,
     /// The number of dialects.
     pub dialects: usize,
-    /// Struct fields bound by the INSERT, in order.
+    /// The parameters bound by the INSERT, in order.
     pub insert_params: Vec<String>,
-    /// Struct fields bound by the UPDATE (the primary key last).
+    /// The parameters bound by the UPDATE (the primary key last).
     pub update_params: Vec<String>,
+    /// The validation of the model.
+    pub validate: ValidateView,
     /// The primary-key field.
     pub pk_ident: String,
     /// The primary key's Rust type.
@@ -72,8 +80,8 @@ pub(crate) struct FieldView {
     pub ty: String,
     /// Doc lines, as string literals.
     pub doc: Vec<String>,
-    /// Its index in the select list (and `Row`).
-    pub index: usize,
+    /// The expression that reads it from `row`.
+    pub read: String,
 }
 
 /// A `pub const` column handle.
@@ -196,13 +204,7 @@ pub(crate) struct MethodDocs {
 
 /// Builds the view of one module, checking first that everything in it is supported.
 pub(crate) fn module_view(schema: &Schema, module: &Module) -> Result<ModuleView, Error> {
-    if let Some(def) = module.enums.first() {
-        return Err(Error::unsupported(
-            &module.name,
-            format!("enum `{}`", def.name),
-            "enums (`choices`) are not supported by the code generator yet",
-        ));
-    }
+    let enums: Vec<EnumView> = module.enums.iter().map(enums::enum_view).collect();
     let tables = module
         .models
         .iter()
@@ -210,7 +212,7 @@ pub(crate) fn module_view(schema: &Schema, module: &Module) -> Result<ModuleView
         .map(|model| resolve::table(schema, module, model))
         .collect::<Result<Vec<Table>, Error>>()?;
 
-    let mut type_names = BTreeSet::new();
+    let mut type_names: BTreeSet<String> = enums.iter().map(|e| e.ident.clone()).collect();
     let mut models = Vec::with_capacity(tables.len());
     for (table, model) in tables
         .iter()
@@ -234,6 +236,7 @@ pub(crate) fn module_view(schema: &Schema, module: &Module) -> Result<ModuleView
         .map(|i| tables[i].ident.clone())
         .collect();
     Ok(ModuleView {
+        enums,
         models,
         create_order,
     })
@@ -259,7 +262,7 @@ fn model_view(module: &Module, table: &Table, doc: Vec<String>) -> Result<ModelV
             ident: c.ident.clone(),
             ty: c.rust_type.clone(),
             doc: c.doc.iter().map(|l| str_lit(l)).collect(),
-            index,
+            read: read_expr(c, index),
         })
         .collect();
 
@@ -267,7 +270,7 @@ fn model_view(module: &Module, table: &Table, doc: Vec<String>) -> Result<ModelV
     if table.columns.iter().all(|c| c.ident != "pk") {
         handles.push(HandleView {
             ident: "pk".into(),
-            ty: pk.rust_type.clone(),
+            ty: pk.handle_type.clone(),
             table: str_lit(&table.table),
             column: str_lit(&pk.column),
             doc: str_lit(&format!(" The primary key of [`{name}`](super::{ident}).")),
@@ -276,7 +279,7 @@ fn model_view(module: &Module, table: &Table, doc: Vec<String>) -> Result<ModelV
     for c in &table.columns {
         handles.push(HandleView {
             ident: c.ident.clone(),
-            ty: c.rust_type.clone(),
+            ty: c.handle_type.clone(),
             table: str_lit(&table.table),
             column: str_lit(&c.column),
             doc: str_lit(&format!(" {}.", link(c))),
@@ -302,9 +305,9 @@ fn model_view(module: &Module, table: &Table, doc: Vec<String>) -> Result<ModelV
         })
         .collect();
 
-    let mut update_params: Vec<String> = table.update_columns().map(|c| c.ident.clone()).collect();
+    let mut update_params: Vec<String> = table.update_columns().map(param_expr).collect();
     if !update_params.is_empty() {
-        update_params.push(pk.ident.clone());
+        update_params.push(param_expr(pk));
     }
 
     let touch = table
@@ -345,8 +348,9 @@ fn model_view(module: &Module, table: &Table, doc: Vec<String>) -> Result<ModelV
         },
         sql,
         dialects: Dialect::ALL.len(),
-        insert_params: table.insert_columns().map(|c| c.ident.clone()).collect(),
+        insert_params: table.insert_columns().map(param_expr).collect(),
         update_params,
+        validate: checks::validate_view(table, param_expr),
         pk_ident: pk.ident.clone(),
         pk_type: pk.rust_type.clone(),
         auto_pk: table.auto_pk(),
@@ -358,6 +362,34 @@ fn model_view(module: &Module, table: &Table, doc: Vec<String>) -> Result<ModelV
         },
         ident,
     })
+}
+
+/// The parameter of `self.<field>`. A JSON field of the user's type is
+/// serialized through `serde`; every other type implements `ToParam`.
+fn param_expr(column: &Column) -> String {
+    let field = &column.ident;
+    match (column.scalar.class, column.nullable) {
+        (Class::Json { typed: true }, false) => format!("::pookie::json_param(&self.{field})"),
+        (Class::Json { typed: true }, true) => format!(
+            "match &self.{field} {{ {OPTION}::Some(value) => ::pookie::json_param(value), {OPTION}::None => ::pookie::Param::Null }}"
+        ),
+        _ => format!("::pookie::ToParam::to_param(&self.{field})"),
+    }
+}
+
+/// The expression that reads column `index` of `row` into the field's type.
+fn read_expr(column: &Column, index: usize) -> String {
+    match (column.scalar.class, column.nullable) {
+        (Class::Json { typed: true }, false) => format!(
+            "row.get::<::pookie::Json<{}>>({index})?.0",
+            column.scalar.rust
+        ),
+        (Class::Json { typed: true }, true) => format!(
+            "row.get::<{OPTION}<::pookie::Json<{}>>>({index})?.map(|json| json.0)",
+            column.scalar.rust
+        ),
+        _ => format!("row.get({index})?"),
+    }
 }
 
 /// How a field enters the insert form.
@@ -396,6 +428,18 @@ fn entry(column: &Column) -> Entry {
         }
         Some(RustDefault::Null) => {
             Entry::Optional(format!("self.{field}.unwrap_or({OPTION}::None)"))
+        }
+        Some(RustDefault::TypeDefault) if column.nullable => Entry::Optional(format!(
+            "self.{field}.unwrap_or_else(|| {OPTION}::Some(::core::default::Default::default()))"
+        )),
+        Some(RustDefault::TypeDefault) => {
+            Entry::Optional(format!("self.{field}.unwrap_or_default()"))
+        }
+        Some(RustDefault::Call(path)) if column.nullable => Entry::Optional(format!(
+            "self.{field}.unwrap_or_else(|| {OPTION}::Some({path}()))"
+        )),
+        Some(RustDefault::Call(path)) => {
+            Entry::Optional(format!("self.{field}.unwrap_or_else({path})"))
         }
         None if column.nullable => {
             Entry::Optional(format!("self.{field}.unwrap_or({OPTION}::None)"))

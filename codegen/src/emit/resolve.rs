@@ -6,11 +6,11 @@
 use std::collections::BTreeSet;
 
 use pookie_grammar::ir::{
-    DefaultValue, Field, FieldKind, FieldOrigin, Model, Module, OnDelete, Schema,
+    DefaultValue, Field, FieldKind, FieldOrigin, Model, Module, OnDelete, Schema, Validators,
 };
 use pookie_grammar::naming::rust_ident;
 
-use super::types::{self, RustDefault, Scalar, OPTION};
+use super::types::{self, Class, RustDefault, Scalar, OPTION};
 use crate::Error;
 
 /// A model ready for code generation.
@@ -32,6 +32,10 @@ pub(crate) struct Table {
     pub unique_together: Vec<Vec<String>>,
     /// Secondary indexes: `db_index` fields, then meta indexes.
     pub indexes: Vec<IndexDef>,
+    /// Sets of columns (positions in `columns`) whose values must be unique
+    /// together: a non-auto primary key, `unique` fields, `unique_together`,
+    /// unique indexes without a condition.
+    pub unique_sets: Vec<Vec<usize>>,
     /// Check constraints: optional name and condition.
     pub checks: Vec<(Option<String>, String)>,
     /// The named database the model lives in.
@@ -77,6 +81,15 @@ pub(crate) struct Column {
     pub scalar: Scalar,
     /// The Rust type of the struct field (`Option<…>` when nullable).
     pub rust_type: String,
+    /// The same type as named from the module of column handles (a generated
+    /// enum is one level up there).
+    pub handle_type: String,
+    /// The field type and its arguments.
+    pub kind: FieldKind,
+    /// `blank = true`.
+    pub blank: bool,
+    /// The value validators.
+    pub validators: Validators,
     /// `null = true`.
     pub nullable: bool,
     /// The primary key.
@@ -93,6 +106,9 @@ pub(crate) struct Column {
     pub default: Option<DefaultValue>,
     /// The default as a Rust expression of the struct field's type.
     pub rust_default: Option<RustDefault>,
+    /// The default the database applies (`DEFAULT` in DDL), with an enum
+    /// variant replaced by its stored string.
+    pub db_default: Option<DefaultValue>,
     /// Set to now on every save.
     pub auto_now: bool,
     /// Set to now on create.
@@ -194,7 +210,7 @@ pub(crate) fn table(schema: &Schema, module: &Module, model: &Model) -> Result<T
         .iter()
         .map(|item| Ok((column_of(&item.field, "`ordering`")?, item.descending)))
         .collect::<Result<_, Error>>()?;
-    let unique_together = model
+    let unique_together: Vec<Vec<String>> = model
         .meta
         .unique_together
         .iter()
@@ -238,6 +254,26 @@ pub(crate) fn table(schema: &Schema, module: &Module, model: &Model) -> Result<T
             condition: index.condition.clone(),
         });
     }
+    let position_of = |column: &str| columns.iter().position(|c| c.column == column);
+    let mut unique_sets: Vec<Vec<usize>> = Vec::new();
+    let mut add_set = |set: Vec<usize>| {
+        if !set.is_empty() && !unique_sets.contains(&set) {
+            unique_sets.push(set);
+        }
+    };
+    for (i, column) in columns.iter().enumerate() {
+        if (column.primary_key && !column.auto) || (column.unique && !column.primary_key) {
+            add_set(vec![i]);
+        }
+    }
+    for set in unique_together.iter().chain(
+        indexes
+            .iter()
+            .filter(|index| index.unique && index.condition.is_none())
+            .map(|index| &index.columns),
+    ) {
+        add_set(set.iter().filter_map(|c| position_of(c)).collect());
+    }
     Ok(Table {
         name: model.name.clone(),
         ident: rust_ident(&model.name),
@@ -247,6 +283,7 @@ pub(crate) fn table(schema: &Schema, module: &Module, model: &Model) -> Result<T
         ordering,
         unique_together,
         indexes,
+        unique_sets,
         checks: model
             .meta
             .constraints
@@ -273,12 +310,18 @@ fn column(
 ) -> Result<(Column, Option<String>), Error> {
     let location = format!("model `{}`, field `{}`", model.name, field.name);
     let fail = |message: String| Error::unsupported(&module.name, location.clone(), message);
-    if field.options.choices.is_some() {
-        return Err(fail(format!(
-            "`choices` (on a {}) is not supported by the code generator yet",
-            field.kind.type_name()
-        )));
-    }
+    let choices = match &field.options.choices {
+        None => None,
+        Some(name) => {
+            let def = module.enums.iter().find(|e| &e.name == name).ok_or_else(|| {
+                fail(format!(
+                    "`choices = {name}` names an enum of another schema file; \
+                     declare the enum in this file (enums are generated into the module of their file)"
+                ))
+            })?;
+            Some(def)
+        }
+    };
     let mut doc = doc_lines(field.doc.as_deref());
     let (scalar, references, same_module_target, ident) = match &field.kind {
         FieldKind::ForeignKey(relation) | FieldKind::OneToOneField(relation) => {
@@ -343,11 +386,15 @@ fn column(
             )
         }
         kind => {
-            let scalar = types::scalar(kind).map_err(|type_name| {
+            let mut scalar = types::scalar(kind).map_err(|type_name| {
                 fail(format!(
                     "{type_name} is not supported by the code generator yet"
                 ))
             })?;
+            if let Some(def) = choices {
+                scalar.rust = rust_ident(&def.name);
+                scalar.class = Class::Enum;
+            }
             if doc.is_empty() && field.origin == FieldOrigin::Implicit && field.options.primary_key
             {
                 doc.push(" The primary key.".to_owned());
@@ -363,8 +410,33 @@ fn column(
     }
     let nullable = field.options.null;
     let (auto_now, auto_now_add) = types::auto_now(&field.kind);
+    let enum_default = match (&field.options.default, choices) {
+        (Some(DefaultValue::EnumVariant { variant, .. }), Some(def)) => {
+            let found = def
+                .variants
+                .iter()
+                .find(|v| &v.name == variant)
+                .ok_or_else(|| fail(format!("`{}` has no variant `{variant}`", def.name)))?;
+            Some((
+                format!("{}::{}", rust_ident(&def.name), rust_ident(&found.name)),
+                found.value.clone(),
+            ))
+        }
+        _ => None,
+    };
     let rust_default = match &field.options.default {
+        None if matches!(field.kind, FieldKind::UUIDField { auto: true }) => {
+            Some(types::rust_default(&DefaultValue::Uuid4, &scalar).map_err(fail)?)
+        }
         None => None,
+        Some(DefaultValue::EnumVariant { .. }) => match &enum_default {
+            Some((path, _)) => Some(RustDefault::Literal(path.clone())),
+            None => {
+                return Err(fail(
+                    "an enum default needs `choices` naming the same enum".into(),
+                ))
+            }
+        },
         Some(default) => {
             let value = types::rust_default(default, &scalar).map_err(fail)?;
             if value == RustDefault::Null && !nullable {
@@ -375,16 +447,39 @@ fn column(
             Some(value)
         }
     };
-    let rust_type = if nullable {
-        format!("{OPTION}<{}>", scalar.rust)
+    if let Some(pattern) = &field.options.validators.regex {
+        if let Err(error) = regex::Regex::new(pattern) {
+            return Err(fail(format!("the `regex` does not compile: {error}")));
+        }
+    }
+    let optional = |ty: &str| {
+        if nullable {
+            format!("{OPTION}<{ty}>")
+        } else {
+            ty.to_owned()
+        }
+    };
+    let rust_type = optional(&scalar.rust);
+    let handle_type = if scalar.class == Class::Enum {
+        optional(&format!("super::{}", scalar.rust))
     } else {
-        scalar.rust.to_owned()
+        rust_type.clone()
+    };
+    let db_default = match (&field.options.default, enum_default) {
+        (Some(DefaultValue::EnumVariant { .. }), Some((_, value))) => {
+            Some(DefaultValue::Str(value))
+        }
+        (default, _) => default.clone(),
     };
     let column = Column {
         column: field.column_name().unwrap_or_default(),
         field: field.name.clone(),
         ident,
         rust_type,
+        handle_type,
+        kind: field.kind.clone(),
+        blank: field.options.blank,
+        validators: field.options.validators.clone(),
         nullable,
         primary_key: field.options.primary_key,
         auto: field.options.primary_key && field.kind.is_auto(),
@@ -393,6 +488,7 @@ fn column(
         editable: field.options.editable,
         default: field.options.default.clone(),
         rust_default,
+        db_default,
         auto_now,
         auto_now_add,
         references,

@@ -14,11 +14,27 @@ pub(crate) const STRING: &str = "::std::string::String";
 /// The Rust type of a timestamp column.
 pub(crate) const DATETIME: &str = "::pookie::chrono::DateTime<::pookie::chrono::Utc>";
 
+/// The Rust type of a date column.
+pub(crate) const DATE: &str = "::pookie::chrono::NaiveDate";
+/// The Rust type of a time column.
+pub(crate) const TIME: &str = "::pookie::chrono::NaiveTime";
+/// The Rust type of a UUID column.
+pub(crate) const UUID: &str = "::pookie::uuid::Uuid";
+/// The Rust type of a JSON column without a schema type.
+pub(crate) const JSON: &str = "::pookie::serde_json::Value";
+/// The Rust type of a decimal of at most [`SMALL_DECIMAL_DIGITS`] digits.
+pub(crate) const DECIMAL: &str = "::pookie::rust_decimal::Decimal";
+/// The Rust type of a decimal of more digits.
+pub(crate) const BIG_DECIMAL: &str = "::pookie::bigdecimal::BigDecimal";
+/// The most digits `rust_decimal::Decimal` holds exactly (its mantissa is 96
+/// bits: every 28-digit number fits, not every 29-digit one).
+pub(crate) const SMALL_DECIMAL_DIGITS: u32 = 28;
+
 /// How a column type is spelled on both sides.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Scalar {
     /// The Rust type, fully qualified (without `Option` for nullable columns).
-    pub rust: &'static str,
+    pub rust: String,
     /// The column type.
     pub sql: SqlType,
     /// Which literal defaults the type accepts, and how it is stamped by `now`.
@@ -32,28 +48,41 @@ pub(crate) enum Class {
     Int { min: i64, max: i64 },
     /// A floating-point number.
     Float,
+    /// An exact decimal; `big` for `BigDecimal`.
+    Decimal { big: bool },
     /// A boolean.
     Bool,
     /// A string.
     Text,
     /// A timestamp (`auto_now`, `auto_now_add`, `default = now`).
     DateTime,
+    /// A calendar date.
+    Date,
+    /// A time of day.
+    Time,
+    /// A UUID.
+    Uuid,
+    /// JSON; `typed` when the Rust type is the user's schema type.
+    Json { typed: bool },
+    /// A list (`ArrayField`).
+    Array,
+    /// Raw bytes.
+    Bytes,
+    /// A `choices` enum generated from the schema.
+    Enum,
 }
 
 /// The table of supported field types. `Err` carries the type name of a field
-/// type the generator does not support yet. Relations are resolved by the caller
+/// type the generator does not support. Relations are resolved by the caller
 /// (they take the type of the target's key).
 pub(crate) fn scalar(kind: &FieldKind) -> Result<Scalar, &'static str> {
-    let int = |rust, sql, min, max| Scalar {
-        rust,
+    let make = |rust: &str, sql, class| Scalar {
+        rust: rust.to_owned(),
         sql,
-        class: Class::Int { min, max },
+        class,
     };
-    let text = |sql| Scalar {
-        rust: STRING,
-        sql,
-        class: Class::Text,
-    };
+    let int = |rust, sql, min, max| make(rust, sql, Class::Int { min, max });
+    let text = |sql| make(STRING, sql, Class::Text);
     Ok(match kind {
         FieldKind::AutoField | FieldKind::IntegerField => {
             int("i32", SqlType::Integer, i32::MIN.into(), i32::MAX.into())
@@ -64,37 +93,63 @@ pub(crate) fn scalar(kind: &FieldKind) -> Result<Scalar, &'static str> {
         FieldKind::SmallIntegerField => {
             int("i16", SqlType::SmallInt, i16::MIN.into(), i16::MAX.into())
         }
-        FieldKind::FloatField => Scalar {
-            rust: "f64",
-            sql: SqlType::Double,
-            class: Class::Float,
-        },
-        FieldKind::BooleanField => Scalar {
-            rust: "bool",
-            sql: SqlType::Boolean,
-            class: Class::Bool,
-        },
+        FieldKind::FloatField => make("f64", SqlType::Double, Class::Float),
+        FieldKind::DecimalField {
+            max_digits,
+            decimal_places,
+        } => {
+            let big = *max_digits > SMALL_DECIMAL_DIGITS;
+            make(
+                if big { BIG_DECIMAL } else { DECIMAL },
+                SqlType::Decimal {
+                    precision: *max_digits,
+                    scale: *decimal_places,
+                },
+                Class::Decimal { big },
+            )
+        }
+        FieldKind::BooleanField => make("bool", SqlType::Boolean, Class::Bool),
         FieldKind::CharField { max_length }
         | FieldKind::EmailField { max_length }
         | FieldKind::URLField { max_length }
         | FieldKind::SlugField { max_length } => text(SqlType::Varchar(*max_length)),
         FieldKind::FixedCharField { max_length } => text(SqlType::Char(*max_length)),
         FieldKind::TextField => text(SqlType::Text),
-        FieldKind::DateTimeField { .. } => Scalar {
-            rust: DATETIME,
-            sql: SqlType::Timestamp,
-            class: Class::DateTime,
-        },
-        FieldKind::DecimalField { .. }
-        | FieldKind::UUIDField { .. }
-        | FieldKind::DateField { .. }
-        | FieldKind::TimeField { .. }
-        | FieldKind::JSONField { .. }
-        | FieldKind::ArrayField { .. }
-        | FieldKind::BinaryField
-        | FieldKind::ForeignKey(_)
-        | FieldKind::OneToOneField(_)
-        | FieldKind::ManyToManyField(_) => return Err(kind.type_name()),
+        FieldKind::UUIDField { .. } => make(UUID, SqlType::Uuid, Class::Uuid),
+        FieldKind::DateField { .. } => make(DATE, SqlType::Date, Class::Date),
+        FieldKind::TimeField { .. } => make(TIME, SqlType::Time, Class::Time),
+        FieldKind::DateTimeField { .. } => make(DATETIME, SqlType::Timestamp, Class::DateTime),
+        FieldKind::JSONField { schema: None } => {
+            make(JSON, SqlType::Json, Class::Json { typed: false })
+        }
+        FieldKind::JSONField { schema: Some(path) } => {
+            make(path, SqlType::Json, Class::Json { typed: true })
+        }
+        FieldKind::BinaryField => make("::std::vec::Vec<u8>", SqlType::Bytes, Class::Bytes),
+        FieldKind::ArrayField { base } => {
+            let element = scalar(base)?;
+            match element.class {
+                Class::Int { .. }
+                | Class::Float
+                | Class::Decimal { .. }
+                | Class::Bool
+                | Class::Text
+                | Class::DateTime
+                | Class::Date
+                | Class::Time
+                | Class::Uuid => make(
+                    &format!("::std::vec::Vec<{}>", element.rust),
+                    SqlType::Array(Box::new(element.sql)),
+                    Class::Array,
+                ),
+                Class::Json { .. } | Class::Array | Class::Bytes | Class::Enum => {
+                    return Err("ArrayField of this element type")
+                }
+            }
+        }
+        FieldKind::ForeignKey(_) | FieldKind::OneToOneField(_) | FieldKind::ManyToManyField(_) => {
+            return Err(kind.type_name())
+        }
     })
 }
 
@@ -122,7 +177,9 @@ pub(crate) fn auto_now(kind: &FieldKind) -> (bool, bool) {
 pub(crate) fn now_expr(class: Class) -> Option<&'static str> {
     match class {
         Class::DateTime => Some("now"),
-        Class::Int { .. } | Class::Float | Class::Bool | Class::Text => None,
+        Class::Date => Some("now.date_naive()"),
+        Class::Time => Some("now.time()"),
+        _ => None,
     }
 }
 
@@ -134,6 +191,7 @@ pub(crate) fn str_lit(s: &str) -> String {
 /// A default, as the Rust expression of the (non-`Option`) field value, and
 /// whether that expression is cheap (a literal, so `unwrap_or` rather than
 /// `unwrap_or_else` keeps clippy quiet). `Err` says why the default does not fit.
+/// An `Enum.Variant` default is resolved by the caller, which knows the enums.
 pub(crate) fn rust_default(default: &DefaultValue, scalar: &Scalar) -> Result<RustDefault, String> {
     let mismatch = || {
         Err(format!(
@@ -142,7 +200,9 @@ pub(crate) fn rust_default(default: &DefaultValue, scalar: &Scalar) -> Result<Ru
             scalar.rust
         ))
     };
+    let computed = |expr: String| Ok(RustDefault::Computed(expr));
     let expr = match (default, scalar.class) {
+        (DefaultValue::Null, _) => return Ok(RustDefault::Null),
         (DefaultValue::Bool(value), Class::Bool) => value.to_string(),
         (DefaultValue::Int(value), Class::Int { min, max }) => {
             if *value < min || *value > max {
@@ -155,25 +215,74 @@ pub(crate) fn rust_default(default: &DefaultValue, scalar: &Scalar) -> Result<Ru
         }
         (DefaultValue::Int(value), Class::Float) => float_literal(*value as f64)?,
         (DefaultValue::Float(value), Class::Float) => float_literal(*value)?,
-        (DefaultValue::Str(text), Class::Text) => {
-            return Ok(RustDefault::Computed(format!(
-                "{STRING}::from({})",
-                str_lit(text)
-            )))
+        (DefaultValue::Int(value), Class::Decimal { big }) => {
+            return decimal_default(&value.to_string(), big, scalar)
         }
+        (DefaultValue::Float(value), Class::Decimal { big }) => {
+            return decimal_default(&plain_float(*value)?, big, scalar)
+        }
+        (DefaultValue::Str(text), Class::Decimal { big }) => return decimal_default(text, big, scalar),
+        (DefaultValue::Str(text), Class::Text) => {
+            return computed(format!("{STRING}::from({})", str_lit(text)))
+        }
+        (DefaultValue::Str(text), Class::Date) => {
+            let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map_err(|_| format!("the default {} is not a date (YYYY-MM-DD)", describe(default)))?;
+            const_value(DATE, &date_call(date))
+        }
+        (DefaultValue::Str(text), Class::Time) => {
+            let time = parse_time(text)
+                .ok_or_else(|| format!("the default {} is not a time (HH:MM:SS)", describe(default)))?;
+            const_value(TIME, &time_call(time))
+        }
+        (DefaultValue::Str(text), Class::DateTime) => {
+            let value = parse_timestamp(text).ok_or_else(|| {
+                format!(
+                    "the default {} is not a timestamp (YYYY-MM-DD HH:MM:SS, optionally with an offset)",
+                    describe(default)
+                )
+            })?;
+            format!(
+                "{{ const DEFAULT: {DATETIME} = match ({}, {}) {{ (::core::option::Option::Some(date), ::core::option::Option::Some(time)) => date.and_time(time).and_utc(), _ => panic!(\"invalid default\") }}; DEFAULT }}",
+                date_call(value.date_naive()),
+                time_call(value.time())
+            )
+        }
+        (DefaultValue::Str(text), Class::Uuid) => {
+            let uuid = uuid::Uuid::parse_str(text)
+                .map_err(|_| format!("the default {} is not a UUID", describe(default)))?;
+            format!("{UUID}::from_u128({:#034x})", uuid.as_u128())
+        }
+        (DefaultValue::Uuid4, Class::Uuid) => return Ok(RustDefault::Call(format!("{UUID}::new_v4"))),
         (DefaultValue::Now, class) => match now_expr(class) {
             Some(expr) => expr.to_owned(),
             None => return mismatch(),
         },
-        (DefaultValue::Null, _) => return Ok(RustDefault::Null),
-        (
-            DefaultValue::EnumVariant { .. }
-            | DefaultValue::Uuid4
-            | DefaultValue::EmptyList
-            | DefaultValue::EmptyObject
-            | DefaultValue::Sql(_),
-            _,
-        ) => {
+        (DefaultValue::EmptyList, Class::Array) => return Ok(RustDefault::TypeDefault),
+        (DefaultValue::EmptyList, Class::Json { typed: false }) => {
+            format!("{JSON}::Array(::std::vec::Vec::new())")
+        }
+        (DefaultValue::EmptyObject, Class::Json { typed: false }) => {
+            format!("{JSON}::Object(::pookie::serde_json::Map::new())")
+        }
+        (DefaultValue::Bool(value), Class::Json { typed: false }) => format!("{JSON}::Bool({value})"),
+        (DefaultValue::Int(value), Class::Json { typed: false }) => {
+            format!("{JSON}::from({value}i64)")
+        }
+        (DefaultValue::Float(value), Class::Json { typed: false }) => {
+            format!("{JSON}::from({})", float_literal(*value)?)
+        }
+        (DefaultValue::Str(text), Class::Json { typed: false }) => {
+            return computed(format!("{JSON}::String({STRING}::from({}))", str_lit(text)))
+        }
+        (_, Class::Json { typed: true }) => {
+            return Err(format!(
+                "the default {} cannot be given to a JSONField with a schema type; \
+                 make the field `null = true`, or implement `Default` in your type and set it yourself",
+                describe(default)
+            ))
+        }
+        (DefaultValue::Sql(_), _) => {
             return Err(format!(
                 "the default {} is not supported by the code generator yet",
                 describe(default)
@@ -189,10 +298,158 @@ pub(crate) fn rust_default(default: &DefaultValue, scalar: &Scalar) -> Result<Ru
 pub(crate) enum RustDefault {
     /// `default = null` (nullable fields only).
     Null,
-    /// A cheap expression: a literal or `now`.
+    /// A cheap expression: a literal, a constant or `now`.
     Literal(String),
-    /// An expression that allocates (a `String`): evaluated lazily.
+    /// An expression that allocates or draws a random value: evaluated lazily.
     Computed(String),
+    /// The type's `Default` (`[]` for a list).
+    TypeDefault,
+    /// A function without arguments, called for each new row (`uuid4`).
+    Call(String),
+}
+
+/// An expression evaluated at compile time: a value built by `const fn`s that
+/// return `Option`, unwrapped in a `const` so that a wrong value cannot reach
+/// run time (the generator has checked it already).
+fn const_value(ty: &str, call: &str) -> String {
+    format!(
+        "{{ const DEFAULT: {ty} = match {call} {{ ::core::option::Option::Some(value) => value, ::core::option::Option::None => panic!(\"invalid default\") }}; DEFAULT }}"
+    )
+}
+
+fn date_call(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!(
+        "{DATE}::from_ymd_opt({}, {}, {})",
+        date.year(),
+        date.month(),
+        date.day()
+    )
+}
+
+fn time_call(time: chrono::NaiveTime) -> String {
+    use chrono::Timelike;
+    format!(
+        "{TIME}::from_hms_micro_opt({}, {}, {}, {})",
+        time.hour(),
+        time.minute(),
+        time.second(),
+        time.nanosecond() / 1000
+    )
+}
+
+/// Reads a time default as `HH:MM:SS[.ffffff]` or `HH:MM`.
+fn parse_time(text: &str) -> Option<chrono::NaiveTime> {
+    ["%H:%M:%S%.f", "%H:%M"]
+        .iter()
+        .find_map(|format| chrono::NaiveTime::parse_from_str(text, format).ok())
+}
+
+/// Reads a timestamp default in the spellings SQLite and PostgreSQL accept.
+fn parse_timestamp(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::{DateTime, NaiveDateTime, Utc};
+    if let Ok(value) = DateTime::parse_from_rfc3339(text) {
+        return Some(value.with_timezone(&Utc));
+    }
+    if let Ok(value) = DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%:z") {
+        return Some(value.with_timezone(&Utc));
+    }
+    [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+    .map(|value| value.and_utc())
+    .or_else(|| {
+        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .and_then(|date| date.and_hms_opt(0, 0, 0))
+            .map(|value| value.and_utc())
+    })
+}
+
+/// A float default as plain decimal text (no exponent): the number as written.
+fn plain_float(value: f64) -> Result<String, String> {
+    if !value.is_finite() {
+        return Err(format!("the default {value} is not a finite number"));
+    }
+    // `Display` of an f64 never uses an exponent and is the shortest text that reads back.
+    Ok(format!("{value}"))
+}
+
+/// A decimal default, built without parsing at run time: the digits become an
+/// integer mantissa and a scale.
+fn decimal_default(text: &str, big: bool, scalar: &Scalar) -> Result<RustDefault, String> {
+    let invalid = || format!("the default `{text}` is not a decimal number");
+    let (negative, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (integer, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    if (integer.is_empty() && fraction.is_empty())
+        || !integer
+            .bytes()
+            .chain(fraction.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
+        return Err(invalid());
+    }
+    let digits: String = format!("{integer}{fraction}")
+        .trim_start_matches('0')
+        .to_owned();
+    let digits = if digits.is_empty() {
+        "0".to_owned()
+    } else {
+        digits
+    };
+    if let SqlType::Decimal { precision, scale } = scalar.sql {
+        let integer_digits = integer.trim_start_matches('0').len();
+        if fraction.len() > scale as usize || integer_digits > (precision - scale) as usize {
+            return Err(format!(
+                "the default `{text}` does not fit DecimalField(max_digits = {precision}, decimal_places = {scale})"
+            ));
+        }
+    }
+    let scale = fraction.len();
+    let sign = if negative { "-" } else { "" };
+    if !big {
+        return Ok(RustDefault::Literal(format!(
+            "{DECIMAL}::from_i128_with_scale({sign}{digits}, {scale})"
+        )));
+    }
+    let bytes = decimal_to_be_bytes(&digits).ok_or_else(invalid)?;
+    let sign = if negative {
+        "Minus"
+    } else if digits == "0" {
+        "NoSign"
+    } else {
+        "Plus"
+    };
+    let bytes: Vec<String> = bytes.iter().map(|b| b.to_string()).collect();
+    Ok(RustDefault::Computed(format!(
+        "{BIG_DECIMAL}::new(::pookie::bigdecimal::num_bigint::BigInt::from_bytes_be(::pookie::bigdecimal::num_bigint::Sign::{sign}, &[{}]), {scale})",
+        bytes.join(", ")
+    )))
+}
+
+/// The big-endian bytes of a non-negative decimal integer of any length.
+fn decimal_to_be_bytes(digits: &str) -> Option<Vec<u8>> {
+    let mut bytes: Vec<u8> = vec![0];
+    for digit in digits.bytes() {
+        let mut carry = u32::from(digit.checked_sub(b'0').filter(|d| *d < 10)?);
+        for byte in bytes.iter_mut().rev() {
+            let value = u32::from(*byte) * 10 + carry;
+            *byte = (value & 0xff) as u8;
+            carry = value >> 8;
+        }
+        while carry > 0 {
+            bytes.insert(0, (carry & 0xff) as u8);
+            carry >>= 8;
+        }
+    }
+    Some(bytes)
 }
 
 fn float_literal(value: f64) -> Result<String, String> {
@@ -206,20 +463,32 @@ fn float_literal(value: f64) -> Result<String, String> {
 }
 
 /// The `DEFAULT …` literal in DDL, or `None` when the column has no database
-/// default (no default, `null`, or `now`, which the runtime fills in).
-pub(crate) fn sql_default(dialect: Dialect, default: &DefaultValue) -> Option<String> {
+/// default (no default, `null`, `now`, `uuid4`, lists and JSON, which the
+/// runtime fills in). The caller replaces an `Enum.Variant` default by its stored string.
+pub(crate) fn sql_default(
+    dialect: Dialect,
+    default: &DefaultValue,
+    class: Class,
+) -> Option<String> {
+    if matches!(class, Class::Json { .. } | Class::Array | Class::Bytes) {
+        return None;
+    }
+    let string = |text: &str| {
+        let mut out = String::new();
+        dialect.push_string_literal(&mut out, text);
+        Some(out)
+    };
     match default {
         DefaultValue::Bool(value) => Some(dialect.bool_literal(*value).to_owned()),
         DefaultValue::Int(value) => Some(value.to_string()),
-        DefaultValue::Float(value) => Some(format!("{value:?}")),
-        DefaultValue::Str(text) => {
-            let mut out = String::new();
-            dialect.push_string_literal(&mut out, text);
-            Some(out)
+        DefaultValue::Float(value) if matches!(class, Class::Decimal { .. }) => {
+            plain_float(*value).ok()
         }
+        DefaultValue::Float(value) => Some(format!("{value:?}")),
+        DefaultValue::Str(text) => string(text),
         DefaultValue::Null
-        | DefaultValue::Now
         | DefaultValue::EnumVariant { .. }
+        | DefaultValue::Now
         | DefaultValue::Uuid4
         | DefaultValue::EmptyList
         | DefaultValue::EmptyObject
@@ -295,23 +564,90 @@ mod tests {
         ];
         for (kind, rust, sql) in cases {
             let scalar = scalar(kind).unwrap();
-            assert_eq!((scalar.rust, &scalar.sql), (*rust, sql), "{kind:?}");
+            assert_eq!(
+                (scalar.rust.as_str(), &scalar.sql),
+                (*rust, sql),
+                "{kind:?}"
+            );
         }
     }
 
     #[test]
+    fn new_types_map_to_rust_and_sql() {
+        let decimal = |max_digits| FieldKind::DecimalField {
+            max_digits,
+            decimal_places: 2,
+        };
+        let small = scalar(&decimal(28)).unwrap();
+        assert_eq!(small.rust, DECIMAL);
+        let big = scalar(&decimal(29)).unwrap();
+        assert_eq!(big.rust, BIG_DECIMAL);
+        assert_eq!(
+            big.sql,
+            SqlType::Decimal {
+                precision: 29,
+                scale: 2
+            }
+        );
+        let array = scalar(&FieldKind::ArrayField {
+            base: Box::new(FieldKind::CharField { max_length: 5 }),
+        })
+        .unwrap();
+        assert_eq!(array.rust, "::std::vec::Vec<::std::string::String>");
+        assert_eq!(array.sql, SqlType::Array(Box::new(SqlType::Varchar(5))));
+        let typed = scalar(&FieldKind::JSONField {
+            schema: Some("crate::Settings".into()),
+        })
+        .unwrap();
+        assert_eq!(typed.rust, "crate::Settings");
+        assert_eq!(
+            scalar(&FieldKind::UUIDField { auto: true }).unwrap().rust,
+            UUID
+        );
+        assert_eq!(scalar(&FieldKind::BinaryField).unwrap().sql, SqlType::Bytes);
+    }
+
+    #[test]
     fn unsupported_types_name_themselves() {
-        for kind in [
-            FieldKind::DecimalField {
-                max_digits: 5,
-                decimal_places: 2,
-            },
-            FieldKind::UUIDField { auto: true },
-            FieldKind::BinaryField,
-            FieldKind::JSONField { schema: None },
-        ] {
-            assert_eq!(scalar(&kind), Err(kind.type_name()));
-        }
+        let nested = FieldKind::ArrayField {
+            base: Box::new(FieldKind::BinaryField),
+        };
+        assert!(scalar(&nested).is_err());
+    }
+
+    #[test]
+    fn decimal_defaults_are_exact_without_parsing_at_run_time() {
+        let small = scalar(&FieldKind::DecimalField {
+            max_digits: 5,
+            decimal_places: 2,
+        })
+        .unwrap();
+        assert_eq!(
+            rust_default(&DefaultValue::Str("-1.50".into()), &small),
+            Ok(RustDefault::Literal(format!(
+                "{DECIMAL}::from_i128_with_scale(-150, 2)"
+            )))
+        );
+        assert!(rust_default(&DefaultValue::Str("1234.5".into()), &small)
+            .unwrap_err()
+            .contains("does not fit"));
+        assert_eq!(decimal_to_be_bytes("65536"), Some(vec![1, 0, 0]));
+        assert_eq!(decimal_to_be_bytes("255"), Some(vec![255]));
+    }
+
+    #[test]
+    fn date_defaults_are_checked_at_build_time() {
+        let date = scalar(&FieldKind::DateField {
+            auto_now: false,
+            auto_now_add: false,
+        })
+        .unwrap();
+        assert!(rust_default(&DefaultValue::Str("2024-02-30".into()), &date).is_err());
+        assert!(rust_default(&DefaultValue::Str("2024-02-29".into()), &date).is_ok());
+        assert_eq!(
+            rust_default(&DefaultValue::Now, &date),
+            Ok(RustDefault::Literal("now.date_naive()".into()))
+        );
     }
 
     #[test]
@@ -345,17 +681,29 @@ mod tests {
     #[test]
     fn sql_defaults_come_from_the_dialect() {
         assert_eq!(
-            sql_default(Dialect::Sqlite, &DefaultValue::Bool(true)).as_deref(),
+            sql_default(Dialect::Sqlite, &DefaultValue::Bool(true), Class::Bool).as_deref(),
             Some("1")
         );
         assert_eq!(
-            sql_default(Dialect::Postgres, &DefaultValue::Bool(false)).as_deref(),
+            sql_default(Dialect::Postgres, &DefaultValue::Bool(false), Class::Bool).as_deref(),
             Some("FALSE")
         );
         assert_eq!(
-            sql_default(Dialect::Postgres, &DefaultValue::Str("it's".into())).as_deref(),
+            sql_default(
+                Dialect::Postgres,
+                &DefaultValue::Str("it's".into()),
+                Class::Text
+            )
+            .as_deref(),
             Some("'it''s'")
         );
-        assert_eq!(sql_default(Dialect::Sqlite, &DefaultValue::Now), None);
+        assert_eq!(
+            sql_default(Dialect::Sqlite, &DefaultValue::Now, Class::DateTime),
+            None
+        );
+        assert_eq!(
+            sql_default(Dialect::Sqlite, &DefaultValue::EmptyList, Class::Array),
+            None
+        );
     }
 }

@@ -56,6 +56,7 @@ impl ::core::default::Default for NewTag {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0, __T1> NewTag<__T0, __T1> {
     /// Sets [`Tag::name`].
     pub fn name(
@@ -203,6 +204,86 @@ impl Tag {
         ::pookie::ops::drop_table::<Self>(db)
     }
 }
+impl ::pookie::Validate for Tag {
+    const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[
+        ::pookie::validation::UniqueSet {
+            fields: &["name"],
+            exists: [
+                "SELECT 1 FROM \"tags\" WHERE \"name\" = ? LIMIT 1",
+                "SELECT 1 FROM \"tags\" WHERE \"name\" = $1 LIMIT 1",
+            ],
+            exists_other: [
+                "SELECT 1 FROM \"tags\" WHERE \"name\" = ? AND \"id\" <> ? LIMIT 1",
+                "SELECT 1 FROM \"tags\" WHERE \"name\" = $1 AND \"id\" <> $2 LIMIT 1",
+            ],
+        },
+        ::pookie::validation::UniqueSet {
+            fields: &["slug"],
+            exists: [
+                "SELECT 1 FROM \"tags\" WHERE \"slug\" = ? LIMIT 1",
+                "SELECT 1 FROM \"tags\" WHERE \"slug\" = $1 LIMIT 1",
+            ],
+            exists_other: [
+                "SELECT 1 FROM \"tags\" WHERE \"slug\" = ? AND \"id\" <> ? LIMIT 1",
+                "SELECT 1 FROM \"tags\" WHERE \"slug\" = $1 AND \"id\" <> $2 LIMIT 1",
+            ],
+        },
+    ];
+    fn clean_fields(&self, errors: &mut ::pookie::ValidationError) {
+        {
+            let value = &self.name;
+            if value.is_empty() {
+                ::pookie::validation::not_blank(errors, "name", true);
+            } else {
+                ::pookie::validation::max_length(errors, "name", value, 50);
+            }
+        }
+        {
+            let value = &self.slug;
+            if value.is_empty() {
+                ::pookie::validation::not_blank(errors, "slug", true);
+            } else {
+                ::pookie::validation::max_length(errors, "slug", value, 100);
+                ::pookie::validation::slug(errors, "slug", value);
+            }
+        }
+    }
+    fn push_unique_params<'a>(
+        &'a self,
+        set: usize,
+        out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
+    ) {
+        if set == 0 {
+            out.push(::pookie::ToParam::to_param(&self.name));
+        } else if set == 1 {
+            out.push(::pookie::ToParam::to_param(&self.slug));
+        }
+    }
+}
+impl Tag {
+    /// Runs every check of this instance: each field's built-in checks, then
+    /// its [`Hooks::clean`](::pookie::Hooks::clean), then uniqueness against
+    /// the database (its own row excluded). `save` runs it first.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::full_clean(self, db, false)
+    }
+    /// Checks only that no other row holds this instance's unique values.
+    pub fn validate_unique(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::validate_unique(self, db, false)
+    }
+}
+#[allow(clippy::type_complexity)]
+impl NewTag<::std::string::String, ::std::string::String> {
+    /// Runs every check of the instance this form would create, as `create`
+    /// does before inserting it.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        let object = ::pookie::Insert::into_model(
+            ::core::clone::Clone::clone(self),
+            ::pookie::ops::now(),
+        );
+        ::pookie::validation::full_clean(&object, db, true)
+    }
+}
 /// Someone who writes posts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Author {
@@ -288,6 +369,7 @@ impl ::core::default::Default for NewAuthor {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0, __T1> NewAuthor<__T0, __T1> {
     /// Sets [`Author::name`].
     pub fn name(
@@ -484,6 +566,79 @@ impl Author {
         ::pookie::ops::drop_table::<Self>(db)
     }
 }
+impl ::pookie::Validate for Author {
+    const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[
+        ::pookie::validation::UniqueSet {
+            fields: &["email"],
+            exists: [
+                "SELECT 1 FROM \"authors\" WHERE \"email\" = ? LIMIT 1",
+                "SELECT 1 FROM \"authors\" WHERE \"email\" = $1 LIMIT 1",
+            ],
+            exists_other: [
+                "SELECT 1 FROM \"authors\" WHERE \"email\" = ? AND \"id\" <> ? LIMIT 1",
+                "SELECT 1 FROM \"authors\" WHERE \"email\" = $1 AND \"id\" <> $2 LIMIT 1",
+            ],
+        },
+    ];
+    fn clean_fields(&self, errors: &mut ::pookie::ValidationError) {
+        {
+            let value = &self.name;
+            if value.is_empty() {
+                ::pookie::validation::not_blank(errors, "name", true);
+            } else {
+                ::pookie::validation::max_length(errors, "name", value, 100);
+            }
+        }
+        {
+            let value = &self.email;
+            if value.is_empty() {
+                ::pookie::validation::not_blank(errors, "email", true);
+            } else {
+                ::pookie::validation::max_length(errors, "email", value, 254);
+                ::pookie::validation::email(errors, "email", value);
+            }
+        }
+        if let ::core::option::Option::Some(value) = &self.website {
+            if !value.is_empty() {
+                ::pookie::validation::max_length(errors, "website", value, 2048);
+                ::pookie::validation::url(errors, "website", value);
+            }
+        }
+    }
+    fn push_unique_params<'a>(
+        &'a self,
+        set: usize,
+        out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
+    ) {
+        if set == 0 {
+            out.push(::pookie::ToParam::to_param(&self.email));
+        }
+    }
+}
+impl Author {
+    /// Runs every check of this instance: each field's built-in checks, then
+    /// its [`Hooks::clean`](::pookie::Hooks::clean), then uniqueness against
+    /// the database (its own row excluded). `save` runs it first.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::full_clean(self, db, false)
+    }
+    /// Checks only that no other row holds this instance's unique values.
+    pub fn validate_unique(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::validate_unique(self, db, false)
+    }
+}
+#[allow(clippy::type_complexity)]
+impl NewAuthor<::std::string::String, ::std::string::String> {
+    /// Runs every check of the instance this form would create, as `create`
+    /// does before inserting it.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        let object = ::pookie::Insert::into_model(
+            ::core::clone::Clone::clone(self),
+            ::pookie::ops::now(),
+        );
+        ::pookie::validation::full_clean(&object, db, true)
+    }
+}
 /// An article on the blog.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Post {
@@ -589,6 +744,7 @@ impl ::core::default::Default for NewPost {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0, __T1, __T2, __T3> NewPost<__T0, __T1, __T2, __T3> {
     /// Sets [`Post::title`].
     pub fn title(
@@ -818,6 +974,91 @@ impl Post {
     /// Drops the table if it exists.
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+}
+impl ::pookie::Validate for Post {
+    const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[
+        ::pookie::validation::UniqueSet {
+            fields: &["slug"],
+            exists: [
+                "SELECT 1 FROM \"posts\" WHERE \"slug\" = ? LIMIT 1",
+                "SELECT 1 FROM \"posts\" WHERE \"slug\" = $1 LIMIT 1",
+            ],
+            exists_other: [
+                "SELECT 1 FROM \"posts\" WHERE \"slug\" = ? AND \"id\" <> ? LIMIT 1",
+                "SELECT 1 FROM \"posts\" WHERE \"slug\" = $1 AND \"id\" <> $2 LIMIT 1",
+            ],
+        },
+        ::pookie::validation::UniqueSet {
+            fields: &["author", "slug"],
+            exists: [
+                "SELECT 1 FROM \"posts\" WHERE \"author_id\" = ? AND \"slug\" = ? LIMIT 1",
+                "SELECT 1 FROM \"posts\" WHERE \"author_id\" = $1 AND \"slug\" = $2 LIMIT 1",
+            ],
+            exists_other: [
+                "SELECT 1 FROM \"posts\" WHERE \"author_id\" = ? AND \"slug\" = ? AND \"id\" <> ? LIMIT 1",
+                "SELECT 1 FROM \"posts\" WHERE \"author_id\" = $1 AND \"slug\" = $2 AND \"id\" <> $3 LIMIT 1",
+            ],
+        },
+    ];
+    fn clean_fields(&self, errors: &mut ::pookie::ValidationError) {
+        {
+            let value = &self.title;
+            if value.is_empty() {
+                ::pookie::validation::not_blank(errors, "title", true);
+            } else {
+                ::pookie::validation::max_length(errors, "title", value, 200);
+            }
+        }
+        {
+            let value = &self.slug;
+            if value.is_empty() {
+                ::pookie::validation::not_blank(errors, "slug", true);
+            } else {
+                ::pookie::validation::max_length(errors, "slug", value, 100);
+                ::pookie::validation::slug(errors, "slug", value);
+            }
+        }
+        {
+            let value = &self.body;
+            ::pookie::validation::not_blank(errors, "body", value.is_empty());
+        }
+    }
+    fn push_unique_params<'a>(
+        &'a self,
+        set: usize,
+        out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
+    ) {
+        if set == 0 {
+            out.push(::pookie::ToParam::to_param(&self.slug));
+        } else if set == 1 {
+            out.push(::pookie::ToParam::to_param(&self.author_id));
+            out.push(::pookie::ToParam::to_param(&self.slug));
+        }
+    }
+}
+impl Post {
+    /// Runs every check of this instance: each field's built-in checks, then
+    /// its [`Hooks::clean`](::pookie::Hooks::clean), then uniqueness against
+    /// the database (its own row excluded). `save` runs it first.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::full_clean(self, db, false)
+    }
+    /// Checks only that no other row holds this instance's unique values.
+    pub fn validate_unique(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::validate_unique(self, db, false)
+    }
+}
+#[allow(clippy::type_complexity)]
+impl NewPost<::std::string::String, ::std::string::String, ::std::string::String, i32> {
+    /// Runs every check of the instance this form would create, as `create`
+    /// does before inserting it.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        let object = ::pookie::Insert::into_model(
+            ::core::clone::Clone::clone(self),
+            ::pookie::ops::now(),
+        );
+        ::pookie::validation::full_clean(&object, db, true)
     }
 }
 /// Creates the tables of every model of this schema, each after the tables it refers to.

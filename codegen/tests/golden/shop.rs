@@ -73,6 +73,7 @@ impl ::core::default::Default for NewCustomer {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0, __T1> NewCustomer<__T0, __T1> {
     /// Sets [`Customer::name`].
     pub fn name(
@@ -252,6 +253,73 @@ impl Customer {
         ::pookie::ops::drop_table::<Self>(db)
     }
 }
+impl ::pookie::Validate for Customer {
+    const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[
+        ::pookie::validation::UniqueSet {
+            fields: &["email"],
+            exists: [
+                "SELECT 1 FROM \"customers\" WHERE \"email\" = ? LIMIT 1",
+                "SELECT 1 FROM \"customers\" WHERE \"email\" = $1 LIMIT 1",
+            ],
+            exists_other: [
+                "SELECT 1 FROM \"customers\" WHERE \"email\" = ? AND \"id\" <> ? LIMIT 1",
+                "SELECT 1 FROM \"customers\" WHERE \"email\" = $1 AND \"id\" <> $2 LIMIT 1",
+            ],
+        },
+    ];
+    fn clean_fields(&self, errors: &mut ::pookie::ValidationError) {
+        {
+            let value = &self.name;
+            if value.is_empty() {
+                ::pookie::validation::not_blank(errors, "name", true);
+            } else {
+                ::pookie::validation::max_length(errors, "name", value, 100);
+            }
+        }
+        {
+            let value = &self.email;
+            if value.is_empty() {
+                ::pookie::validation::not_blank(errors, "email", true);
+            } else {
+                ::pookie::validation::max_length(errors, "email", value, 254);
+                ::pookie::validation::email(errors, "email", value);
+            }
+        }
+    }
+    fn push_unique_params<'a>(
+        &'a self,
+        set: usize,
+        out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
+    ) {
+        if set == 0 {
+            out.push(::pookie::ToParam::to_param(&self.email));
+        }
+    }
+}
+impl Customer {
+    /// Runs every check of this instance: each field's built-in checks, then
+    /// its [`Hooks::clean`](::pookie::Hooks::clean), then uniqueness against
+    /// the database (its own row excluded). `save` runs it first.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::full_clean(self, db, false)
+    }
+    /// Checks only that no other row holds this instance's unique values.
+    pub fn validate_unique(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::validate_unique(self, db, false)
+    }
+}
+#[allow(clippy::type_complexity)]
+impl NewCustomer<::std::string::String, ::std::string::String> {
+    /// Runs every check of the instance this form would create, as `create`
+    /// does before inserting it.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        let object = ::pookie::Insert::into_model(
+            ::core::clone::Clone::clone(self),
+            ::pookie::ops::now(),
+        );
+        ::pookie::validation::full_clean(&object, db, true)
+    }
+}
 /// Something for sale, known by its stock-keeping unit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Product {
@@ -336,6 +404,7 @@ impl ::core::default::Default for NewProduct {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0, __T1, __T2> NewProduct<__T0, __T1, __T2> {
     /// Sets [`Product::sku`].
     pub fn sku(
@@ -553,6 +622,94 @@ impl Product {
         ::pookie::ops::drop_table::<Self>(db)
     }
 }
+impl ::pookie::Validate for Product {
+    const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[
+        ::pookie::validation::UniqueSet {
+            fields: &["sku"],
+            exists: [
+                "SELECT 1 FROM \"products\" WHERE \"sku\" = ? LIMIT 1",
+                "SELECT 1 FROM \"products\" WHERE \"sku\" = $1 LIMIT 1",
+            ],
+            exists_other: [
+                "SELECT 1 FROM \"products\" WHERE \"sku\" = ? AND \"sku\" <> ? LIMIT 1",
+                "SELECT 1 FROM \"products\" WHERE \"sku\" = $1 AND \"sku\" <> $2 LIMIT 1",
+            ],
+        },
+        ::pookie::validation::UniqueSet {
+            fields: &["name", "type"],
+            exists: [
+                "SELECT 1 FROM \"products\" WHERE \"name\" = ? AND \"type\" = ? LIMIT 1",
+                "SELECT 1 FROM \"products\" WHERE \"name\" = $1 AND \"type\" = $2 LIMIT 1",
+            ],
+            exists_other: [
+                "SELECT 1 FROM \"products\" WHERE \"name\" = ? AND \"type\" = ? AND \"sku\" <> ? LIMIT 1",
+                "SELECT 1 FROM \"products\" WHERE \"name\" = $1 AND \"type\" = $2 AND \"sku\" <> $3 LIMIT 1",
+            ],
+        },
+    ];
+    fn clean_fields(&self, errors: &mut ::pookie::ValidationError) {
+        {
+            let value = &self.sku;
+            if value.is_empty() {
+                ::pookie::validation::not_blank(errors, "sku", true);
+            } else {
+                ::pookie::validation::max_length(errors, "sku", value, 32);
+            }
+        }
+        {
+            let value = &self.name;
+            if value.is_empty() {
+                ::pookie::validation::not_blank(errors, "name", true);
+            } else {
+                ::pookie::validation::max_length(errors, "name", value, 200);
+            }
+        }
+        {
+            let value = &self.r#type;
+            if value.is_empty() {
+                ::pookie::validation::not_blank(errors, "type", true);
+            } else {
+                ::pookie::validation::max_length(errors, "type", value, 20);
+            }
+        }
+    }
+    fn push_unique_params<'a>(
+        &'a self,
+        set: usize,
+        out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
+    ) {
+        if set == 0 {
+            out.push(::pookie::ToParam::to_param(&self.sku));
+        } else if set == 1 {
+            out.push(::pookie::ToParam::to_param(&self.name));
+            out.push(::pookie::ToParam::to_param(&self.r#type));
+        }
+    }
+}
+impl Product {
+    /// Runs every check of this instance: each field's built-in checks, then
+    /// its [`Hooks::clean`](::pookie::Hooks::clean), then uniqueness against
+    /// the database (its own row excluded). `save` runs it first.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::full_clean(self, db, false)
+    }
+    /// Checks only that no other row holds this instance's unique values.
+    pub fn validate_unique(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::validate_unique(self, db, false)
+    }
+}
+#[allow(clippy::type_complexity)]
+impl NewProduct<::std::string::String, ::std::string::String, f64> {
+    /// Runs every check of the instance this form would create, as `create`
+    /// does before inserting it.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        let object = ::pookie::Insert::into_model(
+            ::core::clone::Clone::clone(self),
+            ::pookie::ops::now(),
+        );
+        ::pookie::validation::full_clean(&object, db, true)
+    }
+}
 /// One purchase by one customer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Order {
@@ -628,6 +785,7 @@ impl ::core::default::Default for NewOrder {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0> NewOrder<__T0> {
     /// Sets [`Order::customer_id`].
     pub fn customer_id(self, value: impl ::pookie::IntoField<i32>) -> NewOrder<i32> {
@@ -794,6 +952,43 @@ impl Order {
         ::pookie::ops::drop_table::<Self>(db)
     }
 }
+impl ::pookie::Validate for Order {
+    const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[];
+    fn clean_fields(&self, errors: &mut ::pookie::ValidationError) {
+        let _ = errors;
+    }
+    fn push_unique_params<'a>(
+        &'a self,
+        set: usize,
+        out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
+    ) {
+        let _ = (set, out);
+    }
+}
+impl Order {
+    /// Runs every check of this instance: each field's built-in checks, then
+    /// its [`Hooks::clean`](::pookie::Hooks::clean), then uniqueness against
+    /// the database (its own row excluded). `save` runs it first.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::full_clean(self, db, false)
+    }
+    /// Checks only that no other row holds this instance's unique values.
+    pub fn validate_unique(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::validate_unique(self, db, false)
+    }
+}
+#[allow(clippy::type_complexity)]
+impl NewOrder<i32> {
+    /// Runs every check of the instance this form would create, as `create`
+    /// does before inserting it.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        let object = ::pookie::Insert::into_model(
+            ::core::clone::Clone::clone(self),
+            ::pookie::ops::now(),
+        );
+        ::pookie::validation::full_clean(&object, db, true)
+    }
+}
 /// One product of an order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderLine {
@@ -858,6 +1053,7 @@ impl ::core::default::Default for NewOrderLine {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0, __T1> NewOrderLine<__T0, __T1> {
     /// Sets [`OrderLine::order_id`].
     pub fn order_id(
@@ -1016,6 +1212,46 @@ impl OrderLine {
         ::pookie::ops::drop_table::<Self>(db)
     }
 }
+impl ::pookie::Validate for OrderLine {
+    const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[];
+    fn clean_fields(&self, errors: &mut ::pookie::ValidationError) {
+        {
+            let value = &self.product_id;
+            ::pookie::validation::not_blank(errors, "product", value.is_empty());
+        }
+    }
+    fn push_unique_params<'a>(
+        &'a self,
+        set: usize,
+        out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
+    ) {
+        let _ = (set, out);
+    }
+}
+impl OrderLine {
+    /// Runs every check of this instance: each field's built-in checks, then
+    /// its [`Hooks::clean`](::pookie::Hooks::clean), then uniqueness against
+    /// the database (its own row excluded). `save` runs it first.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::full_clean(self, db, false)
+    }
+    /// Checks only that no other row holds this instance's unique values.
+    pub fn validate_unique(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::validate_unique(self, db, false)
+    }
+}
+#[allow(clippy::type_complexity)]
+impl NewOrderLine<i32, ::std::string::String> {
+    /// Runs every check of the instance this form would create, as `create`
+    /// does before inserting it.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        let object = ::pookie::Insert::into_model(
+            ::core::clone::Clone::clone(self),
+            ::pookie::ops::now(),
+        );
+        ::pookie::validation::full_clean(&object, db, true)
+    }
+}
 /// A product sent back; `return` is a Rust keyword, which is fine as a model name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Return {
@@ -1071,6 +1307,7 @@ impl ::core::default::Default for NewReturn {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0, __T1> NewReturn<__T0, __T1> {
     /// Sets [`Return::line_id`].
     pub fn line_id(self, value: impl ::pookie::IntoField<i32>) -> NewReturn<i32, __T1> {
@@ -1213,6 +1450,60 @@ impl Return {
         ::pookie::ops::drop_table::<Self>(db)
     }
 }
+impl ::pookie::Validate for Return {
+    const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[
+        ::pookie::validation::UniqueSet {
+            fields: &["line"],
+            exists: [
+                "SELECT 1 FROM \"returns\" WHERE \"line_id\" = ? LIMIT 1",
+                "SELECT 1 FROM \"returns\" WHERE \"line_id\" = $1 LIMIT 1",
+            ],
+            exists_other: [
+                "SELECT 1 FROM \"returns\" WHERE \"line_id\" = ? AND \"id\" <> ? LIMIT 1",
+                "SELECT 1 FROM \"returns\" WHERE \"line_id\" = $1 AND \"id\" <> $2 LIMIT 1",
+            ],
+        },
+    ];
+    fn clean_fields(&self, errors: &mut ::pookie::ValidationError) {
+        {
+            let value = &self.reason;
+            ::pookie::validation::not_blank(errors, "reason", value.is_empty());
+        }
+    }
+    fn push_unique_params<'a>(
+        &'a self,
+        set: usize,
+        out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
+    ) {
+        if set == 0 {
+            out.push(::pookie::ToParam::to_param(&self.line_id));
+        }
+    }
+}
+impl Return {
+    /// Runs every check of this instance: each field's built-in checks, then
+    /// its [`Hooks::clean`](::pookie::Hooks::clean), then uniqueness against
+    /// the database (its own row excluded). `save` runs it first.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::full_clean(self, db, false)
+    }
+    /// Checks only that no other row holds this instance's unique values.
+    pub fn validate_unique(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::validate_unique(self, db, false)
+    }
+}
+#[allow(clippy::type_complexity)]
+impl NewReturn<i32, ::std::string::String> {
+    /// Runs every check of the instance this form would create, as `create`
+    /// does before inserting it.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        let object = ::pookie::Insert::into_model(
+            ::core::clone::Clone::clone(self),
+            ::pookie::ops::now(),
+        );
+        ::pookie::validation::full_clean(&object, db, true)
+    }
+}
 /// A blog author's review of a product: a relation to a model of another schema file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Review {
@@ -1289,6 +1580,7 @@ impl ::core::default::Default for NewReview {
         Self::new()
     }
 }
+#[allow(clippy::type_complexity)]
 impl<__T0, __T1, __T2> NewReview<__T0, __T1, __T2> {
     /// Sets [`Review::product_id`].
     pub fn product_id(
@@ -1464,6 +1756,46 @@ impl Review {
     /// Drops the table if it exists.
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+}
+impl ::pookie::Validate for Review {
+    const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[];
+    fn clean_fields(&self, errors: &mut ::pookie::ValidationError) {
+        {
+            let value = &self.product_id;
+            ::pookie::validation::not_blank(errors, "product", value.is_empty());
+        }
+    }
+    fn push_unique_params<'a>(
+        &'a self,
+        set: usize,
+        out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
+    ) {
+        let _ = (set, out);
+    }
+}
+impl Review {
+    /// Runs every check of this instance: each field's built-in checks, then
+    /// its [`Hooks::clean`](::pookie::Hooks::clean), then uniqueness against
+    /// the database (its own row excluded). `save` runs it first.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::full_clean(self, db, false)
+    }
+    /// Checks only that no other row holds this instance's unique values.
+    pub fn validate_unique(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::validate_unique(self, db, false)
+    }
+}
+#[allow(clippy::type_complexity)]
+impl NewReview<::std::string::String, i32, i16> {
+    /// Runs every check of the instance this form would create, as `create`
+    /// does before inserting it.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        let object = ::pookie::Insert::into_model(
+            ::core::clone::Clone::clone(self),
+            ::pookie::ops::now(),
+        );
+        ::pookie::validation::full_clean(&object, db, true)
     }
 }
 /// Creates the tables of every model of this schema, each after the tables it refers to.

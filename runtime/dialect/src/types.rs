@@ -50,7 +50,11 @@ impl Dialect {
     /// SQLite names are chosen for their type affinity as well as for what they
     /// say: values that must keep their exact text (decimals, JSON, UUIDs) use
     /// names with TEXT affinity so that SQLite never turns them into numbers, and
-    /// the names stay distinct so that `inspectdb` can recover the field type.
+    /// the names stay distinct so that `inspectdb` can recover the field type
+    /// (`DECIMAL_TEXT(p, s)` keeps the digits and places, `UUID_TEXT`,
+    /// `JSON_TEXT`, `ARRAY_TEXT`). Dates, times and timestamps are `DATE`,
+    /// `TIME` and `DATETIME`: NUMERIC affinity, which leaves ISO-8601 text as
+    /// it is (it never looks like a number), and the names other tools expect.
     ///
     /// ```
     /// use pookie_dialect::{Dialect, SqlType};
@@ -83,7 +87,8 @@ fn sqlite_type_name(ty: &SqlType) -> String {
         SqlType::Timestamp => "DATETIME".into(),
         SqlType::Json => "JSON_TEXT".into(),
         SqlType::Bytes => "BLOB".into(),
-        SqlType::Array(_) => "JSON_TEXT".into(),
+        // Distinct from JSON_TEXT so that `inspectdb` tells a list from a document.
+        SqlType::Array(_) => "ARRAY_TEXT".into(),
     }
 }
 

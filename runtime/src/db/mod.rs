@@ -180,6 +180,12 @@ impl Db {
         })
     }
 
+    /// True when this handle runs inside a transaction on the database `alias`.
+    pub(crate) fn is_in_transaction(&self, alias: &str) -> bool {
+        self.index_of(alias)
+            .is_ok_and(|index| self.pins.iter().any(|pin| pin.database == index))
+    }
+
     /// A connection to the database registered as `alias`, for one operation:
     /// the transaction's connection when this handle is inside one, else one
     /// from the pool. Never hold it while running user code or another

@@ -192,6 +192,7 @@ impl ToSql for Param<'_> {
                 Type::TIMESTAMP => v.naive_utc().to_sql(ty, out),
                 _ => v.to_sql_checked(ty, out),
             },
+            other => crate::fields::bind::to_postgres(other, ty, out),
         }
     }
 

@@ -4,11 +4,11 @@ use std::path::Path;
 
 use pookie_dialect::{SQLITE_CASEFOLD_FUNCTION, SQLITE_REGEXP_FUNCTION, SQLITE_UPPER_FUNCTION};
 use rusqlite::functions::FunctionFlags;
-use rusqlite::types::{ToSqlOutput, Value as SqliteValue, ValueRef};
+use rusqlite::types::{ToSqlOutput, ValueRef};
 
 use crate::error::{Error, Result};
 use crate::row::Row;
-use crate::value::{sqlite_timestamp, Param};
+use crate::value::Param;
 
 /// Statements kept prepared per connection.
 const STATEMENT_CACHE_CAPACITY: usize = 256;
@@ -69,17 +69,7 @@ fn configure(connection: rusqlite::Connection) -> Result<rusqlite::Connection> {
 impl rusqlite::ToSql for Param<'_> {
     #[inline]
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(match self {
-            Param::Null => ToSqlOutput::Borrowed(ValueRef::Null),
-            Param::Bool(v) => ToSqlOutput::Owned(SqliteValue::Integer(i64::from(*v))),
-            Param::I16(v) => ToSqlOutput::Owned(SqliteValue::Integer(i64::from(*v))),
-            Param::I32(v) => ToSqlOutput::Owned(SqliteValue::Integer(i64::from(*v))),
-            Param::I64(v) => ToSqlOutput::Owned(SqliteValue::Integer(*v)),
-            Param::F64(v) => ToSqlOutput::Owned(SqliteValue::Real(*v)),
-            Param::Text(v) => ToSqlOutput::Borrowed(ValueRef::Text(v.as_bytes())),
-            Param::Bytes(v) => ToSqlOutput::Borrowed(ValueRef::Blob(v)),
-            Param::DateTime(v) => ToSqlOutput::Owned(SqliteValue::Text(sqlite_timestamp(v))),
-        })
+        crate::fields::bind::to_sqlite(self)
     }
 }
 

@@ -56,7 +56,27 @@ macro_rules! plain_field_types {
     )*};
 }
 
-plain_field_types!(bool, i16, i32, i64, f64, String, Vec<u8>, DateTime<Utc>);
+plain_field_types!(
+    bool,
+    i16,
+    i32,
+    i64,
+    f64,
+    String,
+    Vec<u8>,
+    DateTime<Utc>,
+    chrono::NaiveDate,
+    chrono::NaiveTime,
+    uuid::Uuid,
+    rust_decimal::Decimal,
+    bigdecimal::BigDecimal,
+    serde_json::Value
+);
+
+impl<T: crate::ArrayElement> FieldType for Vec<T> {
+    type Inner = Vec<T>;
+    const NULLABLE: bool = false;
+}
 
 impl<T: FieldType<Inner = T> + Into<Param<'static>>> FieldType for Option<T> {
     type Inner = T;

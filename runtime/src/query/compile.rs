@@ -120,6 +120,25 @@ impl<'q> SqlBuilder<'q> {
                     builder.params.push(Param::Text(Cow::Owned(bound)));
                 });
             }
+            Cond::DatePart {
+                column,
+                part,
+                source,
+                op,
+                value,
+            } => {
+                self.push_null_guarded(column, negated, |builder| {
+                    let mut column_sql = String::new();
+                    builder
+                        .dialect
+                        .push_qualified(&mut column_sql, column.table, column.name);
+                    builder
+                        .dialect
+                        .push_date_part(&mut builder.sql, &column_sql, *part, *source);
+                    builder.push(op.sql());
+                    builder.push_param(value.reborrow());
+                });
+            }
             Cond::Range { column, low, high } => {
                 self.push_null_guarded(column, negated, |builder| {
                     builder.push_column(column);
@@ -342,6 +361,13 @@ fn param_type(value: &Param<'_>) -> Option<SqlType> {
         Param::Text(_) => SqlType::Text,
         Param::Bytes(_) => SqlType::Bytes,
         Param::DateTime(_) => SqlType::Timestamp,
+        Param::Date(_) => SqlType::Date,
+        Param::Time(_) => SqlType::Time,
+        Param::Uuid(_) => SqlType::Uuid,
+        Param::Json(_) => SqlType::Json,
+        Param::Array(items) => SqlType::Array(Box::new(param_type(items.first()?)?)),
+        // The column's own precision is not known here: PostgreSQL infers NUMERIC.
+        Param::Decimal(_) | Param::Invalid(_) => return None,
     })
 }
 

@@ -86,6 +86,14 @@ pub(crate) enum Cond {
         right: SqlExpr,
     },
     ExprIsNull(SqlExpr),
+    /// A part of a date or timestamp column compared with a value (`year`, …).
+    DatePart {
+        column: ColumnRef,
+        part: pookie_dialect::DatePart,
+        source: pookie_dialect::DateSource,
+        op: CmpOp,
+        value: Param<'static>,
+    },
 }
 
 impl Cond {
@@ -194,6 +202,13 @@ impl fmt::Display for Cond {
                 let prefix = if *case_insensitive { "i" } else { "" };
                 write!(f, "{} {prefix}{lookup} {value:?}", column.name)
             }
+            Cond::DatePart {
+                column,
+                part,
+                op,
+                value,
+                ..
+            } => write!(f, "{}.{part:?}{}{value}", column.name, op.sql()),
         }
     }
 }

@@ -3,6 +3,7 @@
 mod column;
 mod compile;
 mod condition;
+mod date;
 mod expr;
 mod functions;
 mod paginator;
@@ -13,6 +14,7 @@ mod write;
 
 pub use column::{Assignment, Column, FieldType, OrderBy, TextType};
 pub use condition::Q;
+pub use date::{DateLookup, DateType, TimestampType};
 pub use expr::{value, Expr, IntoExpr, Numeric, SqlExprHandle, F};
 pub use functions::{
     Abs, AsExpr, Avg, Case, Cast, CastTarget, Coalesce, Concat, Count, CountAll, CountDistinct,

@@ -9,19 +9,11 @@ use crate::error::{Error, Result};
 use crate::model::{Insert, Model};
 use crate::value::Param;
 
-/// A parameter that owns its text and bytes.
-pub(crate) fn owned_param(param: Param<'_>) -> Param<'static> {
-    match param {
-        Param::Null => Param::Null,
-        Param::Bool(v) => Param::Bool(v),
-        Param::I16(v) => Param::I16(v),
-        Param::I32(v) => Param::I32(v),
-        Param::I64(v) => Param::I64(v),
-        Param::F64(v) => Param::F64(v),
-        Param::Text(v) => Param::Text(v.into_owned().into()),
-        Param::Bytes(v) => Param::Bytes(v.into_owned().into()),
-        Param::DateTime(v) => Param::DateTime(v),
-    }
+/// True when an insert failed because another one won a race on a unique key:
+/// the database refused it (`Integrity`), or the uniqueness check before the
+/// insert already saw the winner's row (`Validation`).
+fn lost_a_race(error: &Error) -> bool {
+    matches!(error, Error::Integrity { .. } | Error::Validation(_))
 }
 
 /// The condition "primary key equals that of `object`".
@@ -33,7 +25,7 @@ pub(crate) fn pk_cond<M: Model>(object: &M) -> Q<M> {
             nullable: false,
         },
         op: CmpOp::Eq,
-        value: owned_param(object.pk_param()),
+        value: object.pk_param().into_owned(),
     })
 }
 
@@ -55,13 +47,24 @@ impl<M: Model> QuerySet<M> {
         if let Some(found) = self.get_or_none(db, lookup.clone())? {
             return Ok((found, false));
         }
-        match self.create(db, form) {
+        match self.create_guarded(db, form) {
             Ok(created) => Ok((created, true)),
-            Err(error @ Error::Integrity { .. }) => match self.get_or_none(db, lookup)? {
+            Err(error) if lost_a_race(&error) => match self.get_or_none(db, lookup)? {
                 Some(found) => Ok((found, false)),
                 None => Err(error),
             },
             Err(error) => Err(error),
+        }
+    }
+
+    /// `create`, inside a savepoint when `db` is in a transaction: on
+    /// PostgreSQL a failed INSERT would otherwise abort the whole transaction,
+    /// and the winner's row could not be read back.
+    fn create_guarded(&self, db: &Db, form: impl Insert<Model = M>) -> Result<M> {
+        if db.is_in_transaction(self.alias()) {
+            db.transaction_on(self.alias(), |tx| self.create(tx, form))
+        } else {
+            self.create(db, form)
         }
     }
 
@@ -80,9 +83,9 @@ impl<M: Model> QuerySet<M> {
         if let Some(found) = self.get_or_none(db, lookup.clone())? {
             return Ok((self.update_one(db, &found, assignments)?, false));
         }
-        match self.create(db, form) {
+        match self.create_guarded(db, form) {
             Ok(created) => Ok((created, true)),
-            Err(error @ Error::Integrity { .. }) => match self.get_or_none(db, lookup)? {
+            Err(error) if lost_a_race(&error) => match self.get_or_none(db, lookup)? {
                 Some(found) => Ok((self.update_one(db, &found, assignments)?, false)),
                 None => Err(error),
             },

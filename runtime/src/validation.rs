@@ -1,0 +1,532 @@
+//! Validation: `full_clean` checks a model instance (or an insert form) before
+//! it is written: every field's built-in checks, then the model's own
+//! [`Hooks::clean`](crate::Hooks::clean), then uniqueness against the database.
+//! `save` and `create` run it first and write nothing when it fails.
+//!
+//! Nullability and `choices` need no check at run time: a field that is not
+//! `null = true` has a non-`Option` Rust type, and a `choices` field has the
+//! generated enum as its type.
+//!
+//! The check functions below are what generated code calls; they are public so
+//! that users can call them from their own `clean`.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Mutex, OnceLock};
+
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::value::Param;
+
+/// One failed check: the field it concerns (`None` for a check of the whole
+/// model, such as a `clean` rule or a `unique_together` set) and the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field name as written in the schema, or `None` for the whole model.
+    pub field: Option<Cow<'static, str>>,
+    /// What is wrong, as a sentence without a final period.
+    pub message: String,
+}
+
+/// Every check that failed for one instance: PookieDB's `ValidationError`.
+/// Inside [`Error::Validation`].
+///
+/// ```
+/// use pookie::ValidationError;
+/// let error = ValidationError::for_field("end", "must be after start");
+/// assert_eq!(error.field(), Some("end"));
+/// assert_eq!(error.to_string(), "validation failed: end: must be after start");
+/// let error: pookie::Error = error.into();
+/// assert!(error.validation().is_some());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ValidationError {
+    model: Option<&'static str>,
+    errors: Vec<FieldError>,
+}
+
+impl ValidationError {
+    /// No error yet; add some with [`add`](Self::add).
+    pub fn empty() -> Self {
+        ValidationError::default()
+    }
+
+    /// An error about the whole model, for a `clean` rule that concerns several fields.
+    pub fn new(message: impl Into<String>) -> Self {
+        let mut error = ValidationError::empty();
+        error.add(None::<&'static str>, message);
+        error
+    }
+
+    /// An error about one field.
+    pub fn for_field(field: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
+        let mut error = ValidationError::empty();
+        error.add(Some(field), message);
+        error
+    }
+
+    /// Adds an error (`field` `None` for the whole model).
+    pub fn add<F: Into<Cow<'static, str>>>(
+        &mut self,
+        field: Option<F>,
+        message: impl Into<String>,
+    ) {
+        self.errors.push(FieldError {
+            field: field.map(Into::into),
+            message: message.into(),
+        });
+    }
+
+    /// The same error with one more field error.
+    pub fn and(mut self, field: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
+        self.add(Some(field), message);
+        self
+    }
+
+    /// The failing field when every error concerns the same single field
+    /// (PookieDB's `.field`); `None` when several fields or the whole model failed.
+    pub fn field(&self) -> Option<&str> {
+        let first = self.errors.first()?.field.as_deref()?;
+        self.errors
+            .iter()
+            .all(|e| e.field.as_deref() == Some(first))
+            .then_some(first)
+    }
+
+    /// Every error, fields in declaration order, then `clean`'s, then uniqueness.
+    pub fn errors(&self) -> &[FieldError] {
+        &self.errors
+    }
+
+    /// The messages about `field`.
+    pub fn messages_for<'e>(&'e self, field: &'e str) -> impl Iterator<Item = &'e str> + 'e {
+        self.errors
+            .iter()
+            .filter(move |e| e.field.as_deref() == Some(field))
+            .map(|e| e.message.as_str())
+    }
+
+    /// Whether `field` has an error.
+    pub fn has_field(&self, field: &str) -> bool {
+        self.messages_for(field).next().is_some()
+    }
+
+    /// True when no check failed.
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// The model whose instance failed, when known.
+    pub fn model(&self) -> Option<&'static str> {
+        self.model
+    }
+
+    fn extend(&mut self, other: ValidationError) {
+        self.errors.extend(other.errors);
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.model {
+            Some(model) => write!(f, "validation failed for {model}: ")?,
+            None => f.write_str("validation failed: ")?,
+        }
+        for (i, error) in self.errors.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            match &error.field {
+                Some(field) => write!(f, "{field}: {}", error.message)?,
+                None => f.write_str(&error.message)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+impl From<ValidationError> for Error {
+    fn from(error: ValidationError) -> Self {
+        Error::Validation(error)
+    }
+}
+
+/// A set of columns whose values must be unique together (`unique = true`,
+/// `unique_together`, a unique `Index`), with the statements that look for
+/// another row holding the same values. Computed at build time.
+#[derive(Debug)]
+pub struct UniqueSet {
+    /// The field names, as written in the schema.
+    pub fields: &'static [&'static str],
+    /// `SELECT 1 … WHERE <each column> = ? LIMIT 1`, per dialect.
+    pub exists: [&'static str; 2],
+    /// The same, excluding the row with the instance's primary key (last parameter), per dialect.
+    pub exists_other: [&'static str; 2],
+}
+
+/// The checks of a model, generated from its schema. [`Model`] requires it.
+pub trait Validate {
+    /// The unique sets of the model.
+    const UNIQUE: &'static [UniqueSet];
+    /// Runs every field's built-in checks, adding what fails to `errors`.
+    fn clean_fields(&self, errors: &mut ValidationError);
+    /// Appends the values of the unique set `set`, in the order of its fields.
+    fn push_unique_params<'a>(&'a self, set: usize, out: &mut Vec<Param<'a>>);
+}
+
+/// Runs every check of `object`: the fields' checks, the model's `clean`, then
+/// uniqueness against its database (skipping sets with a field already in
+/// error). `adding` is true for an instance not yet in the database; otherwise
+/// its own row does not count as a duplicate.
+pub fn full_clean<M: Model>(object: &M, db: &Db, adding: bool) -> Result<()> {
+    let mut errors = ValidationError::empty();
+    object.clean_fields(&mut errors);
+    match (M::hooks().clean)(object) {
+        Ok(()) => {}
+        Err(Error::Validation(more)) => errors.extend(more),
+        Err(other) => return Err(other),
+    }
+    check_unique(object, db, adding, &mut errors)?;
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        errors.model = Some(M::META.name);
+        Err(Error::Validation(errors))
+    }
+}
+
+/// Checks the unique sets of `object` against its database only (PookieDB's
+/// `validate_unique`).
+pub fn validate_unique<M: Model>(object: &M, db: &Db, adding: bool) -> Result<()> {
+    let mut errors = ValidationError::empty();
+    check_unique(object, db, adding, &mut errors)?;
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        errors.model = Some(M::META.name);
+        Err(Error::Validation(errors))
+    }
+}
+
+fn check_unique<M: Model>(
+    object: &M,
+    db: &Db,
+    adding: bool,
+    errors: &mut ValidationError,
+) -> Result<()> {
+    if M::UNIQUE.is_empty() {
+        return Ok(());
+    }
+    let mut connection = db.connection(M::META.db_alias)?;
+    let dialect = connection.dialect().index();
+    let mut params = Vec::new();
+    for (index, set) in M::UNIQUE.iter().enumerate() {
+        if set.fields.iter().any(|field| errors.has_field(field)) {
+            continue;
+        }
+        params.clear();
+        object.push_unique_params(index, &mut params);
+        // SQL's UNIQUE lets any number of rows hold NULL.
+        if params.contains(&Param::Null) {
+            continue;
+        }
+        let sql = if adding {
+            set.exists[dialect]
+        } else {
+            params.push(object.pk_param());
+            set.exists_other[dialect]
+        };
+        let taken = connection.query_first(sql, &params, |_| Ok(()))?.is_some();
+        if taken {
+            let names = set.fields.join(" and ");
+            let message = format!("a {} with this {names} already exists", M::META.name);
+            match set.fields {
+                [field] => errors.add(Some(*field), message),
+                _ => errors.add(None::<&'static str>, message),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Adds `message` about `field` to `errors`.
+fn fail(errors: &mut ValidationError, field: &'static str, message: String) {
+    errors.add(Some(field), message);
+}
+
+/// `blank = false`: the value must not be empty.
+pub fn not_blank(errors: &mut ValidationError, field: &'static str, is_empty: bool) {
+    if is_empty {
+        fail(errors, field, "this field cannot be blank".into());
+    }
+}
+
+/// At most `max` characters.
+pub fn max_length(errors: &mut ValidationError, field: &'static str, value: &str, max: usize) {
+    let length = value.chars().count();
+    if length > max {
+        fail(
+            errors,
+            field,
+            format!("ensure this value has at most {max} characters (it has {length})"),
+        );
+    }
+}
+
+/// At least `min` characters.
+pub fn min_length(errors: &mut ValidationError, field: &'static str, value: &str, min: usize) {
+    let length = value.chars().count();
+    if length < min {
+        fail(
+            errors,
+            field,
+            format!("ensure this value has at least {min} characters (it has {length})"),
+        );
+    }
+}
+
+/// Whether `value` looks like `user@domain.tld`: one `@`, a non-empty user part,
+/// a domain of at least two non-empty dot-separated labels, no whitespace.
+///
+/// ```
+/// use pookie::validation::is_email;
+/// assert!(is_email("grace@example.com"));
+/// assert!(!is_email("grace@localhost"));
+/// assert!(!is_email("not an email"));
+/// ```
+pub fn is_email(value: &str) -> bool {
+    let Some((user, domain)) = value.split_once('@') else {
+        return false;
+    };
+    !user.is_empty()
+        && !domain.contains('@')
+        && !value.chars().any(char::is_whitespace)
+        && domain.split('.').count() >= 2
+        && domain.split('.').all(|label| !label.is_empty())
+}
+
+/// EmailField: `user@domain.tld`.
+pub fn email(errors: &mut ValidationError, field: &'static str, value: &str) {
+    if !is_email(value) {
+        fail(errors, field, "enter a valid email address".into());
+    }
+}
+
+/// URLField: starts with `http://` or `https://`, followed by a host.
+pub fn url(errors: &mut ValidationError, field: &'static str, value: &str) {
+    let rest = value
+        .strip_prefix("http://")
+        .or_else(|| value.strip_prefix("https://"));
+    let valid = rest.is_some_and(|rest| {
+        !rest.is_empty() && !rest.starts_with('/') && !value.chars().any(char::is_whitespace)
+    });
+    if !valid {
+        fail(
+            errors,
+            field,
+            "enter a valid URL starting with http:// or https://".into(),
+        );
+    }
+}
+
+/// SlugField: only letters, digits, `-` and `_` (ASCII).
+pub fn slug(errors: &mut ValidationError, field: &'static str, value: &str) {
+    if !value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        fail(
+            errors,
+            field,
+            "enter a valid slug: letters, digits, underscores or hyphens".into(),
+        );
+    }
+}
+
+/// A bound of `min_value` / `max_value`, as written in the schema.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Limit {
+    /// An integer bound.
+    Int(i64),
+    /// A decimal bound.
+    Float(f64),
+}
+
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Limit::Int(v) => write!(f, "{v}"),
+            Limit::Float(v) => write!(f, "{v}"),
+        }
+    }
+}
+
+/// A number that can be compared with a [`Limit`].
+pub trait Bounded {
+    /// How `self` compares with `limit`; `None` when they cannot be compared (NaN).
+    fn compare(&self, limit: Limit) -> Option<Ordering>;
+}
+
+macro_rules! bounded_int {
+    ($($ty:ty),*) => {$(
+        impl Bounded for $ty {
+            fn compare(&self, limit: Limit) -> Option<Ordering> {
+                match limit {
+                    Limit::Int(limit) => Some(i64::from(*self).cmp(&limit)),
+                    Limit::Float(limit) => (*self as f64).partial_cmp(&limit),
+                }
+            }
+        }
+    )*};
+}
+
+bounded_int!(i16, i32, i64);
+
+impl Bounded for f64 {
+    fn compare(&self, limit: Limit) -> Option<Ordering> {
+        match limit {
+            Limit::Int(limit) => self.partial_cmp(&(limit as f64)),
+            Limit::Float(limit) => self.partial_cmp(&limit),
+        }
+    }
+}
+
+macro_rules! bounded_decimal {
+    ($($ty:ty),*) => {$(
+        impl Bounded for $ty {
+            fn compare(&self, limit: Limit) -> Option<Ordering> {
+                // The bound's shortest text is the number as written in the schema.
+                let limit: $ty = limit.to_string().parse().ok()?;
+                self.partial_cmp(&limit)
+            }
+        }
+    )*};
+}
+
+bounded_decimal!(rust_decimal::Decimal, bigdecimal::BigDecimal);
+
+/// `min_value`: at least `min`.
+pub fn min_value<V: Bounded + ?Sized>(
+    errors: &mut ValidationError,
+    field: &'static str,
+    value: &V,
+    min: Limit,
+) {
+    if !matches!(
+        value.compare(min),
+        Some(Ordering::Greater | Ordering::Equal)
+    ) {
+        fail(
+            errors,
+            field,
+            format!("ensure this value is greater than or equal to {min}"),
+        );
+    }
+}
+
+/// `max_value`: at most `max`.
+pub fn max_value<V: Bounded + ?Sized>(
+    errors: &mut ValidationError,
+    field: &'static str,
+    value: &V,
+    max: Limit,
+) {
+    if !matches!(value.compare(max), Some(Ordering::Less | Ordering::Equal)) {
+        fail(
+            errors,
+            field,
+            format!("ensure this value is less than or equal to {max}"),
+        );
+    }
+}
+
+/// `regex`: the value contains a match of `pattern` (anchor it with `^…$` to
+/// match the whole value). Each pattern is compiled once per process; the
+/// schema compiler has already checked that it compiles.
+pub fn regex(
+    errors: &mut ValidationError,
+    field: &'static str,
+    value: &str,
+    pattern: &'static str,
+) {
+    static CACHE: OnceLock<Mutex<HashMap<&'static str, regex::Regex>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut cache = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let matched = match cache.get(pattern) {
+        Some(regex) => regex.is_match(value),
+        None => match regex::Regex::new(pattern) {
+            Ok(regex) => {
+                let matched = regex.is_match(value);
+                cache.insert(pattern, regex);
+                matched
+            }
+            Err(error) => {
+                fail(
+                    errors,
+                    field,
+                    format!("the pattern `{pattern}` is invalid: {error}"),
+                );
+                return;
+            }
+        },
+    };
+    if !matched {
+        fail(errors, field, format!("enter a value matching `{pattern}`"));
+    }
+}
+
+/// JSONField of a user type: the value can be written as JSON.
+pub fn json<T: serde::Serialize + ?Sized>(
+    errors: &mut ValidationError,
+    field: &'static str,
+    value: &T,
+) {
+    if let Err(error) = serde_json::to_string(value) {
+        fail(
+            errors,
+            field,
+            format!("the value cannot be written as JSON: {error}"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_addresses() {
+        for good in ["a@b.co", "first.last+tag@mail.example.org", "ünï@cödé.de"] {
+            assert!(is_email(good), "{good}");
+        }
+        for bad in [
+            "", "a", "a@", "@b.co", "a@b", "a@b.", "a@.b", "a b@c.d", "a@b@c.d",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn limits_compare_across_number_types() {
+        assert_eq!(5i16.compare(Limit::Int(5)), Some(Ordering::Equal));
+        assert_eq!(0.5f64.compare(Limit::Int(1)), Some(Ordering::Less));
+        assert_eq!(f64::NAN.compare(Limit::Int(1)), None);
+        let price: rust_decimal::Decimal = "0.10".parse().unwrap();
+        assert_eq!(price.compare(Limit::Float(0.1)), Some(Ordering::Equal));
+    }
+
+    #[test]
+    fn the_single_failing_field_is_named() {
+        let error = ValidationError::for_field("a", "x").and("a", "y");
+        assert_eq!(error.field(), Some("a"));
+        assert_eq!(error.and("b", "z").field(), None);
+        assert_eq!(ValidationError::new("x").field(), None);
+    }
+}
