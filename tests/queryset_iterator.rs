@@ -94,3 +94,33 @@ on_both_backends! {
     }
 
 }
+
+#[test]
+fn postgres_iterator_replaces_a_connection_the_server_ended() {
+    let Some(test_db) = support::postgres() else {
+        return;
+    };
+    let application = format!("pookie_iter_reconnect_{}", std::process::id());
+    let url = format!(
+        "{}&application_name={application}&pool_max_size=1",
+        test_db.url()
+    );
+    let db = Db::connect(&url).unwrap();
+    seed(&db, 3).unwrap();
+    let admin = Db::connect(&std::env::var(support::POSTGRES_URL_VAR).unwrap()).unwrap();
+    let ended = admin
+        .fetch_all(
+            "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = $1",
+            &[application.as_str().into()],
+        )
+        .unwrap();
+    assert_eq!(ended.len(), 1, "the pool's one connection was found");
+    // The loss shows when the query is sent: the iterator reconnects once.
+    let names: Vec<String> = Tag::objects()
+        .iterator(&db)
+        .unwrap()
+        .map(|tag| tag.map(|tag| tag.name))
+        .collect::<pookie::Result<_>>()
+        .unwrap();
+    assert_eq!(names.len(), 3);
+}
