@@ -54,6 +54,7 @@ pub use hooks::select as __hooks;
 pub use hooks::{HookFns, Hooks};
 pub use model::{Insert, Model, ModelMeta, ModelSql, OrderTerm, Unset};
 pub use pookie_dialect::{Dialect, SqlType};
+pub use query::ModelIter;
 pub use query::{
     value, Abs, AsExpr, Assignment, Avg, Case, Cast, CastTarget, Coalesce, Column, Concat, Count,
     CountAll, CountDistinct, DateLookup, DateType, Expr, FieldType, IntoExpr, KeysetPage, Length,

@@ -17,7 +17,7 @@ pub(crate) enum Connection {
 
 /// Logs a statement at INFO with its duration, and its parameters at DEBUG
 /// only (they may hold personal data).
-fn log_statement(sql: &str, params: &[Param<'_>], started: Option<Instant>) {
+pub(super) fn log_statement(sql: &str, params: &[Param<'_>], started: Option<Instant>) {
     if let Some(started) = started {
         let micros = started.elapsed().as_micros() as u64;
         tracing::info!(target: "pookie::sql", duration_us = micros, "{sql}");
@@ -25,7 +25,7 @@ fn log_statement(sql: &str, params: &[Param<'_>], started: Option<Instant>) {
     }
 }
 
-fn start_timer() -> Option<Instant> {
+pub(super) fn start_timer() -> Option<Instant> {
     tracing::enabled!(target: "pookie::sql", tracing::Level::INFO).then(Instant::now)
 }
 
@@ -116,6 +116,16 @@ impl Connection {
     pub(crate) fn set_in_transaction(&mut self, in_transaction: bool) {
         if let Connection::Postgres(connection) = self {
             connection.set_in_transaction(in_transaction);
+        }
+    }
+
+    /// Replaces a connection the server closed, so that a query that never
+    /// ran can be sent again; `false` (nothing done) inside a transaction,
+    /// whose earlier work went with the connection.
+    pub(crate) fn reconnect_for_retry(&mut self) -> Result<bool> {
+        match self {
+            Connection::Sqlite(_) => Ok(false),
+            Connection::Postgres(connection) => connection.reconnect_for_retry(),
         }
     }
 

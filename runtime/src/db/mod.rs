@@ -7,6 +7,7 @@ mod pool;
 mod postgres;
 mod raw;
 mod sqlite;
+mod stream;
 mod transaction;
 
 use std::sync::{Arc, MutexGuard};
@@ -17,6 +18,7 @@ pub(crate) use connection::Connection;
 pub use options::ConnectOptions;
 use pool::{Database, PooledConnection};
 pub use raw::{On, RawRow, Value};
+pub(crate) use stream::OwnedRows;
 use transaction::{Pin, PinState};
 
 use crate::error::{Error, Result};
@@ -195,13 +197,14 @@ impl Db {
         let database = &self.databases[index];
         let inner = match self.pins.iter().find(|pin| pin.database == index) {
             Some(pin) => {
-                let state = pin.lock();
+                let state = pin.lock_for_operation()?;
                 if state.connection.is_none() {
+                    pin.release_holder();
                     return Err(Error::usage(
                         "this transaction has ended: use the database handle outside the transaction closure",
                     ));
                 }
-                GuardInner::Pinned(state)
+                GuardInner::Pinned(state, pin)
             }
             None => GuardInner::Pooled(database.checkout()?),
         };
@@ -220,7 +223,15 @@ pub(crate) struct ConnectionGuard<'a> {
 
 enum GuardInner<'a> {
     Pooled(PooledConnection),
-    Pinned(MutexGuard<'a, PinState>),
+    Pinned(MutexGuard<'a, PinState>, &'a Pin),
+}
+
+impl Drop for ConnectionGuard<'_> {
+    fn drop(&mut self) {
+        if let GuardInner::Pinned(_, pin) = &self.inner {
+            pin.release_holder();
+        }
+    }
 }
 
 impl ConnectionGuard<'_> {
@@ -234,7 +245,7 @@ impl std::ops::Deref for ConnectionGuard<'_> {
     fn deref(&self) -> &Connection {
         match &self.inner {
             GuardInner::Pooled(connection) => connection,
-            GuardInner::Pinned(state) => state
+            GuardInner::Pinned(state, _) => state
                 .connection
                 .as_ref()
                 .expect("checked when the guard was made"),
@@ -246,7 +257,7 @@ impl std::ops::DerefMut for ConnectionGuard<'_> {
     fn deref_mut(&mut self) -> &mut Connection {
         match &mut self.inner {
             GuardInner::Pooled(connection) => connection,
-            GuardInner::Pinned(state) => state
+            GuardInner::Pinned(state, _) => state
                 .connection
                 .as_mut()
                 .expect("checked when the guard was made"),

@@ -54,7 +54,7 @@ fn open_client(config: &postgres::Config, display: &str) -> Result<postgres::Cli
 
 /// True when the server closed the connection before it answered: the
 /// statement was not run, so running it again on a new connection is safe.
-fn is_connection_lost(error: &postgres::Error) -> bool {
+pub(crate) fn is_connection_lost(error: &postgres::Error) -> bool {
     // SQLSTATE class 57P: the server is shutting down or was told to end this session.
     error.is_closed()
         || error
@@ -85,12 +85,10 @@ impl PgConnection {
     ) -> Result<T> {
         match operation(self) {
             Ok(value) => Ok(value),
-            Err((error, retryable))
-                if retryable && !self.in_transaction && is_connection_lost(&error) =>
-            {
-                tracing::warn!(target: "pookie::pool", database = %self.display, "the server closed the connection; reconnecting once");
-                self.client = open_client(&self.config, &self.display)?;
-                self.statements.clear();
+            Err((error, retryable)) if retryable && is_connection_lost(&error) => {
+                if !self.reconnect_for_retry()? {
+                    return Err(error.into());
+                }
                 operation(self).map_err(|(error, _)| Error::from(error))
             }
             Err((error, _)) => Err(error.into()),
@@ -130,6 +128,30 @@ impl PgConnection {
             Some(error) => Err(error),
             None => outcome,
         }
+    }
+
+    /// Starts a query and returns its rows as a cursor borrowing the client
+    /// (a retry after a lost connection is the caller's, through
+    /// [`reconnect_for_retry`](Self::reconnect_for_retry)).
+    pub(crate) fn query_rows(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> Result<postgres::RowIter<'_>, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.client.query_raw(&statement, params.iter())
+    }
+
+    /// Opens a new connection in place of one the server closed; `false`
+    /// inside a transaction, where the error must be reported instead.
+    pub(crate) fn reconnect_for_retry(&mut self) -> Result<bool> {
+        if self.in_transaction {
+            return Ok(false);
+        }
+        tracing::warn!(target: "pookie::pool", database = %self.display, "the server closed the connection; reconnecting once");
+        self.client = open_client(&self.config, &self.display)?;
+        self.statements.clear();
+        Ok(true)
     }
 
     /// Runs a statement that returns no rows; the number of rows changed.

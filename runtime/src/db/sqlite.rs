@@ -73,7 +73,7 @@ impl rusqlite::ToSql for Param<'_> {
     }
 }
 
-fn prepare<'c>(
+pub(crate) fn prepare<'c>(
     connection: &'c rusqlite::Connection,
     sql: &str,
     params: &[Param<'_>],

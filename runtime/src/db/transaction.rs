@@ -3,16 +3,20 @@
 //! savepoint, so an inner failure undoes only the inner block.
 
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
+use std::thread::ThreadId;
 
 use super::pool::PooledConnection;
 use super::{Db, DEFAULT_ALIAS};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// The connection a transaction runs on, shared by every handle inside it.
 pub(crate) struct Pin {
     pub(crate) database: usize,
     state: Mutex<PinState>,
+    /// The thread holding `state` for an operation (an open iterator keeps
+    /// it): waiting for it on that same thread would never end.
+    holder: Mutex<Option<ThreadId>>,
 }
 
 pub(crate) struct PinState {
@@ -24,6 +28,39 @@ pub(crate) struct PinState {
 impl Pin {
     pub(crate) fn lock(&self) -> MutexGuard<'_, PinState> {
         self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Locks the transaction's connection for one operation, waiting for
+    /// other threads; an error when this thread holds it already (an open
+    /// iterator over rows of this transaction), where waiting would deadlock.
+    pub(crate) fn lock_for_operation(&self) -> Result<MutexGuard<'_, PinState>> {
+        let state = match self.state.try_lock() {
+            Ok(state) => state,
+            Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(TryLockError::WouldBlock) => {
+                if *self.holder_slot() == Some(std::thread::current().id()) {
+                    return Err(Error::usage(
+                        "the transaction's connection is held by an open iterator: \
+                         finish or drop the iterator before running another query \
+                         in the same transaction",
+                    ));
+                }
+                self.lock()
+            }
+        };
+        *self.holder_slot() = Some(std::thread::current().id());
+        Ok(state)
+    }
+
+    /// Called when an operation's lock is about to be released.
+    pub(crate) fn release_holder(&self) {
+        *self.holder_slot() = None;
+    }
+
+    fn holder_slot(&self) -> MutexGuard<'_, Option<ThreadId>> {
+        self.holder
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -79,6 +116,7 @@ impl Db {
                 connection: Some(connection),
                 depth: 0,
             }),
+            holder: Mutex::new(None),
         });
         let mut inside = self.clone();
         inside.pins.push(Arc::clone(&pin));
@@ -117,7 +155,8 @@ impl Db {
     fn savepoint<T>(&self, pin: &Pin, work: impl FnOnce(&Db) -> Result<T>) -> Result<T> {
         let dialect = self.databases[pin.database].dialect;
         let name = {
-            let mut state = pin.lock();
+            let mut state = pin.lock_for_operation()?;
+            pin.release_holder();
             state.depth += 1;
             format!("pookie_savepoint_{}", state.depth)
         };

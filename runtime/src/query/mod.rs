@@ -6,6 +6,7 @@ mod condition;
 mod date;
 mod expr;
 mod functions;
+mod iterator;
 mod paginator;
 mod projection;
 mod queryset;
@@ -20,6 +21,7 @@ pub use functions::{
     Abs, AsExpr, Avg, Case, Cast, CastTarget, Coalesce, Concat, Count, CountAll, CountDistinct,
     Length, Lower, Max, Min, Now, Sum, SumType, TextExpr, Upper,
 };
+pub use iterator::ModelIter;
 pub use paginator::{KeysetPage, Page, Paginator};
 pub(crate) use projection::column_names;
 pub use projection::{Projection, SqlExprBox, ValuesQuery};

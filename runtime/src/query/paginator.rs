@@ -2,6 +2,7 @@
 //! (cursor) pages for large tables ([`QuerySet::keyset_page`]).
 
 use std::ops::RangeInclusive;
+use std::sync::OnceLock;
 
 use super::column::{Column, FieldType, OrderKey};
 use super::compile::SqlBuilder;
@@ -12,21 +13,22 @@ use crate::model::Model;
 use crate::row::FromSql;
 use crate::value::{IntoField, Param};
 
-/// Splits a query set into numbered pages of `per_page` rows. The rows are
-/// counted once, when the paginator is made; give the query set an ordering
-/// so that pages do not overlap.
+/// Splits a query set into numbered pages of `per_page` rows. As in Django,
+/// the rows are counted lazily, once, by the first call that needs the count
+/// (`count`, `num_pages`, `page_range`, `page`); give the query set an
+/// ordering so that pages do not overlap.
 ///
 /// ```ignore
-/// let paginator = Paginator::new(&db, Post::objects().order_by([post::id.asc()]), 20)?;
+/// let paginator = Paginator::new(Post::objects().order_by([post::id.asc()]), 20)?;
 /// let page = paginator.page(&db, 1)?;
 /// assert!(page.has_next());
+/// assert_eq!(paginator.num_pages(&db)?, 3); // counted once, by `page`
 /// ```
 #[derive(Clone)]
 pub struct Paginator<M> {
     queryset: QuerySet<M>,
     per_page: u64,
-    /// How many rows the query set has.
-    pub count: u64,
+    count: OnceLock<u64>,
 }
 
 impl<M: Model> std::fmt::Debug for Paginator<M> {
@@ -34,39 +36,47 @@ impl<M: Model> std::fmt::Debug for Paginator<M> {
         f.debug_struct("Paginator")
             .field("queryset", &self.queryset)
             .field("per_page", &self.per_page)
-            .field("count", &self.count)
+            .field("count", &self.count.get())
             .finish()
     }
 }
 
 impl<M: Model> Paginator<M> {
-    /// Counts the rows of `queryset`; `per_page` must be at least 1.
-    pub fn new(db: &Db, queryset: QuerySet<M>, per_page: u64) -> Result<Self> {
+    /// Pages of `per_page` rows of `queryset` (at least 1); nothing runs yet.
+    pub fn new(queryset: QuerySet<M>, per_page: u64) -> Result<Self> {
         if per_page == 0 {
             return Err(Error::usage("a Paginator needs at least one row per page"));
         }
-        let count = queryset.count(db)?;
         Ok(Paginator {
             queryset,
             per_page,
-            count,
+            count: OnceLock::new(),
         })
     }
 
+    /// How many rows the query set has, counted on the first call only.
+    pub fn count(&self, db: &Db) -> Result<u64> {
+        if let Some(count) = self.count.get() {
+            return Ok(*count);
+        }
+        let count = self.queryset.count(db)?;
+        Ok(*self.count.get_or_init(|| count))
+    }
+
     /// How many pages there are; 1 when there is no row (an empty first page).
-    pub fn num_pages(&self) -> u64 {
-        self.count.div_ceil(self.per_page).max(1)
+    pub fn num_pages(&self, db: &Db) -> Result<u64> {
+        Ok(self.count(db)?.div_ceil(self.per_page).max(1))
     }
 
     /// The page numbers, from 1.
-    pub fn page_range(&self) -> RangeInclusive<u64> {
-        1..=self.num_pages()
+    pub fn page_range(&self, db: &Db) -> Result<RangeInclusive<u64>> {
+        Ok(1..=self.num_pages(db)?)
     }
 
     /// Page `number` (from 1); a number outside [`page_range`](Self::page_range)
-    /// is an error.
+    /// is an [`Error::Usage`] saying which pages exist.
     pub fn page(&self, db: &Db, number: u64) -> Result<Page<M>> {
-        let num_pages = self.num_pages();
+        let num_pages = self.num_pages(db)?;
         if number == 0 || number > num_pages {
             return Err(Error::usage(format!(
                 "page {number} does not exist: pages run from 1 to {num_pages}"

@@ -1,0 +1,64 @@
+//! [`QuerySet::iterator`]: the rows of a query set as a Rust iterator that
+//! reads them from the open statement one at a time.
+
+use std::marker::PhantomData;
+
+use super::compile::SqlBuilder;
+use super::queryset::QuerySet;
+use crate::db::{Db, OwnedRows};
+use crate::error::Result;
+use crate::model::Model;
+
+/// The rows of a query set, read one by one from the open statement (see
+/// [`QuerySet::iterator`]). Each item is a `Result`: a row that fails to
+/// decode, or a database error while reading, ends the iteration.
+///
+/// The iterator holds its database connection until it is dropped.
+pub struct ModelIter<'db, M> {
+    rows: OwnedRows<'db>,
+    marker: PhantomData<fn() -> M>,
+}
+
+impl<M> std::fmt::Debug for ModelIter<'_, M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModelIter").finish_non_exhaustive()
+    }
+}
+
+impl<M: Model> Iterator for ModelIter<'_, M> {
+    type Item = Result<M>;
+
+    fn next(&mut self) -> Option<Result<M>> {
+        self.rows.next_with(M::from_row)
+    }
+}
+
+impl<M: Model> QuerySet<M> {
+    /// Runs the query and returns its rows as an iterator that reads them from
+    /// the open statement as they are asked for: memory stays flat however
+    /// many rows match.
+    ///
+    /// The iterator holds a database connection until it is dropped. Inside a
+    /// transaction that is the transaction's connection: running another
+    /// query through the same handle while the iterator lives is an
+    /// [`Error::Usage`](crate::Error::Usage) (on another thread it waits).
+    /// Outside a transaction it is a pooled connection, so other queries take
+    /// another one from the pool (and wait when the pool is exhausted).
+    ///
+    /// ```ignore
+    /// for author in Author::objects().filter(author::active.eq(true)).iterator(&db)? {
+    ///     let author = author?;
+    ///     println!("{}", author.name);
+    /// }
+    /// ```
+    pub fn iterator<'db>(&self, db: &'db Db) -> Result<ModelIter<'db, M>> {
+        let dialect = db.dialect_of(self.alias())?;
+        let mut builder = SqlBuilder::new(dialect, "");
+        self.push_model_select(&mut builder);
+        let rows = db.stream(self.alias(), &builder.sql, &builder.params)?;
+        Ok(ModelIter {
+            rows,
+            marker: PhantomData,
+        })
+    }
+}
