@@ -128,9 +128,9 @@ impl Dialect {
             Dialect::Postgres => {
                 out.push('(');
                 out.push_str(base);
-                out.push_str(" #> CAST(");
+                out.push_str(" #> CAST(CAST(");
                 bind(out, path);
-                out.push_str(" AS text[]))");
+                out.push_str(" AS text) AS text[]))");
             }
             Dialect::Sqlite => {
                 out.push_str("json_extract(");
@@ -189,9 +189,10 @@ impl Dialect {
     pub fn push_json_literal(self, out: &mut String, bind: &mut BindText<'_>, literal: String) {
         match self {
             Dialect::Postgres => {
-                out.push_str("CAST(");
+                // The parameter is text; typed jsonb, it would need the binary format.
+                out.push_str("CAST(CAST(");
                 bind(out, literal);
-                out.push_str(" AS jsonb)");
+                out.push_str(" AS text) AS jsonb)");
             }
             Dialect::Sqlite => {
                 out.push_str("json_extract(");
