@@ -13,7 +13,13 @@ pub mod lookups {
 
 use lookups::*;
 
-fn add(db: &Db, name: &str, data: Option<Value>, tags: &[&str], scores: Option<Vec<i64>>) -> pookie::Result<()> {
+fn add(
+    db: &Db,
+    name: &str,
+    data: Option<Value>,
+    tags: &[&str],
+    scores: Option<Vec<i64>>,
+) -> pookie::Result<()> {
     Event::objects().create(
         db,
         NewEvent::new()
@@ -30,14 +36,18 @@ fn seed(db: &Db) -> pookie::Result<()> {
     add(
         db,
         "click",
-        Some(json!({"type": "click", "user": {"id": 5, "name": "Ada"}, "featured": true, "items": [1, 2, {"k": "v"}], "rank": 2.5})),
+        Some(
+            json!({"type": "click", "user": {"id": 5, "name": "Ada"}, "featured": true, "items": [1, 2, {"k": "v"}], "rank": 2.5}),
+        ),
         &["rust", "orm"],
         Some(vec![1, 2, 3]),
     )?;
     add(
         db,
         "view",
-        Some(json!({"type": "view", "user": {"id": "5"}, "featured": false, "items": [3], "rank": 10, "gone": null})),
+        Some(
+            json!({"type": "view", "user": {"id": "5"}, "featured": false, "items": [3], "rank": 10, "gone": null}),
+        ),
         &["rust"],
         Some(vec![]),
     )?;
@@ -47,7 +57,12 @@ fn seed(db: &Db) -> pookie::Result<()> {
 }
 
 fn names(db: &Db, q: Q<Event>) -> pookie::Result<Vec<String>> {
-    let mut names: Vec<String> = Event::objects().filter(q).all(db)?.into_iter().map(|e| e.name).collect();
+    let mut names: Vec<String> = Event::objects()
+        .filter(q)
+        .all(db)?
+        .into_iter()
+        .map(|e| e.name)
+        .collect();
     names.sort();
     Ok(names)
 }
@@ -179,9 +194,14 @@ fn sqlite_refuses_a_key_it_cannot_address_with_a_clear_error() {
 
 #[test]
 fn postgres_addresses_any_key() {
-    let Some(test_db) = support::postgres() else { return };
+    let Some(test_db) = support::postgres() else {
+        return;
+    };
     let db = &test_db.db;
     seed(db).unwrap();
     add(db, "quoted", Some(json!({"a\"b": 1})), &[], None).unwrap();
-    assert_eq!(names(db, event::data.key("a\"b").eq(1)).unwrap(), ["quoted"]);
+    assert_eq!(
+        names(db, event::data.key("a\"b").eq(1)).unwrap(),
+        ["quoted"]
+    );
 }

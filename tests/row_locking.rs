@@ -47,7 +47,9 @@ on_both_backends! {
 /// leaves it out and NOWAIT fails, both without waiting.
 #[test]
 fn postgres_locked_rows_are_out_of_reach_of_other_transactions() {
-    let Some(test_db) = support::postgres() else { return };
+    let Some(test_db) = support::postgres() else {
+        return;
+    };
     let db = &test_db.db;
     seed(db).unwrap();
     db.transaction(|tx| {
@@ -57,12 +59,11 @@ fn postgres_locked_rows_are_out_of_reach_of_other_transactions() {
             .all(tx)?;
         assert_eq!(locked.len(), 1);
         // `db` is outside the transaction: another connection, another transaction.
-        let mut free: Vec<String> = db.transaction(|other| {
-            Job::objects().select_for_update_skip_locked().all(other)
-        })?
-        .into_iter()
-        .map(|job| job.name)
-        .collect();
+        let mut free: Vec<String> = db
+            .transaction(|other| Job::objects().select_for_update_skip_locked().all(other))?
+            .into_iter()
+            .map(|job| job.name)
+            .collect();
         free.sort();
         assert_eq!(free, ["second", "third"]);
         let refused = db.transaction(|other| {
@@ -72,7 +73,10 @@ fn postgres_locked_rows_are_out_of_reach_of_other_transactions() {
                 .all(other)
         });
         let error = refused.unwrap_err();
-        assert!(error.to_string().contains("could not obtain lock"), "{error}");
+        assert!(
+            error.to_string().contains("could not obtain lock"),
+            "{error}"
+        );
         // Without FOR UPDATE, other transactions still read the row.
         assert_eq!(Job::objects().filter(job::name.eq("first")).count(db)?, 1);
         Ok(())
@@ -91,14 +95,22 @@ fn postgres_locked_rows_are_out_of_reach_of_other_transactions() {
 /// and gives up when the transaction's lock_timeout is reached.
 #[test]
 fn postgres_for_update_waits_for_the_holder_until_the_lock_timeout() {
-    let Some(test_db) = support::postgres() else { return };
+    let Some(test_db) = support::postgres() else {
+        return;
+    };
     let db = &test_db.db;
     seed(db).unwrap();
     db.transaction(|tx| {
-        Job::objects().filter(job::name.eq("second")).select_for_update().all(tx)?;
+        Job::objects()
+            .filter(job::name.eq("second"))
+            .select_for_update()
+            .all(tx)?;
         let outcome = db.transaction(|other| {
             other.execute("SET LOCAL lock_timeout = '50ms'", &[])?;
-            Job::objects().filter(job::name.eq("second")).select_for_update().all(other)
+            Job::objects()
+                .filter(job::name.eq("second"))
+                .select_for_update()
+                .all(other)
         });
         let error = outcome.unwrap_err();
         assert!(error.to_string().contains("lock timeout"), "{error}");

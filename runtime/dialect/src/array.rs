@@ -27,7 +27,13 @@ impl Dialect {
     /// Dialect::Postgres.push_array_test(&mut sql, "\"tags\"", ArrayTest::Overlap, 1);
     /// assert_eq!(sql, "\"tags\" && $1");
     /// ```
-    pub fn push_array_test(self, out: &mut String, column: &str, test: ArrayTest, placeholder: usize) {
+    pub fn push_array_test(
+        self,
+        out: &mut String,
+        column: &str,
+        test: ArrayTest,
+        placeholder: usize,
+    ) {
         match self {
             Dialect::Postgres => {
                 out.push_str(column);

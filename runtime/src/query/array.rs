@@ -15,7 +15,9 @@ use super::condition::{CmpOp, ColumnRef, Cond, Q};
 use crate::fields::ArrayElement;
 use crate::value::{IntoField, Param};
 
-fn array_param<E: ArrayElement, V: IntoField<E>>(values: impl IntoIterator<Item = V>) -> Param<'static> {
+fn array_param<E: ArrayElement, V: IntoField<E>>(
+    values: impl IntoIterator<Item = V>,
+) -> Param<'static> {
     Param::Array(
         values
             .into_iter()

@@ -227,9 +227,7 @@ impl fmt::Display for Cond {
                 value,
                 ..
             } => write!(f, "{}.{part:?}{}{value}", column.name, op.sql()),
-            Cond::Json { column, path, test } => {
-                super::json::fmt_json_cond(f, column, path, test)
-            }
+            Cond::Json { column, path, test } => super::json::fmt_json_cond(f, column, path, test),
             Cond::Array {
                 column,
                 test,

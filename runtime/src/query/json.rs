@@ -231,7 +231,10 @@ macro_rules! json_column_lookups {
             pub fn path<K: Into<String>>(self, keys: impl IntoIterator<Item = K>) -> JsonPath<M> {
                 JsonPath {
                     column: self.json_column(),
-                    path: keys.into_iter().map(|key| JsonStep::Key(key.into())).collect(),
+                    path: keys
+                        .into_iter()
+                        .map(|key| JsonStep::Key(key.into()))
+                        .collect(),
                     marker: PhantomData,
                 }
             }
@@ -402,13 +405,7 @@ impl<'q> SqlBuilder<'q> {
                     match item {
                         Value::Object(_) | Value::Array(_) => {
                             out.push_str(" AND ");
-                            self.write_contains_spelled_out(
-                                out,
-                                &element,
-                                &[],
-                                item,
-                                depth + 1,
-                            )?;
+                            self.write_contains_spelled_out(out, &element, &[], item, depth + 1)?;
                         }
                         Value::Null => {}
                         scalar => {
