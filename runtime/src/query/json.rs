@@ -202,7 +202,8 @@ impl<M> JsonPath<M> {
         self.test(JsonTest::HasKey(key.into()))
     }
 
-    /// Contains `value`: see [`Column::contains`](Column#method.contains-1).
+    /// Contains `value`, as `contains` on a JSON column does: keys of an
+    /// object, elements of an array, equality of a scalar.
     pub fn contains(self, value: impl Into<Value>) -> Q<M> {
         self.test(JsonTest::Contains(value.into()))
     }
