@@ -61,6 +61,7 @@ pub use query::{
     Lower, Max, Min, Now, Numeric, OrderBy, Page, Paginator, Projection, QuerySet, Sum, TextType,
     TimestampType, Upper, ValuesQuery, F, Q,
 };
+pub use query::{ArrayLength, JsonOrdered, JsonPath, JsonScalar, TextColumn};
 #[doc(hidden)]
 pub use query::{SqlExprBox, SqlExprHandle, SumType, TextExpr};
 pub use row::{FromSql, Row};

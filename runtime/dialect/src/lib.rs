@@ -15,13 +15,17 @@
 //! ```
 #![warn(missing_docs)]
 
+mod array;
 mod date_part;
 mod expressions;
+mod json;
 mod pattern;
 mod types;
 
+pub use array::ArrayTest;
 pub use date_part::{DatePart, DateSource};
 pub use expressions::{SQLITE_REGEXP_FUNCTION, SQLITE_UPPER_FUNCTION};
+pub use json::{BindText, JsonKind, JsonStep};
 pub use pattern::{PatternKind, SQLITE_CASEFOLD_FUNCTION};
 pub use types::SqlType;
 
@@ -184,6 +188,18 @@ impl Dialect {
         self.push_ident(out, name);
     }
 
+    /// The row-locking clause that ends a SELECT … FOR UPDATE, or nothing on
+    /// SQLite, where a transaction opened by the runtime (`BEGIN IMMEDIATE`)
+    /// already holds the database's write lock.
+    pub const fn row_lock_clause(self, wait: RowLockWait) -> &'static str {
+        match (self, wait) {
+            (Dialect::Sqlite, _) => "",
+            (Dialect::Postgres, RowLockWait::Wait) => " FOR UPDATE",
+            (Dialect::Postgres, RowLockWait::NoWait) => " FOR UPDATE NOWAIT",
+            (Dialect::Postgres, RowLockWait::SkipLocked) => " FOR UPDATE SKIP LOCKED",
+        }
+    }
+
     /// The SQL that creates a table only when it does not exist yet.
     pub const fn create_table_if_not_exists(self) -> &'static str {
         "CREATE TABLE IF NOT EXISTS "
@@ -197,6 +213,17 @@ impl Dialect {
             "CREATE INDEX IF NOT EXISTS "
         }
     }
+}
+
+/// What `SELECT … FOR UPDATE` does about rows another transaction has locked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RowLockWait {
+    /// Wait until they are free.
+    Wait,
+    /// Fail at once.
+    NoWait,
+    /// Leave them out of the result.
+    SkipLocked,
 }
 
 impl std::fmt::Display for Dialect {

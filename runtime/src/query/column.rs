@@ -47,6 +47,15 @@ pub trait TextType {}
 
 impl TextType for String {}
 
+/// Column types with the text lookups: a [`TextType`], nullable or not. Named
+/// impls rather than a bound on `FieldType::Inner`, so that the compiler can
+/// tell them apart from array columns, whose `contains` differs.
+pub trait TextColumn: FieldType {}
+
+impl<T: TextType + FieldType> TextColumn for T {}
+
+impl<T: TextType + FieldType<Inner = T> + Into<Param<'static>>> TextColumn for Option<T> {}
+
 macro_rules! plain_field_types {
     ($($ty:ty),*) => {$(
         impl FieldType for $ty {
@@ -184,10 +193,7 @@ impl<M, T: FieldType> Column<M, T> {
     }
 }
 
-impl<M, T: FieldType> Column<M, T>
-where
-    T::Inner: TextType,
-{
+impl<M, T: TextColumn> Column<M, T> {
     fn pattern(
         self,
         kind: PatternKind,

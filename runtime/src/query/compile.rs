@@ -201,6 +201,15 @@ impl<'q> SqlBuilder<'q> {
                 self.push_expr(expr);
                 self.push(") IS NULL");
             }
+            Cond::Json { column, path, test } => self.push_json_cond(column, path, test, negated),
+            Cond::Array {
+                column,
+                test,
+                value,
+            } => self.push_array_cond(column, *test, value),
+            Cond::ArrayLength { column, op, value } => {
+                self.push_array_length_cond(column, *op, value, negated);
+            }
         }
     }
 
@@ -314,7 +323,7 @@ impl<'q> SqlBuilder<'q> {
         self.push(")");
     }
 
-    fn push_null_guarded(
+    pub(crate) fn push_null_guarded(
         &mut self,
         column: &ColumnRef,
         negated: bool,

@@ -94,6 +94,24 @@ pub(crate) enum Cond {
         op: CmpOp,
         value: Param<'static>,
     },
+    /// A test on the value at `path` inside a JSON column.
+    Json {
+        column: ColumnRef,
+        path: Vec<pookie_dialect::JsonStep>,
+        test: super::json::JsonTest,
+    },
+    /// An array column against an array of elements.
+    Array {
+        column: ColumnRef,
+        test: pookie_dialect::ArrayTest,
+        value: Param<'static>,
+    },
+    /// The number of elements of an array column compared with a value.
+    ArrayLength {
+        column: ColumnRef,
+        op: CmpOp,
+        value: Param<'static>,
+    },
 }
 
 impl Cond {
@@ -209,6 +227,15 @@ impl fmt::Display for Cond {
                 value,
                 ..
             } => write!(f, "{}.{part:?}{}{value}", column.name, op.sql()),
+            Cond::Json { column, path, test } => super::json::fmt_json_cond(f, column, path, test),
+            Cond::Array {
+                column,
+                test,
+                value,
+            } => write!(f, "{} {test:?} {value}", column.name),
+            Cond::ArrayLength { column, op, value } => {
+                write!(f, "len({}){}{value}", column.name, op.sql())
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Typed queries: column handles, conditions, expressions, and the lazy [`QuerySet`].
 
+mod array;
 mod column;
 mod compile;
 mod condition;
@@ -7,13 +8,15 @@ mod date;
 mod expr;
 mod functions;
 mod iterator;
+mod json;
 mod paginator;
 mod projection;
 mod queryset;
 mod select;
 mod write;
 
-pub use column::{Assignment, Column, FieldType, OrderBy, TextType};
+pub use array::ArrayLength;
+pub use column::{Assignment, Column, FieldType, OrderBy, TextColumn, TextType};
 pub use condition::Q;
 pub use date::{DateLookup, DateType, TimestampType};
 pub use expr::{value, Expr, IntoExpr, Numeric, SqlExprHandle, F};
@@ -22,6 +25,7 @@ pub use functions::{
     Length, Lower, Max, Min, Now, Sum, SumType, TextExpr, Upper,
 };
 pub use iterator::ModelIter;
+pub use json::{JsonOrdered, JsonPath, JsonScalar};
 pub use paginator::{KeysetPage, Page, Paginator};
 pub(crate) use projection::column_names;
 pub use projection::{Projection, SqlExprBox, ValuesQuery};

@@ -4,6 +4,8 @@ use std::borrow::Cow;
 use std::marker::PhantomData;
 use std::ops::{Bound, RangeBounds};
 
+use pookie_dialect::RowLockWait;
+
 use super::column::{Assignment, OrderBy, OrderKey};
 use super::compile::SqlBuilder;
 use super::condition::Q;
@@ -82,10 +84,41 @@ impl<M: Model> QuerySet<M> {
                 limit: None,
                 offset: 0,
                 distinct: false,
+                lock: None,
             },
             alias: None,
             marker: PhantomData,
         }
+    }
+
+    /// Locks the rows this query set reads until the end of the transaction
+    /// (`SELECT … FOR UPDATE` on PostgreSQL), waiting for rows another
+    /// transaction holds; use it inside [`Db::transaction`]. On SQLite it
+    /// changes nothing: a transaction there already holds the database's write
+    /// lock (`BEGIN IMMEDIATE`), so no other connection can change the rows.
+    #[must_use]
+    pub fn select_for_update(self) -> Self {
+        self.locking(RowLockWait::Wait)
+    }
+
+    /// [`select_for_update`](Self::select_for_update), failing at once
+    /// (PostgreSQL `NOWAIT`) when another transaction holds one of the rows.
+    #[must_use]
+    pub fn select_for_update_nowait(self) -> Self {
+        self.locking(RowLockWait::NoWait)
+    }
+
+    /// [`select_for_update`](Self::select_for_update), leaving out the rows
+    /// another transaction holds (PostgreSQL `SKIP LOCKED`): a work queue's way
+    /// of taking the next free job.
+    #[must_use]
+    pub fn select_for_update_skip_locked(self) -> Self {
+        self.locking(RowLockWait::SkipLocked)
+    }
+
+    fn locking(mut self, wait: RowLockWait) -> Self {
+        self.select.lock = Some(wait);
+        self
     }
 
     /// Only the rows matching `q` (and any earlier filter).
@@ -246,6 +279,9 @@ impl<M: Model> QuerySet<M> {
             builder.push_limit_offset(select.limit, select.offset);
         } else {
             builder.push_select(select, SelectList::Model);
+        }
+        if let Some(wait) = select.lock {
+            builder.push(builder.dialect.row_lock_clause(wait));
         }
     }
 

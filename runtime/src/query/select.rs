@@ -53,6 +53,8 @@ pub(crate) struct Select {
     pub(crate) limit: Option<u64>,
     pub(crate) offset: u64,
     pub(crate) distinct: bool,
+    /// `SELECT … FOR UPDATE` (PostgreSQL), and what it does about locked rows.
+    pub(crate) lock: Option<pookie_dialect::RowLockWait>,
 }
 
 impl Select {
