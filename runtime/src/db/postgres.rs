@@ -52,14 +52,30 @@ fn open_client(config: &postgres::Config, display: &str) -> Result<postgres::Cli
     })
 }
 
-/// True when the server closed the connection before it answered: the
-/// statement was not run, so running it again on a new connection is safe.
+/// True when the server closed the connection before it answered: it ended
+/// the session (a restart, `pg_terminate_backend`) and the statement found the
+/// connection closed, reset or at its end. Running it again on a new connection
+/// is then safe, with one exception documented on `with_retry`.
 pub(crate) fn is_connection_lost(error: &postgres::Error) -> bool {
     // SQLSTATE class 57P: the server is shutting down or was told to end this session.
-    error.is_closed()
+    if error.is_closed()
         || error
             .code()
             .is_some_and(|code| code.code().starts_with("57P"))
+    {
+        return true;
+    }
+    let io =
+        std::error::Error::source(error).and_then(|source| source.downcast_ref::<std::io::Error>());
+    io.is_some_and(|io| {
+        matches!(
+            io.kind(),
+            std::io::ErrorKind::ConnectionReset
+                | std::io::ErrorKind::ConnectionAborted
+                | std::io::ErrorKind::BrokenPipe
+                | std::io::ErrorKind::UnexpectedEof
+        )
+    })
 }
 
 impl PgConnection {
@@ -76,9 +92,11 @@ impl PgConnection {
     }
 
     /// Runs `operation`; when the server had closed the connection (restart,
-    /// `pg_terminate_backend`) and the statement never ran, reconnects and runs
-    /// it once more. Inside a transaction the error is returned instead: the
-    /// transaction's earlier work is gone with the connection.
+    /// `pg_terminate_backend`), reconnects and runs it once more. Inside a
+    /// transaction the error is returned instead: the transaction's earlier work
+    /// is gone with the connection. The one case a retry cannot tell apart is a
+    /// server that crashed after committing a statement but before answering it;
+    /// writes that must never run twice belong in a transaction.
     fn with_retry<T>(
         &mut self,
         mut operation: impl FnMut(&mut Self) -> Result<T, (postgres::Error, bool)>,
