@@ -473,6 +473,64 @@ fn choices_generate_a_rust_enum() {
 }
 
 #[test]
+fn verbose_names_and_field_metadata_are_generated() {
+    let email = field_with(
+        "email_address",
+        FieldKind::EmailField { max_length: 254 },
+        opts(|o| {
+            o.unique = true;
+            o.help_text = Some("Where we write to.".into());
+        }),
+    );
+    let nickname = field_with(
+        "nick",
+        FieldKind::CharField { max_length: 20 },
+        opts(|o| {
+            o.verbose_name = Some("nickname".into());
+            o.null = true;
+            o.blank = true;
+            o.editable = false;
+        }),
+    );
+    let defaults = generate(&schema(
+        "m",
+        vec![model(
+            "BlogPost",
+            None,
+            vec![email.clone(), nickname.clone()],
+            Meta::default(),
+        )],
+    ));
+    for expected in [
+        "verbose_name: \"blog post\",\n        verbose_name_plural: \"blog posts\",",
+        "name: \"id\",\n                column: \"id\",\n                verbose_name: \"ID\",",
+        "name: \"email_address\",\n                column: \"email_address\",\n                verbose_name: \"email address\",\n                help_text: ::core::option::Option::Some(\"Where we write to.\"),\n                null: false,\n                blank: false,\n                editable: true,\n                primary_key: false,\n                unique: true,",
+        "verbose_name: \"nickname\",\n                help_text: ::core::option::Option::None,\n                null: true,\n                blank: true,\n                editable: false,",
+        "/// **nickname**\n    pub nick:",
+    ] {
+        assert!(defaults.contains(expected), "missing {expected:?} in\n{defaults}");
+    }
+
+    let named = |meta: Meta| {
+        generate(&schema(
+            "m",
+            vec![model("BlogPost", None, vec![email.clone()], meta)],
+        ))
+    };
+    let singular = named(Meta {
+        verbose_name: Some("entry".into()),
+        ..Meta::default()
+    });
+    assert!(singular.contains("verbose_name: \"entry\",\n        verbose_name_plural: \"entrys\","));
+    let both = named(Meta {
+        verbose_name: Some("entry".into()),
+        verbose_name_plural: Some("entries".into()),
+        ..Meta::default()
+    });
+    assert!(both.contains("verbose_name: \"entry\",\n        verbose_name_plural: \"entries\","));
+}
+
+#[test]
 fn invalid_ir_is_an_error_not_a_panic() {
     let cases: Vec<(Vec<Model>, &str)> = vec![
         (

@@ -44,6 +44,10 @@ pub(crate) struct Table {
     pub managed: bool,
     /// Models of the same module this one points to (itself excluded).
     pub depends_on: Vec<String>,
+    /// The human-readable name of one instance.
+    pub verbose_name: String,
+    /// The human-readable name of several instances.
+    pub verbose_name_plural: String,
 }
 
 impl Table {
@@ -117,6 +121,11 @@ pub(crate) struct Column {
     pub references: Option<Reference>,
     /// Rustdoc lines (each without the `///`).
     pub doc: Vec<String>,
+    /// The human-readable name: `verbose_name`, else the field name with
+    /// underscores as spaces.
+    pub verbose_name: String,
+    /// `help_text`, when given.
+    pub help_text: Option<String>,
 }
 
 /// The target of a foreign key.
@@ -274,6 +283,11 @@ pub(crate) fn table(schema: &Schema, module: &Module, model: &Model) -> Result<T
     ) {
         add_set(set.iter().filter_map(|c| position_of(c)).collect());
     }
+    let verbose_name = model
+        .meta
+        .verbose_name
+        .clone()
+        .unwrap_or_else(|| words_of(&model.name));
     Ok(Table {
         name: model.name.clone(),
         ident: rust_ident(&model.name),
@@ -297,6 +311,12 @@ pub(crate) fn table(schema: &Schema, module: &Module, model: &Model) -> Result<T
             .unwrap_or_else(|| "default".to_owned()),
         managed: model.meta.managed != Some(false),
         depends_on,
+        verbose_name_plural: model
+            .meta
+            .verbose_name_plural
+            .clone()
+            .unwrap_or_else(|| format!("{verbose_name}s")),
+        verbose_name,
     })
 }
 
@@ -408,6 +428,13 @@ fn column(
         }
         doc.extend(doc_lines(Some(help)));
     }
+    if let Some(verbose) = &field.options.verbose_name {
+        let mut lines = doc_lines(Some(&format!("**{}**", verbose.trim())));
+        if !doc.is_empty() {
+            lines.push(String::new());
+        }
+        doc.splice(0..0, lines);
+    }
     let nullable = field.options.null;
     let (auto_now, auto_now_add) = types::auto_now(&field.kind);
     let enum_default = match (&field.options.default, choices) {
@@ -494,6 +521,15 @@ fn column(
         references,
         doc,
         scalar,
+        verbose_name: field.options.verbose_name.clone().unwrap_or_else(|| {
+            // As PookieDB names the primary key it adds.
+            if field.origin == FieldOrigin::Implicit && field.options.primary_key {
+                "ID".to_owned()
+            } else {
+                field.name.replace('_', " ")
+            }
+        }),
+        help_text: field.options.help_text.clone(),
     };
     Ok((column, same_module_target))
 }
@@ -512,6 +548,26 @@ fn find_model<'s>(
                 .find(|model| model.name == name)
                 .map(|model| (m, model))
         })
+}
+
+/// A model name as lowercase words, as PookieDB names a model without
+/// `verbose_name`: `BlogPost` is `blog post`, `HTTPResponse` is `http response`.
+/// A capital starts a word when it follows a lowercase letter, or when it is
+/// followed by anything but another capital (the end of an acronym).
+pub(crate) fn words_of(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut words = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_uppercase() {
+            let after_lower = i > 0 && chars[i - 1].is_lowercase();
+            let before_lower = chars.get(i + 1).is_some_and(|next| !next.is_uppercase());
+            if i > 0 && (after_lower || before_lower) && !words.ends_with(' ') {
+                words.push(' ');
+            }
+        }
+        words.extend(c.to_lowercase());
+    }
+    words.trim().to_owned()
 }
 
 /// Splits a doc comment into rustdoc lines, each starting with one space (as
@@ -556,4 +612,18 @@ pub(crate) fn creation_order(tables: &[Table]) -> Vec<usize> {
         order.push(next);
     }
     order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::words_of;
+
+    #[test]
+    fn model_names_split_into_lowercase_words() {
+        assert_eq!(words_of("BlogPost"), "blog post");
+        assert_eq!(words_of("Author"), "author");
+        assert_eq!(words_of("HTTPResponse"), "http response");
+        assert_eq!(words_of("PageV2"), "page v2");
+        assert_eq!(words_of("URL"), "url");
+    }
 }

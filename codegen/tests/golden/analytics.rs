@@ -99,6 +99,43 @@ impl ::pookie::Model for Metric {
         auto_pk: true,
         columns: &["id", "name", "value"],
         ordering: &[],
+        verbose_name: "metric",
+        verbose_name_plural: "metrics",
+        fields: &[
+            ::pookie::FieldMeta {
+                name: "id",
+                column: "id",
+                verbose_name: "ID",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: false,
+                editable: true,
+                primary_key: true,
+                unique: false,
+            },
+            ::pookie::FieldMeta {
+                name: "name",
+                column: "name",
+                verbose_name: "name",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: false,
+                editable: true,
+                primary_key: false,
+                unique: false,
+            },
+            ::pookie::FieldMeta {
+                name: "value",
+                column: "value",
+                verbose_name: "value",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: false,
+                editable: true,
+                primary_key: false,
+                unique: false,
+            },
+        ],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {

@@ -128,6 +128,43 @@ impl ::pookie::Model for CatalogColumn {
                 descending: false,
             },
         ],
+        verbose_name: "catalog column",
+        verbose_name_plural: "catalog columns",
+        fields: &[
+            ::pookie::FieldMeta {
+                name: "name",
+                column: "name",
+                verbose_name: "name",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: false,
+                editable: true,
+                primary_key: true,
+                unique: false,
+            },
+            ::pookie::FieldMeta {
+                name: "data_type",
+                column: "data_type",
+                verbose_name: "data type",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: false,
+                editable: true,
+                primary_key: false,
+                unique: false,
+            },
+            ::pookie::FieldMeta {
+                name: "not_null",
+                column: "not_null",
+                verbose_name: "not null",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: false,
+                editable: true,
+                primary_key: false,
+                unique: false,
+            },
+        ],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
