@@ -5,12 +5,18 @@
 #[macro_use]
 mod support;
 
-use pookie::{Error, FieldMeta, Model, ValidationError};
+use pookie::{Error, FieldMeta, Insert, Model, ValidationError};
 
 pub mod kitchen_sink {
     pookie::include_models!("kitchen_sink");
 }
 
+// Side by side with `kitchen_sink`, whose enums it uses.
+pub mod editorial {
+    pookie::include_models!("editorial");
+}
+
+use editorial::{calendar_entry, CalendarEntry, NewCalendarEntry};
 use kitchen_sink::*;
 
 fn invalid<T: std::fmt::Debug>(result: pookie::Result<T>) -> ValidationError {
@@ -83,7 +89,39 @@ fn field_flags_follow_the_schema() {
     assert_eq!(City::META.field("id").map(|f| f.verbose_name), Some("ID"));
 }
 
+#[test]
+fn choices_of_another_file_are_that_files_enum() {
+    let form = NewCalendarEntry::new().title("Spring issue");
+    let entry: CalendarEntry = Insert::into_model(form, pookie::chrono::Utc::now());
+    let status: kitchen_sink::Status = entry.status;
+    assert_eq!(status, Status::Draft);
+    assert_eq!(
+        CalendarEntry::META.field("title").map(|f| f.verbose_name),
+        Some("headline")
+    );
+    assert_eq!(CalendarEntry::META.verbose_name, "calendar entry");
+    assert_eq!(CalendarEntry::META.verbose_name_plural, "calendar");
+}
+
 on_both_backends! {
+    fn an_enum_of_another_file_round_trips_and_filters(db) {
+        editorial::create_tables(db)?;
+        let draft = CalendarEntry::objects().create(db, NewCalendarEntry::new().title("Spring"))?;
+        assert_eq!(draft.status, Status::Draft, "the default is the other file's variant");
+        CalendarEntry::objects().create(
+            db,
+            NewCalendarEntry::new().title("Summer").status(Status::Published).size(Size::Large),
+        )?;
+        let published = CalendarEntry::objects()
+            .filter(calendar_entry::status.eq(Status::Published))
+            .get(db, calendar_entry::size.eq(Size::Large))?;
+        assert_eq!(published.title, "Summer");
+        assert_eq!(published.size, Some(Size::Large));
+        let again = CalendarEntry::get(db, draft.id)?;
+        assert_eq!(again, draft);
+    }
+
+
     fn uniqueness_messages_use_verbose_names(db) {
         kitchen_sink::create_tables(db)?;
         Ticket::objects().create(db, NewTicket::new().code("A1").seat(3).row("A"))?;

@@ -457,7 +457,7 @@ fn choices_generate_a_rust_enum() {
         assert!(code.contains(expected), "missing {expected:?} in\n{code}");
     }
 
-    // An enum of another file is not in scope of the generated module.
+    // An enum of another file is named through its sibling module.
     let mut other = schema(
         "m",
         vec![model("Post", None, vec![status], Meta::default())],
@@ -465,9 +465,40 @@ fn choices_generate_a_rust_enum() {
     let mut enums = schema("e", vec![]);
     enums.modules[0].enums = with_enum.modules[0].enums.clone();
     other.modules.push(enums.modules.remove(0));
-    let text = Config::new().generate(&other).unwrap_err().to_string();
+    let files = Config::new()
+        .generate(&other)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let code = &files[Path::new("m.rs")];
+    for expected in [
+        "pub status: super::e::Status,",
+        "::pookie::Column<super::Post, super::super::e::Status>",
+        "status: self.status.unwrap_or(super::e::Status::Draft),",
+        "DEFAULT 'it''s draft'",
+    ] {
+        assert!(code.contains(expected), "missing {expected:?} in\n{code}");
+    }
     assert!(
-        text.contains("`choices = Status`") && text.contains("declare the enum in this file"),
+        !code.contains("pub enum Status"),
+        "the enum stays in its own file"
+    );
+    assert!(files[Path::new("e.rs")].contains("pub enum Status {"));
+
+    // Two other files declaring it leave the choice open: an error, not a guess.
+    let mut twice = other.clone();
+    let mut copy = twice.modules[1].clone();
+    copy.name = "f".into();
+    copy.path = "f.pookie".into();
+    twice.modules.push(copy);
+    let text = generate_err(&twice).to_string();
+    assert!(
+        text.contains("`choices = Status` is ambiguous") && text.contains("`e`, `f`"),
+        "{text}"
+    );
+    let mut missing = other;
+    missing.modules.pop();
+    let text = generate_err(&missing).to_string();
+    assert!(
+        text.contains("`choices = Status` names no enum of this build"),
         "{text}"
     );
 }

@@ -6,7 +6,8 @@
 use std::collections::BTreeSet;
 
 use pookie_grammar::ir::{
-    DefaultValue, Field, FieldKind, FieldOrigin, Model, Module, OnDelete, Schema, Validators,
+    DefaultValue, EnumDef, Field, FieldKind, FieldOrigin, Model, Module, OnDelete, Schema,
+    Validators,
 };
 use pookie_grammar::naming::rust_ident;
 
@@ -332,15 +333,7 @@ fn column(
     let fail = |message: String| Error::unsupported(&module.name, location.clone(), message);
     let choices = match &field.options.choices {
         None => None,
-        Some(name) => {
-            let def = module.enums.iter().find(|e| &e.name == name).ok_or_else(|| {
-                fail(format!(
-                    "`choices = {name}` names an enum of another schema file; \
-                     declare the enum in this file (enums are generated into the module of their file)"
-                ))
-            })?;
-            Some(def)
-        }
+        Some(name) => Some(find_enum(schema, module, name).map_err(fail)?),
     };
     let mut doc = doc_lines(field.doc.as_deref());
     let (scalar, references, same_module_target, ident) = match &field.kind {
@@ -411,8 +404,8 @@ fn column(
                     "{type_name} is not supported by the code generator yet"
                 ))
             })?;
-            if let Some(def) = choices {
-                scalar.rust = rust_ident(&def.name);
+            if let Some((path, _)) = &choices {
+                scalar.rust = path.clone();
                 scalar.class = Class::Enum;
             }
             if doc.is_empty() && field.origin == FieldOrigin::Implicit && field.options.primary_key
@@ -437,15 +430,15 @@ fn column(
     }
     let nullable = field.options.null;
     let (auto_now, auto_now_add) = types::auto_now(&field.kind);
-    let enum_default = match (&field.options.default, choices) {
-        (Some(DefaultValue::EnumVariant { variant, .. }), Some(def)) => {
+    let enum_default = match (&field.options.default, &choices) {
+        (Some(DefaultValue::EnumVariant { variant, .. }), Some((path, def))) => {
             let found = def
                 .variants
                 .iter()
                 .find(|v| &v.name == variant)
                 .ok_or_else(|| fail(format!("`{}` has no variant `{variant}`", def.name)))?;
             Some((
-                format!("{}::{}", rust_ident(&def.name), rust_ident(&found.name)),
+                format!("{path}::{}", rust_ident(&found.name)),
                 found.value.clone(),
             ))
         }
@@ -532,6 +525,48 @@ fn column(
         help_text: field.options.help_text.clone(),
     };
     Ok((column, same_module_target))
+}
+
+/// Finds the enum of `choices = name`: in `module` first, then in exactly one
+/// other module of the build. Returns the path that names it from the module of
+/// `module` (an enum of another file is reached through its sibling module,
+/// `super::<file>::<Enum>`: see the crate docs) and its definition.
+fn find_enum<'s>(
+    schema: &'s Schema,
+    module: &'s Module,
+    name: &str,
+) -> Result<(String, &'s EnumDef), String> {
+    if let Some(def) = module.enums.iter().find(|e| e.name == name) {
+        return Ok((rust_ident(&def.name), def));
+    }
+    let found: Vec<(&Module, &EnumDef)> = schema
+        .modules
+        .iter()
+        .filter(|m| !std::ptr::eq(*m, module))
+        .filter_map(|m| m.enums.iter().find(|e| e.name == name).map(|e| (m, e)))
+        .collect();
+    match found.as_slice() {
+        [(other, def)] => Ok((
+            format!(
+                "super::{}::{}",
+                rust_ident(&other.name),
+                rust_ident(&def.name)
+            ),
+            def,
+        )),
+        [] => Err(format!(
+            "`choices = {name}` names no enum of this build; declare `enum {name}` in a schema file"
+        )),
+        several => Err(format!(
+            "`choices = {name}` is ambiguous: the schema files {} all declare it; \
+             declare it in this file or rename the others",
+            several
+                .iter()
+                .map(|(m, _)| format!("`{}`", m.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
 }
 
 /// Finds a model by name: in `module` first, then in the other modules in order.
