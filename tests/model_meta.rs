@@ -54,6 +54,7 @@ fn every_field_is_described_in_declaration_order() {
         Some(&FieldMeta {
             name: "code",
             column: "code",
+            field_type: "CharField",
             verbose_name: "ticket code",
             help_text: Some("Printed on the ticket."),
             null: false,
@@ -84,6 +85,7 @@ fn field_flags_follow_the_schema() {
     // A foreign key is described by its field name; the column holds the key.
     let country = City::META.field("country").expect("country");
     assert_eq!(country.column, "country_id");
+    assert_eq!(country.field_type, "ForeignKey");
     assert_eq!(country.verbose_name, "country");
     // The primary key PookieDB adds is called `ID`.
     assert_eq!(City::META.field("id").map(|f| f.verbose_name), Some("ID"));

@@ -19,6 +19,7 @@ impl ::pookie::Model for {{ model.ident }} {
             ::pookie::FieldMeta {
                 name: {{ field.name }},
                 column: {{ field.column }},
+                field_type: {{ field.field_type }},
                 verbose_name: {{ field.verbose_name }},
                 help_text: {{ field.help_text }},
                 null: {{ field.null }},

@@ -44,6 +44,7 @@ impl ModelMeta {
     /// const FIELDS: &[FieldMeta] = &[FieldMeta {
     ///     name: "email",
     ///     column: "email",
+    ///     field_type: "EmailField",
     ///     verbose_name: "email address",
     ///     help_text: None,
     ///     null: false,
@@ -84,6 +85,8 @@ pub struct FieldMeta {
     pub name: &'static str,
     /// The column name.
     pub column: &'static str,
+    /// The field type as written in the schema (`CharField`, `DecimalField`, `ForeignKey`, …).
+    pub field_type: &'static str,
     /// The human-readable name (`verbose_name = …`, else the field name with
     /// underscores as spaces).
     pub verbose_name: &'static str,

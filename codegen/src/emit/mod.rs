@@ -182,6 +182,8 @@ pub(crate) struct FieldMetaView {
     pub name: String,
     /// The column.
     pub column: String,
+    /// The field type name.
+    pub field_type: String,
     /// The verbose name.
     pub verbose_name: String,
     /// `Some("…")` or `None`.
@@ -399,6 +401,7 @@ fn field_meta(column: &Column) -> FieldMetaView {
     FieldMetaView {
         name: str_lit(&column.field),
         column: str_lit(&column.column),
+        field_type: str_lit(column.kind.type_name()),
         verbose_name: str_lit(&column.verbose_name),
         help_text: match &column.help_text {
             Some(help) => format!("{OPTION}::Some({})", str_lit(help)),

@@ -16,11 +16,13 @@
 #![warn(missing_docs)]
 
 mod date_part;
+mod decimal;
 mod expressions;
 mod pattern;
 mod types;
 
 pub use date_part::{DatePart, DateSource};
+pub use decimal::SQLITE_DECIMAL_COLLATION;
 pub use expressions::{SQLITE_REGEXP_FUNCTION, SQLITE_UPPER_FUNCTION};
 pub use pattern::{PatternKind, SQLITE_CASEFOLD_FUNCTION};
 pub use types::SqlType;
