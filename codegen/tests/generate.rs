@@ -534,8 +534,8 @@ fn verbose_names_and_field_metadata_are_generated() {
     ));
     for expected in [
         "verbose_name: \"blog post\",\n        verbose_name_plural: \"blog posts\",",
-        "name: \"id\",\n                column: \"id\",\n                verbose_name: \"ID\",",
-        "name: \"email_address\",\n                column: \"email_address\",\n                verbose_name: \"email address\",\n                help_text: ::core::option::Option::Some(\"Where we write to.\"),\n                null: false,\n                blank: false,\n                editable: true,\n                primary_key: false,\n                unique: true,",
+        "name: \"id\",\n                column: \"id\",\n                field_type: \"AutoField\",\n                verbose_name: \"ID\",",
+        "name: \"email_address\",\n                column: \"email_address\",\n                field_type: \"EmailField\",\n                verbose_name: \"email address\",\n                help_text: ::core::option::Option::Some(\"Where we write to.\"),\n                null: false,\n                blank: false,\n                editable: true,\n                primary_key: false,\n                unique: true,",
         "verbose_name: \"nickname\",\n                help_text: ::core::option::Option::None,\n                null: true,\n                blank: true,\n                editable: false,",
         "/// **nickname**\n    pub nick:",
     ] {

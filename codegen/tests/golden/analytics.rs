@@ -105,6 +105,7 @@ impl ::pookie::Model for Metric {
             ::pookie::FieldMeta {
                 name: "id",
                 column: "id",
+                field_type: "AutoField",
                 verbose_name: "ID",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -116,6 +117,7 @@ impl ::pookie::Model for Metric {
             ::pookie::FieldMeta {
                 name: "name",
                 column: "name",
+                field_type: "CharField",
                 verbose_name: "name",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -127,6 +129,7 @@ impl ::pookie::Model for Metric {
             ::pookie::FieldMeta {
                 name: "value",
                 column: "value",
+                field_type: "FloatField",
                 verbose_name: "value",
                 help_text: ::core::option::Option::None,
                 null: false,

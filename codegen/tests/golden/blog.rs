@@ -110,6 +110,7 @@ impl ::pookie::Model for Tag {
             ::pookie::FieldMeta {
                 name: "id",
                 column: "id",
+                field_type: "AutoField",
                 verbose_name: "ID",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -121,6 +122,7 @@ impl ::pookie::Model for Tag {
             ::pookie::FieldMeta {
                 name: "name",
                 column: "name",
+                field_type: "CharField",
                 verbose_name: "name",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -132,6 +134,7 @@ impl ::pookie::Model for Tag {
             ::pookie::FieldMeta {
                 name: "slug",
                 column: "slug",
+                field_type: "SlugField",
                 verbose_name: "slug",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -497,6 +500,7 @@ impl ::pookie::Model for Author {
             ::pookie::FieldMeta {
                 name: "id",
                 column: "id",
+                field_type: "AutoField",
                 verbose_name: "ID",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -508,6 +512,7 @@ impl ::pookie::Model for Author {
             ::pookie::FieldMeta {
                 name: "name",
                 column: "name",
+                field_type: "CharField",
                 verbose_name: "name",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -519,6 +524,7 @@ impl ::pookie::Model for Author {
             ::pookie::FieldMeta {
                 name: "email",
                 column: "email",
+                field_type: "EmailField",
                 verbose_name: "email",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -530,6 +536,7 @@ impl ::pookie::Model for Author {
             ::pookie::FieldMeta {
                 name: "bio",
                 column: "bio",
+                field_type: "TextField",
                 verbose_name: "bio",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -541,6 +548,7 @@ impl ::pookie::Model for Author {
             ::pookie::FieldMeta {
                 name: "website",
                 column: "website",
+                field_type: "URLField",
                 verbose_name: "website",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -552,6 +560,7 @@ impl ::pookie::Model for Author {
             ::pookie::FieldMeta {
                 name: "is_active",
                 column: "is_active",
+                field_type: "BooleanField",
                 verbose_name: "is active",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -563,6 +572,7 @@ impl ::pookie::Model for Author {
             ::pookie::FieldMeta {
                 name: "joined",
                 column: "joined",
+                field_type: "DateTimeField",
                 verbose_name: "joined",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -982,6 +992,7 @@ impl ::pookie::Model for Post {
             ::pookie::FieldMeta {
                 name: "id",
                 column: "id",
+                field_type: "AutoField",
                 verbose_name: "ID",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -993,6 +1004,7 @@ impl ::pookie::Model for Post {
             ::pookie::FieldMeta {
                 name: "title",
                 column: "title",
+                field_type: "CharField",
                 verbose_name: "title",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -1004,6 +1016,7 @@ impl ::pookie::Model for Post {
             ::pookie::FieldMeta {
                 name: "slug",
                 column: "slug",
+                field_type: "SlugField",
                 verbose_name: "slug",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -1015,6 +1028,7 @@ impl ::pookie::Model for Post {
             ::pookie::FieldMeta {
                 name: "body",
                 column: "body",
+                field_type: "TextField",
                 verbose_name: "body",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -1026,6 +1040,7 @@ impl ::pookie::Model for Post {
             ::pookie::FieldMeta {
                 name: "author",
                 column: "author_id",
+                field_type: "ForeignKey",
                 verbose_name: "author",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -1037,6 +1052,7 @@ impl ::pookie::Model for Post {
             ::pookie::FieldMeta {
                 name: "published",
                 column: "published",
+                field_type: "BooleanField",
                 verbose_name: "published",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -1048,6 +1064,7 @@ impl ::pookie::Model for Post {
             ::pookie::FieldMeta {
                 name: "view_count",
                 column: "view_count",
+                field_type: "IntegerField",
                 verbose_name: "view count",
                 help_text: ::core::option::Option::Some(
                     "How many times the post was read.",
@@ -1061,6 +1078,7 @@ impl ::pookie::Model for Post {
             ::pookie::FieldMeta {
                 name: "created_at",
                 column: "created_at",
+                field_type: "DateTimeField",
                 verbose_name: "created at",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -1072,6 +1090,7 @@ impl ::pookie::Model for Post {
             ::pookie::FieldMeta {
                 name: "updated_at",
                 column: "updated_at",
+                field_type: "DateTimeField",
                 verbose_name: "updated at",
                 help_text: ::core::option::Option::None,
                 null: false,

@@ -134,6 +134,7 @@ impl ::pookie::Model for CatalogColumn {
             ::pookie::FieldMeta {
                 name: "name",
                 column: "name",
+                field_type: "TextField",
                 verbose_name: "name",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -145,6 +146,7 @@ impl ::pookie::Model for CatalogColumn {
             ::pookie::FieldMeta {
                 name: "data_type",
                 column: "data_type",
+                field_type: "TextField",
                 verbose_name: "data type",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -156,6 +158,7 @@ impl ::pookie::Model for CatalogColumn {
             ::pookie::FieldMeta {
                 name: "not_null",
                 column: "not_null",
+                field_type: "BooleanField",
                 verbose_name: "not null",
                 help_text: ::core::option::Option::None,
                 null: false,

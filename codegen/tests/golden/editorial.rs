@@ -175,6 +175,7 @@ impl ::pookie::Model for CalendarEntry {
             ::pookie::FieldMeta {
                 name: "id",
                 column: "id",
+                field_type: "AutoField",
                 verbose_name: "ID",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -186,6 +187,7 @@ impl ::pookie::Model for CalendarEntry {
             ::pookie::FieldMeta {
                 name: "title",
                 column: "title",
+                field_type: "CharField",
                 verbose_name: "headline",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -197,6 +199,7 @@ impl ::pookie::Model for CalendarEntry {
             ::pookie::FieldMeta {
                 name: "status",
                 column: "status",
+                field_type: "CharField",
                 verbose_name: "status",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -208,6 +211,7 @@ impl ::pookie::Model for CalendarEntry {
             ::pookie::FieldMeta {
                 name: "size",
                 column: "size",
+                field_type: "CharField",
                 verbose_name: "size",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -219,6 +223,7 @@ impl ::pookie::Model for CalendarEntry {
             ::pookie::FieldMeta {
                 name: "fee",
                 column: "fee",
+                field_type: "DecimalField",
                 verbose_name: "fee",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -230,6 +235,7 @@ impl ::pookie::Model for CalendarEntry {
             ::pookie::FieldMeta {
                 name: "budget",
                 column: "budget",
+                field_type: "DecimalField",
                 verbose_name: "budget",
                 help_text: ::core::option::Option::None,
                 null: true,

@@ -2128,6 +2128,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "id",
                 column: "id",
+                field_type: "AutoField",
                 verbose_name: "ID",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2139,6 +2140,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "created_at",
                 column: "created_at",
+                field_type: "DateTimeField",
                 verbose_name: "created at",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2150,6 +2152,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "updated_at",
                 column: "updated_at",
+                field_type: "DateTimeField",
                 verbose_name: "updated at",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2161,6 +2164,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "label",
                 column: "label",
+                field_type: "CharField",
                 verbose_name: "label",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2172,6 +2176,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "small",
                 column: "small",
+                field_type: "SmallIntegerField",
                 verbose_name: "small",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2183,6 +2188,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "integer",
                 column: "integer",
+                field_type: "IntegerField",
                 verbose_name: "integer",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2194,6 +2200,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "big",
                 column: "big",
+                field_type: "BigIntegerField",
                 verbose_name: "big",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2205,6 +2212,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "float",
                 column: "float",
+                field_type: "FloatField",
                 verbose_name: "float",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2216,6 +2224,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "price",
                 column: "price",
+                field_type: "DecimalField",
                 verbose_name: "price",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2227,6 +2236,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "huge",
                 column: "huge",
+                field_type: "DecimalField",
                 verbose_name: "huge",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2238,6 +2248,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "flag",
                 column: "flag",
+                field_type: "BooleanField",
                 verbose_name: "flag",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2249,6 +2260,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "name",
                 column: "name",
+                field_type: "CharField",
                 verbose_name: "name",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2260,6 +2272,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "code",
                 column: "code",
+                field_type: "FixedCharField",
                 verbose_name: "code",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2271,6 +2284,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "body",
                 column: "body",
+                field_type: "TextField",
                 verbose_name: "body",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2282,6 +2296,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "email",
                 column: "email",
+                field_type: "EmailField",
                 verbose_name: "email",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2293,6 +2308,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "site",
                 column: "site",
+                field_type: "URLField",
                 verbose_name: "site",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2304,6 +2320,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "slug",
                 column: "slug",
+                field_type: "SlugField",
                 verbose_name: "slug",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2315,6 +2332,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "token",
                 column: "token",
+                field_type: "UUIDField",
                 verbose_name: "token",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2326,6 +2344,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "day",
                 column: "day",
+                field_type: "DateField",
                 verbose_name: "day",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2337,6 +2356,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "time",
                 column: "time",
+                field_type: "TimeField",
                 verbose_name: "time",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2348,6 +2368,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "moment",
                 column: "moment",
+                field_type: "DateTimeField",
                 verbose_name: "moment",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2359,6 +2380,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "doc",
                 column: "doc",
+                field_type: "JSONField",
                 verbose_name: "doc",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2370,6 +2392,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "settings",
                 column: "settings",
+                field_type: "JSONField",
                 verbose_name: "settings",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2381,6 +2404,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "numbers",
                 column: "numbers",
+                field_type: "ArrayField",
                 verbose_name: "numbers",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2392,6 +2416,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "labels",
                 column: "labels",
+                field_type: "ArrayField",
                 verbose_name: "labels",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2403,6 +2428,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "days",
                 column: "days",
+                field_type: "ArrayField",
                 verbose_name: "days",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2414,6 +2440,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "amounts",
                 column: "amounts",
+                field_type: "ArrayField",
                 verbose_name: "amounts",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2425,6 +2452,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "bytes",
                 column: "bytes",
+                field_type: "BinaryField",
                 verbose_name: "bytes",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -2436,6 +2464,7 @@ impl ::pookie::Model for Sample {
             ::pookie::FieldMeta {
                 name: "status",
                 column: "status",
+                field_type: "CharField",
                 verbose_name: "status",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -3260,6 +3289,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "id",
                 column: "id",
+                field_type: "AutoField",
                 verbose_name: "ID",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -3271,6 +3301,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "small",
                 column: "small",
+                field_type: "SmallIntegerField",
                 verbose_name: "small",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -3282,6 +3313,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "integer",
                 column: "integer",
+                field_type: "IntegerField",
                 verbose_name: "integer",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -3293,6 +3325,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "big",
                 column: "big",
+                field_type: "BigIntegerField",
                 verbose_name: "big",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -3304,6 +3337,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "float",
                 column: "float",
+                field_type: "FloatField",
                 verbose_name: "float",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -3315,6 +3349,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "price",
                 column: "price",
+                field_type: "DecimalField",
                 verbose_name: "price",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -3326,6 +3361,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "huge",
                 column: "huge",
+                field_type: "DecimalField",
                 verbose_name: "huge",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -3337,6 +3373,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "flag",
                 column: "flag",
+                field_type: "BooleanField",
                 verbose_name: "flag",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -3348,6 +3385,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "name",
                 column: "name",
+                field_type: "CharField",
                 verbose_name: "name",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -3359,6 +3397,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "code",
                 column: "code",
+                field_type: "FixedCharField",
                 verbose_name: "code",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -3370,6 +3409,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "body",
                 column: "body",
+                field_type: "TextField",
                 verbose_name: "body",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -3381,6 +3421,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "email",
                 column: "email",
+                field_type: "EmailField",
                 verbose_name: "email",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -3392,6 +3433,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "site",
                 column: "site",
+                field_type: "URLField",
                 verbose_name: "site",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -3403,6 +3445,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "slug",
                 column: "slug",
+                field_type: "SlugField",
                 verbose_name: "slug",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -3414,6 +3457,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "token",
                 column: "token",
+                field_type: "UUIDField",
                 verbose_name: "token",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -3425,6 +3469,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "day",
                 column: "day",
+                field_type: "DateField",
                 verbose_name: "day",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -3436,6 +3481,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "time",
                 column: "time",
+                field_type: "TimeField",
                 verbose_name: "time",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -3447,6 +3493,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "moment",
                 column: "moment",
+                field_type: "DateTimeField",
                 verbose_name: "moment",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -3458,6 +3505,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "doc",
                 column: "doc",
+                field_type: "JSONField",
                 verbose_name: "doc",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -3469,6 +3517,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "settings",
                 column: "settings",
+                field_type: "JSONField",
                 verbose_name: "settings",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -3480,6 +3529,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "numbers",
                 column: "numbers",
+                field_type: "ArrayField",
                 verbose_name: "numbers",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -3491,6 +3541,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "labels",
                 column: "labels",
+                field_type: "ArrayField",
                 verbose_name: "labels",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -3502,6 +3553,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "bytes",
                 column: "bytes",
+                field_type: "BinaryField",
                 verbose_name: "bytes",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -3513,6 +3565,7 @@ impl ::pookie::Model for Nullable {
             ::pookie::FieldMeta {
                 name: "status",
                 column: "status",
+                field_type: "CharField",
                 verbose_name: "status",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -4318,6 +4371,7 @@ impl ::pookie::Model for Defaults {
             ::pookie::FieldMeta {
                 name: "uid",
                 column: "uid",
+                field_type: "UUIDField",
                 verbose_name: "uid",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4329,6 +4383,7 @@ impl ::pookie::Model for Defaults {
             ::pookie::FieldMeta {
                 name: "count",
                 column: "count",
+                field_type: "IntegerField",
                 verbose_name: "count",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4340,6 +4395,7 @@ impl ::pookie::Model for Defaults {
             ::pookie::FieldMeta {
                 name: "ratio",
                 column: "ratio",
+                field_type: "FloatField",
                 verbose_name: "ratio",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4351,6 +4407,7 @@ impl ::pookie::Model for Defaults {
             ::pookie::FieldMeta {
                 name: "price",
                 column: "price",
+                field_type: "DecimalField",
                 verbose_name: "price",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4362,6 +4419,7 @@ impl ::pookie::Model for Defaults {
             ::pookie::FieldMeta {
                 name: "whole",
                 column: "whole",
+                field_type: "DecimalField",
                 verbose_name: "whole",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4373,6 +4431,7 @@ impl ::pookie::Model for Defaults {
             ::pookie::FieldMeta {
                 name: "huge",
                 column: "huge",
+                field_type: "DecimalField",
                 verbose_name: "huge",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4384,6 +4443,7 @@ impl ::pookie::Model for Defaults {
             ::pookie::FieldMeta {
                 name: "flag",
                 column: "flag",
+                field_type: "BooleanField",
                 verbose_name: "flag",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4395,6 +4455,7 @@ impl ::pookie::Model for Defaults {
             ::pookie::FieldMeta {
                 name: "title",
                 column: "title",
+                field_type: "CharField",
                 verbose_name: "title",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4406,6 +4467,7 @@ impl ::pookie::Model for Defaults {
             ::pookie::FieldMeta {
                 name: "status",
                 column: "status",
+                field_type: "CharField",
                 verbose_name: "status",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4417,6 +4479,7 @@ impl ::pookie::Model for Defaults {
             ::pookie::FieldMeta {
                 name: "size",
                 column: "size",
+                field_type: "FixedCharField",
                 verbose_name: "size",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -4428,6 +4491,7 @@ impl ::pookie::Model for Defaults {
             ::pookie::FieldMeta {
                 name: "token",
                 column: "token",
+                field_type: "UUIDField",
                 verbose_name: "token",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4439,6 +4503,7 @@ impl ::pookie::Model for Defaults {
             ::pookie::FieldMeta {
                 name: "fixed_id",
                 column: "fixed_id",
+                field_type: "UUIDField",
                 verbose_name: "fixed id",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4450,6 +4515,7 @@ impl ::pookie::Model for Defaults {
             ::pookie::FieldMeta {
                 name: "day",
                 column: "day",
+                field_type: "DateField",
                 verbose_name: "day",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4461,6 +4527,7 @@ impl ::pookie::Model for Defaults {
             ::pookie::FieldMeta {
                 name: "epoch",
                 column: "epoch",
+                field_type: "DateField",
                 verbose_name: "epoch",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4472,6 +4539,7 @@ impl ::pookie::Model for Defaults {
             ::pookie::FieldMeta {
                 name: "time",
                 column: "time",
+                field_type: "TimeField",
                 verbose_name: "time",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4483,6 +4551,7 @@ impl ::pookie::Model for Defaults {
             ::pookie::FieldMeta {
                 name: "noon",
                 column: "noon",
+                field_type: "TimeField",
                 verbose_name: "noon",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4494,6 +4563,7 @@ impl ::pookie::Model for Defaults {
             ::pookie::FieldMeta {
                 name: "moment",
                 column: "moment",
+                field_type: "DateTimeField",
                 verbose_name: "moment",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4505,6 +4575,7 @@ impl ::pookie::Model for Defaults {
             ::pookie::FieldMeta {
                 name: "launch",
                 column: "launch",
+                field_type: "DateTimeField",
                 verbose_name: "launch",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4516,6 +4587,7 @@ impl ::pookie::Model for Defaults {
             ::pookie::FieldMeta {
                 name: "tags",
                 column: "tags",
+                field_type: "ArrayField",
                 verbose_name: "tags",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4527,6 +4599,7 @@ impl ::pookie::Model for Defaults {
             ::pookie::FieldMeta {
                 name: "extra",
                 column: "extra",
+                field_type: "JSONField",
                 verbose_name: "extra",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4538,6 +4611,7 @@ impl ::pookie::Model for Defaults {
             ::pookie::FieldMeta {
                 name: "list",
                 column: "list",
+                field_type: "JSONField",
                 verbose_name: "list",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4549,6 +4623,7 @@ impl ::pookie::Model for Defaults {
             ::pookie::FieldMeta {
                 name: "note",
                 column: "note",
+                field_type: "TextField",
                 verbose_name: "note",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -4560,6 +4635,7 @@ impl ::pookie::Model for Defaults {
             ::pookie::FieldMeta {
                 name: "counter",
                 column: "counter",
+                field_type: "BigIntegerField",
                 verbose_name: "counter",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4953,6 +5029,7 @@ impl ::pookie::Model for Ticket {
             ::pookie::FieldMeta {
                 name: "id",
                 column: "id",
+                field_type: "BigAutoField",
                 verbose_name: "id",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4964,6 +5041,7 @@ impl ::pookie::Model for Ticket {
             ::pookie::FieldMeta {
                 name: "code",
                 column: "code",
+                field_type: "CharField",
                 verbose_name: "ticket code",
                 help_text: ::core::option::Option::Some("Printed on the ticket."),
                 null: false,
@@ -4975,6 +5053,7 @@ impl ::pookie::Model for Ticket {
             ::pookie::FieldMeta {
                 name: "seat",
                 column: "seat_number",
+                field_type: "IntegerField",
                 verbose_name: "seat",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4986,6 +5065,7 @@ impl ::pookie::Model for Ticket {
             ::pookie::FieldMeta {
                 name: "row",
                 column: "row",
+                field_type: "CharField",
                 verbose_name: "row",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -4997,6 +5077,7 @@ impl ::pookie::Model for Ticket {
             ::pookie::FieldMeta {
                 name: "price",
                 column: "price",
+                field_type: "DecimalField",
                 verbose_name: "price",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -5310,6 +5391,7 @@ impl ::pookie::Model for Country {
             ::pookie::FieldMeta {
                 name: "code",
                 column: "code",
+                field_type: "FixedCharField",
                 verbose_name: "code",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -5321,6 +5403,7 @@ impl ::pookie::Model for Country {
             ::pookie::FieldMeta {
                 name: "name",
                 column: "name",
+                field_type: "CharField",
                 verbose_name: "name",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -5611,6 +5694,7 @@ impl ::pookie::Model for City {
             ::pookie::FieldMeta {
                 name: "id",
                 column: "id",
+                field_type: "AutoField",
                 verbose_name: "ID",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -5622,6 +5706,7 @@ impl ::pookie::Model for City {
             ::pookie::FieldMeta {
                 name: "country",
                 column: "country_id",
+                field_type: "ForeignKey",
                 verbose_name: "country",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -5633,6 +5718,7 @@ impl ::pookie::Model for City {
             ::pookie::FieldMeta {
                 name: "name",
                 column: "name",
+                field_type: "CharField",
                 verbose_name: "name",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -5883,6 +5969,7 @@ impl ::pookie::Model for Device {
             ::pookie::FieldMeta {
                 name: "uid",
                 column: "uid",
+                field_type: "UUIDField",
                 verbose_name: "uid",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -5894,6 +5981,7 @@ impl ::pookie::Model for Device {
             ::pookie::FieldMeta {
                 name: "label",
                 column: "label",
+                field_type: "CharField",
                 verbose_name: "label",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -6199,6 +6287,7 @@ impl ::pookie::Model for Reading {
             ::pookie::FieldMeta {
                 name: "id",
                 column: "id",
+                field_type: "AutoField",
                 verbose_name: "ID",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -6210,6 +6299,7 @@ impl ::pookie::Model for Reading {
             ::pookie::FieldMeta {
                 name: "device",
                 column: "device_id",
+                field_type: "ForeignKey",
                 verbose_name: "device",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -6221,6 +6311,7 @@ impl ::pookie::Model for Reading {
             ::pookie::FieldMeta {
                 name: "value",
                 column: "value",
+                field_type: "FloatField",
                 verbose_name: "value",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -6232,6 +6323,7 @@ impl ::pookie::Model for Reading {
             ::pookie::FieldMeta {
                 name: "at",
                 column: "at",
+                field_type: "DateTimeField",
                 verbose_name: "at",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -6780,6 +6872,7 @@ impl ::pookie::Model for Profile {
             ::pookie::FieldMeta {
                 name: "id",
                 column: "id",
+                field_type: "AutoField",
                 verbose_name: "ID",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -6791,6 +6884,7 @@ impl ::pookie::Model for Profile {
             ::pookie::FieldMeta {
                 name: "username",
                 column: "username",
+                field_type: "CharField",
                 verbose_name: "username",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -6802,6 +6896,7 @@ impl ::pookie::Model for Profile {
             ::pookie::FieldMeta {
                 name: "email",
                 column: "email",
+                field_type: "EmailField",
                 verbose_name: "email",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -6813,6 +6908,7 @@ impl ::pookie::Model for Profile {
             ::pookie::FieldMeta {
                 name: "website",
                 column: "website",
+                field_type: "URLField",
                 verbose_name: "website",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -6824,6 +6920,7 @@ impl ::pookie::Model for Profile {
             ::pookie::FieldMeta {
                 name: "handle",
                 column: "handle",
+                field_type: "SlugField",
                 verbose_name: "handle",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -6835,6 +6932,7 @@ impl ::pookie::Model for Profile {
             ::pookie::FieldMeta {
                 name: "bio",
                 column: "bio",
+                field_type: "TextField",
                 verbose_name: "bio",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -6846,6 +6944,7 @@ impl ::pookie::Model for Profile {
             ::pookie::FieldMeta {
                 name: "age",
                 column: "age",
+                field_type: "SmallIntegerField",
                 verbose_name: "age",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -6857,6 +6956,7 @@ impl ::pookie::Model for Profile {
             ::pookie::FieldMeta {
                 name: "score",
                 column: "score",
+                field_type: "FloatField",
                 verbose_name: "score",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -6868,6 +6968,7 @@ impl ::pookie::Model for Profile {
             ::pookie::FieldMeta {
                 name: "balance",
                 column: "balance",
+                field_type: "DecimalField",
                 verbose_name: "balance",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -6879,6 +6980,7 @@ impl ::pookie::Model for Profile {
             ::pookie::FieldMeta {
                 name: "team",
                 column: "team",
+                field_type: "CharField",
                 verbose_name: "team",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -6890,6 +6992,7 @@ impl ::pookie::Model for Profile {
             ::pookie::FieldMeta {
                 name: "number",
                 column: "number",
+                field_type: "IntegerField",
                 verbose_name: "number",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -6901,6 +7004,7 @@ impl ::pookie::Model for Profile {
             ::pookie::FieldMeta {
                 name: "tags",
                 column: "tags",
+                field_type: "ArrayField",
                 verbose_name: "tags",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -6912,6 +7016,7 @@ impl ::pookie::Model for Profile {
             ::pookie::FieldMeta {
                 name: "starts",
                 column: "starts",
+                field_type: "DateField",
                 verbose_name: "starts",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -6923,6 +7028,7 @@ impl ::pookie::Model for Profile {
             ::pookie::FieldMeta {
                 name: "ends",
                 column: "ends",
+                field_type: "DateField",
                 verbose_name: "ends",
                 help_text: ::core::option::Option::None,
                 null: true,

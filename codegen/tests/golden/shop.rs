@@ -153,6 +153,7 @@ impl ::pookie::Model for Customer {
             ::pookie::FieldMeta {
                 name: "id",
                 column: "id",
+                field_type: "AutoField",
                 verbose_name: "ID",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -164,6 +165,7 @@ impl ::pookie::Model for Customer {
             ::pookie::FieldMeta {
                 name: "name",
                 column: "name",
+                field_type: "CharField",
                 verbose_name: "name",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -175,6 +177,7 @@ impl ::pookie::Model for Customer {
             ::pookie::FieldMeta {
                 name: "email",
                 column: "email",
+                field_type: "EmailField",
                 verbose_name: "email",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -186,6 +189,7 @@ impl ::pookie::Model for Customer {
             ::pookie::FieldMeta {
                 name: "referred_by",
                 column: "referred_by_id",
+                field_type: "ForeignKey",
                 verbose_name: "referred by",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -197,6 +201,7 @@ impl ::pookie::Model for Customer {
             ::pookie::FieldMeta {
                 name: "loyalty",
                 column: "loyalty_points",
+                field_type: "BigIntegerField",
                 verbose_name: "loyalty",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -575,6 +580,7 @@ impl ::pookie::Model for Product {
             ::pookie::FieldMeta {
                 name: "sku",
                 column: "sku",
+                field_type: "CharField",
                 verbose_name: "sku",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -586,6 +592,7 @@ impl ::pookie::Model for Product {
             ::pookie::FieldMeta {
                 name: "name",
                 column: "name",
+                field_type: "CharField",
                 verbose_name: "name",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -597,6 +604,7 @@ impl ::pookie::Model for Product {
             ::pookie::FieldMeta {
                 name: "type",
                 column: "type",
+                field_type: "CharField",
                 verbose_name: "type",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -608,6 +616,7 @@ impl ::pookie::Model for Product {
             ::pookie::FieldMeta {
                 name: "price",
                 column: "price",
+                field_type: "FloatField",
                 verbose_name: "price",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -619,6 +628,7 @@ impl ::pookie::Model for Product {
             ::pookie::FieldMeta {
                 name: "stock",
                 column: "stock",
+                field_type: "SmallIntegerField",
                 verbose_name: "stock",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -630,6 +640,7 @@ impl ::pookie::Model for Product {
             ::pookie::FieldMeta {
                 name: "active",
                 column: "active",
+                field_type: "BooleanField",
                 verbose_name: "active",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -978,6 +989,7 @@ impl ::pookie::Model for Order {
             ::pookie::FieldMeta {
                 name: "id",
                 column: "id",
+                field_type: "AutoField",
                 verbose_name: "ID",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -989,6 +1001,7 @@ impl ::pookie::Model for Order {
             ::pookie::FieldMeta {
                 name: "created_at",
                 column: "created_at",
+                field_type: "DateTimeField",
                 verbose_name: "created at",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -1000,6 +1013,7 @@ impl ::pookie::Model for Order {
             ::pookie::FieldMeta {
                 name: "updated_at",
                 column: "updated_at",
+                field_type: "DateTimeField",
                 verbose_name: "updated at",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -1011,6 +1025,7 @@ impl ::pookie::Model for Order {
             ::pookie::FieldMeta {
                 name: "customer",
                 column: "customer_id",
+                field_type: "ForeignKey",
                 verbose_name: "customer",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -1022,6 +1037,7 @@ impl ::pookie::Model for Order {
             ::pookie::FieldMeta {
                 name: "note",
                 column: "note",
+                field_type: "TextField",
                 verbose_name: "note",
                 help_text: ::core::option::Option::None,
                 null: true,
@@ -1033,6 +1049,7 @@ impl ::pookie::Model for Order {
             ::pookie::FieldMeta {
                 name: "paid",
                 column: "paid",
+                field_type: "BooleanField",
                 verbose_name: "paid",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -1314,6 +1331,7 @@ impl ::pookie::Model for OrderLine {
             ::pookie::FieldMeta {
                 name: "id",
                 column: "id",
+                field_type: "AutoField",
                 verbose_name: "ID",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -1325,6 +1343,7 @@ impl ::pookie::Model for OrderLine {
             ::pookie::FieldMeta {
                 name: "order",
                 column: "order_id",
+                field_type: "ForeignKey",
                 verbose_name: "order",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -1336,6 +1355,7 @@ impl ::pookie::Model for OrderLine {
             ::pookie::FieldMeta {
                 name: "product",
                 column: "product_id",
+                field_type: "ForeignKey",
                 verbose_name: "product",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -1347,6 +1367,7 @@ impl ::pookie::Model for OrderLine {
             ::pookie::FieldMeta {
                 name: "quantity",
                 column: "quantity",
+                field_type: "IntegerField",
                 verbose_name: "quantity",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -1603,6 +1624,7 @@ impl ::pookie::Model for Return {
             ::pookie::FieldMeta {
                 name: "id",
                 column: "id",
+                field_type: "AutoField",
                 verbose_name: "ID",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -1614,6 +1636,7 @@ impl ::pookie::Model for Return {
             ::pookie::FieldMeta {
                 name: "line",
                 column: "line_id",
+                field_type: "OneToOneField",
                 verbose_name: "line",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -1625,6 +1648,7 @@ impl ::pookie::Model for Return {
             ::pookie::FieldMeta {
                 name: "reason",
                 column: "reason",
+                field_type: "TextField",
                 verbose_name: "reason",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -1942,6 +1966,7 @@ impl ::pookie::Model for Review {
             ::pookie::FieldMeta {
                 name: "id",
                 column: "id",
+                field_type: "AutoField",
                 verbose_name: "ID",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -1953,6 +1978,7 @@ impl ::pookie::Model for Review {
             ::pookie::FieldMeta {
                 name: "product",
                 column: "product_id",
+                field_type: "ForeignKey",
                 verbose_name: "product",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -1964,6 +1990,7 @@ impl ::pookie::Model for Review {
             ::pookie::FieldMeta {
                 name: "reviewer",
                 column: "reviewer_id",
+                field_type: "ForeignKey",
                 verbose_name: "reviewer",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -1975,6 +2002,7 @@ impl ::pookie::Model for Review {
             ::pookie::FieldMeta {
                 name: "stars",
                 column: "stars",
+                field_type: "SmallIntegerField",
                 verbose_name: "stars",
                 help_text: ::core::option::Option::None,
                 null: false,
@@ -1986,6 +2014,7 @@ impl ::pookie::Model for Review {
             ::pookie::FieldMeta {
                 name: "body",
                 column: "body",
+                field_type: "TextField",
                 verbose_name: "body",
                 help_text: ::core::option::Option::None,
                 null: false,
