@@ -98,7 +98,72 @@ fn extreme_sample(db: &Db, low: bool) -> pookie::Result<Sample> {
     )
 }
 
+/// The prices of the rows made by `decimal_rows`, in numeric order; as text,
+/// SQLite would sort `10.00` before `9.50`.
+const PRICES: [&str; 5] = ["-2.50", "0.75", "9.50", "10.00", "100.00"];
+
+/// 35-digit integer parts differing in the last of 30 decimals: beyond what
+/// `f64` tells apart, so only an exact comparison orders them.
+const HUGE_LOW: &str = "99999999999999999999999999999999999.000000000000000000000000000001";
+const HUGE_HIGH: &str = "99999999999999999999999999999999999.000000000000000000000000000002";
+
+fn decimal_rows(db: &Db) -> pookie::Result<()> {
+    kitchen_sink::create_tables(db)?;
+    for (price, huge) in [
+        (PRICES[3], HUGE_HIGH),
+        (PRICES[2], "100"),
+        (PRICES[4], HUGE_LOW),
+        (PRICES[0], "-0.5"),
+        (PRICES[1], "9.5"),
+    ] {
+        let price = Decimal::from_str(price).expect("price");
+        Nullable::objects().create(db, NewNullable::new().price(price).huge(big(huge)))?;
+    }
+    Ok(())
+}
+
+fn prices(rows: Vec<Nullable>) -> Vec<String> {
+    rows.into_iter()
+        .map(|row| row.price.map(|price| price.to_string()).unwrap_or_default())
+        .collect()
+}
+
 on_both_backends! {
+    fn decimal_comparisons_are_numeric(db) {
+        decimal_rows(db)?;
+        let dec = |text: &str| Decimal::from_str(text).expect("decimal");
+        let by_price = || Nullable::objects().order_by([nullable::price.asc()]);
+        assert_eq!(prices(by_price().filter(nullable::price.gt(dec("9.50"))).all(db)?), ["10.00", "100.00"]);
+        assert_eq!(prices(by_price().filter(nullable::price.gte(dec("9.5"))).all(db)?), ["9.50", "10.00", "100.00"]);
+        assert_eq!(prices(by_price().filter(nullable::price.lt(dec("10"))).all(db)?), ["-2.50", "0.75", "9.50"]);
+        assert_eq!(prices(by_price().filter(nullable::price.lte(dec("-2.5"))).all(db)?), ["-2.50"]);
+        assert_eq!(prices(by_price().filter(nullable::price.range(dec("0"), dec("10"))).all(db)?), ["0.75", "9.50", "10.00"]);
+        // Excluding keeps the complement, by value too.
+        assert_eq!(prices(by_price().exclude(nullable::price.gt(dec("9.50"))).all(db)?), ["-2.50", "0.75", "9.50"]);
+        // Exact beyond f64: only HUGE_HIGH is above HUGE_LOW.
+        let above = Nullable::objects().filter(nullable::huge.gt(big(HUGE_LOW))).all(db)?;
+        assert_eq!(above.len(), 1);
+        assert_eq!(above[0].huge, Some(big(HUGE_HIGH)));
+    }
+
+    fn decimal_ordering_is_numeric(db) {
+        decimal_rows(db)?;
+        assert_eq!(prices(Nullable::objects().order_by([nullable::price.asc()]).all(db)?), PRICES);
+        let mut descending = PRICES.to_vec();
+        descending.reverse();
+        assert_eq!(prices(Nullable::objects().order_by([nullable::price.desc()]).all(db)?), descending);
+        let by_huge: Vec<_> = Nullable::objects()
+            .order_by([nullable::huge.asc()])
+            .all(db)?
+            .into_iter()
+            .map(|row| row.huge)
+            .collect();
+        assert_eq!(
+            by_huge,
+            ["-0.5", "9.5", "100", HUGE_LOW, HUGE_HIGH].map(|text| Some(big(text)))
+        );
+    }
+
     fn every_type_round_trips_with_extreme_values(db) {
         kitchen_sink::create_tables(db)?;
         for low in [true, false] {

@@ -161,11 +161,11 @@ on_both_backends! {
         let mut grace = Profile::objects().create(db, valid().team("red").number(7))?;
         let error = invalid(valid().username("other").full_clean(db));
         assert_eq!(error.field(), Some("email"));
-        assert_eq!(error.to_string(), "validation failed for Profile: email: a Profile with this email already exists");
+        assert_eq!(error.to_string(), "validation failed for Profile: email: Profile with this Email already exists");
         let same_team = valid().username("other").email("other@example.com").team("red").number(7);
         let error = invalid(Profile::objects().create(db, same_team));
         assert_eq!(error.field(), None, "unique_together concerns the model");
-        assert!(error.to_string().contains("a Profile with this team and number already exists"), "{error}");
+        assert!(error.to_string().contains("Profile with this Team and Number already exists"), "{error}");
         // NULLs never clash; another number does not either.
         Profile::objects().create(db, valid().username("third").email("c@example.com").team("red"))?;
         Profile::objects().create(db, valid().username("fourth").email("d@example.com").team("red").number(8))?;

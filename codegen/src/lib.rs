@@ -33,6 +33,20 @@
 //!    let author = Author::objects().filter(author::name.eq("Ada")).get(&db)?;
 //!    ```
 //!
+//! Several schema files compiled together form one build: a model may point to
+//! a model of another file (`ForeignKey(Author, …)`) and use an enum declared in
+//! another file (`choices = Status`). Each file's code is included as a module
+//! named after the file, and those modules sit side by side:
+//!
+//! ```text
+//! pub mod blog { pookie::include_models!("blog"); }
+//! pub mod shop { pookie::include_models!("shop"); }
+//! ```
+//!
+//! The generated code relies on that convention: an enum of another file is
+//! named through its sibling module (`super::blog::Status`), so a module whose
+//! models use such an enum must be included next to the module of the enum's file.
+//!
 //! For each model the generated file holds the struct, a module of typed column
 //! handles (`author::name`), an insert form (`NewAuthor`) whose required fields
 //! must all be set before it can be created, the `pookie::Model` implementation

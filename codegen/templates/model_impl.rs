@@ -12,6 +12,24 @@ impl ::pookie::Model for {{ model.ident }} {
             ::pookie::OrderTerm { column: {{ term.column }}, descending: {{ term.descending }} },
 {%- endfor %}
         ],
+        verbose_name: {{ model.meta.verbose_name }},
+        verbose_name_plural: {{ model.meta.verbose_name_plural }},
+        fields: &[
+{%- for field in model.meta.fields %}
+            ::pookie::FieldMeta {
+                name: {{ field.name }},
+                column: {{ field.column }},
+                field_type: {{ field.field_type }},
+                verbose_name: {{ field.verbose_name }},
+                help_text: {{ field.help_text }},
+                null: {{ field.null }},
+                blank: {{ field.blank }},
+                editable: {{ field.editable }},
+                primary_key: {{ field.primary_key }},
+                unique: {{ field.unique }},
+            },
+{%- endfor %}
+        ],
     };
     const SQL: [::pookie::ModelSql; {{ model.dialects }}] = [
 {%- for sql in model.sql %}

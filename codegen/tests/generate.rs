@@ -457,7 +457,7 @@ fn choices_generate_a_rust_enum() {
         assert!(code.contains(expected), "missing {expected:?} in\n{code}");
     }
 
-    // An enum of another file is not in scope of the generated module.
+    // An enum of another file is named through its sibling module.
     let mut other = schema(
         "m",
         vec![model("Post", None, vec![status], Meta::default())],
@@ -465,11 +465,100 @@ fn choices_generate_a_rust_enum() {
     let mut enums = schema("e", vec![]);
     enums.modules[0].enums = with_enum.modules[0].enums.clone();
     other.modules.push(enums.modules.remove(0));
-    let text = Config::new().generate(&other).unwrap_err().to_string();
+    let files = Config::new()
+        .generate(&other)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let code = &files[Path::new("m.rs")];
+    for expected in [
+        "pub status: super::e::Status,",
+        "::pookie::Column<super::Post, super::super::e::Status>",
+        "status: self.status.unwrap_or(super::e::Status::Draft),",
+        "DEFAULT 'it''s draft'",
+    ] {
+        assert!(code.contains(expected), "missing {expected:?} in\n{code}");
+    }
     assert!(
-        text.contains("`choices = Status`") && text.contains("declare the enum in this file"),
+        !code.contains("pub enum Status"),
+        "the enum stays in its own file"
+    );
+    assert!(files[Path::new("e.rs")].contains("pub enum Status {"));
+
+    // Two other files declaring it leave the choice open: an error, not a guess.
+    let mut twice = other.clone();
+    let mut copy = twice.modules[1].clone();
+    copy.name = "f".into();
+    copy.path = "f.pookie".into();
+    twice.modules.push(copy);
+    let text = generate_err(&twice).to_string();
+    assert!(
+        text.contains("`choices = Status` is ambiguous") && text.contains("`e`, `f`"),
         "{text}"
     );
+    let mut missing = other;
+    missing.modules.pop();
+    let text = generate_err(&missing).to_string();
+    assert!(
+        text.contains("`choices = Status` names no enum of this build"),
+        "{text}"
+    );
+}
+
+#[test]
+fn verbose_names_and_field_metadata_are_generated() {
+    let email = field_with(
+        "email_address",
+        FieldKind::EmailField { max_length: 254 },
+        opts(|o| {
+            o.unique = true;
+            o.help_text = Some("Where we write to.".into());
+        }),
+    );
+    let nickname = field_with(
+        "nick",
+        FieldKind::CharField { max_length: 20 },
+        opts(|o| {
+            o.verbose_name = Some("nickname".into());
+            o.null = true;
+            o.blank = true;
+            o.editable = false;
+        }),
+    );
+    let defaults = generate(&schema(
+        "m",
+        vec![model(
+            "BlogPost",
+            None,
+            vec![email.clone(), nickname.clone()],
+            Meta::default(),
+        )],
+    ));
+    for expected in [
+        "verbose_name: \"blog post\",\n        verbose_name_plural: \"blog posts\",",
+        "name: \"id\",\n                column: \"id\",\n                field_type: \"AutoField\",\n                verbose_name: \"ID\",",
+        "name: \"email_address\",\n                column: \"email_address\",\n                field_type: \"EmailField\",\n                verbose_name: \"email address\",\n                help_text: ::core::option::Option::Some(\"Where we write to.\"),\n                null: false,\n                blank: false,\n                editable: true,\n                primary_key: false,\n                unique: true,",
+        "verbose_name: \"nickname\",\n                help_text: ::core::option::Option::None,\n                null: true,\n                blank: true,\n                editable: false,",
+        "/// **nickname**\n    pub nick:",
+    ] {
+        assert!(defaults.contains(expected), "missing {expected:?} in\n{defaults}");
+    }
+
+    let named = |meta: Meta| {
+        generate(&schema(
+            "m",
+            vec![model("BlogPost", None, vec![email.clone()], meta)],
+        ))
+    };
+    let singular = named(Meta {
+        verbose_name: Some("entry".into()),
+        ..Meta::default()
+    });
+    assert!(singular.contains("verbose_name: \"entry\",\n        verbose_name_plural: \"entrys\","));
+    let both = named(Meta {
+        verbose_name: Some("entry".into()),
+        verbose_name_plural: Some("entries".into()),
+        ..Meta::default()
+    });
+    assert!(both.contains("verbose_name: \"entry\",\n        verbose_name_plural: \"entries\","));
 }
 
 #[test]

@@ -52,7 +52,7 @@ pub use fields::{json_param, ArrayElement, Choice, InvalidChoice, Json};
 #[doc(hidden)]
 pub use hooks::select as __hooks;
 pub use hooks::{HookFns, Hooks};
-pub use model::{Insert, Model, ModelMeta, ModelSql, OrderTerm, Unset};
+pub use model::{FieldMeta, Insert, Model, ModelMeta, ModelSql, OrderTerm, Unset};
 pub use pookie_dialect::{Dialect, SqlType};
 pub use query::ModelIter;
 pub use query::{

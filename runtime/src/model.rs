@@ -26,6 +26,82 @@ pub struct ModelMeta {
     pub columns: &'static [&'static str],
     /// The default ordering (`meta { ordering = … }`).
     pub ordering: &'static [OrderTerm],
+    /// The human-readable name of one instance (`meta { verbose_name = … }`,
+    /// else the model name split into lowercase words: `BlogPost` is `blog post`).
+    pub verbose_name: &'static str,
+    /// The human-readable name of several instances (`meta { verbose_name_plural = … }`,
+    /// else `verbose_name` followed by `s`).
+    pub verbose_name_plural: &'static str,
+    /// Every field, in declaration order (the order of [`columns`](Self::columns)).
+    pub fields: &'static [FieldMeta],
+}
+
+impl ModelMeta {
+    /// The field named `name` as written in the schema.
+    ///
+    /// ```
+    /// use pookie::{FieldMeta, ModelMeta};
+    /// const FIELDS: &[FieldMeta] = &[FieldMeta {
+    ///     name: "email",
+    ///     column: "email",
+    ///     field_type: "EmailField",
+    ///     verbose_name: "email address",
+    ///     help_text: None,
+    ///     null: false,
+    ///     blank: false,
+    ///     editable: true,
+    ///     primary_key: false,
+    ///     unique: true,
+    /// }];
+    /// let meta = ModelMeta {
+    ///     name: "Subscriber",
+    ///     table: "subscriber",
+    ///     db_alias: "default",
+    ///     pk_column: "email",
+    ///     auto_pk: false,
+    ///     columns: &["email"],
+    ///     ordering: &[],
+    ///     verbose_name: "subscriber",
+    ///     verbose_name_plural: "subscribers",
+    ///     fields: FIELDS,
+    /// };
+    /// assert_eq!(meta.field("email").map(|f| f.verbose_name), Some("email address"));
+    /// assert!(meta.field("name").is_none());
+    /// ```
+    pub fn field(&self, name: &str) -> Option<&'static FieldMeta> {
+        self.fields.iter().find(|field| field.name == name)
+    }
+
+    /// The verbose name of the field `name`, or `name` itself when the model has no such field.
+    pub fn verbose_name_of<'n>(&self, name: &'n str) -> &'n str {
+        self.field(name).map_or(name, |field| field.verbose_name)
+    }
+}
+
+/// The static description of one field of a model, computed at build time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldMeta {
+    /// The field name as written in the schema (`author` for a foreign key stored in `author_id`).
+    pub name: &'static str,
+    /// The column name.
+    pub column: &'static str,
+    /// The field type as written in the schema (`CharField`, `DecimalField`, `ForeignKey`, …).
+    pub field_type: &'static str,
+    /// The human-readable name (`verbose_name = …`, else the field name with
+    /// underscores as spaces).
+    pub verbose_name: &'static str,
+    /// `help_text = …`, when given.
+    pub help_text: Option<&'static str>,
+    /// `null = true`: the column accepts NULL.
+    pub null: bool,
+    /// `blank = true`: an empty value passes validation.
+    pub blank: bool,
+    /// False for `editable = false`: `save` never writes the field.
+    pub editable: bool,
+    /// The primary key.
+    pub primary_key: bool,
+    /// `unique = true` (or a one-to-one field).
+    pub unique: bool,
 }
 
 /// One column of an ORDER BY.

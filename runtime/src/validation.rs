@@ -18,7 +18,7 @@ use std::sync::{Mutex, OnceLock};
 
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::model::Model;
+use crate::model::{Model, ModelMeta};
 use crate::value::Param;
 
 /// One failed check: the field it concerns (`None` for a check of the whole
@@ -243,8 +243,7 @@ fn check_unique<M: Model>(
         };
         let taken = connection.query_first(sql, &params, |_| Ok(()))?.is_some();
         if taken {
-            let names = set.fields.join(" and ");
-            let message = format!("a {} with this {names} already exists", M::META.name);
+            let message = unique_message(&M::META, set.fields);
             match set.fields {
                 [field] => errors.add(Some(*field), message),
                 _ => errors.add(None::<&'static str>, message),
@@ -252,6 +251,29 @@ fn check_unique<M: Model>(
         }
     }
     Ok(())
+}
+
+/// PookieDB's message for a taken unique set, in verbose names:
+/// `Blog post with this Title and Author already exists`.
+fn unique_message(meta: &ModelMeta, fields: &[&str]) -> String {
+    let labels: Vec<String> = fields
+        .iter()
+        .map(|field| capitalize_first(meta.verbose_name_of(field)))
+        .collect();
+    format!(
+        "{} with this {} already exists",
+        capitalize_first(meta.verbose_name),
+        labels.join(" and ")
+    )
+}
+
+/// `text` with its first character in upper case (PookieDB's `capfirst`).
+fn capitalize_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// Adds `message` about `field` to `errors`.
@@ -520,6 +542,13 @@ mod tests {
         assert_eq!(f64::NAN.compare(Limit::Int(1)), None);
         let price: rust_decimal::Decimal = "0.10".parse().unwrap();
         assert_eq!(price.compare(Limit::Float(0.1)), Some(Ordering::Equal));
+    }
+
+    #[test]
+    fn first_letters_are_capitalized() {
+        assert_eq!(capitalize_first("blog post"), "Blog post");
+        assert_eq!(capitalize_first("équipe"), "Équipe");
+        assert_eq!(capitalize_first(""), "");
     }
 
     #[test]

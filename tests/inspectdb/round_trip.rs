@@ -15,6 +15,9 @@ pub mod generated {
     pub mod catalog {
         pookie::include_models!("catalog");
     }
+    pub mod editorial {
+        pookie::include_models!("editorial");
+    }
     pub mod lookups {
         pookie::include_models!("lookups");
     }
@@ -35,13 +38,14 @@ pub fn create_every_table(url: &str) {
         .database("analytics", url)
         .connect()
         .unwrap_or_else(|e| panic!("{url}: {e}"));
-    let creators: [fn(&pookie::Db) -> pookie::Result<()>; 6] = [
+    let creators: [fn(&pookie::Db) -> pookie::Result<()>; 7] = [
         generated::blog::create_tables,
         generated::shop::create_tables,
         generated::kitchen_sink::create_tables,
         generated::analytics::create_tables,
         generated::catalog::create_tables,
         generated::lookups::create_tables,
+        generated::editorial::create_tables,
     ];
     for create in creators {
         create(&db).unwrap_or_else(|e| panic!("creating the tables of schemas/: {e}"));

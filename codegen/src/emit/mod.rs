@@ -168,6 +168,36 @@ pub(crate) struct MetaView {
     pub columns: Vec<String>,
     /// The default ordering.
     pub ordering: Vec<OrderView>,
+    /// The verbose name, as a string literal.
+    pub verbose_name: String,
+    /// The plural verbose name, as a string literal.
+    pub verbose_name_plural: String,
+    /// One `FieldMeta` per field, in declaration order.
+    pub fields: Vec<FieldMetaView>,
+}
+
+/// A `FieldMeta`, as literals.
+pub(crate) struct FieldMetaView {
+    /// The field name.
+    pub name: String,
+    /// The column.
+    pub column: String,
+    /// The field type name.
+    pub field_type: String,
+    /// The verbose name.
+    pub verbose_name: String,
+    /// `Some("…")` or `None`.
+    pub help_text: String,
+    /// `null = true`.
+    pub null: bool,
+    /// `blank = true`.
+    pub blank: bool,
+    /// Written by `save`.
+    pub editable: bool,
+    /// The primary key.
+    pub primary_key: bool,
+    /// Unique.
+    pub unique: bool,
 }
 
 /// An `OrderTerm`.
@@ -345,6 +375,9 @@ fn model_view(module: &Module, table: &Table, doc: Vec<String>) -> Result<ModelV
                     descending: *descending,
                 })
                 .collect(),
+            verbose_name: str_lit(&table.verbose_name),
+            verbose_name_plural: str_lit(&table.verbose_name_plural),
+            fields: table.columns.iter().map(field_meta).collect(),
         },
         sql,
         dialects: Dialect::ALL.len(),
@@ -362,6 +395,24 @@ fn model_view(module: &Module, table: &Table, doc: Vec<String>) -> Result<ModelV
         },
         ident,
     })
+}
+
+fn field_meta(column: &Column) -> FieldMetaView {
+    FieldMetaView {
+        name: str_lit(&column.field),
+        column: str_lit(&column.column),
+        field_type: str_lit(column.kind.type_name()),
+        verbose_name: str_lit(&column.verbose_name),
+        help_text: match &column.help_text {
+            Some(help) => format!("{OPTION}::Some({})", str_lit(help)),
+            None => format!("{OPTION}::None"),
+        },
+        null: column.nullable,
+        blank: column.blank,
+        editable: column.editable,
+        primary_key: column.primary_key,
+        unique: column.unique,
+    }
 }
 
 /// The parameter of `self.<field>`. A JSON field of the user's type is

@@ -6,7 +6,8 @@
 use std::collections::BTreeSet;
 
 use pookie_grammar::ir::{
-    DefaultValue, Field, FieldKind, FieldOrigin, Model, Module, OnDelete, Schema, Validators,
+    DefaultValue, EnumDef, Field, FieldKind, FieldOrigin, Model, Module, OnDelete, Schema,
+    Validators,
 };
 use pookie_grammar::naming::rust_ident;
 
@@ -44,6 +45,10 @@ pub(crate) struct Table {
     pub managed: bool,
     /// Models of the same module this one points to (itself excluded).
     pub depends_on: Vec<String>,
+    /// The human-readable name of one instance.
+    pub verbose_name: String,
+    /// The human-readable name of several instances.
+    pub verbose_name_plural: String,
 }
 
 impl Table {
@@ -117,6 +122,11 @@ pub(crate) struct Column {
     pub references: Option<Reference>,
     /// Rustdoc lines (each without the `///`).
     pub doc: Vec<String>,
+    /// The human-readable name: `verbose_name`, else the field name with
+    /// underscores as spaces.
+    pub verbose_name: String,
+    /// `help_text`, when given.
+    pub help_text: Option<String>,
 }
 
 /// The target of a foreign key.
@@ -274,6 +284,11 @@ pub(crate) fn table(schema: &Schema, module: &Module, model: &Model) -> Result<T
     ) {
         add_set(set.iter().filter_map(|c| position_of(c)).collect());
     }
+    let verbose_name = model
+        .meta
+        .verbose_name
+        .clone()
+        .unwrap_or_else(|| words_of(&model.name));
     Ok(Table {
         name: model.name.clone(),
         ident: rust_ident(&model.name),
@@ -297,6 +312,12 @@ pub(crate) fn table(schema: &Schema, module: &Module, model: &Model) -> Result<T
             .unwrap_or_else(|| "default".to_owned()),
         managed: model.meta.managed != Some(false),
         depends_on,
+        verbose_name_plural: model
+            .meta
+            .verbose_name_plural
+            .clone()
+            .unwrap_or_else(|| format!("{verbose_name}s")),
+        verbose_name,
     })
 }
 
@@ -312,15 +333,7 @@ fn column(
     let fail = |message: String| Error::unsupported(&module.name, location.clone(), message);
     let choices = match &field.options.choices {
         None => None,
-        Some(name) => {
-            let def = module.enums.iter().find(|e| &e.name == name).ok_or_else(|| {
-                fail(format!(
-                    "`choices = {name}` names an enum of another schema file; \
-                     declare the enum in this file (enums are generated into the module of their file)"
-                ))
-            })?;
-            Some(def)
-        }
+        Some(name) => Some(find_enum(schema, module, name).map_err(fail)?),
     };
     let mut doc = doc_lines(field.doc.as_deref());
     let (scalar, references, same_module_target, ident) = match &field.kind {
@@ -391,8 +404,8 @@ fn column(
                     "{type_name} is not supported by the code generator yet"
                 ))
             })?;
-            if let Some(def) = choices {
-                scalar.rust = rust_ident(&def.name);
+            if let Some((path, _)) = &choices {
+                scalar.rust = path.clone();
                 scalar.class = Class::Enum;
             }
             if doc.is_empty() && field.origin == FieldOrigin::Implicit && field.options.primary_key
@@ -408,17 +421,24 @@ fn column(
         }
         doc.extend(doc_lines(Some(help)));
     }
+    if let Some(verbose) = &field.options.verbose_name {
+        let mut lines = doc_lines(Some(&format!("**{}**", verbose.trim())));
+        if !doc.is_empty() {
+            lines.push(String::new());
+        }
+        doc.splice(0..0, lines);
+    }
     let nullable = field.options.null;
     let (auto_now, auto_now_add) = types::auto_now(&field.kind);
-    let enum_default = match (&field.options.default, choices) {
-        (Some(DefaultValue::EnumVariant { variant, .. }), Some(def)) => {
+    let enum_default = match (&field.options.default, &choices) {
+        (Some(DefaultValue::EnumVariant { variant, .. }), Some((path, def))) => {
             let found = def
                 .variants
                 .iter()
                 .find(|v| &v.name == variant)
                 .ok_or_else(|| fail(format!("`{}` has no variant `{variant}`", def.name)))?;
             Some((
-                format!("{}::{}", rust_ident(&def.name), rust_ident(&found.name)),
+                format!("{path}::{}", rust_ident(&found.name)),
                 found.value.clone(),
             ))
         }
@@ -494,8 +514,59 @@ fn column(
         references,
         doc,
         scalar,
+        verbose_name: field.options.verbose_name.clone().unwrap_or_else(|| {
+            // As PookieDB names the primary key it adds.
+            if field.origin == FieldOrigin::Implicit && field.options.primary_key {
+                "ID".to_owned()
+            } else {
+                field.name.replace('_', " ")
+            }
+        }),
+        help_text: field.options.help_text.clone(),
     };
     Ok((column, same_module_target))
+}
+
+/// Finds the enum of `choices = name`: in `module` first, then in exactly one
+/// other module of the build. Returns the path that names it from the module of
+/// `module` (an enum of another file is reached through its sibling module,
+/// `super::<file>::<Enum>`: see the crate docs) and its definition.
+fn find_enum<'s>(
+    schema: &'s Schema,
+    module: &'s Module,
+    name: &str,
+) -> Result<(String, &'s EnumDef), String> {
+    if let Some(def) = module.enums.iter().find(|e| e.name == name) {
+        return Ok((rust_ident(&def.name), def));
+    }
+    let found: Vec<(&Module, &EnumDef)> = schema
+        .modules
+        .iter()
+        .filter(|m| !std::ptr::eq(*m, module))
+        .filter_map(|m| m.enums.iter().find(|e| e.name == name).map(|e| (m, e)))
+        .collect();
+    match found.as_slice() {
+        [(other, def)] => Ok((
+            format!(
+                "super::{}::{}",
+                rust_ident(&other.name),
+                rust_ident(&def.name)
+            ),
+            def,
+        )),
+        [] => Err(format!(
+            "`choices = {name}` names no enum of this build; declare `enum {name}` in a schema file"
+        )),
+        several => Err(format!(
+            "`choices = {name}` is ambiguous: the schema files {} all declare it; \
+             declare it in this file or rename the others",
+            several
+                .iter()
+                .map(|(m, _)| format!("`{}`", m.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
 }
 
 /// Finds a model by name: in `module` first, then in the other modules in order.
@@ -512,6 +583,26 @@ fn find_model<'s>(
                 .find(|model| model.name == name)
                 .map(|model| (m, model))
         })
+}
+
+/// A model name as lowercase words, as PookieDB names a model without
+/// `verbose_name`: `BlogPost` is `blog post`, `HTTPResponse` is `http response`.
+/// A capital starts a word when it follows a lowercase letter, or when it is
+/// followed by anything but another capital (the end of an acronym).
+pub(crate) fn words_of(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut words = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_uppercase() {
+            let after_lower = i > 0 && chars[i - 1].is_lowercase();
+            let before_lower = chars.get(i + 1).is_some_and(|next| !next.is_uppercase());
+            if i > 0 && (after_lower || before_lower) && !words.ends_with(' ') {
+                words.push(' ');
+            }
+        }
+        words.extend(c.to_lowercase());
+    }
+    words.trim().to_owned()
 }
 
 /// Splits a doc comment into rustdoc lines, each starting with one space (as
@@ -556,4 +647,18 @@ pub(crate) fn creation_order(tables: &[Table]) -> Vec<usize> {
         order.push(next);
     }
     order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::words_of;
+
+    #[test]
+    fn model_names_split_into_lowercase_words() {
+        assert_eq!(words_of("BlogPost"), "blog post");
+        assert_eq!(words_of("Author"), "author");
+        assert_eq!(words_of("HTTPResponse"), "http response");
+        assert_eq!(words_of("PageV2"), "page v2");
+        assert_eq!(words_of("URL"), "url");
+    }
 }

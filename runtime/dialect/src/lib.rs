@@ -17,6 +17,7 @@
 
 mod array;
 mod date_part;
+mod decimal;
 mod expressions;
 mod json;
 mod pattern;
@@ -24,6 +25,7 @@ mod types;
 
 pub use array::ArrayTest;
 pub use date_part::{DatePart, DateSource};
+pub use decimal::SQLITE_DECIMAL_COLLATION;
 pub use expressions::{SQLITE_REGEXP_FUNCTION, SQLITE_UPPER_FUNCTION};
 pub use json::{BindText, JsonKind, JsonStep};
 pub use pattern::{PatternKind, SQLITE_CASEFOLD_FUNCTION};

@@ -2,7 +2,10 @@
 
 use std::path::Path;
 
-use pookie_dialect::{SQLITE_CASEFOLD_FUNCTION, SQLITE_REGEXP_FUNCTION, SQLITE_UPPER_FUNCTION};
+use pookie_dialect::{
+    SQLITE_CASEFOLD_FUNCTION, SQLITE_DECIMAL_COLLATION, SQLITE_REGEXP_FUNCTION,
+    SQLITE_UPPER_FUNCTION,
+};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 
@@ -63,7 +66,26 @@ fn configure(connection: rusqlite::Connection) -> Result<rusqlite::Connection> {
         },
     )?;
     register_regexp_and_upper(&connection)?;
+    connection.create_collation(SQLITE_DECIMAL_COLLATION, compare_decimal_text)?;
     Ok(connection)
+}
+
+/// The decimal collation: two texts compared as the numbers they spell, exactly
+/// (`"10.00" > "9.50"`, `"1.0" = "1.00"`). Text that is not a number sorts after
+/// every number, by its bytes, so that the order stays total.
+fn compare_decimal_text(left: &str, right: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    use std::str::FromStr;
+    if left == right {
+        return Ordering::Equal;
+    }
+    let parse = |text: &str| bigdecimal::BigDecimal::from_str(text.trim()).ok();
+    match (parse(left), parse(right)) {
+        (Some(left), Some(right)) => left.cmp(&right),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => left.cmp(right),
+    }
 }
 
 impl rusqlite::ToSql for Param<'_> {
@@ -157,4 +179,27 @@ fn register_regexp_and_upper(connection: &rusqlite::Connection) -> Result<()> {
         },
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cmp::Ordering;
+
+    use super::compare_decimal_text;
+
+    #[test]
+    fn decimal_text_compares_by_value() {
+        assert_eq!(compare_decimal_text("10.00", "9.50"), Ordering::Greater);
+        assert_eq!(compare_decimal_text("-10", "-9.5"), Ordering::Less);
+        assert_eq!(compare_decimal_text("1.0", "1.00"), Ordering::Equal);
+        let huge = "12345678901234567890123456789012345678901234567890123456789012345";
+        let huge_plus_one = "12345678901234567890123456789012345678901234567890123456789012346";
+        assert_eq!(compare_decimal_text(huge, huge_plus_one), Ordering::Less);
+        assert_eq!(
+            compare_decimal_text("0.1", "0.10000000000000000000000000001"),
+            Ordering::Less
+        );
+        assert_eq!(compare_decimal_text("abc", "99"), Ordering::Greater);
+        assert_eq!(compare_decimal_text("abc", "abd"), Ordering::Less);
+    }
 }

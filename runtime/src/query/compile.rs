@@ -7,10 +7,10 @@ use pookie_dialect::Dialect;
 
 use pookie_dialect::SqlType;
 
-use super::condition::{ColumnRef, Cond};
+use super::condition::{CmpOp, ColumnRef, Cond};
 use super::expr::{Func, SqlExpr};
 use super::select::SelectList;
-use crate::model::OrderTerm;
+use crate::model::{FieldMeta, OrderTerm};
 use crate::value::Param;
 
 /// One statement being written: its SQL text and its parameters, in order.
@@ -73,6 +73,9 @@ impl<'q> SqlBuilder<'q> {
             Cond::Compare { column, op, value } => {
                 self.push_null_guarded(column, negated, |builder| {
                     builder.push_column(column);
+                    if *op != CmpOp::Eq && matches!(value, Param::Decimal(_)) {
+                        builder.dialect.push_decimal_collation(&mut builder.sql);
+                    }
                     builder.push(op.sql());
                     builder.push_param(value.reborrow());
                 });
@@ -142,6 +145,9 @@ impl<'q> SqlBuilder<'q> {
             Cond::Range { column, low, high } => {
                 self.push_null_guarded(column, negated, |builder| {
                     builder.push_column(column);
+                    if matches!(low, Param::Decimal(_)) {
+                        builder.dialect.push_decimal_collation(&mut builder.sql);
+                    }
                     builder.push(" BETWEEN ");
                     builder.push_param(low.reborrow());
                     builder.push(" AND ");
@@ -341,14 +347,24 @@ impl<'q> SqlBuilder<'q> {
     }
 
     /// ` ORDER BY …` when there are terms.
-    pub(crate) fn push_order_by(&mut self, table: &str, terms: &[OrderTerm]) {
+    pub(crate) fn push_order_by(&mut self, table: &str, fields: &[FieldMeta], terms: &[OrderTerm]) {
         for (index, term) in terms.iter().enumerate() {
             self.push(if index == 0 { " ORDER BY " } else { ", " });
-            self.dialect
-                .push_qualified(&mut self.sql, table, term.column);
+            self.push_sort_column(table, fields, term.column);
             if term.descending {
                 self.push(" DESC");
             }
+        }
+    }
+
+    /// A column of `table` as a sort key: by value for a decimal column.
+    pub(crate) fn push_sort_column(&mut self, table: &str, fields: &[FieldMeta], column: &str) {
+        self.dialect.push_qualified(&mut self.sql, table, column);
+        if fields
+            .iter()
+            .any(|field| field.column == column && field.field_type == "DecimalField")
+        {
+            self.dialect.push_decimal_collation(&mut self.sql);
         }
     }
 

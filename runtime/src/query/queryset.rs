@@ -78,6 +78,7 @@ impl<M: Model> QuerySet<M> {
                 columns: M::META.columns,
                 pk_column: M::META.pk_column,
                 meta_ordering: M::META.ordering,
+                fields: M::META.fields,
                 source: Source::Table,
                 filter: None,
                 ordering: None,

@@ -5,7 +5,7 @@ use super::column::OrderKey;
 use super::compile::SqlBuilder;
 use super::condition::Cond;
 use super::expr::SqlExpr;
-use crate::model::OrderTerm;
+use crate::model::{FieldMeta, OrderTerm};
 
 /// A set operation between query sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +46,8 @@ pub(crate) struct Select {
     pub(crate) columns: &'static [&'static str],
     pub(crate) pk_column: &'static str,
     pub(crate) meta_ordering: &'static [OrderTerm],
+    /// The model's fields, for what sorts by value (decimals on SQLite).
+    pub(crate) fields: &'static [FieldMeta],
     pub(crate) source: Source,
     pub(crate) filter: Option<Cond>,
     /// `None`: the model's default ordering.
@@ -202,8 +204,7 @@ impl<'q> SqlBuilder<'q> {
                     self.push(if index == 0 { " ORDER BY " } else { ", " });
                     match key {
                         OrderKey::Column(column) => {
-                            self.dialect
-                                .push_qualified(&mut self.sql, select.table, column);
+                            self.push_sort_column(select.table, select.fields, column);
                         }
                         OrderKey::Expr(expr) => self.push_expr(expr),
                         OrderKey::Random => self.push("RANDOM()"),
@@ -213,7 +214,7 @@ impl<'q> SqlBuilder<'q> {
                     }
                 }
             }
-            None => self.push_order_by(select.table, select.meta_ordering),
+            None => self.push_order_by(select.table, select.fields, select.meta_ordering),
         }
     }
 }
