@@ -7,19 +7,22 @@ use std::time::{Duration, Instant};
 /// How long one timed sample lasts at least.
 const SAMPLE_TARGET: Duration = Duration::from_millis(40);
 
-/// Runs `op` on each of `n` implementations for `rounds` rounds and returns
-/// the median time of one operation per implementation. `op(state, i)` runs
-/// one operation on implementation `i`; `between(state, i)` resets its state
-/// before each sample (not timed).
+/// Runs `op` on each implementation in `taking_part` for `rounds` rounds and
+/// returns the median time of one operation per implementation (`None` for
+/// those not taking part). `op(state, i)` runs one operation on implementation
+/// `i`; `between(state, i)` resets its state before each sample (not timed).
 pub fn compare<S: ?Sized>(
     state: &mut S,
-    n: usize,
+    taking_part: &[bool],
     rounds: usize,
     mut op: impl FnMut(&mut S, usize),
     mut between: impl FnMut(&mut S, usize),
-) -> Vec<Duration> {
-    let iterations: Vec<u32> = (0..n)
-        .map(|i| {
+) -> Vec<Option<Duration>> {
+    let n = taking_part.len();
+    let active: Vec<usize> = (0..n).filter(|&i| taking_part[i]).collect();
+    let iterations: Vec<u32> = active
+        .iter()
+        .map(|&i| {
             between(state, i);
             calibrate(|| op(state, i))
         })
@@ -28,8 +31,8 @@ pub fn compare<S: ?Sized>(
     let iterations = *iterations.iter().max().unwrap_or(&1);
     let mut samples = vec![Vec::with_capacity(rounds); n];
     for round in 0..rounds {
-        for offset in 0..n {
-            let i = (round + offset) % n;
+        for offset in 0..active.len() {
+            let i = active[(round + offset) % active.len()];
             between(state, i);
             let started = Instant::now();
             for _ in 0..iterations {
@@ -38,7 +41,11 @@ pub fn compare<S: ?Sized>(
             samples[i].push(started.elapsed() / iterations);
         }
     }
-    samples.into_iter().map(median).collect()
+    samples
+        .into_iter()
+        .enumerate()
+        .map(|(i, values)| taking_part[i].then(|| median(values)))
+        .collect()
 }
 
 /// How many operations fill one sample.

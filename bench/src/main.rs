@@ -32,6 +32,9 @@ struct Args {
     /// Skip SQLite.
     #[arg(long)]
     no_sqlite: bool,
+    /// Run only the scenarios whose name contains this text (for profiling).
+    #[arg(long)]
+    only: Option<String>,
     /// Measure the build side instead: code generation of 1,000 models and
     /// the compile time of a crate with 200 models.
     #[arg(long)]
@@ -45,13 +48,18 @@ fn main() {
         return;
     }
     if !args.no_sqlite {
-        scenarios::run_all("SQLite (in memory)", &contenders::Target::SqliteMemory, args.rounds);
+        scenarios::run_all(
+            "SQLite (in memory)",
+            &contenders::Target::SqliteMemory,
+            args.rounds,
+            args.only.as_deref(),
+        );
     }
     if let Some(url) = &args.postgres {
         let target = |name: &str| contenders::Target::Postgres {
             url: url.clone(),
             schema: format!("pookie_bench_{name}"),
         };
-        scenarios::run_all_on_postgres(target, args.rounds);
+        scenarios::run_all_on_postgres(target, args.rounds, args.only.as_deref());
     }
 }

@@ -83,27 +83,34 @@ impl Results {
 }
 
 /// Runs every scenario on SQLite in memory.
-pub fn run_all(title: &str, target: &Target, rounds: usize) {
+pub fn run_all(title: &str, target: &Target, rounds: usize, only: Option<&str>) {
     let mut contenders: Vec<Box<dyn Contender>> = vec![
         Box::new(RawContender::new(target)),
         Box::new(PookieContender::new(target)),
         Box::new(DieselContender::new(target)),
     ];
-    run_scenarios(title, Dialect::Sqlite, &mut contenders, rounds);
+    run_scenarios(title, Dialect::Sqlite, &mut contenders, rounds, only);
 }
 
 /// Runs every scenario on PostgreSQL, each implementation in a schema of its own.
-pub fn run_all_on_postgres(target: impl Fn(&str) -> Target, rounds: usize) {
+pub fn run_all_on_postgres(target: impl Fn(&str) -> Target, rounds: usize, only: Option<&str>) {
     let mut contenders: Vec<Box<dyn Contender>> = vec![
         Box::new(RawContender::new(&target("raw"))),
         Box::new(PookieContender::new(&target("pookie"))),
         Box::new(DieselContender::new(&target("diesel"))),
     ];
-    run_scenarios("PostgreSQL (local server)", Dialect::Postgres, &mut contenders, rounds);
+    run_scenarios("PostgreSQL (local server)", Dialect::Postgres, &mut contenders, rounds, only);
 }
 
-fn run_scenarios(title: &str, dialect: Dialect, contenders: &mut [Box<dyn Contender>], rounds: usize) {
-    let n = contenders.len();
+fn run_scenarios(
+    title: &str,
+    dialect: Dialect,
+    contenders: &mut [Box<dyn Contender>],
+    rounds: usize,
+    only: Option<&str>,
+) {
+    let wanted = |name: &str| only.is_none_or(|only| name.contains(only));
+    let all = vec![true; contenders.len()];
     let mut results = Results {
         title: title.to_owned(),
         names: contenders.iter().map(|c| c.name()).collect(),
@@ -113,21 +120,28 @@ fn run_scenarios(title: &str, dialect: Dialect, contenders: &mut [Box<dyn Conten
     let reset = |contenders: &mut [Box<dyn Contender>], seed: &str| {
         for contender in contenders.iter_mut() {
             contender.run_script(&schema);
-            contender.run_script(seed);
+            if !seed.is_empty() {
+                contender.run_script(seed);
+            }
         }
     };
 
     for size in [1, 100, 10_000] {
+        let name = format!("trivial query, {size} rows");
+        if !wanted(&name) {
+            continue;
+        }
         reset(contenders, &seed_script(size, false));
-        let times = compare(contenders, n, rounds, |c, i| assert_eq!(c[i].all_users(), size), |_, _| {});
-        results.rows.push((format!("trivial query, {size} rows"), times.into_iter().map(Some).collect()));
+        let times = compare(contenders, &all, rounds, |c, i| assert_eq!(c[i].all_users(), size), |_, _| {});
+        results.rows.push((name, times));
     }
 
+    if wanted("get by primary key, 10000 rows") {
     reset(contenders, &seed_script(10_000, false));
-    let mut next_id = vec![0i32; n];
+    let mut next_id = vec![0i32; all.len()];
     let times = compare(
         contenders,
-        n,
+        &all,
         rounds,
         |c, i| {
             next_id[i] = next_id[i] % 10_000 + 1;
@@ -135,55 +149,71 @@ fn run_scenarios(title: &str, dialect: Dialect, contenders: &mut [Box<dyn Conten
         },
         |_, _| {},
     );
-    results.rows.push(("get by primary key, 10000 rows".to_owned(), times.into_iter().map(Some).collect()));
+    results.rows.push(("get by primary key, 10000 rows".to_owned(), times));
+    }
 
     for size in [1, 10_000] {
+        let name = format!("medium query, {size} users");
+        if !wanted(&name) {
+            continue;
+        }
         reset(contenders, &seed_script(size, true));
         let supported: Vec<bool> = contenders.iter_mut().map(|c| c.users_with_posts("black").is_some()).collect();
         let times = compare(
             contenders,
-            n,
+            &supported,
             rounds,
             |c, i| {
-                if supported[i] {
-                    c[i].users_with_posts("black");
-                }
+                c[i].users_with_posts("black");
             },
             |_, _| {},
         );
-        let times = times.into_iter().zip(&supported).map(|(t, s)| s.then_some(t)).collect();
-        results.rows.push((format!("medium query, {size} users"), times));
+        results.rows.push((name, times));
     }
 
     for size in [1, 100] {
+        let name = format!("insert, {size} users in one INSERT");
+        if !wanted(&name) {
+            continue;
+        }
         let users = new_users(size);
         reset(contenders, "");
         let supported: Vec<bool> = contenders.iter_mut().map(|c| c.insert_users(&users).is_some()).collect();
         let times = compare(
             contenders,
-            n,
+            &supported,
             rounds,
             |c, i| {
-                if supported[i] {
-                    c[i].insert_users(&users);
-                }
+                c[i].insert_users(&users);
             },
             |c, i| c[i].run_script("DELETE FROM users"),
         );
-        let times = times.into_iter().zip(&supported).map(|(t, s)| s.then_some(t)).collect();
-        results.rows.push((format!("insert, {size} users in one INSERT"), times));
+        results.rows.push((name, times));
     }
 
     let users = new_users(10_000);
-    reset(contenders, "");
-    let times = compare(
-        contenders,
-        n,
-        rounds,
-        |c, i| c[i].insert_users_in_transaction(&users),
-        |c, i| c[i].run_script("DELETE FROM users"),
-    );
-    results.rows.push(("10000 inserts in one transaction".to_owned(), times.into_iter().map(Some).collect()));
+    if wanted("bulk insert, 10000 users in one transaction") {
+        reset(contenders, "");
+        let times = compare(
+            contenders,
+            &all,
+            rounds,
+            |c, i| c[i].bulk_insert_in_transaction(&users),
+            |c, i| c[i].run_script("DELETE FROM users"),
+        );
+        results.rows.push(("bulk insert, 10000 users in one transaction".to_owned(), times));
+    }
+    if wanted("10000 single-row inserts in one transaction") {
+        reset(contenders, "");
+        let times = compare(
+            contenders,
+            &all,
+            rounds,
+            |c, i| c[i].insert_users_in_transaction(&users),
+            |c, i| c[i].run_script("DELETE FROM users"),
+        );
+        results.rows.push(("10000 single-row inserts in one transaction".to_owned(), times));
+    }
 
     results.print();
     println!("n/a: the operation is not available in that implementation yet (see BENCHMARKS.md).");

@@ -13,7 +13,8 @@ pub(crate) struct Statements {
     pub select: String,
     /// The select with `WHERE "t"."pk" = ?`.
     pub get_by_pk: String,
-    /// `INSERT INTO … VALUES (…)`, with `RETURNING "pk"` for an auto primary key.
+    /// `INSERT INTO … VALUES (…)`, with `RETURNING "pk"` for an auto primary key
+    /// where the dialect reads keys that way.
     pub insert: String,
     /// `UPDATE … SET … WHERE "pk" = ?`; empty when no column is updatable.
     pub update_by_pk: String,
@@ -65,7 +66,7 @@ pub(crate) fn statements(dialect: Dialect, table: &Table) -> Statements {
         }
         insert.push(')');
     }
-    if table.auto_pk() {
+    if table.auto_pk() && dialect.returns_keys_with_returning() {
         insert.push_str(" RETURNING ");
         dialect.push_ident(&mut insert, pk);
     }

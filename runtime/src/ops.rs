@@ -41,14 +41,8 @@ pub(crate) fn insert<M: Model>(db: &Db, alias: &str, mut object: M) -> Result<M>
         let mut params: Vec<Param<'_>> = Vec::with_capacity(M::META.columns.len());
         object.push_insert_params(&mut params);
         if M::META.auto_pk {
-            let returned = connection.query_first(sql.insert, &params, |row| row.get::<i64>(0))?;
+            let pk = connection.insert_returning_key(sql.insert, &params)?;
             drop(params);
-            let pk = returned.ok_or_else(|| {
-                Error::usage(format!(
-                    "inserting into `{}` returned no key",
-                    M::META.table
-                ))
-            })?;
             object.set_auto_pk(pk)?;
         } else {
             connection.execute(sql.insert, &params)?;

@@ -124,6 +124,18 @@ impl Contender for DieselContender {
         Some(())
     }
 
+    fn bulk_insert_in_transaction(&mut self, users: &[NewUserData]) {
+        let rows = new_users(users);
+        on_connection!(self, c => c
+            .transaction::<_, diesel::result::Error, _>(|c| {
+                for chunk in rows.chunks(1000) {
+                    diesel::insert_into(users::table).values(chunk).execute(c)?;
+                }
+                Ok(())
+            })
+            .unwrap())
+    }
+
     fn insert_users_in_transaction(&mut self, users: &[NewUserData]) {
         on_connection!(self, c => c
             .transaction::<_, diesel::result::Error, _>(|c| {

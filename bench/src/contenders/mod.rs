@@ -47,6 +47,8 @@ pub trait Contender {
     /// Inserts the users with one multi-row INSERT; `None` when the
     /// implementation has no such operation yet.
     fn insert_users(&mut self, users: &[NewUserData]) -> Option<()>;
+    /// Inserts the users with multi-row INSERTs of at most 1,000 rows, in one transaction.
+    fn bulk_insert_in_transaction(&mut self, users: &[NewUserData]);
     /// Inserts the users one statement each, in one transaction.
     fn insert_users_in_transaction(&mut self, users: &[NewUserData]);
     /// Users with the given hair colour, each with its posts (LEFT JOIN);

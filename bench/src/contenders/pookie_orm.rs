@@ -58,6 +58,15 @@ impl Contender for PookieContender {
         Some(())
     }
 
+    fn bulk_insert_in_transaction(&mut self, users: &[NewUserData]) {
+        self.db
+            .transaction(|tx| {
+                let forms = users.iter().map(Self::new_user);
+                User::objects().bulk_create(tx, forms, 1000).map(drop)
+            })
+            .unwrap();
+    }
+
     fn insert_users_in_transaction(&mut self, users: &[NewUserData]) {
         self.db
             .transaction(|tx| {

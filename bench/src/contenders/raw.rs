@@ -183,6 +183,14 @@ impl Contender for RawContender {
         Some(())
     }
 
+    fn bulk_insert_in_transaction(&mut self, users: &[NewUserData]) {
+        self.run_script("BEGIN");
+        for chunk in users.chunks(1000) {
+            self.insert_users(chunk);
+        }
+        self.run_script("COMMIT");
+    }
+
     fn insert_users_in_transaction(&mut self, users: &[NewUserData]) {
         match &mut self.connection {
             Connection::Sqlite(connection) => {

@@ -144,7 +144,7 @@ impl ::pookie::Model for Metric {
         ::pookie::ModelSql {
             select: "SELECT \"metrics\".\"id\", \"metrics\".\"name\", \"metrics\".\"value\" FROM \"metrics\"",
             get_by_pk: "SELECT \"metrics\".\"id\", \"metrics\".\"name\", \"metrics\".\"value\" FROM \"metrics\" WHERE \"metrics\".\"id\" = ?",
-            insert: "INSERT INTO \"metrics\" (\"name\", \"value\") VALUES (?, ?) RETURNING \"id\"",
+            insert: "INSERT INTO \"metrics\" (\"name\", \"value\") VALUES (?, ?)",
             update_by_pk: "UPDATE \"metrics\" SET \"name\" = ?, \"value\" = ? WHERE \"id\" = ?",
             delete_by_pk: "DELETE FROM \"metrics\" WHERE \"id\" = ?",
             create_table: &[

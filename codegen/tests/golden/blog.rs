@@ -149,7 +149,7 @@ impl ::pookie::Model for Tag {
         ::pookie::ModelSql {
             select: "SELECT \"tags\".\"id\", \"tags\".\"name\", \"tags\".\"slug\" FROM \"tags\"",
             get_by_pk: "SELECT \"tags\".\"id\", \"tags\".\"name\", \"tags\".\"slug\" FROM \"tags\" WHERE \"tags\".\"id\" = ?",
-            insert: "INSERT INTO \"tags\" (\"name\", \"slug\") VALUES (?, ?) RETURNING \"id\"",
+            insert: "INSERT INTO \"tags\" (\"name\", \"slug\") VALUES (?, ?)",
             update_by_pk: "UPDATE \"tags\" SET \"name\" = ?, \"slug\" = ? WHERE \"id\" = ?",
             delete_by_pk: "DELETE FROM \"tags\" WHERE \"id\" = ?",
             create_table: &[
@@ -587,7 +587,7 @@ impl ::pookie::Model for Author {
         ::pookie::ModelSql {
             select: "SELECT \"authors\".\"id\", \"authors\".\"name\", \"authors\".\"email\", \"authors\".\"bio\", \"authors\".\"website\", \"authors\".\"is_active\", \"authors\".\"joined\" FROM \"authors\"",
             get_by_pk: "SELECT \"authors\".\"id\", \"authors\".\"name\", \"authors\".\"email\", \"authors\".\"bio\", \"authors\".\"website\", \"authors\".\"is_active\", \"authors\".\"joined\" FROM \"authors\" WHERE \"authors\".\"id\" = ?",
-            insert: "INSERT INTO \"authors\" (\"name\", \"email\", \"bio\", \"website\", \"is_active\", \"joined\") VALUES (?, ?, ?, ?, ?, ?) RETURNING \"id\"",
+            insert: "INSERT INTO \"authors\" (\"name\", \"email\", \"bio\", \"website\", \"is_active\", \"joined\") VALUES (?, ?, ?, ?, ?, ?)",
             update_by_pk: "UPDATE \"authors\" SET \"name\" = ?, \"email\" = ?, \"bio\" = ?, \"website\" = ?, \"is_active\" = ?, \"joined\" = ? WHERE \"id\" = ?",
             delete_by_pk: "DELETE FROM \"authors\" WHERE \"id\" = ?",
             create_table: &[
@@ -1105,7 +1105,7 @@ impl ::pookie::Model for Post {
         ::pookie::ModelSql {
             select: "SELECT \"posts\".\"id\", \"posts\".\"title\", \"posts\".\"slug\", \"posts\".\"body\", \"posts\".\"author_id\", \"posts\".\"published\", \"posts\".\"view_count\", \"posts\".\"created_at\", \"posts\".\"updated_at\" FROM \"posts\"",
             get_by_pk: "SELECT \"posts\".\"id\", \"posts\".\"title\", \"posts\".\"slug\", \"posts\".\"body\", \"posts\".\"author_id\", \"posts\".\"published\", \"posts\".\"view_count\", \"posts\".\"created_at\", \"posts\".\"updated_at\" FROM \"posts\" WHERE \"posts\".\"id\" = ?",
-            insert: "INSERT INTO \"posts\" (\"title\", \"slug\", \"body\", \"author_id\", \"published\", \"view_count\", \"created_at\", \"updated_at\") VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING \"id\"",
+            insert: "INSERT INTO \"posts\" (\"title\", \"slug\", \"body\", \"author_id\", \"published\", \"view_count\", \"created_at\", \"updated_at\") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             update_by_pk: "UPDATE \"posts\" SET \"title\" = ?, \"slug\" = ?, \"body\" = ?, \"author_id\" = ?, \"published\" = ?, \"view_count\" = ?, \"created_at\" = ?, \"updated_at\" = ? WHERE \"id\" = ?",
             delete_by_pk: "DELETE FROM \"posts\" WHERE \"id\" = ?",
             create_table: &[

@@ -250,7 +250,7 @@ impl ::pookie::Model for CalendarEntry {
         ::pookie::ModelSql {
             select: "SELECT \"calendar_entries\".\"id\", \"calendar_entries\".\"title\", \"calendar_entries\".\"status\", \"calendar_entries\".\"size\", \"calendar_entries\".\"fee\", \"calendar_entries\".\"budget\" FROM \"calendar_entries\"",
             get_by_pk: "SELECT \"calendar_entries\".\"id\", \"calendar_entries\".\"title\", \"calendar_entries\".\"status\", \"calendar_entries\".\"size\", \"calendar_entries\".\"fee\", \"calendar_entries\".\"budget\" FROM \"calendar_entries\" WHERE \"calendar_entries\".\"id\" = ?",
-            insert: "INSERT INTO \"calendar_entries\" (\"title\", \"status\", \"size\", \"fee\", \"budget\") VALUES (?, ?, ?, ?, ?) RETURNING \"id\"",
+            insert: "INSERT INTO \"calendar_entries\" (\"title\", \"status\", \"size\", \"fee\", \"budget\") VALUES (?, ?, ?, ?, ?)",
             update_by_pk: "UPDATE \"calendar_entries\" SET \"title\" = ?, \"status\" = ?, \"size\" = ?, \"fee\" = ?, \"budget\" = ? WHERE \"id\" = ?",
             delete_by_pk: "DELETE FROM \"calendar_entries\" WHERE \"id\" = ?",
             create_table: &[

@@ -2479,7 +2479,7 @@ impl ::pookie::Model for Sample {
         ::pookie::ModelSql {
             select: "SELECT \"samples\".\"id\", \"samples\".\"created_at\", \"samples\".\"updated_at\", \"samples\".\"label\", \"samples\".\"small\", \"samples\".\"integer\", \"samples\".\"big\", \"samples\".\"float\", \"samples\".\"price\", \"samples\".\"huge\", \"samples\".\"flag\", \"samples\".\"name\", \"samples\".\"code\", \"samples\".\"body\", \"samples\".\"email\", \"samples\".\"site\", \"samples\".\"slug\", \"samples\".\"token\", \"samples\".\"day\", \"samples\".\"time\", \"samples\".\"moment\", \"samples\".\"doc\", \"samples\".\"settings\", \"samples\".\"numbers\", \"samples\".\"labels\", \"samples\".\"days\", \"samples\".\"amounts\", \"samples\".\"bytes\", \"samples\".\"status\" FROM \"samples\"",
             get_by_pk: "SELECT \"samples\".\"id\", \"samples\".\"created_at\", \"samples\".\"updated_at\", \"samples\".\"label\", \"samples\".\"small\", \"samples\".\"integer\", \"samples\".\"big\", \"samples\".\"float\", \"samples\".\"price\", \"samples\".\"huge\", \"samples\".\"flag\", \"samples\".\"name\", \"samples\".\"code\", \"samples\".\"body\", \"samples\".\"email\", \"samples\".\"site\", \"samples\".\"slug\", \"samples\".\"token\", \"samples\".\"day\", \"samples\".\"time\", \"samples\".\"moment\", \"samples\".\"doc\", \"samples\".\"settings\", \"samples\".\"numbers\", \"samples\".\"labels\", \"samples\".\"days\", \"samples\".\"amounts\", \"samples\".\"bytes\", \"samples\".\"status\" FROM \"samples\" WHERE \"samples\".\"id\" = ?",
-            insert: "INSERT INTO \"samples\" (\"created_at\", \"updated_at\", \"label\", \"small\", \"integer\", \"big\", \"float\", \"price\", \"huge\", \"flag\", \"name\", \"code\", \"body\", \"email\", \"site\", \"slug\", \"token\", \"day\", \"time\", \"moment\", \"doc\", \"settings\", \"numbers\", \"labels\", \"days\", \"amounts\", \"bytes\", \"status\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING \"id\"",
+            insert: "INSERT INTO \"samples\" (\"created_at\", \"updated_at\", \"label\", \"small\", \"integer\", \"big\", \"float\", \"price\", \"huge\", \"flag\", \"name\", \"code\", \"body\", \"email\", \"site\", \"slug\", \"token\", \"day\", \"time\", \"moment\", \"doc\", \"settings\", \"numbers\", \"labels\", \"days\", \"amounts\", \"bytes\", \"status\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             update_by_pk: "UPDATE \"samples\" SET \"created_at\" = ?, \"updated_at\" = ?, \"label\" = ?, \"small\" = ?, \"integer\" = ?, \"big\" = ?, \"float\" = ?, \"price\" = ?, \"huge\" = ?, \"flag\" = ?, \"name\" = ?, \"code\" = ?, \"body\" = ?, \"email\" = ?, \"site\" = ?, \"slug\" = ?, \"token\" = ?, \"day\" = ?, \"time\" = ?, \"moment\" = ?, \"doc\" = ?, \"settings\" = ?, \"numbers\" = ?, \"labels\" = ?, \"days\" = ?, \"amounts\" = ?, \"bytes\" = ?, \"status\" = ? WHERE \"id\" = ?",
             delete_by_pk: "DELETE FROM \"samples\" WHERE \"id\" = ?",
             create_table: &[
@@ -3580,7 +3580,7 @@ impl ::pookie::Model for Nullable {
         ::pookie::ModelSql {
             select: "SELECT \"nullables\".\"id\", \"nullables\".\"small\", \"nullables\".\"integer\", \"nullables\".\"big\", \"nullables\".\"float\", \"nullables\".\"price\", \"nullables\".\"huge\", \"nullables\".\"flag\", \"nullables\".\"name\", \"nullables\".\"code\", \"nullables\".\"body\", \"nullables\".\"email\", \"nullables\".\"site\", \"nullables\".\"slug\", \"nullables\".\"token\", \"nullables\".\"day\", \"nullables\".\"time\", \"nullables\".\"moment\", \"nullables\".\"doc\", \"nullables\".\"settings\", \"nullables\".\"numbers\", \"nullables\".\"labels\", \"nullables\".\"bytes\", \"nullables\".\"status\" FROM \"nullables\"",
             get_by_pk: "SELECT \"nullables\".\"id\", \"nullables\".\"small\", \"nullables\".\"integer\", \"nullables\".\"big\", \"nullables\".\"float\", \"nullables\".\"price\", \"nullables\".\"huge\", \"nullables\".\"flag\", \"nullables\".\"name\", \"nullables\".\"code\", \"nullables\".\"body\", \"nullables\".\"email\", \"nullables\".\"site\", \"nullables\".\"slug\", \"nullables\".\"token\", \"nullables\".\"day\", \"nullables\".\"time\", \"nullables\".\"moment\", \"nullables\".\"doc\", \"nullables\".\"settings\", \"nullables\".\"numbers\", \"nullables\".\"labels\", \"nullables\".\"bytes\", \"nullables\".\"status\" FROM \"nullables\" WHERE \"nullables\".\"id\" = ?",
-            insert: "INSERT INTO \"nullables\" (\"small\", \"integer\", \"big\", \"float\", \"price\", \"huge\", \"flag\", \"name\", \"code\", \"body\", \"email\", \"site\", \"slug\", \"token\", \"day\", \"time\", \"moment\", \"doc\", \"settings\", \"numbers\", \"labels\", \"bytes\", \"status\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING \"id\"",
+            insert: "INSERT INTO \"nullables\" (\"small\", \"integer\", \"big\", \"float\", \"price\", \"huge\", \"flag\", \"name\", \"code\", \"body\", \"email\", \"site\", \"slug\", \"token\", \"day\", \"time\", \"moment\", \"doc\", \"settings\", \"numbers\", \"labels\", \"bytes\", \"status\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             update_by_pk: "UPDATE \"nullables\" SET \"small\" = ?, \"integer\" = ?, \"big\" = ?, \"float\" = ?, \"price\" = ?, \"huge\" = ?, \"flag\" = ?, \"name\" = ?, \"code\" = ?, \"body\" = ?, \"email\" = ?, \"site\" = ?, \"slug\" = ?, \"token\" = ?, \"day\" = ?, \"time\" = ?, \"moment\" = ?, \"doc\" = ?, \"settings\" = ?, \"numbers\" = ?, \"labels\" = ?, \"bytes\" = ?, \"status\" = ? WHERE \"id\" = ?",
             delete_by_pk: "DELETE FROM \"nullables\" WHERE \"id\" = ?",
             create_table: &[
@@ -5092,7 +5092,7 @@ impl ::pookie::Model for Ticket {
         ::pookie::ModelSql {
             select: "SELECT \"tickets\".\"id\", \"tickets\".\"code\", \"tickets\".\"seat_number\", \"tickets\".\"row\", \"tickets\".\"price\" FROM \"tickets\"",
             get_by_pk: "SELECT \"tickets\".\"id\", \"tickets\".\"code\", \"tickets\".\"seat_number\", \"tickets\".\"row\", \"tickets\".\"price\" FROM \"tickets\" WHERE \"tickets\".\"id\" = ?",
-            insert: "INSERT INTO \"tickets\" (\"code\", \"seat_number\", \"row\", \"price\") VALUES (?, ?, ?, ?) RETURNING \"id\"",
+            insert: "INSERT INTO \"tickets\" (\"code\", \"seat_number\", \"row\", \"price\") VALUES (?, ?, ?, ?)",
             update_by_pk: "UPDATE \"tickets\" SET \"code\" = ?, \"seat_number\" = ?, \"row\" = ?, \"price\" = ? WHERE \"id\" = ?",
             delete_by_pk: "DELETE FROM \"tickets\" WHERE \"id\" = ?",
             create_table: &[
@@ -5733,7 +5733,7 @@ impl ::pookie::Model for City {
         ::pookie::ModelSql {
             select: "SELECT \"citys\".\"id\", \"citys\".\"country_id\", \"citys\".\"name\" FROM \"citys\"",
             get_by_pk: "SELECT \"citys\".\"id\", \"citys\".\"country_id\", \"citys\".\"name\" FROM \"citys\" WHERE \"citys\".\"id\" = ?",
-            insert: "INSERT INTO \"citys\" (\"country_id\", \"name\") VALUES (?, ?) RETURNING \"id\"",
+            insert: "INSERT INTO \"citys\" (\"country_id\", \"name\") VALUES (?, ?)",
             update_by_pk: "UPDATE \"citys\" SET \"country_id\" = ?, \"name\" = ? WHERE \"id\" = ?",
             delete_by_pk: "DELETE FROM \"citys\" WHERE \"id\" = ?",
             create_table: &[
@@ -6338,7 +6338,7 @@ impl ::pookie::Model for Reading {
         ::pookie::ModelSql {
             select: "SELECT \"readings\".\"id\", \"readings\".\"device_id\", \"readings\".\"value\", \"readings\".\"at\" FROM \"readings\"",
             get_by_pk: "SELECT \"readings\".\"id\", \"readings\".\"device_id\", \"readings\".\"value\", \"readings\".\"at\" FROM \"readings\" WHERE \"readings\".\"id\" = ?",
-            insert: "INSERT INTO \"readings\" (\"device_id\", \"value\", \"at\") VALUES (?, ?, ?) RETURNING \"id\"",
+            insert: "INSERT INTO \"readings\" (\"device_id\", \"value\", \"at\") VALUES (?, ?, ?)",
             update_by_pk: "UPDATE \"readings\" SET \"device_id\" = ?, \"value\" = ?, \"at\" = ? WHERE \"id\" = ?",
             delete_by_pk: "DELETE FROM \"readings\" WHERE \"id\" = ?",
             create_table: &[
@@ -7043,7 +7043,7 @@ impl ::pookie::Model for Profile {
         ::pookie::ModelSql {
             select: "SELECT \"profiles\".\"id\", \"profiles\".\"username\", \"profiles\".\"email\", \"profiles\".\"website\", \"profiles\".\"handle\", \"profiles\".\"bio\", \"profiles\".\"age\", \"profiles\".\"score\", \"profiles\".\"balance\", \"profiles\".\"team\", \"profiles\".\"number\", \"profiles\".\"tags\", \"profiles\".\"starts\", \"profiles\".\"ends\" FROM \"profiles\"",
             get_by_pk: "SELECT \"profiles\".\"id\", \"profiles\".\"username\", \"profiles\".\"email\", \"profiles\".\"website\", \"profiles\".\"handle\", \"profiles\".\"bio\", \"profiles\".\"age\", \"profiles\".\"score\", \"profiles\".\"balance\", \"profiles\".\"team\", \"profiles\".\"number\", \"profiles\".\"tags\", \"profiles\".\"starts\", \"profiles\".\"ends\" FROM \"profiles\" WHERE \"profiles\".\"id\" = ?",
-            insert: "INSERT INTO \"profiles\" (\"username\", \"email\", \"website\", \"handle\", \"bio\", \"age\", \"score\", \"balance\", \"team\", \"number\", \"tags\", \"starts\", \"ends\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING \"id\"",
+            insert: "INSERT INTO \"profiles\" (\"username\", \"email\", \"website\", \"handle\", \"bio\", \"age\", \"score\", \"balance\", \"team\", \"number\", \"tags\", \"starts\", \"ends\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             update_by_pk: "UPDATE \"profiles\" SET \"username\" = ?, \"email\" = ?, \"website\" = ?, \"handle\" = ?, \"bio\" = ?, \"age\" = ?, \"score\" = ?, \"balance\" = ?, \"team\" = ?, \"number\" = ?, \"tags\" = ?, \"starts\" = ?, \"ends\" = ? WHERE \"id\" = ?",
             delete_by_pk: "DELETE FROM \"profiles\" WHERE \"id\" = ?",
             create_table: &[

@@ -215,7 +215,7 @@ impl ::pookie::Model for Event {
         ::pookie::ModelSql {
             select: "SELECT \"events\".\"id\", \"events\".\"name\", \"events\".\"data\", \"events\".\"tags\", \"events\".\"scores\" FROM \"events\"",
             get_by_pk: "SELECT \"events\".\"id\", \"events\".\"name\", \"events\".\"data\", \"events\".\"tags\", \"events\".\"scores\" FROM \"events\" WHERE \"events\".\"id\" = ?",
-            insert: "INSERT INTO \"events\" (\"name\", \"data\", \"tags\", \"scores\") VALUES (?, ?, ?, ?) RETURNING \"id\"",
+            insert: "INSERT INTO \"events\" (\"name\", \"data\", \"tags\", \"scores\") VALUES (?, ?, ?, ?)",
             update_by_pk: "UPDATE \"events\" SET \"name\" = ?, \"data\" = ?, \"tags\" = ?, \"scores\" = ? WHERE \"id\" = ?",
             delete_by_pk: "DELETE FROM \"events\" WHERE \"id\" = ?",
             create_table: &[
@@ -497,7 +497,7 @@ impl ::pookie::Model for Job {
         ::pookie::ModelSql {
             select: "SELECT \"jobs\".\"id\", \"jobs\".\"name\", \"jobs\".\"done\" FROM \"jobs\"",
             get_by_pk: "SELECT \"jobs\".\"id\", \"jobs\".\"name\", \"jobs\".\"done\" FROM \"jobs\" WHERE \"jobs\".\"id\" = ?",
-            insert: "INSERT INTO \"jobs\" (\"name\", \"done\") VALUES (?, ?) RETURNING \"id\"",
+            insert: "INSERT INTO \"jobs\" (\"name\", \"done\") VALUES (?, ?)",
             update_by_pk: "UPDATE \"jobs\" SET \"name\" = ?, \"done\" = ? WHERE \"id\" = ?",
             delete_by_pk: "DELETE FROM \"jobs\" WHERE \"id\" = ?",
             create_table: &[

@@ -216,7 +216,7 @@ impl ::pookie::Model for Customer {
         ::pookie::ModelSql {
             select: "SELECT \"customers\".\"id\", \"customers\".\"name\", \"customers\".\"email\", \"customers\".\"referred_by_id\", \"customers\".\"loyalty_points\" FROM \"customers\"",
             get_by_pk: "SELECT \"customers\".\"id\", \"customers\".\"name\", \"customers\".\"email\", \"customers\".\"referred_by_id\", \"customers\".\"loyalty_points\" FROM \"customers\" WHERE \"customers\".\"id\" = ?",
-            insert: "INSERT INTO \"customers\" (\"name\", \"email\", \"referred_by_id\", \"loyalty_points\") VALUES (?, ?, ?, ?) RETURNING \"id\"",
+            insert: "INSERT INTO \"customers\" (\"name\", \"email\", \"referred_by_id\", \"loyalty_points\") VALUES (?, ?, ?, ?)",
             update_by_pk: "UPDATE \"customers\" SET \"name\" = ?, \"email\" = ?, \"referred_by_id\" = ?, \"loyalty_points\" = ? WHERE \"id\" = ?",
             delete_by_pk: "DELETE FROM \"customers\" WHERE \"id\" = ?",
             create_table: &[
@@ -1064,7 +1064,7 @@ impl ::pookie::Model for Order {
         ::pookie::ModelSql {
             select: "SELECT \"shop_orders\".\"id\", \"shop_orders\".\"created_at\", \"shop_orders\".\"updated_at\", \"shop_orders\".\"customer_id\", \"shop_orders\".\"note\", \"shop_orders\".\"paid\" FROM \"shop_orders\"",
             get_by_pk: "SELECT \"shop_orders\".\"id\", \"shop_orders\".\"created_at\", \"shop_orders\".\"updated_at\", \"shop_orders\".\"customer_id\", \"shop_orders\".\"note\", \"shop_orders\".\"paid\" FROM \"shop_orders\" WHERE \"shop_orders\".\"id\" = ?",
-            insert: "INSERT INTO \"shop_orders\" (\"created_at\", \"updated_at\", \"customer_id\", \"note\", \"paid\") VALUES (?, ?, ?, ?, ?) RETURNING \"id\"",
+            insert: "INSERT INTO \"shop_orders\" (\"created_at\", \"updated_at\", \"customer_id\", \"note\", \"paid\") VALUES (?, ?, ?, ?, ?)",
             update_by_pk: "UPDATE \"shop_orders\" SET \"created_at\" = ?, \"updated_at\" = ?, \"customer_id\" = ?, \"note\" = ?, \"paid\" = ? WHERE \"id\" = ?",
             delete_by_pk: "DELETE FROM \"shop_orders\" WHERE \"id\" = ?",
             create_table: &[
@@ -1382,7 +1382,7 @@ impl ::pookie::Model for OrderLine {
         ::pookie::ModelSql {
             select: "SELECT \"order_lines\".\"id\", \"order_lines\".\"order_id\", \"order_lines\".\"product_id\", \"order_lines\".\"quantity\" FROM \"order_lines\"",
             get_by_pk: "SELECT \"order_lines\".\"id\", \"order_lines\".\"order_id\", \"order_lines\".\"product_id\", \"order_lines\".\"quantity\" FROM \"order_lines\" WHERE \"order_lines\".\"id\" = ?",
-            insert: "INSERT INTO \"order_lines\" (\"order_id\", \"product_id\", \"quantity\") VALUES (?, ?, ?) RETURNING \"id\"",
+            insert: "INSERT INTO \"order_lines\" (\"order_id\", \"product_id\", \"quantity\") VALUES (?, ?, ?)",
             update_by_pk: "UPDATE \"order_lines\" SET \"order_id\" = ?, \"product_id\" = ?, \"quantity\" = ? WHERE \"id\" = ?",
             delete_by_pk: "DELETE FROM \"order_lines\" WHERE \"id\" = ?",
             create_table: &[
@@ -1663,7 +1663,7 @@ impl ::pookie::Model for Return {
         ::pookie::ModelSql {
             select: "SELECT \"returns\".\"id\", \"returns\".\"line_id\", \"returns\".\"reason\" FROM \"returns\"",
             get_by_pk: "SELECT \"returns\".\"id\", \"returns\".\"line_id\", \"returns\".\"reason\" FROM \"returns\" WHERE \"returns\".\"id\" = ?",
-            insert: "INSERT INTO \"returns\" (\"line_id\", \"reason\") VALUES (?, ?) RETURNING \"id\"",
+            insert: "INSERT INTO \"returns\" (\"line_id\", \"reason\") VALUES (?, ?)",
             update_by_pk: "UPDATE \"returns\" SET \"line_id\" = ?, \"reason\" = ? WHERE \"id\" = ?",
             delete_by_pk: "DELETE FROM \"returns\" WHERE \"id\" = ?",
             create_table: &[
@@ -2029,7 +2029,7 @@ impl ::pookie::Model for Review {
         ::pookie::ModelSql {
             select: "SELECT \"reviews\".\"id\", \"reviews\".\"product_id\", \"reviews\".\"reviewer_id\", \"reviews\".\"stars\", \"reviews\".\"body\" FROM \"reviews\"",
             get_by_pk: "SELECT \"reviews\".\"id\", \"reviews\".\"product_id\", \"reviews\".\"reviewer_id\", \"reviews\".\"stars\", \"reviews\".\"body\" FROM \"reviews\" WHERE \"reviews\".\"id\" = ?",
-            insert: "INSERT INTO \"reviews\" (\"product_id\", \"reviewer_id\", \"stars\", \"body\") VALUES (?, ?, ?, ?) RETURNING \"id\"",
+            insert: "INSERT INTO \"reviews\" (\"product_id\", \"reviewer_id\", \"stars\", \"body\") VALUES (?, ?, ?, ?)",
             update_by_pk: "UPDATE \"reviews\" SET \"product_id\" = ?, \"reviewer_id\" = ?, \"stars\" = ?, \"body\" = ? WHERE \"id\" = ?",
             delete_by_pk: "DELETE FROM \"reviews\" WHERE \"id\" = ?",
             create_table: &[

@@ -116,6 +116,18 @@ impl Dialect {
         }
     }
 
+    /// True when an INSERT reads the keys the database assigned through
+    /// `RETURNING` (PostgreSQL). SQLite reports the last one through
+    /// `last_insert_rowid()` instead, which costs nothing: one INSERT statement
+    /// gives its rows consecutive keys, and `RETURNING` would make every row a
+    /// result row to step through.
+    pub const fn returns_keys_with_returning(self) -> bool {
+        match self {
+            Dialect::Sqlite => false,
+            Dialect::Postgres => true,
+        }
+    }
+
     /// A boolean literal.
     pub const fn bool_literal(self, value: bool) -> &'static str {
         match (self, value) {

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use super::options::{ConnectOptions, Engine};
 use super::{postgres, sqlite};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::row::Row;
 use crate::value::Param;
 
@@ -98,6 +98,40 @@ impl Connection {
         };
         log_statement(sql, params, started);
         outcome
+    }
+
+    /// Runs an INSERT of `rows` rows into a table whose key the database
+    /// assigns, and returns the keys in row order: from `RETURNING` on
+    /// PostgreSQL, from the statement's last key on SQLite, where one INSERT
+    /// assigns consecutive keys.
+    pub(crate) fn insert_returning_keys(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+        rows: usize,
+    ) -> Result<Vec<i64>> {
+        match self {
+            Connection::Sqlite(_) => {
+                let last = self.insert_returning_key(sql, params)?;
+                Ok((last + 1 - rows as i64..=last).collect())
+            }
+            Connection::Postgres(_) => self.query_map(sql, params, |row| row.get::<i64>(0)),
+        }
+    }
+
+    /// Runs a one-row INSERT into a table whose key the database assigns and
+    /// returns that key.
+    pub(crate) fn insert_returning_key(&mut self, sql: &str, params: &[Param<'_>]) -> Result<i64> {
+        let key = match self {
+            Connection::Sqlite(connection) => {
+                let started = start_timer();
+                let outcome = sqlite::execute(connection, sql, params);
+                log_statement(sql, params, started);
+                outcome.map(|_| Some(connection.last_insert_rowid()))?
+            }
+            Connection::Postgres(_) => self.query_first(sql, params, |row| row.get::<i64>(0))?,
+        };
+        key.ok_or_else(|| Error::usage("the INSERT returned no key"))
     }
 
     /// Runs statements without parameters (DDL, transaction control).

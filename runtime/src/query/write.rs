@@ -161,11 +161,12 @@ impl<M: Model> QuerySet<M> {
                 sql.push(')');
             }
             if meta.auto_pk {
-                sql.push_str(" RETURNING ");
-                dialect.push_ident(&mut sql, meta.pk_column);
-                // Both backends return the keys of a multi-row VALUES insert in
-                // the order of its rows.
-                let keys = connection.query_map(&sql, &params, |row| row.get::<i64>(0))?;
+                if dialect.returns_keys_with_returning() {
+                    sql.push_str(" RETURNING ");
+                    dialect.push_ident(&mut sql, meta.pk_column);
+                }
+                // The keys come back in the order of the VALUES rows.
+                let keys = connection.insert_returning_keys(&sql, &params, end - start)?;
                 drop(params);
                 if keys.len() != end - start {
                     return Err(Error::usage(format!(
