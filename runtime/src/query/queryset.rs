@@ -286,9 +286,29 @@ impl<M: Model> QuerySet<M> {
         }
     }
 
+    /// The model's build-time select statement, when nothing was added to this
+    /// query set that would change it (no filter, ordering, slice, DISTINCT or lock).
+    fn fixed_select(&self, dialect: pookie_dialect::Dialect) -> Option<&'static str> {
+        let select = &self.select;
+        let unordered = match &select.ordering {
+            Some(terms) => terms.is_empty(),
+            None => select.meta_ordering.is_empty(),
+        };
+        let plain = matches!(select.source, Source::Table)
+            && !select.distinct
+            && select.filter.is_none()
+            && !select.is_sliced()
+            && select.lock.is_none()
+            && unordered;
+        plain.then(|| M::SQL[dialect.index()].select)
+    }
+
     /// Runs the query: every matching row.
     pub fn all(&self, db: &Db) -> Result<Vec<M>> {
         let mut connection = db.connection(self.alias())?;
+        if let Some(sql) = self.fixed_select(connection.dialect()) {
+            return connection.query_map(sql, &[], M::from_row);
+        }
         let mut builder = SqlBuilder::new(connection.dialect(), "");
         self.push_model_select(&mut builder);
         connection.query_map(&builder.sql, &builder.params, M::from_row)
