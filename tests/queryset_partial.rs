@@ -9,7 +9,28 @@ pub mod blog {
     pookie::include_models!("blog");
 }
 
-use blog::{author, post, Author, NewAuthor, NewPost, Post};
+use blog::{author, post, tag, Author, NewAuthor, NewPost, NewTag, Post, Tag};
+
+thread_local! {
+    static SAVED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Hooks that see fields a partial save did not load.
+impl pookie::Hooks for Tag {
+    fn pre_save(&mut self, _db: &Db) -> pookie::Result<()> {
+        self.slug = self.slug.to_lowercase();
+        Ok(())
+    }
+
+    fn post_save(&self, _db: &Db, _created: bool) -> pookie::Result<()> {
+        SAVED.with(|saved| {
+            saved
+                .borrow_mut()
+                .push(format!("{} {}", self.name, self.slug))
+        });
+        Ok(())
+    }
+}
 
 fn seed(db: &Db) -> pookie::Result<Author> {
     blog::create_tables(db)?;
@@ -182,5 +203,22 @@ on_both_backends! {
             titles.push(partial.get(post::title)?.clone());
         }
         assert_eq!(titles, ["Post a", "Post b", "Post c"]);
+    }
+
+    fn save_runs_the_hooks_on_the_whole_row(db) {
+        blog::create_tables(db)?;
+        Tag::objects().create(db, NewTag::new().name("Rust").slug("rust"))?;
+        SAVED.with(|saved| saved.borrow_mut().clear());
+        let mut partial = Tag::objects().only(tag::name).get(db, tag::slug.eq("rust"))?;
+        partial.set(tag::name, "Rust lang")?;
+        partial.save(db)?;
+        // post_save saw the real slug, not a placeholder.
+        assert_eq!(SAVED.with(|saved| saved.take()), ["Rust lang rust"]);
+        let mut partial = Tag::objects().only(tag::slug).get(db, tag::slug.eq("rust"))?;
+        partial.set(tag::slug, "RUST-LANG")?;
+        partial.save(db)?;
+        assert_eq!(partial.get(tag::slug)?, "rust-lang", "pre_save's change is kept");
+        let tag = Tag::objects().get(db, tag::slug.eq("rust-lang"))?;
+        assert_eq!(tag.name, "Rust lang");
     }
 }
