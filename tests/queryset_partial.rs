@@ -9,6 +9,10 @@ pub mod blog {
     pookie::include_models!("blog");
 }
 
+pub mod kitchen_sink {
+    pookie::include_models!("kitchen_sink");
+}
+
 use blog::{author, post, tag, Author, NewAuthor, NewPost, NewTag, Post, Tag};
 
 thread_local! {
@@ -220,5 +224,52 @@ on_both_backends! {
         assert_eq!(partial.get(tag::slug)?, "rust-lang", "pre_save's change is kept");
         let tag = Tag::objects().get(db, tag::slug.eq("rust-lang"))?;
         assert_eq!(tag.name, "Rust lang");
+    }
+
+    fn every_field_type_reads_partially_and_loads_back(db) {
+        use kitchen_sink::{sample, NewSample, Sample, Status};
+        kitchen_sink::create_tables(db)?;
+        let date = pookie::chrono::NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+        let created = Sample::objects().create(
+            db,
+            NewSample::new()
+                .small(1)
+                .integer(2)
+                .big(3)
+                .float(4.5)
+                .price("12.34".parse::<pookie::rust_decimal::Decimal>().unwrap())
+                .huge("1.5".parse::<pookie::bigdecimal::BigDecimal>().unwrap())
+                .flag(true)
+                .name("n")
+                .code("c")
+                .body("b")
+                .email("")
+                .site("")
+                .slug("")
+                .token(pookie::uuid::Uuid::max())
+                .day(date)
+                .time(pookie::chrono::NaiveTime::from_hms_opt(12, 30, 0).unwrap())
+                .moment("2024-02-29T12:30:00Z".parse::<pookie::chrono::DateTime<pookie::chrono::Utc>>().unwrap())
+                .doc(pookie::serde_json::json!({"a": 1}))
+                .settings(support::Settings { theme: "dark".into(), font_size: 12, tags: vec!["x".into()] })
+                .numbers(vec![1, 2])
+                .labels(vec!["l".into()])
+                .days(vec![date])
+                .amounts(vec!["0.5".parse::<pookie::bigdecimal::BigDecimal>().unwrap()])
+                .bytes(vec![0, 255])
+                .status(Status::Archived),
+        )?;
+        let partial = Sample::objects().only(sample::name).get(db, sample::id.eq(created.id))?;
+        // A non-null JSON field with a schema type has no placeholder: it is always loaded.
+        assert_eq!(partial.get(sample::settings)?.theme, "dark");
+        assert!(partial.get(sample::status).is_err(), "the enum's placeholder is never read");
+        assert!(partial.get(sample::doc).is_ok(), "a non-null JSON field is always loaded");
+        assert!(partial.get(sample::numbers).is_err());
+        assert_eq!(partial.load(db)?, created);
+        let every = Sample::objects().defer(sample::status).get(db, sample::id.eq(created.id))?;
+        assert_eq!(*every.get(sample::price)?, created.price);
+        let mut every = every;
+        every.set(sample::status, Status::Archived)?;
+        assert_eq!(every.into_model()?, created);
     }
 }
