@@ -53,6 +53,47 @@ impl ::pookie::Model for {{ model.ident }} {
         })
     }
 
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok({{ model.ident }} {
+{%- for field in model.fields %}
+            {{ field.ident }}: match ::pookie::__private::loaded_index(indices, {{ loop.index0 }}) {
+                ::core::option::Option::Some(index) => {{ field.read_partial }},
+                ::core::option::Option::None => {{ field.placeholder }},
+            },
+{%- endfor %}
+        })
+    }
+
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+{%- for field in model.fields %}
+            {{ loop.index0 }} => ::core::option::Option::Some(&self.{{ field.ident }}),
+{%- endfor %}
+            _ => ::core::option::Option::None,
+        }
+    }
+
+    fn field_any_mut(&mut self, column: usize) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+{%- for field in model.fields %}
+            {{ loop.index0 }} => ::core::option::Option::Some(&mut self.{{ field.ident }}),
+{%- endfor %}
+            _ => ::core::option::Option::None,
+        }
+    }
+
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+{%- for field in model.fields %}
+            {{ loop.index0 }} => ::core::mem::swap(&mut self.{{ field.ident }}, &mut other.{{ field.ident }}),
+{%- endfor %}
+            _ => {}
+        }
+    }
+
     fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
 {%- if model.insert_params.is_empty() %}
         let _ = out;

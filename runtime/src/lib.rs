@@ -62,6 +62,7 @@ pub use query::{
     TimestampType, Upper, ValuesQuery, F, Q,
 };
 pub use query::{ArrayLength, JsonOrdered, JsonPath, JsonScalar, TextColumn};
+pub use query::{Columns, Partial, PartialIter, PartialQuerySet};
 #[doc(hidden)]
 pub use query::{SqlExprBox, SqlExprHandle, SumType, TextExpr};
 pub use row::{FromSql, Row};
@@ -85,6 +86,7 @@ pub use uuid;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::fields::choice::{choice_from_postgres, choice_from_sqlite};
+    pub use crate::query::{loaded_index, no_placeholder};
     pub use postgres::Row as PgRow;
     pub use rusqlite::types::ValueRef as SqliteValueRef;
 }

@@ -141,6 +141,19 @@ pub trait Model: Validate + Sized + Send + 'static {
 
     /// Builds an instance from a row whose columns are [`ModelMeta::columns`], in order.
     fn from_row(row: &Row<'_>) -> Result<Self>;
+    /// Builds an instance from a row holding some of the columns: `indices[i]`
+    /// is the row index of [`ModelMeta::columns`]`[i]`, or `None` when that
+    /// column was not loaded. An unloaded field holds a placeholder
+    /// (`Default::default()`, `None`, the first variant of a `choices` enum)
+    /// that [`Partial`](crate::Partial) never lets be read; a non-null JSON
+    /// field with a schema type has none and must be loaded.
+    fn from_partial_row(row: &Row<'_>, indices: &[Option<usize>]) -> Result<Self>;
+    /// The field of [`ModelMeta::columns`]`[column]`, for [`Partial`](crate::Partial).
+    fn field_any(&self, column: usize) -> Option<&dyn std::any::Any>;
+    /// The field of [`ModelMeta::columns`]`[column]`, mutably.
+    fn field_any_mut(&mut self, column: usize) -> Option<&mut dyn std::any::Any>;
+    /// Swaps the field of [`ModelMeta::columns`]`[column]` with `other`'s.
+    fn swap_field(&mut self, other: &mut Self, column: usize);
     /// Appends the parameters of [`ModelSql::insert`], in order.
     fn push_insert_params<'a>(&'a self, out: &mut Vec<Param<'a>>);
     /// Appends the parameters of [`ModelSql::update_by_pk`], in order (the key last).

@@ -176,16 +176,38 @@ pub fn save_update_fields<M: Model, P: crate::Projection<M>>(
     }
     let hooks = M::hooks();
     (hooks.pre_save)(object, db)?;
+    update_columns(db, meta.db_alias, object, columns)?;
+    (hooks.post_save)(object, db, false)
+}
+
+/// `UPDATE … SET <columns> WHERE <pk>` with the values of `object`, on the
+/// database `alias`; every column must be one of its insert columns. A row
+/// that no longer exists is [`Error::DoesNotExist`].
+pub(crate) fn update_columns<M: Model>(
+    db: &Db,
+    alias: &str,
+    object: &M,
+    columns: &[&str],
+) -> Result<()> {
+    let meta = &M::META;
+    if columns.is_empty() {
+        return Ok(());
+    }
+    let insert_columns = meta
+        .columns
+        .iter()
+        .copied()
+        .filter(|column| !(meta.auto_pk && *column == meta.pk_column));
     let changed = {
-        let mut connection = db.connection(meta.db_alias)?;
+        let mut connection = db.connection(alias)?;
         let dialect = connection.dialect();
-        let mut all = Vec::with_capacity(insert_columns.len());
+        let mut all = Vec::with_capacity(meta.columns.len());
         object.push_insert_params(&mut all);
         let mut sql = String::from("UPDATE ");
         dialect.push_ident(&mut sql, meta.table);
         let mut params = Vec::with_capacity(columns.len() + 1);
-        for (column, param) in insert_columns.iter().zip(all) {
-            if columns.contains(column) {
+        for (column, param) in insert_columns.zip(all) {
+            if columns.contains(&column) {
                 sql.push_str(if params.is_empty() { " SET " } else { ", " });
                 dialect.push_ident(&mut sql, column);
                 sql.push_str(" = ");
@@ -206,5 +228,5 @@ pub fn save_update_fields<M: Model, P: crate::Projection<M>>(
             filter: format!("{} = {}", meta.pk_column, object.pk_param()),
         });
     }
-    (hooks.post_save)(object, db, false)
+    Ok(())
 }

@@ -82,6 +82,12 @@ pub(crate) struct FieldView {
     pub doc: Vec<String>,
     /// The expression that reads it from `row`.
     pub read: String,
+    /// The expression that reads it from `row` at the index in `index`, for
+    /// `from_partial_row`.
+    pub read_partial: String,
+    /// What `from_partial_row` puts in the field when it was not loaded: a
+    /// value, or an early return of an error for a type without one.
+    pub placeholder: String,
 }
 
 /// A `pub const` column handle.
@@ -293,6 +299,8 @@ fn model_view(module: &Module, table: &Table, doc: Vec<String>) -> Result<ModelV
             ty: c.rust_type.clone(),
             doc: c.doc.iter().map(|l| str_lit(l)).collect(),
             read: read_expr(c, index),
+            read_partial: read_expr(c, "index"),
+            placeholder: placeholder_expr(name, c),
         })
         .collect();
 
@@ -428,8 +436,26 @@ fn param_expr(column: &Column) -> String {
     }
 }
 
+/// What an unloaded field holds in an instance built by `from_partial_row`.
+/// `Partial` never lets it be read; a `choices` enum has no `Default`, so its
+/// first variant stands in, and a typed JSON value has none at all.
+fn placeholder_expr(model: &str, column: &Column) -> String {
+    if column.nullable {
+        return format!("{OPTION}::None");
+    }
+    match column.scalar.class {
+        Class::Enum => format!("{}::ALL[0]", column.scalar.rust),
+        Class::Json { typed: true } => format!(
+            "return ::core::result::Result::Err(::pookie::__private::no_placeholder({}, {}))",
+            str_lit(model),
+            str_lit(&column.field)
+        ),
+        _ => "::core::default::Default::default()".to_owned(),
+    }
+}
+
 /// The expression that reads column `index` of `row` into the field's type.
-fn read_expr(column: &Column, index: usize) -> String {
+fn read_expr(column: &Column, index: impl std::fmt::Display) -> String {
     match (column.scalar.class, column.nullable) {
         (Class::Json { typed: true }, false) => format!(
             "row.get::<::pookie::Json<{}>>({index})?.0",

@@ -171,6 +171,52 @@ impl ::pookie::Model for Metric {
             value: row.get(2)?,
         })
     }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Metric {
+            id: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            name: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            value: match ::pookie::__private::loaded_index(indices, 2) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.id),
+            1 => ::core::option::Option::Some(&self.name),
+            2 => ::core::option::Option::Some(&self.value),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.id),
+            1 => ::core::option::Option::Some(&mut self.name),
+            2 => ::core::option::Option::Some(&mut self.value),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.id, &mut other.id),
+            1 => ::core::mem::swap(&mut self.name, &mut other.name),
+            2 => ::core::mem::swap(&mut self.value, &mut other.value),
+            _ => {}
+        }
+    }
     fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
         out.push(::pookie::ToParam::to_param(&self.name));
         out.push(::pookie::ToParam::to_param(&self.value));

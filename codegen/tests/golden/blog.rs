@@ -176,6 +176,52 @@ impl ::pookie::Model for Tag {
             slug: row.get(2)?,
         })
     }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Tag {
+            id: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            name: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            slug: match ::pookie::__private::loaded_index(indices, 2) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.id),
+            1 => ::core::option::Option::Some(&self.name),
+            2 => ::core::option::Option::Some(&self.slug),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.id),
+            1 => ::core::option::Option::Some(&mut self.name),
+            2 => ::core::option::Option::Some(&mut self.slug),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.id, &mut other.id),
+            1 => ::core::mem::swap(&mut self.name, &mut other.name),
+            2 => ::core::mem::swap(&mut self.slug, &mut other.slug),
+            _ => {}
+        }
+    }
     fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
         out.push(::pookie::ToParam::to_param(&self.name));
         out.push(::pookie::ToParam::to_param(&self.slug));
@@ -617,6 +663,80 @@ impl ::pookie::Model for Author {
             is_active: row.get(5)?,
             joined: row.get(6)?,
         })
+    }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Author {
+            id: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            name: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            email: match ::pookie::__private::loaded_index(indices, 2) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            bio: match ::pookie::__private::loaded_index(indices, 3) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            website: match ::pookie::__private::loaded_index(indices, 4) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            is_active: match ::pookie::__private::loaded_index(indices, 5) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            joined: match ::pookie::__private::loaded_index(indices, 6) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.id),
+            1 => ::core::option::Option::Some(&self.name),
+            2 => ::core::option::Option::Some(&self.email),
+            3 => ::core::option::Option::Some(&self.bio),
+            4 => ::core::option::Option::Some(&self.website),
+            5 => ::core::option::Option::Some(&self.is_active),
+            6 => ::core::option::Option::Some(&self.joined),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.id),
+            1 => ::core::option::Option::Some(&mut self.name),
+            2 => ::core::option::Option::Some(&mut self.email),
+            3 => ::core::option::Option::Some(&mut self.bio),
+            4 => ::core::option::Option::Some(&mut self.website),
+            5 => ::core::option::Option::Some(&mut self.is_active),
+            6 => ::core::option::Option::Some(&mut self.joined),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.id, &mut other.id),
+            1 => ::core::mem::swap(&mut self.name, &mut other.name),
+            2 => ::core::mem::swap(&mut self.email, &mut other.email),
+            3 => ::core::mem::swap(&mut self.bio, &mut other.bio),
+            4 => ::core::mem::swap(&mut self.website, &mut other.website),
+            5 => ::core::mem::swap(&mut self.is_active, &mut other.is_active),
+            6 => ::core::mem::swap(&mut self.joined, &mut other.joined),
+            _ => {}
+        }
     }
     fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
         out.push(::pookie::ToParam::to_param(&self.name));
@@ -1137,6 +1257,94 @@ impl ::pookie::Model for Post {
             created_at: row.get(7)?,
             updated_at: row.get(8)?,
         })
+    }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Post {
+            id: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            title: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            slug: match ::pookie::__private::loaded_index(indices, 2) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            body: match ::pookie::__private::loaded_index(indices, 3) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            author_id: match ::pookie::__private::loaded_index(indices, 4) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            published: match ::pookie::__private::loaded_index(indices, 5) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            view_count: match ::pookie::__private::loaded_index(indices, 6) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            created_at: match ::pookie::__private::loaded_index(indices, 7) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            updated_at: match ::pookie::__private::loaded_index(indices, 8) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.id),
+            1 => ::core::option::Option::Some(&self.title),
+            2 => ::core::option::Option::Some(&self.slug),
+            3 => ::core::option::Option::Some(&self.body),
+            4 => ::core::option::Option::Some(&self.author_id),
+            5 => ::core::option::Option::Some(&self.published),
+            6 => ::core::option::Option::Some(&self.view_count),
+            7 => ::core::option::Option::Some(&self.created_at),
+            8 => ::core::option::Option::Some(&self.updated_at),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.id),
+            1 => ::core::option::Option::Some(&mut self.title),
+            2 => ::core::option::Option::Some(&mut self.slug),
+            3 => ::core::option::Option::Some(&mut self.body),
+            4 => ::core::option::Option::Some(&mut self.author_id),
+            5 => ::core::option::Option::Some(&mut self.published),
+            6 => ::core::option::Option::Some(&mut self.view_count),
+            7 => ::core::option::Option::Some(&mut self.created_at),
+            8 => ::core::option::Option::Some(&mut self.updated_at),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.id, &mut other.id),
+            1 => ::core::mem::swap(&mut self.title, &mut other.title),
+            2 => ::core::mem::swap(&mut self.slug, &mut other.slug),
+            3 => ::core::mem::swap(&mut self.body, &mut other.body),
+            4 => ::core::mem::swap(&mut self.author_id, &mut other.author_id),
+            5 => ::core::mem::swap(&mut self.published, &mut other.published),
+            6 => ::core::mem::swap(&mut self.view_count, &mut other.view_count),
+            7 => ::core::mem::swap(&mut self.created_at, &mut other.created_at),
+            8 => ::core::mem::swap(&mut self.updated_at, &mut other.updated_at),
+            _ => {}
+        }
     }
     fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
         out.push(::pookie::ToParam::to_param(&self.title));

@@ -280,6 +280,73 @@ impl ::pookie::Model for CalendarEntry {
             budget: row.get(5)?,
         })
     }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(CalendarEntry {
+            id: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            title: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            status: match ::pookie::__private::loaded_index(indices, 2) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => super::kitchen_sink::Status::ALL[0],
+            },
+            size: match ::pookie::__private::loaded_index(indices, 3) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            fee: match ::pookie::__private::loaded_index(indices, 4) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            budget: match ::pookie::__private::loaded_index(indices, 5) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.id),
+            1 => ::core::option::Option::Some(&self.title),
+            2 => ::core::option::Option::Some(&self.status),
+            3 => ::core::option::Option::Some(&self.size),
+            4 => ::core::option::Option::Some(&self.fee),
+            5 => ::core::option::Option::Some(&self.budget),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.id),
+            1 => ::core::option::Option::Some(&mut self.title),
+            2 => ::core::option::Option::Some(&mut self.status),
+            3 => ::core::option::Option::Some(&mut self.size),
+            4 => ::core::option::Option::Some(&mut self.fee),
+            5 => ::core::option::Option::Some(&mut self.budget),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.id, &mut other.id),
+            1 => ::core::mem::swap(&mut self.title, &mut other.title),
+            2 => ::core::mem::swap(&mut self.status, &mut other.status),
+            3 => ::core::mem::swap(&mut self.size, &mut other.size),
+            4 => ::core::mem::swap(&mut self.fee, &mut other.fee),
+            5 => ::core::mem::swap(&mut self.budget, &mut other.budget),
+            _ => {}
+        }
+    }
     fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
         out.push(::pookie::ToParam::to_param(&self.title));
         out.push(::pookie::ToParam::to_param(&self.status));

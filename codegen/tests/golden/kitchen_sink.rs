@@ -2532,6 +2532,240 @@ impl ::pookie::Model for Sample {
             status: row.get(28)?,
         })
     }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Sample {
+            id: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            created_at: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            updated_at: match ::pookie::__private::loaded_index(indices, 2) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            label: match ::pookie::__private::loaded_index(indices, 3) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            small: match ::pookie::__private::loaded_index(indices, 4) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            integer: match ::pookie::__private::loaded_index(indices, 5) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            big: match ::pookie::__private::loaded_index(indices, 6) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            float: match ::pookie::__private::loaded_index(indices, 7) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            price: match ::pookie::__private::loaded_index(indices, 8) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            huge: match ::pookie::__private::loaded_index(indices, 9) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            flag: match ::pookie::__private::loaded_index(indices, 10) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            name: match ::pookie::__private::loaded_index(indices, 11) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            code: match ::pookie::__private::loaded_index(indices, 12) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            body: match ::pookie::__private::loaded_index(indices, 13) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            email: match ::pookie::__private::loaded_index(indices, 14) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            site: match ::pookie::__private::loaded_index(indices, 15) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            slug: match ::pookie::__private::loaded_index(indices, 16) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            token: match ::pookie::__private::loaded_index(indices, 17) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            day: match ::pookie::__private::loaded_index(indices, 18) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            time: match ::pookie::__private::loaded_index(indices, 19) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            moment: match ::pookie::__private::loaded_index(indices, 20) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            doc: match ::pookie::__private::loaded_index(indices, 21) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            settings: match ::pookie::__private::loaded_index(indices, 22) {
+                ::core::option::Option::Some(index) => {
+                    row.get::<::pookie::Json<crate::support::Settings>>(index)?.0
+                }
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err(
+                        ::pookie::__private::no_placeholder("Sample", "settings"),
+                    );
+                }
+            },
+            numbers: match ::pookie::__private::loaded_index(indices, 23) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            labels: match ::pookie::__private::loaded_index(indices, 24) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            days: match ::pookie::__private::loaded_index(indices, 25) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            amounts: match ::pookie::__private::loaded_index(indices, 26) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            bytes: match ::pookie::__private::loaded_index(indices, 27) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            status: match ::pookie::__private::loaded_index(indices, 28) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => Status::ALL[0],
+            },
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.id),
+            1 => ::core::option::Option::Some(&self.created_at),
+            2 => ::core::option::Option::Some(&self.updated_at),
+            3 => ::core::option::Option::Some(&self.label),
+            4 => ::core::option::Option::Some(&self.small),
+            5 => ::core::option::Option::Some(&self.integer),
+            6 => ::core::option::Option::Some(&self.big),
+            7 => ::core::option::Option::Some(&self.float),
+            8 => ::core::option::Option::Some(&self.price),
+            9 => ::core::option::Option::Some(&self.huge),
+            10 => ::core::option::Option::Some(&self.flag),
+            11 => ::core::option::Option::Some(&self.name),
+            12 => ::core::option::Option::Some(&self.code),
+            13 => ::core::option::Option::Some(&self.body),
+            14 => ::core::option::Option::Some(&self.email),
+            15 => ::core::option::Option::Some(&self.site),
+            16 => ::core::option::Option::Some(&self.slug),
+            17 => ::core::option::Option::Some(&self.token),
+            18 => ::core::option::Option::Some(&self.day),
+            19 => ::core::option::Option::Some(&self.time),
+            20 => ::core::option::Option::Some(&self.moment),
+            21 => ::core::option::Option::Some(&self.doc),
+            22 => ::core::option::Option::Some(&self.settings),
+            23 => ::core::option::Option::Some(&self.numbers),
+            24 => ::core::option::Option::Some(&self.labels),
+            25 => ::core::option::Option::Some(&self.days),
+            26 => ::core::option::Option::Some(&self.amounts),
+            27 => ::core::option::Option::Some(&self.bytes),
+            28 => ::core::option::Option::Some(&self.status),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.id),
+            1 => ::core::option::Option::Some(&mut self.created_at),
+            2 => ::core::option::Option::Some(&mut self.updated_at),
+            3 => ::core::option::Option::Some(&mut self.label),
+            4 => ::core::option::Option::Some(&mut self.small),
+            5 => ::core::option::Option::Some(&mut self.integer),
+            6 => ::core::option::Option::Some(&mut self.big),
+            7 => ::core::option::Option::Some(&mut self.float),
+            8 => ::core::option::Option::Some(&mut self.price),
+            9 => ::core::option::Option::Some(&mut self.huge),
+            10 => ::core::option::Option::Some(&mut self.flag),
+            11 => ::core::option::Option::Some(&mut self.name),
+            12 => ::core::option::Option::Some(&mut self.code),
+            13 => ::core::option::Option::Some(&mut self.body),
+            14 => ::core::option::Option::Some(&mut self.email),
+            15 => ::core::option::Option::Some(&mut self.site),
+            16 => ::core::option::Option::Some(&mut self.slug),
+            17 => ::core::option::Option::Some(&mut self.token),
+            18 => ::core::option::Option::Some(&mut self.day),
+            19 => ::core::option::Option::Some(&mut self.time),
+            20 => ::core::option::Option::Some(&mut self.moment),
+            21 => ::core::option::Option::Some(&mut self.doc),
+            22 => ::core::option::Option::Some(&mut self.settings),
+            23 => ::core::option::Option::Some(&mut self.numbers),
+            24 => ::core::option::Option::Some(&mut self.labels),
+            25 => ::core::option::Option::Some(&mut self.days),
+            26 => ::core::option::Option::Some(&mut self.amounts),
+            27 => ::core::option::Option::Some(&mut self.bytes),
+            28 => ::core::option::Option::Some(&mut self.status),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.id, &mut other.id),
+            1 => ::core::mem::swap(&mut self.created_at, &mut other.created_at),
+            2 => ::core::mem::swap(&mut self.updated_at, &mut other.updated_at),
+            3 => ::core::mem::swap(&mut self.label, &mut other.label),
+            4 => ::core::mem::swap(&mut self.small, &mut other.small),
+            5 => ::core::mem::swap(&mut self.integer, &mut other.integer),
+            6 => ::core::mem::swap(&mut self.big, &mut other.big),
+            7 => ::core::mem::swap(&mut self.float, &mut other.float),
+            8 => ::core::mem::swap(&mut self.price, &mut other.price),
+            9 => ::core::mem::swap(&mut self.huge, &mut other.huge),
+            10 => ::core::mem::swap(&mut self.flag, &mut other.flag),
+            11 => ::core::mem::swap(&mut self.name, &mut other.name),
+            12 => ::core::mem::swap(&mut self.code, &mut other.code),
+            13 => ::core::mem::swap(&mut self.body, &mut other.body),
+            14 => ::core::mem::swap(&mut self.email, &mut other.email),
+            15 => ::core::mem::swap(&mut self.site, &mut other.site),
+            16 => ::core::mem::swap(&mut self.slug, &mut other.slug),
+            17 => ::core::mem::swap(&mut self.token, &mut other.token),
+            18 => ::core::mem::swap(&mut self.day, &mut other.day),
+            19 => ::core::mem::swap(&mut self.time, &mut other.time),
+            20 => ::core::mem::swap(&mut self.moment, &mut other.moment),
+            21 => ::core::mem::swap(&mut self.doc, &mut other.doc),
+            22 => ::core::mem::swap(&mut self.settings, &mut other.settings),
+            23 => ::core::mem::swap(&mut self.numbers, &mut other.numbers),
+            24 => ::core::mem::swap(&mut self.labels, &mut other.labels),
+            25 => ::core::mem::swap(&mut self.days, &mut other.days),
+            26 => ::core::mem::swap(&mut self.amounts, &mut other.amounts),
+            27 => ::core::mem::swap(&mut self.bytes, &mut other.bytes),
+            28 => ::core::mem::swap(&mut self.status, &mut other.status),
+            _ => {}
+        }
+    }
     fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
         out.push(::pookie::ToParam::to_param(&self.created_at));
         out.push(::pookie::ToParam::to_param(&self.updated_at));
@@ -3632,6 +3866,206 @@ impl ::pookie::Model for Nullable {
             status: row.get(23)?,
         })
     }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Nullable {
+            id: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            small: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            integer: match ::pookie::__private::loaded_index(indices, 2) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            big: match ::pookie::__private::loaded_index(indices, 3) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            float: match ::pookie::__private::loaded_index(indices, 4) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            price: match ::pookie::__private::loaded_index(indices, 5) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            huge: match ::pookie::__private::loaded_index(indices, 6) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            flag: match ::pookie::__private::loaded_index(indices, 7) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            name: match ::pookie::__private::loaded_index(indices, 8) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            code: match ::pookie::__private::loaded_index(indices, 9) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            body: match ::pookie::__private::loaded_index(indices, 10) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            email: match ::pookie::__private::loaded_index(indices, 11) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            site: match ::pookie::__private::loaded_index(indices, 12) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            slug: match ::pookie::__private::loaded_index(indices, 13) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            token: match ::pookie::__private::loaded_index(indices, 14) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            day: match ::pookie::__private::loaded_index(indices, 15) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            time: match ::pookie::__private::loaded_index(indices, 16) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            moment: match ::pookie::__private::loaded_index(indices, 17) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            doc: match ::pookie::__private::loaded_index(indices, 18) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            settings: match ::pookie::__private::loaded_index(indices, 19) {
+                ::core::option::Option::Some(index) => {
+                    row.get::<
+                            ::core::option::Option<
+                                ::pookie::Json<crate::support::Settings>,
+                            >,
+                        >(index)?
+                        .map(|json| json.0)
+                }
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            numbers: match ::pookie::__private::loaded_index(indices, 20) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            labels: match ::pookie::__private::loaded_index(indices, 21) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            bytes: match ::pookie::__private::loaded_index(indices, 22) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            status: match ::pookie::__private::loaded_index(indices, 23) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.id),
+            1 => ::core::option::Option::Some(&self.small),
+            2 => ::core::option::Option::Some(&self.integer),
+            3 => ::core::option::Option::Some(&self.big),
+            4 => ::core::option::Option::Some(&self.float),
+            5 => ::core::option::Option::Some(&self.price),
+            6 => ::core::option::Option::Some(&self.huge),
+            7 => ::core::option::Option::Some(&self.flag),
+            8 => ::core::option::Option::Some(&self.name),
+            9 => ::core::option::Option::Some(&self.code),
+            10 => ::core::option::Option::Some(&self.body),
+            11 => ::core::option::Option::Some(&self.email),
+            12 => ::core::option::Option::Some(&self.site),
+            13 => ::core::option::Option::Some(&self.slug),
+            14 => ::core::option::Option::Some(&self.token),
+            15 => ::core::option::Option::Some(&self.day),
+            16 => ::core::option::Option::Some(&self.time),
+            17 => ::core::option::Option::Some(&self.moment),
+            18 => ::core::option::Option::Some(&self.doc),
+            19 => ::core::option::Option::Some(&self.settings),
+            20 => ::core::option::Option::Some(&self.numbers),
+            21 => ::core::option::Option::Some(&self.labels),
+            22 => ::core::option::Option::Some(&self.bytes),
+            23 => ::core::option::Option::Some(&self.status),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.id),
+            1 => ::core::option::Option::Some(&mut self.small),
+            2 => ::core::option::Option::Some(&mut self.integer),
+            3 => ::core::option::Option::Some(&mut self.big),
+            4 => ::core::option::Option::Some(&mut self.float),
+            5 => ::core::option::Option::Some(&mut self.price),
+            6 => ::core::option::Option::Some(&mut self.huge),
+            7 => ::core::option::Option::Some(&mut self.flag),
+            8 => ::core::option::Option::Some(&mut self.name),
+            9 => ::core::option::Option::Some(&mut self.code),
+            10 => ::core::option::Option::Some(&mut self.body),
+            11 => ::core::option::Option::Some(&mut self.email),
+            12 => ::core::option::Option::Some(&mut self.site),
+            13 => ::core::option::Option::Some(&mut self.slug),
+            14 => ::core::option::Option::Some(&mut self.token),
+            15 => ::core::option::Option::Some(&mut self.day),
+            16 => ::core::option::Option::Some(&mut self.time),
+            17 => ::core::option::Option::Some(&mut self.moment),
+            18 => ::core::option::Option::Some(&mut self.doc),
+            19 => ::core::option::Option::Some(&mut self.settings),
+            20 => ::core::option::Option::Some(&mut self.numbers),
+            21 => ::core::option::Option::Some(&mut self.labels),
+            22 => ::core::option::Option::Some(&mut self.bytes),
+            23 => ::core::option::Option::Some(&mut self.status),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.id, &mut other.id),
+            1 => ::core::mem::swap(&mut self.small, &mut other.small),
+            2 => ::core::mem::swap(&mut self.integer, &mut other.integer),
+            3 => ::core::mem::swap(&mut self.big, &mut other.big),
+            4 => ::core::mem::swap(&mut self.float, &mut other.float),
+            5 => ::core::mem::swap(&mut self.price, &mut other.price),
+            6 => ::core::mem::swap(&mut self.huge, &mut other.huge),
+            7 => ::core::mem::swap(&mut self.flag, &mut other.flag),
+            8 => ::core::mem::swap(&mut self.name, &mut other.name),
+            9 => ::core::mem::swap(&mut self.code, &mut other.code),
+            10 => ::core::mem::swap(&mut self.body, &mut other.body),
+            11 => ::core::mem::swap(&mut self.email, &mut other.email),
+            12 => ::core::mem::swap(&mut self.site, &mut other.site),
+            13 => ::core::mem::swap(&mut self.slug, &mut other.slug),
+            14 => ::core::mem::swap(&mut self.token, &mut other.token),
+            15 => ::core::mem::swap(&mut self.day, &mut other.day),
+            16 => ::core::mem::swap(&mut self.time, &mut other.time),
+            17 => ::core::mem::swap(&mut self.moment, &mut other.moment),
+            18 => ::core::mem::swap(&mut self.doc, &mut other.doc),
+            19 => ::core::mem::swap(&mut self.settings, &mut other.settings),
+            20 => ::core::mem::swap(&mut self.numbers, &mut other.numbers),
+            21 => ::core::mem::swap(&mut self.labels, &mut other.labels),
+            22 => ::core::mem::swap(&mut self.bytes, &mut other.bytes),
+            23 => ::core::mem::swap(&mut self.status, &mut other.status),
+            _ => {}
+        }
+    }
     fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
         out.push(::pookie::ToParam::to_param(&self.small));
         out.push(::pookie::ToParam::to_param(&self.integer));
@@ -4697,6 +5131,192 @@ impl ::pookie::Model for Defaults {
             counter: row.get(22)?,
         })
     }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Defaults {
+            uid: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            count: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            ratio: match ::pookie::__private::loaded_index(indices, 2) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            price: match ::pookie::__private::loaded_index(indices, 3) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            whole: match ::pookie::__private::loaded_index(indices, 4) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            huge: match ::pookie::__private::loaded_index(indices, 5) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            flag: match ::pookie::__private::loaded_index(indices, 6) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            title: match ::pookie::__private::loaded_index(indices, 7) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            status: match ::pookie::__private::loaded_index(indices, 8) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => Status::ALL[0],
+            },
+            size: match ::pookie::__private::loaded_index(indices, 9) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            token: match ::pookie::__private::loaded_index(indices, 10) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            fixed_id: match ::pookie::__private::loaded_index(indices, 11) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            day: match ::pookie::__private::loaded_index(indices, 12) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            epoch: match ::pookie::__private::loaded_index(indices, 13) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            time: match ::pookie::__private::loaded_index(indices, 14) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            noon: match ::pookie::__private::loaded_index(indices, 15) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            moment: match ::pookie::__private::loaded_index(indices, 16) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            launch: match ::pookie::__private::loaded_index(indices, 17) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            tags: match ::pookie::__private::loaded_index(indices, 18) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            extra: match ::pookie::__private::loaded_index(indices, 19) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            list: match ::pookie::__private::loaded_index(indices, 20) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            note: match ::pookie::__private::loaded_index(indices, 21) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            counter: match ::pookie::__private::loaded_index(indices, 22) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.uid),
+            1 => ::core::option::Option::Some(&self.count),
+            2 => ::core::option::Option::Some(&self.ratio),
+            3 => ::core::option::Option::Some(&self.price),
+            4 => ::core::option::Option::Some(&self.whole),
+            5 => ::core::option::Option::Some(&self.huge),
+            6 => ::core::option::Option::Some(&self.flag),
+            7 => ::core::option::Option::Some(&self.title),
+            8 => ::core::option::Option::Some(&self.status),
+            9 => ::core::option::Option::Some(&self.size),
+            10 => ::core::option::Option::Some(&self.token),
+            11 => ::core::option::Option::Some(&self.fixed_id),
+            12 => ::core::option::Option::Some(&self.day),
+            13 => ::core::option::Option::Some(&self.epoch),
+            14 => ::core::option::Option::Some(&self.time),
+            15 => ::core::option::Option::Some(&self.noon),
+            16 => ::core::option::Option::Some(&self.moment),
+            17 => ::core::option::Option::Some(&self.launch),
+            18 => ::core::option::Option::Some(&self.tags),
+            19 => ::core::option::Option::Some(&self.extra),
+            20 => ::core::option::Option::Some(&self.list),
+            21 => ::core::option::Option::Some(&self.note),
+            22 => ::core::option::Option::Some(&self.counter),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.uid),
+            1 => ::core::option::Option::Some(&mut self.count),
+            2 => ::core::option::Option::Some(&mut self.ratio),
+            3 => ::core::option::Option::Some(&mut self.price),
+            4 => ::core::option::Option::Some(&mut self.whole),
+            5 => ::core::option::Option::Some(&mut self.huge),
+            6 => ::core::option::Option::Some(&mut self.flag),
+            7 => ::core::option::Option::Some(&mut self.title),
+            8 => ::core::option::Option::Some(&mut self.status),
+            9 => ::core::option::Option::Some(&mut self.size),
+            10 => ::core::option::Option::Some(&mut self.token),
+            11 => ::core::option::Option::Some(&mut self.fixed_id),
+            12 => ::core::option::Option::Some(&mut self.day),
+            13 => ::core::option::Option::Some(&mut self.epoch),
+            14 => ::core::option::Option::Some(&mut self.time),
+            15 => ::core::option::Option::Some(&mut self.noon),
+            16 => ::core::option::Option::Some(&mut self.moment),
+            17 => ::core::option::Option::Some(&mut self.launch),
+            18 => ::core::option::Option::Some(&mut self.tags),
+            19 => ::core::option::Option::Some(&mut self.extra),
+            20 => ::core::option::Option::Some(&mut self.list),
+            21 => ::core::option::Option::Some(&mut self.note),
+            22 => ::core::option::Option::Some(&mut self.counter),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.uid, &mut other.uid),
+            1 => ::core::mem::swap(&mut self.count, &mut other.count),
+            2 => ::core::mem::swap(&mut self.ratio, &mut other.ratio),
+            3 => ::core::mem::swap(&mut self.price, &mut other.price),
+            4 => ::core::mem::swap(&mut self.whole, &mut other.whole),
+            5 => ::core::mem::swap(&mut self.huge, &mut other.huge),
+            6 => ::core::mem::swap(&mut self.flag, &mut other.flag),
+            7 => ::core::mem::swap(&mut self.title, &mut other.title),
+            8 => ::core::mem::swap(&mut self.status, &mut other.status),
+            9 => ::core::mem::swap(&mut self.size, &mut other.size),
+            10 => ::core::mem::swap(&mut self.token, &mut other.token),
+            11 => ::core::mem::swap(&mut self.fixed_id, &mut other.fixed_id),
+            12 => ::core::mem::swap(&mut self.day, &mut other.day),
+            13 => ::core::mem::swap(&mut self.epoch, &mut other.epoch),
+            14 => ::core::mem::swap(&mut self.time, &mut other.time),
+            15 => ::core::mem::swap(&mut self.noon, &mut other.noon),
+            16 => ::core::mem::swap(&mut self.moment, &mut other.moment),
+            17 => ::core::mem::swap(&mut self.launch, &mut other.launch),
+            18 => ::core::mem::swap(&mut self.tags, &mut other.tags),
+            19 => ::core::mem::swap(&mut self.extra, &mut other.extra),
+            20 => ::core::mem::swap(&mut self.list, &mut other.list),
+            21 => ::core::mem::swap(&mut self.note, &mut other.note),
+            22 => ::core::mem::swap(&mut self.counter, &mut other.counter),
+            _ => {}
+        }
+    }
     fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
         out.push(::pookie::ToParam::to_param(&self.uid));
         out.push(::pookie::ToParam::to_param(&self.count));
@@ -5127,6 +5747,66 @@ impl ::pookie::Model for Ticket {
             price: row.get(4)?,
         })
     }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Ticket {
+            id: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            code: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            seat: match ::pookie::__private::loaded_index(indices, 2) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            row: match ::pookie::__private::loaded_index(indices, 3) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            price: match ::pookie::__private::loaded_index(indices, 4) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.id),
+            1 => ::core::option::Option::Some(&self.code),
+            2 => ::core::option::Option::Some(&self.seat),
+            3 => ::core::option::Option::Some(&self.row),
+            4 => ::core::option::Option::Some(&self.price),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.id),
+            1 => ::core::option::Option::Some(&mut self.code),
+            2 => ::core::option::Option::Some(&mut self.seat),
+            3 => ::core::option::Option::Some(&mut self.row),
+            4 => ::core::option::Option::Some(&mut self.price),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.id, &mut other.id),
+            1 => ::core::mem::swap(&mut self.code, &mut other.code),
+            2 => ::core::mem::swap(&mut self.seat, &mut other.seat),
+            3 => ::core::mem::swap(&mut self.row, &mut other.row),
+            4 => ::core::mem::swap(&mut self.price, &mut other.price),
+            _ => {}
+        }
+    }
     fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
         out.push(::pookie::ToParam::to_param(&self.code));
         out.push(::pookie::ToParam::to_param(&self.seat));
@@ -5444,6 +6124,45 @@ impl ::pookie::Model for Country {
             name: row.get(1)?,
         })
     }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Country {
+            code: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            name: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.code),
+            1 => ::core::option::Option::Some(&self.name),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.code),
+            1 => ::core::option::Option::Some(&mut self.name),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.code, &mut other.code),
+            1 => ::core::mem::swap(&mut self.name, &mut other.name),
+            _ => {}
+        }
+    }
     fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
         out.push(::pookie::ToParam::to_param(&self.code));
         out.push(::pookie::ToParam::to_param(&self.name));
@@ -5760,6 +6479,52 @@ impl ::pookie::Model for City {
             name: row.get(2)?,
         })
     }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(City {
+            id: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            country_id: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            name: match ::pookie::__private::loaded_index(indices, 2) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.id),
+            1 => ::core::option::Option::Some(&self.country_id),
+            2 => ::core::option::Option::Some(&self.name),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.id),
+            1 => ::core::option::Option::Some(&mut self.country_id),
+            2 => ::core::option::Option::Some(&mut self.name),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.id, &mut other.id),
+            1 => ::core::mem::swap(&mut self.country_id, &mut other.country_id),
+            2 => ::core::mem::swap(&mut self.name, &mut other.name),
+            _ => {}
+        }
+    }
     fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
         out.push(::pookie::ToParam::to_param(&self.country_id));
         out.push(::pookie::ToParam::to_param(&self.name));
@@ -6021,6 +6786,45 @@ impl ::pookie::Model for Device {
             uid: row.get(0)?,
             label: row.get(1)?,
         })
+    }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Device {
+            uid: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            label: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.uid),
+            1 => ::core::option::Option::Some(&self.label),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.uid),
+            1 => ::core::option::Option::Some(&mut self.label),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.uid, &mut other.uid),
+            1 => ::core::mem::swap(&mut self.label, &mut other.label),
+            _ => {}
+        }
     }
     fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
         out.push(::pookie::ToParam::to_param(&self.uid));
@@ -6365,6 +7169,59 @@ impl ::pookie::Model for Reading {
             value: row.get(2)?,
             at: row.get(3)?,
         })
+    }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Reading {
+            id: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            device_id: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            value: match ::pookie::__private::loaded_index(indices, 2) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            at: match ::pookie::__private::loaded_index(indices, 3) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.id),
+            1 => ::core::option::Option::Some(&self.device_id),
+            2 => ::core::option::Option::Some(&self.value),
+            3 => ::core::option::Option::Some(&self.at),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.id),
+            1 => ::core::option::Option::Some(&mut self.device_id),
+            2 => ::core::option::Option::Some(&mut self.value),
+            3 => ::core::option::Option::Some(&mut self.at),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.id, &mut other.id),
+            1 => ::core::mem::swap(&mut self.device_id, &mut other.device_id),
+            2 => ::core::mem::swap(&mut self.value, &mut other.value),
+            3 => ::core::mem::swap(&mut self.at, &mut other.at),
+            _ => {}
+        }
     }
     fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
         out.push(::pookie::ToParam::to_param(&self.device_id));
@@ -7080,6 +7937,129 @@ impl ::pookie::Model for Profile {
             starts: row.get(12)?,
             ends: row.get(13)?,
         })
+    }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Profile {
+            id: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            username: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            email: match ::pookie::__private::loaded_index(indices, 2) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            website: match ::pookie::__private::loaded_index(indices, 3) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            handle: match ::pookie::__private::loaded_index(indices, 4) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            bio: match ::pookie::__private::loaded_index(indices, 5) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            age: match ::pookie::__private::loaded_index(indices, 6) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            score: match ::pookie::__private::loaded_index(indices, 7) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            balance: match ::pookie::__private::loaded_index(indices, 8) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            team: match ::pookie::__private::loaded_index(indices, 9) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            number: match ::pookie::__private::loaded_index(indices, 10) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            tags: match ::pookie::__private::loaded_index(indices, 11) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            starts: match ::pookie::__private::loaded_index(indices, 12) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            ends: match ::pookie::__private::loaded_index(indices, 13) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.id),
+            1 => ::core::option::Option::Some(&self.username),
+            2 => ::core::option::Option::Some(&self.email),
+            3 => ::core::option::Option::Some(&self.website),
+            4 => ::core::option::Option::Some(&self.handle),
+            5 => ::core::option::Option::Some(&self.bio),
+            6 => ::core::option::Option::Some(&self.age),
+            7 => ::core::option::Option::Some(&self.score),
+            8 => ::core::option::Option::Some(&self.balance),
+            9 => ::core::option::Option::Some(&self.team),
+            10 => ::core::option::Option::Some(&self.number),
+            11 => ::core::option::Option::Some(&self.tags),
+            12 => ::core::option::Option::Some(&self.starts),
+            13 => ::core::option::Option::Some(&self.ends),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.id),
+            1 => ::core::option::Option::Some(&mut self.username),
+            2 => ::core::option::Option::Some(&mut self.email),
+            3 => ::core::option::Option::Some(&mut self.website),
+            4 => ::core::option::Option::Some(&mut self.handle),
+            5 => ::core::option::Option::Some(&mut self.bio),
+            6 => ::core::option::Option::Some(&mut self.age),
+            7 => ::core::option::Option::Some(&mut self.score),
+            8 => ::core::option::Option::Some(&mut self.balance),
+            9 => ::core::option::Option::Some(&mut self.team),
+            10 => ::core::option::Option::Some(&mut self.number),
+            11 => ::core::option::Option::Some(&mut self.tags),
+            12 => ::core::option::Option::Some(&mut self.starts),
+            13 => ::core::option::Option::Some(&mut self.ends),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.id, &mut other.id),
+            1 => ::core::mem::swap(&mut self.username, &mut other.username),
+            2 => ::core::mem::swap(&mut self.email, &mut other.email),
+            3 => ::core::mem::swap(&mut self.website, &mut other.website),
+            4 => ::core::mem::swap(&mut self.handle, &mut other.handle),
+            5 => ::core::mem::swap(&mut self.bio, &mut other.bio),
+            6 => ::core::mem::swap(&mut self.age, &mut other.age),
+            7 => ::core::mem::swap(&mut self.score, &mut other.score),
+            8 => ::core::mem::swap(&mut self.balance, &mut other.balance),
+            9 => ::core::mem::swap(&mut self.team, &mut other.team),
+            10 => ::core::mem::swap(&mut self.number, &mut other.number),
+            11 => ::core::mem::swap(&mut self.tags, &mut other.tags),
+            12 => ::core::mem::swap(&mut self.starts, &mut other.starts),
+            13 => ::core::mem::swap(&mut self.ends, &mut other.ends),
+            _ => {}
+        }
     }
     fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
         out.push(::pookie::ToParam::to_param(&self.username));

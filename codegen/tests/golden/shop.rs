@@ -245,6 +245,66 @@ impl ::pookie::Model for Customer {
             loyalty: row.get(4)?,
         })
     }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Customer {
+            id: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            name: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            email: match ::pookie::__private::loaded_index(indices, 2) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            referred_by_id: match ::pookie::__private::loaded_index(indices, 3) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            loyalty: match ::pookie::__private::loaded_index(indices, 4) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.id),
+            1 => ::core::option::Option::Some(&self.name),
+            2 => ::core::option::Option::Some(&self.email),
+            3 => ::core::option::Option::Some(&self.referred_by_id),
+            4 => ::core::option::Option::Some(&self.loyalty),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.id),
+            1 => ::core::option::Option::Some(&mut self.name),
+            2 => ::core::option::Option::Some(&mut self.email),
+            3 => ::core::option::Option::Some(&mut self.referred_by_id),
+            4 => ::core::option::Option::Some(&mut self.loyalty),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.id, &mut other.id),
+            1 => ::core::mem::swap(&mut self.name, &mut other.name),
+            2 => ::core::mem::swap(&mut self.email, &mut other.email),
+            3 => ::core::mem::swap(&mut self.referred_by_id, &mut other.referred_by_id),
+            4 => ::core::mem::swap(&mut self.loyalty, &mut other.loyalty),
+            _ => {}
+        }
+    }
     fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
         out.push(::pookie::ToParam::to_param(&self.name));
         out.push(::pookie::ToParam::to_param(&self.email));
@@ -687,6 +747,73 @@ impl ::pookie::Model for Product {
             active: row.get(5)?,
         })
     }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Product {
+            sku: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            name: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            r#type: match ::pookie::__private::loaded_index(indices, 2) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            price: match ::pookie::__private::loaded_index(indices, 3) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            stock: match ::pookie::__private::loaded_index(indices, 4) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            active: match ::pookie::__private::loaded_index(indices, 5) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.sku),
+            1 => ::core::option::Option::Some(&self.name),
+            2 => ::core::option::Option::Some(&self.r#type),
+            3 => ::core::option::Option::Some(&self.price),
+            4 => ::core::option::Option::Some(&self.stock),
+            5 => ::core::option::Option::Some(&self.active),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.sku),
+            1 => ::core::option::Option::Some(&mut self.name),
+            2 => ::core::option::Option::Some(&mut self.r#type),
+            3 => ::core::option::Option::Some(&mut self.price),
+            4 => ::core::option::Option::Some(&mut self.stock),
+            5 => ::core::option::Option::Some(&mut self.active),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.sku, &mut other.sku),
+            1 => ::core::mem::swap(&mut self.name, &mut other.name),
+            2 => ::core::mem::swap(&mut self.r#type, &mut other.r#type),
+            3 => ::core::mem::swap(&mut self.price, &mut other.price),
+            4 => ::core::mem::swap(&mut self.stock, &mut other.stock),
+            5 => ::core::mem::swap(&mut self.active, &mut other.active),
+            _ => {}
+        }
+    }
     fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
         out.push(::pookie::ToParam::to_param(&self.sku));
         out.push(::pookie::ToParam::to_param(&self.name));
@@ -1094,6 +1221,73 @@ impl ::pookie::Model for Order {
             paid: row.get(5)?,
         })
     }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Order {
+            id: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            created_at: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            updated_at: match ::pookie::__private::loaded_index(indices, 2) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            customer_id: match ::pookie::__private::loaded_index(indices, 3) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            note: match ::pookie::__private::loaded_index(indices, 4) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            paid: match ::pookie::__private::loaded_index(indices, 5) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.id),
+            1 => ::core::option::Option::Some(&self.created_at),
+            2 => ::core::option::Option::Some(&self.updated_at),
+            3 => ::core::option::Option::Some(&self.customer_id),
+            4 => ::core::option::Option::Some(&self.note),
+            5 => ::core::option::Option::Some(&self.paid),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.id),
+            1 => ::core::option::Option::Some(&mut self.created_at),
+            2 => ::core::option::Option::Some(&mut self.updated_at),
+            3 => ::core::option::Option::Some(&mut self.customer_id),
+            4 => ::core::option::Option::Some(&mut self.note),
+            5 => ::core::option::Option::Some(&mut self.paid),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.id, &mut other.id),
+            1 => ::core::mem::swap(&mut self.created_at, &mut other.created_at),
+            2 => ::core::mem::swap(&mut self.updated_at, &mut other.updated_at),
+            3 => ::core::mem::swap(&mut self.customer_id, &mut other.customer_id),
+            4 => ::core::mem::swap(&mut self.note, &mut other.note),
+            5 => ::core::mem::swap(&mut self.paid, &mut other.paid),
+            _ => {}
+        }
+    }
     fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
         out.push(::pookie::ToParam::to_param(&self.created_at));
         out.push(::pookie::ToParam::to_param(&self.updated_at));
@@ -1410,6 +1604,59 @@ impl ::pookie::Model for OrderLine {
             quantity: row.get(3)?,
         })
     }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(OrderLine {
+            id: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            order_id: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            product_id: match ::pookie::__private::loaded_index(indices, 2) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            quantity: match ::pookie::__private::loaded_index(indices, 3) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.id),
+            1 => ::core::option::Option::Some(&self.order_id),
+            2 => ::core::option::Option::Some(&self.product_id),
+            3 => ::core::option::Option::Some(&self.quantity),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.id),
+            1 => ::core::option::Option::Some(&mut self.order_id),
+            2 => ::core::option::Option::Some(&mut self.product_id),
+            3 => ::core::option::Option::Some(&mut self.quantity),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.id, &mut other.id),
+            1 => ::core::mem::swap(&mut self.order_id, &mut other.order_id),
+            2 => ::core::mem::swap(&mut self.product_id, &mut other.product_id),
+            3 => ::core::mem::swap(&mut self.quantity, &mut other.quantity),
+            _ => {}
+        }
+    }
     fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
         out.push(::pookie::ToParam::to_param(&self.order_id));
         out.push(::pookie::ToParam::to_param(&self.product_id));
@@ -1689,6 +1936,52 @@ impl ::pookie::Model for Return {
             line_id: row.get(1)?,
             reason: row.get(2)?,
         })
+    }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Return {
+            id: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            line_id: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            reason: match ::pookie::__private::loaded_index(indices, 2) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.id),
+            1 => ::core::option::Option::Some(&self.line_id),
+            2 => ::core::option::Option::Some(&self.reason),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.id),
+            1 => ::core::option::Option::Some(&mut self.line_id),
+            2 => ::core::option::Option::Some(&mut self.reason),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.id, &mut other.id),
+            1 => ::core::mem::swap(&mut self.line_id, &mut other.line_id),
+            2 => ::core::mem::swap(&mut self.reason, &mut other.reason),
+            _ => {}
+        }
     }
     fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
         out.push(::pookie::ToParam::to_param(&self.line_id));
@@ -2057,6 +2350,66 @@ impl ::pookie::Model for Review {
             stars: row.get(3)?,
             body: row.get(4)?,
         })
+    }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Review {
+            id: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            product_id: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            reviewer_id: match ::pookie::__private::loaded_index(indices, 2) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            stars: match ::pookie::__private::loaded_index(indices, 3) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            body: match ::pookie::__private::loaded_index(indices, 4) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.id),
+            1 => ::core::option::Option::Some(&self.product_id),
+            2 => ::core::option::Option::Some(&self.reviewer_id),
+            3 => ::core::option::Option::Some(&self.stars),
+            4 => ::core::option::Option::Some(&self.body),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.id),
+            1 => ::core::option::Option::Some(&mut self.product_id),
+            2 => ::core::option::Option::Some(&mut self.reviewer_id),
+            3 => ::core::option::Option::Some(&mut self.stars),
+            4 => ::core::option::Option::Some(&mut self.body),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.id, &mut other.id),
+            1 => ::core::mem::swap(&mut self.product_id, &mut other.product_id),
+            2 => ::core::mem::swap(&mut self.reviewer_id, &mut other.reviewer_id),
+            3 => ::core::mem::swap(&mut self.stars, &mut other.stars),
+            4 => ::core::mem::swap(&mut self.body, &mut other.body),
+            _ => {}
+        }
     }
     fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
         out.push(::pookie::ToParam::to_param(&self.product_id));

@@ -5,11 +5,13 @@ mod column;
 mod compile;
 mod condition;
 mod date;
+mod deferred;
 mod expr;
 mod functions;
 mod iterator;
 mod json;
 mod paginator;
+mod partial;
 mod projection;
 mod queryset;
 mod select;
@@ -19,6 +21,9 @@ pub use array::ArrayLength;
 pub use column::{Assignment, Column, FieldType, OrderBy, TextColumn, TextType};
 pub use condition::Q;
 pub use date::{DateLookup, DateType, TimestampType};
+pub use deferred::Partial;
+#[doc(hidden)]
+pub use deferred::{loaded_index, no_placeholder};
 pub use expr::{value, Expr, IntoExpr, Numeric, SqlExprHandle, F};
 pub use functions::{
     Abs, AsExpr, Avg, Case, Cast, CastTarget, Coalesce, Concat, Count, CountAll, CountDistinct,
@@ -27,6 +32,7 @@ pub use functions::{
 pub use iterator::ModelIter;
 pub use json::{JsonOrdered, JsonPath, JsonScalar};
 pub use paginator::{KeysetPage, Page, Paginator};
+pub use partial::{Columns, PartialIter, PartialQuerySet};
 pub(crate) use projection::column_names;
 pub use projection::{Projection, SqlExprBox, ValuesQuery};
 pub use queryset::QuerySet;

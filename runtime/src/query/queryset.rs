@@ -327,14 +327,14 @@ impl<M: Model> QuerySet<M> {
         })
     }
 
-    fn ordered_or_by_pk(mut self) -> Self {
+    pub(crate) fn ordered_or_by_pk(mut self) -> Self {
         if !self.select.has_ordering() {
             self.select.ordering = Some(vec![(OrderKey::Column(M::META.pk_column), false)]);
         }
         self
     }
 
-    fn reversed(mut self) -> Self {
+    pub(crate) fn reversed(mut self) -> Self {
         let terms: Vec<(OrderKey, bool)> = match self.select.ordering.take() {
             Some(terms) => terms,
             None => M::META
@@ -394,7 +394,7 @@ impl<M: Model> QuerySet<M> {
         })
     }
 
-    fn describe_filter(&self) -> String {
+    pub(crate) fn describe_filter(&self) -> String {
         self.select
             .filter
             .as_ref()
@@ -417,6 +417,17 @@ impl<M: Model> QuerySet<M> {
     }
 
     pub(crate) fn get_inner(&self, db: &Db, q: Q<M>) -> Result<M> {
+        self.get_with(db, q, |probe, db| probe.all(db))
+    }
+
+    /// `get`, reading the rows of a query set with `read` (whole instances, or
+    /// partial ones).
+    pub(crate) fn get_with<T>(
+        &self,
+        db: &Db,
+        q: Q<M>,
+        read: impl FnOnce(&QuerySet<M>, &Db) -> Result<Vec<T>>,
+    ) -> Result<T> {
         let scoped = self.clone().filter(q);
         let mut probe = scoped.clone();
         probe.select.ordering = Some(Vec::new());
@@ -427,7 +438,7 @@ impl<M: Model> QuerySet<M> {
         {
             probe.select.limit = Some(GET_READ_LIMIT);
         }
-        let mut rows = probe.all(db)?;
+        let mut rows = read(&probe, db)?;
         match rows.len() {
             1 => Ok(rows.remove(0)),
             0 => Err(Error::DoesNotExist {

@@ -87,6 +87,8 @@ pub(crate) enum SelectList<'q> {
     Model,
     /// These expressions, grouped by the non-aggregate ones when any is an aggregate.
     Exprs(&'q [SqlExpr], Option<&'q Cond>),
+    /// These columns of the model (a partial instance's).
+    Columns(&'q [&'static str]),
     /// `1` (for EXISTS and counting slices).
     One,
 }
@@ -111,6 +113,7 @@ impl<'q> SqlBuilder<'q> {
         };
         match list {
             SelectList::Model => self.push_model_columns(select.table, select.columns),
+            SelectList::Columns(columns) => self.push_model_columns(select.table, columns),
             SelectList::One => self.push("1"),
             SelectList::Exprs(exprs, having) => {
                 for (index, expr) in exprs.iter().enumerate() {
