@@ -15,7 +15,10 @@ fn large_schema(models: usize) -> String {
         let parent = if i == 0 {
             "rank     = IntegerField(default = 0)".to_owned()
         } else {
-            format!("parent   = ForeignKey(Model{}, on_delete = CASCADE, related_name = \"children\")", i - 1)
+            format!(
+                "parent   = ForeignKey(Model{}, on_delete = CASCADE, related_name = \"children\")",
+                i - 1
+            )
         };
         text.push_str(&format!(
             "model Model{i} {{\n    name     = CharField(max_length = 100)\n    code     = CharField(max_length = 20, unique = true)\n    count    = IntegerField(default = 0)\n    total    = BigIntegerField(default = 0)\n    ratio    = FloatField(default = 1.5)\n    active   = BooleanField(default = true)\n    note     = TextField(null = true)\n    created  = DateTimeField(auto_now_add = true)\n    updated  = DateTimeField(auto_now = true)\n    {parent}\n}}\n\n"
@@ -25,10 +28,15 @@ fn large_schema(models: usize) -> String {
 }
 
 fn generate(text: &str) -> (Duration, usize) {
-    let source = pookie_grammar::Source { path: PathBuf::from("models.pookie"), text: text.to_owned() };
+    let source = pookie_grammar::Source {
+        path: PathBuf::from("models.pookie"),
+        text: text.to_owned(),
+    };
     let started = Instant::now();
     let schema = pookie_grammar::load(&[source]).expect("the generated schema is valid");
-    let files = pookie_codegen::Config::new().generate(&schema).expect("the schema generates");
+    let files = pookie_codegen::Config::new()
+        .generate(&schema)
+        .expect("the schema generates");
     let elapsed = started.elapsed();
     let lines = files.values().map(|code| code.lines().count()).sum();
     (elapsed, lines)
@@ -47,12 +55,21 @@ pub fn run() {
     }
     times.sort();
     println!("code generation, 1,000 models of 10 fields: {} (median of 5: parse, validate, generate, format)", format_duration(times[2]));
-    println!("generated code: {:.0} lines per model", lines as f64 / 1000.0);
+    println!(
+        "generated code: {:.0} lines per model",
+        lines as f64 / 1000.0
+    );
 
     match compile_crate(200) {
         Ok((full, models_only)) => {
-            println!("cargo build (debug) of a crate with 200 models, dependencies built: {}", format_duration(models_only));
-            println!("  (first build, dependencies included: {})", format_duration(full));
+            println!(
+                "cargo build (debug) of a crate with 200 models, dependencies built: {}",
+                format_duration(models_only)
+            );
+            println!(
+                "  (first build, dependencies included: {})",
+                format_duration(full)
+            );
         }
         Err(error) => println!("cargo build of the 200-model crate failed: {error}"),
     }
@@ -61,8 +78,12 @@ pub fn run() {
 /// Builds a throw-away crate with `models` generated models; returns the time
 /// of the first build and of a rebuild after the schema changed.
 fn compile_crate(models: usize) -> Result<(Duration, Duration), String> {
-    let repository = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("bench/ is inside the repository");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("build-side-crate");
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("bench/ is inside the repository");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("build-side-crate");
     std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(dir.join("schemas")).map_err(|e| e.to_string())?;
     let runtime = repository.join("runtime");
@@ -72,10 +93,14 @@ fn compile_crate(models: usize) -> Result<(Duration, Duration), String> {
         runtime.display().to_string(),
         codegen.display().to_string()
     );
-    let write = |path: &str, text: &str| std::fs::write(dir.join(path), text).map_err(|e| e.to_string());
+    let write =
+        |path: &str, text: &str| std::fs::write(dir.join(path), text).map_err(|e| e.to_string());
     write("Cargo.toml", &manifest)?;
     write("build.rs", "fn main() -> Result<(), pookie_codegen::Error> {\n    pookie_codegen::compile(&[\"schemas/models.pookie\"])\n}\n")?;
-    write("src/lib.rs", "#![allow(dead_code)]\npub mod models {\n    pookie::include_models!(\"models\");\n}\n")?;
+    write(
+        "src/lib.rs",
+        "#![allow(dead_code)]\npub mod models {\n    pookie::include_models!(\"models\");\n}\n",
+    )?;
     write("schemas/models.pookie", &large_schema(models))?;
     let build = || -> Result<Duration, String> {
         let started = Instant::now();
@@ -92,7 +117,10 @@ fn compile_crate(models: usize) -> Result<(Duration, Duration), String> {
     };
     let full = build()?;
     // A changed schema: the build script and the crate itself are rebuilt.
-    write("schemas/models.pookie", &format!("{}// changed\n", large_schema(models)))?;
+    write(
+        "schemas/models.pookie",
+        &format!("{}// changed\n", large_schema(models)),
+    )?;
     let models_only = build()?;
     Ok((full, models_only))
 }

@@ -2,7 +2,9 @@
 
 use pookie::{Dialect, Model};
 
-use crate::contenders::{Contender, DieselContender, NewUserData, PookieContender, RawContender, Target};
+use crate::contenders::{
+    Contender, DieselContender, NewUserData, PookieContender, RawContender, Target,
+};
 use crate::harness::{compare, format_duration};
 use crate::models::{Comment, Post, User};
 
@@ -11,11 +13,19 @@ use crate::models::{Comment, Post, User};
 fn schema_script(dialect: Dialect) -> String {
     let index = dialect.index();
     let mut script = String::new();
-    for drop in [Comment::SQL[index].drop_table, Post::SQL[index].drop_table, User::SQL[index].drop_table] {
+    for drop in [
+        Comment::SQL[index].drop_table,
+        Post::SQL[index].drop_table,
+        User::SQL[index].drop_table,
+    ] {
         script.push_str(drop);
         script.push_str(";\n");
     }
-    for create in [User::SQL[index].create_table, Post::SQL[index].create_table, Comment::SQL[index].create_table] {
+    for create in [
+        User::SQL[index].create_table,
+        Post::SQL[index].create_table,
+        Comment::SQL[index].create_table,
+    ] {
         for statement in create {
             script.push_str(statement);
             script.push_str(";\n");
@@ -39,19 +49,27 @@ fn seed_script(users: usize, posts: bool) -> String {
         let rows: Vec<String> = (chunk_start..(chunk_start + 500).min(users))
             .map(|i| format!("('User {i}', '{}')", hair_color(i)))
             .collect();
-        script.push_str(&format!("INSERT INTO users (name, hair_color) VALUES {};\n", rows.join(", ")));
+        script.push_str(&format!(
+            "INSERT INTO users (name, hair_color) VALUES {};\n",
+            rows.join(", ")
+        ));
         if posts {
             let rows: Vec<String> = (chunk_start..(chunk_start + 500).min(users))
                 .map(|i| format!("({}, 'Post by user {i}', NULL)", i + 1))
                 .collect();
-            script.push_str(&format!("INSERT INTO posts (user_id, title, body) VALUES {};\n", rows.join(", ")));
+            script.push_str(&format!(
+                "INSERT INTO posts (user_id, title, body) VALUES {};\n",
+                rows.join(", ")
+            ));
         }
     }
     script
 }
 
 fn new_users(count: usize) -> Vec<NewUserData> {
-    (0..count).map(|i| (format!("New user {i}"), Some(hair_color(i).to_owned()))).collect()
+    (0..count)
+        .map(|i| (format!("New user {i}"), Some(hair_color(i).to_owned())))
+        .collect()
 }
 
 struct Results {
@@ -62,7 +80,11 @@ struct Results {
 
 impl Results {
     fn print(&self) {
-        println!("\n{}: median time per operation, {} implementations interleaved", self.title, self.names.len());
+        println!(
+            "\n{}: median time per operation, {} implementations interleaved",
+            self.title,
+            self.names.len()
+        );
         print!("{:<34}", "scenario");
         for name in &self.names {
             print!("{name:>12}");
@@ -71,13 +93,21 @@ impl Results {
         for (scenario, times) in &self.rows {
             print!("{scenario:<34}");
             for time in times {
-                print!("{:>12}", time.map_or_else(|| "n/a".to_owned(), format_duration));
+                print!(
+                    "{:>12}",
+                    time.map_or_else(|| "n/a".to_owned(), format_duration)
+                );
             }
-            let ratio = |a: Option<std::time::Duration>, b: Option<std::time::Duration>| match (a, b) {
-                (Some(a), Some(b)) => format!("{:.3}", a.as_secs_f64() / b.as_secs_f64()),
-                _ => "n/a".to_owned(),
-            };
-            println!("{:>13}{:>15}", ratio(times[1], times[0]), ratio(times[1], times[2]));
+            let ratio =
+                |a: Option<std::time::Duration>, b: Option<std::time::Duration>| match (a, b) {
+                    (Some(a), Some(b)) => format!("{:.3}", a.as_secs_f64() / b.as_secs_f64()),
+                    _ => "n/a".to_owned(),
+                };
+            println!(
+                "{:>13}{:>15}",
+                ratio(times[1], times[0]),
+                ratio(times[1], times[2])
+            );
         }
     }
 }
@@ -99,7 +129,13 @@ pub fn run_all_on_postgres(target: impl Fn(&str) -> Target, rounds: usize, only:
         Box::new(PookieContender::new(&target("pookie"))),
         Box::new(DieselContender::new(&target("diesel"))),
     ];
-    run_scenarios("PostgreSQL (local server)", Dialect::Postgres, &mut contenders, rounds, only);
+    run_scenarios(
+        "PostgreSQL (local server)",
+        Dialect::Postgres,
+        &mut contenders,
+        rounds,
+        only,
+    );
 }
 
 fn run_scenarios(
@@ -110,7 +146,12 @@ fn run_scenarios(
     only: Option<&str>,
 ) {
     let wanted = |name: &str| only.is_none_or(|only| name.contains(only));
-    let all = vec![true; contenders.len()];
+    // POOKIE_BENCH_IMPLEMENTATION=pookie runs one implementation alone (for profiling).
+    let alone = std::env::var("POOKIE_BENCH_IMPLEMENTATION").ok();
+    let all: Vec<bool> = contenders
+        .iter()
+        .map(|c| alone.as_deref().is_none_or(|name| name == c.name()))
+        .collect();
     let mut results = Results {
         title: title.to_owned(),
         names: contenders.iter().map(|c| c.name()).collect(),
@@ -132,24 +173,32 @@ fn run_scenarios(
             continue;
         }
         reset(contenders, &seed_script(size, false));
-        let times = compare(contenders, &all, rounds, |c, i| assert_eq!(c[i].all_users(), size), |_, _| {});
+        let times = compare(
+            contenders,
+            &all,
+            rounds,
+            |c, i| assert_eq!(c[i].all_users(), size),
+            |_, _| {},
+        );
         results.rows.push((name, times));
     }
 
     if wanted("get by primary key, 10000 rows") {
-    reset(contenders, &seed_script(10_000, false));
-    let mut next_id = vec![0i32; all.len()];
-    let times = compare(
-        contenders,
-        &all,
-        rounds,
-        |c, i| {
-            next_id[i] = next_id[i] % 10_000 + 1;
-            c[i].user_by_id(next_id[i]);
-        },
-        |_, _| {},
-    );
-    results.rows.push(("get by primary key, 10000 rows".to_owned(), times));
+        reset(contenders, &seed_script(10_000, false));
+        let mut next_id = vec![0i32; all.len()];
+        let times = compare(
+            contenders,
+            &all,
+            rounds,
+            |c, i| {
+                next_id[i] = next_id[i] % 10_000 + 1;
+                c[i].user_by_id(next_id[i]);
+            },
+            |_, _| {},
+        );
+        results
+            .rows
+            .push(("get by primary key, 10000 rows".to_owned(), times));
     }
 
     for size in [1, 10_000] {
@@ -158,7 +207,11 @@ fn run_scenarios(
             continue;
         }
         reset(contenders, &seed_script(size, true));
-        let supported: Vec<bool> = contenders.iter_mut().map(|c| c.users_with_posts("black").is_some()).collect();
+        let supported: Vec<bool> = contenders
+            .iter_mut()
+            .zip(&all)
+            .map(|(c, taking_part)| *taking_part && c.users_with_posts("black").is_some())
+            .collect();
         let times = compare(
             contenders,
             &supported,
@@ -178,7 +231,11 @@ fn run_scenarios(
         }
         let users = new_users(size);
         reset(contenders, "");
-        let supported: Vec<bool> = contenders.iter_mut().map(|c| c.insert_users(&users).is_some()).collect();
+        let supported: Vec<bool> = contenders
+            .iter_mut()
+            .zip(&all)
+            .map(|(c, taking_part)| *taking_part && c.insert_users(&users).is_some())
+            .collect();
         let times = compare(
             contenders,
             &supported,
@@ -201,7 +258,10 @@ fn run_scenarios(
             |c, i| c[i].bulk_insert_in_transaction(&users),
             |c, i| c[i].run_script("DELETE FROM users"),
         );
-        results.rows.push(("bulk insert, 10000 users in one transaction".to_owned(), times));
+        results.rows.push((
+            "bulk insert, 10000 users in one transaction".to_owned(),
+            times,
+        ));
     }
     if wanted("10000 single-row inserts in one transaction") {
         reset(contenders, "");
@@ -212,7 +272,10 @@ fn run_scenarios(
             |c, i| c[i].insert_users_in_transaction(&users),
             |c, i| c[i].run_script("DELETE FROM users"),
         );
-        results.rows.push(("10000 single-row inserts in one transaction".to_owned(), times));
+        results.rows.push((
+            "10000 single-row inserts in one transaction".to_owned(),
+            times,
+        ));
     }
 
     results.print();

@@ -76,7 +76,13 @@ macro_rules! on_connection {
 }
 
 fn new_users(users: &[NewUserData]) -> Vec<NewUser<'_>> {
-    users.iter().map(|(name, hair_color)| NewUser { name, hair_color: hair_color.as_deref() }).collect()
+    users
+        .iter()
+        .map(|(name, hair_color)| NewUser {
+            name,
+            hair_color: hair_color.as_deref(),
+        })
+        .collect()
 }
 
 impl DieselContender {
@@ -84,13 +90,19 @@ impl DieselContender {
         let connection = match target {
             Target::SqliteMemory => {
                 let mut connection = SqliteConnection::establish(":memory:").unwrap();
-                diesel::sql_query("PRAGMA foreign_keys = ON").execute(&mut connection).unwrap();
+                diesel::sql_query("PRAGMA foreign_keys = ON")
+                    .execute(&mut connection)
+                    .unwrap();
                 AnyConnection::Sqlite(connection)
             }
             Target::Postgres { url, schema } => {
                 let mut admin = PgConnection::establish(url).unwrap();
-                diesel::sql_query(format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"")).execute(&mut admin).unwrap();
-                AnyConnection::Postgres(PgConnection::establish(&Target::postgres_url(url, schema)).unwrap())
+                diesel::sql_query(format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
+                    .execute(&mut admin)
+                    .unwrap();
+                AnyConnection::Postgres(
+                    PgConnection::establish(&Target::postgres_url(url, schema)).unwrap(),
+                )
             }
         };
         DieselContender { connection }
@@ -107,7 +119,8 @@ impl Contender for DieselContender {
     }
 
     fn all_users(&mut self) -> usize {
-        let users: Vec<User> = on_connection!(self, c => users::table.select(User::as_select()).load(c).unwrap());
+        let users: Vec<User> =
+            on_connection!(self, c => users::table.select(User::as_select()).load(c).unwrap());
         std::hint::black_box(&users);
         users.len()
     }

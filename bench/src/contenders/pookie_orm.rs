@@ -16,7 +16,9 @@ impl PookieContender {
             Target::SqliteMemory => Db::connect("sqlite://:memory:").unwrap(),
             Target::Postgres { url, schema } => {
                 let admin = Db::connect(url).unwrap();
-                admin.execute(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""), &[]).unwrap();
+                admin
+                    .execute(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""), &[])
+                    .unwrap();
                 Db::connect(&Target::postgres_url(url, schema)).unwrap()
             }
         };
@@ -24,7 +26,9 @@ impl PookieContender {
     }
 
     fn new_user((name, hair_color): &NewUserData) -> NewUser<String> {
-        NewUser::new().name(name.as_str()).hair_color(hair_color.clone())
+        NewUser::new()
+            .name(name.as_str())
+            .hair_color(hair_color.clone())
     }
 }
 
@@ -53,7 +57,9 @@ impl Contender for PookieContender {
 
     fn insert_users(&mut self, users: &[NewUserData]) -> Option<()> {
         let forms = users.iter().map(Self::new_user);
-        let created = User::objects().bulk_create(&self.db, forms, users.len()).unwrap();
+        let created = User::objects()
+            .bulk_create(&self.db, forms, users.len())
+            .unwrap();
         std::hint::black_box(&created);
         Some(())
     }

@@ -68,14 +68,18 @@ impl RawContender {
         let connection = match target {
             Target::SqliteMemory => {
                 let connection = rusqlite::Connection::open_in_memory().unwrap();
-                connection.pragma_update(None, "foreign_keys", "ON").unwrap();
+                connection
+                    .pragma_update(None, "foreign_keys", "ON")
+                    .unwrap();
                 connection.set_prepared_statement_cache_capacity(64);
                 Connection::Sqlite(connection)
             }
             Target::Postgres { url, schema } => {
                 let url = Target::postgres_url(url, schema);
                 let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-                client.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"")).unwrap();
+                client
+                    .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
+                    .unwrap();
                 Connection::Postgres(Box::new(PgStatements {
                     all_users: client.prepare("SELECT 1").unwrap(),
                     user_by_id: client.prepare("SELECT 1").unwrap(),
@@ -103,7 +107,10 @@ impl Contender for RawContender {
                 // Prepared once, after the tables exist, as an expert would.
                 pg.all_users = pg.client.prepare(ALL_USERS).unwrap();
                 pg.user_by_id = pg.client.prepare(&format!("{USER_BY_ID}$1")).unwrap();
-                pg.insert_user = pg.client.prepare("INSERT INTO users (name, hair_color) VALUES ($1, $2)").unwrap();
+                pg.insert_user = pg
+                    .client
+                    .prepare("INSERT INTO users (name, hair_color) VALUES ($1, $2)")
+                    .unwrap();
                 pg.users_with_posts = pg.client.prepare(&format!("{USERS_WITH_POSTS}$1")).unwrap();
                 pg.multi_insert.clear();
             }
@@ -117,15 +124,26 @@ impl Contender for RawContender {
                 let mut rows = statement.raw_query();
                 let mut users = Vec::new();
                 while let Some(row) = rows.next().unwrap() {
-                    users.push(User { id: row.get(0).unwrap(), name: row.get(1).unwrap(), hair_color: row.get(2).unwrap() });
+                    users.push(User {
+                        id: row.get(0).unwrap(),
+                        name: row.get(1).unwrap(),
+                        hair_color: row.get(2).unwrap(),
+                    });
                 }
                 users
             }
             Connection::Postgres(pg) => {
-                let mut rows = pg.client.query_raw(&pg.all_users, std::iter::empty::<i32>()).unwrap();
+                let mut rows = pg
+                    .client
+                    .query_raw(&pg.all_users, std::iter::empty::<i32>())
+                    .unwrap();
                 let mut users = Vec::new();
                 while let Some(row) = rows.next().unwrap() {
-                    users.push(User { id: row.get(0), name: row.get(1), hair_color: row.get(2) });
+                    users.push(User {
+                        id: row.get(0),
+                        name: row.get(1),
+                        hair_color: row.get(2),
+                    });
                 }
                 users
             }
@@ -137,14 +155,26 @@ impl Contender for RawContender {
     fn user_by_id(&mut self, id: i32) -> usize {
         let user = match &mut self.connection {
             Connection::Sqlite(connection) => {
-                let mut statement = connection.prepare_cached(&format!("{USER_BY_ID}?")).unwrap();
+                let mut statement = connection
+                    .prepare_cached(&format!("{USER_BY_ID}?"))
+                    .unwrap();
                 statement
-                    .query_row([id], |row| Ok(User { id: row.get(0)?, name: row.get(1)?, hair_color: row.get(2)? }))
+                    .query_row([id], |row| {
+                        Ok(User {
+                            id: row.get(0)?,
+                            name: row.get(1)?,
+                            hair_color: row.get(2)?,
+                        })
+                    })
                     .unwrap()
             }
             Connection::Postgres(pg) => {
                 let row = pg.client.query_one(&pg.user_by_id, &[&id]).unwrap();
-                User { id: row.get(0), name: row.get(1), hair_color: row.get(2) }
+                User {
+                    id: row.get(0),
+                    name: row.get(1),
+                    hair_color: row.get(2),
+                }
             }
         };
         std::hint::black_box(&user);
@@ -154,11 +184,16 @@ impl Contender for RawContender {
     fn insert_users(&mut self, users: &[NewUserData]) -> Option<()> {
         match &mut self.connection {
             Connection::Sqlite(connection) => {
-                let sql = format!("INSERT INTO users (name, hair_color) VALUES {}", placeholders(false, users.len(), 2));
+                let sql = format!(
+                    "INSERT INTO users (name, hair_color) VALUES {}",
+                    placeholders(false, users.len(), 2)
+                );
                 let mut statement = connection.prepare_cached(&sql).unwrap();
                 for (index, (name, hair_color)) in users.iter().enumerate() {
                     statement.raw_bind_parameter(index * 2 + 1, name).unwrap();
-                    statement.raw_bind_parameter(index * 2 + 2, hair_color).unwrap();
+                    statement
+                        .raw_bind_parameter(index * 2 + 2, hair_color)
+                        .unwrap();
                 }
                 statement.raw_execute().unwrap();
             }
@@ -166,13 +201,17 @@ impl Contender for RawContender {
                 let statement = match pg.multi_insert.iter().find(|(n, _)| *n == users.len()) {
                     Some((_, statement)) => statement.clone(),
                     None => {
-                        let sql = format!("INSERT INTO users (name, hair_color) VALUES {}", placeholders(true, users.len(), 2));
+                        let sql = format!(
+                            "INSERT INTO users (name, hair_color) VALUES {}",
+                            placeholders(true, users.len(), 2)
+                        );
                         let statement = pg.client.prepare(&sql).unwrap();
                         pg.multi_insert.push((users.len(), statement.clone()));
                         statement
                     }
                 };
-                let mut params: Vec<&(dyn postgres::types::ToSql + Sync)> = Vec::with_capacity(users.len() * 2);
+                let mut params: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                    Vec::with_capacity(users.len() * 2);
                 for (name, hair_color) in users {
                     params.push(name);
                     params.push(hair_color);
@@ -196,7 +235,9 @@ impl Contender for RawContender {
             Connection::Sqlite(connection) => {
                 let transaction = connection.transaction().unwrap();
                 {
-                    let mut statement = transaction.prepare_cached("INSERT INTO users (name, hair_color) VALUES (?, ?)").unwrap();
+                    let mut statement = transaction
+                        .prepare_cached("INSERT INTO users (name, hair_color) VALUES (?, ?)")
+                        .unwrap();
                     for (name, hair_color) in users {
                         statement.execute((name, hair_color)).unwrap();
                     }
@@ -206,7 +247,9 @@ impl Contender for RawContender {
             Connection::Postgres(pg) => {
                 let mut transaction = pg.client.transaction().unwrap();
                 for (name, hair_color) in users {
-                    transaction.execute(&pg.insert_user, &[name, hair_color]).unwrap();
+                    transaction
+                        .execute(&pg.insert_user, &[name, hair_color])
+                        .unwrap();
                 }
                 transaction.commit().unwrap();
             }
@@ -216,12 +259,23 @@ impl Contender for RawContender {
     fn users_with_posts(&mut self, hair_color: &str) -> Option<usize> {
         let pairs: Vec<(User, Option<Post>)> = match &mut self.connection {
             Connection::Sqlite(connection) => {
-                let mut statement = connection.prepare_cached(&format!("{USERS_WITH_POSTS}?")).unwrap();
+                let mut statement = connection
+                    .prepare_cached(&format!("{USERS_WITH_POSTS}?"))
+                    .unwrap();
                 statement
                     .query_map([hair_color], |row| {
-                        let user = User { id: row.get(0)?, name: row.get(1)?, hair_color: row.get(2)? };
+                        let user = User {
+                            id: row.get(0)?,
+                            name: row.get(1)?,
+                            hair_color: row.get(2)?,
+                        };
                         let post = match row.get::<_, Option<i32>>(3)? {
-                            Some(id) => Some(Post { id, user_id: row.get(4)?, title: row.get(5)?, body: row.get(6)? }),
+                            Some(id) => Some(Post {
+                                id,
+                                user_id: row.get(4)?,
+                                title: row.get(5)?,
+                                body: row.get(6)?,
+                            }),
                             None => None,
                         };
                         Ok((user, post))
@@ -231,11 +285,23 @@ impl Contender for RawContender {
                     .unwrap()
             }
             Connection::Postgres(pg) => {
-                let mut rows = pg.client.query_raw(&pg.users_with_posts, [hair_color]).unwrap();
+                let mut rows = pg
+                    .client
+                    .query_raw(&pg.users_with_posts, [hair_color])
+                    .unwrap();
                 let mut pairs = Vec::new();
                 while let Some(row) = rows.next().unwrap() {
-                    let user = User { id: row.get(0), name: row.get(1), hair_color: row.get(2) };
-                    let post = row.get::<_, Option<i32>>(3).map(|id| Post { id, user_id: row.get(4), title: row.get(5), body: row.get(6) });
+                    let user = User {
+                        id: row.get(0),
+                        name: row.get(1),
+                        hair_color: row.get(2),
+                    };
+                    let post = row.get::<_, Option<i32>>(3).map(|id| Post {
+                        id,
+                        user_id: row.get(4),
+                        title: row.get(5),
+                        body: row.get(6),
+                    });
                     pairs.push((user, post));
                 }
                 pairs
