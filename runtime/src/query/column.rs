@@ -291,6 +291,14 @@ pub(crate) enum OrderKey {
     Random,
 }
 
+/// The sort keys of `terms`, as a query plan holds them.
+pub(crate) fn order_terms<M>(terms: impl IntoIterator<Item = OrderBy<M>>) -> Vec<(OrderKey, bool)> {
+    terms
+        .into_iter()
+        .map(|term| (term.key, term.descending))
+        .collect()
+}
+
 /// One term of an ORDER BY on model `M`.
 pub struct OrderBy<M> {
     pub(crate) key: OrderKey,

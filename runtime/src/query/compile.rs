@@ -107,20 +107,15 @@ impl<'q> SqlBuilder<'q> {
                 case_insensitive,
                 value,
             } => {
-                let mut column_sql = String::new();
-                self.dialect
-                    .push_qualified(&mut column_sql, column.table, column.name);
-                self.push_null_guarded(column, negated, |builder| {
-                    let placeholder = builder.params.len() + 1;
-                    let bound = builder.dialect.push_pattern_match(
-                        &mut builder.sql,
-                        &column_sql,
+                self.push_text_match(column, negated, |dialect, sql, column_sql, placeholder| {
+                    dialect.push_pattern_match(
+                        sql,
+                        column_sql,
                         *kind,
                         *case_insensitive,
                         placeholder,
                         value,
-                    );
-                    builder.params.push(Param::Text(Cow::Owned(bound)));
+                    )
                 });
             }
             Cond::DatePart {
@@ -170,19 +165,14 @@ impl<'q> SqlBuilder<'q> {
                 case_insensitive,
                 pattern,
             } => {
-                let mut column_sql = String::new();
-                self.dialect
-                    .push_qualified(&mut column_sql, column.table, column.name);
-                self.push_null_guarded(column, negated, |builder| {
-                    let placeholder = builder.params.len() + 1;
-                    let bound = builder.dialect.push_regex_match(
-                        &mut builder.sql,
-                        &column_sql,
+                self.push_text_match(column, negated, |dialect, sql, column_sql, placeholder| {
+                    dialect.push_regex_match(
+                        sql,
+                        column_sql,
                         *case_insensitive,
                         placeholder,
                         pattern,
-                    );
-                    builder.params.push(Param::Text(Cow::Owned(bound)));
+                    )
                 });
             }
             Cond::ExprCompare { left, op, right } => {
@@ -327,6 +317,24 @@ impl<'q> SqlBuilder<'q> {
             self.push_cond(part, negated);
         }
         self.push(")");
+    }
+
+    /// Writes a test of `column` against text the dialect prepares from the
+    /// user's value (a LIKE/GLOB pattern, a regex), bound as one parameter.
+    fn push_text_match(
+        &mut self,
+        column: &ColumnRef,
+        negated: bool,
+        write: impl FnOnce(pookie_dialect::Dialect, &mut String, &str, usize) -> String,
+    ) {
+        let mut column_sql = String::new();
+        self.dialect
+            .push_qualified(&mut column_sql, column.table, column.name);
+        self.push_null_guarded(column, negated, |builder| {
+            let placeholder = builder.params.len() + 1;
+            let bound = write(builder.dialect, &mut builder.sql, &column_sql, placeholder);
+            builder.params.push(Param::Text(Cow::Owned(bound)));
+        });
     }
 
     pub(crate) fn push_null_guarded(

@@ -207,12 +207,7 @@ impl<M: Model, P: Projection<M>> ValuesQuery<M, P> {
     /// Orders the rows by these terms (columns, expressions or aggregates).
     #[must_use]
     pub fn order_by(mut self, terms: impl IntoIterator<Item = OrderBy<M>>) -> Self {
-        self.values.select.ordering = Some(
-            terms
-                .into_iter()
-                .map(|term| (term.key, term.descending))
-                .collect(),
-        );
+        self.values.select.ordering = Some(super::column::order_terms(terms));
         self
     }
 

@@ -143,12 +143,7 @@ impl<M: Model> QuerySet<M> {
     /// list removes the ordering altogether.
     #[must_use]
     pub fn order_by(mut self, terms: impl IntoIterator<Item = OrderBy<M>>) -> Self {
-        self.select.ordering = Some(
-            terms
-                .into_iter()
-                .map(|term| (term.key, term.descending))
-                .collect(),
-        );
+        self.select.ordering = Some(super::column::order_terms(terms));
         self
     }
 
