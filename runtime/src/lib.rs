@@ -15,7 +15,9 @@
 //! fn main() -> Result<(), pookie_codegen::Error> {
 //!     pookie_codegen::compile(&["schemas/blog.pookie"])
 //! }
+//! ```
 //!
+//! ```ignore
 //! // src/main.rs
 //! mod blog {
 //!     pookie::include_models!("blog");
