@@ -32,8 +32,10 @@ fn run() -> pookie::Result<()> {
     blog::create_tables(&db)?;
 
     // Start from an empty blog; deleting authors deletes their posts (CASCADE).
-    let removed = Author::objects().delete(&db)? + Tag::objects().delete(&db)?;
-    println!("Opened blog.sqlite3 (cleared {removed} rows from an earlier run)\n");
+    let posts = Post::objects().count(&db)?;
+    let authors = Author::objects().delete(&db)?;
+    let tags = Tag::objects().delete(&db)?;
+    println!("Opened blog.sqlite3 (cleared {authors} authors, {posts} posts and {tags} tags of an earlier run)\n");
 
     let grace = Author::objects().create(
         &db,
