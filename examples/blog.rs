@@ -35,7 +35,8 @@ fn run() -> pookie::Result<()> {
     let posts = Post::objects().count(&db)?;
     let authors = Author::objects().delete(&db)?;
     let tags = Tag::objects().delete(&db)?;
-    println!("Opened blog.sqlite3 (cleared {authors} authors, {posts} posts and {tags} tags of an earlier run)\n");
+    println!("Opened blog.sqlite3; cleared an earlier run (authors: {authors}, posts: {posts}, tags: {tags})
+");
 
     let grace = Author::objects().create(
         &db,
