@@ -6,12 +6,14 @@
 //! cd bench && cargo run --release                      # SQLite in memory
 //! cd bench && cargo run --release -- --postgres postgresql://postgres@127.0.0.1:5432/test
 //! cd bench && cargo run --release -- --build-side     # code generation and compile times
+//! cd bench && cargo run --release -- --streaming      # 1,000,000 rows: iterate vs load all
 //! ```
 
 mod build_side;
 mod contenders;
 mod harness;
 mod scenarios;
+mod streaming;
 
 use clap::Parser;
 
@@ -39,12 +41,29 @@ struct Args {
     /// the compile time of a crate with 200 models.
     #[arg(long)]
     build_side: bool,
+    /// Measure scenario 7 instead: iterating 1,000,000 rows next to loading them all.
+    #[arg(long)]
+    streaming: bool,
+    /// Internal: one streaming measurement, run in a child process.
+    #[arg(long, hide = true)]
+    streaming_child: Option<String>,
+    /// Internal: the SQLite file of the streaming measurement.
+    #[arg(long, hide = true)]
+    streaming_file: Option<std::path::PathBuf>,
 }
 
 fn main() {
     let args = Args::parse();
     if args.build_side {
         build_side::run();
+        return;
+    }
+    if let (Some(which), Some(file)) = (&args.streaming_child, &args.streaming_file) {
+        streaming::run_child(which, file);
+        return;
+    }
+    if args.streaming {
+        streaming::run();
         return;
     }
     if !args.no_sqlite {
