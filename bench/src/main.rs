@@ -80,5 +80,13 @@ fn main() {
             schema: format!("pookie_bench_{name}"),
         };
         scenarios::run_all_on_postgres(target, args.rounds, args.only.as_deref());
+        // Leave nothing behind on the server.
+        if let Ok(mut admin) = postgres::Client::connect(url, postgres::NoTls) {
+            for name in ["raw", "pookie", "diesel"] {
+                let _ = admin.batch_execute(&format!(
+                    "DROP SCHEMA IF EXISTS pookie_bench_{name} CASCADE"
+                ));
+            }
+        }
     }
 }
