@@ -138,12 +138,7 @@ impl<M: Model> Partial<M> {
 
     /// The loaded column names, in the model's column order.
     pub fn loaded_columns(&self) -> impl Iterator<Item = &'static str> + '_ {
-        M::META
-            .columns
-            .iter()
-            .zip(self.loaded.iter())
-            .filter(|(_, &loaded)| loaded)
-            .map(|(column, _)| *column)
+        loaded_names(M::META.columns, &self.loaded)
     }
 
     /// The whole instance, when every column is loaded (or set); otherwise an
@@ -249,4 +244,16 @@ pub fn no_placeholder(model: &str, field: &str) -> Error {
     Error::usage(format!(
         "`{model}.{field}` must be loaded: its type has no value to stand in for it"
     ))
+}
+
+/// The names in `columns` whose entry in `loaded` is set, in column order.
+pub(super) fn loaded_names<'a>(
+    columns: &'static [&'static str],
+    loaded: &'a [bool],
+) -> impl Iterator<Item = &'static str> + 'a {
+    columns
+        .iter()
+        .zip(loaded)
+        .filter(|(_, &loaded)| loaded)
+        .map(|(column, _)| *column)
 }

@@ -115,13 +115,7 @@ impl LoadedColumns {
 
     /// The loaded column names, in `META.columns` order.
     fn names<M: Model>(&self) -> Vec<&'static str> {
-        M::META
-            .columns
-            .iter()
-            .zip(self.loaded.iter())
-            .filter(|(_, &loaded)| loaded)
-            .map(|(column, _)| *column)
-            .collect()
+        super::deferred::loaded_names(M::META.columns, &self.loaded).collect()
     }
 
     /// The row index of each column of `M`, or `None` where it is not loaded.
