@@ -54,6 +54,7 @@ impl ::pookie::Insert for {{ form.complete }} {
 {%- endif %}
         {{ model.ident }} {
 {%- call m::struct_fields(form.into_model) %}{%- endcall %}
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }

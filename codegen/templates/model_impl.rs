@@ -30,6 +30,23 @@ impl ::pookie::Model for {{ model.ident }} {
             },
 {%- endfor %}
         ],
+        relations: &[
+{%- for relation in model.relations %}
+            ::pookie::RelationMeta {
+                name: {{ relation.name }},
+                kind: ::pookie::RelationKind::{{ relation.kind }},
+                column: {{ relation.column }},
+                column_index: {{ relation.column_index }},
+                target: {{ relation.target }},
+                target_table: {{ relation.target_table }},
+                target_column: {{ relation.target_column }},
+                target_column_index: {{ relation.target_column_index }},
+                through: {{ relation.through }},
+                nullable: {{ relation.nullable }},
+                on_delete: ::pookie::OnDelete::{{ relation.on_delete }},
+            },
+{%- endfor %}
+        ],
     };
     const SQL: [::pookie::ModelSql; {{ model.dialects }}] = [
 {%- for sql in model.sql %}
@@ -50,6 +67,7 @@ impl ::pookie::Model for {{ model.ident }} {
 {%- for field in model.fields %}
             {{ field.ident }}: {{ field.read }},
 {%- endfor %}
+            __loaded: ::pookie::Loaded::new(),
         })
     }
 
@@ -64,6 +82,7 @@ impl ::pookie::Model for {{ model.ident }} {
                 ::core::option::Option::None => {{ field.placeholder }},
             },
 {%- endfor %}
+            __loaded: ::pookie::Loaded::new(),
         })
     }
 
@@ -110,6 +129,23 @@ impl ::pookie::Model for {{ model.ident }} {
 
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.{{ model.pk_ident }})
+    }
+
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+{%- for param in model.column_params %}
+            {{ loop.index0 }} => {{ param }},
+{%- endfor %}
+            _ => ::pookie::Param::Null,
+        }
+    }
+
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
     }
 
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {

@@ -6,4 +6,7 @@ pub struct {{ model.ident }} {
 {%- call m::doc(field.doc) %}{%- endcall %}
     pub {{ field.ident }}: {{ field.ty }},
 {%- endfor %}
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }

@@ -160,6 +160,28 @@ impl Field {
             _ => Some(self.name.clone()),
         }
     }
+
+    /// The name of the accessor a relation field gives its target model, when
+    /// the field is a relation declared on `model`: `related_name`, else
+    /// `<model>_set` (`post_set`), or `<model>` (`profile`) for a
+    /// OneToOneField, as PookieDB names them.
+    pub fn reverse_name(&self, model: &str) -> Option<String> {
+        let source = crate::naming::snake_case(model);
+        match &self.kind {
+            FieldKind::ForeignKey(r) => Some(
+                r.related_name
+                    .clone()
+                    .unwrap_or_else(|| format!("{source}_set")),
+            ),
+            FieldKind::OneToOneField(r) => Some(r.related_name.clone().unwrap_or(source)),
+            FieldKind::ManyToManyField(m) => Some(
+                m.related_name
+                    .clone()
+                    .unwrap_or_else(|| format!("{source}_set")),
+            ),
+            _ => None,
+        }
+    }
 }
 
 /// A field type and the arguments specific to it.

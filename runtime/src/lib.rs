@@ -43,6 +43,7 @@ mod model;
 pub mod ops;
 mod query;
 mod raw;
+pub mod relations;
 mod row;
 pub mod utils;
 pub mod validation;
@@ -67,6 +68,10 @@ pub use query::{ArrayLength, JsonOrdered, JsonPath, JsonScalar, TextColumn};
 pub use query::{Columns, Partial, PartialIter, PartialQuerySet};
 #[doc(hidden)]
 pub use query::{SqlExprBox, SqlExprHandle, SumType, TextExpr};
+pub use relations::{
+    ForeignKey, Loaded, ManyToMany, OnDelete, RelationKind, RelationMeta, Reverse, ReverseOne,
+    Through,
+};
 pub use row::{FromSql, Row};
 pub use validation::{FieldError, Validate, ValidationError};
 pub use value::{IntoField, Param, ToParam};

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::error::Result;
 use crate::hooks::HookFns;
+use crate::relations::{Loaded, RelationMeta};
 use crate::row::Row;
 use crate::validation::Validate;
 use crate::value::Param;
@@ -34,6 +35,10 @@ pub struct ModelMeta {
     pub verbose_name_plural: &'static str,
     /// Every field, in declaration order (the order of [`columns`](Self::columns)).
     pub fields: &'static [FieldMeta],
+    /// Every relation: the model's own `ForeignKey`, `OneToOneField` and
+    /// `ManyToManyField` fields, then the reverse sides of other models'
+    /// relations to it. Relation handles (`post::author`) index this list.
+    pub relations: &'static [RelationMeta],
 }
 
 impl ModelMeta {
@@ -64,6 +69,7 @@ impl ModelMeta {
     ///     verbose_name: "subscriber",
     ///     verbose_name_plural: "subscribers",
     ///     fields: FIELDS,
+    ///     relations: &[],
     /// };
     /// assert_eq!(meta.field("email").map(|f| f.verbose_name), Some("email address"));
     /// assert!(meta.field("name").is_none());
@@ -133,7 +139,7 @@ pub struct ModelSql {
 }
 
 /// A model generated from a `.pookie` schema. Implemented by generated code only.
-pub trait Model: Validate + Sized + Send + 'static {
+pub trait Model: Validate + Sized + Send + Sync + 'static {
     /// The model's static description.
     const META: ModelMeta;
     /// The fixed statements, one per dialect in the order of [`Dialect::ALL`](crate::Dialect::ALL).
@@ -160,6 +166,13 @@ pub trait Model: Validate + Sized + Send + 'static {
     fn push_update_params<'a>(&'a self, out: &mut Vec<Param<'a>>);
     /// The primary key as a parameter.
     fn pk_param(&self) -> Param<'_>;
+    /// The field of [`ModelMeta::columns`]`[column]` as a parameter
+    /// (`Param::Null` for a position past the last column).
+    fn column_param(&self, column: usize) -> Param<'_>;
+    /// The related rows loaded with this instance.
+    fn loaded(&self) -> &Loaded;
+    /// The related rows loaded with this instance, mutably.
+    fn loaded_mut(&mut self) -> &mut Loaded;
     /// Stores the key the database assigned on insert (AutoField, BigAutoField);
     /// does nothing for a model whose key is not assigned by the database.
     fn set_auto_pk(&mut self, pk: i64) -> Result<()>;

@@ -56,6 +56,10 @@ pub(crate) struct ModelView {
     pub dialects: usize,
     /// The parameters bound by the INSERT, in order.
     pub insert_params: Vec<String>,
+    /// Every column as a parameter, in column order.
+    pub column_params: Vec<String>,
+    /// `RelationMeta` values, as literals.
+    pub relations: Vec<RelationView>,
     /// The parameters bound by the UPDATE (the primary key last).
     pub update_params: Vec<String>,
     /// The validation of the model.
@@ -204,6 +208,32 @@ pub(crate) struct FieldMetaView {
     pub primary_key: bool,
     /// Unique.
     pub unique: bool,
+}
+
+/// A `RelationMeta`, as literals.
+pub(crate) struct RelationView {
+    /// The accessor name.
+    pub name: String,
+    /// The `RelationKind` variant.
+    pub kind: String,
+    /// This model's column.
+    pub column: String,
+    /// Its position.
+    pub column_index: usize,
+    /// A function returning the target's `ModelMeta`.
+    pub target: String,
+    /// The target table.
+    pub target_table: String,
+    /// The target column.
+    pub target_column: String,
+    /// Its position.
+    pub target_column_index: usize,
+    /// `Some(Through { … })` or `None`.
+    pub through: String,
+    /// Whether the key column accepts NULL.
+    pub nullable: bool,
+    /// The `OnDelete` variant.
+    pub on_delete: String,
 }
 
 /// An `OrderTerm`.
@@ -390,6 +420,8 @@ fn model_view(module: &Module, table: &Table, doc: Vec<String>) -> Result<ModelV
         sql,
         dialects: Dialect::ALL.len(),
         insert_params: table.insert_columns().map(param_expr).collect(),
+        column_params: table.columns.iter().map(param_expr).collect(),
+        relations: Vec::new(),
         update_params,
         validate: checks::validate_view(table, param_expr),
         pk_ident: pk.ident.clone(),

@@ -161,6 +161,10 @@ pub(crate) fn table(schema: &Schema, module: &Module, model: &Model) -> Result<T
     let mut columns = Vec::with_capacity(model.fields.len());
     let mut depends_on = Vec::new();
     for field in &model.fields {
+        if matches!(field.kind, FieldKind::ManyToManyField(_)) {
+            // No column: the relation lives in its join table.
+            continue;
+        }
         let (column, target) = self::column(schema, module, model, field)?;
         if let Some(target) = target {
             if target != model.name && !depends_on.contains(&target) {

@@ -9,6 +9,9 @@ pub struct Metric {
     pub id: i32,
     pub name: ::std::string::String,
     pub value: f64,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Metric`], for filters, ordering and updates.
 #[allow(non_upper_case_globals)]
@@ -87,6 +90,7 @@ impl ::pookie::Insert for NewMetric<::std::string::String, f64> {
             id: ::core::default::Default::default(),
             name: self.name,
             value: self.value,
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }
@@ -139,6 +143,7 @@ impl ::pookie::Model for Metric {
                 unique: false,
             },
         ],
+        relations: &[],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
@@ -169,6 +174,7 @@ impl ::pookie::Model for Metric {
             id: row.get(0)?,
             name: row.get(1)?,
             value: row.get(2)?,
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn from_partial_row(
@@ -188,6 +194,7 @@ impl ::pookie::Model for Metric {
                 ::core::option::Option::Some(index) => row.get(index)?,
                 ::core::option::Option::None => ::core::default::Default::default(),
             },
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
@@ -228,6 +235,20 @@ impl ::pookie::Model for Metric {
     }
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.id)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.id),
+            1 => ::pookie::ToParam::to_param(&self.name),
+            2 => ::pookie::ToParam::to_param(&self.value),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
     }
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
         self.id = ::pookie::ops::auto_pk(pk)?;

@@ -9,6 +9,9 @@ pub struct Tag {
     pub id: i32,
     pub name: ::std::string::String,
     pub slug: ::std::string::String,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Tag`], for filters, ordering and updates.
 #[allow(non_upper_case_globals)]
@@ -87,6 +90,7 @@ impl ::pookie::Insert for NewTag<::std::string::String, ::std::string::String> {
             id: ::core::default::Default::default(),
             name: self.name,
             slug: self.slug,
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }
@@ -144,6 +148,7 @@ impl ::pookie::Model for Tag {
                 unique: true,
             },
         ],
+        relations: &[],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
@@ -174,6 +179,7 @@ impl ::pookie::Model for Tag {
             id: row.get(0)?,
             name: row.get(1)?,
             slug: row.get(2)?,
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn from_partial_row(
@@ -193,6 +199,7 @@ impl ::pookie::Model for Tag {
                 ::core::option::Option::Some(index) => row.get(index)?,
                 ::core::option::Option::None => ::core::default::Default::default(),
             },
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
@@ -233,6 +240,20 @@ impl ::pookie::Model for Tag {
     }
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.id)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.id),
+            1 => ::pookie::ToParam::to_param(&self.name),
+            2 => ::pookie::ToParam::to_param(&self.slug),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
     }
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
         self.id = ::pookie::ops::auto_pk(pk)?;
@@ -382,6 +403,9 @@ pub struct Author {
     pub website: ::core::option::Option<::std::string::String>,
     pub is_active: bool,
     pub joined: ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Author`], for filters, ordering and updates.
 #[allow(non_upper_case_globals)]
@@ -523,6 +547,7 @@ impl ::pookie::Insert for NewAuthor<::std::string::String, ::std::string::String
             website: self.website.unwrap_or(::core::option::Option::None),
             is_active: self.is_active.unwrap_or(true),
             joined: now,
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }
@@ -628,6 +653,7 @@ impl ::pookie::Model for Author {
                 unique: false,
             },
         ],
+        relations: &[],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
@@ -662,6 +688,7 @@ impl ::pookie::Model for Author {
             website: row.get(4)?,
             is_active: row.get(5)?,
             joined: row.get(6)?,
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn from_partial_row(
@@ -697,6 +724,7 @@ impl ::pookie::Model for Author {
                 ::core::option::Option::Some(index) => row.get(index)?,
                 ::core::option::Option::None => ::core::default::Default::default(),
             },
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
@@ -757,6 +785,24 @@ impl ::pookie::Model for Author {
     }
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.id)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.id),
+            1 => ::pookie::ToParam::to_param(&self.name),
+            2 => ::pookie::ToParam::to_param(&self.email),
+            3 => ::pookie::ToParam::to_param(&self.bio),
+            4 => ::pookie::ToParam::to_param(&self.website),
+            5 => ::pookie::ToParam::to_param(&self.is_active),
+            6 => ::pookie::ToParam::to_param(&self.joined),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
     }
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
         self.id = ::pookie::ops::auto_pk(pk)?;
@@ -902,6 +948,9 @@ pub struct Post {
     pub view_count: i32,
     pub created_at: ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
     pub updated_at: ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Post`], for filters, ordering and updates.
 #[allow(non_upper_case_globals)]
@@ -1079,6 +1128,7 @@ for NewPost<::std::string::String, ::std::string::String, ::std::string::String,
             view_count: self.view_count.unwrap_or(0),
             created_at: now,
             updated_at: now,
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }
@@ -1220,6 +1270,7 @@ impl ::pookie::Model for Post {
                 unique: false,
             },
         ],
+        relations: &[],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
@@ -1256,6 +1307,7 @@ impl ::pookie::Model for Post {
             view_count: row.get(6)?,
             created_at: row.get(7)?,
             updated_at: row.get(8)?,
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn from_partial_row(
@@ -1299,6 +1351,7 @@ impl ::pookie::Model for Post {
                 ::core::option::Option::Some(index) => row.get(index)?,
                 ::core::option::Option::None => ::core::default::Default::default(),
             },
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
@@ -1369,6 +1422,26 @@ impl ::pookie::Model for Post {
     }
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.id)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.id),
+            1 => ::pookie::ToParam::to_param(&self.title),
+            2 => ::pookie::ToParam::to_param(&self.slug),
+            3 => ::pookie::ToParam::to_param(&self.body),
+            4 => ::pookie::ToParam::to_param(&self.author_id),
+            5 => ::pookie::ToParam::to_param(&self.published),
+            6 => ::pookie::ToParam::to_param(&self.view_count),
+            7 => ::pookie::ToParam::to_param(&self.created_at),
+            8 => ::pookie::ToParam::to_param(&self.updated_at),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
     }
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
         self.id = ::pookie::ops::auto_pk(pk)?;

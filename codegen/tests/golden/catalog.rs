@@ -10,6 +10,9 @@ pub struct CatalogColumn {
     pub name: ::std::string::String,
     pub data_type: ::std::string::String,
     pub not_null: bool,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`CatalogColumn`], for filters, ordering and updates.
 #[allow(non_upper_case_globals)]
@@ -111,6 +114,7 @@ for NewCatalogColumn<::std::string::String, ::std::string::String, bool> {
             name: self.name,
             data_type: self.data_type,
             not_null: self.not_null,
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }
@@ -168,6 +172,7 @@ impl ::pookie::Model for CatalogColumn {
                 unique: false,
             },
         ],
+        relations: &[],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
@@ -194,6 +199,7 @@ impl ::pookie::Model for CatalogColumn {
             name: row.get(0)?,
             data_type: row.get(1)?,
             not_null: row.get(2)?,
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn from_partial_row(
@@ -213,6 +219,7 @@ impl ::pookie::Model for CatalogColumn {
                 ::core::option::Option::Some(index) => row.get(index)?,
                 ::core::option::Option::None => ::core::default::Default::default(),
             },
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
@@ -254,6 +261,20 @@ impl ::pookie::Model for CatalogColumn {
     }
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.name)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.name),
+            1 => ::pookie::ToParam::to_param(&self.data_type),
+            2 => ::pookie::ToParam::to_param(&self.not_null),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
     }
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
         let _ = pk;

@@ -15,6 +15,9 @@ pub struct CalendarEntry {
     pub size: ::core::option::Option<super::kitchen_sink::Size>,
     pub fee: ::pookie::rust_decimal::Decimal,
     pub budget: ::core::option::Option<::pookie::bigdecimal::BigDecimal>,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`CalendarEntry`], for filters, ordering and updates.
 #[allow(non_upper_case_globals)]
@@ -157,6 +160,7 @@ impl ::pookie::Insert for NewCalendarEntry<::std::string::String> {
                 .fee
                 .unwrap_or(::pookie::rust_decimal::Decimal::from_i128_with_scale(0, 0)),
             budget: self.budget.unwrap_or(::core::option::Option::None),
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }
@@ -245,6 +249,7 @@ impl ::pookie::Model for CalendarEntry {
                 unique: false,
             },
         ],
+        relations: &[],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
@@ -278,6 +283,7 @@ impl ::pookie::Model for CalendarEntry {
             size: row.get(3)?,
             fee: row.get(4)?,
             budget: row.get(5)?,
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn from_partial_row(
@@ -309,6 +315,7 @@ impl ::pookie::Model for CalendarEntry {
                 ::core::option::Option::Some(index) => row.get(index)?,
                 ::core::option::Option::None => ::core::option::Option::None,
             },
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
@@ -364,6 +371,23 @@ impl ::pookie::Model for CalendarEntry {
     }
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.id)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.id),
+            1 => ::pookie::ToParam::to_param(&self.title),
+            2 => ::pookie::ToParam::to_param(&self.status),
+            3 => ::pookie::ToParam::to_param(&self.size),
+            4 => ::pookie::ToParam::to_param(&self.fee),
+            5 => ::pookie::ToParam::to_param(&self.budget),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
     }
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
         self.id = ::pookie::ops::auto_pk(pk)?;

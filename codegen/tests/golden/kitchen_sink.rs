@@ -192,6 +192,9 @@ pub struct Sample {
     pub amounts: ::std::vec::Vec<::pookie::bigdecimal::BigDecimal>,
     pub bytes: ::std::vec::Vec<u8>,
     pub status: Status,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Sample`], for filters, ordering and updates.
 #[allow(non_upper_case_globals)]
@@ -2075,6 +2078,7 @@ for NewSample<
             amounts: self.amounts,
             bytes: self.bytes,
             status: self.status,
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }
@@ -2474,6 +2478,7 @@ impl ::pookie::Model for Sample {
                 unique: false,
             },
         ],
+        relations: &[],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
@@ -2530,6 +2535,7 @@ impl ::pookie::Model for Sample {
             amounts: row.get(26)?,
             bytes: row.get(27)?,
             status: row.get(28)?,
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn from_partial_row(
@@ -2659,6 +2665,7 @@ impl ::pookie::Model for Sample {
                 ::core::option::Option::Some(index) => row.get(index)?,
                 ::core::option::Option::None => Status::ALL[0],
             },
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
@@ -2829,6 +2836,46 @@ impl ::pookie::Model for Sample {
     }
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.id)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.id),
+            1 => ::pookie::ToParam::to_param(&self.created_at),
+            2 => ::pookie::ToParam::to_param(&self.updated_at),
+            3 => ::pookie::ToParam::to_param(&self.label),
+            4 => ::pookie::ToParam::to_param(&self.small),
+            5 => ::pookie::ToParam::to_param(&self.integer),
+            6 => ::pookie::ToParam::to_param(&self.big),
+            7 => ::pookie::ToParam::to_param(&self.float),
+            8 => ::pookie::ToParam::to_param(&self.price),
+            9 => ::pookie::ToParam::to_param(&self.huge),
+            10 => ::pookie::ToParam::to_param(&self.flag),
+            11 => ::pookie::ToParam::to_param(&self.name),
+            12 => ::pookie::ToParam::to_param(&self.code),
+            13 => ::pookie::ToParam::to_param(&self.body),
+            14 => ::pookie::ToParam::to_param(&self.email),
+            15 => ::pookie::ToParam::to_param(&self.site),
+            16 => ::pookie::ToParam::to_param(&self.slug),
+            17 => ::pookie::ToParam::to_param(&self.token),
+            18 => ::pookie::ToParam::to_param(&self.day),
+            19 => ::pookie::ToParam::to_param(&self.time),
+            20 => ::pookie::ToParam::to_param(&self.moment),
+            21 => ::pookie::ToParam::to_param(&self.doc),
+            22 => ::pookie::json_param(&self.settings),
+            23 => ::pookie::ToParam::to_param(&self.numbers),
+            24 => ::pookie::ToParam::to_param(&self.labels),
+            25 => ::pookie::ToParam::to_param(&self.days),
+            26 => ::pookie::ToParam::to_param(&self.amounts),
+            27 => ::pookie::ToParam::to_param(&self.bytes),
+            28 => ::pookie::ToParam::to_param(&self.status),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
     }
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
         self.id = ::pookie::ops::auto_pk(pk)?;
@@ -3021,6 +3068,9 @@ pub struct Nullable {
     pub labels: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     pub bytes: ::core::option::Option<::std::vec::Vec<u8>>,
     pub status: ::core::option::Option<Status>,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Nullable`], for filters, ordering and updates.
 #[allow(non_upper_case_globals)]
@@ -3480,6 +3530,7 @@ impl ::pookie::Insert for NewNullable {
             labels: self.labels.unwrap_or(::core::option::Option::None),
             bytes: self.bytes.unwrap_or(::core::option::Option::None),
             status: self.status.unwrap_or(::core::option::Option::None),
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }
@@ -3809,6 +3860,7 @@ impl ::pookie::Model for Nullable {
                 unique: false,
             },
         ],
+        relations: &[],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
@@ -3864,6 +3916,7 @@ impl ::pookie::Model for Nullable {
             labels: row.get(21)?,
             bytes: row.get(22)?,
             status: row.get(23)?,
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn from_partial_row(
@@ -3974,6 +4027,7 @@ impl ::pookie::Model for Nullable {
                 ::core::option::Option::Some(index) => row.get(index)?,
                 ::core::option::Option::None => ::core::option::Option::None,
             },
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
@@ -4130,6 +4184,46 @@ impl ::pookie::Model for Nullable {
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.id)
     }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.id),
+            1 => ::pookie::ToParam::to_param(&self.small),
+            2 => ::pookie::ToParam::to_param(&self.integer),
+            3 => ::pookie::ToParam::to_param(&self.big),
+            4 => ::pookie::ToParam::to_param(&self.float),
+            5 => ::pookie::ToParam::to_param(&self.price),
+            6 => ::pookie::ToParam::to_param(&self.huge),
+            7 => ::pookie::ToParam::to_param(&self.flag),
+            8 => ::pookie::ToParam::to_param(&self.name),
+            9 => ::pookie::ToParam::to_param(&self.code),
+            10 => ::pookie::ToParam::to_param(&self.body),
+            11 => ::pookie::ToParam::to_param(&self.email),
+            12 => ::pookie::ToParam::to_param(&self.site),
+            13 => ::pookie::ToParam::to_param(&self.slug),
+            14 => ::pookie::ToParam::to_param(&self.token),
+            15 => ::pookie::ToParam::to_param(&self.day),
+            16 => ::pookie::ToParam::to_param(&self.time),
+            17 => ::pookie::ToParam::to_param(&self.moment),
+            18 => ::pookie::ToParam::to_param(&self.doc),
+            19 => {
+                match &self.settings {
+                    ::core::option::Option::Some(value) => ::pookie::json_param(value),
+                    ::core::option::Option::None => ::pookie::Param::Null,
+                }
+            }
+            20 => ::pookie::ToParam::to_param(&self.numbers),
+            21 => ::pookie::ToParam::to_param(&self.labels),
+            22 => ::pookie::ToParam::to_param(&self.bytes),
+            23 => ::pookie::ToParam::to_param(&self.status),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
+    }
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
         self.id = ::pookie::ops::auto_pk(pk)?;
         ::core::result::Result::Ok(())
@@ -4279,6 +4373,9 @@ pub struct Defaults {
     pub list: ::pookie::serde_json::Value,
     pub note: ::core::option::Option<::std::string::String>,
     pub counter: i64,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Defaults`], for filters, ordering and updates.
 #[allow(non_upper_case_globals)]
@@ -4763,6 +4860,7 @@ impl ::pookie::Insert for NewDefaults {
                 .unwrap_or(::pookie::serde_json::Value::Array(::std::vec::Vec::new())),
             note: self.note.unwrap_or(::core::option::Option::None),
             counter: self.counter.unwrap_or(0),
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }
@@ -5079,6 +5177,7 @@ impl ::pookie::Model for Defaults {
                 unique: false,
             },
         ],
+        relations: &[],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
@@ -5129,6 +5228,7 @@ impl ::pookie::Model for Defaults {
             list: row.get(20)?,
             note: row.get(21)?,
             counter: row.get(22)?,
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn from_partial_row(
@@ -5228,6 +5328,7 @@ impl ::pookie::Model for Defaults {
                 ::core::option::Option::Some(index) => row.get(index)?,
                 ::core::option::Option::None => ::core::default::Default::default(),
             },
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
@@ -5369,6 +5470,40 @@ impl ::pookie::Model for Defaults {
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.uid)
     }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.uid),
+            1 => ::pookie::ToParam::to_param(&self.count),
+            2 => ::pookie::ToParam::to_param(&self.ratio),
+            3 => ::pookie::ToParam::to_param(&self.price),
+            4 => ::pookie::ToParam::to_param(&self.whole),
+            5 => ::pookie::ToParam::to_param(&self.huge),
+            6 => ::pookie::ToParam::to_param(&self.flag),
+            7 => ::pookie::ToParam::to_param(&self.title),
+            8 => ::pookie::ToParam::to_param(&self.status),
+            9 => ::pookie::ToParam::to_param(&self.size),
+            10 => ::pookie::ToParam::to_param(&self.token),
+            11 => ::pookie::ToParam::to_param(&self.fixed_id),
+            12 => ::pookie::ToParam::to_param(&self.day),
+            13 => ::pookie::ToParam::to_param(&self.epoch),
+            14 => ::pookie::ToParam::to_param(&self.time),
+            15 => ::pookie::ToParam::to_param(&self.noon),
+            16 => ::pookie::ToParam::to_param(&self.moment),
+            17 => ::pookie::ToParam::to_param(&self.launch),
+            18 => ::pookie::ToParam::to_param(&self.tags),
+            19 => ::pookie::ToParam::to_param(&self.extra),
+            20 => ::pookie::ToParam::to_param(&self.list),
+            21 => ::pookie::ToParam::to_param(&self.note),
+            22 => ::pookie::ToParam::to_param(&self.counter),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
+    }
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
         let _ = pk;
         ::core::result::Result::Ok(())
@@ -5497,6 +5632,9 @@ pub struct Ticket {
     pub seat: i32,
     pub row: ::std::string::String,
     pub price: ::pookie::rust_decimal::Decimal,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Ticket`], for filters, ordering and updates.
 #[allow(non_upper_case_globals)]
@@ -5626,6 +5764,7 @@ impl ::pookie::Insert for NewTicket<::std::string::String, i32, ::std::string::S
             price: self
                 .price
                 .unwrap_or(::pookie::rust_decimal::Decimal::from_i128_with_scale(1, 0)),
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }
@@ -5707,6 +5846,7 @@ impl ::pookie::Model for Ticket {
                 unique: false,
             },
         ],
+        relations: &[],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
@@ -5745,6 +5885,7 @@ impl ::pookie::Model for Ticket {
             seat: row.get(2)?,
             row: row.get(3)?,
             price: row.get(4)?,
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn from_partial_row(
@@ -5772,6 +5913,7 @@ impl ::pookie::Model for Ticket {
                 ::core::option::Option::Some(index) => row.get(index)?,
                 ::core::option::Option::None => ::core::default::Default::default(),
             },
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
@@ -5822,6 +5964,22 @@ impl ::pookie::Model for Ticket {
     }
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.id)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.id),
+            1 => ::pookie::ToParam::to_param(&self.code),
+            2 => ::pookie::ToParam::to_param(&self.seat),
+            3 => ::pookie::ToParam::to_param(&self.row),
+            4 => ::pookie::ToParam::to_param(&self.price),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
     }
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
         self.id = ::pookie::ops::auto_pk(pk)?;
@@ -5978,6 +6136,9 @@ impl NewTicket<::std::string::String, i32, ::std::string::String> {
 pub struct Country {
     pub code: ::std::string::String,
     pub name: ::std::string::String,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Country`], for filters, ordering and updates.
 #[allow(non_upper_case_globals)]
@@ -6053,6 +6214,7 @@ impl ::pookie::Insert for NewCountry<::std::string::String, ::std::string::Strin
         Country {
             code: self.code,
             name: self.name,
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }
@@ -6093,6 +6255,7 @@ impl ::pookie::Model for Country {
                 unique: true,
             },
         ],
+        relations: &[],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
@@ -6122,6 +6285,7 @@ impl ::pookie::Model for Country {
         ::core::result::Result::Ok(Country {
             code: row.get(0)?,
             name: row.get(1)?,
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn from_partial_row(
@@ -6137,6 +6301,7 @@ impl ::pookie::Model for Country {
                 ::core::option::Option::Some(index) => row.get(index)?,
                 ::core::option::Option::None => ::core::default::Default::default(),
             },
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
@@ -6173,6 +6338,19 @@ impl ::pookie::Model for Country {
     }
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.code)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.code),
+            1 => ::pookie::ToParam::to_param(&self.name),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
     }
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
         let _ = pk;
@@ -6317,6 +6495,9 @@ pub struct City {
     /// The primary key of the [`Country`] this row points to (`country`).
     pub country_id: ::std::string::String,
     pub name: ::std::string::String,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`City`], for filters, ordering and updates.
 #[allow(non_upper_case_globals)]
@@ -6395,6 +6576,7 @@ impl ::pookie::Insert for NewCity<::std::string::String, ::std::string::String> 
             id: ::core::default::Default::default(),
             country_id: self.country_id,
             name: self.name,
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }
@@ -6447,6 +6629,7 @@ impl ::pookie::Model for City {
                 unique: false,
             },
         ],
+        relations: &[],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
@@ -6477,6 +6660,7 @@ impl ::pookie::Model for City {
             id: row.get(0)?,
             country_id: row.get(1)?,
             name: row.get(2)?,
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn from_partial_row(
@@ -6496,6 +6680,7 @@ impl ::pookie::Model for City {
                 ::core::option::Option::Some(index) => row.get(index)?,
                 ::core::option::Option::None => ::core::default::Default::default(),
             },
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
@@ -6536,6 +6721,20 @@ impl ::pookie::Model for City {
     }
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.id)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.id),
+            1 => ::pookie::ToParam::to_param(&self.country_id),
+            2 => ::pookie::ToParam::to_param(&self.name),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
     }
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
         self.id = ::pookie::ops::auto_pk(pk)?;
@@ -6646,6 +6845,9 @@ impl NewCity<::std::string::String, ::std::string::String> {
 pub struct Device {
     pub uid: ::pookie::uuid::Uuid,
     pub label: ::std::string::String,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Device`], for filters, ordering and updates.
 #[allow(non_upper_case_globals)]
@@ -6716,6 +6918,7 @@ impl ::pookie::Insert for NewDevice<::std::string::String> {
         Device {
             uid: self.uid.unwrap_or_else(::pookie::uuid::Uuid::new_v4),
             label: self.label,
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }
@@ -6756,6 +6959,7 @@ impl ::pookie::Model for Device {
                 unique: false,
             },
         ],
+        relations: &[],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
@@ -6785,6 +6989,7 @@ impl ::pookie::Model for Device {
         ::core::result::Result::Ok(Device {
             uid: row.get(0)?,
             label: row.get(1)?,
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn from_partial_row(
@@ -6800,6 +7005,7 @@ impl ::pookie::Model for Device {
                 ::core::option::Option::Some(index) => row.get(index)?,
                 ::core::option::Option::None => ::core::default::Default::default(),
             },
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
@@ -6836,6 +7042,19 @@ impl ::pookie::Model for Device {
     }
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.uid)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.uid),
+            1 => ::pookie::ToParam::to_param(&self.label),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
     }
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
         let _ = pk;
@@ -6960,6 +7179,9 @@ pub struct Reading {
     pub device_id: ::pookie::uuid::Uuid,
     pub value: f64,
     pub at: ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Reading`], for filters, ordering and updates.
 #[allow(non_upper_case_globals)]
@@ -7073,6 +7295,7 @@ for NewReading<
             device_id: self.device_id,
             value: self.value,
             at: self.at,
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }
@@ -7137,6 +7360,7 @@ impl ::pookie::Model for Reading {
                 unique: false,
             },
         ],
+        relations: &[],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
@@ -7168,6 +7392,7 @@ impl ::pookie::Model for Reading {
             device_id: row.get(1)?,
             value: row.get(2)?,
             at: row.get(3)?,
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn from_partial_row(
@@ -7191,6 +7416,7 @@ impl ::pookie::Model for Reading {
                 ::core::option::Option::Some(index) => row.get(index)?,
                 ::core::option::Option::None => ::core::default::Default::default(),
             },
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
@@ -7236,6 +7462,21 @@ impl ::pookie::Model for Reading {
     }
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.id)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.id),
+            1 => ::pookie::ToParam::to_param(&self.device_id),
+            2 => ::pookie::ToParam::to_param(&self.value),
+            3 => ::pookie::ToParam::to_param(&self.at),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
     }
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
         self.id = ::pookie::ops::auto_pk(pk)?;
@@ -7352,6 +7593,9 @@ pub struct Profile {
     pub tags: ::std::vec::Vec<::std::string::String>,
     pub starts: ::core::option::Option<::pookie::chrono::NaiveDate>,
     pub ends: ::core::option::Option<::pookie::chrono::NaiveDate>,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Profile`], for filters, ordering and updates.
 #[allow(non_upper_case_globals)]
@@ -7696,6 +7940,7 @@ for NewProfile<
             tags: self.tags,
             starts: self.starts.unwrap_or(::core::option::Option::None),
             ends: self.ends.unwrap_or(::core::option::Option::None),
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }
@@ -7895,6 +8140,7 @@ impl ::pookie::Model for Profile {
                 unique: false,
             },
         ],
+        relations: &[],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
@@ -7936,6 +8182,7 @@ impl ::pookie::Model for Profile {
             tags: row.get(11)?,
             starts: row.get(12)?,
             ends: row.get(13)?,
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn from_partial_row(
@@ -7999,6 +8246,7 @@ impl ::pookie::Model for Profile {
                 ::core::option::Option::Some(index) => row.get(index)?,
                 ::core::option::Option::None => ::core::option::Option::None,
             },
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
@@ -8094,6 +8342,31 @@ impl ::pookie::Model for Profile {
     }
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.id)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.id),
+            1 => ::pookie::ToParam::to_param(&self.username),
+            2 => ::pookie::ToParam::to_param(&self.email),
+            3 => ::pookie::ToParam::to_param(&self.website),
+            4 => ::pookie::ToParam::to_param(&self.handle),
+            5 => ::pookie::ToParam::to_param(&self.bio),
+            6 => ::pookie::ToParam::to_param(&self.age),
+            7 => ::pookie::ToParam::to_param(&self.score),
+            8 => ::pookie::ToParam::to_param(&self.balance),
+            9 => ::pookie::ToParam::to_param(&self.team),
+            10 => ::pookie::ToParam::to_param(&self.number),
+            11 => ::pookie::ToParam::to_param(&self.tags),
+            12 => ::pookie::ToParam::to_param(&self.starts),
+            13 => ::pookie::ToParam::to_param(&self.ends),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
     }
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
         self.id = ::pookie::ops::auto_pk(pk)?;

@@ -12,6 +12,9 @@ pub struct Event {
     pub data: ::core::option::Option<::pookie::serde_json::Value>,
     pub tags: ::std::vec::Vec<::std::string::String>,
     pub scores: ::core::option::Option<::std::vec::Vec<i64>>,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Event`], for filters, ordering and updates.
 #[allow(non_upper_case_globals)]
@@ -134,6 +137,7 @@ for NewEvent<::std::string::String, ::std::vec::Vec<::std::string::String>> {
             data: self.data.unwrap_or(::core::option::Option::None),
             tags: self.tags,
             scores: self.scores.unwrap_or(::core::option::Option::None),
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }
@@ -210,6 +214,7 @@ impl ::pookie::Model for Event {
                 unique: false,
             },
         ],
+        relations: &[],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
@@ -242,6 +247,7 @@ impl ::pookie::Model for Event {
             data: row.get(2)?,
             tags: row.get(3)?,
             scores: row.get(4)?,
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn from_partial_row(
@@ -269,6 +275,7 @@ impl ::pookie::Model for Event {
                 ::core::option::Option::Some(index) => row.get(index)?,
                 ::core::option::Option::None => ::core::option::Option::None,
             },
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
@@ -319,6 +326,22 @@ impl ::pookie::Model for Event {
     }
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.id)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.id),
+            1 => ::pookie::ToParam::to_param(&self.name),
+            2 => ::pookie::ToParam::to_param(&self.data),
+            3 => ::pookie::ToParam::to_param(&self.tags),
+            4 => ::pookie::ToParam::to_param(&self.scores),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
     }
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
         self.id = ::pookie::ops::auto_pk(pk)?;
@@ -427,6 +450,9 @@ pub struct Job {
     pub id: i32,
     pub name: ::std::string::String,
     pub done: bool,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Job`], for filters, ordering and updates.
 #[allow(non_upper_case_globals)]
@@ -500,6 +526,7 @@ impl ::pookie::Insert for NewJob<::std::string::String> {
             id: ::core::default::Default::default(),
             name: self.name,
             done: self.done.unwrap_or(false),
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }
@@ -552,6 +579,7 @@ impl ::pookie::Model for Job {
                 unique: false,
             },
         ],
+        relations: &[],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
@@ -582,6 +610,7 @@ impl ::pookie::Model for Job {
             id: row.get(0)?,
             name: row.get(1)?,
             done: row.get(2)?,
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn from_partial_row(
@@ -601,6 +630,7 @@ impl ::pookie::Model for Job {
                 ::core::option::Option::Some(index) => row.get(index)?,
                 ::core::option::Option::None => ::core::default::Default::default(),
             },
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
@@ -641,6 +671,20 @@ impl ::pookie::Model for Job {
     }
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.id)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.id),
+            1 => ::pookie::ToParam::to_param(&self.name),
+            2 => ::pookie::ToParam::to_param(&self.done),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
     }
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
         self.id = ::pookie::ops::auto_pk(pk)?;

@@ -12,6 +12,9 @@ pub struct Customer {
     /// The primary key of the [`Customer`] this row points to (`referred_by`).
     pub referred_by_id: ::core::option::Option<i32>,
     pub loyalty: i64,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Customer`], for filters, ordering and updates.
 #[allow(non_upper_case_globals)]
@@ -130,6 +133,7 @@ impl ::pookie::Insert for NewCustomer<::std::string::String, ::std::string::Stri
             email: self.email,
             referred_by_id: self.referred_by_id.unwrap_or(::core::option::Option::None),
             loyalty: self.loyalty.unwrap_or(0),
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }
@@ -211,6 +215,7 @@ impl ::pookie::Model for Customer {
                 unique: false,
             },
         ],
+        relations: &[],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
@@ -243,6 +248,7 @@ impl ::pookie::Model for Customer {
             email: row.get(2)?,
             referred_by_id: row.get(3)?,
             loyalty: row.get(4)?,
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn from_partial_row(
@@ -270,6 +276,7 @@ impl ::pookie::Model for Customer {
                 ::core::option::Option::Some(index) => row.get(index)?,
                 ::core::option::Option::None => ::core::default::Default::default(),
             },
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
@@ -320,6 +327,22 @@ impl ::pookie::Model for Customer {
     }
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.id)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.id),
+            1 => ::pookie::ToParam::to_param(&self.name),
+            2 => ::pookie::ToParam::to_param(&self.email),
+            3 => ::pookie::ToParam::to_param(&self.referred_by_id),
+            4 => ::pookie::ToParam::to_param(&self.loyalty),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
     }
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
         self.id = ::pookie::ops::auto_pk(pk)?;
@@ -454,6 +477,9 @@ pub struct Product {
     pub price: f64,
     pub stock: i16,
     pub active: bool,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Product`], for filters, ordering and updates.
 #[allow(non_upper_case_globals)]
@@ -613,6 +639,7 @@ impl ::pookie::Insert for NewProduct<::std::string::String, ::std::string::Strin
             price: self.price,
             stock: self.stock.unwrap_or(0),
             active: self.active.unwrap_or(true),
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }
@@ -710,6 +737,7 @@ impl ::pookie::Model for Product {
                 unique: false,
             },
         ],
+        relations: &[],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
@@ -745,6 +773,7 @@ impl ::pookie::Model for Product {
             price: row.get(3)?,
             stock: row.get(4)?,
             active: row.get(5)?,
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn from_partial_row(
@@ -776,6 +805,7 @@ impl ::pookie::Model for Product {
                 ::core::option::Option::Some(index) => row.get(index)?,
                 ::core::option::Option::None => ::core::default::Default::default(),
             },
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
@@ -832,6 +862,23 @@ impl ::pookie::Model for Product {
     }
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.sku)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.sku),
+            1 => ::pookie::ToParam::to_param(&self.name),
+            2 => ::pookie::ToParam::to_param(&self.r#type),
+            3 => ::pookie::ToParam::to_param(&self.price),
+            4 => ::pookie::ToParam::to_param(&self.stock),
+            5 => ::pookie::ToParam::to_param(&self.active),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
     }
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
         let _ = pk;
@@ -988,6 +1035,9 @@ pub struct Order {
     pub customer_id: i32,
     pub note: ::core::option::Option<::std::string::String>,
     pub paid: bool,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Order`], for filters, ordering and updates.
 #[allow(non_upper_case_globals)]
@@ -1093,6 +1143,7 @@ impl ::pookie::Insert for NewOrder<i32> {
                     ::std::string::String::from(""),
                 )),
             paid: self.paid.unwrap_or(false),
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }
@@ -1186,6 +1237,7 @@ impl ::pookie::Model for Order {
                 unique: false,
             },
         ],
+        relations: &[],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
@@ -1219,6 +1271,7 @@ impl ::pookie::Model for Order {
             customer_id: row.get(3)?,
             note: row.get(4)?,
             paid: row.get(5)?,
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn from_partial_row(
@@ -1250,6 +1303,7 @@ impl ::pookie::Model for Order {
                 ::core::option::Option::Some(index) => row.get(index)?,
                 ::core::option::Option::None => ::core::default::Default::default(),
             },
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
@@ -1305,6 +1359,23 @@ impl ::pookie::Model for Order {
     }
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.id)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.id),
+            1 => ::pookie::ToParam::to_param(&self.created_at),
+            2 => ::pookie::ToParam::to_param(&self.updated_at),
+            3 => ::pookie::ToParam::to_param(&self.customer_id),
+            4 => ::pookie::ToParam::to_param(&self.note),
+            5 => ::pookie::ToParam::to_param(&self.paid),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
     }
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
         self.id = ::pookie::ops::auto_pk(pk)?;
@@ -1409,6 +1480,9 @@ pub struct OrderLine {
     /// The primary key of the [`Product`] this row points to (`product`).
     pub product_id: ::std::string::String,
     pub quantity: i32,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`OrderLine`], for filters, ordering and updates.
 #[allow(non_upper_case_globals)]
@@ -1507,6 +1581,7 @@ impl ::pookie::Insert for NewOrderLine<i32, ::std::string::String> {
             order_id: self.order_id,
             product_id: self.product_id,
             quantity: self.quantity.unwrap_or(1),
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }
@@ -1571,6 +1646,7 @@ impl ::pookie::Model for OrderLine {
                 unique: false,
             },
         ],
+        relations: &[],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
@@ -1602,6 +1678,7 @@ impl ::pookie::Model for OrderLine {
             order_id: row.get(1)?,
             product_id: row.get(2)?,
             quantity: row.get(3)?,
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn from_partial_row(
@@ -1625,6 +1702,7 @@ impl ::pookie::Model for OrderLine {
                 ::core::option::Option::Some(index) => row.get(index)?,
                 ::core::option::Option::None => ::core::default::Default::default(),
             },
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
@@ -1670,6 +1748,21 @@ impl ::pookie::Model for OrderLine {
     }
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.id)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.id),
+            1 => ::pookie::ToParam::to_param(&self.order_id),
+            2 => ::pookie::ToParam::to_param(&self.product_id),
+            3 => ::pookie::ToParam::to_param(&self.quantity),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
     }
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
         self.id = ::pookie::ops::auto_pk(pk)?;
@@ -1775,6 +1868,9 @@ pub struct Return {
     /// The primary key of the [`OrderLine`] this row points to (`line`).
     pub line_id: i32,
     pub reason: ::std::string::String,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Return`], for filters, ordering and updates.
 #[allow(non_upper_case_globals)]
@@ -1853,6 +1949,7 @@ impl ::pookie::Insert for NewReturn<i32, ::std::string::String> {
             id: ::core::default::Default::default(),
             line_id: self.line_id,
             reason: self.reason,
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }
@@ -1905,6 +2002,7 @@ impl ::pookie::Model for Return {
                 unique: false,
             },
         ],
+        relations: &[],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
@@ -1935,6 +2033,7 @@ impl ::pookie::Model for Return {
             id: row.get(0)?,
             line_id: row.get(1)?,
             reason: row.get(2)?,
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn from_partial_row(
@@ -1954,6 +2053,7 @@ impl ::pookie::Model for Return {
                 ::core::option::Option::Some(index) => row.get(index)?,
                 ::core::option::Option::None => ::core::default::Default::default(),
             },
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
@@ -1994,6 +2094,20 @@ impl ::pookie::Model for Return {
     }
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.id)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.id),
+            1 => ::pookie::ToParam::to_param(&self.line_id),
+            2 => ::pookie::ToParam::to_param(&self.reason),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
     }
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
         self.id = ::pookie::ops::auto_pk(pk)?;
@@ -2116,6 +2230,9 @@ pub struct Review {
     pub reviewer_id: i32,
     pub stars: i16,
     pub body: ::std::string::String,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Review`], for filters, ordering and updates.
 #[allow(non_upper_case_globals)]
@@ -2241,6 +2358,7 @@ impl ::pookie::Insert for NewReview<::std::string::String, i32, i16> {
             reviewer_id: self.reviewer_id,
             stars: self.stars,
             body: self.body.unwrap_or_else(|| ::std::string::String::from("")),
+            __loaded: ::pookie::Loaded::new(),
         }
     }
 }
@@ -2317,6 +2435,7 @@ impl ::pookie::Model for Review {
                 unique: false,
             },
         ],
+        relations: &[],
     };
     const SQL: [::pookie::ModelSql; 2] = [
         ::pookie::ModelSql {
@@ -2349,6 +2468,7 @@ impl ::pookie::Model for Review {
             reviewer_id: row.get(2)?,
             stars: row.get(3)?,
             body: row.get(4)?,
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn from_partial_row(
@@ -2376,6 +2496,7 @@ impl ::pookie::Model for Review {
                 ::core::option::Option::Some(index) => row.get(index)?,
                 ::core::option::Option::None => ::core::default::Default::default(),
             },
+            __loaded: ::pookie::Loaded::new(),
         })
     }
     fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
@@ -2426,6 +2547,22 @@ impl ::pookie::Model for Review {
     }
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.id)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.id),
+            1 => ::pookie::ToParam::to_param(&self.product_id),
+            2 => ::pookie::ToParam::to_param(&self.reviewer_id),
+            3 => ::pookie::ToParam::to_param(&self.stars),
+            4 => ::pookie::ToParam::to_param(&self.body),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
     }
     fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
         self.id = ::pookie::ops::auto_pk(pk)?;

@@ -1,0 +1,118 @@
+//! The related rows loaded with an instance by `select_related` and
+//! `prefetch_related`, kept so that reading a relation does not query again.
+
+use std::any::Any;
+use std::fmt;
+use std::sync::Arc;
+
+/// A shared, type-erased loaded value.
+pub type LoadedValue = Arc<dyn Any + Send + Sync>;
+
+/// The related rows loaded with one instance, by relation (the position in
+/// [`ModelMeta::relations`](crate::ModelMeta::relations)). A single-valued
+/// relation (forward, reverse one-to-one) holds an `Option<T>`; a
+/// many-valued one (reverse foreign key, many-to-many) holds a `Vec<T>`.
+///
+/// Empty until a query loads something, and then without allocating per
+/// relation. It never takes part in comparisons: two instances with the same
+/// fields are equal whatever was loaded with them.
+#[derive(Clone, Default)]
+pub struct Loaded {
+    slots: Option<Box<Vec<(usize, LoadedValue)>>>,
+}
+
+impl Loaded {
+    /// Nothing loaded.
+    pub const fn new() -> Self {
+        Loaded { slots: None }
+    }
+
+    /// The value loaded for `relation`, when it is a `T`.
+    pub fn get<T: Any>(&self, relation: usize) -> Option<&T> {
+        self.slots
+            .as_ref()?
+            .iter()
+            .find(|(index, _)| *index == relation)
+            .and_then(|(_, value)| value.downcast_ref::<T>())
+    }
+
+    /// Stores `value` for `relation`, replacing what was there.
+    pub fn insert<T: Any + Send + Sync>(&mut self, relation: usize, value: T) {
+        self.insert_shared(relation, Arc::new(value));
+    }
+
+    /// Stores a value shared with other instances (one parent loaded for many children).
+    pub fn insert_shared(&mut self, relation: usize, value: LoadedValue) {
+        let slots = self.slots.get_or_insert_with(Default::default);
+        match slots.iter_mut().find(|(index, _)| *index == relation) {
+            Some(slot) => slot.1 = value,
+            None => slots.push((relation, value)),
+        }
+    }
+
+    /// The shared value loaded for `relation`.
+    pub fn get_shared(&self, relation: usize) -> Option<&LoadedValue> {
+        self.slots
+            .as_ref()?
+            .iter()
+            .find(|(index, _)| *index == relation)
+            .map(|(_, value)| value)
+    }
+
+    /// Forgets what was loaded for `relation`.
+    pub fn remove(&mut self, relation: usize) {
+        if let Some(slots) = &mut self.slots {
+            slots.retain(|(index, _)| *index != relation);
+        }
+    }
+
+    /// Forgets everything loaded.
+    pub fn clear(&mut self) {
+        self.slots = None;
+    }
+
+    /// True when nothing is loaded.
+    pub fn is_empty(&self) -> bool {
+        self.slots.as_ref().is_none_or(|slots| slots.is_empty())
+    }
+}
+
+impl PartialEq for Loaded {
+    fn eq(&self, _: &Loaded) -> bool {
+        true
+    }
+}
+
+impl fmt::Debug for Loaded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let relations: Vec<usize> = self
+            .slots
+            .iter()
+            .flat_map(|slots| slots.iter().map(|(index, _)| *index))
+            .collect();
+        f.debug_struct("Loaded")
+            .field("relations", &relations)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Loaded;
+
+    #[test]
+    fn loaded_values_are_found_by_relation_and_type() {
+        let mut loaded = Loaded::new();
+        assert!(loaded.is_empty());
+        loaded.insert(2, vec![1_i64, 2]);
+        loaded.insert(0, Some(String::from("Grace")));
+        assert_eq!(loaded.get::<Vec<i64>>(2), Some(&vec![1, 2]));
+        assert_eq!(loaded.get::<Option<String>>(0), Some(&Some("Grace".into())));
+        assert_eq!(loaded.get::<Vec<i64>>(0), None);
+        loaded.insert(2, vec![3_i64]);
+        assert_eq!(loaded.get::<Vec<i64>>(2), Some(&vec![3]));
+        loaded.remove(2);
+        assert_eq!(loaded.get::<Vec<i64>>(2), None);
+        assert_eq!(loaded, Loaded::new());
+    }
+}
