@@ -34,8 +34,12 @@ fn schema_script(dialect: Dialect) -> String {
     script
 }
 
+/// Users in the associations scenario (diesel_bench: 100; 9 on SQLite only
+/// because of an old limit on bound parameters that no longer applies).
+const ASSOCIATED_USERS: usize = 100;
+
 fn hair_color(index: usize) -> &'static str {
-    if index % 2 == 0 {
+    if index.is_multiple_of(2) {
         "black"
     } else {
         "brown"
@@ -66,6 +70,37 @@ fn seed_script(users: usize, posts: bool) -> String {
     script
 }
 
+/// Users, posts and comments as in diesel_bench's associations benchmark:
+/// `users` users with 10 posts each, each post with 10 comments.
+fn associations_script(users: usize) -> String {
+    let mut script = seed_script(users, false);
+    let insert = |script: &mut String, sql: &str, rows: Vec<String>| {
+        for chunk in rows.chunks(500) {
+            script.push_str(sql);
+            script.push_str(&chunk.join(", "));
+            script.push_str(";\n");
+        }
+    };
+    let posts: Vec<String> = (1..=users)
+        .flat_map(|user| (0..10).map(move |i| format!("({user}, 'Post {i} by user {user}', NULL)")))
+        .collect();
+    let post_count = posts.len();
+    insert(
+        &mut script,
+        "INSERT INTO posts (user_id, title, body) VALUES ",
+        posts,
+    );
+    let comments: Vec<String> = (1..=post_count)
+        .flat_map(|post| (0..10).map(move |i| format!("({post}, 'Comment {i} on post {post}')")))
+        .collect();
+    insert(
+        &mut script,
+        "INSERT INTO comments (post_id, text) VALUES ",
+        comments,
+    );
+    script
+}
+
 fn new_users(count: usize) -> Vec<NewUserData> {
     (0..count)
         .map(|i| (format!("New user {i}"), Some(hair_color(i).to_owned())))
@@ -85,13 +120,13 @@ impl Results {
             self.title,
             self.names.len()
         );
-        print!("{:<34}", "scenario");
+        print!("{:<44}", "scenario");
         for name in &self.names {
             print!("{name:>12}");
         }
         println!("{:>13}{:>15}", "pookie/raw", "pookie/diesel");
         for (scenario, times) in &self.rows {
-            print!("{scenario:<34}");
+            print!("{scenario:<44}");
             for time in times {
                 print!(
                     "{:>12}",
@@ -224,6 +259,29 @@ fn run_scenarios(
         results.rows.push((name, times));
     }
 
+    for size in [1, 10_000] {
+        let name = format!("medium query, inner join, {size} users");
+        if !wanted(&name) {
+            continue;
+        }
+        reset(contenders, &seed_script(size, true));
+        let supported: Vec<bool> = contenders
+            .iter_mut()
+            .zip(&all)
+            .map(|(c, taking_part)| *taking_part && c.posts_with_users("black").is_some())
+            .collect();
+        let times = compare(
+            contenders,
+            &supported,
+            rounds,
+            |c, i| {
+                c[i].posts_with_users("black");
+            },
+            |_, _| {},
+        );
+        results.rows.push((name, times));
+    }
+
     for size in [1, 100] {
         let name = format!("insert, {size} users in one INSERT");
         if !wanted(&name) {
@@ -276,6 +334,25 @@ fn run_scenarios(
             "10000 single-row inserts in one transaction".to_owned(),
             times,
         ));
+    }
+
+    if wanted("loading associations, 100 users") {
+        reset(contenders, &associations_script(ASSOCIATED_USERS));
+        let supported: Vec<bool> = contenders
+            .iter_mut()
+            .zip(&all)
+            .map(|(c, taking_part)| *taking_part && c.users_posts_comments().is_some())
+            .collect();
+        let times = compare(
+            contenders,
+            &supported,
+            rounds,
+            |c, i| assert_eq!(c[i].users_posts_comments(), Some(ASSOCIATED_USERS * 100)),
+            |_, _| {},
+        );
+        results
+            .rows
+            .push(("loading associations, 100 users".to_owned(), times));
     }
 
     results.print();

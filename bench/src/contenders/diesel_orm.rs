@@ -24,11 +24,20 @@ mod schema {
         }
     }
 
+    diesel::table! {
+        comments (id) {
+            id -> Integer,
+            post_id -> Integer,
+            text -> Text,
+        }
+    }
+
+    diesel::joinable!(comments -> posts (post_id));
     diesel::joinable!(posts -> users (user_id));
-    diesel::allow_tables_to_appear_in_same_query!(users, posts);
+    diesel::allow_tables_to_appear_in_same_query!(users, posts, comments);
 }
 
-use schema::{posts, users};
+use schema::{comments, posts, users};
 
 #[derive(Queryable, Selectable, Identifiable, Debug)]
 #[diesel(table_name = users)]
@@ -39,8 +48,8 @@ struct User {
     hair_color: Option<String>,
 }
 
-#[derive(Queryable, Selectable, Debug)]
-#[diesel(table_name = posts)]
+#[derive(Queryable, Selectable, Identifiable, Associations, Debug)]
+#[diesel(table_name = posts, belongs_to(User))]
 #[allow(dead_code)]
 struct Post {
     id: i32,
@@ -48,6 +57,18 @@ struct Post {
     title: String,
     body: Option<String>,
 }
+
+#[derive(Queryable, Selectable, Identifiable, Associations, Debug)]
+#[diesel(table_name = comments, belongs_to(Post))]
+#[allow(dead_code)]
+struct Comment {
+    id: i32,
+    post_id: i32,
+    text: String,
+}
+
+/// Users, each with its posts, each with its comments.
+type UserTree = Vec<(User, Vec<(Post, Vec<Comment>)>)>;
 
 #[derive(Insertable)]
 #[diesel(table_name = users)]
@@ -171,5 +192,41 @@ impl Contender for DieselContender {
             .unwrap());
         std::hint::black_box(&pairs);
         Some(pairs.len())
+    }
+
+    fn posts_with_users(&mut self, hair_color: &str) -> Option<usize> {
+        let pairs: Vec<(Post, User)> = on_connection!(self, c => posts::table
+            .inner_join(users::table)
+            .filter(users::hair_color.eq(hair_color))
+            .select((Post::as_select(), User::as_select()))
+            .load(c)
+            .unwrap());
+        std::hint::black_box(&pairs);
+        Some(pairs.len())
+    }
+
+    fn users_posts_comments(&mut self) -> Option<usize> {
+        // As diesel_bench's `loading_associations_sequentially` does it.
+        let tree: UserTree = on_connection!(self, c => {
+            let users = users::table.select(User::as_select()).load(c).unwrap();
+            let posts = Post::belonging_to(&users)
+                .select(Post::as_select())
+                .load(c)
+                .unwrap();
+            let comments = Comment::belonging_to(&posts)
+                .select(Comment::as_select())
+                .load(c)
+                .unwrap()
+                .grouped_by(&posts);
+            let posts = posts.into_iter().zip(comments).grouped_by(&users);
+            users.into_iter().zip(posts).collect()
+        });
+        std::hint::black_box(&tree);
+        Some(
+            tree.iter()
+                .flat_map(|(_, posts)| posts)
+                .map(|(_, comments)| comments.len())
+                .sum(),
+        )
     }
 }

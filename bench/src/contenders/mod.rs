@@ -54,4 +54,12 @@ pub trait Contender {
     /// Users with the given hair colour, each with its posts (LEFT JOIN);
     /// returns the number of (user, post) pairs, or `None` when not supported.
     fn users_with_posts(&mut self, hair_color: &str) -> Option<usize>;
+    /// Posts whose user has the given hair colour, each with its user (INNER
+    /// JOIN); returns the number of posts, or `None` when not supported.
+    fn posts_with_users(&mut self, hair_color: &str) -> Option<usize>;
+    /// Every user with its posts and every post with its comments: three
+    /// queries (users, their posts, those posts' comments), grouped in
+    /// memory. Returns the number of comments reached through the users, or
+    /// `None` when not supported.
+    fn users_posts_comments(&mut self) -> Option<usize>;
 }

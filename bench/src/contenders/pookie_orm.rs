@@ -88,4 +88,14 @@ impl Contender for PookieContender {
         // Needs select_related (relations).
         None
     }
+
+    fn posts_with_users(&mut self, _hair_color: &str) -> Option<usize> {
+        // Needs select_related (relations).
+        None
+    }
+
+    fn users_posts_comments(&mut self) -> Option<usize> {
+        // Needs prefetch_related (relations).
+        None
+    }
 }

@@ -1,6 +1,8 @@
 //! The baseline: what a careful engineer writes by hand with rusqlite and
 //! postgres — statements prepared once, columns read by index, no extra copies.
 
+use std::collections::HashMap;
+
 use postgres::fallible_iterator::FallibleIterator;
 
 use super::{Contender, NewUserData, Target};
@@ -20,6 +22,16 @@ struct Post {
     body: Option<String>,
 }
 
+#[allow(dead_code)]
+struct Comment {
+    id: i32,
+    post_id: i32,
+    text: String,
+}
+
+/// Users, each with its posts, each with its comments.
+type UserTree = Vec<(User, Vec<(Post, Vec<Comment>)>)>;
+
 enum Connection {
     Sqlite(rusqlite::Connection),
     Postgres(Box<PgStatements>),
@@ -31,6 +43,9 @@ struct PgStatements {
     user_by_id: postgres::Statement,
     insert_user: postgres::Statement,
     users_with_posts: postgres::Statement,
+    posts_with_users: postgres::Statement,
+    posts_of_users: postgres::Statement,
+    comments_of_posts: postgres::Statement,
     multi_insert: Vec<(usize, postgres::Statement)>,
 }
 
@@ -39,9 +54,104 @@ const USER_BY_ID: &str = "SELECT id, name, hair_color FROM users WHERE id = ";
 const USERS_WITH_POSTS: &str = "SELECT users.id, users.name, users.hair_color, posts.id, posts.user_id, posts.title, posts.body \
      FROM users LEFT JOIN posts ON posts.user_id = users.id WHERE users.hair_color = ";
 
+const POSTS_WITH_USERS: &str = "SELECT posts.id, posts.user_id, posts.title, posts.body, users.id, users.name, users.hair_color \
+     FROM posts INNER JOIN users ON users.id = posts.user_id WHERE users.hair_color = ";
+const POSTS_OF_USERS: &str = "SELECT id, user_id, title, body FROM posts WHERE user_id ";
+const COMMENTS_OF_POSTS: &str = "SELECT id, post_id, text FROM comments WHERE post_id ";
+
 /// Hand-written driver code.
 pub struct RawContender {
     connection: Connection,
+    /// SQLite's `IN (?, …)` texts by prefix and length, so that the
+    /// statement cache finds them without formatting them again.
+    in_lists: Vec<(&'static str, usize, String)>,
+}
+
+/// The text `{prefix}IN (?, ?, …)` with `count` placeholders, made once.
+fn in_list<'a>(
+    cache: &'a mut Vec<(&'static str, usize, String)>,
+    prefix: &'static str,
+    count: usize,
+) -> &'a str {
+    let position = match cache
+        .iter()
+        .position(|(p, n, _)| std::ptr::eq(*p, prefix) && *n == count)
+    {
+        Some(position) => position,
+        None => {
+            let mut sql = String::with_capacity(prefix.len() + 6 + count * 3);
+            sql.push_str(prefix);
+            sql.push_str("IN (");
+            for i in 0..count {
+                sql.push_str(if i == 0 { "?" } else { ", ?" });
+            }
+            sql.push(')');
+            cache.push((prefix, count, sql));
+            cache.len() - 1
+        }
+    };
+    &cache[position].2
+}
+
+/// Puts each child under its parent: `parents` are the parent keys in order,
+/// `parent_of` a child's key of its parent. Both orders are kept.
+fn group<C>(
+    parents: impl ExactSizeIterator<Item = i32>,
+    children: Vec<C>,
+    parent_of: impl Fn(&C) -> i32,
+) -> Vec<Vec<C>> {
+    let mut position = HashMap::with_capacity(parents.len());
+    for (index, key) in parents.enumerate() {
+        position.insert(key, index);
+    }
+    let mut groups: Vec<Vec<C>> = (0..position.len()).map(|_| Vec::new()).collect();
+    for child in children {
+        if let Some(&index) = position.get(&parent_of(&child)) {
+            groups[index].push(child);
+        }
+    }
+    groups
+}
+
+/// Joins the three loaded lists into the tree.
+fn user_tree(users: Vec<User>, posts: Vec<Post>, comments: Vec<Comment>) -> UserTree {
+    let comments = group(posts.iter().map(|p| p.id), comments, |c| c.post_id);
+    let posts = posts.into_iter().zip(comments).collect();
+    let posts = group(users.iter().map(|u| u.id), posts, |(p, _)| p.user_id);
+    users.into_iter().zip(posts).collect()
+}
+
+fn sqlite_users(connection: &rusqlite::Connection) -> Vec<User> {
+    let mut statement = connection.prepare_cached(ALL_USERS).unwrap();
+    let mut rows = statement.raw_query();
+    let mut users = Vec::new();
+    while let Some(row) = rows.next().unwrap() {
+        users.push(User {
+            id: row.get(0).unwrap(),
+            name: row.get(1).unwrap(),
+            hair_color: row.get(2).unwrap(),
+        });
+    }
+    users
+}
+
+/// Runs `sql` with `keys` bound in order and maps each row.
+fn sqlite_rows_for<T>(
+    connection: &rusqlite::Connection,
+    sql: &str,
+    keys: impl Iterator<Item = i32>,
+    mut read: impl FnMut(&rusqlite::Row<'_>) -> T,
+) -> Vec<T> {
+    let mut statement = connection.prepare_cached(sql).unwrap();
+    for (index, key) in keys.enumerate() {
+        statement.raw_bind_parameter(index + 1, key).unwrap();
+    }
+    let mut rows = statement.raw_query();
+    let mut values = Vec::new();
+    while let Some(row) = rows.next().unwrap() {
+        values.push(read(row));
+    }
+    values
 }
 
 fn placeholders(postgres: bool, rows: usize, columns: usize) -> String {
@@ -85,12 +195,18 @@ impl RawContender {
                     user_by_id: client.prepare("SELECT 1").unwrap(),
                     insert_user: client.prepare("SELECT 1").unwrap(),
                     users_with_posts: client.prepare("SELECT 1").unwrap(),
+                    posts_with_users: client.prepare("SELECT 1").unwrap(),
+                    posts_of_users: client.prepare("SELECT 1").unwrap(),
+                    comments_of_posts: client.prepare("SELECT 1").unwrap(),
                     multi_insert: Vec::new(),
                     client,
                 }))
             }
         };
-        RawContender { connection }
+        RawContender {
+            connection,
+            in_lists: Vec::new(),
+        }
     }
 }
 
@@ -112,6 +228,15 @@ impl Contender for RawContender {
                     .prepare("INSERT INTO users (name, hair_color) VALUES ($1, $2)")
                     .unwrap();
                 pg.users_with_posts = pg.client.prepare(&format!("{USERS_WITH_POSTS}$1")).unwrap();
+                pg.posts_with_users = pg.client.prepare(&format!("{POSTS_WITH_USERS}$1")).unwrap();
+                pg.posts_of_users = pg
+                    .client
+                    .prepare(&format!("{POSTS_OF_USERS}= ANY($1)"))
+                    .unwrap();
+                pg.comments_of_posts = pg
+                    .client
+                    .prepare(&format!("{COMMENTS_OF_POSTS}= ANY($1)"))
+                    .unwrap();
                 pg.multi_insert.clear();
             }
         }
@@ -119,19 +244,7 @@ impl Contender for RawContender {
 
     fn all_users(&mut self) -> usize {
         let users: Vec<User> = match &mut self.connection {
-            Connection::Sqlite(connection) => {
-                let mut statement = connection.prepare_cached(ALL_USERS).unwrap();
-                let mut rows = statement.raw_query();
-                let mut users = Vec::new();
-                while let Some(row) = rows.next().unwrap() {
-                    users.push(User {
-                        id: row.get(0).unwrap(),
-                        name: row.get(1).unwrap(),
-                        hair_color: row.get(2).unwrap(),
-                    });
-                }
-                users
-            }
+            Connection::Sqlite(connection) => sqlite_users(connection),
             Connection::Postgres(pg) => {
                 let mut rows = pg
                     .client
@@ -310,4 +423,135 @@ impl Contender for RawContender {
         std::hint::black_box(&pairs);
         Some(pairs.len())
     }
+
+    fn posts_with_users(&mut self, hair_color: &str) -> Option<usize> {
+        let pairs: Vec<(Post, User)> = match &mut self.connection {
+            Connection::Sqlite(connection) => {
+                let mut statement = connection
+                    .prepare_cached(&format!("{POSTS_WITH_USERS}?"))
+                    .unwrap();
+                statement.raw_bind_parameter(1, hair_color).unwrap();
+                let mut rows = statement.raw_query();
+                let mut pairs = Vec::new();
+                while let Some(row) = rows.next().unwrap() {
+                    pairs.push((
+                        Post {
+                            id: row.get(0).unwrap(),
+                            user_id: row.get(1).unwrap(),
+                            title: row.get(2).unwrap(),
+                            body: row.get(3).unwrap(),
+                        },
+                        User {
+                            id: row.get(4).unwrap(),
+                            name: row.get(5).unwrap(),
+                            hair_color: row.get(6).unwrap(),
+                        },
+                    ));
+                }
+                pairs
+            }
+            Connection::Postgres(pg) => {
+                let mut rows = pg
+                    .client
+                    .query_raw(&pg.posts_with_users, [hair_color])
+                    .unwrap();
+                let mut pairs = Vec::new();
+                while let Some(row) = rows.next().unwrap() {
+                    pairs.push((
+                        Post {
+                            id: row.get(0),
+                            user_id: row.get(1),
+                            title: row.get(2),
+                            body: row.get(3),
+                        },
+                        User {
+                            id: row.get(4),
+                            name: row.get(5),
+                            hair_color: row.get(6),
+                        },
+                    ));
+                }
+                pairs
+            }
+        };
+        std::hint::black_box(&pairs);
+        Some(pairs.len())
+    }
+
+    fn users_posts_comments(&mut self) -> Option<usize> {
+        let tree = match &mut self.connection {
+            Connection::Sqlite(connection) => {
+                let users = sqlite_users(connection);
+                let sql = in_list(&mut self.in_lists, POSTS_OF_USERS, users.len());
+                let posts =
+                    sqlite_rows_for(connection, sql, users.iter().map(|u| u.id), |row| Post {
+                        id: row.get(0).unwrap(),
+                        user_id: row.get(1).unwrap(),
+                        title: row.get(2).unwrap(),
+                        body: row.get(3).unwrap(),
+                    });
+                let sql = in_list(&mut self.in_lists, COMMENTS_OF_POSTS, posts.len());
+                let comments =
+                    sqlite_rows_for(connection, sql, posts.iter().map(|p| p.id), |row| Comment {
+                        id: row.get(0).unwrap(),
+                        post_id: row.get(1).unwrap(),
+                        text: row.get(2).unwrap(),
+                    });
+                user_tree(users, posts, comments)
+            }
+            Connection::Postgres(pg) => {
+                let PgStatements {
+                    client,
+                    all_users,
+                    posts_of_users,
+                    comments_of_posts,
+                    ..
+                } = &mut **pg;
+                let users = pg_rows(client, all_users, None, |row| User {
+                    id: row.get(0),
+                    name: row.get(1),
+                    hair_color: row.get(2),
+                });
+                let keys: Vec<i32> = users.iter().map(|u| u.id).collect();
+                let posts = pg_rows(client, posts_of_users, Some(&keys), |row| Post {
+                    id: row.get(0),
+                    user_id: row.get(1),
+                    title: row.get(2),
+                    body: row.get(3),
+                });
+                let keys: Vec<i32> = posts.iter().map(|p| p.id).collect();
+                let comments = pg_rows(client, comments_of_posts, Some(&keys), |row| Comment {
+                    id: row.get(0),
+                    post_id: row.get(1),
+                    text: row.get(2),
+                });
+                user_tree(users, posts, comments)
+            }
+        };
+        std::hint::black_box(&tree);
+        Some(comments_in(&tree))
+    }
+}
+
+/// Runs a prepared statement, with the keys as its one array parameter if
+/// given, and maps each row.
+fn pg_rows<T>(
+    client: &mut postgres::Client,
+    statement: &postgres::Statement,
+    keys: Option<&Vec<i32>>,
+    mut read: impl FnMut(&postgres::Row) -> T,
+) -> Vec<T> {
+    let mut rows = client.query_raw(statement, keys).unwrap();
+    let mut values = Vec::new();
+    while let Some(row) = rows.next().unwrap() {
+        values.push(read(&row));
+    }
+    values
+}
+
+fn comments_in(tree: &UserTree) -> usize {
+    tree.iter()
+        .flat_map(|(_, posts)| posts)
+        .map(|(_, comments)| comments.len())
+        .sum()
 }
