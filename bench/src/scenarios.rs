@@ -247,13 +247,13 @@ fn run_scenarios(
             .zip(&all)
             .map(|(c, taking_part)| *taking_part && c.users_with_posts("black").is_some())
             .collect();
+        // Every other user is black-haired, and every user has one post.
+        let pairs = size.div_ceil(2);
         let times = compare(
             contenders,
             &supported,
             rounds,
-            |c, i| {
-                c[i].users_with_posts("black");
-            },
+            |c, i| assert_eq!(c[i].users_with_posts("black"), Some(pairs)),
             |_, _| {},
         );
         results.rows.push((name, times));
@@ -270,13 +270,12 @@ fn run_scenarios(
             .zip(&all)
             .map(|(c, taking_part)| *taking_part && c.posts_with_users("black").is_some())
             .collect();
+        let posts = size.div_ceil(2);
         let times = compare(
             contenders,
             &supported,
             rounds,
-            |c, i| {
-                c[i].posts_with_users("black");
-            },
+            |c, i| assert_eq!(c[i].posts_with_users("black"), Some(posts)),
             |_, _| {},
         );
         results.rows.push((name, times));
