@@ -7,7 +7,7 @@ use pookie_dialect::Dialect;
 
 use pookie_dialect::SqlType;
 
-use super::condition::{CmpOp, ColumnRef, Cond};
+use super::condition::{CmpOp, ColumnRef, Cond, SemiJoin};
 use super::expr::{Func, SqlExpr};
 use super::select::SelectList;
 use crate::model::{FieldMeta, OrderTerm};
@@ -206,7 +206,32 @@ impl<'q> SqlBuilder<'q> {
             Cond::ArrayLength { column, op, value } => {
                 self.push_array_length_cond(column, *op, value, negated);
             }
+            Cond::Related(join) => self.push_semi_join(join, negated),
         }
+    }
+
+    /// Writes a semi-join. The subquery's own condition starts afresh: a NOT
+    /// around the semi-join does not reach inside it.
+    fn push_semi_join(&mut self, join: &'q SemiJoin, negated: bool) {
+        self.push_null_guarded(&join.outer, negated, |builder| {
+            builder.push_column(&join.outer);
+            builder.push(" IN (SELECT ");
+            builder.push_column(&join.inner);
+            builder.push(" FROM ");
+            builder.push_ident(join.table);
+            let mut first = true;
+            if join.inner.nullable {
+                builder.push(" WHERE ");
+                builder.push_column(&join.inner);
+                builder.push(" IS NOT NULL");
+                first = false;
+            }
+            if let Some(filter) = &join.filter {
+                builder.push(if first { " WHERE " } else { " AND " });
+                builder.push_cond(filter, false);
+            }
+            builder.push(")");
+        });
     }
 
     /// Writes an expression.

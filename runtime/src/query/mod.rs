@@ -19,6 +19,8 @@ mod write;
 
 pub use array::ArrayLength;
 pub use column::{Assignment, Column, FieldType, OrderBy, TextColumn, TextType};
+pub(crate) use column::{OrderKey, RelatedOrder};
+pub(crate) use condition::{CmpOp, ColumnRef, Cond, SemiJoin};
 pub use condition::Q;
 pub use date::{DateLookup, DateType, TimestampType};
 pub use deferred::Partial;

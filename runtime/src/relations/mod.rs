@@ -1,6 +1,7 @@
 //! Relations between models: their static description, typed handles, the
 //! rows loaded with an instance, and what reads and changes them.
 
+mod filters;
 mod handles;
 mod join_table;
 mod loaded;
