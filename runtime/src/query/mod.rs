@@ -38,3 +38,5 @@ pub use partial::{Columns, PartialIter, PartialQuerySet};
 pub(crate) use projection::column_names;
 pub use projection::{Projection, SqlExprBox, ValuesQuery};
 pub use queryset::QuerySet;
+pub(crate) use compile::SqlBuilder;
+pub(crate) use select::Select;

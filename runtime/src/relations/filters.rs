@@ -84,7 +84,10 @@ fn some<M: Model>(relation: &'static RelationMeta, filter: Option<Cond>) -> Cond
 }
 
 fn not(cond: Cond) -> Cond {
-    Cond::Not(Box::new(cond))
+    match cond {
+        Cond::Not(inner) => *inner,
+        cond => Cond::Not(Box::new(cond)),
+    }
 }
 
 impl<M: Model, T: Model> ForeignKey<M, T> {

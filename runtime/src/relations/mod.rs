@@ -4,13 +4,21 @@
 mod filters;
 mod handles;
 mod join_table;
+mod load;
 mod loaded;
 mod meta;
+mod path;
+mod prefetch;
+mod select_related;
 
 pub use handles::{ForeignKey, ManyToMany, Reverse, ReverseOne};
 pub use join_table::create_join_table;
 pub use loaded::{Loaded, LoadedValue};
 pub use meta::{OnDelete, RelationKind, RelationMeta, Through};
+pub use path::{Cardinality, Many, One, Path};
+
+pub(crate) use load::{all_with_related, push_select, RelatedLoads};
+pub(crate) use select_related::{read_joined, JoinNode};
 
 mod tmp_stub;
 pub use tmp_stub::*;
