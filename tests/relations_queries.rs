@@ -142,7 +142,8 @@ fn library(db: &Db) -> pookie::Result<Library> {
     let topic = |name: &str| Topic::objects().create(db, NewTopic::new().name(name));
     let (rust, sql, go) = (topic("rust")?, topic("sql")?, topic("go")?);
     topic("zig")?;
-    let article = |headline: &str| Article::objects().create(db, NewArticle::new().headline(headline));
+    let article =
+        |headline: &str| Article::objects().create(db, NewArticle::new().headline(headline));
     let (a1, a2) = (article("A1")?, article("A2")?);
     article("A3")?;
     link(db, &a1, &rust)?;

@@ -69,8 +69,8 @@ pub use query::{Columns, Partial, PartialIter, PartialQuerySet};
 #[doc(hidden)]
 pub use query::{SqlExprBox, SqlExprHandle, SumType, TextExpr};
 pub use relations::{
-    Cardinality, ForeignKey, Loaded, Many, ManyToMany, One, OnDelete, Path, RelationKind,
-    RelationMeta, Reverse, ReverseOne, Through,
+    Cardinality, ForeignKey, Loaded, Many, ManyToMany, OnDelete, One, Path, RelationKind,
+    RelationMeta, Reverse, ReverseOne, SingleValued, Through,
 };
 pub use relations::{ManyRelated, RelatedSet};
 pub use row::{FromSql, Row};

@@ -256,7 +256,11 @@ impl fmt::Display for Cond {
                 write!(f, "len({}){}{value}", column.name, op.sql())
             }
             Cond::Related(join) => {
-                write!(f, "{} IN {}.{}", join.outer.name, join.table, join.inner.name)?;
+                write!(
+                    f,
+                    "{} IN {}.{}",
+                    join.outer.name, join.table, join.inner.name
+                )?;
                 match &join.filter {
                     Some(filter) => write!(f, " WHERE ({filter})"),
                     None => Ok(()),

@@ -20,8 +20,9 @@ mod write;
 pub use array::ArrayLength;
 pub use column::{Assignment, Column, FieldType, OrderBy, TextColumn, TextType};
 pub(crate) use column::{OrderKey, RelatedOrder};
-pub(crate) use condition::{CmpOp, ColumnRef, Cond, SemiJoin};
+pub(crate) use compile::SqlBuilder;
 pub use condition::Q;
+pub(crate) use condition::{CmpOp, ColumnRef, Cond, SemiJoin};
 pub use date::{DateLookup, DateType, TimestampType};
 pub use deferred::Partial;
 #[doc(hidden)]
@@ -38,5 +39,4 @@ pub use partial::{Columns, PartialIter, PartialQuerySet};
 pub(crate) use projection::column_names;
 pub use projection::{Projection, SqlExprBox, ValuesQuery};
 pub use queryset::QuerySet;
-pub(crate) use compile::SqlBuilder;
 pub(crate) use select::Select;

@@ -13,7 +13,7 @@ use super::select::{Select, SelectList, SetOp, Source};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::model::{Insert, Model};
-use crate::relations::{Cardinality, One, Path, RelatedLoads};
+use crate::relations::{Cardinality, Path, RelatedLoads, SingleValued};
 
 /// How many rows `get` reads at most before it reports MultipleObjectsReturned
 /// (as Django does); beyond that it counts them.
@@ -353,8 +353,8 @@ impl<M: Model> QuerySet<M> {
     ///     .all(&db)?; // one statement
     /// ```
     #[must_use]
-    pub fn select_related<E>(mut self, path: impl Into<Path<M, One, E>>) -> Self {
-        self.related.select.push(path.into().steps);
+    pub fn select_related<E>(mut self, path: impl SingleValued<M, E>) -> Self {
+        self.related.select.push(path.into_path().steps);
         self
     }
 

@@ -96,7 +96,9 @@ impl<M: Model, T: Model> ForeignKey<M, T> {
     }
 
     fn key_of(&self, target: &T) -> Param<'static> {
-        target.column_param(self.meta().target_column_index).into_owned()
+        target
+            .column_param(self.meta().target_column_index)
+            .into_owned()
     }
 
     /// Points at `target` (`post::author.eq(&grace)`): compares the key column

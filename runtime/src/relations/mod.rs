@@ -15,7 +15,7 @@ pub use handles::{ForeignKey, ManyToMany, Reverse, ReverseOne};
 pub use join_table::create_join_table;
 pub use loaded::{Loaded, LoadedValue};
 pub use meta::{OnDelete, RelationKind, RelationMeta, Through};
-pub use path::{Cardinality, Many, One, Path};
+pub use path::{Cardinality, Many, One, Path, SingleValued};
 
 pub(crate) use load::{all_with_related, push_select, RelatedLoads};
 pub(crate) use select_related::{read_joined, JoinNode};

@@ -97,7 +97,9 @@ impl std::fmt::Debug for Step {
 /// The model `T` behind a type-erased value, or an error naming what was
 /// expected (a step handed the rows of another model: a bug, not a panic).
 pub(crate) fn downcast<T: Model>(value: &mut dyn Any) -> Result<&mut T> {
-    value.downcast_mut::<T>().ok_or_else(|| mismatch(T::META.name))
+    value
+        .downcast_mut::<T>()
+        .ok_or_else(|| mismatch(T::META.name))
 }
 
 pub(crate) fn mismatch(model: &str) -> Error {
@@ -153,6 +155,37 @@ impl<M: Model, K: Cardinality, E: Model> Path<M, K, E> {
             steps,
             marker: PhantomData,
         }
+    }
+}
+
+/// A path [`QuerySet::select_related`](crate::QuerySet::select_related)
+/// accepts: one that reaches at most one row (every relation along it
+/// single-valued). Implemented for every such path and relation handle.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` may reach many rows: select_related follows single-valued paths only",
+    label = "a reverse foreign key or a many-to-many relation is on this path",
+    note = "load many-valued relations with prefetch_related"
+)]
+pub trait SingleValued<M, E> {
+    /// The path.
+    fn into_path(self) -> Path<M, One, E>;
+}
+
+impl<M, E> SingleValued<M, E> for Path<M, One, E> {
+    fn into_path(self) -> Path<M, One, E> {
+        self
+    }
+}
+
+impl<M: Model, T: Model> SingleValued<M, T> for ForeignKey<M, T> {
+    fn into_path(self) -> Path<M, One, T> {
+        self.into()
+    }
+}
+
+impl<M: Model, T: Model> SingleValued<M, T> for ReverseOne<M, T> {
+    fn into_path(self) -> Path<M, One, T> {
+        self.into()
     }
 }
 

@@ -113,7 +113,10 @@ impl FromSql for Key {
     }
 
     fn from_postgres(row: &postgres::Row, index: usize) -> Result<Self, String> {
-        let ty = row.columns().get(index).map(|column| column.type_().clone());
+        let ty = row
+            .columns()
+            .get(index)
+            .map(|column| column.type_().clone());
         Ok(match ty {
             Some(Type::INT2 | Type::INT4 | Type::INT8) => Key::Int(i64::from_postgres(row, index)?),
             Some(Type::BOOL) => Key::Int(i64::from(bool::from_postgres(row, index)?)),
@@ -182,11 +185,9 @@ pub(crate) fn prefetch_step<A: Model, B: Model>(
                     through.target_column,
                 );
                 builder.push(" = ");
-                builder.dialect.push_qualified(
-                    &mut builder.sql,
-                    B::META.table,
-                    meta.target_column,
-                );
+                builder
+                    .dialect
+                    .push_qualified(&mut builder.sql, B::META.table, meta.target_column);
                 (through.table, through.source_column)
             }
             None => {
