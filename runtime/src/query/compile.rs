@@ -499,4 +499,52 @@ mod tests {
         assert!(sql.ends_with("WHERE 1 = 0"));
         assert!(params.is_empty());
     }
+
+    fn semi_join(outer_nullable: bool, inner_nullable: bool) -> Cond {
+        Cond::Related(Box::new(SemiJoin {
+            outer: ColumnRef {
+                table: "posts",
+                name: "editor_id",
+                nullable: outer_nullable,
+            },
+            table: "authors",
+            inner: ColumnRef {
+                table: "authors",
+                name: "id",
+                nullable: inner_nullable,
+            },
+            filter: Some(Cond::Compare {
+                column: BIO,
+                op: CmpOp::Eq,
+                value: "x".to_owned().into(),
+            }),
+        }))
+    }
+
+    #[test]
+    fn a_negated_semi_join_keeps_rows_whose_key_is_null() {
+        let cond = Cond::Not(Box::new(semi_join(true, false)));
+        let (sql, params) = compile(Dialect::Postgres, &cond);
+        // The NOT stops at the subquery: its own nullable test is not guarded.
+        assert!(
+            sql.ends_with(
+                "WHERE NOT ((\"posts\".\"editor_id\" IN (SELECT \"authors\".\"id\" FROM \"authors\" \
+                 WHERE \"authors\".\"bio\" = $1) AND \"posts\".\"editor_id\" IS NOT NULL))"
+            ),
+            "{sql}"
+        );
+        assert_eq!(params.len(), 1);
+    }
+
+    #[test]
+    fn a_semi_join_on_a_nullable_inner_column_leaves_its_nulls_out() {
+        let (sql, _) = compile(Dialect::Sqlite, &semi_join(false, true));
+        assert!(
+            sql.ends_with(
+                "WHERE \"posts\".\"editor_id\" IN (SELECT \"authors\".\"id\" FROM \"authors\" \
+                 WHERE \"authors\".\"id\" IS NOT NULL AND \"authors\".\"bio\" = ?)"
+            ),
+            "{sql}"
+        );
+    }
 }

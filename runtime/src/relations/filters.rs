@@ -181,7 +181,9 @@ impl<M: Model, T: Model> ReverseOne<M, T> {
 macro_rules! many_valued_filters {
     ($handle:ident) => {
         impl<M: Model, T: Model> $handle<M, T> {
-            /// Has at least one related row passing `q`.
+            /// Has at least one related row passing `q`. A row with several
+            /// such related rows is still selected once (a semi-join, not a
+            /// join: no `DISTINCT` is needed).
             pub fn some(self, q: Q<T>) -> Q<M> {
                 Q::new(some::<M>(self.meta(), Some(q.cond)))
             }

@@ -1,5 +1,32 @@
 //! Relations between models: their static description, typed handles, the
 //! rows loaded with an instance, and what reads and changes them.
+//!
+//! # Querying across relations
+//!
+//! The handles build conditions on the related rows, to any depth:
+//!
+//! ```ignore
+//! // Books whose writer's publisher is Penguin.
+//! Book::objects().filter(book::author.is(writer::publisher.is(publisher::name.eq("Penguin"))));
+//! // Writers with a book over 300 pages, with only long books, with none.
+//! Writer::objects().filter(writer::book_set.some(book::pages.gt(300)));
+//! Writer::objects().filter(writer::book_set.every(book::pages.gt(300)));
+//! Writer::objects().filter(writer::book_set.none(book::pages.gt(300)));
+//! // Articles tagged `rust` (through the join table).
+//! Article::objects().filter(article::tags.some(topic::name.eq("rust")));
+//! // Ordered by the writer's publisher's name.
+//! Book::objects().order_by([book::author.order(writer::publisher.order(publisher::name.asc()))]);
+//! ```
+//!
+//! Each condition is a semi-join (`key IN (SELECT key FROM related WHERE …)`),
+//! not a join: a row matching through several related rows is still one row,
+//! so no `DISTINCT` is needed and `count` counts rows of the query set's model.
+//! `every` and `none` hold for a row with no related row at all. Excluding
+//! through a nullable foreign key keeps the rows whose key is NULL.
+//!
+//! [`QuerySet::select_related`](crate::QuerySet::select_related) and
+//! [`QuerySet::prefetch_related`](crate::QuerySet::prefetch_related) load
+//! related rows with the query's own, along a [`Path`].
 
 mod filters;
 mod handles;

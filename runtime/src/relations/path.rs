@@ -118,8 +118,10 @@ pub(crate) fn mismatch(model: &str) -> Error {
 /// paths of [`One`]: a path through a many-valued relation there is a type error.
 pub struct Path<M, K, E> {
     pub(crate) steps: Vec<Step>,
-    marker: PhantomData<fn() -> (M, K, E)>,
+    marker: PathMarker<M, K, E>,
 }
+
+type PathMarker<M, K, E> = PhantomData<fn() -> (M, K, E)>;
 
 impl<M, K, E> Clone for Path<M, K, E> {
     fn clone(&self) -> Self {

@@ -59,6 +59,8 @@ pub(crate) struct Prefetcher<'c> {
 }
 
 /// Loads the relations of `nodes` into `rows`.
+// A `Vec`, not a slice: the steps find their parents by downcasting to one.
+#[allow(clippy::ptr_arg)]
 pub(crate) fn prefetch_into<M: Model>(
     rows: &mut Vec<M>,
     nodes: &[PrefetchNode],
