@@ -17,7 +17,9 @@ pub mod relations {
     pookie::include_models!("relations");
 }
 
-use blog::{author, post, Author, NewAuthor, NewPost, NewTag, NewUserProfile, Post, Tag, UserProfile};
+use blog::{
+    author, post, Author, NewAuthor, NewPost, NewTag, NewUserProfile, Post, Tag, UserProfile,
+};
 use relations::{
     cascade_item, membership, owner, set_default_item, set_null_item, Address, CascadeItem, Club,
     DoNothingItem, Membership, NewAddress, NewCascadeItem, NewClub, NewDoNothingItem,

@@ -441,3 +441,6 @@ fn explain_refusal<'s>(
     };
     Error::Integrity { message, source }
 }
+
+#[cfg(test)]
+mod tests;
