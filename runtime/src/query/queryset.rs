@@ -581,13 +581,22 @@ impl<M: Model> QuerySet<M> {
         connection.execute(&builder.sql, &builder.params)
     }
 
-    /// Deletes every matching row in one statement; returns how many were deleted.
+    /// Deletes every matching row in one statement; returns how many were
+    /// deleted (not counting rows the database cascades to).
+    ///
+    /// When rows point at one of them (or at rows the delete cascades to)
+    /// with `on_delete = PROTECT`, nothing is deleted and the error is
+    /// [`Error::Protected`] naming them; the check and the delete then share a
+    /// transaction.
     pub fn delete(&self, db: &Db) -> Result<u64> {
-        let mut connection = db.connection(self.alias())?;
-        let mut builder = SqlBuilder::new(connection.dialect(), "DELETE FROM ");
-        builder.push_ident(M::META.table);
-        self.push_row_selection(&mut builder);
-        connection.execute(&builder.sql, &builder.params)
+        let rows = || Cow::Borrowed(&self.select);
+        crate::relations::delete_checked(db, self.alias(), &M::META, rows, |db| {
+            let mut connection = db.connection(self.alias())?;
+            let mut builder = SqlBuilder::new(connection.dialect(), "DELETE FROM ");
+            builder.push_ident(M::META.table);
+            self.push_row_selection(&mut builder);
+            connection.execute(&builder.sql, &builder.params)
+        })
     }
 
     /// The WHERE of an UPDATE or DELETE: the filter, or, for a sliced, distinct

@@ -28,24 +28,30 @@
 //! [`QuerySet::prefetch_related`](crate::QuerySet::prefetch_related) load
 //! related rows with the query's own, along a [`Path`].
 
+mod access;
+mod delete;
 mod filters;
 mod handles;
 mod join_table;
 mod load;
 mod loaded;
+mod many;
 mod meta;
 mod path;
 mod prefetch;
+mod related_set;
 mod select_related;
 
+pub use access::{fetch_related, fetch_related_optional, fetch_reverse_one};
+pub use delete::Blocker;
+pub(crate) use delete::{delete_checked, describe as describe_blockers};
 pub use handles::{ForeignKey, ManyToMany, Reverse, ReverseOne};
 pub use join_table::create_join_table;
 pub use loaded::{Loaded, LoadedValue};
+pub use many::ManyRelated;
 pub use meta::{OnDelete, RelationKind, RelationMeta, Through};
 pub use path::{Cardinality, Many, One, Path, SingleValued};
+pub use related_set::RelatedSet;
 
 pub(crate) use load::{all_with_related, push_select, RelatedLoads};
 pub(crate) use select_related::{read_joined, JoinNode};
-
-mod tmp_stub;
-pub use tmp_stub::*;
