@@ -270,3 +270,22 @@ pub(crate) fn prefetch_step<A: Model, B: Model>(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Key;
+    use crate::value::Param;
+
+    #[test]
+    fn keys_match_across_integer_widths_and_uuid_spellings() {
+        assert_eq!(Key::of(&Param::I32(7)), Key::of(&Param::I64(7)));
+        assert_eq!(Key::of(&Param::I16(7)), Some(Key::Int(7)));
+        assert_eq!(Key::of(&Param::Null), None);
+        // SQLite stores a UUID as its lowercase hyphenated text.
+        let id = uuid::Uuid::from_u128(0xA1A2_A3A4_B1B2_C1C2_D1D2_D3D4_D5D6_D7D8);
+        assert_eq!(
+            Key::of(&Param::Uuid(id)),
+            Key::of(&Param::from("a1a2a3a4-b1b2-c1c2-d1d2-d3d4d5d6d7d8"))
+        );
+    }
+}
