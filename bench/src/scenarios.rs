@@ -355,5 +355,5 @@ fn run_scenarios(
     }
 
     results.print();
-    println!("n/a: the operation is not available in that implementation yet (see BENCHMARKS.md).");
+    println!("n/a: not run (POOKIE_BENCH_IMPLEMENTATION names another implementation).");
 }
