@@ -34,7 +34,7 @@ fn assert_pinned(actual: &str, pinned: &str) {
 fn check_accepts_the_example_schemas() {
     let output = pookie(&["check", "schemas/blog.pookie", "schemas/shop.pookie"]);
     assert!(output.status.success(), "{}", text(&output.stderr));
-    assert_eq!(text(&output.stdout), "ok: 9 models in 2 files\n");
+    assert_eq!(text(&output.stdout), "ok: 10 models in 2 files\n");
 }
 
 #[test]

@@ -639,6 +639,47 @@ fn invalid_ir_is_an_error_not_a_panic() {
             "already taken",
         ),
         (
+            vec![
+                Model {
+                    fields: vec![
+                        field("a", FieldKind::IntegerField),
+                        field("b", FieldKind::IntegerField),
+                    ],
+                    ..model(
+                        "Pair",
+                        None,
+                        vec![],
+                        Meta {
+                            primary_key: vec!["a".into(), "b".into()],
+                            ..Meta::default()
+                        },
+                    )
+                },
+                model(
+                    "Link",
+                    None,
+                    vec![field("pair", fk("Pair", OnDelete::Cascade))],
+                    Meta::default(),
+                ),
+            ],
+            "whose primary key is composite",
+        ),
+        (
+            vec![Model {
+                fields: vec![field("a", FieldKind::IntegerField)],
+                ..model(
+                    "Pair",
+                    None,
+                    vec![],
+                    Meta {
+                        primary_key: vec!["a".into(), "gone".into()],
+                        ..Meta::default()
+                    },
+                )
+            }],
+            "names `gone`",
+        ),
+        (
             vec![model(
                 "A",
                 None,

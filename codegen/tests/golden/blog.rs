@@ -100,6 +100,7 @@ impl ::pookie::Model for Tag {
         table: "tags",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "name", "slug"],
         ordering: &[
@@ -557,6 +558,7 @@ impl ::pookie::Model for Author {
         table: "authors",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "name", "email", "bio", "website", "is_active", "joined"],
         ordering: &[
@@ -1138,6 +1140,7 @@ impl ::pookie::Model for Post {
         table: "posts",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &[
             "id",
@@ -1584,10 +1587,422 @@ impl NewPost<::std::string::String, ::std::string::String, ::std::string::String
         ::pookie::validation::full_clean(&object, db, true)
     }
 }
+/// What an author shows on their page: one profile per author.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserProfile {
+    /// The primary key.
+    pub id: i32,
+    /// The primary key of the [`Author`] this row points to (`author`).
+    pub author_id: i32,
+    pub avatar: ::core::option::Option<::std::string::String>,
+    pub prefs: ::pookie::serde_json::Value,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
+}
+/// Typed column handles of [`UserProfile`], for filters, ordering and updates.
+#[allow(non_upper_case_globals)]
+pub mod user_profile {
+    /// The primary key of [`UserProfile`](super::UserProfile).
+    pub const pk: ::pookie::Column<super::UserProfile, i32> = ::pookie::Column::new(
+        "user_profiles",
+        "id",
+    );
+    /// [`UserProfile::id`](super::UserProfile::id).
+    pub const id: ::pookie::Column<super::UserProfile, i32> = ::pookie::Column::new(
+        "user_profiles",
+        "id",
+    );
+    /// [`UserProfile::author_id`](super::UserProfile::author_id).
+    pub const author_id: ::pookie::Column<super::UserProfile, i32> = ::pookie::Column::new(
+        "user_profiles",
+        "author_id",
+    );
+    /// [`UserProfile::avatar`](super::UserProfile::avatar).
+    pub const avatar: ::pookie::Column<
+        super::UserProfile,
+        ::core::option::Option<::std::string::String>,
+    > = ::pookie::Column::new("user_profiles", "avatar");
+    /// [`UserProfile::prefs`](super::UserProfile::prefs).
+    pub const prefs: ::pookie::Column<super::UserProfile, ::pookie::serde_json::Value> = ::pookie::Column::new(
+        "user_profiles",
+        "prefs",
+    );
+}
+/// The fields of a new [`UserProfile`]: set every required field (`author_id`),
+/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+#[derive(Debug, Clone)]
+#[must_use = "an insert form does nothing until it is passed to `create`"]
+pub struct NewUserProfile<__T0 = ::pookie::Unset> {
+    author_id: __T0,
+    avatar: ::core::option::Option<::core::option::Option<::std::string::String>>,
+    prefs: ::core::option::Option<::pookie::serde_json::Value>,
+}
+impl NewUserProfile {
+    /// An empty form: every required field unset, every other field at its default.
+    pub fn new() -> Self {
+        NewUserProfile {
+            author_id: ::pookie::Unset,
+            avatar: ::core::option::Option::None,
+            prefs: ::core::option::Option::None,
+        }
+    }
+}
+impl ::core::default::Default for NewUserProfile {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+#[allow(clippy::type_complexity)]
+impl<__T0> NewUserProfile<__T0> {
+    /// Sets [`UserProfile::author_id`].
+    pub fn author_id(self, value: impl ::pookie::IntoField<i32>) -> NewUserProfile<i32> {
+        NewUserProfile {
+            author_id: ::pookie::IntoField::into_field(value),
+            avatar: self.avatar,
+            prefs: self.prefs,
+        }
+    }
+    /// Sets [`UserProfile::avatar`].
+    pub fn avatar(
+        mut self,
+        value: impl ::pookie::IntoField<::core::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.avatar = ::core::option::Option::Some(
+            ::pookie::IntoField::into_field(value),
+        );
+        self
+    }
+    /// Sets [`UserProfile::prefs`].
+    pub fn prefs(
+        mut self,
+        value: impl ::pookie::IntoField<::pookie::serde_json::Value>,
+    ) -> Self {
+        self.prefs = ::core::option::Option::Some(
+            ::pookie::IntoField::into_field(value),
+        );
+        self
+    }
+}
+impl ::pookie::Insert for NewUserProfile<i32> {
+    type Model = UserProfile;
+    fn into_model(
+        self,
+        now: ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
+    ) -> UserProfile {
+        let _ = now;
+        UserProfile {
+            id: ::core::default::Default::default(),
+            author_id: self.author_id,
+            avatar: self.avatar.unwrap_or(::core::option::Option::None),
+            prefs: self
+                .prefs
+                .unwrap_or(
+                    ::pookie::serde_json::Value::Object(::pookie::serde_json::Map::new()),
+                ),
+            __loaded: ::pookie::Loaded::new(),
+        }
+    }
+}
+impl ::pookie::Model for UserProfile {
+    const META: ::pookie::ModelMeta = ::pookie::ModelMeta {
+        name: "UserProfile",
+        table: "user_profiles",
+        db_alias: "default",
+        pk_column: "id",
+        pk_columns: &["id"],
+        auto_pk: true,
+        columns: &["id", "author_id", "avatar", "prefs"],
+        ordering: &[],
+        verbose_name: "user profile",
+        verbose_name_plural: "user profiles",
+        fields: &[
+            ::pookie::FieldMeta {
+                name: "id",
+                column: "id",
+                field_type: "AutoField",
+                verbose_name: "ID",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: false,
+                editable: true,
+                primary_key: true,
+                unique: false,
+            },
+            ::pookie::FieldMeta {
+                name: "author",
+                column: "author_id",
+                field_type: "OneToOneField",
+                verbose_name: "author",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: false,
+                editable: true,
+                primary_key: false,
+                unique: true,
+            },
+            ::pookie::FieldMeta {
+                name: "avatar",
+                column: "avatar",
+                field_type: "URLField",
+                verbose_name: "avatar",
+                help_text: ::core::option::Option::None,
+                null: true,
+                blank: false,
+                editable: true,
+                primary_key: false,
+                unique: false,
+            },
+            ::pookie::FieldMeta {
+                name: "prefs",
+                column: "prefs",
+                field_type: "JSONField",
+                verbose_name: "prefs",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: false,
+                editable: true,
+                primary_key: false,
+                unique: false,
+            },
+        ],
+        relations: &[],
+    };
+    const SQL: [::pookie::ModelSql; 2] = [
+        ::pookie::ModelSql {
+            select: "SELECT \"user_profiles\".\"id\", \"user_profiles\".\"author_id\", \"user_profiles\".\"avatar\", \"user_profiles\".\"prefs\" FROM \"user_profiles\"",
+            get_by_pk: "SELECT \"user_profiles\".\"id\", \"user_profiles\".\"author_id\", \"user_profiles\".\"avatar\", \"user_profiles\".\"prefs\" FROM \"user_profiles\" WHERE \"user_profiles\".\"id\" = ?",
+            insert: "INSERT INTO \"user_profiles\" (\"author_id\", \"avatar\", \"prefs\") VALUES (?, ?, ?)",
+            update_by_pk: "UPDATE \"user_profiles\" SET \"author_id\" = ?, \"avatar\" = ?, \"prefs\" = ? WHERE \"id\" = ?",
+            delete_by_pk: "DELETE FROM \"user_profiles\" WHERE \"id\" = ?",
+            create_table: &[
+                "CREATE TABLE IF NOT EXISTS \"user_profiles\" (\n    \"id\" INTEGER PRIMARY KEY AUTOINCREMENT,\n    \"author_id\" INTEGER NOT NULL UNIQUE,\n    \"avatar\" VARCHAR(2048),\n    \"prefs\" JSON_TEXT NOT NULL,\n    FOREIGN KEY (\"author_id\") REFERENCES \"authors\" (\"id\") ON DELETE CASCADE\n)",
+            ],
+            drop_table: "DROP TABLE IF EXISTS \"user_profiles\"",
+        },
+        ::pookie::ModelSql {
+            select: "SELECT \"user_profiles\".\"id\", \"user_profiles\".\"author_id\", \"user_profiles\".\"avatar\", \"user_profiles\".\"prefs\" FROM \"user_profiles\"",
+            get_by_pk: "SELECT \"user_profiles\".\"id\", \"user_profiles\".\"author_id\", \"user_profiles\".\"avatar\", \"user_profiles\".\"prefs\" FROM \"user_profiles\" WHERE \"user_profiles\".\"id\" = $1",
+            insert: "INSERT INTO \"user_profiles\" (\"author_id\", \"avatar\", \"prefs\") VALUES ($1, $2, $3) RETURNING \"id\"",
+            update_by_pk: "UPDATE \"user_profiles\" SET \"author_id\" = $1, \"avatar\" = $2, \"prefs\" = $3 WHERE \"id\" = $4",
+            delete_by_pk: "DELETE FROM \"user_profiles\" WHERE \"id\" = $1",
+            create_table: &[
+                "CREATE TABLE IF NOT EXISTS \"user_profiles\" (\n    \"id\" INTEGER GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n    \"author_id\" INTEGER NOT NULL UNIQUE,\n    \"avatar\" VARCHAR(2048),\n    \"prefs\" JSONB NOT NULL,\n    FOREIGN KEY (\"author_id\") REFERENCES \"authors\" (\"id\") ON DELETE CASCADE\n)",
+            ],
+            drop_table: "DROP TABLE IF EXISTS \"user_profiles\"",
+        },
+    ];
+    fn from_row(row: &::pookie::Row<'_>) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(UserProfile {
+            id: row.get(0)?,
+            author_id: row.get(1)?,
+            avatar: row.get(2)?,
+            prefs: row.get(3)?,
+            __loaded: ::pookie::Loaded::new(),
+        })
+    }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(UserProfile {
+            id: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            author_id: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            avatar: match ::pookie::__private::loaded_index(indices, 2) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            prefs: match ::pookie::__private::loaded_index(indices, 3) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            __loaded: ::pookie::Loaded::new(),
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.id),
+            1 => ::core::option::Option::Some(&self.author_id),
+            2 => ::core::option::Option::Some(&self.avatar),
+            3 => ::core::option::Option::Some(&self.prefs),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.id),
+            1 => ::core::option::Option::Some(&mut self.author_id),
+            2 => ::core::option::Option::Some(&mut self.avatar),
+            3 => ::core::option::Option::Some(&mut self.prefs),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.id, &mut other.id),
+            1 => ::core::mem::swap(&mut self.author_id, &mut other.author_id),
+            2 => ::core::mem::swap(&mut self.avatar, &mut other.avatar),
+            3 => ::core::mem::swap(&mut self.prefs, &mut other.prefs),
+            _ => {}
+        }
+    }
+    fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
+        out.push(::pookie::ToParam::to_param(&self.author_id));
+        out.push(::pookie::ToParam::to_param(&self.avatar));
+        out.push(::pookie::ToParam::to_param(&self.prefs));
+    }
+    fn push_update_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
+        out.push(::pookie::ToParam::to_param(&self.author_id));
+        out.push(::pookie::ToParam::to_param(&self.avatar));
+        out.push(::pookie::ToParam::to_param(&self.prefs));
+        out.push(::pookie::ToParam::to_param(&self.id));
+    }
+    fn pk_param(&self) -> ::pookie::Param<'_> {
+        ::pookie::ToParam::to_param(&self.id)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.id),
+            1 => ::pookie::ToParam::to_param(&self.author_id),
+            2 => ::pookie::ToParam::to_param(&self.avatar),
+            3 => ::pookie::ToParam::to_param(&self.prefs),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
+    }
+    fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
+        self.id = ::pookie::ops::auto_pk(pk)?;
+        ::core::result::Result::Ok(())
+    }
+    fn touch_auto_now(
+        &mut self,
+        now: ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
+    ) {
+        let _ = now;
+    }
+    fn hooks() -> ::pookie::HookFns<Self> {
+        #[allow(unused_imports)]
+        use ::pookie::__hooks::{NoHooks as _, UserHooks as _};
+        let probe = &::pookie::__hooks::Probe::<Self>::new();
+        probe.hook_fns()
+    }
+}
+impl UserProfile {
+    /// Every row of [`UserProfile`], in the model's default ordering: the start of every query.
+    pub fn objects() -> ::pookie::QuerySet<Self> {
+        ::pookie::QuerySet::new()
+    }
+    /// Fetches the row with this primary key, or [`Error::DoesNotExist`](::pookie::Error::DoesNotExist).
+    pub fn get(db: &::pookie::Db, pk: i32) -> ::pookie::Result<Self> {
+        ::pookie::ops::get_by_pk(db, &pk)
+    }
+    /// Writes every editable field of this row back to the database, by primary key.
+    pub fn save(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::save(db, self)
+    }
+    /// Writes only the listed columns of this row back to the database
+    /// (`save(update_fields = …)`): one column handle, or a tuple of them.
+    pub fn save_update_fields(
+        &mut self,
+        db: &::pookie::Db,
+        fields: impl ::pookie::Projection<Self>,
+    ) -> ::pookie::Result<()> {
+        ::pookie::ops::save_update_fields(db, self, fields)
+    }
+    /// Reads this row again from the database, replacing every field.
+    pub fn refresh_from_db(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::refresh_from_db(db, self)
+    }
+    /// Deletes this row.
+    pub fn delete(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::delete(db, self)
+    }
+    /// Creates the table and its indexes if they do not exist.
+    pub fn create_table(db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::create_table::<Self>(db)
+    }
+    /// Drops the table if it exists.
+    pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::drop_table::<Self>(db)
+    }
+}
+impl ::pookie::Validate for UserProfile {
+    const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[
+        ::pookie::validation::UniqueSet {
+            fields: &["author"],
+            exists: [
+                "SELECT 1 FROM \"user_profiles\" WHERE \"author_id\" = ? LIMIT 1",
+                "SELECT 1 FROM \"user_profiles\" WHERE \"author_id\" = $1 LIMIT 1",
+            ],
+            exists_other: [
+                "SELECT 1 FROM \"user_profiles\" WHERE \"author_id\" = ? AND \"id\" <> ? LIMIT 1",
+                "SELECT 1 FROM \"user_profiles\" WHERE \"author_id\" = $1 AND \"id\" <> $2 LIMIT 1",
+            ],
+        },
+    ];
+    fn clean_fields(&self, errors: &mut ::pookie::ValidationError) {
+        if let ::core::option::Option::Some(value) = &self.avatar {
+            if value.is_empty() {
+                ::pookie::validation::not_blank(errors, "avatar", true);
+            } else {
+                ::pookie::validation::max_length(errors, "avatar", value, 2048);
+                ::pookie::validation::url(errors, "avatar", value);
+            }
+        }
+    }
+    fn push_unique_params<'a>(
+        &'a self,
+        set: usize,
+        out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
+    ) {
+        if set == 0 {
+            out.push(::pookie::ToParam::to_param(&self.author_id));
+        }
+    }
+}
+impl UserProfile {
+    /// Runs every check of this instance: each field's built-in checks, then
+    /// its [`Hooks::clean`](::pookie::Hooks::clean), then uniqueness against
+    /// the database (its own row excluded). `save` runs it first.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::full_clean(self, db, false)
+    }
+    /// Checks only that no other row holds this instance's unique values.
+    pub fn validate_unique(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::validate_unique(self, db, false)
+    }
+}
+#[allow(clippy::type_complexity)]
+impl NewUserProfile<i32> {
+    /// Runs every check of the instance this form would create, as `create`
+    /// does before inserting it.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        let object = ::pookie::Insert::into_model(
+            ::core::clone::Clone::clone(self),
+            ::pookie::ops::now(),
+        );
+        ::pookie::validation::full_clean(&object, db, true)
+    }
+}
 /// Creates the tables of every model of this schema, each after the tables it refers to.
 pub fn create_tables(db: &::pookie::Db) -> ::pookie::Result<()> {
     Tag::create_table(db)?;
     Author::create_table(db)?;
     Post::create_table(db)?;
+    UserProfile::create_table(db)?;
     ::core::result::Result::Ok(())
 }
