@@ -1,11 +1,12 @@
 //! `CREATE TABLE` and `CREATE INDEX` statements per dialect. Type names, key
 //! definitions, literals and quoting all come from [`Dialect`].
 
-use pookie_dialect::Dialect;
+use pookie_dialect::{Dialect, SqlType};
 use pookie_grammar::ir::OnDelete;
 
+use crate::emit::relations::JoinTable;
 use crate::emit::resolve::{Column, Table};
-use crate::emit::types::sql_default;
+use crate::emit::types::{scalar, sql_default};
 
 /// The statements that create `table` and its indexes on `dialect`, in order;
 /// none for an unmanaged model.
@@ -132,4 +133,55 @@ fn on_delete(on_delete: OnDelete) -> &'static str {
         OnDelete::Protect | OnDelete::Restrict => "RESTRICT",
         OnDelete::DoNothing => "NO ACTION",
     }
+}
+
+/// The statements that create a many-to-many join table on `dialect`: both
+/// key columns, the pair as primary key (adding a pair twice is a no-op for
+/// `ON CONFLICT DO NOTHING`), each a foreign key that goes with its row, and
+/// an index on the second column (the key serves lookups by the first).
+pub(crate) fn create_join_table(dialect: Dialect, join: &JoinTable) -> Vec<String> {
+    let mut lines = Vec::new();
+    for side in [&join.source, &join.target] {
+        let mut line = String::new();
+        dialect.push_ident(&mut line, &side.column);
+        line.push(' ');
+        let sql = scalar(&side.kind).map(|s| s.sql).unwrap_or(SqlType::BigInt);
+        line.push_str(&dialect.type_name(&sql));
+        line.push_str(" NOT NULL");
+        lines.push(line);
+    }
+    let columns = [join.source.column.clone(), join.target.column.clone()];
+    let mut key = String::from("PRIMARY KEY ");
+    push_column_list(dialect, &mut key, &columns);
+    lines.push(key);
+    for side in [&join.source, &join.target] {
+        let mut line = String::from("FOREIGN KEY (");
+        dialect.push_ident(&mut line, &side.column);
+        line.push_str(") REFERENCES ");
+        dialect.push_ident(&mut line, &side.table);
+        line.push_str(" (");
+        dialect.push_ident(&mut line, &side.key);
+        line.push_str(") ON DELETE CASCADE");
+        lines.push(line);
+    }
+    let mut create = String::from(dialect.create_table_if_not_exists());
+    dialect.push_ident(&mut create, &join.table);
+    create.push_str(" (\n    ");
+    create.push_str(&lines.join(",\n    "));
+    create.push_str("\n)");
+
+    let mut index = String::from(dialect.create_index_if_not_exists(false));
+    dialect.push_ident(
+        &mut index,
+        &format!("{}_{}_idx", join.table, join.target.column),
+    );
+    index.push_str(" ON ");
+    dialect.push_ident(&mut index, &join.table);
+    index.push(' ');
+    push_column_list(
+        dialect,
+        &mut index,
+        std::slice::from_ref(&join.target.column),
+    );
+    vec![create, index]
 }

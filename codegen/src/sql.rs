@@ -21,7 +21,7 @@ pub(crate) struct Statements {
     pub update_by_pk: String,
     /// `DELETE FROM … WHERE "pk" = ?`.
     pub delete_by_pk: String,
-    /// `DROP TABLE IF EXISTS "t"`; empty for an unmanaged model.
+    /// `DROP TABLE IF EXISTS "t"` (`CASCADE` on PostgreSQL); empty for an unmanaged model.
     pub drop_table: String,
 }
 
@@ -112,6 +112,12 @@ pub(crate) fn statements(dialect: Dialect, table: &Table) -> Statements {
     if table.managed {
         drop_table.push_str("DROP TABLE IF EXISTS ");
         dialect.push_ident(&mut drop_table, &table.table);
+        // PostgreSQL refuses to drop a table other tables' foreign keys point
+        // at (a join table, a one-to-one); those constraints go with it.
+        // SQLite drops it and checks the rows that pointed at it.
+        if dialect == Dialect::Postgres {
+            drop_table.push_str(" CASCADE");
+        }
     }
 
     Statements {

@@ -5,4 +5,8 @@ pub mod {{ model.module }} {
     #[doc = {{ handle.doc }}]
     pub const {{ handle.ident }}: ::pookie::Column<super::{{ model.ident }}, {{ handle.ty }}> = ::pookie::Column::new({{ handle.table }}, {{ handle.column }});
 {%- endfor %}
+{%- for handle in model.relation_handles %}
+    #[doc = {{ handle.doc }}]
+    pub const {{ handle.ident }}: {{ handle.ty }} = ::pookie::{{ handle.handle }}::new({{ handle.index }});
+{%- endfor %}
 }

@@ -1,3 +1,4 @@
+{%- import "macros.rs" as m -%}
 impl {{ model.ident }} {
     #[doc = {{ model.method_docs.objects }}]
     pub fn objects() -> ::pookie::QuerySet<Self> {
@@ -47,7 +48,19 @@ impl {{ model.ident }} {
         ::pookie::ops::create_table::<Self>(db)
     }
 
-    /// Drops the table if it exists.
+{%- for accessor in model.accessors %}
+{%- call m::doc(accessor.doc) %}{%- endcall %}
+{%- if accessor.takes_db %}
+    pub fn {{ accessor.ident }}(&self, db: &::pookie::Db) -> {{ accessor.returns }} {
+{%- else %}
+    pub fn {{ accessor.ident }}(&self) -> {{ accessor.returns }} {
+{%- endif %}
+        {{ accessor.body }}
+    }
+{%- endfor %}
+
+    /// Drops the table if it exists (on PostgreSQL, with the foreign keys of
+    /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
     }

@@ -44,6 +44,12 @@ impl{{ form.generics }} {{ form.ident }}{{ form.generics }} {
     }
 {%- endif %}
 {%- endfor %}
+{%- for setter in form.instance_setters %}
+    #[doc = {{ setter.doc }}]
+    pub fn {{ setter.ident }}(self, value: &{{ setter.target }}) -> {{ setter.returns }} {
+        self.{{ setter.key_setter }}(::core::clone::Clone::clone(&value.{{ setter.key_field }}))
+    }
+{%- endfor %}
 }
 
 impl ::pookie::Insert for {{ form.complete }} {

@@ -14,11 +14,14 @@
 
 /// Creates the tables of every model of this schema, each after the tables it refers to.
 pub fn create_tables(db: &::pookie::Db) -> ::pookie::Result<()> {
-{%- if create_order.is_empty() %}
+{%- if create_order.is_empty() && join_tables.is_empty() %}
     let _ = db;
 {%- endif %}
 {%- for model in create_order %}
     {{ model }}::create_table(db)?;
+{%- endfor %}
+{%- for join in join_tables %}
+    ::pookie::relations::create_join_table(db, {{ join.alias }}, [{% for statements in join.statements %}&[{% for s in statements %}{{ s }}, {% endfor %}], {% endfor %}])?;
 {%- endfor %}
     ::core::result::Result::Ok(())
 }

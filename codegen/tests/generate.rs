@@ -378,24 +378,80 @@ fn foreign_keys_resolve_across_modules_and_cycles_keep_source_order() {
 }
 
 #[test]
-fn unsupported_field_types_are_errors() {
-    for (kind, type_name) in [
-        (
-            FieldKind::ArrayField {
-                base: Box::new(FieldKind::BinaryField),
-            },
-            "ArrayField of this element type",
-        ),
-        (
-            FieldKind::ManyToManyField(ManyToMany {
-                to: "Item".into(),
-                related_name: None,
-                through: None,
-                db_table: None,
-            }),
-            "ManyToManyField",
-        ),
+fn a_self_many_to_many_gets_a_join_table_with_from_and_to_columns() {
+    let code = generate(&schema(
+        "m",
+        vec![model(
+            "Item",
+            None,
+            vec![field(
+                "related",
+                FieldKind::ManyToManyField(ManyToMany {
+                    to: "Item".into(),
+                    related_name: Some("related_to".into()),
+                    through: None,
+                    db_table: None,
+                }),
+            )],
+            Meta::default(),
+        )],
+    ));
+    for part in [
+        esc("\"from_items_id\" INTEGER NOT NULL"),
+        esc("PRIMARY KEY (\"from_items_id\", \"to_items_id\")"),
+        "pub const related: ::pookie::ManyToMany<super::Item, super::Item>".to_owned(),
+        "pub const related_to: ::pookie::ManyToMany<super::Item, super::Item>".to_owned(),
+        "pub fn related(&self) -> ::pookie::ManyRelated<'_, Self, Item>".to_owned(),
     ] {
+        assert!(code.contains(&part), "{part:?} not in the generated code");
+    }
+}
+
+#[test]
+fn a_join_model_without_both_foreign_keys_is_an_error() {
+    let error = generate_err(&schema(
+        "m",
+        vec![
+            model("Tag", None, vec![], Meta::default()),
+            model(
+                "Link",
+                None,
+                vec![field("tag", fk("Tag", OnDelete::Cascade))],
+                Meta::default(),
+            ),
+            model(
+                "Item",
+                None,
+                vec![field(
+                    "tags",
+                    FieldKind::ManyToManyField(ManyToMany {
+                        to: "Tag".into(),
+                        related_name: None,
+                        through: Some("Link".into()),
+                        db_table: None,
+                    }),
+                )],
+                Meta::default(),
+            ),
+        ],
+    ));
+    let text = error.to_string();
+    assert!(
+        text.contains(
+            "the join model `Link` needs exactly one ForeignKey to `Item` and one to `Tag`"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn unsupported_field_types_are_errors() {
+    for (kind, type_name) in [(
+        FieldKind::ArrayField {
+            base: Box::new(FieldKind::BinaryField),
+        },
+        "ArrayField of this element type",
+    )] {
         let error = generate_err(&schema(
             "m",
             vec![model(

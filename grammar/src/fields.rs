@@ -104,6 +104,8 @@ pub(crate) struct FieldSpans {
     pub(crate) name: Span,
     pub(crate) primary_key: Option<Span>,
     pub(crate) to_field: Option<Span>,
+    pub(crate) related_name: Option<Span>,
+    pub(crate) through: Option<Span>,
 }
 
 /// A field with the spans later checks point at.
@@ -151,6 +153,8 @@ pub(crate) fn lower_field(
                 .span("primary_key")
                 .filter(|_| field.options.primary_key),
             to_field: args.span("to_field"),
+            related_name: args.span("related_name"),
+            through: args.span("through"),
         },
         field,
     })
@@ -404,11 +408,16 @@ fn target(cx: &mut Context<'_>, args: &Args<'_>, name: &str, model: &str) -> Opt
         return None;
     }
     if cx.models.get(resolved).is_some_and(|info| info.is_abstract) {
+        let message = if name == "through" {
+            format!("`{resolved}` is abstract and has no table to join through")
+        } else {
+            format!("`{resolved}` is abstract and has no table to point at")
+        };
         cx.report_at(
             args.file,
             value.span,
-            format!("`{resolved}` is abstract and has no table to point at"),
-            Some("point at a concrete model that inherits from it".to_string()),
+            message,
+            Some("name a concrete model that inherits from it".to_string()),
         );
         return None;
     }
@@ -483,7 +492,17 @@ fn check_field(cx: &mut Context<'_>, args: &Args<'_>, field: &Field) {
         }
     }
     match &field.kind {
-        FieldKind::ManyToManyField(_) => {
+        FieldKind::ManyToManyField(many) => {
+            if let (Some(through), Some(span)) = (&many.through, args.span("db_table")) {
+                cx.report_at(
+                    file,
+                    span,
+                    "`db_table` has no effect together with `through`",
+                    Some(format!(
+                        "remove `db_table`: the join table is the table of `{through}`"
+                    )),
+                );
+            }
             if let (true, Some(span)) = (options.null, null_span) {
                 cx.report_at(
                     file,

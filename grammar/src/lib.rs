@@ -60,6 +60,7 @@ mod meta;
 pub mod naming;
 mod parser;
 mod printer;
+mod relations;
 mod resolve;
 mod suggest;
 mod syntax;
@@ -67,6 +68,7 @@ mod syntax;
 use std::path::{Path, PathBuf};
 
 pub use diagnostic::{Diagnostic, Diagnostics, Label};
+pub use relations::GENERATED_METHODS;
 
 use diagnostic::SourceFile;
 use lower::ParsedFile;

@@ -33,6 +33,7 @@ pub(crate) fn resolve(cx: &mut Context<'_>, own: &[OwnModel<'_>]) -> Vec<Model> 
         })
         .collect();
     check_to_fields(cx, own, &models, &index);
+    crate::relations::check(cx, own, &models, &index);
     models
 }
 

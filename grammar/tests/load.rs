@@ -25,9 +25,9 @@ fn blog_schema_loads_into_the_expected_ir() {
         Some("The PookieDB blog: authors write posts, posts carry tags.")
     );
     let names: Vec<&str> = module.models.iter().map(|m| m.name.as_str()).collect();
-    assert_eq!(names, ["Tag", "Author", "Post"]);
+    assert_eq!(names, ["Tag", "Author", "Post", "UserProfile"]);
     let tables: Vec<String> = module.models.iter().map(|m| m.table_name()).collect();
-    assert_eq!(tables, ["tags", "authors", "posts"]);
+    assert_eq!(tables, ["tags", "authors", "posts", "user_profiles"]);
 
     let author = &module.models[1];
     assert_eq!(author.doc.as_deref(), Some("Someone who writes posts."));
@@ -78,7 +78,7 @@ fn blog_schema_loads_into_the_expected_ir() {
             .as_deref(),
         Some("How many times the post was read.")
     );
-    assert_eq!(post.fields.len(), 9);
+    assert_eq!(post.fields.len(), 10);
 }
 
 #[test]
@@ -168,6 +168,83 @@ fn models_refer_across_files() {
     let schema = load(&[authors, posts]).unwrap_or_else(|e| panic!("{e}"));
     let names: Vec<&str> = schema.modules.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(names, ["authors", "posts"]);
+}
+
+#[test]
+fn reverse_accessors_clash_across_files() {
+    let authors = source(
+        "a/authors.pookie",
+        "model Author {\n    reviews = IntegerField(default = 0)\n}\n",
+    );
+    let posts = source(
+        "b/posts.pookie",
+        "model Post {\n    author = ForeignKey(Author, on_delete = CASCADE, related_name = \"posts\")\n}\n",
+    );
+    let drafts = source(
+        "c/drafts.pookie",
+        "model Draft {\n    author = ForeignKey(Author, on_delete = CASCADE, related_name = \"posts\")\n    critic = ForeignKey(Author, on_delete = CASCADE, related_name = \"reviews\")\n}\n",
+    );
+    let errors = load(&[authors, posts, drafts]).unwrap_err();
+    let found: Vec<(String, usize, Vec<String>)> = errors
+        .iter()
+        .map(|d| {
+            let labels = d
+                .labels
+                .iter()
+                .map(|l| format!("{}:{}", l.path.display(), l.line))
+                .collect();
+            (d.path.display().to_string(), d.line, labels)
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "c/drafts.pookie".to_string(),
+                2,
+                vec!["b/posts.pookie:2".to_string()]
+            ),
+            (
+                "c/drafts.pookie".to_string(),
+                3,
+                vec!["a/authors.pookie:2".to_string()]
+            ),
+        ],
+        "{errors}"
+    );
+    let rendered = errors.to_string();
+    assert!(rendered.contains(
+        "reverse accessor `Author.posts` of `Draft.author` clashes with the reverse accessor of `Post.author`"
+    ));
+    assert!(rendered
+        .contains("reverse accessor `Author.reviews` of `Draft.critic` clashes with the field `Author.reviews`"));
+}
+
+#[test]
+fn through_model_may_live_in_another_file() {
+    let people = source(
+        "people.pookie",
+        "model Person {}\nmodel Membership {\n    person = ForeignKey(Person, on_delete = CASCADE)\n    club = ForeignKey(Club, on_delete = CASCADE)\n}\n",
+    );
+    let clubs = source(
+        "clubs.pookie",
+        "model Club {\n    members = ManyToManyField(Person, through = Membership, related_name = \"clubs\")\n}\n",
+    );
+    load(&[people.clone(), clubs]).unwrap_or_else(|e| panic!("{e}"));
+    let lonely = source(
+        "clubs.pookie",
+        "model Club {\n    members = ManyToManyField(Person, through = Person)\n}\n",
+    );
+    let errors = load(&[people, lonely]).unwrap_err();
+    let rendered = errors.to_string();
+    assert!(
+        rendered.contains("through model `Person` of `Club.members` has no ForeignKey to `Club`"),
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains("through model `Person` of `Club.members` has no ForeignKey to `Person`"),
+        "{rendered}"
+    );
 }
 
 #[test]

@@ -72,6 +72,7 @@ pub use relations::{
     ForeignKey, Loaded, ManyToMany, OnDelete, RelationKind, RelationMeta, Reverse, ReverseOne,
     Through,
 };
+pub use relations::{ManyRelated, RelatedSet};
 pub use row::{FromSql, Row};
 pub use validation::{FieldError, Validate, ValidationError};
 pub use value::{IntoField, Param, ToParam};

@@ -145,7 +145,7 @@ pub struct ModelSql {
 }
 
 /// A model generated from a `.pookie` schema. Implemented by generated code only.
-pub trait Model: Validate + Sized + Send + Sync + 'static {
+pub trait Model: Validate + Clone + Sized + Send + Sync + 'static {
     /// The model's static description.
     const META: ModelMeta;
     /// The fixed statements, one per dialect in the order of [`Dialect::ALL`](crate::Dialect::ALL).

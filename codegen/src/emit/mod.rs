@@ -4,6 +4,7 @@
 
 pub(crate) mod checks;
 pub(crate) mod enums;
+pub(crate) mod relations;
 pub(crate) mod resolve;
 pub(crate) mod types;
 
@@ -16,6 +17,7 @@ use pookie_grammar::naming::{rust_ident, snake_case};
 
 use self::checks::ValidateView;
 use self::enums::EnumView;
+use self::relations::Kind;
 use self::resolve::{Column, Table};
 use self::types::{now_expr, str_lit, Class, RustDefault, OPTION};
 use crate::{ddl, sql, Error};
@@ -30,6 +32,16 @@ pub(crate) struct ModuleView {
     pub models: Vec<ModelView>,
     /// The struct names of the tables `create_tables` creates, in creation order.
     pub create_order: Vec<String>,
+    /// The many-to-many join tables `create_tables` creates after the models' tables.
+    pub join_tables: Vec<JoinTableView>,
+}
+
+/// A join table to create.
+pub(crate) struct JoinTableView {
+    /// The database alias, as a string literal.
+    pub alias: String,
+    /// One list of statements per dialect, as string literals.
+    pub statements: Vec<Vec<String>>,
 }
 
 /// Everything generated for one model.
@@ -60,6 +72,10 @@ pub(crate) struct ModelView {
     pub column_params: Vec<String>,
     /// `RelationMeta` values, as literals.
     pub relations: Vec<RelationView>,
+    /// The relation handles of the column module.
+    pub relation_handles: Vec<RelationHandleView>,
+    /// The relation accessors of the inherent impl.
+    pub accessors: Vec<AccessorView>,
     /// The parameters bound by the UPDATE (the primary key last).
     pub update_params: Vec<String>,
     /// The validation of the model.
@@ -134,6 +150,8 @@ pub(crate) struct FormView {
     pub into_model: Vec<Assign>,
     /// Whether `into_model` reads `now`.
     pub uses_now: bool,
+    /// Setters taking the related instance of a foreign key.
+    pub instance_setters: Vec<InstanceSetterView>,
 }
 
 /// A field of the insert form.
@@ -244,6 +262,50 @@ pub(crate) struct RelationView {
     pub on_delete: String,
 }
 
+/// A `pub const` relation handle.
+pub(crate) struct RelationHandleView {
+    /// The constant's name.
+    pub ident: String,
+    /// Its type, from the column module.
+    pub ty: String,
+    /// The handle type's name (`ForeignKey`, …).
+    pub handle: &'static str,
+    /// The relation's position in `META.relations`.
+    pub index: usize,
+    /// The doc line, as a string literal.
+    pub doc: String,
+}
+
+/// An accessor method of a relation.
+pub(crate) struct AccessorView {
+    /// The method name.
+    pub ident: String,
+    /// The doc lines, as string literals.
+    pub doc: Vec<String>,
+    /// Whether it takes the database.
+    pub takes_db: bool,
+    /// Its return type.
+    pub returns: String,
+    /// Its body.
+    pub body: String,
+}
+
+/// An insert-form setter that takes the related instance.
+pub(crate) struct InstanceSetterView {
+    /// The method name (the relation field's name).
+    pub ident: String,
+    /// The doc line, as a string literal.
+    pub doc: String,
+    /// The related model's struct.
+    pub target: String,
+    /// The return type.
+    pub returns: String,
+    /// The key setter it calls.
+    pub key_setter: String,
+    /// The field of the related instance holding the key.
+    pub key_field: String,
+}
+
 /// An `OrderTerm`.
 pub(crate) struct OrderView {
     /// The column, as a string literal.
@@ -292,7 +354,13 @@ pub(crate) fn module_view(schema: &Schema, module: &Module) -> Result<ModuleView
         .iter()
         .zip(module.models.iter().filter(|model| !model.is_abstract))
     {
-        let view = model_view(module, table, resolve::doc_lines(model.doc.as_deref()))?;
+        let relations = relations::relations(schema, module, model)?;
+        let view = model_view(
+            module,
+            table,
+            &relations,
+            resolve::doc_lines(model.doc.as_deref()),
+        )?;
         for name in [&view.ident, &view.form.ident, &view.module] {
             if !type_names.insert(name.clone()) {
                 return Err(Error::unsupported(
@@ -309,14 +377,40 @@ pub(crate) fn module_view(schema: &Schema, module: &Module) -> Result<ModuleView
         .filter(|&i| tables[i].managed)
         .map(|i| tables[i].ident.clone())
         .collect();
+    let mut join_tables = Vec::new();
+    for (table, model) in tables
+        .iter()
+        .zip(module.models.iter().filter(|model| !model.is_abstract))
+    {
+        for join in relations::join_tables(schema, module, model, &table.db_alias)? {
+            join_tables.push(JoinTableView {
+                alias: str_lit(&join.db_alias),
+                statements: Dialect::ALL
+                    .iter()
+                    .map(|&dialect| {
+                        ddl::create_join_table(dialect, &join)
+                            .iter()
+                            .map(|s| str_lit(s))
+                            .collect()
+                    })
+                    .collect(),
+            });
+        }
+    }
     Ok(ModuleView {
         enums,
         models,
         create_order,
+        join_tables,
     })
 }
 
-fn model_view(module: &Module, table: &Table, doc: Vec<String>) -> Result<ModelView, Error> {
+fn model_view(
+    module: &Module,
+    table: &Table,
+    relations: &[relations::Relation],
+    doc: Vec<String>,
+) -> Result<ModelView, Error> {
     let ident = table.ident.clone();
     let name = &table.name;
     let pk = table.pk();
@@ -363,6 +457,7 @@ fn model_view(module: &Module, table: &Table, doc: Vec<String>) -> Result<ModelV
         });
     }
 
+    let mut handles_taken: BTreeSet<String> = handles.iter().map(|h| h.ident.clone()).collect();
     let sql = Dialect::ALL
         .iter()
         .map(|&dialect| {
@@ -419,7 +514,7 @@ fn model_view(module: &Module, table: &Table, doc: Vec<String>) -> Result<ModelV
             " Typed column handles of [`{name}`], for filters, ordering and updates."
         )),
         handles,
-        form: form_view(module, table)?,
+        form: form_view(module, table, relations)?,
         meta: MetaView {
             name: str_lit(name),
             table: str_lit(&table.table),
@@ -443,7 +538,9 @@ fn model_view(module: &Module, table: &Table, doc: Vec<String>) -> Result<ModelV
         dialects: Dialect::ALL.len(),
         insert_params: table.insert_columns().map(param_expr).collect(),
         column_params: table.columns.iter().map(param_expr).collect(),
-        relations: Vec::new(),
+        relations: relations.iter().map(relation_view).collect(),
+        relation_handles: relation_handles(&module.name, table, relations, &mut handles_taken)?,
+        accessors: accessors(table, relations),
         update_params,
         validate: checks::validate_view(table, param_expr),
         pk_ident: pk.ident.clone(),
@@ -592,7 +689,11 @@ fn now_value(column: &Column) -> Option<String> {
     })
 }
 
-fn form_view(module: &Module, table: &Table) -> Result<FormView, Error> {
+fn form_view(
+    module: &Module,
+    table: &Table,
+    relations: &[relations::Relation],
+) -> Result<FormView, Error> {
     let name = &table.name;
     let ident = format!("New{name}");
     let entries: Vec<(&Column, Entry)> = table.columns.iter().map(|c| (c, entry(c))).collect();
@@ -652,7 +753,7 @@ fn form_view(module: &Module, table: &Table) -> Result<FormView, Error> {
         ));
     }
 
-    let setters = fields
+    let setters: Vec<SetterView> = fields
         .iter()
         .map(|f| {
             let column = table.columns.iter().find(|c| c.ident == f.ident);
@@ -712,7 +813,36 @@ fn form_view(module: &Module, table: &Table) -> Result<FormView, Error> {
         ]
     };
     let complete: Vec<String> = required.iter().map(|c| c.rust_type.clone()).collect();
+    let instance_setters = relations
+        .iter()
+        .filter(|r| matches!(r.kind, Kind::ForeignKey | Kind::OneToOne))
+        .filter_map(|relation| {
+            let column = table.columns.get(relation.column_index)?;
+            let setter = setters
+                .iter()
+                .find(|s: &&SetterView| s.ident == column.ident)?;
+            if fields.iter().any(|f| f.ident == relation.ident) {
+                return None;
+            }
+            Some(InstanceSetterView {
+                ident: relation.ident.clone(),
+                doc: str_lit(&format!(
+                    " Sets [`{name}::{}`] to the key of `value`.",
+                    plain(&column.ident)
+                )),
+                target: relation.target_path.clone(),
+                returns: if setter.required {
+                    setter.returns.clone()
+                } else {
+                    "Self".to_owned()
+                },
+                key_setter: setter.ident.clone(),
+                key_field: rust_ident(relation.target_field.as_deref().unwrap_or("id")),
+            })
+        })
+        .collect();
     Ok(FormView {
+        instance_setters,
         doc: doc.iter().map(|l| str_lit(l)).collect(),
         generics_decl: angle(
             &params
@@ -740,4 +870,161 @@ fn uses_now_value(column: &Column) -> bool {
 /// A Rust identifier without its `r#` prefix, for prose.
 fn plain(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+fn relation_view(relation: &relations::Relation) -> RelationView {
+    let through = match &relation.join {
+        None => format!("{OPTION}::None"),
+        Some(join) => format!(
+            "{OPTION}::Some(::pookie::Through {{ table: {}, source_column: {}, target_column: {}, model: {} }})",
+            str_lit(&join.table),
+            str_lit(&join.source_column),
+            str_lit(&join.target_column),
+            match &join.model {
+                Some(model) => format!("{OPTION}::Some({})", str_lit(model)),
+                None => format!("{OPTION}::None"),
+            }
+        ),
+    };
+    RelationView {
+        name: str_lit(&relation.name),
+        kind: relation.kind.variant().to_owned(),
+        column: str_lit(&relation.column),
+        column_index: relation.column_index,
+        target: format!("|| &<{} as ::pookie::Model>::META", relation.target_path),
+        target_table: str_lit(&relation.target_table),
+        target_column: str_lit(&relation.target_column),
+        target_column_index: relation.target_column_index,
+        through,
+        nullable: relation.nullable,
+        on_delete: on_delete_variant(relation.on_delete).to_owned(),
+    }
+}
+
+fn on_delete_variant(on_delete: pookie_grammar::ir::OnDelete) -> &'static str {
+    use pookie_grammar::ir::OnDelete;
+    match on_delete {
+        OnDelete::Cascade => "Cascade",
+        OnDelete::SetNull => "SetNull",
+        OnDelete::SetDefault => "SetDefault",
+        OnDelete::Protect => "Protect",
+        OnDelete::Restrict => "Restrict",
+        OnDelete::DoNothing => "DoNothing",
+    }
+}
+
+/// The handles of the column module, checked against the column handles.
+fn relation_handles(
+    module: &str,
+    table: &Table,
+    relations: &[relations::Relation],
+    taken: &mut BTreeSet<String>,
+) -> Result<Vec<RelationHandleView>, Error> {
+    let name = &table.name;
+    relations
+        .iter()
+        .enumerate()
+        .map(|(index, relation)| {
+            if !taken.insert(relation.ident.clone()) {
+                return Err(Error::unsupported(
+                    module,
+                    format!("model `{name}`"),
+                    format!(
+                        "the relation accessor `{}` has the name of another field or relation of the model; \
+                         give the relation a different `related_name`",
+                        relation.name
+                    ),
+                ));
+            }
+            let target = format!("super::{}", relation.target_path);
+            let what = match relation.kind {
+                Kind::ForeignKey | Kind::OneToOne => format!(
+                    " The [`{}`](super::{}) that [`{name}::{}`](super::{}::{}) points to: filter, order and load through it.",
+                    relation.target, relation.target_path, plain(&relation.ident), table.ident, relation.ident
+                ),
+                _ => format!(
+                    " The [`{}`](super::{}) rows of [`{name}::{}`](super::{}::{}): filter and load through them.",
+                    relation.target, relation.target_path, plain(&relation.ident), table.ident, relation.ident
+                ),
+            };
+            Ok(RelationHandleView {
+                ident: relation.ident.clone(),
+                ty: format!(
+                    "::pookie::{}<super::{}, {target}>",
+                    relation.kind.handle(),
+                    table.ident
+                ),
+                handle: relation.kind.handle(),
+                index,
+                doc: str_lit(&what),
+            })
+        })
+        .collect()
+}
+
+/// The accessor methods of `table`'s relations.
+fn accessors(table: &Table, relations: &[relations::Relation]) -> Vec<AccessorView> {
+    let module = rust_ident(&snake_case(&table.name));
+    relations
+        .iter()
+        .map(|relation| {
+            let target = &relation.target_path;
+            let handle = format!("{module}::{}", relation.ident);
+            let (takes_db, returns, body, doc) = match relation.kind {
+                Kind::ForeignKey | Kind::OneToOne if relation.nullable => (
+                    true,
+                    format!("::pookie::Result<{OPTION}<::std::borrow::Cow<'_, {target}>>>"),
+                    format!("::pookie::relations::fetch_related_optional(self, {handle}, db)"),
+                    vec![
+                        format!(" The [`{}`] this row points to through `{}`, or `None` when the key is NULL.", relation.target, relation.name),
+                        " One query, unless `select_related` or `prefetch_related` loaded it.".to_owned(),
+                    ],
+                ),
+                Kind::ForeignKey | Kind::OneToOne => (
+                    true,
+                    format!("::pookie::Result<::std::borrow::Cow<'_, {target}>>"),
+                    format!("::pookie::relations::fetch_related(self, {handle}, db)"),
+                    vec![
+                        format!(" The [`{}`] this row points to through `{}`.", relation.target, relation.name),
+                        " One query, unless `select_related` or `prefetch_related` loaded it.".to_owned(),
+                    ],
+                ),
+                Kind::ReverseOneToOne => (
+                    true,
+                    format!("::pookie::Result<::std::borrow::Cow<'_, {target}>>"),
+                    format!("::pookie::relations::fetch_reverse_one(self, {handle}, db)"),
+                    vec![
+                        format!(" The [`{}`] whose one-to-one field points to this row, or", relation.target),
+                        " [`Error::DoesNotExist`](::pookie::Error::DoesNotExist) when there is none.".to_owned(),
+                    ],
+                ),
+                Kind::ReverseForeignKey => (
+                    false,
+                    format!("::pookie::RelatedSet<'_, Self, {target}>"),
+                    format!("::pookie::RelatedSet::new(self, {handle})"),
+                    vec![format!(
+                        " The [`{}`] rows that point to this row: a query set to filter, order and count.",
+                        relation.target
+                    )],
+                ),
+                Kind::ManyToMany => (
+                    false,
+                    format!("::pookie::ManyRelated<'_, Self, {target}>"),
+                    format!("::pookie::ManyRelated::new(self, {handle})"),
+                    vec![format!(
+                        " The [`{}`] rows related to this one through `{}`: read, add, remove, set, clear.",
+                        relation.target,
+                        relation.join.as_ref().map_or("", |j| j.table.as_str())
+                    )],
+                ),
+            };
+            AccessorView {
+                ident: relation.ident.clone(),
+                doc: doc.iter().map(|l| str_lit(l)).collect(),
+                takes_db,
+                returns,
+                body,
+            }
+        })
+        .collect()
 }

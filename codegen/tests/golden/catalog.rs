@@ -328,7 +328,8 @@ impl CatalogColumn {
     pub fn create_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::create_table::<Self>(db)
     }
-    /// Drops the table if it exists.
+    /// Drops the table if it exists (on PostgreSQL, with the foreign keys of
+    /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
     }

@@ -13,24 +13,22 @@ pub type LoadedValue = Arc<dyn Any + Send + Sync>;
 /// relation (forward, reverse one-to-one) holds an `Option<T>`; a
 /// many-valued one (reverse foreign key, many-to-many) holds a `Vec<T>`.
 ///
-/// Empty until a query loads something, and then without allocating per
-/// relation. It never takes part in comparisons: two instances with the same
+/// Empty, and without an allocation, until a query loads something. It never takes part in comparisons: two instances with the same
 /// fields are equal whatever was loaded with them.
 #[derive(Clone, Default)]
 pub struct Loaded {
-    slots: Option<Box<Vec<(usize, LoadedValue)>>>,
+    slots: Vec<(usize, LoadedValue)>,
 }
 
 impl Loaded {
     /// Nothing loaded.
     pub const fn new() -> Self {
-        Loaded { slots: None }
+        Loaded { slots: Vec::new() }
     }
 
     /// The value loaded for `relation`, when it is a `T`.
     pub fn get<T: Any>(&self, relation: usize) -> Option<&T> {
         self.slots
-            .as_ref()?
             .iter()
             .find(|(index, _)| *index == relation)
             .and_then(|(_, value)| value.downcast_ref::<T>())
@@ -43,17 +41,15 @@ impl Loaded {
 
     /// Stores a value shared with other instances (one parent loaded for many children).
     pub fn insert_shared(&mut self, relation: usize, value: LoadedValue) {
-        let slots = self.slots.get_or_insert_with(Default::default);
-        match slots.iter_mut().find(|(index, _)| *index == relation) {
+        match self.slots.iter_mut().find(|(index, _)| *index == relation) {
             Some(slot) => slot.1 = value,
-            None => slots.push((relation, value)),
+            None => self.slots.push((relation, value)),
         }
     }
 
     /// The shared value loaded for `relation`.
     pub fn get_shared(&self, relation: usize) -> Option<&LoadedValue> {
         self.slots
-            .as_ref()?
             .iter()
             .find(|(index, _)| *index == relation)
             .map(|(_, value)| value)
@@ -61,19 +57,17 @@ impl Loaded {
 
     /// Forgets what was loaded for `relation`.
     pub fn remove(&mut self, relation: usize) {
-        if let Some(slots) = &mut self.slots {
-            slots.retain(|(index, _)| *index != relation);
-        }
+        self.slots.retain(|(index, _)| *index != relation);
     }
 
     /// Forgets everything loaded.
     pub fn clear(&mut self) {
-        self.slots = None;
+        self.slots = Vec::new();
     }
 
     /// True when nothing is loaded.
     pub fn is_empty(&self) -> bool {
-        self.slots.as_ref().is_none_or(|slots| slots.is_empty())
+        self.slots.is_empty()
     }
 }
 
@@ -85,11 +79,7 @@ impl PartialEq for Loaded {
 
 impl fmt::Debug for Loaded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let relations: Vec<usize> = self
-            .slots
-            .iter()
-            .flat_map(|slots| slots.iter().map(|(index, _)| *index))
-            .collect();
+        let relations: Vec<usize> = self.slots.iter().map(|(index, _)| *index).collect();
         f.debug_struct("Loaded")
             .field("relations", &relations)
             .finish()
