@@ -41,7 +41,7 @@ on_both_backends! {
     fn the_key_is_every_column_it_names(db) {
         assert_eq!(Census::META.pk_columns, ["country_id", "year"]);
         assert_eq!(Census::META.pk_column, "country_id");
-        assert!(!Census::META.auto_pk);
+        const { assert!(!Census::META.auto_pk) };
         let key: Vec<bool> = Census::META.fields.iter().map(|f| f.primary_key).collect();
         assert_eq!(key, [true, true, false, false]);
 

@@ -45,6 +45,13 @@ fn inspect_and_load(what: &str, args: &[&str]) -> (String, Schema) {
     (text, schema)
 }
 
+/// Code generation accepts the inspected models; panics naming `what`.
+fn generates(what: &str, schema: &Schema, text: &str) {
+    if let Err(error) = pookie_codegen::Config::new().generate(schema) {
+        panic!("{what}: code generation fails: {error}\n{text}");
+    }
+}
+
 /// The text with runs of spaces as one: checks do not depend on alignment.
 fn flat(text: &str) -> String {
     text.split(' ')
@@ -101,7 +108,9 @@ fn sqlite_edge_cases_inspect_and_load() {
         let file = SqliteFile::new();
         file.execute_batch(&sql)
             .unwrap_or_else(|e| panic!("{name}: cannot load: {e}"));
-        inspect_and_load(&name, &["--database", &file.url(), "--include-views"]);
+        let (text, schema) =
+            inspect_and_load(&name, &["--database", &file.url(), "--include-views"]);
+        generates(&name, &schema, &text);
     }
 }
 
@@ -149,8 +158,9 @@ fn postgres_edge_cases_inspect_and_load() {
             .map(|row| row.get(0))
             .collect();
         for schema in schemas {
-            inspect_and_load(
-                &format!("{name}, schema {schema}"),
+            let what = format!("{name}, schema {schema}");
+            let (text, inspected) = inspect_and_load(
+                &what,
                 &[
                     "--database",
                     &db.url,
@@ -159,6 +169,7 @@ fn postgres_edge_cases_inspect_and_load() {
                     "--include-views",
                 ],
             );
+            generates(&what, &inspected, &text);
         }
     }
 }
@@ -290,10 +301,8 @@ fn code_generation_accepts_the_inspected_samples() {
         ("Chinook", samples::chinook_sqlite()),
         ("Northwind", samples::northwind_sqlite()),
     ] {
-        let (_, schema) = inspect_and_load(name, &["--database", &db.url()]);
-        if let Err(error) = pookie_codegen::Config::new().generate(&schema) {
-            panic!("{name}: {error}");
-        }
+        let (text, schema) = inspect_and_load(name, &["--database", &db.url()]);
+        generates(name, &schema, &text);
     }
 }
 

@@ -774,3 +774,30 @@ fn modules_become_files_named_after_them() {
         .to_string()
         .contains("two schema files"));
 }
+
+#[test]
+fn a_database_default_expression_makes_the_field_required() {
+    let code = generate(&schema(
+        "m",
+        vec![model(
+            "Counter",
+            None,
+            vec![field_with(
+                "next",
+                FieldKind::IntegerField,
+                opts(|o| o.default = Some(DefaultValue::Sql("nextval('seq')".into()))),
+            )],
+            Meta::default(),
+        )],
+    ));
+    assert!(
+        code.contains("The database default `nextval('seq')` is not applied by Pookie"),
+        "{code}"
+    );
+    assert!(
+        code.contains("impl ::pookie::Insert for NewCounter<i32>"),
+        "{code}"
+    );
+    // The expression belongs to one database: the DDL of both leaves it out.
+    assert!(!code.contains("DEFAULT nextval"), "{code}");
+}

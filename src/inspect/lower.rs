@@ -35,11 +35,17 @@ pub fn module(name: &str, catalog: &Catalog) -> Module {
         })
         .collect();
     let field_names: Vec<Vec<String>> = catalog.tables.iter().map(column_field_names).collect();
+    let enums: Vec<EnumDef> = catalog
+        .enums
+        .iter()
+        .map(|e| enum_def(&enum_names[e.name.as_str()], &e.values))
+        .collect();
     let cx = Context {
         catalog,
         model_names: &model_names,
         field_names: &field_names,
         enum_names: &enum_names,
+        enums: &enums,
     };
     let mut models: Vec<Model> = (0..catalog.tables.len()).map(|i| cx.model(i)).collect();
     cx.add_many_to_many(&mut models);
@@ -49,11 +55,7 @@ pub fn module(name: &str, catalog: &Catalog) -> Module {
         name: name.to_string(),
         path: format!("{name}.pookie").into(),
         doc: None,
-        enums: catalog
-            .enums
-            .iter()
-            .map(|e| enum_def(&enum_names[e.name.as_str()], &e.values))
-            .collect(),
+        enums,
         models,
     }
 }
@@ -63,6 +65,7 @@ struct Context<'c> {
     model_names: &'c [String],
     field_names: &'c [Vec<String>],
     enum_names: &'c BTreeMap<&'c str, String>,
+    enums: &'c [EnumDef],
 }
 
 /// The field name of every column of `table`, in column order, unique in the table.
@@ -294,6 +297,20 @@ impl Context<'_> {
             options.choices = self.enum_names.get(enum_type.as_str()).cloned();
         }
         options.default = column.default.as_ref().map(|(default, sql)| {
+            if let (Some(choices), DefaultValue::Str(value)) = (&options.choices, default) {
+                // A label of the column's enum type is that enum's variant.
+                let variant = self
+                    .enums
+                    .iter()
+                    .find(|e| &e.name == choices)
+                    .and_then(|e| e.variants.iter().find(|v| &v.value == value));
+                if let Some(variant) = variant {
+                    return DefaultValue::EnumVariant {
+                        enum_name: choices.clone(),
+                        variant: variant.name.clone(),
+                    };
+                }
+            }
             if fits(&kind, default) {
                 default.clone()
             } else {

@@ -496,6 +496,19 @@ fn column(
             Some(types::rust_default(&DefaultValue::Uuid4, &scalar).map_err(fail)?)
         }
         None => None,
+        // An expression of one database (`nextval(…)`, a function call) that
+        // Rust cannot compute: the insert form asks for the value, and the
+        // DDL, written for both databases, leaves it out.
+        Some(DefaultValue::Sql(sql)) => {
+            if !doc.is_empty() {
+                doc.push(String::new());
+            }
+            doc.push(format!(
+                " The database default `{}` is not applied by Pookie: set the value.",
+                sql.replace('`', "'")
+            ));
+            None
+        }
         Some(DefaultValue::EnumVariant { .. }) => match &enum_default {
             Some((path, _)) => Some(RustDefault::Literal(path.clone())),
             None => {
