@@ -15,7 +15,9 @@ pub mod blog {
     pookie::include_models!("blog");
 }
 
-use blog::{author, post, tag, Author, NewAuthor, NewPost, NewTag, Post, Tag};
+use blog::{
+    author, post, tag, Author, NewAuthor, NewPost, NewTag, NewUserProfile, Post, Tag, UserProfile,
+};
 
 fn main() -> ExitCode {
     match run() {
@@ -46,9 +48,17 @@ fn run() -> pookie::Result<()> {
             .bio("Software engineer and ORM author."),
     )?;
     let bob = Author::objects().create(&db, NewAuthor::new().name("Bob").email("bob@blog.ug"))?;
+    UserProfile::objects().create(
+        &db,
+        NewUserProfile::new()
+            .author(&grace)
+            .avatar("https://blog.ug/grace.png"),
+    )?;
+    let mut tags = Vec::new();
     for (name, slug) in [("Python", "python"), ("ORM", "orm"), ("Rust", "rust")] {
-        Tag::objects().create(&db, NewTag::new().name(name).slug(slug))?;
+        tags.push(Tag::objects().create(&db, NewTag::new().name(name).slug(slug))?);
     }
+    let [python, orm, rust] = [&tags[0], &tags[1], &tags[2]];
 
     let posts = [
         (
@@ -57,22 +67,38 @@ fn run() -> pookie::Result<()> {
             "introducing-pookie",
             true,
             1520,
+            vec![orm, rust],
         ),
-        (&grace, "Typed queries in Rust", "typed-queries", true, 310),
-        (&grace, "Notes for next week", "notes", false, 0),
-        (&bob, "Bob's first post", "bob-first-post", true, 42),
+        (
+            &grace,
+            "Typed queries in Rust",
+            "typed-queries",
+            true,
+            310,
+            vec![rust],
+        ),
+        (&grace, "Notes for next week", "notes", false, 0, vec![]),
+        (
+            &bob,
+            "Bob's first post",
+            "bob-first-post",
+            true,
+            42,
+            vec![python],
+        ),
     ];
-    for (author, title, slug, published, views) in posts {
-        Post::objects().create(
+    for (author, title, slug, published, views, tags) in posts {
+        let post = Post::objects().create(
             &db,
             NewPost::new()
                 .title(title)
                 .slug(slug)
                 .body(format!("{title}: the full text."))
-                .author_id(author.id)
+                .author(author)
                 .published(published)
                 .view_count(views),
         )?;
+        post.tags().set(&db, &tags)?;
     }
     println!(
         "Created {} authors, {} tags and {} posts\n",
@@ -87,12 +113,21 @@ fn run() -> pookie::Result<()> {
         .order_by([post::view_count.desc()])
         .all(&db)?;
     for post in &published {
-        let author = Author::get(&db, post.author_id)?;
+        let author = post.author(&db)?;
         println!(
             "  {:<24} by {:<15} {:>5} views",
             post.title, author.name, post.view_count
         );
     }
+
+    println!(
+        "\nGrace has {} posts; {} are tagged rust; her avatar is {:?}",
+        grace.posts().count(&db)?,
+        rust.posts()
+            .filter(post::author_id.eq(grace.id))
+            .count(&db)?,
+        grace.user_profile(&db)?.avatar.as_deref().unwrap_or("none")
+    );
 
     let popular = Post::objects()
         .filter(post::view_count.gte(300))

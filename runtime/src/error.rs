@@ -35,6 +35,15 @@ pub enum Error {
         /// The driver error.
         source: Source,
     },
+    /// A delete refused because rows point at what it would delete with
+    /// `on_delete = PROTECT` (directly, or at rows it would cascade to).
+    /// Nothing was deleted.
+    Protected {
+        /// The model whose rows were to be deleted.
+        model: &'static str,
+        /// The rows in the way, by relation.
+        blockers: Vec<crate::relations::Blocker>,
+    },
     /// The database could not be reached or the connection settings are wrong.
     /// Never contains a password.
     Connection {
@@ -107,6 +116,14 @@ impl Error {
         }
     }
 
+    /// The rows that blocked a delete, for [`Error::Protected`].
+    pub fn blockers(&self) -> Option<&[crate::relations::Blocker]> {
+        match self {
+            Error::Protected { blockers, .. } => Some(blockers),
+            _ => None,
+        }
+    }
+
     /// True for [`Error::DoesNotExist`].
     pub fn is_does_not_exist(&self) -> bool {
         matches!(self, Error::DoesNotExist { .. })
@@ -127,6 +144,11 @@ impl fmt::Display for Error {
             }
             Error::Validation(error) => write!(f, "{error}"),
             Error::Integrity { message, .. } => write!(f, "integrity error: {message}"),
+            Error::Protected { model, blockers } => write!(
+                f,
+                "{}; delete or reassign them first",
+                crate::relations::describe_blockers(model, blockers)
+            ),
             Error::Connection { message, .. } => write!(f, "connection error: {message}"),
             Error::Decode { column, message } => {
                 write!(f, "cannot read column `{column}`: {message}")

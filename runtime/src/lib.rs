@@ -69,10 +69,9 @@ pub use query::{Columns, Partial, PartialIter, PartialQuerySet};
 #[doc(hidden)]
 pub use query::{SqlExprBox, SqlExprHandle, SumType, TextExpr};
 pub use relations::{
-    ForeignKey, Loaded, ManyToMany, OnDelete, RelationKind, RelationMeta, Reverse, ReverseOne,
-    Through,
+    Cardinality, ForeignKey, Loaded, Many, ManyRelated, ManyToMany, OnDelete, One, Path,
+    RelatedSet, RelationKind, RelationMeta, Reverse, ReverseOne, SingleValued, Through,
 };
-pub use relations::{ManyRelated, RelatedSet};
 pub use row::{FromSql, Row};
 pub use validation::{FieldError, Validate, ValidationError};
 pub use value::{IntoField, Param, ToParam};

@@ -131,15 +131,29 @@ pub fn save<M: Model>(db: &Db, object: &mut M) -> Result<()> {
 }
 
 /// Deletes the row of `object`, between its `pre_delete` and `post_delete` hooks.
+///
+/// The database carries out each relation's `on_delete`. When rows point at
+/// it (or at rows its delete cascades to) with `on_delete = PROTECT`, nothing
+/// is deleted, no hook runs, and the error is [`Error::Protected`] naming
+/// them; the check and the delete then share a transaction.
 pub fn delete<M: Model>(db: &Db, object: &M) -> Result<()> {
     let hooks = M::hooks();
-    (hooks.pre_delete)(object, db)?;
-    {
-        let mut connection = db.connection(M::META.db_alias)?;
-        let sql = &M::SQL[connection.dialect().index()];
-        connection.execute(sql.delete_by_pk, &key_params(object))?;
-    }
-    (hooks.post_delete)(object, db)
+    let rows = || {
+        std::borrow::Cow::Owned(
+            crate::QuerySet::<M>::new()
+                .filter(crate::query::pk_cond(object))
+                .select,
+        )
+    };
+    crate::relations::delete_checked(db, M::META.db_alias, &M::META, rows, |db| {
+        (hooks.pre_delete)(object, db)?;
+        {
+            let mut connection = db.connection(M::META.db_alias)?;
+            let sql = &M::SQL[connection.dialect().index()];
+            connection.execute(sql.delete_by_pk, &key_params(object))?;
+        }
+        (hooks.post_delete)(object, db)
+    })
 }
 
 /// Creates the table of `M` and its indexes, if they do not exist.
@@ -160,7 +174,8 @@ pub fn drop_table<M: Model>(db: &Db) -> Result<()> {
 }
 
 /// Reads the row of `object` again and replaces every field with what the
-/// database holds now. A row that no longer exists is [`Error::DoesNotExist`].
+/// database holds now; the related rows loaded with it are forgotten, as in
+/// Django. A row that no longer exists is [`Error::DoesNotExist`].
 pub fn refresh_from_db<M: Model>(db: &Db, object: &mut M) -> Result<()> {
     let fresh = {
         let mut connection = db.connection(M::META.db_alias)?;

@@ -7,10 +7,15 @@ use rusqlite::types::ValueRef;
 use crate::error::{Error, Result};
 
 /// One result row, read by column index.
+///
+/// A row may be a window on a wider one (the columns of a model joined by
+/// `select_related`): its index 0 is then the window's first column.
 pub struct Row<'a> {
     inner: RowInner<'a>,
+    offset: usize,
 }
 
+#[derive(Clone, Copy)]
 enum RowInner<'a> {
     Sqlite(&'a rusqlite::Row<'a>),
     Postgres(&'a postgres::Row),
@@ -20,18 +25,38 @@ impl<'a> Row<'a> {
     pub(crate) fn sqlite(row: &'a rusqlite::Row<'a>) -> Self {
         Row {
             inner: RowInner::Sqlite(row),
+            offset: 0,
         }
     }
 
     pub(crate) fn postgres(row: &'a postgres::Row) -> Self {
         Row {
             inner: RowInner::Postgres(row),
+            offset: 0,
+        }
+    }
+
+    /// The columns of this row from `offset` on, as a row of their own.
+    pub(crate) fn window(&self, offset: usize) -> Row<'a> {
+        Row {
+            inner: self.inner,
+            offset: self.offset + offset,
+        }
+    }
+
+    /// True when column `index` is NULL, whatever its type.
+    pub(crate) fn is_null(&self, index: usize) -> bool {
+        let index = index + self.offset;
+        match &self.inner {
+            RowInner::Sqlite(row) => matches!(row.get_ref(index), Ok(ValueRef::Null)),
+            RowInner::Postgres(row) => is_postgres_null(row, index),
         }
     }
 
     /// Reads column `index` (0-based) as `T`.
     #[inline]
     pub fn get<T: FromSql>(&self, index: usize) -> Result<T> {
+        let index = index + self.offset;
         let decoded = match &self.inner {
             RowInner::Sqlite(row) => match row.get_ref(index) {
                 Ok(value) => T::from_sqlite(value),
@@ -40,17 +65,18 @@ impl<'a> Row<'a> {
             RowInner::Postgres(row) => T::from_postgres(row, index),
         };
         decoded.map_err(|message| Error::Decode {
-            column: self.column_name(index),
+            column: self.column_name(index - self.offset),
             message,
         })
     }
 
     /// The number of columns.
     pub fn len(&self) -> usize {
-        match &self.inner {
+        let total = match &self.inner {
             RowInner::Sqlite(row) => row.as_ref().column_count(),
             RowInner::Postgres(row) => row.len(),
-        }
+        };
+        total.saturating_sub(self.offset)
     }
 
     /// True when the row has no columns.
@@ -65,6 +91,7 @@ impl<'a> Row<'a> {
         sqlite: impl FnOnce(ValueRef<'_>) -> Result<T, String>,
         postgres: impl FnOnce(&postgres::Row, usize) -> Result<T, String>,
     ) -> Result<T, String> {
+        let index = index + self.offset;
         match &self.inner {
             RowInner::Sqlite(row) => sqlite(row.get_ref(index).map_err(|e| e.to_string())?),
             RowInner::Postgres(row) => postgres(row, index),
@@ -73,6 +100,7 @@ impl<'a> Row<'a> {
 
     /// The name of column `index`, as the database reports it.
     pub fn column_name(&self, index: usize) -> String {
+        let index = index + self.offset;
         let name = match &self.inner {
             RowInner::Sqlite(row) => row.as_ref().column_name(index).ok().map(str::to_owned),
             RowInner::Postgres(row) => row.columns().get(index).map(|c| c.name().to_owned()),

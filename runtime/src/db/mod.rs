@@ -206,7 +206,10 @@ impl Db {
                 }
                 GuardInner::Pinned(state, pin)
             }
-            None => GuardInner::Pooled(database.checkout()?),
+            None => {
+                let (connection, uses) = database.checkout_warm()?;
+                GuardInner::Pooled(Some(connection), uses, database)
+            }
         };
         Ok(ConnectionGuard {
             dialect: database.dialect,
@@ -222,14 +225,20 @@ pub(crate) struct ConnectionGuard<'a> {
 }
 
 enum GuardInner<'a> {
-    Pooled(PooledConnection),
+    /// Always `Some` until dropped: handed back to the database then.
+    Pooled(Option<PooledConnection>, u32, &'a Database),
     Pinned(MutexGuard<'a, PinState>, &'a Pin),
 }
 
 impl Drop for ConnectionGuard<'_> {
     fn drop(&mut self) {
-        if let GuardInner::Pinned(_, pin) = &self.inner {
-            pin.release_holder();
+        match &mut self.inner {
+            GuardInner::Pinned(_, pin) => pin.release_holder(),
+            GuardInner::Pooled(connection, uses, database) => {
+                if let Some(connection) = connection.take() {
+                    database.give_back(connection, *uses);
+                }
+            }
         }
     }
 }
@@ -244,7 +253,9 @@ impl std::ops::Deref for ConnectionGuard<'_> {
     type Target = Connection;
     fn deref(&self) -> &Connection {
         match &self.inner {
-            GuardInner::Pooled(connection) => connection,
+            GuardInner::Pooled(connection, ..) => connection
+                .as_ref()
+                .expect("held until the guard is dropped"),
             GuardInner::Pinned(state, _) => state
                 .connection
                 .as_ref()
@@ -256,7 +267,9 @@ impl std::ops::Deref for ConnectionGuard<'_> {
 impl std::ops::DerefMut for ConnectionGuard<'_> {
     fn deref_mut(&mut self) -> &mut Connection {
         match &mut self.inner {
-            GuardInner::Pooled(connection) => connection,
+            GuardInner::Pooled(connection, ..) => connection
+                .as_mut()
+                .expect("held until the guard is dropped"),
             GuardInner::Pinned(state, _) => state
                 .connection
                 .as_mut()

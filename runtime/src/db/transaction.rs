@@ -107,7 +107,7 @@ impl Db {
         }
         let database = &self.databases[index];
         let dialect = database.dialect;
-        let mut connection = database.checkout()?;
+        let (mut connection, uses) = database.checkout_warm()?;
         connection.batch_execute(dialect.begin_transaction())?;
         connection.set_in_transaction(true);
         let pin = Arc::new(Pin {
@@ -130,18 +130,25 @@ impl Db {
             connection.set_in_transaction(false);
             result
         };
-        match outcome {
+        // A connection whose COMMIT or ROLLBACK failed may still be inside the
+        // transaction: it goes back to the pool, which checks it, not to the
+        // warm list.
+        let result = match outcome {
             Ok(Ok(value)) => match finish(&mut connection, "COMMIT") {
                 Ok(()) => Ok(value),
                 Err(error) => {
                     let _ = finish(&mut connection, "ROLLBACK");
-                    Err(error)
+                    drop(connection);
+                    return Err(error);
                 }
             },
             Ok(Err(error)) => {
                 // The closure's error is what matters; a failed rollback (a lost
                 // connection) leaves the pool to discard the connection.
-                let _ = finish(&mut connection, "ROLLBACK");
+                if finish(&mut connection, "ROLLBACK").is_err() {
+                    drop(connection);
+                    return Err(error);
+                }
                 Err(error)
             }
             Err(panic) => {
@@ -149,7 +156,9 @@ impl Db {
                 drop(connection);
                 resume_unwind(panic)
             }
-        }
+        };
+        database.give_back(connection, uses);
+        result
     }
 
     fn savepoint<T>(&self, pin: &Pin, work: impl FnOnce(&Db) -> Result<T>) -> Result<T> {

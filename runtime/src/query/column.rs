@@ -289,6 +289,24 @@ pub(crate) enum OrderKey {
     Column(&'static str),
     Expr(SqlExpr),
     Random,
+    /// A key of the row a forward relation points at.
+    Related(Box<RelatedOrder>),
+}
+
+/// A sort key read through a forward relation, as a correlated scalar
+/// subquery: `(SELECT <key> FROM <table> AS <alias> WHERE <alias>.<target_column>
+/// = <outer>.<column>)`. The alias keeps a self-referential relation's inner
+/// table apart from the outer one.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RelatedOrder {
+    /// The outer model's key column.
+    pub(crate) column: &'static str,
+    pub(crate) table: &'static str,
+    pub(crate) target_column: &'static str,
+    /// The target model's fields, for what sorts by value (decimals on SQLite).
+    pub(crate) fields: &'static [crate::model::FieldMeta],
+    /// The key on the target model.
+    pub(crate) key: OrderKey,
 }
 
 /// The sort keys of `terms`, as a query plan holds them.
@@ -329,6 +347,10 @@ impl<M> std::fmt::Debug for OrderBy<M> {
             OrderKey::Column(column) => write!(f, "{sign}{column}"),
             OrderKey::Expr(expr) => write!(f, "{sign}{expr}"),
             OrderKey::Random => f.write_str("?"),
+            OrderKey::Related(related) => {
+                write!(f, "{sign}{}.", related.column)?;
+                std::fmt::Debug::fmt(&OrderBy::<M>::new(related.key.clone(), false), f)
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ use pookie_dialect::Dialect;
 
 use pookie_dialect::SqlType;
 
-use super::condition::{CmpOp, ColumnRef, Cond};
+use super::condition::{CmpOp, ColumnRef, Cond, SemiJoin};
 use super::expr::{Func, SqlExpr};
 use super::select::SelectList;
 use crate::model::{FieldMeta, OrderTerm};
@@ -206,7 +206,32 @@ impl<'q> SqlBuilder<'q> {
             Cond::ArrayLength { column, op, value } => {
                 self.push_array_length_cond(column, *op, value, negated);
             }
+            Cond::Related(join) => self.push_semi_join(join, negated),
         }
+    }
+
+    /// Writes a semi-join. The subquery's own condition starts afresh: a NOT
+    /// around the semi-join does not reach inside it.
+    fn push_semi_join(&mut self, join: &'q SemiJoin, negated: bool) {
+        self.push_null_guarded(&join.outer, negated, |builder| {
+            builder.push_column(&join.outer);
+            builder.push(" IN (SELECT ");
+            builder.push_column(&join.inner);
+            builder.push(" FROM ");
+            builder.push_ident(join.table);
+            let mut first = true;
+            if join.inner.nullable {
+                builder.push(" WHERE ");
+                builder.push_column(&join.inner);
+                builder.push(" IS NOT NULL");
+                first = false;
+            }
+            if let Some(filter) = &join.filter {
+                builder.push(if first { " WHERE " } else { " AND " });
+                builder.push_cond(filter, false);
+            }
+            builder.push(")");
+        });
     }
 
     /// Writes an expression.
@@ -473,5 +498,53 @@ mod tests {
         let (sql, params) = compile(Dialect::Sqlite, &cond);
         assert!(sql.ends_with("WHERE 1 = 0"));
         assert!(params.is_empty());
+    }
+
+    fn semi_join(outer_nullable: bool, inner_nullable: bool) -> Cond {
+        Cond::Related(Box::new(SemiJoin {
+            outer: ColumnRef {
+                table: "posts",
+                name: "editor_id",
+                nullable: outer_nullable,
+            },
+            table: "authors",
+            inner: ColumnRef {
+                table: "authors",
+                name: "id",
+                nullable: inner_nullable,
+            },
+            filter: Some(Cond::Compare {
+                column: BIO,
+                op: CmpOp::Eq,
+                value: "x".to_owned().into(),
+            }),
+        }))
+    }
+
+    #[test]
+    fn a_negated_semi_join_keeps_rows_whose_key_is_null() {
+        let cond = Cond::Not(Box::new(semi_join(true, false)));
+        let (sql, params) = compile(Dialect::Postgres, &cond);
+        // The NOT stops at the subquery: its own nullable test is not guarded.
+        assert!(
+            sql.ends_with(
+                "WHERE NOT ((\"posts\".\"editor_id\" IN (SELECT \"authors\".\"id\" FROM \"authors\" \
+                 WHERE \"authors\".\"bio\" = $1) AND \"posts\".\"editor_id\" IS NOT NULL))"
+            ),
+            "{sql}"
+        );
+        assert_eq!(params.len(), 1);
+    }
+
+    #[test]
+    fn a_semi_join_on_a_nullable_inner_column_leaves_its_nulls_out() {
+        let (sql, _) = compile(Dialect::Sqlite, &semi_join(false, true));
+        assert!(
+            sql.ends_with(
+                "WHERE \"posts\".\"editor_id\" IN (SELECT \"authors\".\"id\" FROM \"authors\" \
+                 WHERE \"authors\".\"id\" IS NOT NULL AND \"authors\".\"bio\" = ?)"
+            ),
+            "{sql}"
+        );
     }
 }

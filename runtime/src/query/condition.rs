@@ -112,6 +112,25 @@ pub(crate) enum Cond {
         op: CmpOp,
         value: Param<'static>,
     },
+    /// A condition across a relation, as a semi-join.
+    Related(Box<SemiJoin>),
+}
+
+/// `outer IN (SELECT inner FROM table WHERE filter)`: the rows whose `outer`
+/// column matches the `inner` column of some row of `table` passing `filter`.
+///
+/// Not correlated with the outer query, so a subquery on the outer query's own
+/// table (a self-referential relation) reads its columns unambiguously, and a
+/// semi-join never repeats outer rows the way a JOIN would.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SemiJoin {
+    pub(crate) outer: ColumnRef,
+    pub(crate) table: &'static str,
+    /// The inner column; when nullable, the subquery leaves out its NULLs so
+    /// that `NOT IN` stays true for the outer rows matching no inner row.
+    pub(crate) inner: ColumnRef,
+    /// A condition on the inner table's rows, itself possibly a semi-join.
+    pub(crate) filter: Option<Cond>,
 }
 
 impl Cond {
@@ -235,6 +254,17 @@ impl fmt::Display for Cond {
             } => write!(f, "{} {test:?} {value}", column.name),
             Cond::ArrayLength { column, op, value } => {
                 write!(f, "len({}){}{value}", column.name, op.sql())
+            }
+            Cond::Related(join) => {
+                write!(
+                    f,
+                    "{} IN {}.{}",
+                    join.outer.name, join.table, join.inner.name
+                )?;
+                match &join.filter {
+                    Some(filter) => write!(f, " WHERE ({filter})"),
+                    None => Ok(()),
+                }
             }
         }
     }

@@ -8,6 +8,7 @@ use super::queryset::QuerySet;
 use crate::db::{Db, OwnedRows};
 use crate::error::Result;
 use crate::model::Model;
+use crate::relations::{push_select, read_joined, JoinNode};
 
 /// The rows of a query set, read one by one from the open statement (see
 /// [`QuerySet::iterator`]). Each item is a `Result`: a row that fails to
@@ -16,6 +17,7 @@ use crate::model::Model;
 /// The iterator holds its database connection until it is dropped.
 pub struct ModelIter<'db, M> {
     rows: OwnedRows<'db>,
+    joins: Vec<JoinNode>,
     marker: PhantomData<fn() -> M>,
 }
 
@@ -29,7 +31,8 @@ impl<M: Model> Iterator for ModelIter<'_, M> {
     type Item = Result<M>;
 
     fn next(&mut self) -> Option<Result<M>> {
-        self.rows.next_with(M::from_row)
+        let joins = &self.joins;
+        self.rows.next_with(|row| read_joined(row, joins))
     }
 }
 
@@ -45,6 +48,10 @@ impl<M: Model> QuerySet<M> {
     /// Outside a transaction it is a pooled connection, so other queries take
     /// another one from the pool (and wait when the pool is exhausted).
     ///
+    /// Relations of [`select_related`](Self::select_related) come with each
+    /// row; [`prefetch_related`](Self::prefetch_related) needs every row
+    /// first, so it is an [`Error::Usage`](crate::Error::Usage) here.
+    ///
     /// ```ignore
     /// for author in Author::objects().filter(author::active.eq(true)).iterator(&db)? {
     ///     let author = author?;
@@ -52,12 +59,14 @@ impl<M: Model> QuerySet<M> {
     /// }
     /// ```
     pub fn iterator<'db>(&self, db: &'db Db) -> Result<ModelIter<'db, M>> {
+        let joins = self.related.joins_for_streaming::<M>()?;
         let dialect = db.dialect_of(self.alias())?;
         let mut builder = SqlBuilder::new(dialect, "");
-        self.push_model_select(&mut builder);
+        push_select(self, &joins, &mut builder);
         let rows = db.stream(self.alias(), &builder.sql, &builder.params)?;
         Ok(ModelIter {
             rows,
+            joins,
             marker: PhantomData,
         })
     }

@@ -19,6 +19,8 @@ mod write;
 
 pub use array::ArrayLength;
 pub use column::{Assignment, Column, FieldType, OrderBy, TextColumn, TextType};
+pub(crate) use column::{OrderKey, RelatedOrder};
+pub(crate) use condition::SemiJoin;
 pub use condition::Q;
 pub use date::{DateLookup, DateType, TimestampType};
 pub use deferred::Partial;
@@ -36,3 +38,12 @@ pub use partial::{Columns, PartialIter, PartialQuerySet};
 pub(crate) use projection::column_names;
 pub use projection::{Projection, SqlExprBox, ValuesQuery};
 pub use queryset::QuerySet;
+
+// The query internals that relations build their queries with.
+pub(crate) use compile::SqlBuilder;
+pub(crate) use condition::{CmpOp, ColumnRef, Cond};
+pub(crate) use expr::SqlExpr;
+#[cfg(test)]
+pub(crate) use select::Source;
+pub(crate) use select::{Select, SelectList, Values};
+pub(crate) use write::pk_cond;

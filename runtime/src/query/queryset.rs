@@ -13,6 +13,7 @@ use super::select::{Select, SelectList, SetOp, Source};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::model::{Insert, Model};
+use crate::relations::{Cardinality, Path, RelatedLoads, SingleValued};
 
 /// How many rows `get` reads at most before it reports MultipleObjectsReturned
 /// (as Django does); beyond that it counts them.
@@ -33,6 +34,8 @@ const GET_READ_LIMIT: u64 = 21;
 pub struct QuerySet<M> {
     pub(crate) select: Select,
     pub(crate) alias: Option<Cow<'static, str>>,
+    /// The relations loaded with the rows (`select_related`, `prefetch_related`).
+    pub(crate) related: RelatedLoads,
     marker: PhantomData<fn() -> M>,
 }
 
@@ -41,6 +44,7 @@ impl<M> Clone for QuerySet<M> {
         QuerySet {
             select: self.select.clone(),
             alias: self.alias.clone(),
+            related: self.related.clone(),
             marker: PhantomData,
         }
     }
@@ -59,6 +63,7 @@ impl<M: Model> std::fmt::Debug for QuerySet<M> {
             .field("offset", &self.select.offset)
             .field("distinct", &self.select.distinct)
             .field("using", &self.alias)
+            .field("related", &self.related)
             .finish()
     }
 }
@@ -88,6 +93,7 @@ impl<M: Model> QuerySet<M> {
                 lock: None,
             },
             alias: None,
+            related: RelatedLoads::default(),
             marker: PhantomData,
         }
     }
@@ -217,6 +223,7 @@ impl<M: Model> QuerySet<M> {
         let alias = self.alias.clone();
         let mut combined = QuerySet::<M>::new();
         combined.alias = alias;
+        combined.related = self.related.clone();
         // A plain set operation extends the chain; anything on top of one
         // (a filter, a slice) makes it a member of its own.
         combined.select.source = match self.select {
@@ -300,6 +307,9 @@ impl<M: Model> QuerySet<M> {
 
     /// Runs the query: every matching row.
     pub fn all(&self, db: &Db) -> Result<Vec<M>> {
+        if !self.related.is_empty() {
+            return crate::relations::all_with_related(self, db);
+        }
         let mut connection = db.connection(self.alias())?;
         if let Some(sql) = self.fixed_select(connection.dialect()) {
             return connection.query_map(sql, &[], M::from_row);
@@ -313,13 +323,60 @@ impl<M: Model> QuerySet<M> {
     /// collecting them: memory stays flat however many rows match. The
     /// connection is held until the last row, so `on_row` must not use the
     /// database; return `Ok(false)` to stop early.
+    ///
+    /// Relations of [`select_related`](Self::select_related) come with each
+    /// row; [`prefetch_related`](Self::prefetch_related) needs every row first,
+    /// so it is an [`Error::Usage`] here.
     pub fn for_each(&self, db: &Db, mut on_row: impl FnMut(M) -> Result<bool>) -> Result<()> {
+        let joins = self.related.joins_for_streaming::<M>()?;
         let mut connection = db.connection(self.alias())?;
         let mut builder = SqlBuilder::new(connection.dialect(), "");
-        self.push_model_select(&mut builder);
+        crate::relations::push_select(self, &joins, &mut builder);
         connection.for_each_row(&builder.sql, &builder.params, |row| {
-            on_row(M::from_row(row)?)
+            on_row(crate::relations::read_joined(row, &joins)?)
         })
+    }
+
+    /// Loads the rows of the single-valued `path` with each row, in the same
+    /// query (LEFT JOINs): `Book::objects().select_related(book::author)`,
+    /// or, further, `book::author.then(writer::publisher)`. Each loaded row is
+    /// stored in its parent (read it with the relation's accessor, which then
+    /// does not query); a parent whose key is NULL holds `None`. Several paths
+    /// may be given, one call each; a relation on several of them is joined once.
+    ///
+    /// A path through a reverse foreign key or a many-to-many relation is a
+    /// type error here: use [`prefetch_related`](Self::prefetch_related).
+    ///
+    /// ```ignore
+    /// let books = Book::objects()
+    ///     .select_related(book::author.then(writer::publisher))
+    ///     .all(&db)?; // one statement
+    /// ```
+    #[must_use]
+    pub fn select_related<E>(mut self, path: impl SingleValued<M, E>) -> Self {
+        self.related.select.push(path.into_path().steps);
+        self
+    }
+
+    /// Loads the rows of `path`, of any relation kind, after the main query:
+    /// one more query per relation crossed, each reading the related rows of
+    /// all the parents at once (`WHERE key IN (…)`, in chunks the backend
+    /// accepts; none at all when there is no key). Each parent holds its
+    /// share: `Option<T>` for a single-valued relation, `Vec<T>` (in `T`'s
+    /// default ordering) for a many-valued one. Runs on the query set's database.
+    ///
+    /// It needs every row before it runs, so [`iterator`](Self::iterator) and
+    /// [`for_each`](Self::for_each) refuse it.
+    ///
+    /// ```ignore
+    /// let writers = Writer::objects()
+    ///     .prefetch_related(writer::book_set)
+    ///     .all(&db)?; // two statements, however many writers
+    /// ```
+    #[must_use]
+    pub fn prefetch_related<K: Cardinality, E>(mut self, path: impl Into<Path<M, K, E>>) -> Self {
+        self.related.prefetch.push(path.into().steps);
+        self
     }
 
     pub(crate) fn ordered_or_by_pk(mut self) -> Self {
@@ -530,13 +587,22 @@ impl<M: Model> QuerySet<M> {
         connection.execute(&builder.sql, &builder.params)
     }
 
-    /// Deletes every matching row in one statement; returns how many were deleted.
+    /// Deletes every matching row in one statement; returns how many were
+    /// deleted (not counting rows the database cascades to).
+    ///
+    /// When rows point at one of them (or at rows the delete cascades to)
+    /// with `on_delete = PROTECT`, nothing is deleted and the error is
+    /// [`Error::Protected`] naming them; the check and the delete then share a
+    /// transaction.
     pub fn delete(&self, db: &Db) -> Result<u64> {
-        let mut connection = db.connection(self.alias())?;
-        let mut builder = SqlBuilder::new(connection.dialect(), "DELETE FROM ");
-        builder.push_ident(M::META.table);
-        self.push_row_selection(&mut builder);
-        connection.execute(&builder.sql, &builder.params)
+        let rows = || Cow::Borrowed(&self.select);
+        crate::relations::delete_checked(db, self.alias(), &M::META, rows, |db| {
+            let mut connection = db.connection(self.alias())?;
+            let mut builder = SqlBuilder::new(connection.dialect(), "DELETE FROM ");
+            builder.push_ident(M::META.table);
+            self.push_row_selection(&mut builder);
+            connection.execute(&builder.sql, &builder.params)
+        })
     }
 
     /// The WHERE of an UPDATE or DELETE: the filter, or, for a sliced, distinct

@@ -1,7 +1,9 @@
 //! The untyped plan of a SELECT that query sets, projections, subqueries and
 //! set operations share, and its compilation to SQL.
 
-use super::column::OrderKey;
+use std::borrow::Cow;
+
+use super::column::{OrderKey, RelatedOrder};
 use super::compile::SqlBuilder;
 use super::condition::Cond;
 use super::expr::SqlExpr;
@@ -199,6 +201,38 @@ impl<'q> SqlBuilder<'q> {
         }
     }
 
+    /// A sort key through a forward relation, at `depth` relations from the
+    /// query's table (each level gets an alias of its own).
+    fn push_related_order(&mut self, outer: &str, related: &'q RelatedOrder, depth: usize) {
+        // An expression names its columns by the target's table, which an
+        // alias would hide: it reads the table under its own name (so, on a
+        // self-referential relation, the outer row's columns are out of its reach).
+        let alias: Cow<'_, str> = match related.key {
+            OrderKey::Expr(_) => Cow::Borrowed(related.table),
+            _ => Cow::Owned(format!("__pookie_r{depth}")),
+        };
+        self.push("(SELECT ");
+        match &related.key {
+            OrderKey::Column(column) => self.push_sort_column(&alias, related.fields, column),
+            OrderKey::Expr(expr) => self.push_expr(expr),
+            OrderKey::Random => self.push("RANDOM()"),
+            OrderKey::Related(inner) => self.push_related_order(&alias, inner, depth + 1),
+        }
+        self.push(" FROM ");
+        self.push_ident(related.table);
+        if alias != related.table {
+            self.push(" AS ");
+            self.push_ident(&alias);
+        }
+        self.push(" WHERE ");
+        self.dialect
+            .push_qualified(&mut self.sql, &alias, related.target_column);
+        self.push(" = ");
+        self.dialect
+            .push_qualified(&mut self.sql, outer, related.column);
+        self.push(")");
+    }
+
     /// ` ORDER BY …` of the query set, or of the model's meta ordering.
     pub(crate) fn push_ordering(&mut self, select: &'q Select) {
         match &select.ordering {
@@ -211,6 +245,9 @@ impl<'q> SqlBuilder<'q> {
                         }
                         OrderKey::Expr(expr) => self.push_expr(expr),
                         OrderKey::Random => self.push("RANDOM()"),
+                        OrderKey::Related(related) => {
+                            self.push_related_order(select.table, related, 1);
+                        }
                     }
                     if *descending {
                         self.push(" DESC");
