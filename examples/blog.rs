@@ -107,10 +107,11 @@ fn run() -> pookie::Result<()> {
         Post::objects().count(&db)?
     );
 
-    println!("Published posts, most read first:");
+    println!("Published posts, most read first (authors joined in the same query):");
     let published = Post::objects()
         .filter(post::published.eq(true))
         .order_by([post::view_count.desc()])
+        .select_related(post::author)
         .all(&db)?;
     for post in &published {
         let author = post.author(&db)?;
@@ -119,6 +120,32 @@ fn run() -> pookie::Result<()> {
             post.title, author.name, post.view_count
         );
     }
+
+    println!("\nAuthors with their posts and tags (three queries in all):");
+    let authors = Author::objects()
+        .order_by([author::name.asc()])
+        .prefetch_related(author::posts.then(post::tags))
+        .all(&db)?;
+    for author in &authors {
+        for post in author.posts().loaded().unwrap_or_default() {
+            let tags: Vec<&str> = post
+                .tags()
+                .loaded()
+                .unwrap_or_default()
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect();
+            println!("  {:<15} {:<24} {tags:?}", author.name, post.title);
+        }
+    }
+
+    let rust_authors: Vec<String> = Author::objects()
+        .filter(author::posts.some(post::tags.some(tag::slug.eq("rust"))))
+        .all(&db)?
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    println!("Authors with a post tagged rust: {rust_authors:?}");
 
     println!(
         "\nGrace has {} posts; {} are tagged rust; her avatar is {:?}",

@@ -14,11 +14,18 @@ pub(crate) fn create_table(dialect: Dialect, table: &Table) -> Vec<String> {
     if !table.managed {
         return Vec::new();
     }
+    let composite = table.composite_pk();
     let mut lines: Vec<String> = table
         .columns
         .iter()
-        .map(|column| column_definition(dialect, column))
+        .map(|column| column_definition(dialect, column, !composite))
         .collect();
+    if composite {
+        let mut line = String::from("PRIMARY KEY ");
+        let key: Vec<String> = table.pk_columns().map(|c| c.column.clone()).collect();
+        push_column_list(dialect, &mut line, &key);
+        lines.push(line);
+    }
     for column in &table.columns {
         if let Some(reference) = &column.references {
             let mut line = String::from("FOREIGN KEY (");
@@ -73,8 +80,10 @@ pub(crate) fn create_table(dialect: Dialect, table: &Table) -> Vec<String> {
     statements
 }
 
-/// `"name" TYPE [NOT NULL] [PRIMARY KEY] [UNIQUE] [DEFAULT literal]`.
-fn column_definition(dialect: Dialect, column: &Column) -> String {
+/// `"name" TYPE [NOT NULL] [PRIMARY KEY] [UNIQUE] [DEFAULT literal]`; a column
+/// of a composite key is `PRIMARY KEY` only in the table constraint
+/// (`inline_key` false).
+fn column_definition(dialect: Dialect, column: &Column, inline_key: bool) -> String {
     let mut line = String::new();
     dialect.push_ident(&mut line, &column.column);
     line.push(' ');
@@ -87,7 +96,7 @@ fn column_definition(dialect: Dialect, column: &Column) -> String {
     if !column.nullable {
         line.push_str(" NOT NULL");
     }
-    if column.primary_key {
+    if column.primary_key && inline_key {
         line.push_str(" PRIMARY KEY");
     } else if column.unique {
         line.push_str(" UNIQUE");

@@ -11,7 +11,8 @@ use crate::emit::resolve::Table;
 pub(crate) struct Statements {
     /// `SELECT "t"."a", … FROM "t"`.
     pub select: String,
-    /// The select with `WHERE "t"."pk" = ?`.
+    /// The select with `WHERE "t"."pk" = ?` (`"t"."a" = ? AND "t"."b" = ?` for
+    /// a composite key).
     pub get_by_pk: String,
     /// `INSERT INTO … VALUES (…)`, with `RETURNING "pk"` for an auto primary key
     /// where the dialect reads keys that way.
@@ -27,6 +28,21 @@ pub(crate) struct Statements {
 /// Computes the fixed statements of `table` for `dialect`.
 pub(crate) fn statements(dialect: Dialect, table: &Table) -> Statements {
     let pk = &table.pk().column;
+    // `"a" = ?n AND "b" = ?n+1`, the key's columns from placeholder `first` on.
+    let push_key = |sql: &mut String, qualified: bool, first: usize| {
+        for (i, column) in table.pk_columns().enumerate() {
+            if i > 0 {
+                sql.push_str(" AND ");
+            }
+            if qualified {
+                dialect.push_qualified(sql, &table.table, &column.column);
+            } else {
+                dialect.push_ident(sql, &column.column);
+            }
+            sql.push_str(" = ");
+            dialect.push_placeholder(sql, first + i);
+        }
+    };
 
     let mut select = String::from("SELECT ");
     for (i, column) in table.columns.iter().enumerate() {
@@ -40,9 +56,7 @@ pub(crate) fn statements(dialect: Dialect, table: &Table) -> Statements {
 
     let mut get_by_pk = select.clone();
     get_by_pk.push_str(" WHERE ");
-    dialect.push_qualified(&mut get_by_pk, &table.table, pk);
-    get_by_pk.push_str(" = ");
-    dialect.push_placeholder(&mut get_by_pk, 1);
+    push_key(&mut get_by_pk, true, 1);
 
     let mut insert = String::from("INSERT INTO ");
     dialect.push_ident(&mut insert, &table.table);
@@ -86,17 +100,13 @@ pub(crate) fn statements(dialect: Dialect, table: &Table) -> Statements {
             dialect.push_placeholder(&mut update_by_pk, i + 1);
         }
         update_by_pk.push_str(" WHERE ");
-        dialect.push_ident(&mut update_by_pk, pk);
-        update_by_pk.push_str(" = ");
-        dialect.push_placeholder(&mut update_by_pk, update_columns.len() + 1);
+        push_key(&mut update_by_pk, false, update_columns.len() + 1);
     }
 
     let mut delete_by_pk = String::from("DELETE FROM ");
     dialect.push_ident(&mut delete_by_pk, &table.table);
     delete_by_pk.push_str(" WHERE ");
-    dialect.push_ident(&mut delete_by_pk, pk);
-    delete_by_pk.push_str(" = ");
-    dialect.push_placeholder(&mut delete_by_pk, 1);
+    push_key(&mut delete_by_pk, false, 1);
 
     let mut drop_table = String::new();
     if table.managed {

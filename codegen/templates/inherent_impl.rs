@@ -5,10 +5,18 @@ impl {{ model.ident }} {
         ::pookie::QuerySet::new()
     }
 
+{%- if model.get_params.is_empty() %}
     /// Fetches the row with this primary key, or [`Error::DoesNotExist`](::pookie::Error::DoesNotExist).
     pub fn get(db: &::pookie::Db, pk: {{ model.pk_type }}) -> ::pookie::Result<Self> {
         ::pookie::ops::get_by_pk(db, &pk)
     }
+{%- else %}
+    /// Fetches the row with this primary key, given as a tuple of the key's
+    /// fields in key order, or [`Error::DoesNotExist`](::pookie::Error::DoesNotExist).
+    pub fn get(db: &::pookie::Db, pk: {{ model.pk_type }}) -> ::pookie::Result<Self> {
+        ::pookie::ops::get_by_key(db, &[{% for param in model.get_params %}{{ param }}, {% endfor %}])
+    }
+{%- endif %}
 
     /// Writes every editable field of this row back to the database, by primary key.
     pub fn save(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {

@@ -5,6 +5,7 @@ impl ::pookie::Model for {{ model.ident }} {
         table: {{ model.meta.table }},
         db_alias: {{ model.meta.db_alias }},
         pk_column: {{ model.meta.pk_column }},
+        pk_columns: &[{% for column in model.meta.pk_columns %}{{ column }}, {% endfor %}],
         auto_pk: {{ model.auto_pk }},
         columns: &[{% for column in model.meta.columns %}{{ column }}, {% endfor %}],
         ordering: &[
@@ -130,6 +131,12 @@ impl ::pookie::Model for {{ model.ident }} {
     fn pk_param(&self) -> ::pookie::Param<'_> {
         ::pookie::ToParam::to_param(&self.{{ model.pk_ident }})
     }
+{%- if !model.key_params.is_empty() %}
+
+    fn push_pk_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
+{%- call m::push_params(model.key_params) %}{%- endcall %}
+    }
+{%- endif %}
 
     fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
         match column {

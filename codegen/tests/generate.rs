@@ -695,6 +695,47 @@ fn invalid_ir_is_an_error_not_a_panic() {
             "already taken",
         ),
         (
+            vec![
+                Model {
+                    fields: vec![
+                        field("a", FieldKind::IntegerField),
+                        field("b", FieldKind::IntegerField),
+                    ],
+                    ..model(
+                        "Pair",
+                        None,
+                        vec![],
+                        Meta {
+                            primary_key: vec!["a".into(), "b".into()],
+                            ..Meta::default()
+                        },
+                    )
+                },
+                model(
+                    "Link",
+                    None,
+                    vec![field("pair", fk("Pair", OnDelete::Cascade))],
+                    Meta::default(),
+                ),
+            ],
+            "whose primary key is composite",
+        ),
+        (
+            vec![Model {
+                fields: vec![field("a", FieldKind::IntegerField)],
+                ..model(
+                    "Pair",
+                    None,
+                    vec![],
+                    Meta {
+                        primary_key: vec!["a".into(), "gone".into()],
+                        ..Meta::default()
+                    },
+                )
+            }],
+            "names `gone`",
+        ),
+        (
             vec![model(
                 "A",
                 None,
@@ -732,4 +773,31 @@ fn modules_become_files_named_after_them() {
     assert!(generate_err(&clash)
         .to_string()
         .contains("two schema files"));
+}
+
+#[test]
+fn a_database_default_expression_makes_the_field_required() {
+    let code = generate(&schema(
+        "m",
+        vec![model(
+            "Counter",
+            None,
+            vec![field_with(
+                "next",
+                FieldKind::IntegerField,
+                opts(|o| o.default = Some(DefaultValue::Sql("nextval('seq')".into()))),
+            )],
+            Meta::default(),
+        )],
+    ));
+    assert!(
+        code.contains("The database default `nextval('seq')` is not applied by Pookie"),
+        "{code}"
+    );
+    assert!(
+        code.contains("impl ::pookie::Insert for NewCounter<i32>"),
+        "{code}"
+    );
+    // The expression belongs to one database: the DDL of both leaves it out.
+    assert!(!code.contains("DEFAULT nextval"), "{code}");
 }

@@ -18,8 +18,11 @@ pub struct ModelMeta {
     pub table: &'static str,
     /// The named database the model lives in (`meta { db_alias = … }`, else `default`).
     pub db_alias: &'static str,
-    /// The primary-key column.
+    /// The primary-key column; the first of a composite key.
     pub pk_column: &'static str,
+    /// The primary-key columns, in key order: one, or several for a composite
+    /// key (`meta { primary_key = […] }`).
+    pub pk_columns: &'static [&'static str],
     /// True when the database assigns the primary key (AutoField, BigAutoField):
     /// the insert statement then returns it.
     pub auto_pk: bool,
@@ -63,6 +66,7 @@ impl ModelMeta {
     ///     table: "subscriber",
     ///     db_alias: "default",
     ///     pk_column: "email",
+    ///     pk_columns: &["email"],
     ///     auto_pk: false,
     ///     columns: &["email"],
     ///     ordering: &[],
@@ -124,13 +128,15 @@ pub struct OrderTerm {
 pub struct ModelSql {
     /// `SELECT <every column> FROM <table>`.
     pub select: &'static str,
-    /// `select` with `WHERE <pk> = <param 1>`.
+    /// `select` with `WHERE <pk> = <param 1>` (for a composite key, one
+    /// condition per key column, joined by `AND`, from param 1 on).
     pub get_by_pk: &'static str,
     /// `INSERT` of every column but an auto primary key, returning the key when the database assigns it.
     pub insert: &'static str,
-    /// `UPDATE … SET <every editable non-key column> WHERE <pk>`; empty when there is nothing to update.
+    /// `UPDATE … SET <every editable non-key column> WHERE <pk>` (every key
+    /// column, after the set columns); empty when there is nothing to update.
     pub update_by_pk: &'static str,
-    /// `DELETE … WHERE <pk> = <param 1>`.
+    /// `DELETE … WHERE <pk> = <param 1>` (every key column, from param 1 on).
     pub delete_by_pk: &'static str,
     /// `CREATE TABLE IF NOT EXISTS …` followed by its `CREATE INDEX` statements.
     pub create_table: &'static [&'static str],
@@ -164,8 +170,13 @@ pub trait Model: Validate + Clone + Sized + Send + Sync + 'static {
     fn push_insert_params<'a>(&'a self, out: &mut Vec<Param<'a>>);
     /// Appends the parameters of [`ModelSql::update_by_pk`], in order (the key last).
     fn push_update_params<'a>(&'a self, out: &mut Vec<Param<'a>>);
-    /// The primary key as a parameter.
+    /// The primary key as a parameter; the first field of a composite key.
     fn pk_param(&self) -> Param<'_>;
+    /// Appends every field of the primary key as a parameter, in the order of
+    /// [`ModelMeta::pk_columns`].
+    fn push_pk_params<'a>(&'a self, out: &mut Vec<Param<'a>>) {
+        out.push(self.pk_param());
+    }
     /// The field of [`ModelMeta::columns`]`[column]` as a parameter
     /// (`Param::Null` for a position past the last column).
     fn column_param(&self, column: usize) -> Param<'_>;

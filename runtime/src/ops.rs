@@ -16,15 +16,53 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
 
 /// Fetches the row of `M` whose primary key is `pk`.
 pub fn get_by_pk<M: Model>(db: &Db, pk: &impl ToParam) -> Result<M> {
+    get_by_key(db, &[pk.to_param()])
+}
+
+/// Fetches the row of `M` whose primary key is `key`: one parameter per
+/// column of [`ModelMeta::pk_columns`](crate::ModelMeta::pk_columns), in order
+/// (a composite key has several).
+pub fn get_by_key<M: Model>(db: &Db, key: &[Param<'_>]) -> Result<M> {
+    if key.len() != M::META.pk_columns.len() {
+        return Err(Error::usage(format!(
+            "the primary key of `{}` has {} columns, not {}",
+            M::META.name,
+            M::META.pk_columns.len(),
+            key.len()
+        )));
+    }
     let mut connection = db.connection(M::META.db_alias)?;
     let sql = &M::SQL[connection.dialect().index()];
-    let params = [pk.to_param()];
     connection
-        .query_first(sql.get_by_pk, &params, M::from_row)?
+        .query_first(sql.get_by_pk, key, M::from_row)?
         .ok_or_else(|| Error::DoesNotExist {
             model: M::META.name,
-            filter: format!("{} = {}", M::META.pk_column, params[0]),
+            filter: key_filter(M::META.pk_columns, key),
         })
+}
+
+/// The key of `object` as parameters, in the order of `META.pk_columns`.
+pub(crate) fn key_params<M: Model>(object: &M) -> Vec<Param<'_>> {
+    let mut params = Vec::with_capacity(M::META.pk_columns.len());
+    object.push_pk_params(&mut params);
+    params
+}
+
+/// `a = 1 AND b = 2`: a key, for error messages.
+pub(crate) fn key_filter(columns: &[&str], key: &[Param<'_>]) -> String {
+    let mut filter = String::new();
+    for (i, (column, value)) in columns.iter().zip(key).enumerate() {
+        if i > 0 {
+            filter.push_str(" AND ");
+        }
+        filter.push_str(&format!("{column} = {value}"));
+    }
+    filter
+}
+
+/// The key of `object`, for error messages.
+pub(crate) fn pk_filter<M: Model>(object: &M) -> String {
+    key_filter(M::META.pk_columns, &key_params(object))
 }
 
 /// Inserts `object` into the database `alias` once it passes
@@ -84,9 +122,8 @@ pub fn save<M: Model>(db: &Db, object: &mut M) -> Result<()> {
         return Err(Error::DoesNotExist {
             model: M::META.name,
             filter: format!(
-                "{} = {}; save() updates an existing row, use objects().create() to insert one",
-                M::META.pk_column,
-                object.pk_param()
+                "{}; save() updates an existing row, use objects().create() to insert one",
+                pk_filter(object)
             ),
         });
     }
@@ -113,7 +150,7 @@ pub fn delete<M: Model>(db: &Db, object: &M) -> Result<()> {
         {
             let mut connection = db.connection(M::META.db_alias)?;
             let sql = &M::SQL[connection.dialect().index()];
-            connection.execute(sql.delete_by_pk, &[object.pk_param()])?;
+            connection.execute(sql.delete_by_pk, &key_params(object))?;
         }
         (hooks.post_delete)(object, db)
     })
@@ -143,8 +180,7 @@ pub fn refresh_from_db<M: Model>(db: &Db, object: &mut M) -> Result<()> {
     let fresh = {
         let mut connection = db.connection(M::META.db_alias)?;
         let sql = &M::SQL[connection.dialect().index()];
-        let params = [object.pk_param()];
-        connection.query_first(sql.get_by_pk, &params, M::from_row)?
+        connection.query_first(sql.get_by_pk, &key_params(object), M::from_row)?
     };
     match fresh {
         Some(fresh) => {
@@ -153,7 +189,7 @@ pub fn refresh_from_db<M: Model>(db: &Db, object: &mut M) -> Result<()> {
         }
         None => Err(Error::DoesNotExist {
             model: M::META.name,
-            filter: format!("{} = {}", M::META.pk_column, object.pk_param()),
+            filter: pk_filter(object),
         }),
     }
 }
@@ -179,7 +215,7 @@ pub fn save_update_fields<M: Model, P: crate::Projection<M>>(
         .filter(|column| !(meta.auto_pk && *column == meta.pk_column))
         .collect();
     for column in columns {
-        if column == &meta.pk_column || !insert_columns.contains(column) {
+        if meta.pk_columns.contains(column) || !insert_columns.contains(column) {
             return Err(Error::usage(format!(
                 "`{column}` is not an updatable column of `{}`",
                 meta.name
@@ -231,16 +267,22 @@ pub(crate) fn update_columns<M: Model>(
             }
         }
         sql.push_str(" WHERE ");
-        dialect.push_ident(&mut sql, meta.pk_column);
-        sql.push_str(" = ");
-        params.push(object.pk_param());
-        dialect.push_placeholder(&mut sql, params.len());
+        let first_key = params.len();
+        object.push_pk_params(&mut params);
+        for (i, key) in meta.pk_columns.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(" AND ");
+            }
+            dialect.push_ident(&mut sql, key);
+            sql.push_str(" = ");
+            dialect.push_placeholder(&mut sql, first_key + i + 1);
+        }
         connection.execute(&sql, &params)?
     };
     if changed == 0 {
         return Err(Error::DoesNotExist {
             model: meta.name,
-            filter: format!("{} = {}", meta.pk_column, object.pk_param()),
+            filter: pk_filter(object),
         });
     }
     Ok(())

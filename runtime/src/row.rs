@@ -265,8 +265,9 @@ impl FromSql for DateTime<Utc> {
 }
 
 /// Reads the timestamps Pookie writes (`2024-05-01T12:00:00.000000Z`) and the
-/// other common SQLite spellings (`2024-05-01 12:00:00`, with or without
-/// fraction and offset).
+/// other time values SQLite's own date and time functions accept as text
+/// (`2024-05-01 12:00:00`, with or without seconds, fraction and offset, and
+/// a date alone, which is midnight).
 pub(crate) fn parse_sqlite_timestamp(text: &str) -> Option<DateTime<Utc>> {
     if let Ok(value) = DateTime::parse_from_rfc3339(text) {
         return Some(value.with_timezone(&Utc));
@@ -274,10 +275,20 @@ pub(crate) fn parse_sqlite_timestamp(text: &str) -> Option<DateTime<Utc>> {
     if let Ok(value) = DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%:z") {
         return Some(value.with_timezone(&Utc));
     }
-    ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"]
-        .iter()
-        .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
-        .map(|value| value.and_utc())
+    [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ]
+    .iter()
+    .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+    .or_else(|| {
+        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .map(|date| date.and_time(chrono::NaiveTime::MIN))
+    })
+    .map(|value| value.and_utc())
 }
 
 impl<T: FromSql> FromSql for Option<T> {
@@ -333,6 +344,10 @@ mod tests {
         ] {
             assert_eq!(parse_sqlite_timestamp(text), Some(expected), "{text}");
         }
+        assert_eq!(parse_sqlite_timestamp("2024-05-01 12:30"), Some(expected));
+        let midnight = "2024-05-01T00:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(parse_sqlite_timestamp("2024-05-01"), Some(midnight));
         assert_eq!(parse_sqlite_timestamp("yesterday"), None);
+        assert_eq!(parse_sqlite_timestamp("2024-05-01 noon"), None);
     }
 }

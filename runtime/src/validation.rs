@@ -238,7 +238,7 @@ fn check_unique<M: Model>(
         let sql = if adding {
             set.exists[dialect]
         } else {
-            params.push(object.pk_param());
+            object.push_pk_params(&mut params);
             set.exists_other[dialect]
         };
         let taken = connection.query_first(sql, &params, |_| Ok(()))?.is_some();

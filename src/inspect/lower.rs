@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use pookie_grammar::ir::{
     CheckConstraint, DefaultValue, EnumDef, EnumVariant, Field, FieldKind, FieldOptions,
-    FieldOrigin, Index, ManyToMany, Meta, Model, Module, Relation,
+    FieldOrigin, Index, ManyToMany, Meta, Model, Module, OnDelete, Relation,
 };
 use pookie_grammar::naming::{camel_case, snake_case};
 
@@ -35,24 +35,27 @@ pub fn module(name: &str, catalog: &Catalog) -> Module {
         })
         .collect();
     let field_names: Vec<Vec<String>> = catalog.tables.iter().map(column_field_names).collect();
+    let enums: Vec<EnumDef> = catalog
+        .enums
+        .iter()
+        .map(|e| enum_def(&enum_names[e.name.as_str()], &e.values))
+        .collect();
     let cx = Context {
         catalog,
         model_names: &model_names,
         field_names: &field_names,
         enum_names: &enum_names,
+        enums: &enums,
     };
     let mut models: Vec<Model> = (0..catalog.tables.len()).map(|i| cx.model(i)).collect();
     cx.add_many_to_many(&mut models);
+    cx.add_default_many_to_many(&mut models);
     distinct_related_names(&mut models);
     Module {
         name: name.to_string(),
         path: format!("{name}.pookie").into(),
         doc: None,
-        enums: catalog
-            .enums
-            .iter()
-            .map(|e| enum_def(&enum_names[e.name.as_str()], &e.values))
-            .collect(),
+        enums,
         models,
     }
 }
@@ -62,6 +65,7 @@ struct Context<'c> {
     model_names: &'c [String],
     field_names: &'c [Vec<String>],
     enum_names: &'c BTreeMap<&'c str, String>,
+    enums: &'c [EnumDef],
 }
 
 /// The field name of every column of `table`, in column order, unique in the table.
@@ -293,6 +297,20 @@ impl Context<'_> {
             options.choices = self.enum_names.get(enum_type.as_str()).cloned();
         }
         options.default = column.default.as_ref().map(|(default, sql)| {
+            if let (Some(choices), DefaultValue::Str(value)) = (&options.choices, default) {
+                // A label of the column's enum type is that enum's variant.
+                let variant = self
+                    .enums
+                    .iter()
+                    .find(|e| &e.name == choices)
+                    .and_then(|e| e.variants.iter().find(|v| &v.value == value));
+                if let Some(variant) = variant {
+                    return DefaultValue::EnumVariant {
+                        enum_name: choices.clone(),
+                        variant: variant.name.clone(),
+                    };
+                }
+            }
             if fits(&kind, default) {
                 default.clone()
             } else {
@@ -371,10 +389,14 @@ impl Context<'_> {
 
     /// A table of exactly two columns, each a foreign key to an inspected table
     /// with a single-column key, together its primary key, is a pure join table:
-    /// the first target gets a ManyToManyField through it.
+    /// the first target gets a ManyToManyField through it. Join tables laid out
+    /// exactly as Pookie creates them are left to [`Self::add_default_many_to_many`].
     fn add_many_to_many(&self, models: &mut [Model]) {
         for (index, table) in self.catalog.tables.iter().enumerate() {
             if table.is_view || table.columns.len() != 2 || table.primary_key.len() != 2 {
+                continue;
+            }
+            if self.default_join(table).is_some() {
                 continue;
             }
             let relations: Vec<&Relation> = models[index]
@@ -390,29 +412,114 @@ impl Context<'_> {
             };
             let (owner, target) = (first.to.clone(), second.to.clone());
             let through = models[index].name.clone();
-            let Some(owner_model) = models.iter_mut().find(|m| m.name == owner) else {
-                continue;
-            };
-            let mut names = Unique::default();
-            for field in &owner_model.fields {
-                names.claim(&field.name);
-            }
-            let name = names.claim(&plural(&snake_case(&target)));
-            owner_model.fields.push(Field {
-                name,
-                doc: None,
-                kind: FieldKind::ManyToManyField(ManyToMany {
-                    to: target,
-                    related_name: None,
-                    through: Some(through),
-                    db_table: None,
-                }),
-                options: FieldOptions::default(),
-                origin: FieldOrigin::Declared,
-                comment: None,
-            });
+            push_many_to_many(models, &owner, target, Some(through));
         }
     }
+
+    /// A join table exactly as Pookie creates one for a ManyToManyField without
+    /// `through` becomes that field again, and its model goes: the join table
+    /// has no model of its own in the schema it came from.
+    fn add_default_many_to_many(&self, models: &mut Vec<Model>) {
+        let mut joins: Vec<usize> = Vec::new();
+        for (index, table) in self.catalog.tables.iter().enumerate() {
+            let Some((source, target)) = self.default_join(table) else {
+                continue;
+            };
+            let owner = self.model_names[source].clone();
+            push_many_to_many(models, &owner, self.model_names[target].clone(), None);
+            joins.push(index);
+        }
+        for index in joins.into_iter().rev() {
+            models.remove(index);
+        }
+    }
+
+    /// The source and target tables of `table` when it is a join table exactly
+    /// as Pookie creates one for `ManyToManyField` without `through`: named
+    /// `<source>_<target>`, with the columns `<source>_id` and `<target>_id`
+    /// (`from_<table>_id` and `to_<table>_id` for a relation of a table to
+    /// itself), not null, together the primary key in that order, each an
+    /// `ON DELETE CASCADE` foreign key to its table's one-column primary key,
+    /// the second column indexed as `<table>_<column>_idx`, and nothing else:
+    /// no other unique set, index or check, and no foreign key pointing at it.
+    fn default_join(&self, table: &Table) -> Option<(usize, usize)> {
+        let [first, second] = table.columns.as_slice() else {
+            return None;
+        };
+        if table.is_view
+            || first.nullable
+            || second.nullable
+            || table.primary_key != [first.name.clone(), second.name.clone()]
+            || !table.indexes.iter().all(|index| {
+                // Pookie indexes the second column, which the key does not lead with.
+                !index.unique
+                    && index.condition.is_none()
+                    && index.columns == [Some(second.name.clone())]
+                    && index.name == format!("{}_{}_idx", table.name, second.name)
+            })
+            || !table.checks.is_empty()
+            || table.foreign_keys.len() != 2
+            || self.catalog.tables.iter().any(|other| {
+                other
+                    .foreign_keys
+                    .iter()
+                    .any(|fk| fk.target_table == table.name)
+            })
+            || table
+                .uniques
+                .iter()
+                .any(|u| !table.is_unique_set(&u.columns) || u.columns.len() != 2)
+        {
+            return None;
+        }
+        let target_of = |column: &Column| -> Option<usize> {
+            let fk = single_column_fk(table, &column.name)?;
+            let target = self.table_index(&fk.target_table)?;
+            let key = &self.catalog.tables[target].primary_key;
+            let to_key = fk.target_columns.is_empty() || fk.target_columns == *key;
+            (fk.on_delete == OnDelete::Cascade && key.len() == 1 && to_key).then_some(target)
+        };
+        let (source, target) = (target_of(first)?, target_of(second)?);
+        let source_table = &self.catalog.tables[source].name;
+        let target_table = &self.catalog.tables[target].name;
+        let (source_column, target_column) = if source == target {
+            (
+                format!("from_{source_table}_id"),
+                format!("to_{target_table}_id"),
+            )
+        } else {
+            (format!("{source_table}_id"), format!("{target_table}_id"))
+        };
+        (first.name == source_column
+            && second.name == target_column
+            && table.name == format!("{source_table}_{target_table}"))
+        .then_some((source, target))
+    }
+}
+
+/// Adds `<targets> = ManyToManyField(target[, through = …])` to the model `owner`.
+fn push_many_to_many(models: &mut [Model], owner: &str, target: String, through: Option<String>) {
+    let Some(owner_model) = models.iter_mut().find(|m| m.name == owner) else {
+        return;
+    };
+    let mut names = Unique::default();
+    for field in &owner_model.fields {
+        names.claim(&field.name);
+    }
+    let name = names.claim(&plural(&snake_case(&target)));
+    owner_model.fields.push(Field {
+        name,
+        doc: None,
+        kind: FieldKind::ManyToManyField(ManyToMany {
+            to: target,
+            related_name: None,
+            through,
+            db_table: None,
+        }),
+        options: FieldOptions::default(),
+        origin: FieldOrigin::Declared,
+        comment: None,
+    });
 }
 
 /// Two relations from one model to the same model would get the same reverse
@@ -449,8 +556,13 @@ fn relation_target(kind: &FieldKind) -> Option<&str> {
     }
 }
 
-/// `track` → `tracks`, `territory` → `territories`, `box` → `boxes`.
+/// `track` → `tracks`, `territory` → `territories`, `box` → `boxes`; a word
+/// already ending in a single `s` (`tags`, from the model of a table named
+/// in the plural) stays as it is.
 fn plural(word: &str) -> String {
+    if word.ends_with('s') && !word.ends_with("ss") {
+        return word.to_string();
+    }
     if let Some(stem) = word.strip_suffix('y') {
         if !stem.ends_with(['a', 'e', 'i', 'o', 'u']) {
             return format!("{stem}ies");

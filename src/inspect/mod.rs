@@ -30,7 +30,11 @@
 //!   `UUIDField(auto = true)`) do not come back; a `choices` default comes back
 //!   as its stored string; date and time literal defaults come back as the
 //!   database spells them, verbatim in `sql("…")`;
-//! - a ManyToManyField comes back through its join table's model;
+//! - a ManyToManyField without `through` comes back as the same field on the
+//!   same model, without a model for its join table, named after the target
+//!   (`tags = ManyToManyField(Tags)`); its `related_name` does not come back.
+//!   Any other pure join table (two foreign keys, together the primary key)
+//!   stays a model, and the first target gets `ManyToManyField(…, through = …)`;
 //! - doc comments come back only from PostgreSQL comments.
 
 pub mod catalog;

@@ -428,7 +428,9 @@ fn field_kind(declared: &str) -> (FieldKind, Option<String>) {
             auto_now_add: false,
         }
     } else {
-        FieldKind::TextField
+        // NUMERIC affinity: SQLite stores what looks like a number as an
+        // integer or a real, which a FloatField reads.
+        FieldKind::FloatField
     };
     (kind, Some(shown))
 }
@@ -476,7 +478,7 @@ mod tests {
         );
         assert_eq!(field_kind("DECIMAL_TEXT(8, 3)").1, None);
         let (kind, guess) = field_kind("MONEY");
-        assert_eq!(kind, FieldKind::TextField);
+        assert_eq!(kind, FieldKind::FloatField, "NUMERIC affinity");
         assert_eq!(guess.as_deref(), Some("declared `MONEY`"));
         assert_eq!(field_kind("").1.as_deref(), Some("no declared type"));
     }

@@ -18,11 +18,17 @@ pub mod generated {
     pub mod editorial {
         pookie::include_models!("editorial");
     }
+    pub mod library {
+        pookie::include_models!("library");
+    }
     pub mod lookups {
         pookie::include_models!("lookups");
     }
     pub mod kitchen_sink {
         pookie::include_models!("kitchen_sink");
+    }
+    pub mod relations {
+        pookie::include_models!("relations");
     }
     pub mod shop {
         pookie::include_models!("shop");
@@ -38,7 +44,7 @@ pub fn create_every_table(url: &str) {
         .database("analytics", url)
         .connect()
         .unwrap_or_else(|e| panic!("{url}: {e}"));
-    let creators: [fn(&pookie::Db) -> pookie::Result<()>; 7] = [
+    let creators: [fn(&pookie::Db) -> pookie::Result<()>; 9] = [
         generated::blog::create_tables,
         generated::shop::create_tables,
         generated::kitchen_sink::create_tables,
@@ -46,6 +52,8 @@ pub fn create_every_table(url: &str) {
         generated::catalog::create_tables,
         generated::lookups::create_tables,
         generated::editorial::create_tables,
+        generated::library::create_tables,
+        generated::relations::create_tables,
     ];
     for create in creators {
         create(&db).unwrap_or_else(|e| panic!("creating the tables of schemas/: {e}"));
@@ -59,6 +67,12 @@ pub type IndexShape = (Vec<String>, bool, Option<String>, Option<String>);
 #[derive(Debug, PartialEq)]
 pub struct Shape {
     pub columns: Vec<ColumnShape>,
+    /// The primary-key columns, in key order.
+    pub primary_key: Vec<String>,
+    /// The target tables of the ManyToManyFields without `through` (their
+    /// join tables have no model); a relation through a model shows in the
+    /// foreign keys of that model's table.
+    pub many_to_many: Vec<String>,
     pub unique_together: Vec<Vec<String>>,
     pub indexes: Vec<IndexShape>,
     pub checks: Vec<(Option<String>, String)>,
@@ -120,8 +134,25 @@ pub fn shape(schema: &Schema, model: &Model, sqlite: bool) -> Shape {
         })
         .collect();
     unique_together.sort();
+    let mut many_to_many: Vec<String> = model
+        .fields
+        .iter()
+        .filter_map(|field| match &field.kind {
+            FieldKind::ManyToManyField(m) if m.through.is_none() => {
+                Some(find(schema, &m.to).expect("relation target").table_name())
+            }
+            _ => None,
+        })
+        .collect();
+    many_to_many.sort();
     Shape {
         columns,
+        primary_key: model
+            .primary_key_fields()
+            .iter()
+            .filter_map(|field| field.column_name())
+            .collect(),
+        many_to_many,
         unique_together,
         indexes,
         checks: model

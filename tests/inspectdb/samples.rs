@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use crate::databases::{PostgresDb, SqliteFile};
+
 /// The sample databases folder, next to the repository.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/sampledbs")
@@ -32,4 +34,37 @@ pub fn edge_cases(backend: &str) -> Vec<(String, String)> {
         .collect();
     cases.sort();
     cases
+}
+
+/// Chinook in a new SQLite file.
+pub fn chinook_sqlite() -> SqliteFile {
+    let file = SqliteFile::new();
+    file.execute_batch(&read("chinook/Chinook_Sqlite.sql"))
+        .expect("load Chinook");
+    file
+}
+
+/// Northwind in a new SQLite file: its tables, views and data, then its updates.
+pub fn northwind_sqlite() -> SqliteFile {
+    let file = SqliteFile::new();
+    file.execute_batch(&read("northwind-sqlite/create.sql"))
+        .and_then(|()| file.execute_batch(&read("northwind-sqlite/update.sql")))
+        .expect("load Northwind");
+    file
+}
+
+/// Chinook in a new PostgreSQL database, or `None` when no server is configured.
+pub fn chinook_postgres() -> Option<PostgresDb> {
+    let db = PostgresDb::new()?;
+    db.run_script(&read("chinook/Chinook_PostgreSql.sql"))
+        .expect("load Chinook");
+    Some(db)
+}
+
+/// Northwind in a new PostgreSQL database, or `None` when no server is configured.
+pub fn northwind_postgres() -> Option<PostgresDb> {
+    let db = PostgresDb::new()?;
+    db.run_script(&read("northwind-postgres/northwind.sql"))
+        .expect("load Northwind");
+    Some(db)
 }

@@ -59,7 +59,8 @@ pub(crate) fn validate_view(table: &Table, param: impl Fn(&Column) -> String) ->
     ValidateView { checks, unique }
 }
 
-/// `SELECT 1 FROM "t" WHERE "a" = ? AND "b" = ? [AND "pk" <> ?] LIMIT 1`.
+/// `SELECT 1 FROM "t" WHERE "a" = ? AND "b" = ? [AND "pk" <> ?] LIMIT 1`; a
+/// composite key excludes the row with `AND NOT ("k1" = ? AND "k2" = ?)`.
 fn exists_sql(dialect: Dialect, table: &Table, columns: &[&Column], exclude_pk: bool) -> String {
     let mut sql = String::from("SELECT 1 FROM ");
     dialect.push_ident(&mut sql, &table.table);
@@ -72,11 +73,22 @@ fn exists_sql(dialect: Dialect, table: &Table, columns: &[&Column], exclude_pk: 
         sql.push_str(" = ");
         dialect.push_placeholder(&mut sql, i + 1);
     }
-    if exclude_pk {
+    if exclude_pk && !table.composite_pk() {
         sql.push_str(" AND ");
         dialect.push_ident(&mut sql, &table.pk().column);
         sql.push_str(" <> ");
         dialect.push_placeholder(&mut sql, columns.len() + 1);
+    } else if exclude_pk {
+        sql.push_str(" AND NOT (");
+        for (i, key) in table.pk_columns().enumerate() {
+            if i > 0 {
+                sql.push_str(" AND ");
+            }
+            dialect.push_ident(&mut sql, &key.column);
+            sql.push_str(" = ");
+            dialect.push_placeholder(&mut sql, columns.len() + 1 + i);
+        }
+        sql.push(')');
     }
     dialect.push_limit_offset(&mut sql, Some(1), 0);
     sql

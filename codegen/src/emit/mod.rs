@@ -80,10 +80,16 @@ pub(crate) struct ModelView {
     pub update_params: Vec<String>,
     /// The validation of the model.
     pub validate: ValidateView,
-    /// The primary-key field.
+    /// The primary-key field (the first of a composite key).
     pub pk_ident: String,
-    /// The primary key's Rust type.
+    /// The primary key's Rust type: a tuple for a composite key.
     pub pk_type: String,
+    /// For a composite key: the parameters of the fields of the key, in key
+    /// order (`push_pk_params`); empty for a one-field key.
+    pub key_params: Vec<String>,
+    /// For a composite key: the parameters of the elements of the tuple `pk`
+    /// that `get` takes; empty for a one-field key.
+    pub get_params: Vec<String>,
     /// Whether the INSERT returns the primary key.
     pub auto_pk: bool,
     /// `self.<field> = <expr>;` in `touch_auto_now`.
@@ -190,8 +196,10 @@ pub(crate) struct MetaView {
     pub table: String,
     /// The database alias.
     pub db_alias: String,
-    /// The primary-key column.
+    /// The primary-key column (the first of a composite key).
     pub pk_column: String,
+    /// The primary-key columns, in key order.
+    pub pk_columns: Vec<String>,
     /// Every column, in select order.
     pub columns: Vec<String>,
     /// The default ordering.
@@ -429,7 +437,8 @@ fn model_view(
         .collect();
 
     let mut handles = Vec::with_capacity(table.columns.len() + 1);
-    if table.columns.iter().all(|c| c.ident != "pk") {
+    // A composite key has no one column to stand for it.
+    if !table.composite_pk() && table.columns.iter().all(|c| c.ident != "pk") {
         handles.push(HandleView {
             ident: "pk".into(),
             ty: pk.handle_type.clone(),
@@ -470,8 +479,20 @@ fn model_view(
 
     let mut update_params: Vec<String> = table.update_columns().map(param_expr).collect();
     if !update_params.is_empty() {
-        update_params.push(param_expr(pk));
+        update_params.extend(table.pk_columns().map(param_expr));
     }
+    let (pk_type, key_params, get_params) = if table.composite_pk() {
+        let types: Vec<&str> = table.pk_columns().map(|c| c.rust_type.as_str()).collect();
+        (
+            format!("({})", types.join(", ")),
+            table.pk_columns().map(param_expr).collect(),
+            (0..types.len())
+                .map(|i| format!("::pookie::ToParam::to_param(&pk.{i})"))
+                .collect(),
+        )
+    } else {
+        (pk.rust_type.clone(), Vec::new(), Vec::new())
+    };
 
     let touch = table
         .columns
@@ -499,6 +520,7 @@ fn model_view(
             table: str_lit(&table.table),
             db_alias: str_lit(&table.db_alias),
             pk_column: str_lit(&pk.column),
+            pk_columns: table.pk_columns().map(|c| str_lit(&c.column)).collect(),
             columns: table.columns.iter().map(|c| str_lit(&c.column)).collect(),
             ordering: table
                 .ordering
@@ -522,7 +544,9 @@ fn model_view(
         update_params,
         validate: checks::validate_view(table, param_expr),
         pk_ident: pk.ident.clone(),
-        pk_type: pk.rust_type.clone(),
+        pk_type,
+        key_params,
+        get_params,
         auto_pk: table.auto_pk(),
         touch,
         method_docs: MethodDocs {

@@ -25,8 +25,9 @@ pub(crate) struct Table {
     pub table: String,
     /// Every column, in struct (and SELECT) order.
     pub columns: Vec<Column>,
-    /// The position of the primary key in `columns`.
-    pub pk: usize,
+    /// The positions of the primary-key columns in `columns`, in key order:
+    /// one, or several for a composite key (`meta { primary_key = […] }`).
+    pub pk: Vec<usize>,
     /// `ORDER BY` terms: column and descending.
     pub ordering: Vec<(String, bool)>,
     /// `unique_together`, as column lists.
@@ -52,14 +53,24 @@ pub(crate) struct Table {
 }
 
 impl Table {
-    /// The primary-key column.
+    /// The primary-key column; the first one of a composite key.
     pub fn pk(&self) -> &Column {
-        &self.columns[self.pk]
+        &self.columns[self.pk[0]]
+    }
+
+    /// The primary-key columns, in key order.
+    pub fn pk_columns(&self) -> impl Iterator<Item = &Column> {
+        self.pk.iter().map(|&i| &self.columns[i])
+    }
+
+    /// Whether the key has several columns.
+    pub fn composite_pk(&self) -> bool {
+        self.pk.len() > 1
     }
 
     /// Whether the database assigns the primary key.
     pub fn auto_pk(&self) -> bool {
-        self.pk().auto
+        !self.composite_pk() && self.pk().auto
     }
 
     /// Columns written by INSERT: all but an auto primary key.
@@ -189,24 +200,44 @@ pub(crate) fn table(schema: &Schema, module: &Module, model: &Model) -> Result<T
             )));
         }
     }
-    let pk = match columns.iter().position(|c| c.primary_key) {
-        Some(pk) => pk,
-        None if !model.meta.primary_key.is_empty() => {
-            return Err(fail(format!(
-                "composite primary keys (`meta {{ primary_key = [{}] }}`) are not supported by the code generator yet",
-                model.meta.primary_key.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ")
-            )))
+    let pk: Vec<usize> = if model.meta.primary_key.is_empty() {
+        columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.primary_key)
+            .map(|(i, _)| i)
+            .collect()
+    } else {
+        let mut pk = Vec::with_capacity(model.meta.primary_key.len());
+        for name in &model.meta.primary_key {
+            let position = columns
+                .iter()
+                .position(|c| &c.field == name)
+                .ok_or_else(|| {
+                    fail(format!(
+                        "`meta {{ primary_key = … }}` names `{name}`, which is not a field of the model"
+                    ))
+                })?;
+            // Part of the key: never written by UPDATE, never assigned by the database.
+            columns[position].primary_key = true;
+            columns[position].auto = false;
+            pk.push(position);
         }
-        None => return Err(fail("the model has no primary key".into())),
+        pk
     };
-    if columns.iter().filter(|c| c.primary_key).count() > 1 {
-        return Err(fail(
-            "composite primary keys are not supported by the code generator yet".into(),
-        ));
+    match pk.len() {
+        0 => return Err(fail("the model has no primary key".into())),
+        1 => {}
+        _ if model.meta.primary_key.is_empty() => {
+            return Err(fail(
+                "several fields are `primary_key = true`; list them in `meta { primary_key = […] }` instead".into(),
+            ))
+        }
+        _ => {}
     }
     let column_of = |name: &str, what: &str| -> Result<String, Error> {
-        if name == "pk" && model.field("pk").is_none() {
-            return Ok(columns[pk].column.clone());
+        if name == "pk" && model.field("pk").is_none() && pk.len() == 1 {
+            return Ok(columns[pk[0]].column.clone());
         }
         columns
             .iter()
@@ -275,8 +306,12 @@ pub(crate) fn table(schema: &Schema, module: &Module, model: &Model) -> Result<T
             unique_sets.push(set);
         }
     };
+    if pk.len() > 1 {
+        add_set(pk.clone());
+    }
     for (i, column) in columns.iter().enumerate() {
-        if (column.primary_key && !column.auto) || (column.unique && !column.primary_key) {
+        let single_key = column.primary_key && pk.len() == 1;
+        if (single_key && !column.auto) || (column.unique && !single_key) {
             add_set(vec![i]);
         }
     }
@@ -353,6 +388,14 @@ fn column(
             if target.is_abstract {
                 return Err(fail(format!(
                     "the {} points to the abstract model `{}`, which has no table",
+                    field.kind.type_name(),
+                    target.name
+                )));
+            }
+            if relation.to_field.is_none() && !target.meta.primary_key.is_empty() {
+                return Err(fail(format!(
+                    "the {} points to `{}`, whose primary key is composite; a relation needs one \
+                     target column: point it at a unique field with `to_field = \"…\"`",
                     field.kind.type_name(),
                     target.name
                 )));
@@ -453,6 +496,19 @@ fn column(
             Some(types::rust_default(&DefaultValue::Uuid4, &scalar).map_err(fail)?)
         }
         None => None,
+        // An expression of one database (`nextval(…)`, a function call) that
+        // Rust cannot compute: the insert form asks for the value, and the
+        // DDL, written for both databases, leaves it out.
+        Some(DefaultValue::Sql(sql)) => {
+            if !doc.is_empty() {
+                doc.push(String::new());
+            }
+            doc.push(format!(
+                " The database default `{}` is not applied by Pookie: set the value.",
+                sql.replace('`', "'")
+            ));
+            None
+        }
         Some(DefaultValue::EnumVariant { .. }) => match &enum_default {
             Some((path, _)) => Some(RustDefault::Literal(path.clone())),
             None => {

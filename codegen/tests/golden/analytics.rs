@@ -100,6 +100,7 @@ impl ::pookie::Model for Metric {
         table: "metrics",
         db_alias: "analytics",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "name", "value"],
         ordering: &[],

@@ -104,6 +104,7 @@ impl ::pookie::Model for Tag {
         table: "tags",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "name", "slug"],
         ordering: &[
@@ -593,6 +594,7 @@ impl ::pookie::Model for Author {
         table: "authors",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "name", "email", "bio", "website", "is_active", "joined"],
         ordering: &[
@@ -1226,6 +1228,7 @@ impl ::pookie::Model for Post {
         table: "posts",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &[
             "id",
@@ -1848,6 +1851,7 @@ impl ::pookie::Model for UserProfile {
         table: "user_profiles",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "author_id", "avatar", "prefs"],
         ordering: &[],

@@ -124,6 +124,7 @@ impl ::pookie::Model for CatalogColumn {
         table: "catalog_columns",
         db_alias: "default",
         pk_column: "name",
+        pk_columns: &["name"],
         auto_pk: false,
         columns: &["name", "data_type", "not_null"],
         ordering: &[

@@ -170,6 +170,7 @@ impl ::pookie::Model for CalendarEntry {
         table: "calendar_entries",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "title", "status", "size", "fee", "budget"],
         ordering: &[],

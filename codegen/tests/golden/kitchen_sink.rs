@@ -2088,6 +2088,7 @@ impl ::pookie::Model for Sample {
         table: "samples",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &[
             "id",
@@ -3541,6 +3542,7 @@ impl ::pookie::Model for Nullable {
         table: "nullables",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &[
             "id",
@@ -4872,6 +4874,7 @@ impl ::pookie::Model for Defaults {
         table: "defaultss",
         db_alias: "default",
         pk_column: "uid",
+        pk_columns: &["uid"],
         auto_pk: false,
         columns: &[
             "uid",
@@ -5777,6 +5780,7 @@ impl ::pookie::Model for Ticket {
         table: "tickets",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "code", "seat_number", "row", "price"],
         ordering: &[
@@ -6166,6 +6170,10 @@ pub mod country {
     pub const cities: ::pookie::Reverse<super::Country, super::City> = ::pookie::Reverse::new(
         0,
     );
+    /// The [`Census`](super::Census) rows of [`Country::censuses`](super::Country::censuses): filter and load through them.
+    pub const censuses: ::pookie::Reverse<super::Country, super::Census> = ::pookie::Reverse::new(
+        1,
+    );
 }
 /// The fields of a new [`Country`]: set every required field (`code`, `name`),
 /// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
@@ -6232,6 +6240,7 @@ impl ::pookie::Model for Country {
         table: "countrys",
         db_alias: "default",
         pk_column: "code",
+        pk_columns: &["code"],
         auto_pk: false,
         columns: &["code", "name"],
         ordering: &[],
@@ -6273,6 +6282,19 @@ impl ::pookie::Model for Country {
                 target_table: "citys",
                 target_column: "country_id",
                 target_column_index: 1,
+                through: ::core::option::Option::None,
+                nullable: false,
+                on_delete: ::pookie::OnDelete::Cascade,
+            },
+            ::pookie::RelationMeta {
+                name: "censuses",
+                kind: ::pookie::RelationKind::ReverseForeignKey,
+                column: "code",
+                column_index: 0,
+                target: || &<Census as ::pookie::Model>::META,
+                target_table: "censuses",
+                target_column: "country_id",
+                target_column_index: 0,
                 through: ::core::option::Option::None,
                 nullable: false,
                 on_delete: ::pookie::OnDelete::Cascade,
@@ -6428,6 +6450,10 @@ impl Country {
     /// The [`City`] rows that point to this row: a query set to filter, order and count.
     pub fn cities(&self) -> ::pookie::RelatedSet<'_, Self, City> {
         ::pookie::RelatedSet::new(self, country::cities)
+    }
+    /// The [`Census`] rows that point to this row: a query set to filter, order and count.
+    pub fn censuses(&self) -> ::pookie::RelatedSet<'_, Self, Census> {
+        ::pookie::RelatedSet::new(self, country::censuses)
     }
     /// Drops the table if it exists (on PostgreSQL, with the foreign keys of
     /// other tables that point at it).
@@ -6621,6 +6647,7 @@ impl ::pookie::Model for City {
         table: "citys",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "country_id", "name"],
         ordering: &[],
@@ -6898,6 +6925,497 @@ impl NewCity<::std::string::String, ::std::string::String> {
         ::pookie::validation::full_clean(&object, db, true)
     }
 }
+/// A composite primary key, one of its fields a foreign key: one count per
+/// country and year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Census {
+    /// The primary key of the [`Country`] this row points to (`country`).
+    pub country_id: ::std::string::String,
+    pub year: i16,
+    pub population: i64,
+    pub note: ::std::string::String,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
+}
+/// Typed column handles of [`Census`], for filters, ordering and updates.
+#[allow(non_upper_case_globals)]
+pub mod census {
+    /// [`Census::country_id`](super::Census::country_id).
+    pub const country_id: ::pookie::Column<super::Census, ::std::string::String> = ::pookie::Column::new(
+        "censuses",
+        "country_id",
+    );
+    /// [`Census::year`](super::Census::year).
+    pub const year: ::pookie::Column<super::Census, i16> = ::pookie::Column::new(
+        "censuses",
+        "year",
+    );
+    /// [`Census::population`](super::Census::population).
+    pub const population: ::pookie::Column<super::Census, i64> = ::pookie::Column::new(
+        "censuses",
+        "population",
+    );
+    /// [`Census::note`](super::Census::note).
+    pub const note: ::pookie::Column<super::Census, ::std::string::String> = ::pookie::Column::new(
+        "censuses",
+        "note",
+    );
+    /// The [`Country`](super::Country) that [`Census::country`](super::Census::country) points to: filter, order and load through it.
+    pub const country: ::pookie::ForeignKey<super::Census, super::Country> = ::pookie::ForeignKey::new(
+        0,
+    );
+}
+/// The fields of a new [`Census`]: set every required field (`country_id`, `year`, `population`),
+/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+#[derive(Debug, Clone)]
+#[must_use = "an insert form does nothing until it is passed to `create`"]
+pub struct NewCensus<
+    __T0 = ::pookie::Unset,
+    __T1 = ::pookie::Unset,
+    __T2 = ::pookie::Unset,
+> {
+    country_id: __T0,
+    year: __T1,
+    population: __T2,
+    note: ::core::option::Option<::std::string::String>,
+}
+impl NewCensus {
+    /// An empty form: every required field unset, every other field at its default.
+    pub fn new() -> Self {
+        NewCensus {
+            country_id: ::pookie::Unset,
+            year: ::pookie::Unset,
+            population: ::pookie::Unset,
+            note: ::core::option::Option::None,
+        }
+    }
+}
+impl ::core::default::Default for NewCensus {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+#[allow(clippy::type_complexity)]
+impl<__T0, __T1, __T2> NewCensus<__T0, __T1, __T2> {
+    /// Sets [`Census::country_id`].
+    pub fn country_id(
+        self,
+        value: impl ::pookie::IntoField<::std::string::String>,
+    ) -> NewCensus<::std::string::String, __T1, __T2> {
+        NewCensus {
+            country_id: ::pookie::IntoField::into_field(value),
+            year: self.year,
+            population: self.population,
+            note: self.note,
+        }
+    }
+    /// Sets [`Census::year`].
+    pub fn year(
+        self,
+        value: impl ::pookie::IntoField<i16>,
+    ) -> NewCensus<__T0, i16, __T2> {
+        NewCensus {
+            country_id: self.country_id,
+            year: ::pookie::IntoField::into_field(value),
+            population: self.population,
+            note: self.note,
+        }
+    }
+    /// Sets [`Census::population`].
+    pub fn population(
+        self,
+        value: impl ::pookie::IntoField<i64>,
+    ) -> NewCensus<__T0, __T1, i64> {
+        NewCensus {
+            country_id: self.country_id,
+            year: self.year,
+            population: ::pookie::IntoField::into_field(value),
+            note: self.note,
+        }
+    }
+    /// Sets [`Census::note`].
+    pub fn note(
+        mut self,
+        value: impl ::pookie::IntoField<::std::string::String>,
+    ) -> Self {
+        self.note = ::core::option::Option::Some(::pookie::IntoField::into_field(value));
+        self
+    }
+    /// Sets [`Census::country_id`] to the key of `value`.
+    pub fn country(
+        self,
+        value: &Country,
+    ) -> NewCensus<::std::string::String, __T1, __T2> {
+        self.country_id(::core::clone::Clone::clone(&value.code))
+    }
+}
+impl ::pookie::Insert for NewCensus<::std::string::String, i16, i64> {
+    type Model = Census;
+    fn into_model(
+        self,
+        now: ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
+    ) -> Census {
+        let _ = now;
+        Census {
+            country_id: self.country_id,
+            year: self.year,
+            population: self.population,
+            note: self.note.unwrap_or_else(|| ::std::string::String::from("")),
+            __loaded: ::pookie::Loaded::new(),
+        }
+    }
+}
+impl ::pookie::Model for Census {
+    const META: ::pookie::ModelMeta = ::pookie::ModelMeta {
+        name: "Census",
+        table: "censuses",
+        db_alias: "default",
+        pk_column: "country_id",
+        pk_columns: &["country_id", "year"],
+        auto_pk: false,
+        columns: &["country_id", "year", "population", "note"],
+        ordering: &[
+            ::pookie::OrderTerm {
+                column: "country_id",
+                descending: false,
+            },
+            ::pookie::OrderTerm {
+                column: "year",
+                descending: true,
+            },
+        ],
+        verbose_name: "census",
+        verbose_name_plural: "censuses",
+        fields: &[
+            ::pookie::FieldMeta {
+                name: "country",
+                column: "country_id",
+                field_type: "ForeignKey",
+                verbose_name: "country",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: false,
+                editable: true,
+                primary_key: true,
+                unique: false,
+            },
+            ::pookie::FieldMeta {
+                name: "year",
+                column: "year",
+                field_type: "SmallIntegerField",
+                verbose_name: "year",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: false,
+                editable: true,
+                primary_key: true,
+                unique: false,
+            },
+            ::pookie::FieldMeta {
+                name: "population",
+                column: "population",
+                field_type: "BigIntegerField",
+                verbose_name: "population",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: false,
+                editable: true,
+                primary_key: false,
+                unique: false,
+            },
+            ::pookie::FieldMeta {
+                name: "note",
+                column: "note",
+                field_type: "CharField",
+                verbose_name: "note",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: true,
+                editable: true,
+                primary_key: false,
+                unique: false,
+            },
+        ],
+        relations: &[
+            ::pookie::RelationMeta {
+                name: "country",
+                kind: ::pookie::RelationKind::ForeignKey,
+                column: "country_id",
+                column_index: 0,
+                target: || &<Country as ::pookie::Model>::META,
+                target_table: "countrys",
+                target_column: "code",
+                target_column_index: 0,
+                through: ::core::option::Option::None,
+                nullable: false,
+                on_delete: ::pookie::OnDelete::Cascade,
+            },
+        ],
+    };
+    const SQL: [::pookie::ModelSql; 2] = [
+        ::pookie::ModelSql {
+            select: "SELECT \"censuses\".\"country_id\", \"censuses\".\"year\", \"censuses\".\"population\", \"censuses\".\"note\" FROM \"censuses\"",
+            get_by_pk: "SELECT \"censuses\".\"country_id\", \"censuses\".\"year\", \"censuses\".\"population\", \"censuses\".\"note\" FROM \"censuses\" WHERE \"censuses\".\"country_id\" = ? AND \"censuses\".\"year\" = ?",
+            insert: "INSERT INTO \"censuses\" (\"country_id\", \"year\", \"population\", \"note\") VALUES (?, ?, ?, ?)",
+            update_by_pk: "UPDATE \"censuses\" SET \"population\" = ?, \"note\" = ? WHERE \"country_id\" = ? AND \"year\" = ?",
+            delete_by_pk: "DELETE FROM \"censuses\" WHERE \"country_id\" = ? AND \"year\" = ?",
+            create_table: &[
+                "CREATE TABLE IF NOT EXISTS \"censuses\" (\n    \"country_id\" CHAR(2) NOT NULL,\n    \"year\" SMALLINT NOT NULL,\n    \"population\" BIGINT NOT NULL,\n    \"note\" VARCHAR(40) NOT NULL DEFAULT '',\n    PRIMARY KEY (\"country_id\", \"year\"),\n    FOREIGN KEY (\"country_id\") REFERENCES \"countrys\" (\"code\") ON DELETE CASCADE\n)",
+            ],
+            drop_table: "DROP TABLE IF EXISTS \"censuses\"",
+        },
+        ::pookie::ModelSql {
+            select: "SELECT \"censuses\".\"country_id\", \"censuses\".\"year\", \"censuses\".\"population\", \"censuses\".\"note\" FROM \"censuses\"",
+            get_by_pk: "SELECT \"censuses\".\"country_id\", \"censuses\".\"year\", \"censuses\".\"population\", \"censuses\".\"note\" FROM \"censuses\" WHERE \"censuses\".\"country_id\" = $1 AND \"censuses\".\"year\" = $2",
+            insert: "INSERT INTO \"censuses\" (\"country_id\", \"year\", \"population\", \"note\") VALUES ($1, $2, $3, $4)",
+            update_by_pk: "UPDATE \"censuses\" SET \"population\" = $1, \"note\" = $2 WHERE \"country_id\" = $3 AND \"year\" = $4",
+            delete_by_pk: "DELETE FROM \"censuses\" WHERE \"country_id\" = $1 AND \"year\" = $2",
+            create_table: &[
+                "CREATE TABLE IF NOT EXISTS \"censuses\" (\n    \"country_id\" CHAR(2) NOT NULL,\n    \"year\" SMALLINT NOT NULL,\n    \"population\" BIGINT NOT NULL,\n    \"note\" VARCHAR(40) NOT NULL DEFAULT '',\n    PRIMARY KEY (\"country_id\", \"year\"),\n    FOREIGN KEY (\"country_id\") REFERENCES \"countrys\" (\"code\") ON DELETE CASCADE\n)",
+            ],
+            drop_table: "DROP TABLE IF EXISTS \"censuses\" CASCADE",
+        },
+    ];
+    fn from_row(row: &::pookie::Row<'_>) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Census {
+            country_id: row.get(0)?,
+            year: row.get(1)?,
+            population: row.get(2)?,
+            note: row.get(3)?,
+            __loaded: ::pookie::Loaded::new(),
+        })
+    }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Census {
+            country_id: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            year: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            population: match ::pookie::__private::loaded_index(indices, 2) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            note: match ::pookie::__private::loaded_index(indices, 3) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            __loaded: ::pookie::Loaded::new(),
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.country_id),
+            1 => ::core::option::Option::Some(&self.year),
+            2 => ::core::option::Option::Some(&self.population),
+            3 => ::core::option::Option::Some(&self.note),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.country_id),
+            1 => ::core::option::Option::Some(&mut self.year),
+            2 => ::core::option::Option::Some(&mut self.population),
+            3 => ::core::option::Option::Some(&mut self.note),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.country_id, &mut other.country_id),
+            1 => ::core::mem::swap(&mut self.year, &mut other.year),
+            2 => ::core::mem::swap(&mut self.population, &mut other.population),
+            3 => ::core::mem::swap(&mut self.note, &mut other.note),
+            _ => {}
+        }
+    }
+    fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
+        out.push(::pookie::ToParam::to_param(&self.country_id));
+        out.push(::pookie::ToParam::to_param(&self.year));
+        out.push(::pookie::ToParam::to_param(&self.population));
+        out.push(::pookie::ToParam::to_param(&self.note));
+    }
+    fn push_update_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
+        out.push(::pookie::ToParam::to_param(&self.population));
+        out.push(::pookie::ToParam::to_param(&self.note));
+        out.push(::pookie::ToParam::to_param(&self.country_id));
+        out.push(::pookie::ToParam::to_param(&self.year));
+    }
+    fn pk_param(&self) -> ::pookie::Param<'_> {
+        ::pookie::ToParam::to_param(&self.country_id)
+    }
+    fn push_pk_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
+        out.push(::pookie::ToParam::to_param(&self.country_id));
+        out.push(::pookie::ToParam::to_param(&self.year));
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.country_id),
+            1 => ::pookie::ToParam::to_param(&self.year),
+            2 => ::pookie::ToParam::to_param(&self.population),
+            3 => ::pookie::ToParam::to_param(&self.note),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
+    }
+    fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
+        let _ = pk;
+        ::core::result::Result::Ok(())
+    }
+    fn touch_auto_now(
+        &mut self,
+        now: ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
+    ) {
+        let _ = now;
+    }
+    fn hooks() -> ::pookie::HookFns<Self> {
+        #[allow(unused_imports)]
+        use ::pookie::__hooks::{NoHooks as _, UserHooks as _};
+        let probe = &::pookie::__hooks::Probe::<Self>::new();
+        probe.hook_fns()
+    }
+}
+impl Census {
+    /// Every row of [`Census`], in the model's default ordering: the start of every query.
+    pub fn objects() -> ::pookie::QuerySet<Self> {
+        ::pookie::QuerySet::new()
+    }
+    /// Fetches the row with this primary key, given as a tuple of the key's
+    /// fields in key order, or [`Error::DoesNotExist`](::pookie::Error::DoesNotExist).
+    pub fn get(
+        db: &::pookie::Db,
+        pk: (::std::string::String, i16),
+    ) -> ::pookie::Result<Self> {
+        ::pookie::ops::get_by_key(
+            db,
+            &[::pookie::ToParam::to_param(&pk.0), ::pookie::ToParam::to_param(&pk.1)],
+        )
+    }
+    /// Writes every editable field of this row back to the database, by primary key.
+    pub fn save(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::save(db, self)
+    }
+    /// Writes only the listed columns of this row back to the database
+    /// (`save(update_fields = …)`): one column handle, or a tuple of them.
+    pub fn save_update_fields(
+        &mut self,
+        db: &::pookie::Db,
+        fields: impl ::pookie::Projection<Self>,
+    ) -> ::pookie::Result<()> {
+        ::pookie::ops::save_update_fields(db, self, fields)
+    }
+    /// Reads this row again from the database, replacing every field.
+    pub fn refresh_from_db(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::refresh_from_db(db, self)
+    }
+    /// Deletes this row.
+    pub fn delete(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::delete(db, self)
+    }
+    /// Creates the table and its indexes if they do not exist.
+    pub fn create_table(db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::create_table::<Self>(db)
+    }
+    /// The [`Country`] this row points to through `country`.
+    /// One query, unless `select_related` or `prefetch_related` loaded it.
+    pub fn country(
+        &self,
+        db: &::pookie::Db,
+    ) -> ::pookie::Result<::std::borrow::Cow<'_, Country>> {
+        ::pookie::relations::fetch_related(self, census::country, db)
+    }
+    /// Drops the table if it exists (on PostgreSQL, with the foreign keys of
+    /// other tables that point at it).
+    pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::drop_table::<Self>(db)
+    }
+}
+impl ::pookie::Validate for Census {
+    const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[
+        ::pookie::validation::UniqueSet {
+            fields: &["country", "year"],
+            exists: [
+                "SELECT 1 FROM \"censuses\" WHERE \"country_id\" = ? AND \"year\" = ? LIMIT 1",
+                "SELECT 1 FROM \"censuses\" WHERE \"country_id\" = $1 AND \"year\" = $2 LIMIT 1",
+            ],
+            exists_other: [
+                "SELECT 1 FROM \"censuses\" WHERE \"country_id\" = ? AND \"year\" = ? AND NOT (\"country_id\" = ? AND \"year\" = ?) LIMIT 1",
+                "SELECT 1 FROM \"censuses\" WHERE \"country_id\" = $1 AND \"year\" = $2 AND NOT (\"country_id\" = $3 AND \"year\" = $4) LIMIT 1",
+            ],
+        },
+    ];
+    fn clean_fields(&self, errors: &mut ::pookie::ValidationError) {
+        {
+            let value = &self.country_id;
+            ::pookie::validation::not_blank(errors, "country", value.is_empty());
+        }
+        {
+            let value = &self.population;
+            ::pookie::validation::min_value(
+                errors,
+                "population",
+                value,
+                ::pookie::validation::Limit::Int(0),
+            );
+        }
+        {
+            let value = &self.note;
+            if !value.is_empty() {
+                ::pookie::validation::max_length(errors, "note", value, 40);
+            }
+        }
+    }
+    fn push_unique_params<'a>(
+        &'a self,
+        set: usize,
+        out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
+    ) {
+        if set == 0 {
+            out.push(::pookie::ToParam::to_param(&self.country_id));
+            out.push(::pookie::ToParam::to_param(&self.year));
+        }
+    }
+}
+impl Census {
+    /// Runs every check of this instance: each field's built-in checks, then
+    /// its [`Hooks::clean`](::pookie::Hooks::clean), then uniqueness against
+    /// the database (its own row excluded). `save` runs it first.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::full_clean(self, db, false)
+    }
+    /// Checks only that no other row holds this instance's unique values.
+    pub fn validate_unique(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::validate_unique(self, db, false)
+    }
+}
+#[allow(clippy::type_complexity)]
+impl NewCensus<::std::string::String, i16, i64> {
+    /// Runs every check of the instance this form would create, as `create`
+    /// does before inserting it.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        let object = ::pookie::Insert::into_model(
+            ::core::clone::Clone::clone(self),
+            ::pookie::ops::now(),
+        );
+        ::pookie::validation::full_clean(&object, db, true)
+    }
+}
 /// A UUID primary key made on create.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Device {
@@ -6990,6 +7508,7 @@ impl ::pookie::Model for Device {
         table: "devices",
         db_alias: "default",
         pk_column: "uid",
+        pk_columns: &["uid"],
         auto_pk: false,
         columns: &["uid", "label"],
         ordering: &[],
@@ -7394,6 +7913,7 @@ impl ::pookie::Model for Reading {
         table: "readings",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "device_id", "value", "at"],
         ordering: &[],
@@ -8062,6 +8582,7 @@ impl ::pookie::Model for Profile {
         table: "profiles",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &[
             "id",
@@ -8728,6 +9249,7 @@ pub fn create_tables(db: &::pookie::Db) -> ::pookie::Result<()> {
     Ticket::create_table(db)?;
     Country::create_table(db)?;
     City::create_table(db)?;
+    Census::create_table(db)?;
     Device::create_table(db)?;
     Reading::create_table(db)?;
     Profile::create_table(db)?;

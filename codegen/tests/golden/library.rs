@@ -88,6 +88,7 @@ impl ::pookie::Model for Publisher {
         table: "library_publishers",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "name"],
         ordering: &[
@@ -472,6 +473,7 @@ impl ::pookie::Model for Writer {
         table: "library_authors",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "name", "publisher_id"],
         ordering: &[
@@ -908,6 +910,7 @@ impl ::pookie::Model for Book {
         table: "library_books",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "title", "author_id", "pages"],
         ordering: &[
@@ -1292,6 +1295,7 @@ impl ::pookie::Model for Topic {
         table: "library_tags",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "name"],
         ordering: &[
@@ -1647,6 +1651,7 @@ impl ::pookie::Model for Article {
         table: "library_articles",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "headline"],
         ordering: &[

@@ -163,6 +163,7 @@ impl ::pookie::Model for Customer {
         table: "customers",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "name", "email", "referred_by_id", "loyalty_points"],
         ordering: &[
@@ -751,6 +752,7 @@ impl ::pookie::Model for Product {
         table: "products",
         db_alias: "default",
         pk_column: "sku",
+        pk_columns: &["sku"],
         auto_pk: false,
         columns: &["sku", "name", "type", "price", "stock", "active"],
         ordering: &[
@@ -1303,6 +1305,7 @@ impl ::pookie::Model for Order {
         table: "shop_orders",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "created_at", "updated_at", "customer_id", "note", "paid"],
         ordering: &[
@@ -1801,6 +1804,7 @@ impl ::pookie::Model for OrderLine {
         table: "order_lines",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "order_id", "product_id", "quantity"],
         ordering: &[],
@@ -2242,6 +2246,7 @@ impl ::pookie::Model for Return {
         table: "returns",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "line_id", "reason"],
         ordering: &[],
@@ -2693,6 +2698,7 @@ impl ::pookie::Model for Review {
         table: "reviews",
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "product_id", "reviewer_id", "stars", "body"],
         ordering: &[],

@@ -33,9 +33,13 @@ pub struct Partial<M> {
 
 impl<M: Model> std::fmt::Debug for Partial<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Partial")
-            .field("model", &M::META.name)
-            .field("pk", &self.object.pk_param())
+        let mut debug = f.debug_struct("Partial");
+        debug.field("model", &M::META.name);
+        match M::META.pk_columns.len() {
+            1 => debug.field("pk", &self.object.pk_param()),
+            _ => debug.field("pk", &crate::ops::key_params(&self.object)),
+        };
+        debug
             .field("loaded", &self.loaded_columns().collect::<Vec<_>>())
             .finish()
     }
@@ -176,12 +180,12 @@ impl<M: Model> Partial<M> {
         let row = {
             let mut connection = db.connection(self.alias())?;
             let sql = &M::SQL[connection.dialect().index()];
-            let params = [self.object.pk_param()];
+            let params = crate::ops::key_params(&self.object);
             connection.query_first(sql.get_by_pk, &params, M::from_row)?
         };
         row.ok_or_else(|| Error::DoesNotExist {
             model: M::META.name,
-            filter: format!("{} = {}", M::META.pk_column, self.object.pk_param()),
+            filter: crate::ops::pk_filter(&self.object),
         })
     }
 

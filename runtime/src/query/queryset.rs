@@ -381,7 +381,13 @@ impl<M: Model> QuerySet<M> {
 
     pub(crate) fn ordered_or_by_pk(mut self) -> Self {
         if !self.select.has_ordering() {
-            self.select.ordering = Some(vec![(OrderKey::Column(M::META.pk_column), false)]);
+            self.select.ordering = Some(
+                M::META
+                    .pk_columns
+                    .iter()
+                    .map(|&column| (OrderKey::Column(column), false))
+                    .collect(),
+            );
         }
         self
     }
@@ -608,11 +614,28 @@ impl<M: Model> QuerySet<M> {
             return;
         }
         let table = M::META.table;
-        let pk = M::META.pk_column;
-        builder.push(" WHERE ");
-        builder.push_ident(pk);
-        builder.push(" IN (SELECT ");
-        builder.dialect.push_qualified(&mut builder.sql, table, pk);
+        let key = M::META.pk_columns;
+        // A composite key is compared as a row value: `("a", "b") IN (SELECT …)`.
+        builder.push(if key.len() > 1 { " WHERE (" } else { " WHERE " });
+        for (i, column) in key.iter().enumerate() {
+            if i > 0 {
+                builder.push(", ");
+            }
+            builder.push_ident(column);
+        }
+        builder.push(if key.len() > 1 {
+            ") IN (SELECT "
+        } else {
+            " IN (SELECT "
+        });
+        for (i, column) in key.iter().enumerate() {
+            if i > 0 {
+                builder.push(", ");
+            }
+            builder
+                .dialect
+                .push_qualified(&mut builder.sql, table, column);
+        }
         builder.push(" FROM ");
         builder.push_source(select);
         builder.push_where(select.filter.as_ref());

@@ -16,16 +16,27 @@ fn lost_a_race(error: &Error) -> bool {
     matches!(error, Error::Integrity { .. } | Error::Validation(_))
 }
 
-/// The condition "primary key equals that of `object`".
+/// The condition "primary key equals that of `object`" (every column of a
+/// composite key).
 pub(crate) fn pk_cond<M: Model>(object: &M) -> Q<M> {
-    Q::new(Cond::Compare {
-        column: ColumnRef {
-            table: M::META.table,
-            name: M::META.pk_column,
-            nullable: false,
-        },
-        op: CmpOp::Eq,
-        value: object.pk_param().into_owned(),
+    let mut compares: Vec<Cond> = M::META
+        .pk_columns
+        .iter()
+        .zip(crate::ops::key_params(object))
+        .map(|(&name, value)| Cond::Compare {
+            column: ColumnRef {
+                table: M::META.table,
+                name,
+                nullable: false,
+            },
+            op: CmpOp::Eq,
+            value: value.into_owned(),
+        })
+        .collect();
+    Q::new(if compares.len() == 1 {
+        compares.remove(0)
+    } else {
+        Cond::And(compares)
     })
 }
 

@@ -39,6 +39,7 @@ const fn model(
         table,
         db_alias: "default",
         pk_column: "id",
+        pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "parent"],
         ordering: &[],
