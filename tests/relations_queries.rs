@@ -354,6 +354,76 @@ on_both_backends! {
         assert_eq!(counts, [1, 1, 0]);
     }
 
+    fn conditions_through_a_joined_relation_select_the_same_rows(db) {
+        library(db)?;
+        // Through a joined relation, the condition is written against the
+        // join instead of a semi-join; the rows must not change, including
+        // writers without a publisher and conditions that a row of NULLs
+        // would meet.
+        let writer_filters = [
+            writer::publisher.is(publisher::name.eq("Penguin")),
+            writer::publisher.is(!publisher::name.eq("Penguin")),
+            writer::publisher.is(publisher::name.eq("Penguin") | publisher::name.eq("Orbit")),
+            writer::publisher.is(publisher::name.eq("Penguin")) | writer::name.eq("Cy"),
+            !writer::publisher.is(publisher::name.eq("Penguin")),
+            writer::publisher.is(publisher::name.eq("Orbit")) & writer::name.startswith("B"),
+        ];
+        for filter in writer_filters {
+            let described = format!("{filter:?}");
+            let plain = writer_names(Writer::objects().filter(filter.clone()), db)?;
+            let joined = writer_names(
+                Writer::objects().filter(filter).select_related(writer::publisher),
+                db,
+            )?;
+            assert_eq!(joined, plain, "{described}");
+        }
+        let book_filters = [
+            book::author.is(writer::publisher.is(publisher::name.eq("Penguin"))),
+            book::author.is(writer::name.eq("Ben") & writer::publisher.is(publisher::name.eq("Orbit"))),
+            book::author.is(writer::publisher.is(!publisher::name.eq("Orbit"))) & book::pages.gt(200),
+        ];
+        for filter in book_filters {
+            let described = format!("{filter:?}");
+            let plain = titles(Book::objects().filter(filter.clone()), db)?;
+            for joined_query in [
+                Book::objects().filter(filter.clone()).select_related(book::author),
+                Book::objects()
+                    .filter(filter.clone())
+                    .select_related(book::author.then(writer::publisher)),
+            ] {
+                let (joined, sent) = statements(|| titles(joined_query, db));
+                assert_eq!(joined?, plain, "{described}");
+                assert!(!sent[0].contains("IN (SELECT \"library_writers\""), "{described}: {}", sent[0]);
+            }
+        }
+        // Self-referential: the join and the query set's own table are the same table.
+        use relations::{employee, Employee, NewEmployee};
+        relations::create_tables(db)?;
+        let employees = |names: &[&str]| -> pookie::Result<()> {
+            let mut boss: Option<Employee> = None;
+            for name in names {
+                let mut form = NewEmployee::new().name(*name);
+                if let Some(boss) = &boss {
+                    form = form.reports_to(boss);
+                }
+                boss = Some(Employee::objects().create(db, form)?);
+            }
+            Ok(())
+        };
+        employees(&["Ada", "Bea", "Cal"])?;
+        let filter = employee::reports_to.is(employee::name.eq("Bea")) | employee::name.eq("Ada");
+        let plain: Vec<String> = Employee::objects().filter(filter.clone()).all(db)?.into_iter().map(|e| e.name).collect();
+        let joined: Vec<String> = Employee::objects()
+            .filter(employee::reports_to.is(employee::name.eq("Bea")))
+            .select_related(employee::reports_to)
+            .all(db)?
+            .into_iter()
+            .map(|e| e.name)
+            .collect();
+        assert_eq!(plain, ["Ada", "Cal"]);
+        assert_eq!(joined, ["Cal"]);
+    }
+
     fn select_related_loads_single_and_nested_paths_in_one_statement(db) {
         let lib = library(db)?;
         let (books, sent) = statements(|| {

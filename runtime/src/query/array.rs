@@ -139,8 +139,7 @@ impl<'q> SqlBuilder<'q> {
         value: &'q Param<'static>,
     ) {
         let mut column_sql = String::new();
-        self.dialect
-            .push_qualified(&mut column_sql, column.table, column.name);
+        self.push_column_to(&mut column_sql, column);
         if column.nullable {
             self.push("(");
         }
@@ -165,9 +164,7 @@ impl<'q> SqlBuilder<'q> {
     ) {
         self.push_null_guarded(column, negated, |builder| {
             let mut column_sql = String::new();
-            builder
-                .dialect
-                .push_qualified(&mut column_sql, column.table, column.name);
+            builder.push_column_to(&mut column_sql, column);
             builder
                 .dialect
                 .push_array_length(&mut builder.sql, &column_sql);

@@ -18,6 +18,9 @@ pub(crate) struct SqlBuilder<'q> {
     pub(crate) dialect: Dialect,
     pub(crate) sql: String,
     pub(crate) params: Vec<Param<'q>>,
+    /// While a condition on a joined model is written against its join: the
+    /// table its columns name, and the alias that stands for it here.
+    pub(crate) table_alias: Option<(&'static str, String)>,
 }
 
 impl<'q> SqlBuilder<'q> {
@@ -28,6 +31,7 @@ impl<'q> SqlBuilder<'q> {
             dialect,
             sql,
             params: Vec::new(),
+            table_alias: None,
         }
     }
 
@@ -46,8 +50,21 @@ impl<'q> SqlBuilder<'q> {
     }
 
     pub(crate) fn push_column(&mut self, column: &ColumnRef) {
+        let table = match &self.table_alias {
+            Some((table, alias)) if *table == column.table => alias.as_str(),
+            _ => column.table,
+        };
         self.dialect
-            .push_qualified(&mut self.sql, column.table, column.name);
+            .push_qualified(&mut self.sql, table, column.name);
+    }
+
+    /// Writes `column` qualified by its table, or by the alias standing for it.
+    pub(crate) fn push_column_to(&self, out: &mut String, column: &ColumnRef) {
+        let table = match &self.table_alias {
+            Some((table, alias)) if *table == column.table => alias.as_str(),
+            _ => column.table,
+        };
+        self.dialect.push_qualified(out, table, column.name);
     }
 
     /// ` WHERE <cond>` when there is a condition.
@@ -127,9 +144,7 @@ impl<'q> SqlBuilder<'q> {
             } => {
                 self.push_null_guarded(column, negated, |builder| {
                     let mut column_sql = String::new();
-                    builder
-                        .dialect
-                        .push_qualified(&mut column_sql, column.table, column.name);
+                    builder.push_column_to(&mut column_sql, column);
                     builder
                         .dialect
                         .push_date_part(&mut builder.sql, &column_sql, *part, *source);
@@ -215,6 +230,8 @@ impl<'q> SqlBuilder<'q> {
     fn push_semi_join(&mut self, join: &'q SemiJoin, negated: bool) {
         self.push_null_guarded(&join.outer, negated, |builder| {
             builder.push_column(&join.outer);
+            // Inside the subquery, the inner table's name means its own rows.
+            let outer_alias = builder.table_alias.take();
             builder.push(" IN (SELECT ");
             builder.push_column(&join.inner);
             builder.push(" FROM ");
@@ -231,6 +248,7 @@ impl<'q> SqlBuilder<'q> {
                 builder.push_cond(filter, false);
             }
             builder.push(")");
+            builder.table_alias = outer_alias;
         });
     }
 
@@ -353,8 +371,7 @@ impl<'q> SqlBuilder<'q> {
         write: impl FnOnce(pookie_dialect::Dialect, &mut String, &str, usize) -> String,
     ) {
         let mut column_sql = String::new();
-        self.dialect
-            .push_qualified(&mut column_sql, column.table, column.name);
+        self.push_column_to(&mut column_sql, column);
         self.push_null_guarded(column, negated, |builder| {
             let placeholder = builder.params.len() + 1;
             let bound = write(builder.dialect, &mut builder.sql, &column_sql, placeholder);

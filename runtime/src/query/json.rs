@@ -301,8 +301,7 @@ impl<'q> SqlBuilder<'q> {
         negated: bool,
     ) {
         let mut base = String::new();
-        self.dialect
-            .push_qualified(&mut base, column.table, column.name);
+        self.push_column_to(&mut base, column);
         let mut sql = String::new();
         let params_before = self.params.len();
         let written = self.write_json_test(&mut sql, &base, path, test, 0);

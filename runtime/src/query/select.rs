@@ -103,6 +103,13 @@ enum ListKind {
 impl<'q> SqlBuilder<'q> {
     /// Writes the whole SELECT.
     pub(crate) fn push_select(&mut self, select: &'q Select, list: SelectList<'q>) {
+        // A subquery's columns name its own tables, never a join of the outer query.
+        let outer_alias = self.table_alias.take();
+        self.push_select_inner(select, list);
+        self.table_alias = outer_alias;
+    }
+
+    fn push_select_inner(&mut self, select: &'q Select, list: SelectList<'q>) {
         self.push(if select.distinct {
             "SELECT DISTINCT "
         } else {
