@@ -17,21 +17,31 @@ pub type LoadedValue = Arc<dyn Any + Send + Sync>;
 /// fields are equal whatever was loaded with them.
 #[derive(Clone, Default)]
 pub struct Loaded {
-    slots: Vec<(usize, LoadedValue)>,
+    slots: Slots,
+}
+
+/// One loaded relation is the common case (`select_related(post::author)`):
+/// it is kept inline, without a vector to allocate per instance.
+#[derive(Clone, Default)]
+enum Slots {
+    #[default]
+    Empty,
+    One(usize, LoadedValue),
+    Many(Vec<(usize, LoadedValue)>),
 }
 
 impl Loaded {
     /// Nothing loaded.
     pub const fn new() -> Self {
-        Loaded { slots: Vec::new() }
+        Loaded {
+            slots: Slots::Empty,
+        }
     }
 
     /// The value loaded for `relation`, when it is a `T`.
     pub fn get<T: Any>(&self, relation: usize) -> Option<&T> {
-        self.slots
-            .iter()
-            .find(|(index, _)| *index == relation)
-            .and_then(|(_, value)| value.downcast_ref::<T>())
+        self.get_shared(relation)
+            .and_then(|value| value.downcast_ref::<T>())
     }
 
     /// Stores `value` for `relation`, replacing what was there.
@@ -41,33 +51,63 @@ impl Loaded {
 
     /// Stores a value shared with other instances (one parent loaded for many children).
     pub fn insert_shared(&mut self, relation: usize, value: LoadedValue) {
-        match self.slots.iter_mut().find(|(index, _)| *index == relation) {
-            Some(slot) => slot.1 = value,
-            None => self.slots.push((relation, value)),
+        match &mut self.slots {
+            Slots::Empty => self.slots = Slots::One(relation, value),
+            Slots::One(index, slot) if *index == relation => *slot = value,
+            Slots::One(..) => {
+                let Slots::One(index, first) = std::mem::take(&mut self.slots) else {
+                    unreachable!("matched just above");
+                };
+                self.slots = Slots::Many(vec![(index, first), (relation, value)]);
+            }
+            Slots::Many(slots) => match slots.iter_mut().find(|(index, _)| *index == relation) {
+                Some(slot) => slot.1 = value,
+                None => slots.push((relation, value)),
+            },
         }
     }
 
     /// The shared value loaded for `relation`.
     pub fn get_shared(&self, relation: usize) -> Option<&LoadedValue> {
-        self.slots
-            .iter()
-            .find(|(index, _)| *index == relation)
-            .map(|(_, value)| value)
+        match &self.slots {
+            Slots::Empty => None,
+            Slots::One(index, value) => (*index == relation).then_some(value),
+            Slots::Many(slots) => slots
+                .iter()
+                .find(|(index, _)| *index == relation)
+                .map(|(_, value)| value),
+        }
     }
 
     /// Forgets what was loaded for `relation`.
     pub fn remove(&mut self, relation: usize) {
-        self.slots.retain(|(index, _)| *index != relation);
+        match &mut self.slots {
+            Slots::One(index, _) if *index == relation => self.slots = Slots::Empty,
+            Slots::Many(slots) => slots.retain(|(index, _)| *index != relation),
+            _ => {}
+        }
     }
 
     /// Forgets everything loaded.
     pub fn clear(&mut self) {
-        self.slots = Vec::new();
+        self.slots = Slots::Empty;
     }
 
     /// True when nothing is loaded.
     pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
+        match &self.slots {
+            Slots::Empty => true,
+            Slots::One(..) => false,
+            Slots::Many(slots) => slots.is_empty(),
+        }
+    }
+
+    fn relations(&self) -> Vec<usize> {
+        match &self.slots {
+            Slots::Empty => Vec::new(),
+            Slots::One(index, _) => vec![*index],
+            Slots::Many(slots) => slots.iter().map(|(index, _)| *index).collect(),
+        }
     }
 }
 
@@ -79,9 +119,8 @@ impl PartialEq for Loaded {
 
 impl fmt::Debug for Loaded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let relations: Vec<usize> = self.slots.iter().map(|(index, _)| *index).collect();
         f.debug_struct("Loaded")
-            .field("relations", &relations)
+            .field("relations", &self.relations())
             .finish()
     }
 }
@@ -103,6 +142,16 @@ mod tests {
         assert_eq!(loaded.get::<Vec<i64>>(2), Some(&vec![3]));
         loaded.remove(2);
         assert_eq!(loaded.get::<Vec<i64>>(2), None);
+        loaded.remove(0);
+        assert!(loaded.is_empty());
+        loaded.insert(5, 1_u8);
+        assert_eq!(loaded.get::<u8>(5), Some(&1));
+        assert_eq!(loaded.get::<u8>(4), None);
+        loaded.insert(5, 2_u8);
+        assert_eq!(format!("{loaded:?}"), "Loaded { relations: [5] }");
+        assert_eq!(loaded.get::<u8>(5), Some(&2));
+        loaded.remove(5);
+        assert!(loaded.is_empty());
         assert_eq!(loaded, Loaded::new());
     }
 }
