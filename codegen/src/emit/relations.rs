@@ -6,6 +6,7 @@
 use pookie_grammar::ir::{Field, FieldKind, Model, Module, OnDelete, Schema};
 use pookie_grammar::naming::rust_ident;
 
+use super::resolve::find_model;
 use crate::Error;
 
 /// What a relation is, seen from the model that has it (`RelationKind`).
@@ -126,13 +127,6 @@ fn column_index(model: &Model, field: &str) -> Option<usize> {
     column_fields(model).position(|f| f.name == field)
 }
 
-/// Finds a concrete model by name in every module: its module and itself.
-fn find<'s>(schema: &'s Schema, module: &'s Module, name: &str) -> Option<(&'s Module, &'s Model)> {
-    std::iter::once(module)
-        .chain(schema.modules.iter().filter(|m| !std::ptr::eq(*m, module)))
-        .find_map(|m| m.models.iter().find(|x| x.name == name).map(|x| (m, x)))
-}
-
 /// The path naming `target` (of `target_module`) from inside `module`.
 fn path_from(module: &Module, target_module: &Module, target: &Model) -> String {
     if std::ptr::eq(module, target_module) {
@@ -172,7 +166,7 @@ fn join_of(
         return Err(fail("not a many-to-many field".into()));
     };
     if let Some(through) = &m2m.through {
-        let (_, through_model) = find(schema, module, through).ok_or_else(|| {
+        let (_, through_model) = find_model(schema, module, through).ok_or_else(|| {
             fail(format!(
                 "`through = {through}` names no model of this build"
             ))
@@ -254,7 +248,7 @@ pub(crate) fn relations(
             FieldKind::ManyToManyField(m) => &m.to,
             _ => continue,
         };
-        let (target_module, target) = find(schema, module, to)
+        let (target_module, target) = find_model(schema, module, to)
             .ok_or_else(|| fail(format!("`{to}` is not a model of this build")))?;
         let target_path = path_from(module, target_module, target);
         match &field.kind {
@@ -327,7 +321,7 @@ pub(crate) fn relations(
                 };
                 // A relation's `to` names a model of the whole build: the one
                 // found from the source's module must be this very model.
-                let Some((found_module, found)) = find(schema, source_module, to) else {
+                let Some((found_module, found)) = find_model(schema, source_module, to) else {
                     continue;
                 };
                 if !(std::ptr::eq(found_module, module) && found.name == model.name) {
@@ -418,7 +412,7 @@ pub(crate) fn join_tables(
                 message,
             )
         };
-        let (_, target) = find(schema, module, &m2m.to)
+        let (_, target) = find_model(schema, module, &m2m.to)
             .ok_or_else(|| fail(format!("`{}` is not a model of this build", m2m.to)))?;
         let join = join_of(schema, module, model, field, target, &fail)?;
         let own_key = key_field(model, &fail)?;

@@ -630,7 +630,7 @@ fn find_enum<'s>(
 }
 
 /// Finds a model by name: in `module` first, then in the other modules in order.
-fn find_model<'s>(
+pub(crate) fn find_model<'s>(
     schema: &'s Schema,
     module: &'s Module,
     name: &str,

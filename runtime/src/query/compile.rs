@@ -49,6 +49,16 @@ impl<'q> SqlBuilder<'q> {
             .push_placeholder(&mut self.sql, self.params.len());
     }
 
+    /// `p1, p2, …`: one placeholder per value, each bound.
+    pub(crate) fn push_param_list(&mut self, values: &'q [Param<'_>]) {
+        for (index, value) in values.iter().enumerate() {
+            if index > 0 {
+                self.push(", ");
+            }
+            self.push_param(value.reborrow());
+        }
+    }
+
     pub(crate) fn push_column(&mut self, column: &ColumnRef) {
         let table = match &self.table_alias {
             Some((table, alias)) if *table == column.table => alias.as_str(),
@@ -105,12 +115,7 @@ impl<'q> SqlBuilder<'q> {
                 self.push_null_guarded(column, negated, |builder| {
                     builder.push_column(column);
                     builder.push(" IN (");
-                    for (index, value) in values.iter().enumerate() {
-                        if index > 0 {
-                            builder.push(", ");
-                        }
-                        builder.push_param(value.reborrow());
-                    }
+                    builder.push_param_list(values);
                     builder.push(")");
                 });
             }

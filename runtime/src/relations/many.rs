@@ -179,7 +179,7 @@ impl<'a, M: Model, T: Model + Clone> ManyRelated<'a, M, T> {
                 builder.push(" AND ");
                 builder.push_ident(through.target_column);
                 builder.push(" NOT IN (");
-                push_list(&mut builder, &keys);
+                builder.push_param_list(&keys);
                 builder.push(")");
             }
             connection.execute(&builder.sql, &builder.params)?;
@@ -244,7 +244,7 @@ impl<'a, M: Model, T: Model + Clone> ManyRelated<'a, M, T> {
             builder.push(" AND ");
             builder.push_ident(through.target_column);
             builder.push(" IN (");
-            push_list(&mut builder, chunk);
+            builder.push_param_list(chunk);
             builder.push(")");
             removed += connection.execute(&builder.sql, &builder.params)?;
         }
@@ -259,15 +259,6 @@ fn push_join_delete<'q>(builder: &mut SqlBuilder<'q>, through: &Through, source:
     builder.push_ident(through.source_column);
     builder.push(" = ");
     builder.push_param(source);
-}
-
-fn push_list<'q>(builder: &mut SqlBuilder<'q>, keys: &'q [Param<'_>]) {
-    for (index, key) in keys.iter().enumerate() {
-        if index > 0 {
-            builder.push(", ");
-        }
-        builder.push_param(key.reborrow());
-    }
 }
 
 impl<M: Model, T> std::fmt::Debug for ManyRelated<'_, M, T> {

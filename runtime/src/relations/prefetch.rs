@@ -203,12 +203,7 @@ pub(crate) fn prefetch_step<A: Model, B: Model>(
             .dialect
             .push_qualified(&mut builder.sql, key_table, key_column);
         builder.push(" IN (");
-        for (index, key) in chunk.iter().enumerate() {
-            if index > 0 {
-                builder.push(", ");
-            }
-            builder.push_param(key.reborrow());
-        }
+        builder.push_param_list(chunk);
         builder.push(")");
         // Each parent's rows come from one chunk, so they keep this order.
         builder.push_order_by(B::META.table, B::META.fields, B::META.ordering);
