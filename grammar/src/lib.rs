@@ -55,6 +55,7 @@ mod defaults;
 mod diagnostic;
 mod fields;
 pub mod ir;
+pub mod migration;
 mod lower;
 mod meta;
 pub mod naming;

@@ -39,6 +39,7 @@ mod db;
 mod error;
 mod fields;
 mod hooks;
+pub mod migrate;
 mod model;
 pub mod ops;
 mod query;
