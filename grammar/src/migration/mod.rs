@@ -31,6 +31,7 @@
 //! AlterModelTable(model = Writer, table = "writers")          // table = null: the default name
 //! AlterModelOptions(model = Post) { meta { ordering = ["-title"] } }  // state only, no SQL
 //! AddField(model = Post, name = "view_count", field = IntegerField(default = 0))
+//! AddField(model = Post, name = "slug", field = SlugField(), once_default = "")  // fills existing rows
 //! RemoveField(model = Post, name = "legacy")
 //! RenameField(model = Post, old = "title", new = "headline")
 //! AlterField(model = Post, name = "title", field = CharField(max_length = 300))
@@ -49,7 +50,7 @@
 //! Models are named by their model name; fields by their field name (the
 //! column follows from the field as everywhere else).
 
-use crate::ir::{CheckConstraint, EnumDef, Field, Index, Meta, Model};
+use crate::ir::{CheckConstraint, DefaultValue, EnumDef, Field, Index, Meta, Model};
 
 mod state;
 mod text;
@@ -126,6 +127,10 @@ pub enum Operation {
         model: String,
         /// The new field.
         field: Field,
+        /// A value for the rows already there when the field is NOT NULL without
+        /// a default (`makemigrations` asks for it): used to fill them, not kept
+        /// as the column's default. Written `once_default = …`.
+        once_default: Option<DefaultValue>,
     },
     /// Removes a field.
     RemoveField {
@@ -149,6 +154,9 @@ pub enum Operation {
         model: String,
         /// The field as it is after the operation.
         field: Field,
+        /// When a nullable field becomes NOT NULL without a default: the value
+        /// that replaces NULL in the rows already there. Written `once_default = …`.
+        once_default: Option<DefaultValue>,
     },
     /// Adds a meta index. The index has a name (the diff fills in the default).
     AddIndex {
@@ -232,14 +240,14 @@ impl Operation {
                 None => format!("Rename table of {model} to its default name"),
             },
             Operation::AlterModelOptions { model, .. } => format!("Change meta options of {model}"),
-            Operation::AddField { model, field } => {
+            Operation::AddField { model, field, .. } => {
                 format!("Add field {} to {model}", field.name)
             }
             Operation::RemoveField { model, name } => format!("Remove field {name} from {model}"),
             Operation::RenameField { model, old, new } => {
                 format!("Rename field {old} of {model} to {new}")
             }
-            Operation::AlterField { model, field } => {
+            Operation::AlterField { model, field, .. } => {
                 format!("Alter field {} of {model}", field.name)
             }
             Operation::AddIndex { model, index } => format!(

@@ -12,6 +12,10 @@ pub struct MigrationText {
     pub doc: Option<String>,
     /// The operations, in order.
     pub operations: Vec<Operation>,
+    /// Comments printed above operations, by operation index (the warning that
+    /// an operation destroys data). Not part of the language: parsing leaves
+    /// this empty.
+    pub notes: Vec<(usize, String)>,
 }
 
 /// Parses a migration's operations. `before` is the state the migrations before
