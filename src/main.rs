@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod inspect;
+mod settings;
 
 /// Pookie, a schema-first ORM for Rust: check .pookie schemas, inspect databases.
 #[derive(Debug, Parser)]
