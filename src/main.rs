@@ -3,14 +3,19 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod commands;
 mod inspect;
+mod project;
 mod settings;
 
-/// Pookie, a schema-first ORM for Rust: check .pookie schemas, inspect databases.
+use project::CommandResult;
+use settings::{Overrides, Settings};
+
+/// Pookie, a schema-first ORM for Rust: check schemas, make and apply migrations, inspect databases.
 #[derive(Debug, Parser)]
-#[command(name = "pookie", version, about = "Pookie, a schema-first ORM for Rust: check .pookie schemas, inspect databases", long_about = None)]
+#[command(name = "pookie", version, about = "Pookie, a schema-first ORM for Rust: check schemas, make and apply migrations, inspect databases", long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -26,6 +31,74 @@ enum Command {
         /// The .pookie files to check.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+    },
+    /// Write the next migration from what changed in the schema since the last one.
+    ///
+    /// Renames are never guessed: `renamed_from = "old"` on a field (or in a
+    /// model's meta) makes one; otherwise a removed and an added field of the
+    /// same shape are offered as a rename at a prompt (default no).
+    Makemigrations {
+        /// The migration's name after its number (snake_case).
+        #[arg(short = 'n', long, value_name = "NAME")]
+        name: Option<String>,
+        /// Write a migration with a Rust code step (a data migration) to fill in.
+        #[arg(long)]
+        empty: bool,
+        /// Print what would be written; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write nothing; exit with 1 when the schema has changes no migration holds (for CI).
+        #[arg(long)]
+        check: bool,
+        /// Never prompt: fail, listing what needs an answer and how to give it in the schema.
+        #[arg(long)]
+        no_input: bool,
+        #[command(flatten)]
+        settings: SettingsArgs,
+    },
+    /// Apply pending migrations, or migrate forwards or backwards to TARGET.
+    Migrate {
+        /// A migration name or number to migrate to, or `zero` to unapply everything.
+        #[arg(value_name = "TARGET")]
+        target: Option<String>,
+        /// Record the migrations as applied without running them.
+        #[arg(long)]
+        fake: bool,
+        /// Record an initial migration as applied when its tables already exist.
+        #[arg(long)]
+        fake_initial: bool,
+        /// Print what would run; run nothing.
+        #[arg(long)]
+        plan: bool,
+        #[command(flatten)]
+        settings: SettingsArgs,
+    },
+    /// List every migration: applied (✓) or not (○), with when it was applied.
+    Showmigrations {
+        #[command(flatten)]
+        settings: SettingsArgs,
+    },
+    /// Undo the last applied migrations with their down operations.
+    Rollback {
+        /// How many migrations to undo.
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        steps: usize,
+        #[command(flatten)]
+        settings: SettingsArgs,
+    },
+    /// Print the SQL a migration runs.
+    Sqlmigrate {
+        /// The migration's name or number.
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// The backend to print it for (default: the database's).
+        #[arg(long, value_enum)]
+        backend: Option<BackendArg>,
+        /// Print the SQL that unapplies it.
+        #[arg(long)]
+        backwards: bool,
+        #[command(flatten)]
+        settings: SettingsArgs,
     },
     /// Read an existing SQLite or PostgreSQL database and write .pookie models for it.
     ///
@@ -54,9 +127,102 @@ enum Command {
     },
 }
 
+/// The flags that choose settings and database, shared by the database commands.
+#[derive(Debug, Clone, Args)]
+struct SettingsArgs {
+    /// The settings file (default: the nearest pookie.toml).
+    #[arg(short = 's', long = "settings", value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// The database URL (overrides the settings and DATABASE_URL).
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
+    /// The database of the settings to use.
+    #[arg(long = "db", value_name = "ALIAS")]
+    db: Option<String>,
+    /// The migrations folder (default: the settings' `migrations`, else `migrations`).
+    #[arg(short = 'd', long = "migrations-dir", value_name = "DIR")]
+    migrations_dir: Option<PathBuf>,
+}
+
+impl SettingsArgs {
+    fn load(&self) -> CommandResult<Settings> {
+        project::settings(&Overrides {
+            settings: self.file.clone(),
+            database: self.database.clone(),
+            alias: self.db.clone(),
+            migrations_dir: self.migrations_dir.clone(),
+        })
+    }
+}
+
+/// A backend named on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum BackendArg {
+    Sqlite,
+    Postgres,
+}
+
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Check { files } => check(&files),
+        Command::Makemigrations {
+            name,
+            empty,
+            dry_run,
+            check,
+            no_input,
+            settings,
+        } => report(settings.load().and_then(|settings| {
+            commands::makemigrations::run(
+                &settings,
+                &commands::makemigrations::Options {
+                    name,
+                    empty,
+                    dry_run,
+                    check,
+                    no_input,
+                },
+            )
+        })),
+        Command::Migrate {
+            target,
+            fake,
+            fake_initial,
+            plan,
+            settings,
+        } => report(settings.load().and_then(|settings| {
+            commands::migrate::run(
+                &settings,
+                &commands::migrate::Options {
+                    target,
+                    fake,
+                    fake_initial,
+                    plan,
+                },
+            )
+        })),
+        Command::Showmigrations { settings } => report(
+            settings
+                .load()
+                .and_then(|settings| commands::showmigrations::run(&settings)),
+        ),
+        Command::Rollback { steps, settings } => report(
+            settings
+                .load()
+                .and_then(|settings| commands::rollback::run(&settings, steps)),
+        ),
+        Command::Sqlmigrate {
+            name,
+            backend,
+            backwards,
+            settings,
+        } => report(settings.load().and_then(|settings| {
+            let dialect = backend.map(|backend| match backend {
+                BackendArg::Sqlite => pookie::Dialect::Sqlite,
+                BackendArg::Postgres => pookie::Dialect::Postgres,
+            });
+            commands::sqlmigrate::run(&settings, &name, dialect, backwards)
+        })),
         Command::Inspectdb {
             database,
             tables,
@@ -84,6 +250,17 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+    }
+}
+
+/// Prints a command's error and turns it into the exit code.
+fn report(result: CommandResult<ExitCode>) -> ExitCode {
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -1,0 +1,123 @@
+//! `pookie makemigrations`: the next migration, from what changed in the schema.
+
+use std::process::ExitCode;
+
+use pookie_codegen::migrate::folder;
+use pookie_codegen::migrate::{diff, render_migration, Changes};
+use pookie_grammar::migration::{Backend, MigrationText, Operation};
+
+use super::questions;
+use crate::project::{self, CommandError, CommandResult};
+use crate::settings::Settings;
+
+/// The flags of `makemigrations`.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--name`: the migration's name after its number.
+    pub name: Option<String>,
+    /// `--empty`: a migration with a Rust code step to fill in.
+    pub empty: bool,
+    /// `--dry-run`: say what would be written, write nothing.
+    pub dry_run: bool,
+    /// `--check`: write nothing, exit 1 when a migration is needed.
+    pub check: bool,
+    /// `--no-input`: never prompt; fail where a question would be asked.
+    pub no_input: bool,
+}
+
+/// Runs the command.
+pub fn run(settings: &Settings, options: &Options) -> CommandResult<ExitCode> {
+    let folder = project::folder(settings)?;
+    let from = folder.state();
+    let changes = if options.empty {
+        let function = options.name.clone().unwrap_or_else(|| "custom".to_owned());
+        Changes {
+            operations: vec![Operation::RunRust {
+                forward: function.clone(),
+                backward: Some(format!("undo_{function}")),
+            }],
+            warnings: Vec::new(),
+        }
+    } else {
+        let to = project::schema_state(settings)?;
+        let mut questioner = questions::questioner(options.no_input);
+        diff(&from, &to, questioner.as_mut()).map_err(|e| CommandError(e.to_string()))?
+    };
+    if changes.operations.is_empty() {
+        println!("No changes detected");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let name = folder::next_name(&folder, options.name.as_deref(), &changes.operations)
+        .map_err(|e| CommandError(e.to_string()))?;
+    if options.check {
+        println!("Migrations needed for `{}`:", settings.alias);
+        print_summary(&name, &changes);
+        println!("Run `pookie makemigrations` to write them.");
+        return Ok(ExitCode::FAILURE);
+    }
+    let text = MigrationText {
+        doc: Some(
+            changes
+                .operations
+                .iter()
+                .map(|op| format!("{} {}", op.sign(), op.describe()))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        operations: changes.operations.clone(),
+        notes: changes.warnings.clone(),
+    };
+    let mut rendered = Vec::new();
+    for backend in Backend::ALL {
+        let dialect = match backend {
+            Backend::Sqlite => pookie::Dialect::Sqlite,
+            Backend::Postgres => pookie::Dialect::Postgres,
+        };
+        rendered.push((backend, render_migration(&from, &text.operations, dialect)?));
+    }
+    println!("Migrations for `{}`:", settings.alias);
+    print_summary(&name, &changes);
+    if options.dry_run {
+        println!("(dry run: nothing written)");
+    } else {
+        folder::write_migration(&settings.migrations, &name, &text, &rendered)
+            .map_err(|e| CommandError(e.to_string()))?;
+    }
+    for (_, warning) in &changes.warnings {
+        eprintln!("warning: {name}: {warning}");
+    }
+    if options.empty {
+        print_code_step_help(&changes.operations);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_summary(name: &str, changes: &Changes) {
+    println!("  {name}");
+    for operation in &changes.operations {
+        println!("    {} {}", operation.sign(), operation.describe());
+    }
+}
+
+fn print_code_step_help(operations: &[Operation]) {
+    let mut names = Vec::new();
+    for operation in operations {
+        if let Operation::RunRust { forward, backward } = operation {
+            names.push(forward.clone());
+            names.extend(backward.clone());
+        }
+    }
+    println!("\nAdd these functions to your program (they run inside the migration's transaction;");
+    println!("read and write rows with raw SQL, as the tables are at this migration):\n");
+    for name in &names {
+        println!(
+            "    fn {name}(db: &pookie::Db) -> pookie::Result<()> {{\n        \
+             // e.g. db.execute(\"UPDATE …\", &[])?;\n        Ok(())\n    }}\n"
+        );
+    }
+    println!("and register them where the migrations are embedded:\n");
+    println!(
+        "    pookie::migrate(&db, &pookie::include_migrations!({}))?;",
+        names.join(", ")
+    );
+}

@@ -1,0 +1,8 @@
+//! The migration commands of the CLI, one module each.
+
+pub mod makemigrations;
+pub mod migrate;
+mod questions;
+pub mod rollback;
+pub mod showmigrations;
+pub mod sqlmigrate;

@@ -1,0 +1,33 @@
+//! `pookie showmigrations`: every migration, applied (✓) or not (○).
+
+use std::process::ExitCode;
+
+use comfy_table::presets::UTF8_FULL;
+use comfy_table::Table;
+
+use crate::project::{self, CommandResult};
+use crate::settings::Settings;
+
+/// Runs the command.
+pub fn run(settings: &Settings) -> CommandResult<ExitCode> {
+    let folder = project::folder(settings)?;
+    let migrations = project::migrations(&folder)?;
+    let db = project::connect(settings)?;
+    let status = pookie::migrate::show_migrations(&db, &migrations)?;
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL)
+        .set_header(["Status", "Migration Name", "Applied At"]);
+    for migration in &status.migrations {
+        let (mark, when) = match &migration.applied_at {
+            Some(at) => ("✓", at.format("%Y-%m-%d %H:%M:%S").to_string()),
+            None => ("○", String::new()),
+        };
+        table.add_row([mark, &migration.name, &when]);
+    }
+    println!("{table}");
+    for name in &status.missing {
+        eprintln!("warning: {name} is applied to the database but is not in the migrations folder");
+    }
+    Ok(ExitCode::SUCCESS)
+}
