@@ -672,7 +672,10 @@ fn model_bodies_are_complete_and_well_formed() {
         "CreateModel(name = Post) {\n    id = AutoField(primary_key = true)\n}\n",
         &before,
     );
-    assert!(message.contains("Model `Post` already exists"), "{message}");
+    assert!(
+        message.contains("a model named `Post` already exists"),
+        "{message}"
+    );
 
     let message = errors("CreateModel(name = Tag)\n", &before);
     assert!(message.contains("`CreateModel` needs a body"), "{message}");

@@ -819,7 +819,7 @@ impl<'c> Lowering<'_, 'c, '_> {
             self.cx.report_at(
                 FILE,
                 value.span,
-                format!("{} `{name}` already exists", capitalized(taken)),
+                format!("{} {taken} named `{name}` already exists", article(taken)),
                 Some(format!("choose another name, or delete the {taken} first")),
             );
             return None;
@@ -949,13 +949,14 @@ impl<'c> Lowering<'_, 'c, '_> {
     }
 
     fn wrong_value(&mut self, key: &str, expected: &str, value: &Value) {
+        let found = match &value.kind {
+            ValueKind::Call(call) => format!("`{}(…)`", call.name.name),
+            other => other.describe().to_string(),
+        };
         self.cx.report_at(
             FILE,
             value.span,
-            format!(
-                "`{key}` expects {expected}, found {}",
-                value.kind.describe()
-            ),
+            format!("`{key}` expects {expected}, found {found}"),
             None,
         );
     }
@@ -969,10 +970,10 @@ fn name_of(value: &Value) -> Option<String> {
     }
 }
 
-fn capitalized(word: &str) -> String {
-    let mut chars = word.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+fn article(what: &str) -> &'static str {
+    if what == "enum" {
+        "an"
+    } else {
+        "a"
     }
 }
