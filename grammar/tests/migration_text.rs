@@ -724,10 +724,9 @@ fn model_bodies_are_complete_and_well_formed() {
 fn syntax_errors_point_at_the_place() {
     let before = state_of(BEFORE);
     let message = errors("RunSQL(forward = r#\"never closed)\n", &before);
-    assert!(
-        message.contains("expected a string, found end of file"),
-        "{message}"
-    );
+    assert!(message.contains("unterminated raw string"), "{message}");
+    assert!(message.contains(":1:18"), "{message}");
+    assert!(message.contains("end it with `\"#`"), "{message}");
     let message = errors(
         "AddIndex(model = Post, index = Index(fields = [\"title\"])\n",
         &before,
