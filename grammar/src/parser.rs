@@ -16,10 +16,19 @@ pub(crate) struct PookieParser;
 
 /// Parses a whole file into its `file` pair.
 pub(crate) fn parse_file(source: &SourceFile) -> Result<Pair<'_, Rule>, Box<Diagnostic>> {
-    match PookieParser::parse(Rule::file, &source.text) {
+    parse_whole(source, Rule::file)
+}
+
+/// Parses a whole `migration.pookie` into its `migration_file` pair.
+pub(crate) fn parse_migration_file(source: &SourceFile) -> Result<Pair<'_, Rule>, Box<Diagnostic>> {
+    parse_whole(source, Rule::migration_file)
+}
+
+fn parse_whole(source: &SourceFile, rule: Rule) -> Result<Pair<'_, Rule>, Box<Diagnostic>> {
+    match PookieParser::parse(rule, &source.text) {
         Ok(mut pairs) => match pairs.next() {
             Some(pair) => Ok(pair),
-            // `file` always produces exactly one pair when it succeeds.
+            // A start rule always produces exactly one pair when it succeeds.
             None => Err(Box::new(
                 source.error(Span::new(0, 0), "empty parse result"),
             )),
@@ -40,7 +49,39 @@ fn syntax_error(source: &SourceFile, error: &Error<Rule>) -> Diagnostic {
         ErrorVariant::CustomError { .. } => "input nested too deeply".to_string(),
     };
     let found = describe_found(&source.text, span.start);
+    if found == "end of file" {
+        // A raw string left open swallows the rest of the file; the end of the
+        // file is no place to look for the mistake.
+        if let Some((start, closing)) = unterminated_raw_string(&source.text) {
+            return source
+                .error(Span::new(start, start + 1), "unterminated raw string")
+                .with_help(format!("end it with `{closing}`"));
+        }
+    }
     source.error(span, format!("{message}, found {found}"))
+}
+
+/// The first `r"`, `r#"`… without its closing quote: where it starts, and the
+/// closing delimiter it needs.
+fn unterminated_raw_string(text: &str) -> Option<(usize, String)> {
+    let bytes = text.as_bytes();
+    for (start, _) in text.match_indices('r') {
+        let after_ident =
+            start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_');
+        if after_ident {
+            continue;
+        }
+        let rest = &text[start + 1..];
+        let hashes = rest.bytes().take_while(|b| *b == b'#').count();
+        if rest.as_bytes().get(hashes) != Some(&b'"') {
+            continue;
+        }
+        let closing = format!("\"{}", "#".repeat(hashes));
+        if !rest[hashes + 1..].contains(&closing) {
+            return Some((start, closing));
+        }
+    }
+    None
 }
 
 /// "expected `=`", "expected `{` or `:`", "expected a field, `meta` or `}`".
@@ -75,8 +116,11 @@ fn rule_description(rule: Rule) -> &'static str {
         Rule::call => "a field type",
         Rule::keyword_argument | Rule::positional_argument => "an argument",
         Rule::value => "a value",
-        Rule::string | Rule::quote => "a string",
-        Rule::string_content | Rule::doc_text => "text",
+        Rule::string | Rule::quote | Rule::raw_string => "a string",
+        Rule::string_content | Rule::doc_text | Rule::raw_string_content => "text",
+        Rule::raw_hashes => "`#`",
+        Rule::operation => "an operation",
+        Rule::operation_body => "`{`",
         Rule::float => "a float",
         Rule::integer => "an integer",
         Rule::boolean => "`true` or `false`",
@@ -98,6 +142,7 @@ fn rule_description(rule: Rule) -> &'static str {
         Rule::dot => "`.`",
         // Silent or structural rules, never reported by pest.
         Rule::file
+        | Rule::migration_file
         | Rule::item
         | Rule::model_member
         | Rule::arguments
