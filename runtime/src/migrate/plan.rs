@@ -338,37 +338,34 @@ pub(crate) fn check_runnable(
     migrations: &Migrations,
     dialect: Dialect,
 ) -> Result<()> {
-    let irreversible: Vec<String> = actions
+    let irreversible: Vec<(&str, &str)> = actions
         .iter()
         .filter_map(|action| match action {
             Action::Unapply(m) => match &m.plan(dialect).down {
-                Down::Irreversible(reason) => Some(format!("{} ({reason})", m.name)),
+                Down::Irreversible(reason) => Some((m.name.as_ref(), reason.as_ref())),
                 Down::Script(_) => None,
             },
             _ => None,
         })
         .collect();
-    if !irreversible.is_empty() {
-        let first = actions
-            .iter()
-            .find_map(|a| match a {
-                Action::Unapply(m) if matches!(m.plan(dialect).down, Down::Irreversible(_)) => {
-                    Some(m.name.as_ref())
-                }
-                _ => None,
-            })
-            .unwrap_or_default();
+    if let Some(first) = irreversible.first() {
+        let what = match irreversible.as_slice() {
+            [(name, reason)] => {
+                format!("migration {name} cannot be undone on {dialect} ({reason})")
+            }
+            many => format!(
+                "these migrations cannot be undone on {dialect}: {}",
+                many.iter()
+                    .map(|(name, reason)| format!("{name} ({reason})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
         return Err(Error::migration(
-            Some(first),
+            Some(first.0),
             format!(
-                "nothing was undone: {} cannot be undone on {dialect}: {}; \
-                 give its RunSQL/RunRust a backward step, or roll back to a later migration",
-                if irreversible.len() == 1 {
-                    "this migration"
-                } else {
-                    "these migrations"
-                },
-                irreversible.join(", ")
+                "nothing was undone: {what}; give its RunSQL/RunRust a backward step, \
+                 or roll back only the migrations after it"
             ),
             None,
         ));

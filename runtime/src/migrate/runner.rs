@@ -107,10 +107,10 @@ pub fn migrate_with(
     })
 }
 
-/// Undoes the last `steps` applied migrations, newest first, each in one
-/// transaction that deletes its history row; returns their names. Fewer are
-/// undone when fewer are applied. Nothing runs when one of them is
-/// irreversible on this backend.
+/// Undoes the last `steps` applied migrations (last in the list's order),
+/// newest first, each in one transaction that deletes its history row;
+/// returns their names. Fewer are undone when fewer are applied. Nothing runs
+/// when one of them is irreversible on this backend.
 pub fn rollback(
     db: &Db,
     migrations: &Migrations,
@@ -309,15 +309,20 @@ fn run_steps(
                 Step::Rust(function) => format!("function `{function}`"),
             };
             let (doing, kept) = if forwards {
-                ("applying", "nothing of it was applied")
+                (
+                    "applying",
+                    "nothing of it was applied; the migrations before it stay applied",
+                )
             } else {
-                ("undoing", "nothing of it was undone")
+                (
+                    "undoing",
+                    "nothing of it was undone; the migrations undone before it stay undone",
+                )
             };
             return Err(Error::migration(
                 Some(&migration.name),
                 format!(
-                    "{doing} migration {} failed at step {} of {total}, the {what}: {error} \
-                     ({kept}; the migrations before it stay as they were)",
+                    "{doing} migration {} failed at step {} of {total}, the {what}: {error} ({kept})",
                     migration.name,
                     index + 1,
                 ),

@@ -34,6 +34,11 @@ enum Cleanup {
 }
 
 impl TestDb {
+    /// The URL the database was opened with.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
     /// Another `Db` (its own pool) on the same database.
     pub fn connect_again(&self) -> Db {
         Db::connect(&self.url).unwrap_or_else(|error| panic!("{}: {error}", self.url))
@@ -112,6 +117,7 @@ pub fn postgres() -> Option<TestDb> {
 
 /// Defines each test twice, as `<name>::sqlite` and `<name>::postgres`, with
 /// `$test: &TestDb` bound to a fresh database of that backend.
+#[allow(unused_macros)]
 macro_rules! on_both_backends {
     ($(fn $name:ident($test:ident) $body:block)*) => {$(
         mod $name {
