@@ -96,7 +96,8 @@ on_both_backends! {
             migrate::plan(db, &migrations, &Target::Name("0002_book".into()))?,
             [("0001_author".to_owned(), Direction::Forwards), ("0002_book".to_owned(), Direction::Forwards)]
         );
-        let done = migrate::migrate_with(db, &migrations, &to("0002_book"), &mut |_| {})?;
+        // A target may give the start of a name only.
+        let done = migrate::migrate_with(db, &migrations, &to("0002"), &mut |_| {})?;
         assert_eq!(done.len(), 2);
         assert_eq!(history(db), names(&["0001_author", "0002_book"]));
         assert!(!table_exists(db, "shelf"));
@@ -134,6 +135,13 @@ on_both_backends! {
 
         let (_, message) = migration_error(migrate::migrate_with(db, &migrations, &to("0009_nope"), &mut |_| {}));
         assert!(message.contains("no migration named `0009_nope`"), "{message}");
+        let (_, message) = migration_error(migrate::migrate_with(db, &migrations, &to("000"), &mut |_| {}));
+        assert!(message.contains("`000` could mean any of 0001_author, 0002_book, 0003_shelf"), "{message}");
+        assert_eq!(Target::from("zero"), Target::Zero);
+
+        let duplicated = Migrations::new(vec![create_table("0001_author", "author"), create_table("0001_author", "writer")]);
+        let (_, message) = migration_error(pookie::migrate(db, &duplicated));
+        assert!(message.contains("two migrations are named 0001_author"), "{message}");
     }
 
     fn a_failing_statement_leaves_schema_and_history_unchanged(test) {

@@ -24,6 +24,17 @@ pub enum Target {
     Name(String),
 }
 
+/// `"zero"` is [`Target::Zero`]; any other text names a migration (or the
+/// start of one's name: `"0002"`).
+impl From<&str> for Target {
+    fn from(text: &str) -> Self {
+        match text {
+            "zero" => Target::Zero,
+            name => Target::Name(name.to_owned()),
+        }
+    }
+}
+
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -168,6 +179,15 @@ impl<'m> View<'m> {
             })
             .collect();
 
+        let mut seen = HashSet::new();
+        for migration in list {
+            if !seen.insert(migration.name.as_ref()) {
+                problems.push(format!(
+                    "two migrations are named {}: rename one of the folders",
+                    migration.name
+                ));
+            }
+        }
         let by_name: HashMap<&str, &Migration> =
             list.iter().map(|m| (m.name.as_ref(), m)).collect();
         for row in history {
@@ -274,7 +294,8 @@ impl<'m> View<'m> {
         }
     }
 
-    fn position(&self, name: &str) -> Result<usize> {
+    fn position(&self, given: &str) -> Result<usize> {
+        let name = self.resolve(given)?;
         if let Some(index) = self.entries.iter().position(|(m, _)| m.name == name) {
             return Ok(index);
         }
@@ -297,6 +318,32 @@ impl<'m> View<'m> {
             ),
         };
         Err(Error::migration(Some(name), message, None))
+    }
+
+    /// The full name a target names: the name itself, or the one migration
+    /// whose name starts with it (`0002` for `0002_add_post_view_count`).
+    fn resolve<'a>(&'a self, given: &'a str) -> Result<&'a str> {
+        if self.list.iter().any(|m| m.name == given) {
+            return Ok(given);
+        }
+        let matching: Vec<&str> = self
+            .list
+            .iter()
+            .map(|m| m.name.as_ref())
+            .filter(|name| name.starts_with(given))
+            .collect();
+        match matching.as_slice() {
+            [one] => Ok(one),
+            [] => Ok(given),
+            many => Err(Error::migration(
+                None,
+                format!(
+                    "`{given}` could mean any of {}: give more of the name",
+                    join(many.iter().copied())
+                ),
+                None,
+            )),
+        }
     }
 }
 

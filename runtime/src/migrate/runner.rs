@@ -205,7 +205,14 @@ fn run_action(
             .connection(DEFAULT_ALIAS)
             .and_then(|mut connection| connection.batch_execute("PRAGMA foreign_keys = ON"));
         if let (Ok(_), Err(error)) = (&outcome, restored) {
-            return Err(error);
+            return Err(Error::migration(
+                Some(&migration.name),
+                format!(
+                    "migration {} committed, but turning foreign keys back on failed: {error}",
+                    migration.name
+                ),
+                Some(error),
+            ));
         }
     }
     let Some(faked) = outcome? else {
