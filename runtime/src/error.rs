@@ -70,6 +70,19 @@ pub enum Error {
         /// What the user code said.
         message: String,
     },
+    /// A migration could not be applied or undone, or the migrations and the
+    /// database's history disagree (an edited applied migration, a missing
+    /// function, an irreversible migration in a rollback, …). The message
+    /// names the migration, the statement or function and the cause; a
+    /// failing migration left nothing behind.
+    Migration {
+        /// The migration concerned, when the problem is one migration's.
+        migration: Option<String>,
+        /// What went wrong and how to fix it.
+        message: String,
+        /// The database's or the function's error, if any.
+        source: Option<Source>,
+    },
     /// Any other error reported by the database.
     Database {
         /// The database's message.
@@ -124,6 +137,27 @@ impl Error {
         }
     }
 
+    /// A migration error (see [`Error::Migration`]).
+    pub(crate) fn migration(
+        migration: Option<&str>,
+        message: impl Into<String>,
+        source: Option<Error>,
+    ) -> Self {
+        Error::Migration {
+            migration: migration.map(str::to_owned),
+            message: message.into(),
+            source: source.map(|error| Box::new(error) as Source),
+        }
+    }
+
+    /// The migration an [`Error::Migration`] is about, if it names one.
+    pub fn migration_name(&self) -> Option<&str> {
+        match self {
+            Error::Migration { migration, .. } => migration.as_deref(),
+            _ => None,
+        }
+    }
+
     /// True for [`Error::DoesNotExist`].
     pub fn is_does_not_exist(&self) -> bool {
         matches!(self, Error::DoesNotExist { .. })
@@ -153,7 +187,9 @@ impl fmt::Display for Error {
             Error::Decode { column, message } => {
                 write!(f, "cannot read column `{column}`: {message}")
             }
-            Error::Usage { message } | Error::Custom { message } => f.write_str(message),
+            Error::Usage { message }
+            | Error::Custom { message }
+            | Error::Migration { message, .. } => f.write_str(message),
             Error::Database { message, .. } => write!(f, "database error: {message}"),
         }
     }
@@ -166,6 +202,10 @@ impl std::error::Error for Error {
                 Some(source.as_ref())
             }
             Error::Connection {
+                source: Some(source),
+                ..
+            }
+            | Error::Migration {
                 source: Some(source),
                 ..
             } => Some(source.as_ref()),

@@ -56,6 +56,7 @@ pub use fields::{json_param, ArrayElement, Choice, InvalidChoice, Json};
 #[doc(hidden)]
 pub use hooks::select as __hooks;
 pub use hooks::{HookFns, Hooks};
+pub use migrate::migrate;
 pub use model::{FieldMeta, Insert, Model, ModelMeta, ModelSql, OrderTerm, Unset};
 pub use pookie_dialect::{Dialect, SqlType};
 pub use query::ModelIter;
@@ -113,5 +114,39 @@ pub mod __private {
 macro_rules! include_models {
     ($module:literal) => {
         include!(concat!(env!("OUT_DIR"), "/", $module, ".rs"));
+    };
+}
+
+/// The migrations `pookie-codegen` embedded in the program at build time, as
+/// a [`migrate::Migrations`].
+///
+/// `pookie::include_migrations!()` includes `$OUT_DIR/pookie_migrations.rs`
+/// (written by the build script); `pookie::include_migrations!(backfill_slugs,
+/// clear_slugs)` also registers those functions, by their names, for the
+/// `RunRust` steps that name them (register a function whose name differs
+/// from its step's with [`migrate::Migrations::function`]).
+///
+/// ```ignore
+/// fn backfill_slugs(db: &pookie::Db) -> pookie::Result<()> {
+///     db.execute("UPDATE post SET slug = lower(title)", &[])?;
+///     Ok(())
+/// }
+///
+/// let db = pookie::Db::connect("sqlite:///blog.sqlite3")?;
+/// let applied = pookie::migrate(&db, &pookie::include_migrations!(backfill_slugs))?;
+/// ```
+///
+/// Without functions the expansion is a constant expression:
+/// `static MIGRATIONS: pookie::migrate::Migrations = pookie::include_migrations!();`.
+#[macro_export]
+macro_rules! include_migrations {
+    () => {
+        $crate::migrate::Migrations::embedded(include!(concat!(
+            env!("OUT_DIR"),
+            "/pookie_migrations.rs"
+        )))
+    };
+    ($($function:ident),+ $(,)?) => {
+        $crate::include_migrations!()$(.function(stringify!($function), $function))+
     };
 }

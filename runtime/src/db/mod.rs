@@ -184,8 +184,11 @@ impl Db {
 
     /// True when this handle runs inside a transaction on the database `alias`.
     pub(crate) fn is_in_transaction(&self, alias: &str) -> bool {
-        self.index_of(alias)
-            .is_ok_and(|index| self.pins.iter().any(|pin| pin.database == index))
+        self.index_of(alias).is_ok_and(|index| {
+            self.pins
+                .iter()
+                .any(|pin| pin.database == index && pin.in_transaction())
+        })
     }
 
     /// A connection to the database registered as `alias`, for one operation:

@@ -1,8 +1,11 @@
 //! Transactions: `db.transaction(|tx| …)` commits when the closure returns
 //! `Ok`, rolls back on `Err` or panic; a transaction inside a transaction is a
-//! savepoint, so an inner failure undoes only the inner block.
+//! savepoint, so an inner failure undoes only the inner block. A session
+//! (crate-internal) holds one connection outside a transaction, for work whose
+//! state lives on the connection: advisory locks, SQLite pragmas.
 
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::thread::ThreadId;
 
@@ -10,13 +13,17 @@ use super::pool::PooledConnection;
 use super::{Db, DEFAULT_ALIAS};
 use crate::error::{Error, Result};
 
-/// The connection a transaction runs on, shared by every handle inside it.
+/// The connection a transaction (or a session) runs on, shared by every
+/// handle inside it.
 pub(crate) struct Pin {
     pub(crate) database: usize,
     state: Mutex<PinState>,
     /// The thread holding `state` for an operation (an open iterator keeps
     /// it): waiting for it on that same thread would never end.
     holder: Mutex<Option<ThreadId>>,
+    /// True while a transaction is open on the connection: always for a
+    /// transaction's pin, between BEGIN and COMMIT for a session's.
+    in_transaction: AtomicBool,
 }
 
 pub(crate) struct PinState {
@@ -52,6 +59,11 @@ impl Pin {
         };
         *self.holder_slot() = Some(std::thread::current().id());
         Ok(state)
+    }
+
+    /// True while a transaction is open on the pinned connection.
+    pub(crate) fn in_transaction(&self) -> bool {
+        self.in_transaction.load(Ordering::SeqCst)
     }
 
     /// Called when an operation's lock is about to be released.
@@ -103,7 +115,10 @@ impl Db {
     pub fn transaction_on<T>(&self, alias: &str, work: impl FnOnce(&Db) -> Result<T>) -> Result<T> {
         let index = self.index_of(alias)?;
         if let Some(pin) = self.pins.iter().find(|pin| pin.database == index) {
-            return self.savepoint(pin, work);
+            if pin.in_transaction() {
+                return self.savepoint(pin, work);
+            }
+            return self.session_transaction(pin, work);
         }
         let database = &self.databases[index];
         let dialect = database.dialect;
@@ -117,6 +132,7 @@ impl Db {
                 depth: 0,
             }),
             holder: Mutex::new(None),
+            in_transaction: AtomicBool::new(true),
         });
         let mut inside = self.clone();
         inside.pins.push(Arc::clone(&pin));
@@ -158,6 +174,97 @@ impl Db {
             }
         };
         database.give_back(connection, uses);
+        result
+    }
+
+    /// Runs `work` with one connection of the database `alias` held for every
+    /// statement made through the handle it gets, outside any transaction; a
+    /// `transaction_on` through that handle opens a real transaction on that
+    /// connection, not a savepoint. For work whose state lives on the
+    /// connection: a PostgreSQL advisory lock, SQLite's `foreign_keys` pragma
+    /// (a no-op inside a transaction). A connection the server closed is
+    /// reported, never silently replaced: the session's state went with it.
+    pub(crate) fn session_on<T>(
+        &self,
+        alias: &str,
+        work: impl FnOnce(&Db) -> Result<T>,
+    ) -> Result<T> {
+        let index = self.index_of(alias)?;
+        if self.pins.iter().any(|pin| pin.database == index) {
+            return Err(Error::usage(format!(
+                "this must run outside a transaction on the database `{alias}`: \
+                 call it with the database handle, not a transaction's"
+            )));
+        }
+        let database = &self.databases[index];
+        let (mut connection, uses) = database.checkout_warm()?;
+        connection.set_in_transaction(true);
+        let pin = Arc::new(Pin {
+            database: index,
+            state: Mutex::new(PinState {
+                connection: Some(connection),
+                depth: 0,
+            }),
+            holder: Mutex::new(None),
+            in_transaction: AtomicBool::new(false),
+        });
+        let mut inside = self.clone();
+        inside.pins.push(Arc::clone(&pin));
+        let outcome = catch_unwind(AssertUnwindSafe(|| work(&inside)));
+        drop(inside);
+        let Some(mut connection) = pin.lock().connection.take() else {
+            unreachable!("only this function takes the session's connection");
+        };
+        connection.set_in_transaction(false);
+        match outcome {
+            Ok(result) => {
+                database.give_back(connection, uses);
+                result
+            }
+            // The pool checks a connection it gets back; the warm list would not.
+            Err(panic) => {
+                drop(connection);
+                resume_unwind(panic)
+            }
+        }
+    }
+
+    /// A transaction on a session's connection: BEGIN, `work`, then COMMIT on
+    /// `Ok` or ROLLBACK on `Err` or panic.
+    fn session_transaction<T>(&self, pin: &Pin, work: impl FnOnce(&Db) -> Result<T>) -> Result<T> {
+        let dialect = self.databases[pin.database].dialect;
+        let run = |sql: &str| -> Result<()> {
+            let mut state = pin.lock_for_operation()?;
+            pin.release_holder();
+            match state.connection.as_mut() {
+                Some(connection) => connection.batch_execute(sql),
+                None => Err(Error::usage(
+                    "this session has ended: use the database handle outside its closure",
+                )),
+            }
+        };
+        run(dialect.begin_transaction())?;
+        pin.in_transaction.store(true, Ordering::SeqCst);
+        let outcome = catch_unwind(AssertUnwindSafe(|| work(self)));
+        let result = match outcome {
+            Ok(Ok(value)) => match run("COMMIT") {
+                Ok(()) => Ok(value),
+                Err(error) => {
+                    let _ = run("ROLLBACK");
+                    Err(error)
+                }
+            },
+            Ok(Err(error)) => {
+                let _ = run("ROLLBACK");
+                Err(error)
+            }
+            Err(panic) => {
+                let _ = run("ROLLBACK");
+                pin.in_transaction.store(false, Ordering::SeqCst);
+                resume_unwind(panic)
+            }
+        };
+        pin.in_transaction.store(false, Ordering::SeqCst);
         result
     }
 

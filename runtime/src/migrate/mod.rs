@@ -20,10 +20,28 @@
 //! - a [`Step::Rust`] names a function the program registered
 //!   ([`Migrations::function`]); a name not registered is an error before any
 //!   migration runs.
+//!
+//! The entry points: [`migrate`] (everything pending), [`migrate_with`] (a
+//! target, faking, progress events), [`rollback`], [`plan`] and
+//! [`show_migrations`]. Embedded migrations come from
+//! [`include_migrations!`](crate::include_migrations).
+
+mod history;
+mod lock;
+mod plan;
+mod runner;
+mod status;
 
 use std::borrow::Cow;
 
+use pookie_dialect::Dialect;
+
 use crate::{Db, Result};
+
+pub use history::{HistoryEntry, HISTORY_TABLE};
+pub use plan::{Direction, Target};
+pub use runner::{migrate, migrate_with, plan, rollback, Event, MigrateOptions};
+pub use status::{show_migrations, MigrationStatus, Status};
 
 /// One step of a migration script on one backend.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +104,16 @@ pub struct Migration {
     pub postgres: Plan,
 }
 
+impl Migration {
+    /// Its up and down scripts on `dialect`.
+    pub fn plan(&self, dialect: Dialect) -> &Plan {
+        match dialect {
+            Dialect::Sqlite => &self.sqlite,
+            Dialect::Postgres => &self.postgres,
+        }
+    }
+}
+
 /// A function a `RunRust` step runs: it gets the migration's transaction.
 pub type RustStep = fn(&Db) -> Result<()>;
 
@@ -120,5 +148,14 @@ impl Migrations {
     pub fn function(mut self, name: impl Into<Cow<'static, str>>, run: RustStep) -> Self {
         self.functions.push((name.into(), run));
         self
+    }
+
+    /// The function registered as `name` (the last one, when registered twice).
+    pub fn find_function(&self, name: &str) -> Option<RustStep> {
+        self.functions
+            .iter()
+            .rev()
+            .find(|(registered, _)| registered == name)
+            .map(|(_, run)| *run)
     }
 }
