@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::ir::{EnumDef, Model, Schema};
+use crate::ir::{EnumDef, FieldOrigin, Model, Schema};
 
 use super::Operation;
 
@@ -43,8 +43,20 @@ impl State {
     /// (`"default"` for models without `meta { db_alias }`): its concrete models
     /// and every enum, flattened as described on [`State`].
     pub fn from_schema(schema: &Schema, alias: &str) -> State {
-        let _ = (schema, alias);
-        unimplemented!("owned by the state work")
+        let models = schema
+            .modules
+            .iter()
+            .flat_map(|module| &module.models)
+            .filter(|model| !model.is_abstract)
+            .filter(|model| model.meta.db_alias.as_deref().unwrap_or("default") == alias)
+            .map(flatten)
+            .collect();
+        let enums = schema
+            .modules
+            .iter()
+            .flat_map(|module| module.enums.iter().cloned())
+            .collect();
+        State { models, enums }
     }
 
     /// Applies one operation.
@@ -71,4 +83,18 @@ impl State {
             }],
         }
     }
+}
+
+/// A model as the state keeps it: no `extends`, every field `Declared`, no
+/// inherited meta bookkeeping, no printer comment.
+fn flatten(model: &Model) -> Model {
+    let mut model = model.clone();
+    model.extends = None;
+    model.comment = None;
+    model.meta.inherited.clear();
+    for field in &mut model.fields {
+        field.origin = FieldOrigin::Declared;
+        field.comment = None;
+    }
+    model
 }
