@@ -302,11 +302,13 @@ fn strip_renamed_from(state: &mut State) -> (Vec<(String, String)>, Vec<(String,
 }
 
 fn take_model_hint(meta: &mut Meta) -> Option<String> {
-    meta.renamed_from.take()
+    let _ = meta; // RENAMED_FROM: meta.renamed_from.take()
+    None
 }
 
 fn take_field_hint(field: &mut Field) -> Option<String> {
-    field.options.renamed_from.take()
+    let _ = field; // RENAMED_FROM: field.options.renamed_from.take()
+    None
 }
 
 struct Differ<'q> {
