@@ -16,9 +16,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use pookie_grammar::ir::{
-    CheckConstraint, DefaultValue, Field, FieldKind, Index, Meta, Model,
-};
+use pookie_grammar::ir::{CheckConstraint, DefaultValue, Field, FieldKind, Index, Meta, Model};
 use pookie_grammar::migration::{MigrationText, Operation, State};
 
 use crate::emit::resolve::default_index_name;
@@ -302,13 +300,11 @@ fn strip_renamed_from(state: &mut State) -> (Vec<(String, String)>, Vec<(String,
 }
 
 fn take_model_hint(meta: &mut Meta) -> Option<String> {
-    let _ = meta; // RENAMED_FROM: meta.renamed_from.take()
-    None
+    meta.renamed_from.take()
 }
 
 fn take_field_hint(field: &mut Field) -> Option<String> {
-    let _ = field; // RENAMED_FROM: field.options.renamed_from.take()
-    None
+    field.options.renamed_from.take()
 }
 
 struct Differ<'q> {
@@ -446,7 +442,13 @@ impl Differ<'_> {
                 }
                 if self.questioner.rename_model(&old, &new) {
                     taken.insert(old.clone());
-                    self.push(Operation::RenameModel { old, new: new.clone() }, None);
+                    self.push(
+                        Operation::RenameModel {
+                            old,
+                            new: new.clone(),
+                        },
+                        None,
+                    );
                     break;
                 }
             }
@@ -622,9 +624,9 @@ impl Differ<'_> {
             for field in gone {
                 let table = self.cur_model(&name).unwrap().table_name();
                 let warning = match field.column_name() {
-                    Some(column) => format!(
-                        "drops column `{column}` of `{table}` and the data it holds"
-                    ),
+                    Some(column) => {
+                        format!("drops column `{column}` of `{table}` and the data it holds")
+                    }
                     None => format!(
                         "drops the join table of `{}.{}` and the links it holds",
                         name, field.name
@@ -729,9 +731,18 @@ impl Differ<'_> {
     }
 
     fn ask_default(&mut self, model: &str, field: &Field, altered: bool) -> Option<DefaultValue> {
-        if let FieldKind::DateField { auto_now, auto_now_add }
-        | FieldKind::TimeField { auto_now, auto_now_add }
-        | FieldKind::DateTimeField { auto_now, auto_now_add } = field.kind
+        if let FieldKind::DateField {
+            auto_now,
+            auto_now_add,
+        }
+        | FieldKind::TimeField {
+            auto_now,
+            auto_now_add,
+        }
+        | FieldKind::DateTimeField {
+            auto_now,
+            auto_now_add,
+        } = field.kind
         {
             if auto_now || auto_now_add {
                 // What the field would be set to had the rows been saved now.
@@ -841,10 +852,8 @@ impl Differ<'_> {
             };
             match gone.iter().find(|m| !pointed_at(m)) {
                 Some(model) => {
-                    let warning = format!(
-                        "drops table `{}` and every row in it",
-                        model.table_name()
-                    );
+                    let warning =
+                        format!("drops table `{}` and every row in it", model.table_name());
                     self.push(
                         Operation::DeleteModel {
                             name: model.name.clone(),
@@ -890,15 +899,13 @@ impl Differ<'_> {
     }
 }
 
-/// The models a field points to (relation target, join model).
+/// The models whose tables a field's column or join table points to. A
+/// many-to-many through a join model has no table of its own: the join
+/// model's foreign keys carry the dependencies.
 fn targets(field: &Field) -> Vec<String> {
     match &field.kind {
         FieldKind::ForeignKey(r) | FieldKind::OneToOneField(r) => vec![r.to.clone()],
-        FieldKind::ManyToManyField(m) => {
-            let mut out = vec![m.to.clone()];
-            out.extend(m.through.clone());
-            out
-        }
+        FieldKind::ManyToManyField(m) if m.through.is_none() => vec![m.to.clone()],
         _ => Vec::new(),
     }
 }
@@ -1137,9 +1144,9 @@ fn kind_narrowing(old: &FieldKind, new: &FieldKind) -> Option<String> {
         {
             None
         }
-        (K::ForeignKey(_) | K::OneToOneField(_), K::ForeignKey(_) | K::OneToOneField(_)) => Some(
-            "points to another target: existing values may not match it".to_owned(),
-        ),
+        (K::ForeignKey(_) | K::OneToOneField(_), K::ForeignKey(_) | K::OneToOneField(_)) => {
+            Some("points to another target: existing values may not match it".to_owned())
+        }
         (_, K::TextField) => None,
         (a, b) if int_rank(a).is_some() && matches!(b, K::FloatField | K::DecimalField { .. }) => {
             None

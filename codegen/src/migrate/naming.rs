@@ -166,9 +166,18 @@ mod tests {
             old: "Author".into(),
             new: "Writer".into(),
         };
-        assert_eq!(suggest_name_at(&[add.clone()], false, at()), "add_post_view_count");
-        assert_eq!(suggest_name_at(&[remove.clone()], false, at()), "remove_post_legacy");
-        assert_eq!(suggest_name_at(&[rename.clone()], false, at()), "rename_author_writer");
+        assert_eq!(
+            suggest_name_at(&[add.clone()], false, at()),
+            "add_post_view_count"
+        );
+        assert_eq!(
+            suggest_name_at(&[remove.clone()], false, at()),
+            "remove_post_legacy"
+        );
+        assert_eq!(
+            suggest_name_at(&[rename.clone()], false, at()),
+            "rename_author_writer"
+        );
         assert_eq!(
             suggest_name_at(&[remove.clone(), add.clone()], false, at()),
             "remove_post_legacy_and_add_post_view_count"
@@ -196,7 +205,16 @@ mod tests {
     #[test]
     fn user_names_are_checked() {
         assert!(validate_name("add_slug_2").is_ok());
-        for bad in ["", "Add", "add slug", "add__slug", "_add", "add_", "ajouté", "a-b"] {
+        for bad in [
+            "",
+            "Add",
+            "add slug",
+            "add__slug",
+            "_add",
+            "add_",
+            "ajouté",
+            "a-b",
+        ] {
             let error = validate_name(bad).unwrap_err();
             assert!(error.contains("snake_case"), "{bad}: {error}");
         }
