@@ -622,22 +622,24 @@ impl Differ<'_> {
                 .cloned()
                 .collect();
             for field in gone {
-                let table = self.cur_model(&name).unwrap().table_name();
+                let model = self.cur_model(&name).unwrap();
+                let table = model.table_name();
                 let warning = match field.column_name() {
-                    Some(column) => {
-                        format!("drops column `{column}` of `{table}` and the data it holds")
-                    }
-                    None => format!(
+                    _ if !managed(model) => None,
+                    Some(column) => Some(format!(
+                        "drops column `{column}` of `{table}` and the data it holds"
+                    )),
+                    None => Some(format!(
                         "drops the join table of `{}.{}` and the links it holds",
                         name, field.name
-                    ),
+                    )),
                 };
                 self.push(
                     Operation::RemoveField {
                         model: name.clone(),
                         name: field.name,
                     },
-                    Some(warning),
+                    warning,
                 );
             }
         }
@@ -852,13 +854,14 @@ impl Differ<'_> {
             };
             match gone.iter().find(|m| !pointed_at(m)) {
                 Some(model) => {
-                    let warning =
-                        format!("drops table `{}` and every row in it", model.table_name());
+                    let warning = managed(model).then(|| {
+                        format!("drops table `{}` and every row in it", model.table_name())
+                    });
                     self.push(
                         Operation::DeleteModel {
                             name: model.name.clone(),
                         },
-                        Some(warning),
+                        warning,
                     );
                 }
                 None => {
@@ -897,6 +900,12 @@ impl Differ<'_> {
             }
         }
     }
+}
+
+/// Whether Pookie manages the model's table (`managed = false`: it never
+/// touches it, so nothing is lost).
+fn managed(model: &Model) -> bool {
+    model.meta.managed != Some(false)
 }
 
 /// The models whose tables a field's column or join table points to. A
