@@ -64,6 +64,7 @@ mod ddl;
 mod emit;
 mod error;
 mod format;
+pub mod migrate;
 mod sql;
 mod write;
 
