@@ -181,7 +181,7 @@ impl Config {
             write::write_if_changed(&out_dir.join(name), &code)?;
         }
         if let Some(dir) = &self.migrations {
-            let _ = (dir, &out_dir); //TMP migrate::embed::embed(dir, &schema, &out_dir, self.emit_rerun_if_changed)?;
+            migrate::embed::embed(dir, &schema, &out_dir, self.emit_rerun_if_changed)?;
         }
         Ok(())
     }
