@@ -467,12 +467,12 @@ fn a_field_made_not_null_asks_for_a_value() {
 #[test]
 fn many_to_many_fields_are_added_and_removed() {
     let before = format!("{AUTHOR}model Tag {{\n    name = CharField(max_length = 10)\n}}\n");
-    let after = format!("model Author {{\n    name = CharField(max_length = 100)\n    tags = ManyToManyField(Tag)\n    meta {{ db_table = \"authors\" }}\n}}\nmodel Tag {{\n    name = CharField(max_length = 10)\n}}\n");
+    let after = "model Author {\n    name = CharField(max_length = 100)\n    tags = ManyToManyField(Tag)\n    meta { db_table = \"authors\" }\n}\nmodel Tag {\n    name = CharField(max_length = 10)\n}\n";
     let mut questioner = Canned::default();
-    let changes = checked(&before, &after, &mut questioner);
+    let changes = checked(&before, after, &mut questioner);
     assert_eq!(described(&changes), ["Add field tags to Author"]);
     assert!(questioner.asked.is_empty());
-    let changes = checked(&after, &before, &mut NoInput);
+    let changes = checked(after, &before, &mut NoInput);
     assert_eq!(described(&changes), ["Remove field tags from Author"]);
     assert!(changes.warnings[0].1.contains("join table"));
 }

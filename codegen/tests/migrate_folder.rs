@@ -45,7 +45,8 @@ fn state(text: &str) -> State {
 }
 
 const V1: &str = "model Author {\n    name = CharField(max_length = 100)\n}\n";
-const V2: &str = "model Author {\n    name = CharField(max_length = 100)\n    bio = TextField(null = true)\n}\n";
+const V2: &str =
+    "model Author {\n    name = CharField(max_length = 100)\n    bio = TextField(null = true)\n}\n";
 
 /// The text of the migration from `from` to the schema `to`.
 fn migration_text(from: &State, to: &str) -> String {
@@ -116,8 +117,16 @@ fn error_of(dir: &Path) -> String {
 #[test]
 fn a_gap_in_numbers_is_an_error() {
     let tmp = TempDir::new("gap");
-    put(&tmp.0, "0001_initial", &migration_text(&State::default(), V1));
-    put(&tmp.0, "0003_add_author_bio", &migration_text(&state(V1), V2));
+    put(
+        &tmp.0,
+        "0001_initial",
+        &migration_text(&State::default(), V1),
+    );
+    put(
+        &tmp.0,
+        "0003_add_author_bio",
+        &migration_text(&state(V1), V2),
+    );
     let error = error_of(&tmp.0);
     assert!(error.contains("0003_add_author_bio"), "{error}");
     assert!(error.contains("no migration 0002"), "{error}");
@@ -129,7 +138,10 @@ fn a_duplicate_number_is_an_error() {
     two_migrations(&tmp.0);
     put(&tmp.0, "0002_other", &migration_text(&state(V1), V2));
     let error = error_of(&tmp.0);
-    assert!(error.contains("`0002_add_author_bio` and `0002_other`"), "{error}");
+    assert!(
+        error.contains("`0002_add_author_bio` and `0002_other`"),
+        "{error}"
+    );
     assert!(error.contains("same number"), "{error}");
 }
 
@@ -144,7 +156,13 @@ fn a_folder_without_its_file_is_an_error() {
 
 #[test]
 fn a_bad_folder_name_is_an_error() {
-    for bad in ["001_initial", "0001-initial", "0001_Initial", "initial", "0001_"] {
+    for bad in [
+        "001_initial",
+        "0001-initial",
+        "0001_Initial",
+        "initial",
+        "0001_",
+    ] {
         let tmp = TempDir::new("badname");
         put(&tmp.0, bad, &migration_text(&State::default(), V1));
         let error = error_of(&tmp.0);
@@ -158,14 +176,21 @@ fn a_migration_that_does_not_parse_is_an_error() {
     let tmp = TempDir::new("parse");
     put(&tmp.0, "0001_initial", "CreateModle(name = Author) {}\n");
     let error = error_of(&tmp.0);
-    assert!(error.contains("migration `0001_initial` does not parse"), "{error}");
+    assert!(
+        error.contains("migration `0001_initial` does not parse"),
+        "{error}"
+    );
     assert!(error.contains("migration.pookie"), "{error}");
 }
 
 #[test]
 fn a_migration_that_does_not_apply_is_an_error() {
     let tmp = TempDir::new("apply");
-    put(&tmp.0, "0001_initial", &migration_text(&State::default(), V1));
+    put(
+        &tmp.0,
+        "0001_initial",
+        &migration_text(&State::default(), V1),
+    );
     put(
         &tmp.0,
         "0002_remove",
@@ -204,8 +229,14 @@ fn a_new_migration_is_written_with_its_review_files() {
     let changes = diff(&State::default(), &state(V1), &mut NoInput).unwrap();
     let text = changes.to_text();
     let both = [
-        (Backend::Sqlite, rendered(&State::default(), &text, Dialect::Sqlite)),
-        (Backend::Postgres, rendered(&State::default(), &text, Dialect::Postgres)),
+        (
+            Backend::Sqlite,
+            rendered(&State::default(), &text, Dialect::Sqlite),
+        ),
+        (
+            Backend::Postgres,
+            rendered(&State::default(), &text, Dialect::Postgres),
+        ),
     ];
     let written = write_migration(&dir, "0001_initial", &text, &both).unwrap();
     assert_eq!(written, dir.join("0001_initial"));
@@ -264,8 +295,13 @@ fn review_files_show_rust_steps_and_irreversible_downs() {
         },
         down: Err("RunRust `backfill` has no backward function".into()),
     };
-    let written =
-        write_migration(&tmp.0, "0001_backfill", &text, &[(Backend::Sqlite, rendered)]).unwrap();
+    let written = write_migration(
+        &tmp.0,
+        "0001_backfill",
+        &text,
+        &[(Backend::Sqlite, rendered)],
+    )
+    .unwrap();
     let up = fs::read_to_string(written.join("sqlite.up.sql")).unwrap();
     assert!(up.ends_with(
         "\nUPDATE t SET a = 1;\n\nUPDATE t SET b = 2;\nUPDATE t SET c = 3;\n\n-- RunRust: backfill\n\n"
@@ -307,7 +343,13 @@ fn make_migration(
 fn embedded_migrations_match_the_golden_file() {
     let tmp = TempDir::new("embed");
     let migrations = tmp.0.join("migrations");
-    make_migration(&migrations, "0001_initial", &State::default(), BLOG_V1, Vec::new());
+    make_migration(
+        &migrations,
+        "0001_initial",
+        &State::default(),
+        BLOG_V1,
+        Vec::new(),
+    );
     make_migration(
         &migrations,
         "0002_alter_author_name",
@@ -329,7 +371,8 @@ fn embedded_migrations_match_the_golden_file() {
         .unwrap_or_else(|e| panic!("{e}"));
     let code = fs::read_to_string(out.join("pookie_migrations.rs")).unwrap();
     syn::parse_str::<syn::Expr>(&code).unwrap_or_else(|e| panic!("{e}\n{code}"));
-    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/migrations_golden/pookie_migrations.rs");
+    let golden =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/migrations_golden/pookie_migrations.rs");
     let bless = std::env::var_os("POOKIE_BLESS").is_some();
     match fs::read_to_string(&golden) {
         Ok(expected) if expected == code => {}
@@ -338,7 +381,10 @@ fn embedded_migrations_match_the_golden_file() {
             fs::write(&golden, &code).unwrap();
         }
         Ok(expected) => {
-            assert_eq!(code, expected, "run with POOKIE_BLESS=1 to accept the new output");
+            assert_eq!(
+                code, expected,
+                "run with POOKIE_BLESS=1 to accept the new output"
+            );
         }
         Err(_) => {
             fs::create_dir_all(golden.parent().unwrap()).unwrap();
@@ -347,7 +393,10 @@ fn embedded_migrations_match_the_golden_file() {
         }
     }
     // Written only when changed: compiling again leaves the file alone.
-    let modified = fs::metadata(out.join("pookie_migrations.rs")).unwrap().modified().unwrap();
+    let modified = fs::metadata(out.join("pookie_migrations.rs"))
+        .unwrap()
+        .modified()
+        .unwrap();
     pookie_codegen::Config::new()
         .out_dir(&out)
         .emit_rerun_if_changed(false)
@@ -355,7 +404,10 @@ fn embedded_migrations_match_the_golden_file() {
         .compile(&[&schema])
         .unwrap();
     assert_eq!(
-        fs::metadata(out.join("pookie_migrations.rs")).unwrap().modified().unwrap(),
+        fs::metadata(out.join("pookie_migrations.rs"))
+            .unwrap()
+            .modified()
+            .unwrap(),
         modified
     );
 }
@@ -368,14 +420,21 @@ fn the_golden_file_is_the_runtime_type() {
     assert_eq!(GOLDEN.len(), 2);
     assert_eq!(GOLDEN[0].name, "0001_initial");
     assert_eq!(GOLDEN[0].creates_tables.len(), 3);
-    assert!(matches!(GOLDEN[1].sqlite.down, pookie::migrate::Down::Irreversible(_)));
+    assert!(matches!(
+        GOLDEN[1].sqlite.down,
+        pookie::migrate::Down::Irreversible(_)
+    ));
 }
 
 #[test]
 fn a_broken_folder_fails_the_build_with_the_reason() {
     let tmp = TempDir::new("embed-broken");
     let migrations = tmp.0.join("migrations");
-    put(&migrations, "0001_initial", "CreateModle(name = Author) {}\n");
+    put(
+        &migrations,
+        "0001_initial",
+        "CreateModle(name = Author) {}\n",
+    );
     let schema = tmp.0.join("blog.pookie");
     fs::write(&schema, V1).unwrap();
     let error = pookie_codegen::Config::new()

@@ -214,3 +214,60 @@ fn push_script(out: &mut String, script: &RenderedScript, indent: &str) {
 fn cow(text: &str) -> String {
     format!("::std::borrow::Cow::Borrowed({text:?})")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(text: &str) -> Schema {
+        pookie_grammar::load(&[pookie_grammar::Source {
+            path: "blog.pookie".into(),
+            text: text.into(),
+        }])
+        .unwrap()
+    }
+
+    #[test]
+    fn pending_changes_are_summarised() {
+        let v1 = "model Author {\n    name = CharField(max_length = 100)\n}\n";
+        let v2 =
+            "model Author {\n    name = CharField(max_length = 100)\n    slug = SlugField()\n}\n";
+        let empty = Folder {
+            dir: "migrations".into(),
+            migrations: Vec::new(),
+        };
+        assert_eq!(
+            pending_changes(&empty, &schema(v1)).as_deref(),
+            Some("Create model Author")
+        );
+        let mut state = State::default();
+        let changes = diff(
+            &state,
+            &State::from_schema(&schema(v1), "default"),
+            &mut Assume,
+        )
+        .unwrap();
+        for op in &changes.operations {
+            state.apply(op).unwrap();
+        }
+        let text = pookie_grammar::migration::print_migration(&changes.to_text());
+        let folder = Folder {
+            dir: "migrations".into(),
+            migrations: vec![MigrationFile {
+                name: "0001_initial".into(),
+                number: 1,
+                path: "migrations/0001_initial/migration.pookie".into(),
+                checksum: super::super::folder::checksum(&text),
+                text,
+                parsed: changes.to_text(),
+                state,
+            }],
+        };
+        assert_eq!(pending_changes(&folder, &schema(v1)), None);
+        // A NOT NULL field without a default is still reported, never an error.
+        assert_eq!(
+            pending_changes(&folder, &schema(v2)).as_deref(),
+            Some("Add field slug to Author")
+        );
+    }
+}

@@ -123,8 +123,8 @@ impl Folder {
         };
         let mut found: Vec<(u32, String, PathBuf)> = Vec::new();
         for entry in entries {
-            let entry = entry
-                .map_err(|e| fail(dir, format!("cannot read the migrations folder: {e}")))?;
+            let entry =
+                entry.map_err(|e| fail(dir, format!("cannot read the migrations folder: {e}")))?;
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
             if name.starts_with('.') || !path.is_dir() {

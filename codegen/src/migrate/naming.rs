@@ -167,22 +167,25 @@ mod tests {
             new: "Writer".into(),
         };
         assert_eq!(
-            suggest_name_at(&[add.clone()], false, at()),
+            suggest_name_at(std::slice::from_ref(&add), false, at()),
             "add_post_view_count"
         );
         assert_eq!(
-            suggest_name_at(&[remove.clone()], false, at()),
+            suggest_name_at(std::slice::from_ref(&remove), false, at()),
             "remove_post_legacy"
         );
         assert_eq!(
-            suggest_name_at(&[rename.clone()], false, at()),
+            suggest_name_at(std::slice::from_ref(&rename), false, at()),
             "rename_author_writer"
         );
         assert_eq!(
             suggest_name_at(&[remove.clone(), add.clone()], false, at()),
             "remove_post_legacy_and_add_post_view_count"
         );
-        assert_eq!(suggest_name_at(&[add.clone()], true, at()), "initial");
+        assert_eq!(
+            suggest_name_at(std::slice::from_ref(&add), true, at()),
+            "initial"
+        );
         let many = [add.clone(), remove.clone(), rename.clone(), add];
         assert_eq!(suggest_name_at(&many, false, at()), "auto_20261127_1405");
         let long = [
