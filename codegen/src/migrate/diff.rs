@@ -908,13 +908,16 @@ fn managed(model: &Model) -> bool {
     model.meta.managed != Some(false)
 }
 
-/// The models whose tables a field's column or join table points to. A
-/// many-to-many through a join model has no table of its own: the join
-/// model's foreign keys carry the dependencies.
+/// The models a field needs to exist: its relation's target, and a
+/// many-to-many's join model (`through`).
 fn targets(field: &Field) -> Vec<String> {
     match &field.kind {
         FieldKind::ForeignKey(r) | FieldKind::OneToOneField(r) => vec![r.to.clone()],
-        FieldKind::ManyToManyField(m) if m.through.is_none() => vec![m.to.clone()],
+        FieldKind::ManyToManyField(m) => {
+            let mut out = vec![m.to.clone()];
+            out.extend(m.through.clone());
+            out
+        }
         _ => Vec::new(),
     }
 }
