@@ -507,16 +507,18 @@ impl pookie_codegen::migrate::diff::Questioner for Yes {
     }
 }
 
-/// A history of several migrations of every kind, each written, read back
-/// and diffed again: the folder always ends where the schema is.
-#[test]
-fn a_history_of_changes_round_trips_through_the_folder() {
-    let versions = [
+const HISTORY: [&str; 4] = [
         "enum Status { Draft = \"draft\" }\nmodel Author {\n    name = CharField(max_length = 100)\n    legacy = TextField(null = true)\n}\nmodel Post {\n    title = CharField(max_length = 200)\n    author = ForeignKey(Author, on_delete = CASCADE)\n    status = CharField(max_length = 10, choices = Status, default = Status.Draft)\n}\n",
         "enum Status { Draft = \"draft\"  Live = \"live\" }\nmodel Writer {\n    name = CharField(max_length = 100)\n    legacy = TextField(null = true)\n    meta { renamed_from = \"Author\" }\n}\nmodel Post {\n    headline = CharField(max_length = 200, renamed_from = \"title\")\n    author = ForeignKey(Writer, on_delete = CASCADE)\n    status = CharField(max_length = 10, choices = Status, default = Status.Draft)\n    views = IntegerField()\n    meta { indexes = [Index(fields = [\"headline\"])]  constraints = [Check(\"views >= 0\")] }\n}\n",
         "enum Status { Draft = \"draft\"  Live = \"live\" }\nmodel Writer {\n    name = CharField(max_length = 50)\n    meta { db_table = \"writers\"  ordering = [\"name\"] }\n}\nmodel Post {\n    headline = CharField(max_length = 200)\n    author = ForeignKey(Writer, on_delete = CASCADE)\n    status = CharField(max_length = 10, choices = Status, default = Status.Draft)\n    views = BigIntegerField(default = 0)\n    tags = ManyToManyField(Tag)\n    meta { unique_together = [[\"author\", \"headline\"]] }\n}\nmodel Tag {\n    name = CharField(max_length = 10)\n}\n",
         "model Writer {\n    name = CharField(max_length = 50)\n    meta { db_table = \"writers\"  ordering = [\"name\"] }\n}\n",
-    ];
+];
+
+/// A history of several migrations of every kind, each written, read back
+/// and diffed again: the folder always ends where the schema is.
+#[test]
+fn a_history_of_changes_round_trips_through_the_folder() {
+    let versions = HISTORY;
     let tmp = TempDir::new("history");
     for (i, version) in versions.iter().enumerate() {
         let folder = Folder::read(&tmp.0).unwrap_or_else(|e| panic!("{e}"));
@@ -554,4 +556,121 @@ fn a_history_of_changes_round_trips_through_the_folder() {
         .map(|m| m.name.clone())
         .collect();
     assert_eq!(names[0], "0001_initial");
+}
+
+/// Runs one rendered script the way the runner does (foreign keys off around a
+/// SQLite rebuild; Rust steps are the program's, skipped here).
+fn run_script(db: &pookie::Db, script: &RenderedScript, sqlite: bool) {
+    let rebuild = sqlite && script.rebuilds_tables;
+    if rebuild {
+        db.execute("PRAGMA foreign_keys = OFF", &[]).unwrap();
+    }
+    for step in &script.steps {
+        match step {
+            RenderedStep::Sql(sql) | RenderedStep::Script(sql) => {
+                db.execute(sql, &[])
+                    .unwrap_or_else(|e| panic!("{e}\n{sql}"));
+            }
+            RenderedStep::Rust(_) => {}
+        }
+    }
+    if rebuild {
+        let broken = db.fetch_all("PRAGMA foreign_key_check", &[]).unwrap();
+        assert!(broken.is_empty(), "foreign keys broken by a rebuild");
+        db.execute("PRAGMA foreign_keys = ON", &[]).unwrap();
+    }
+}
+
+fn count(db: &pookie::Db, table: &str) -> i64 {
+    let row = db
+        .fetch_one(&format!("SELECT COUNT(*) AS n FROM \"{table}\""), &[])
+        .unwrap()
+        .unwrap();
+    match row.get("n") {
+        Some(pookie::Value::Int(n)) => *n,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The history applied to a real database with rows in it, forwards then
+/// backwards: the operations the diff orders run in that order.
+fn history_on(db: &pookie::Db, sqlite: bool) {
+    let dialect = if sqlite {
+        Dialect::Sqlite
+    } else {
+        Dialect::Postgres
+    };
+    let mut before = State::default();
+    let mut downs = Vec::new();
+    for (i, version) in HISTORY.iter().enumerate() {
+        let changes = diff(&before, &state(version), &mut Yes).unwrap();
+        let rendered = render_migration(&before, &changes.operations, dialect)
+            .unwrap_or_else(|e| panic!("{e}"));
+        run_script(db, &rendered.up, sqlite);
+        downs.push(rendered.down);
+        for op in &changes.operations {
+            before.apply(op).unwrap();
+        }
+        if i == 0 {
+            db.execute("INSERT INTO \"authors\" (\"name\") VALUES ('Ada')", &[])
+                .unwrap();
+            db.execute(
+                "INSERT INTO \"posts\" (\"title\", \"author_id\", \"status\") VALUES ('Hello', 1, 'draft')",
+                &[],
+            )
+            .unwrap();
+        }
+        if i == 2 {
+            assert_eq!(count(db, "posts"), 1);
+        }
+    }
+    assert_eq!(count(db, "writers"), 1);
+    for down in downs.into_iter().rev() {
+        let down = down.unwrap_or_else(|why| panic!("irreversible: {why}"));
+        run_script(db, &down, sqlite);
+    }
+    for table in ["authors", "posts", "writers", "tags"] {
+        let exists = db.fetch_one(&format!("SELECT 1 FROM \"{table}\""), &[]);
+        assert!(exists.is_err(), "{table} is still there after rolling back");
+    }
+}
+
+#[test]
+fn a_history_runs_on_sqlite_forwards_and_backwards() {
+    let db = pookie::Db::connect("sqlite://:memory:").unwrap();
+    history_on(&db, true);
+}
+
+#[test]
+fn a_history_runs_on_postgres_forwards_and_backwards() {
+    let Ok(admin_url) = std::env::var("POOKIE_TEST_POSTGRES_URL") else {
+        if std::env::var_os("CI").is_some() {
+            panic!("POOKIE_TEST_POSTGRES_URL is not set: CI must run the PostgreSQL tests");
+        }
+        eprintln!("note: PostgreSQL test skipped: POOKIE_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    static SCHEMAS: AtomicUsize = AtomicUsize::new(0);
+    let schema = format!(
+        "pookie_migrate_folder_{}_{}",
+        std::process::id(),
+        SCHEMAS.fetch_add(1, Ordering::SeqCst)
+    );
+    let admin = pookie::Db::connect(&admin_url).unwrap();
+    admin
+        .execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"), &[])
+        .unwrap();
+    admin
+        .execute(&format!("CREATE SCHEMA \"{schema}\""), &[])
+        .unwrap();
+    let separator = if admin_url.contains('?') { '&' } else { '?' };
+    let url = format!("{admin_url}{separator}options=-csearch_path%3D{schema}");
+    let result = std::panic::catch_unwind(|| {
+        let db = pookie::Db::connect(&url).unwrap();
+        history_on(&db, false);
+    });
+    let _ = admin.execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"), &[]);
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
 }
