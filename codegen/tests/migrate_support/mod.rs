@@ -50,7 +50,7 @@ pub fn model(schema: &str, extra: &str, name: &str) -> Model {
 pub enum Conn {
     Sqlite(rusqlite::Connection),
     Postgres {
-        client: postgres::Client,
+        client: Box<postgres::Client>,
         admin_url: String,
         schema: String,
     },
@@ -153,7 +153,8 @@ impl Harness {
             Conn::Sqlite(conn) => {
                 let err = |e: rusqlite::Error| e.to_string();
                 if script.rebuilds_tables {
-                    conn.execute_batch("PRAGMA foreign_keys = OFF").map_err(err)?;
+                    conn.execute_batch("PRAGMA foreign_keys = OFF")
+                        .map_err(err)?;
                 }
                 conn.execute_batch("BEGIN").map_err(err)?;
                 let result = (|| {
@@ -181,7 +182,8 @@ impl Harness {
                     Ok(()) => conn.execute_batch("COMMIT").map_err(err)?,
                     Err(_) => conn.execute_batch("ROLLBACK").map_err(err)?,
                 }
-                conn.execute_batch("PRAGMA foreign_keys = ON").map_err(err)?;
+                conn.execute_batch("PRAGMA foreign_keys = ON")
+                    .map_err(err)?;
                 result
             }
             Conn::Postgres { client, .. } => {
@@ -325,7 +327,7 @@ fn postgres_conn() -> Option<Conn> {
         ))
         .unwrap_or_else(|e| panic!("cannot create the test schema {schema}: {e}"));
     Some(Conn::Postgres {
-        client,
+        client: Box::new(client),
         admin_url,
         schema,
     })
