@@ -140,6 +140,31 @@ pub fn render_migration(
     Ok(Rendered { up, down })
 }
 
+/// The tables `operations` create (`CreateModel` of a managed model, its join
+/// tables, and the join tables `AddField` of a ManyToManyField adds), in
+/// order: what `--fake-initial` looks for in the database.
+pub fn created_tables(before: &State, operations: &[Operation]) -> Result<Vec<String>, Error> {
+    let mut state = before.clone();
+    let mut tables = Vec::new();
+    for operation in operations {
+        state
+            .apply(operation)
+            .map_err(|error| render::failure(operation, error.message))?;
+        let resolved = resolved::Resolved::new(&state);
+        match operation {
+            Operation::CreateModel { model } if resolved.managed(&model.name) => {
+                tables.push(resolved.table(&model.name)?.table);
+                tables.extend(resolved.joins(&model.name)?.into_iter().map(|j| j.table));
+            }
+            Operation::AddField { model, field, .. } if resolved.managed(model) => {
+                tables.extend(resolved.join(model, &field.name)?.map(|j| j.table));
+            }
+            _ => {}
+        }
+    }
+    Ok(tables)
+}
+
 /// The reverse of every operation, last first; `states[i]` is the state before
 /// `operations[i]`.
 fn render_down(
@@ -418,6 +443,10 @@ model Post {
                 .map(|sql| sql.replace(" IF NOT EXISTS", ""))
                 .collect();
             assert_eq!(got, expected, "{dialect}");
+            assert_eq!(
+                created_tables(&State::default(), &operations).unwrap(),
+                ["authors", "posts", "posts_authors"]
+            );
             if dialect == Dialect::Postgres {
                 let posts = rendered
                     .up
