@@ -29,6 +29,17 @@ fn drop_constraint(table: &str, name: &str) -> String {
     alter_table(table, &format!("DROP CONSTRAINT {}", PG.quote_ident(name)))
 }
 
+fn rename_constraint(table: &str, old: &str, new: &str) -> String {
+    alter_table(
+        table,
+        &format!(
+            "RENAME CONSTRAINT {} TO {}",
+            PG.quote_ident(old),
+            PG.quote_ident(new)
+        ),
+    )
+}
+
 fn add_unique(table: &str, columns: &[String]) -> String {
     let mut action = format!(
         "ADD CONSTRAINT {} UNIQUE ",
@@ -151,14 +162,21 @@ pub(super) fn alter_column(
             }),
         ] {
             if kept {
-                sql.push(alter_table(
+                sql.push(rename_constraint(
                     table,
-                    &format!(
-                        "RENAME CONSTRAINT {} TO {}",
-                        PG.quote_ident(&name(&before.table, &old.column)),
-                        PG.quote_ident(&name(table, &new.column))
-                    ),
+                    &name(&before.table, &old.column),
+                    &name(table, &new.column),
                 ));
+            }
+        }
+        // `unique_together` sets name their columns too.
+        for (old_set, new_set) in before.unique_together.iter().zip(&after.unique_together) {
+            let (old_name, new_name) = (
+                names::unique(&before.table, old_set),
+                names::unique(table, new_set),
+            );
+            if old_name != new_name {
+                sql.push(rename_constraint(table, &old_name, &new_name));
             }
         }
     }

@@ -7,12 +7,12 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use pookie_dialect::Dialect;
-use pookie_grammar::ir::{DefaultValue, Field, FieldKind, Schema};
-use pookie_grammar::migration::{Operation, State};
+use pookie_grammar::ir::{DefaultValue, Field, Schema};
+use pookie_grammar::migration::State;
 
 use super::diff::{diff, Questioner};
 use super::folder::{Folder, FolderError, MigrationFile};
-use super::{render_migration, Rendered, RenderedScript, RenderedStep};
+use super::{created_tables, render_migration, Rendered, RenderedScript, RenderedStep};
 use crate::{write, Error};
 
 /// The file `compile` writes into the output directory.
@@ -96,7 +96,9 @@ pub(crate) fn generate(folder: &Folder) -> Result<String, Error> {
         let _ = writeln!(out, "        name: {},", cow(&migration.name));
         let _ = writeln!(out, "        checksum: {},", cow(&migration.checksum));
         out.push_str("        replaces: ::std::borrow::Cow::Borrowed(&[]),\n");
-        let tables: Vec<String> = created_tables(migration).iter().map(|t| cow(t)).collect();
+        let tables = created_tables(&before, &migration.parsed.operations)
+            .map_err(|error| render_error(migration, "its tables", error))?;
+        let tables: Vec<String> = tables.iter().map(|t| cow(t)).collect();
         let _ = writeln!(
             out,
             "        creates_tables: ::std::borrow::Cow::Borrowed(&[{}]),",
@@ -111,56 +113,19 @@ pub(crate) fn generate(folder: &Folder) -> Result<String, Error> {
 }
 
 fn render(before: &State, migration: &MigrationFile, dialect: Dialect) -> Result<Rendered, Error> {
-    render_migration(before, &migration.parsed.operations, dialect).map_err(|error| {
-        Error::unsupported(
-            "migrations",
-            format!("`{}`", migration.path.display()),
-            format!(
-                "migration `{}` cannot be rendered for {}: {error}",
-                migration.name,
-                dialect.name()
-            ),
-        )
-    })
+    render_migration(before, &migration.parsed.operations, dialect)
+        .map_err(|error| render_error(migration, dialect.name(), error))
 }
 
-/// The tables a migration's `CreateModel`s create (join tables included),
-/// for `--fake-initial`.
-fn created_tables(migration: &MigrationFile) -> Vec<String> {
-    let mut tables = Vec::new();
-    for operation in &migration.parsed.operations {
-        let Operation::CreateModel { model } = operation else {
-            continue;
-        };
-        if model.meta.managed == Some(false) {
-            continue;
-        }
-        let table = model.table_name();
-        tables.push(table.clone());
-        for field in &model.fields {
-            if let FieldKind::ManyToManyField(m2m) = &field.kind {
-                if m2m.through.is_some() {
-                    continue;
-                }
-                let join = m2m.db_table.clone().unwrap_or_else(|| {
-                    let target = if m2m.to == model.name {
-                        table.clone()
-                    } else {
-                        migration
-                            .state
-                            .model(&m2m.to)
-                            .map(|t| t.table_name())
-                            .unwrap_or_else(|| {
-                                format!("{}s", pookie_grammar::naming::snake_case(&m2m.to))
-                            })
-                    };
-                    format!("{table}_{target}")
-                });
-                tables.push(join);
-            }
-        }
-    }
-    tables
+fn render_error(migration: &MigrationFile, what: &str, error: Error) -> Error {
+    Error::unsupported(
+        "migrations",
+        format!("`{}`", migration.path.display()),
+        format!(
+            "migration `{}` cannot be rendered ({what}): {error}",
+            migration.name
+        ),
+    )
 }
 
 fn push_plan(out: &mut String, backend: &str, rendered: &Rendered) {

@@ -148,6 +148,31 @@ pub fn render_migration(
     Ok(Rendered { up, down })
 }
 
+/// The tables `operations` create (`CreateModel` of a managed model, its join
+/// tables, and the join tables `AddField` of a ManyToManyField adds), in
+/// order: what `--fake-initial` looks for in the database.
+pub fn created_tables(before: &State, operations: &[Operation]) -> Result<Vec<String>, Error> {
+    let mut state = before.clone();
+    let mut tables = Vec::new();
+    for operation in operations {
+        state
+            .apply(operation)
+            .map_err(|error| render::failure(operation, error.message))?;
+        let resolved = resolved::Resolved::new(&state);
+        match operation {
+            Operation::CreateModel { model } if resolved.managed(&model.name) => {
+                tables.push(resolved.table(&model.name)?.table);
+                tables.extend(resolved.joins(&model.name)?.into_iter().map(|j| j.table));
+            }
+            Operation::AddField { model, field, .. } if resolved.managed(model) => {
+                tables.extend(resolved.join(model, &field.name)?.map(|j| j.table));
+            }
+            _ => {}
+        }
+    }
+    Ok(tables)
+}
+
 /// The reverse of every operation, last first; `states[i]` is the state before
 /// `operations[i]`.
 fn render_down(
@@ -355,5 +380,96 @@ pub(crate) fn backend_of(dialect: Dialect) -> Backend {
     match dialect {
         Dialect::Sqlite => Backend::Sqlite,
         Dialect::Postgres => Backend::Postgres,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ddl;
+    use pookie_grammar::Source;
+
+    const SCHEMA: &str = r#"
+model Author {
+    name  = CharField(max_length = 100, unique = true)
+    score = IntegerField(default = 0, db_index = true)
+}
+model Post {
+    title  = CharField(max_length = 50)
+    author = ForeignKey(Author, on_delete = CASCADE)
+    tags   = ManyToManyField(Author, related_name = "tagged")
+    meta {
+        unique_together = [["author", "title"]]
+        indexes = [Index(fields = ["title"], name = "posts_title_idx")]
+        constraints = [Check("length(title) > 0", name = "posts_title_check")]
+    }
+}
+"#;
+
+    /// A migration creates a table with the DDL of `create_tables`, without
+    /// `IF NOT EXISTS` and, on PostgreSQL, with its constraints named.
+    #[test]
+    fn created_tables_match_create_tables() {
+        let schema = pookie_grammar::load(&[Source {
+            path: "blog.pookie".into(),
+            text: SCHEMA.into(),
+        }])
+        .unwrap();
+        let state = State::from_schema(&schema, "default");
+        let module = &schema.modules[0];
+        let unnamed = regex::Regex::new(r#"CONSTRAINT "[a-z_]+_(fkey|key)" "#).unwrap();
+        for dialect in Dialect::ALL {
+            let mut expected = Vec::new();
+            for model in &module.models {
+                let table = crate::emit::resolve::table(&schema, module, model).unwrap();
+                expected.extend(ddl::create_table(dialect, &table));
+                for join in
+                    crate::emit::relations::join_tables(&schema, module, model, "default").unwrap()
+                {
+                    expected.extend(ddl::create_join_table(dialect, &join));
+                }
+            }
+            let operations: Vec<Operation> = state
+                .models
+                .iter()
+                .map(|model| Operation::CreateModel {
+                    model: model.clone(),
+                })
+                .collect();
+            let rendered = render_migration(&State::default(), &operations, dialect).unwrap();
+            let got: Vec<String> = rendered
+                .up
+                .steps
+                .iter()
+                .map(|step| match step {
+                    RenderedStep::Sql(sql) => unnamed.replace_all(sql, "").into_owned(),
+                    other => panic!("{other:?}"),
+                })
+                .collect();
+            let expected: Vec<String> = expected
+                .iter()
+                .map(|sql| sql.replace(" IF NOT EXISTS", ""))
+                .collect();
+            assert_eq!(got, expected, "{dialect}");
+            assert_eq!(
+                created_tables(&State::default(), &operations).unwrap(),
+                ["authors", "posts", "posts_authors"]
+            );
+            if dialect == Dialect::Postgres {
+                let posts = rendered
+                    .up
+                    .steps
+                    .iter()
+                    .find_map(|step| match step {
+                        RenderedStep::Sql(sql) if sql.starts_with("CREATE TABLE \"posts\"") => {
+                            Some(sql)
+                        }
+                        _ => None,
+                    })
+                    .unwrap();
+                assert!(posts.contains(r#"CONSTRAINT "posts_author_id_fkey" FOREIGN KEY"#));
+                assert!(posts.contains(r#"CONSTRAINT "posts_author_id_title_key" UNIQUE"#));
+            }
+        }
     }
 }
