@@ -197,6 +197,8 @@ fn write_snippet(
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// The errors are a migration's, not a schema's: the summary line says so.
+    in_migration: bool,
 }
 
 impl Diagnostics {
@@ -214,17 +216,26 @@ impl Diagnostics {
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
+
+    /// Marks the errors as a migration's, for the summary line.
+    pub(crate) fn in_migration(mut self) -> Diagnostics {
+        self.in_migration = true;
+        self
+    }
 }
 
 impl From<Vec<Diagnostic>> for Diagnostics {
     fn from(items: Vec<Diagnostic>) -> Self {
-        Diagnostics { items }
+        Diagnostics {
+            items,
+            in_migration: false,
+        }
     }
 }
 
 impl From<Diagnostic> for Diagnostics {
     fn from(item: Diagnostic) -> Self {
-        Diagnostics { items: vec![item] }
+        Diagnostics::from(vec![item])
     }
 }
 
@@ -253,7 +264,12 @@ impl fmt::Display for Diagnostics {
         }
         let count = self.items.len();
         let plural = if count == 1 { "" } else { "s" };
-        write!(f, "error: could not load the schema: {count} error{plural}")
+        let what = if self.in_migration {
+            "migration"
+        } else {
+            "schema"
+        };
+        write!(f, "error: could not load the {what}: {count} error{plural}")
     }
 }
 

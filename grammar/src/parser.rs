@@ -49,7 +49,39 @@ fn syntax_error(source: &SourceFile, error: &Error<Rule>) -> Diagnostic {
         ErrorVariant::CustomError { .. } => "input nested too deeply".to_string(),
     };
     let found = describe_found(&source.text, span.start);
+    if found == "end of file" {
+        // A raw string left open swallows the rest of the file; the end of the
+        // file is no place to look for the mistake.
+        if let Some((start, closing)) = unterminated_raw_string(&source.text) {
+            return source
+                .error(Span::new(start, start + 1), "unterminated raw string")
+                .with_help(format!("end it with `{closing}`"));
+        }
+    }
     source.error(span, format!("{message}, found {found}"))
+}
+
+/// The first `r"`, `r#"`… without its closing quote: where it starts, and the
+/// closing delimiter it needs.
+fn unterminated_raw_string(text: &str) -> Option<(usize, String)> {
+    let bytes = text.as_bytes();
+    for (start, _) in text.match_indices('r') {
+        let after_ident =
+            start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_');
+        if after_ident {
+            continue;
+        }
+        let rest = &text[start + 1..];
+        let hashes = rest.bytes().take_while(|b| *b == b'#').count();
+        if rest.as_bytes().get(hashes) != Some(&b'"') {
+            continue;
+        }
+        let closing = format!("\"{}", "#".repeat(hashes));
+        if !rest[hashes + 1..].contains(&closing) {
+            return Some((start, closing));
+        }
+    }
+    None
 }
 
 /// "expected `=`", "expected `{` or `:`", "expected a field, `meta` or `}`".

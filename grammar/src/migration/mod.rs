@@ -17,10 +17,14 @@
 //!
 //! # Operations text
 //!
-//! One operation per call; arguments are `.pookie` values. A model is written
-//! as a `.pookie` model body after its call:
+//! One operation per call; arguments are `.pookie` values, written by keyword.
+//! A model is written as a `.pookie` model body after its call, an enum's
+//! variants likewise:
 //!
 //! ```text
+//! //! + Create model Author
+//!
+//! /// Someone who writes.
 //! CreateModel(name = Author) {
 //!     id    = AutoField(primary_key = true)
 //!     name  = CharField(max_length = 100)
@@ -43,9 +47,28 @@
 //! CreateEnum(name = Status) { Draft = "draft"  Published = "published" }
 //! AlterEnum(name = Status) { Draft = "draft"  Live = "live" }
 //! DeleteEnum(name = Status)
-//! RunSQL(forward = "UPDATE posts SET …", backward = "…", backend = "postgres")
+//! RunSQL(forward = "UPDATE posts SET slug = lower(title)", backward = "…", backend = "postgres")
+//! RunSQL(
+//!     forward = r"
+//! UPDATE posts
+//! SET slug = lower(title);
+//! ",
+//! )
 //! RunRust(forward = "backfill_slugs", backward = "clear_slugs")
 //! ```
+//!
+//! The `//!` lines at the top are the migration's doc; a `///` doc above
+//! CreateModel, AddField, AlterField, CreateEnum or AlterEnum documents the
+//! model, field or enum it creates. CreateModel's body is the complete model: every field is listed, the primary
+//! key included (nothing is implied, nothing inherited). `backward` and
+//! `backend` of `RunSQL` are optional, as is `backward` of `RunRust`.
+//!
+//! Long SQL is a raw string, `r"…"` (or `r#"…"#` when the SQL holds a quote,
+//! with as many `#` as needed): its text is taken as written, without escapes,
+//! except that one line break right after the opening quote and one right before
+//! the closing quote are dropped. `//` comments are ignored: the notes that
+//! `makemigrations` prints above an operation ("destructive: drops column …")
+//! are such comments.
 //!
 //! Models are named by their model name; fields by their field name (the
 //! column follows from the field as everywhere else).

@@ -68,7 +68,7 @@ pub fn parse_migration(source: &Source, before: &State) -> Result<MigrationText,
             operations,
             notes: Vec::new(),
         }),
-        (Some(diagnostics), _) => Err(diagnostics),
+        (Some(diagnostics), _) => Err(diagnostics.in_migration()),
         // A failed parse always reported something.
         (None, None) => Err(Diagnostics::default()),
     }

@@ -5,7 +5,8 @@ use crate::args::{self, ArgSpec, ArgType, Args};
 use crate::context::{Context, EnumInfo, ModelInfo};
 use crate::defaults;
 use crate::fields;
-use crate::ir::{EnumDef, EnumVariant, Field, Meta, Model};
+use crate::fields::LoweredField;
+use crate::ir::{EnumDef, EnumVariant, Field, FieldKind, Meta, Model};
 use crate::lower::check_variants;
 use crate::meta::{self, OwnMeta};
 use crate::naming::is_valid_field_name;
@@ -473,7 +474,7 @@ impl<'c> Lowering<'_, 'c, '_> {
             .models
             .insert(name.clone(), ModelInfo { is_abstract: false });
         self.cx.model_names.push(name.clone());
-        let mut fields: Vec<Field> = Vec::new();
+        let mut lowered_fields: Vec<LoweredField> = Vec::new();
         let mut seen: Vec<&Ident> = Vec::new();
         let mut complete = true;
         for decl in &body.fields {
@@ -492,12 +493,19 @@ impl<'c> Lowering<'_, 'c, '_> {
             }
             seen.push(&decl.name);
             match fields::lower_field(self.cx, FILE, &name, decl) {
-                Some(lowered) => fields.push(lowered.field),
+                Some(lowered) => lowered_fields.push(lowered),
                 None => complete = false,
             }
         }
         let field_names: Vec<String> = seen.iter().map(|ident| ident.name.clone()).collect();
         self.known.models.push((name.clone(), field_names));
+        for lowered in &lowered_fields {
+            self.check_to_field(lowered);
+        }
+        let fields: Vec<Field> = lowered_fields
+            .into_iter()
+            .map(|lowered| lowered.field)
+            .collect();
         let meta = self.meta(&name, body);
         if complete {
             self.check_primary_key(&name, body, &fields, meta.as_ref());
@@ -640,7 +648,9 @@ impl<'c> Lowering<'_, 'c, '_> {
                 fields.push(name);
             }
         }
-        let field = fields::lower_field(self.cx, FILE, &model, &decl)?.field;
+        let lowered = fields::lower_field(self.cx, FILE, &model, &decl)?;
+        self.check_to_field(&lowered);
+        let field = lowered.field;
         let once_default = match args.value("once_default") {
             Some(value) => Some(defaults::lower_default_as(
                 self.cx,
@@ -819,7 +829,7 @@ impl<'c> Lowering<'_, 'c, '_> {
             self.cx.report_at(
                 FILE,
                 value.span,
-                format!("{} `{name}` already exists", capitalized(taken)),
+                format!("{} {taken} named `{name}` already exists", article(taken)),
                 Some(format!("choose another name, or delete the {taken} first")),
             );
             return None;
@@ -876,6 +886,31 @@ impl<'c> Lowering<'_, 'c, '_> {
             return None;
         }
         Some(name.clone())
+    }
+
+    /// A relation's `to_field` must be a field of its target.
+    fn check_to_field(&mut self, lowered: &LoweredField) {
+        let (FieldKind::ForeignKey(relation) | FieldKind::OneToOneField(relation)) =
+            &lowered.field.kind
+        else {
+            return;
+        };
+        let (Some(to_field), Some(span)) = (&relation.to_field, lowered.spans.to_field) else {
+            return;
+        };
+        let Some(fields) = self.known.fields(&relation.to) else {
+            return;
+        };
+        if fields.contains(to_field) {
+            return;
+        }
+        let help = suggest::did_you_mean(to_field, fields.iter().map(String::as_str));
+        self.cx.report_at(
+            FILE,
+            span,
+            format!("model `{}` has no field `{to_field}`", relation.to),
+            help,
+        );
     }
 
     /// Field names written in `what` must be fields of `model`.
@@ -949,13 +984,14 @@ impl<'c> Lowering<'_, 'c, '_> {
     }
 
     fn wrong_value(&mut self, key: &str, expected: &str, value: &Value) {
+        let found = match &value.kind {
+            ValueKind::Call(call) => format!("`{}(…)`", call.name.name),
+            other => other.describe().to_string(),
+        };
         self.cx.report_at(
             FILE,
             value.span,
-            format!(
-                "`{key}` expects {expected}, found {}",
-                value.kind.describe()
-            ),
+            format!("`{key}` expects {expected}, found {found}"),
             None,
         );
     }
@@ -969,10 +1005,10 @@ fn name_of(value: &Value) -> Option<String> {
     }
 }
 
-fn capitalized(word: &str) -> String {
-    let mut chars = word.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+fn article(what: &str) -> &'static str {
+    if what == "enum" {
+        "an"
+    } else {
+        "a"
     }
 }
