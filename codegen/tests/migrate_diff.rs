@@ -221,6 +221,20 @@ fn a_model_of_the_same_shape_is_a_rename_only_when_answered_yes() {
 }
 
 #[test]
+fn a_model_pointing_at_itself_is_a_rename_candidate() {
+    let model = |name: &str| {
+        format!("model {name} {{\n    boss = ForeignKey(self, on_delete = SET_NULL, null = true)\n    meta {{ db_table = \"staff\" }}\n}}\n")
+    };
+    let mut yes = Canned {
+        rename: true,
+        ..Canned::default()
+    };
+    let changes = checked(&model("Employee"), &model("Staff"), &mut yes);
+    assert_eq!(yes.asked, ["rename model Employee Staff"]);
+    assert_eq!(described(&changes), ["Rename model Employee to Staff"]);
+}
+
+#[test]
 fn renamed_from_a_name_the_migrations_lack_is_an_error() {
     let after = "model Writer {\n    name = CharField(max_length = 100)\n    meta { renamed_from = \"Autor\" }\n}\n";
     let error = diff(&state(AUTHOR), &state(after), &mut NoInput).unwrap_err();

@@ -221,13 +221,7 @@ pub struct DiffError {
 
 impl fmt::Display for DiffError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "cannot write the next migration: {} question{} need{} an answer",
-            self.problems.len(),
-            if self.problems.len() == 1 { "" } else { "s" },
-            if self.problems.len() == 1 { "s" } else { "" }
-        )?;
+        f.write_str("cannot write the next migration:")?;
         for problem in &self.problems {
             write!(f, "\n  - {problem}")?;
         }
@@ -943,14 +937,26 @@ fn needs_value(field: &Field) -> bool {
         && !matches!(field.kind, FieldKind::ManyToManyField(_))
 }
 
-/// Same fields, docs aside: a rename candidate.
+/// Same fields, docs aside: a rename candidate. A relation of a model to
+/// itself names the model, so it is compared as "self".
 fn same_model_shape(old: &Model, new: &Model) -> bool {
+    let own = |field: &Field, model: &Model| {
+        let mut field = field.clone();
+        match &mut field.kind {
+            FieldKind::ForeignKey(r) | FieldKind::OneToOneField(r) if r.to == model.name => {
+                r.to = "self".to_owned();
+            }
+            FieldKind::ManyToManyField(m) if m.to == model.name => m.to = "self".to_owned(),
+            _ => {}
+        }
+        field
+    };
     old.fields.len() == new.fields.len()
         && old
             .fields
             .iter()
             .zip(&new.fields)
-            .all(|(a, b)| a.name == b.name && same_field_shape(a, b))
+            .all(|(a, b)| a.name == b.name && same_field_shape(&own(a, old), &own(b, new)))
 }
 
 /// Same type and arguments, docs aside: a rename candidate.
