@@ -201,6 +201,21 @@ fn a_migration_that_does_not_apply_is_an_error() {
     assert!(error.contains("nickname"), "{error}");
 }
 
+#[test]
+fn a_migration_file_that_cannot_be_read_is_an_error() {
+    // A directory where the file should be: unreadable even for root.
+    let tmp = TempDir::new("notafile");
+    put(
+        &tmp.0,
+        "0001_initial",
+        &migration_text(&State::default(), V1),
+    );
+    fs::create_dir_all(tmp.0.join("0002_broken").join(MIGRATION_FILE)).unwrap();
+    let error = error_of(&tmp.0);
+    assert!(error.contains("cannot read the migration"), "{error}");
+    assert!(error.contains("0002_broken"), "{error}");
+}
+
 #[cfg(unix)]
 #[test]
 fn an_unreadable_file_is_an_error() {
