@@ -5,12 +5,45 @@ use pookie_dialect::{Dialect, SqlType};
 use pookie_grammar::ir::OnDelete;
 
 use crate::emit::relations::JoinTable;
-use crate::emit::resolve::{Column, Table};
+use crate::emit::resolve::{Column, IndexDef, Reference, Table};
 use crate::emit::types::{scalar, sql_default};
+use crate::migrate::names;
+
+/// How the DDL is written: for `create_tables` (idempotent, constraint names
+/// left to the database) or for a migration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// `IF NOT EXISTS`, so that `create_tables` can run on every start.
+    CreateTables,
+    /// No `IF NOT EXISTS`: a migration that finds its table already there must
+    /// fail rather than record a table it did not create. On PostgreSQL, foreign
+    /// keys and `unique_together` are named (with the names PostgreSQL would
+    /// choose, see [`crate::migrate::names`]) so that later migrations can drop
+    /// them by name.
+    Migration,
+}
+
+impl Style {
+    fn create_table(self, dialect: Dialect) -> &'static str {
+        match self {
+            Style::CreateTables => dialect.create_table_if_not_exists(),
+            Style::Migration => "CREATE TABLE ",
+        }
+    }
+
+    fn names_constraints(self, dialect: Dialect) -> bool {
+        self == Style::Migration && dialect == Dialect::Postgres
+    }
+}
 
 /// The statements that create `table` and its indexes on `dialect`, in order;
 /// none for an unmanaged model.
 pub(crate) fn create_table(dialect: Dialect, table: &Table) -> Vec<String> {
+    create_table_in(dialect, table, Style::CreateTables)
+}
+
+/// [`create_table`] in the given [`Style`].
+pub(crate) fn create_table_in(dialect: Dialect, table: &Table, style: Style) -> Vec<String> {
     if !table.managed {
         return Vec::new();
     }
@@ -28,19 +61,24 @@ pub(crate) fn create_table(dialect: Dialect, table: &Table) -> Vec<String> {
     }
     for column in &table.columns {
         if let Some(reference) = &column.references {
-            let mut line = String::from("FOREIGN KEY (");
-            dialect.push_ident(&mut line, &column.column);
-            line.push_str(") REFERENCES ");
-            dialect.push_ident(&mut line, &reference.table);
-            line.push_str(" (");
-            dialect.push_ident(&mut line, &reference.column);
-            line.push_str(") ON DELETE ");
-            line.push_str(on_delete(reference.on_delete));
+            let mut line = String::new();
+            if style.names_constraints(dialect) {
+                push_constraint_name(
+                    dialect,
+                    &mut line,
+                    &names::foreign_key(&table.table, &column.column),
+                );
+            }
+            push_foreign_key(dialect, &mut line, &column.column, reference);
             lines.push(line);
         }
     }
     for set in &table.unique_together {
-        let mut line = String::from("UNIQUE ");
+        let mut line = String::new();
+        if style.names_constraints(dialect) {
+            push_constraint_name(dialect, &mut line, &names::unique(&table.table, set));
+        }
+        line.push_str("UNIQUE ");
         push_column_list(dialect, &mut line, set);
         lines.push(line);
     }
@@ -57,7 +95,7 @@ pub(crate) fn create_table(dialect: Dialect, table: &Table) -> Vec<String> {
         lines.push(line);
     }
 
-    let mut create = String::from(dialect.create_table_if_not_exists());
+    let mut create = String::from(style.create_table(dialect));
     dialect.push_ident(&mut create, &table.table);
     create.push_str(" (\n    ");
     create.push_str(&lines.join(",\n    "));
@@ -65,25 +103,68 @@ pub(crate) fn create_table(dialect: Dialect, table: &Table) -> Vec<String> {
 
     let mut statements = vec![create];
     for index in &table.indexes {
-        let mut sql = String::from(dialect.create_index_if_not_exists(index.unique));
-        dialect.push_ident(&mut sql, &index.name);
-        sql.push_str(" ON ");
-        dialect.push_ident(&mut sql, &table.table);
-        sql.push(' ');
-        push_column_list(dialect, &mut sql, &index.columns);
-        if let Some(condition) = &index.condition {
-            sql.push_str(" WHERE ");
-            sql.push_str(condition);
-        }
-        statements.push(sql);
+        statements.push(create_index(dialect, &table.table, index, style));
     }
     statements
+}
+
+/// `CREATE [UNIQUE] INDEX "name" ON "table" (columns) [WHERE condition]`.
+pub(crate) fn create_index(
+    dialect: Dialect,
+    table: &str,
+    index: &IndexDef,
+    style: Style,
+) -> String {
+    let mut sql = match style {
+        Style::CreateTables => String::from(dialect.create_index_if_not_exists(index.unique)),
+        Style::Migration if index.unique => String::from("CREATE UNIQUE INDEX "),
+        Style::Migration => String::from("CREATE INDEX "),
+    };
+    dialect.push_ident(&mut sql, &index.name);
+    sql.push_str(" ON ");
+    dialect.push_ident(&mut sql, table);
+    sql.push(' ');
+    push_column_list(dialect, &mut sql, &index.columns);
+    if let Some(condition) = &index.condition {
+        sql.push_str(" WHERE ");
+        sql.push_str(condition);
+    }
+    sql
+}
+
+fn push_constraint_name(dialect: Dialect, out: &mut String, name: &str) {
+    out.push_str("CONSTRAINT ");
+    dialect.push_ident(out, name);
+    out.push(' ');
+}
+
+/// `FOREIGN KEY ("column") REFERENCES "table" ("key") ON DELETE …`.
+pub(crate) fn push_foreign_key(
+    dialect: Dialect,
+    out: &mut String,
+    column: &str,
+    reference: &Reference,
+) {
+    out.push_str("FOREIGN KEY (");
+    dialect.push_ident(out, column);
+    out.push_str(") ");
+    push_references(dialect, out, reference);
+}
+
+/// `REFERENCES "table" ("key") ON DELETE …`.
+pub(crate) fn push_references(dialect: Dialect, out: &mut String, reference: &Reference) {
+    out.push_str("REFERENCES ");
+    dialect.push_ident(out, &reference.table);
+    out.push_str(" (");
+    dialect.push_ident(out, &reference.column);
+    out.push_str(") ON DELETE ");
+    out.push_str(on_delete(reference.on_delete));
 }
 
 /// `"name" TYPE [NOT NULL] [PRIMARY KEY] [UNIQUE] [DEFAULT literal]`; a column
 /// of a composite key is `PRIMARY KEY` only in the table constraint
 /// (`inline_key` false).
-fn column_definition(dialect: Dialect, column: &Column, inline_key: bool) -> String {
+pub(crate) fn column_definition(dialect: Dialect, column: &Column, inline_key: bool) -> String {
     let mut line = String::new();
     dialect.push_ident(&mut line, &column.column);
     line.push(' ');
@@ -112,7 +193,7 @@ fn column_definition(dialect: Dialect, column: &Column, inline_key: bool) -> Str
     line
 }
 
-fn push_column_list(dialect: Dialect, out: &mut String, columns: &[String]) {
+pub(crate) fn push_column_list(dialect: Dialect, out: &mut String, columns: &[String]) {
     out.push('(');
     for (i, column) in columns.iter().enumerate() {
         if i > 0 {
@@ -125,7 +206,7 @@ fn push_column_list(dialect: Dialect, out: &mut String, columns: &[String]) {
 
 /// The referential action of an `on_delete` behaviour. `PROTECT` is enforced by
 /// the database as `RESTRICT` (the runtime reports the protecting rows).
-fn on_delete(on_delete: OnDelete) -> &'static str {
+pub(crate) fn on_delete(on_delete: OnDelete) -> &'static str {
     match on_delete {
         OnDelete::Cascade => "CASCADE",
         OnDelete::SetNull => "SET NULL",
@@ -140,6 +221,15 @@ fn on_delete(on_delete: OnDelete) -> &'static str {
 /// `ON CONFLICT DO NOTHING`), each a foreign key that goes with its row, and
 /// an index on the second column (the key serves lookups by the first).
 pub(crate) fn create_join_table(dialect: Dialect, join: &JoinTable) -> Vec<String> {
+    create_join_table_in(dialect, join, Style::CreateTables)
+}
+
+/// [`create_join_table`] in the given [`Style`].
+pub(crate) fn create_join_table_in(
+    dialect: Dialect,
+    join: &JoinTable,
+    style: Style,
+) -> Vec<String> {
     let mut lines = Vec::new();
     for side in [&join.source, &join.target] {
         let mut line = String::new();
@@ -155,33 +245,38 @@ pub(crate) fn create_join_table(dialect: Dialect, join: &JoinTable) -> Vec<Strin
     push_column_list(dialect, &mut key, &columns);
     lines.push(key);
     for side in [&join.source, &join.target] {
-        let mut line = String::from("FOREIGN KEY (");
-        dialect.push_ident(&mut line, &side.column);
-        line.push_str(") REFERENCES ");
-        dialect.push_ident(&mut line, &side.table);
-        line.push_str(" (");
-        dialect.push_ident(&mut line, &side.key);
-        line.push_str(") ON DELETE CASCADE");
+        let mut line = String::new();
+        if style.names_constraints(dialect) {
+            push_constraint_name(
+                dialect,
+                &mut line,
+                &names::foreign_key(&join.table, &side.column),
+            );
+        }
+        let reference = Reference {
+            table: side.table.clone(),
+            column: side.key.clone(),
+            on_delete: OnDelete::Cascade,
+        };
+        push_foreign_key(dialect, &mut line, &side.column, &reference);
         lines.push(line);
     }
-    let mut create = String::from(dialect.create_table_if_not_exists());
+    let mut create = String::from(style.create_table(dialect));
     dialect.push_ident(&mut create, &join.table);
     create.push_str(" (\n    ");
     create.push_str(&lines.join(",\n    "));
     create.push_str("\n)");
 
-    let mut index = String::from(dialect.create_index_if_not_exists(false));
-    dialect.push_ident(
-        &mut index,
-        &format!("{}_{}_idx", join.table, join.target.column),
-    );
-    index.push_str(" ON ");
-    dialect.push_ident(&mut index, &join.table);
-    index.push(' ');
-    push_column_list(
-        dialect,
-        &mut index,
-        std::slice::from_ref(&join.target.column),
-    );
+    let index = create_index(dialect, &join.table, &join_index(join), style);
     vec![create, index]
+}
+
+/// The index on the second column of a join table.
+pub(crate) fn join_index(join: &JoinTable) -> IndexDef {
+    IndexDef {
+        name: format!("{}_{}_idx", join.table, join.target.column),
+        unique: false,
+        columns: vec![join.target.column.clone()],
+        condition: None,
+    }
 }

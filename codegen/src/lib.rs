@@ -64,6 +64,7 @@ mod ddl;
 mod emit;
 mod error;
 mod format;
+pub mod migrate;
 mod sql;
 mod write;
 
@@ -90,6 +91,7 @@ pub use pookie_grammar::Diagnostics;
 pub struct Config {
     out_dir: Option<PathBuf>,
     emit_rerun_if_changed: bool,
+    migrations: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -97,6 +99,7 @@ impl Default for Config {
         Config {
             out_dir: None,
             emit_rerun_if_changed: true,
+            migrations: None,
         }
     }
 }
@@ -135,6 +138,23 @@ impl Config {
         self
     }
 
+    /// Embeds the migrations of the folder `dir` (`migrations/0001_initial/…`):
+    /// [`compile`](Config::compile) then also writes `$OUT_DIR/pookie_migrations.rs`,
+    /// one expression of type `&'static [pookie::migrate::Migration]` with every
+    /// migration rendered for SQLite and PostgreSQL. A folder that does not
+    /// read, parse or replay fails the build with the reason; a schema with
+    /// changes that no migration holds yet prints a cargo warning (run
+    /// `pookie makemigrations`).
+    ///
+    /// ```
+    /// let mut config = pookie_codegen::Config::new();
+    /// config.migrations("migrations");
+    /// ```
+    pub fn migrations(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.migrations = Some(dir.into());
+        self
+    }
+
     /// Loads the schema files, generates one Rust file per schema file and writes
     /// each into the output directory, unless it already holds the same code.
     ///
@@ -159,6 +179,9 @@ impl Config {
         let schema = pookie_grammar::load_files(files)?;
         for (name, code) in self.generate(&schema)? {
             write::write_if_changed(&out_dir.join(name), &code)?;
+        }
+        if let Some(dir) = &self.migrations {
+            migrate::embed::embed(dir, &schema, &out_dir, self.emit_rerun_if_changed)?;
         }
         Ok(())
     }

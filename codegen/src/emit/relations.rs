@@ -399,40 +399,52 @@ pub(crate) fn join_tables(
 ) -> Result<Vec<JoinTable>, Error> {
     let mut out = Vec::new();
     for field in &model.fields {
-        let FieldKind::ManyToManyField(m2m) = &field.kind else {
-            continue;
-        };
-        if m2m.through.is_some() {
-            continue;
-        }
-        let fail = |message: String| {
-            Error::unsupported(
-                &module.name,
-                format!("model `{}`, field `{}`", model.name, field.name),
-                message,
-            )
-        };
-        let (_, target) = find_model(schema, module, &m2m.to)
-            .ok_or_else(|| fail(format!("`{}` is not a model of this build", m2m.to)))?;
-        let join = join_of(schema, module, model, field, target, &fail)?;
-        let own_key = key_field(model, &fail)?;
-        let target_key = key_field(target, &fail)?;
-        out.push(JoinTable {
-            table: join.table,
-            db_alias: db_alias.to_owned(),
-            source: JoinSide {
-                column: join.source_column,
-                table: model.table_name(),
-                key: own_key.column_name().unwrap_or_default(),
-                kind: own_key.kind.clone(),
-            },
-            target: JoinSide {
-                column: join.target_column,
-                table: target.table_name(),
-                key: target_key.column_name().unwrap_or_default(),
-                kind: target_key.kind.clone(),
-            },
-        });
+        out.extend(join_table(schema, module, model, field, db_alias)?);
     }
     Ok(out)
+}
+
+/// The join table `field` of `model` needs: one for a ManyToManyField without
+/// `through`, none for any other field.
+pub(crate) fn join_table(
+    schema: &Schema,
+    module: &Module,
+    model: &Model,
+    field: &Field,
+    db_alias: &str,
+) -> Result<Option<JoinTable>, Error> {
+    let FieldKind::ManyToManyField(m2m) = &field.kind else {
+        return Ok(None);
+    };
+    if m2m.through.is_some() {
+        return Ok(None);
+    }
+    let fail = |message: String| {
+        Error::unsupported(
+            &module.name,
+            format!("model `{}`, field `{}`", model.name, field.name),
+            message,
+        )
+    };
+    let (_, target) = find_model(schema, module, &m2m.to)
+        .ok_or_else(|| fail(format!("`{}` is not a model of this build", m2m.to)))?;
+    let join = join_of(schema, module, model, field, target, &fail)?;
+    let own_key = key_field(model, &fail)?;
+    let target_key = key_field(target, &fail)?;
+    Ok(Some(JoinTable {
+        table: join.table,
+        db_alias: db_alias.to_owned(),
+        source: JoinSide {
+            column: join.source_column,
+            table: model.table_name(),
+            key: own_key.column_name().unwrap_or_default(),
+            kind: own_key.kind.clone(),
+        },
+        target: JoinSide {
+            column: join.target_column,
+            table: target.table_name(),
+            key: target_key.column_name().unwrap_or_default(),
+            kind: target_key.kind.clone(),
+        },
+    }))
 }

@@ -164,6 +164,18 @@ pub(crate) struct IndexDef {
     pub condition: Option<String>,
 }
 
+/// The name of an index the schema does not name: `<table>_<columns>_idx`, or
+/// `_uniq` for a unique one (a `db_index` field's index is the one-column case).
+/// Migrations name the indexes they add the same way, so that the table a
+/// migration history builds has the indexes the generated code expects.
+pub(crate) fn default_index_name(table: &str, columns: &[String], unique: bool) -> String {
+    format!(
+        "{table}_{}_{}",
+        columns.join("_"),
+        if unique { "uniq" } else { "idx" }
+    )
+}
+
 /// Resolves `model` (a concrete model of `module`).
 pub(crate) fn table(schema: &Schema, module: &Module, model: &Model) -> Result<Table, Error> {
     let location = format!("model `{}`", model.name);
@@ -269,7 +281,7 @@ pub(crate) fn table(schema: &Schema, module: &Module, model: &Model) -> Result<T
         .iter()
         .filter(|c| c.db_index && !c.unique && !c.primary_key)
         .map(|c| IndexDef {
-            name: format!("{table}_{}_idx", c.column),
+            name: default_index_name(&table, std::slice::from_ref(&c.column), false),
             unique: false,
             columns: vec![c.column.clone()],
             condition: None,
@@ -286,11 +298,7 @@ pub(crate) fn table(schema: &Schema, module: &Module, model: &Model) -> Result<T
         }
         let name = match &index.name {
             Some(name) => name.clone(),
-            None => format!(
-                "{table}_{}_{}",
-                index_columns.join("_"),
-                if index.unique { "uniq" } else { "idx" }
-            ),
+            None => default_index_name(&table, &index_columns, index.unique),
         };
         indexes.push(IndexDef {
             name,
