@@ -575,7 +575,7 @@ on_both_backends! {
             dialect,
         ).unwrap();
         let why = irreversible.down.unwrap_err();
-        assert!(why.contains("backfill") && why.contains("backward"), "{why}");
+        assert!(why.starts_with("operation 1 of 1: ") && why.contains("backfill") && why.contains("backward"), "{why}");
         let irreversible = pookie_codegen::migrate::render_migration(
             &h.state,
             &[Operation::RunSql { forward: s("SELECT 1"), backward: None, backend: None }],
