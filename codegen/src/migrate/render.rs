@@ -278,7 +278,12 @@ impl Context<'_> {
         let (before, after) = self.tables(model)?;
         let old_column = column_of(&before, &field.name)?;
         let new_column = column_of(&after, &field.name)?;
-        let fill = self.fill(once_default, new_column)?;
+        // `once_default` replaces NULLs only where the column stops accepting them.
+        let fill = if old_column.nullable && !new_column.nullable {
+            self.fill(once_default, new_column)?
+        } else {
+            None
+        };
         let mut output = match self.dialect {
             Dialect::Postgres => {
                 alter::alter_column(&before, &after, old_column, new_column, fill.as_deref())
