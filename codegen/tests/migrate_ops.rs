@@ -492,6 +492,40 @@ on_both_backends! {
         });
     }
 
+    fn retyped_key_retypes_the_references(dialect) {
+        let fans = field(BLOG, "fans = ManyToManyField(Author, related_name = \"liked\")");
+        let Some(mut h) = Harness::new(dialect, BLOG, ROWS) else { return };
+        h.up(&[Operation::AddField { model: s("Post"), field: fans, once_default: None }]);
+        h.exec("INSERT INTO posts_authors (posts_id, authors_id) VALUES (1, 2), (2, 1)").unwrap();
+        let state = h.state.clone();
+        let schema = h.schema();
+        let rows = h.all_rows();
+        h.up(&[Operation::AlterField {
+            model: s("Author"),
+            field: field(BLOG, "id = BigAutoField(primary_key = true)"),
+            once_default: None,
+        }]);
+        // An SQLite auto key is INTEGER PRIMARY KEY whatever its size.
+        let mut columns = vec![("posts", "author_id"), ("posts_authors", "authors_id")];
+        if dialect == Dialect::Postgres {
+            columns.push(("authors", "id"));
+        }
+        for (table, column) in columns {
+            let line = column_line(&mut h, table, column);
+            assert!(line.contains("BIGINT") || line.contains("bigint"), "{table}: {line}");
+        }
+        assert_eq!(h.all_rows(), rows);
+        h.exec("DELETE FROM authors WHERE id = 2").unwrap();
+        assert!(h.rows("posts_authors").iter().all(|row| row[0].as_deref() != Some("2")));
+        assert_eq!(h.rows("posts").len(), 2);
+        h.exec("INSERT INTO authors (id, name) VALUES (2, 'Bob')").unwrap();
+        h.exec("INSERT INTO posts (id, title, body, author_id) VALUES (2, 'World', 'text', 2)").unwrap();
+        h.exec("INSERT INTO posts_authors (posts_id, authors_id) VALUES (1, 2), (2, 1)").unwrap();
+        h.down(state);
+        assert_eq!(h.schema(), schema);
+        assert_eq!(h.all_rows(), rows);
+    }
+
     fn state_only_operations_render_nothing(dialect) {
         let Some(mut h) = Harness::new(dialect, BLOG, ROWS) else { return };
         let mood = h.state.enums[0].clone();
@@ -541,7 +575,7 @@ on_both_backends! {
             dialect,
         ).unwrap();
         let why = irreversible.down.unwrap_err();
-        assert!(why.contains("backfill") && why.contains("backward"), "{why}");
+        assert!(why.starts_with("operation 1 of 1: ") && why.contains("backfill") && why.contains("backward"), "{why}");
         let irreversible = pookie_codegen::migrate::render_migration(
             &h.state,
             &[Operation::RunSql { forward: s("SELECT 1"), backward: None, backend: None }],

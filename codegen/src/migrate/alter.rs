@@ -96,6 +96,15 @@ fn set_default(table: &str, column: &Column) -> String {
     }
 }
 
+/// `ALTER COLUMN … TYPE`, converting the values already there.
+pub(super) fn retype(table: &str, column: &str, new_type: &str) -> String {
+    let quoted = PG.quote_ident(column);
+    alter_table(
+        table,
+        &format!("ALTER COLUMN {quoted} TYPE {new_type} USING {quoted}::{new_type}"),
+    )
+}
+
 /// `DROP COLUMN`: PostgreSQL drops the indexes and constraints on it too.
 pub(super) fn drop_column(before: &Table, column: &Column) -> Vec<String> {
     vec![alter_table(

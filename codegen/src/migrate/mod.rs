@@ -183,14 +183,15 @@ fn render_down(
     let mut script = RenderedScript::default();
     for (i, operation) in operations.iter().enumerate().rev() {
         let (before, after) = (&states[i], &states[i + 1]);
-        let Some(reverse) = reverse(operation, before, dialect)? else {
+        let position = |why: String| format!("operation {} of {}: {why}", i + 1, operations.len());
+        let Some(reverse) = reverse(operation, before, dialect).map_err(position)? else {
             continue;
         };
         let output = render::operation(dialect, &reverse, after, before).map_err(|error| {
-            format!(
+            position(format!(
                 "the reverse of `{}` cannot be rendered: {error}",
                 operation.describe()
-            )
+            ))
         })?;
         script.extend(output);
     }

@@ -8,7 +8,7 @@ use pookie_grammar::migration::{Operation, State};
 use super::resolved::Resolved;
 use super::{alter, backend_of, names, sqlite_rebuild, values, RenderedStep};
 use crate::ddl::{self, Style};
-use crate::emit::relations::JoinTable;
+use crate::emit::relations::{JoinSide, JoinTable};
 use crate::emit::resolve::{Column, IndexDef, Table};
 use crate::Error;
 
@@ -278,21 +278,112 @@ impl Context<'_> {
         let (before, after) = self.tables(model)?;
         let old_column = column_of(&before, &field.name)?;
         let new_column = column_of(&after, &field.name)?;
-        let fill = self.fill(once_default, new_column)?;
-        match self.dialect {
+        // `once_default` replaces NULLs only where the column stops accepting them.
+        let fill = if old_column.nullable && !new_column.nullable {
+            self.fill(once_default, new_column)?
+        } else {
+            None
+        };
+        let mut output = match self.dialect {
             Dialect::Postgres => {
                 alter::alter_column(&before, &after, old_column, new_column, fill.as_deref())
                     .map(Output::sql)
-                    .map_err(|message| self.fail(message))
+                    .map_err(|message| self.fail(message))?
             }
-            Dialect::Sqlite => Ok(sqlite_rebuild::alter_column(
+            Dialect::Sqlite => sqlite_rebuild::alter_column(
                 &before,
                 &after,
                 old_column,
                 new_column,
                 fill.as_deref(),
-            )),
+            ),
+        };
+        let dependents = self.retyped_references(model, &field.name)?;
+        output.steps.extend(dependents.steps);
+        output.rebuilds |= dependents.rebuilds;
+        Ok(output)
+    }
+
+    /// The columns that point at a key whose type changed (foreign keys of
+    /// every table, join table columns) take the new type too.
+    fn retyped_references(&self, model: &str, field: &str) -> Result<Output, Error> {
+        let dialect = self.dialect;
+        let type_of = |column: &Column| dialect.type_name(&column.scalar.sql);
+        let mut output = Output::default();
+        let models = self
+            .before
+            .state()
+            .models
+            .iter()
+            .zip(&self.after.state().models);
+        for (old_model, new_model) in models {
+            if !self.managed(&new_model.name) {
+                continue;
+            }
+            let (before, after) = self.tables(&new_model.name)?;
+            let changed: Vec<&Column> = before
+                .columns
+                .iter()
+                .zip(&after.columns)
+                .filter(|(old, new)| {
+                    !(new_model.name == model && new.field == field) && type_of(old) != type_of(new)
+                })
+                .map(|(_, new)| new)
+                .collect();
+            if !changed.is_empty() {
+                match dialect {
+                    Dialect::Postgres => {
+                        for new in changed {
+                            output.steps.push(RenderedStep::Sql(alter::retype(
+                                &after.table,
+                                &new.column,
+                                &type_of(new),
+                            )));
+                        }
+                    }
+                    // The altered model's own table was rebuilt with every new type.
+                    Dialect::Sqlite if new_model.name == model => {}
+                    Dialect::Sqlite => {
+                        let rebuilt = sqlite_rebuild::rebuild(&before, &after, &[]);
+                        output.steps.extend(rebuilt.steps);
+                        output.rebuilds = true;
+                    }
+                }
+            }
+            for (old_field, new_field) in old_model.fields.iter().zip(&new_model.fields) {
+                let old_join = self.before.join_of(old_model, old_field)?;
+                let new_join = self.after.join_of(new_model, new_field)?;
+                let (Some(old), Some(new)) = (old_join, new_join) else {
+                    continue;
+                };
+                let sides = [(&old.source, &new.source), (&old.target, &new.target)];
+                let retyped: Vec<&JoinSide> = sides
+                    .iter()
+                    .filter(|(a, b)| join_type(dialect, a) != join_type(dialect, b))
+                    .map(|(_, b)| *b)
+                    .collect();
+                if retyped.is_empty() {
+                    continue;
+                }
+                match dialect {
+                    Dialect::Postgres => {
+                        for side in retyped {
+                            output.steps.push(RenderedStep::Sql(alter::retype(
+                                &new.table,
+                                &side.column,
+                                &join_type(dialect, side),
+                            )));
+                        }
+                    }
+                    Dialect::Sqlite => {
+                        let rebuilt = sqlite_rebuild::rebuild_join(&old, &new);
+                        output.steps.extend(rebuilt.steps);
+                        output.rebuilds = true;
+                    }
+                }
+            }
         }
+        Ok(output)
     }
 
     /// The renames that take every table, column, join table, constraint and
@@ -343,6 +434,14 @@ impl Context<'_> {
         }
         Ok(sql)
     }
+}
+
+/// The SQL type of a join table column.
+fn join_type(dialect: Dialect, side: &JoinSide) -> String {
+    let sql = crate::emit::types::scalar(&side.kind)
+        .map(|s| s.sql)
+        .unwrap_or(pookie_dialect::SqlType::BigInt);
+    dialect.type_name(&sql)
 }
 
 /// The column of the field `field`.

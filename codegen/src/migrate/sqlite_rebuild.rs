@@ -14,6 +14,7 @@ use pookie_dialect::Dialect;
 use super::render::{drop_table, index_changes, rename_column, rename_table, Output};
 use super::values::db_default;
 use crate::ddl::{self, column_definition, push_references, Style};
+use crate::emit::relations::JoinTable;
 use crate::emit::resolve::{Column, Table};
 
 const SQ: Dialect = Dialect::Sqlite;
@@ -161,6 +162,39 @@ pub(super) fn rebuild(before: &Table, after: &Table, fills: &[(&str, Option<&str
     for index in &after.indexes {
         sql.push(ddl::create_index(SQ, &after.table, index, Style::Migration));
     }
+    Output {
+        rebuilds: true,
+        ..Output::sql(sql)
+    }
+}
+
+/// Rebuilds a join table whose key columns changed type.
+pub(super) fn rebuild_join(old: &JoinTable, new: &JoinTable) -> Output {
+    let temporary = format!("new__{}", new.table);
+    let definition = JoinTable {
+        table: temporary.clone(),
+        ..new.clone()
+    };
+    let mut sql = ddl::create_join_table_in(SQ, &definition, Style::Migration);
+    // Its index is made under the table's own name once it has it.
+    sql.truncate(1);
+    sql.push(format!(
+        "INSERT INTO {} ({}, {}) SELECT {}, {} FROM {}",
+        SQ.quote_ident(&temporary),
+        SQ.quote_ident(&new.source.column),
+        SQ.quote_ident(&new.target.column),
+        SQ.quote_ident(&old.source.column),
+        SQ.quote_ident(&old.target.column),
+        SQ.quote_ident(&old.table)
+    ));
+    sql.push(drop_table(SQ, &old.table));
+    sql.push(rename_table(SQ, &temporary, &new.table));
+    sql.push(ddl::create_index(
+        SQ,
+        &new.table,
+        &ddl::join_index(new),
+        Style::Migration,
+    ));
     Output {
         rebuilds: true,
         ..Output::sql(sql)

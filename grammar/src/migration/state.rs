@@ -73,6 +73,12 @@ impl State {
             }
             Operation::DeleteModel { name } => {
                 let i = self.position(name, "DeleteModel")?;
+                if let Some((model, field)) = self.reference_to(name) {
+                    return Err(error(format!(
+                        "DeleteModel: model `{name}` is still referenced by field `{field}` of \
+                         `{model}`; remove or alter that field first"
+                    )));
+                }
                 self.models.remove(i);
             }
             Operation::RenameModel { old, new } => self.rename_model(old, new)?,
@@ -239,6 +245,29 @@ impl State {
             .iter()
             .position(|m| m.name == name)
             .ok_or_else(|| error(format!("{operation}: there is no model `{name}`")))
+    }
+
+    /// A field of another model that points at `name` (a relation, or a
+    /// many-to-many through it): its model and name.
+    fn reference_to(&self, name: &str) -> Option<(&str, &str)> {
+        self.models
+            .iter()
+            .filter(|model| model.name != name)
+            .find_map(|model| {
+                model
+                    .fields
+                    .iter()
+                    .find(|field| match &field.kind {
+                        FieldKind::ForeignKey(relation) | FieldKind::OneToOneField(relation) => {
+                            relation.to == name
+                        }
+                        FieldKind::ManyToManyField(m2m) => {
+                            m2m.to == name || m2m.through.as_deref() == Some(name)
+                        }
+                        _ => false,
+                    })
+                    .map(|field| (model.name.as_str(), field.name.as_str()))
+            })
     }
 
     /// Renames a model and every relation that names it, in every model.
@@ -513,6 +542,20 @@ model Event {
             .apply(&Operation::CreateModel { model: tag.clone() })
             .unwrap_err();
         assert!(err.message.contains("`Tag` already exists"), "{err}");
+        let err = state
+            .apply(&Operation::DeleteModel { name: "Tag".into() })
+            .unwrap_err();
+        assert_eq!(
+            err.message,
+            "DeleteModel: model `Tag` is still referenced by field `tags` of `Post`; \
+             remove or alter that field first"
+        );
+        state
+            .apply(&Operation::RemoveField {
+                model: "Post".into(),
+                name: "tags".into(),
+            })
+            .unwrap();
         state
             .apply(&Operation::DeleteModel { name: "Tag".into() })
             .unwrap();
