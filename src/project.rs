@@ -6,9 +6,11 @@ use std::fmt;
 
 use pookie::migrate::{Down, Migration, Migrations, Plan, Script, Step};
 use pookie_codegen::migrate::folder::Folder;
-use pookie_codegen::migrate::{render_migration, Rendered, RenderedScript, RenderedStep};
+use pookie_codegen::migrate::{
+    created_tables, render_migration, Rendered, RenderedScript, RenderedStep,
+};
 use pookie_grammar::ir::Schema;
-use pookie_grammar::migration::{Operation, State};
+use pookie_grammar::migration::State;
 
 use crate::settings::{Overrides, Settings, SettingsError};
 
@@ -69,48 +71,26 @@ pub fn folder(settings: &Settings) -> CommandResult<Folder> {
 /// Every migration of the folder rendered for the runtime.
 pub fn migrations(folder: &Folder) -> CommandResult<Migrations> {
     let mut list = Vec::with_capacity(folder.migrations.len());
-    let mut before = State::default();
-    for migration in &folder.migrations {
+    for (index, migration) in folder.migrations.iter().enumerate() {
+        let before = folder.state_before(index);
         let operations = &migration.parsed.operations;
-        let sqlite = render_migration(&before, operations, pookie::Dialect::Sqlite)
-            .map_err(|e| CommandError(format!("{}: {e}", migration.name)))?;
+        let in_migration =
+            |e: pookie_codegen::Error| CommandError(format!("{}: {e}", migration.name));
+        let sqlite =
+            render_migration(&before, operations, pookie::Dialect::Sqlite).map_err(in_migration)?;
         let postgres = render_migration(&before, operations, pookie::Dialect::Postgres)
-            .map_err(|e| CommandError(format!("{}: {e}", migration.name)))?;
+            .map_err(in_migration)?;
+        let creates_tables = created_tables(&before, operations).map_err(in_migration)?;
         list.push(Migration {
             name: Cow::Owned(migration.name.clone()),
             checksum: Cow::Owned(migration.checksum.clone()),
-            replaces: Cow::Owned(
-                migration
-                    .replaces
-                    .iter()
-                    .map(|name| Cow::Owned(name.clone()))
-                    .collect(),
-            ),
-            creates_tables: Cow::Owned(
-                created_tables(operations)
-                    .into_iter()
-                    .map(Cow::Owned)
-                    .collect(),
-            ),
+            replaces: Cow::Borrowed(&[]),
+            creates_tables: Cow::Owned(creates_tables.into_iter().map(Cow::Owned).collect()),
             sqlite: plan(sqlite),
             postgres: plan(postgres),
         });
-        before = migration.state_after.clone();
     }
     Ok(Migrations::new(list))
-}
-
-/// The tables a migration's operations create (managed models only).
-fn created_tables(operations: &[Operation]) -> Vec<String> {
-    operations
-        .iter()
-        .filter_map(|operation| match operation {
-            Operation::CreateModel { model } if model.meta.managed != Some(false) => {
-                Some(model.table_name())
-            }
-            _ => None,
-        })
-        .collect()
 }
 
 fn plan(rendered: Rendered) -> Plan {

@@ -116,11 +116,20 @@ fn django_cycle(project: &Project) {
     let out = project.pookie(&["makemigrations", "--no-input"]).success();
     assert!(out.contains("0001_initial"), "{out}");
     assert!(out.contains("+ Create model Author"), "{out}");
-    assert!(project.dir.join("migrations/0001_initial/migration.pookie").is_file());
-    assert!(project.dir.join("migrations/0001_initial/postgres.up.sql").is_file());
+    assert!(project
+        .dir
+        .join("migrations/0001_initial/migration.pookie")
+        .is_file());
+    assert!(project
+        .dir
+        .join("migrations/0001_initial/postgres.up.sql")
+        .is_file());
 
     let out = project.pookie(&["migrate"]).success();
-    assert_eq!(out, "✓ Applied: 0001_initial\nDone. 1 migration(s) applied.\n");
+    assert_eq!(
+        out,
+        "✓ Applied: 0001_initial\nDone. 1 migration(s) applied.\n"
+    );
     let out = project.pookie(&["migrate"]).success();
     assert_eq!(out, "Already up to date. No migrations to apply.\n");
     let db = project.db();
@@ -144,7 +153,10 @@ fn django_cycle(project: &Project) {
         assert!(out.contains(expected), "{expected}: {out}");
     }
     let out = project.pookie(&["migrate"]).success();
-    assert_eq!(out, "✓ Applied: 0002_second\nDone. 1 migration(s) applied.\n");
+    assert_eq!(
+        out,
+        "✓ Applied: 0002_second\nDone. 1 migration(s) applied.\n"
+    );
     assert_eq!(kept_rows(&db, "headline"), expected_rows());
     let views = db
         .fetch_all("SELECT view_count FROM posts", &[])
@@ -158,22 +170,32 @@ fn django_cycle(project: &Project) {
     db.execute("INSERT INTO posts (headline, author_id, view_count) VALUES ('A headline of more than one hundred characters, which the first version of the schema did not allow.', 2, 7)", &[]).unwrap();
 
     let out = project.pookie(&["showmigrations"]).success();
-    assert!(out.contains("✓") && out.contains("0001_initial") && out.contains("0002_second"), "{out}");
+    assert!(
+        out.contains("✓") && out.contains("0001_initial") && out.contains("0002_second"),
+        "{out}"
+    );
     assert!(!out.contains('○'), "{out}");
 
     let out = project.pookie(&["makemigrations", "--check"]).success();
     assert_eq!(out, "No changes detected\n");
 
     // Rolling back would have to cut the long headline: it is removed first.
-    db.execute("DELETE FROM posts WHERE view_count = 7", &[]).unwrap();
+    db.execute("DELETE FROM posts WHERE view_count = 7", &[])
+        .unwrap();
     let out = project.pookie(&["rollback"]).success();
-    assert_eq!(out, "↩ Rolled back: 0002_second\nDone. 1 migration(s) rolled back.\n");
+    assert_eq!(
+        out,
+        "↩ Rolled back: 0002_second\nDone. 1 migration(s) rolled back.\n"
+    );
     assert_eq!(kept_rows(&db, "title"), expected_rows());
     let out = project.pookie(&["showmigrations"]).success();
     assert!(out.contains('○'), "{out}");
 
     let out = project.pookie(&["migrate"]).success();
-    assert_eq!(out, "✓ Applied: 0002_second\nDone. 1 migration(s) applied.\n");
+    assert_eq!(
+        out,
+        "✓ Applied: 0002_second\nDone. 1 migration(s) applied.\n"
+    );
     assert_eq!(kept_rows(&db, "headline"), expected_rows());
     let out = project.pookie(&["makemigrations", "--check"]).success();
     assert_eq!(out, "No changes detected\n");
@@ -239,7 +261,10 @@ fn a_rename_without_renamed_from_is_not_guessed() {
     let Run { code, stderr, .. } = project.pookie(&["makemigrations", "--no-input"]);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("renamed_from"), "{stderr}");
-    assert!(stderr.contains("title") && stderr.contains("headline"), "{stderr}");
+    assert!(
+        stderr.contains("title") && stderr.contains("headline"),
+        "{stderr}"
+    );
 }
 
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {

@@ -2,9 +2,9 @@
 
 use std::process::ExitCode;
 
-use pookie_codegen::migrate::folder;
-use pookie_codegen::migrate::{diff, render_migration, Changes};
-use pookie_grammar::migration::{Backend, MigrationText, Operation};
+use pookie_codegen::migrate::diff::{diff, Changes};
+use pookie_codegen::migrate::{folder, naming, render_migration};
+use pookie_grammar::migration::{Backend, Operation};
 
 use super::questions;
 use crate::project::{self, CommandError, CommandResult};
@@ -47,26 +47,21 @@ pub fn run(settings: &Settings, options: &Options) -> CommandResult<ExitCode> {
         println!("No changes detected");
         return Ok(ExitCode::SUCCESS);
     }
-    let name = folder::next_name(&folder, options.name.as_deref(), &changes.operations)
-        .map_err(|e| CommandError(e.to_string()))?;
+    let name = match &options.name {
+        Some(name) => {
+            naming::validate_name(name).map_err(CommandError)?;
+            name.clone()
+        }
+        None => naming::suggest_name(&changes.operations, folder.migrations.is_empty()),
+    };
+    let name = naming::folder_name(folder.next_number(), &name);
     if options.check {
         println!("Migrations needed for `{}`:", settings.alias);
         print_summary(&name, &changes);
         println!("Run `pookie makemigrations` to write them.");
         return Ok(ExitCode::FAILURE);
     }
-    let text = MigrationText {
-        doc: Some(
-            changes
-                .operations
-                .iter()
-                .map(|op| format!("{} {}", op.sign(), op.describe()))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        ),
-        operations: changes.operations.clone(),
-        notes: changes.warnings.clone(),
-    };
+    let text = changes.to_text();
     let mut rendered = Vec::new();
     for backend in Backend::ALL {
         let dialect = match backend {

@@ -96,7 +96,10 @@ fn runs_rust(migration: &runner::Migration, dialect: pookie::Dialect, _: Directi
         pookie::Dialect::Sqlite => &migration.sqlite,
         pookie::Dialect::Postgres => &migration.postgres,
     };
-    plan.up.steps.iter().any(|step| matches!(step, Step::Rust(_)))
+    plan.up
+        .steps
+        .iter()
+        .any(|step| matches!(step, Step::Rust(_)))
 }
 
 fn code_step_error(name: &str, migrations: &Migrations, dialect: pookie::Dialect) -> CommandError {

@@ -3,7 +3,7 @@
 
 use std::io::IsTerminal;
 
-use pookie_codegen::migrate::{NoInput, Questioner};
+use pookie_codegen::migrate::diff::{NoInput, Questioner};
 use pookie_grammar::ir::{DefaultValue, Field};
 
 /// Asks at the terminal; a "no" (the default) leaves the change as a remove
@@ -41,7 +41,9 @@ impl Questioner for Prompt {
             }
             match literal(answer) {
                 Some(value) => return Some(value),
-                None => eprintln!("`{answer}` is not a literal: write 0, 1.5, true, \"text\" or now"),
+                None => {
+                    eprintln!("`{answer}` is not a literal: write 0, 1.5, true, \"text\" or now")
+                }
             }
         }
     }
@@ -63,9 +65,11 @@ fn literal(text: &str) -> Option<DefaultValue> {
         "uuid4" => DefaultValue::Uuid4,
         "[]" => DefaultValue::EmptyList,
         "{}" => DefaultValue::EmptyObject,
-        _ if text.len() >= 2 && text.starts_with('"') && text.ends_with('"') => {
-            DefaultValue::Str(text[1..text.len() - 1].replace("\\\"", "\"").replace("\\\\", "\\"))
-        }
+        _ if text.len() >= 2 && text.starts_with('"') && text.ends_with('"') => DefaultValue::Str(
+            text[1..text.len() - 1]
+                .replace("\\\"", "\"")
+                .replace("\\\\", "\\"),
+        ),
         _ => {
             if let Ok(int) = text.parse::<i64>() {
                 DefaultValue::Int(int)
@@ -95,7 +99,10 @@ mod tests {
     fn literals() {
         assert_eq!(literal("0"), Some(DefaultValue::Int(0)));
         assert_eq!(literal("-2.5"), Some(DefaultValue::Float(-2.5)));
-        assert_eq!(literal("\"a \\\"b\\\"\""), Some(DefaultValue::Str("a \"b\"".into())));
+        assert_eq!(
+            literal("\"a \\\"b\\\"\""),
+            Some(DefaultValue::Str("a \"b\"".into()))
+        );
         assert_eq!(literal("now"), Some(DefaultValue::Now));
         assert_eq!(literal("nope"), None);
     }

@@ -49,9 +49,7 @@ pub fn run(
         match &plan.down {
             Down::Script(script) => script,
             Down::Irreversible(why) => {
-                return Err(CommandError(format!(
-                    "{full} cannot be unapplied: {why}"
-                )))
+                return Err(CommandError(format!("{full} cannot be unapplied: {why}")))
             }
         }
     } else {
