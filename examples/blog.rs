@@ -4,8 +4,10 @@
 //! cargo run --example blog
 //! ```
 //!
-//! It creates `blog.sqlite3` and its tables, starts from an empty blog (so it
-//! can run any number of times), writes a few rows and runs a handful of queries.
+//! It opens `blog.sqlite3`, applies the blog's migrations (embedded in the
+//! program from `examples/blog/migrations` at build time; nothing to do on a
+//! second run), starts from an empty blog (so it can run any number of
+//! times), writes a few rows and runs a handful of queries.
 
 use std::process::ExitCode;
 
@@ -13,6 +15,15 @@ use pookie::Db;
 
 pub mod blog {
     pookie::include_models!("blog");
+}
+
+/// The blog's migrations, compiled into the program by `build.rs`. A crate with
+/// one migrations folder writes `pookie::include_migrations!()`.
+fn migrations() -> pookie::migrate::Migrations {
+    pookie::migrate::Migrations::embedded(include!(concat!(
+        env!("OUT_DIR"),
+        "/blog/pookie_migrations.rs"
+    )))
 }
 
 use blog::{
@@ -31,7 +42,9 @@ fn main() -> ExitCode {
 
 fn run() -> pookie::Result<()> {
     let db = Db::connect("sqlite:///blog.sqlite3")?;
-    blog::create_tables(&db)?;
+    for name in pookie::migrate(&db, &migrations())? {
+        println!("Applied migration {name}");
+    }
 
     // Start from an empty blog; deleting authors deletes their posts (CASCADE).
     let posts = Post::objects().count(&db)?;

@@ -217,11 +217,11 @@ fn main() -> ExitCode {
             backwards,
             settings,
         } => report(settings.load().and_then(|settings| {
-            let dialect = backend.map(|backend| match backend {
-                BackendArg::Sqlite => pookie::Dialect::Sqlite,
-                BackendArg::Postgres => pookie::Dialect::Postgres,
+            let backend = backend.map(|backend| match backend {
+                BackendArg::Sqlite => pookie_grammar::migration::Backend::Sqlite,
+                BackendArg::Postgres => pookie_grammar::migration::Backend::Postgres,
             });
-            commands::sqlmigrate::run(&settings, &name, dialect, backwards)
+            commands::sqlmigrate::run(&settings, &name, backend, backwards)
         })),
         Command::Inspectdb {
             database,

@@ -5,12 +5,12 @@ use std::borrow::Cow;
 use std::fmt;
 
 use pookie::migrate::{Down, Migration, Migrations, Plan, Script, Step};
-use pookie_codegen::migrate::folder::Folder;
+use pookie_codegen::migrate::folder::{sql_file, Folder};
 use pookie_codegen::migrate::{
     created_tables, render_migration, Rendered, RenderedScript, RenderedStep,
 };
 use pookie_grammar::ir::Schema;
-use pookie_grammar::migration::State;
+use pookie_grammar::migration::{Backend, State};
 
 use crate::settings::{Overrides, Settings, SettingsError};
 
@@ -68,29 +68,91 @@ pub fn folder(settings: &Settings) -> CommandResult<Folder> {
     Folder::read(&settings.migrations).map_err(|e| CommandError(e.to_string()))
 }
 
-/// Every migration of the folder rendered for the runtime.
-pub fn migrations(folder: &Folder) -> CommandResult<Migrations> {
+/// One migration of the folder rendered for both backends.
+pub struct RenderedMigration {
+    /// The folder name.
+    pub name: String,
+    /// The checksum of its operations text.
+    pub checksum: String,
+    /// The tables it creates.
+    pub creates_tables: Vec<String>,
+    /// Per backend, in [`Backend::ALL`] order.
+    pub rendered: Vec<(Backend, Rendered)>,
+}
+
+/// Every migration of the folder rendered for both backends.
+pub fn render(folder: &Folder) -> CommandResult<Vec<RenderedMigration>> {
     let mut list = Vec::with_capacity(folder.migrations.len());
     for (index, migration) in folder.migrations.iter().enumerate() {
         let before = folder.state_before(index);
         let operations = &migration.parsed.operations;
         let in_migration =
             |e: pookie_codegen::Error| CommandError(format!("{}: {e}", migration.name));
-        let sqlite =
-            render_migration(&before, operations, pookie::Dialect::Sqlite).map_err(in_migration)?;
-        let postgres = render_migration(&before, operations, pookie::Dialect::Postgres)
-            .map_err(in_migration)?;
-        let creates_tables = created_tables(&before, operations).map_err(in_migration)?;
-        list.push(Migration {
-            name: Cow::Owned(migration.name.clone()),
-            checksum: Cow::Owned(migration.checksum.clone()),
-            replaces: Cow::Borrowed(&[]),
-            creates_tables: Cow::Owned(creates_tables.into_iter().map(Cow::Owned).collect()),
-            sqlite: plan(sqlite),
-            postgres: plan(postgres),
+        let mut rendered = Vec::with_capacity(2);
+        for backend in Backend::ALL {
+            let script =
+                render_migration(&before, operations, dialect(backend)).map_err(in_migration)?;
+            rendered.push((backend, script));
+        }
+        list.push(RenderedMigration {
+            name: migration.name.clone(),
+            checksum: migration.checksum.clone(),
+            creates_tables: created_tables(&before, operations).map_err(in_migration)?,
+            rendered,
         });
     }
+    Ok(list)
+}
+
+/// The dialect of a backend.
+pub fn dialect(backend: Backend) -> pookie::Dialect {
+    match backend {
+        Backend::Sqlite => pookie::Dialect::Sqlite,
+        Backend::Postgres => pookie::Dialect::Postgres,
+    }
+}
+
+/// Every migration of the folder rendered for the runtime.
+pub fn migrations(folder: &Folder) -> CommandResult<Migrations> {
+    let list = render(folder)?
+        .into_iter()
+        .map(|migration| {
+            let mut plans = migration.rendered.into_iter().map(|(_, r)| plan(r));
+            let sqlite = plans.next().expect("rendered for SQLite");
+            let postgres = plans.next().expect("rendered for PostgreSQL");
+            Migration {
+                name: Cow::Owned(migration.name),
+                checksum: Cow::Owned(migration.checksum),
+                replaces: Cow::Borrowed(&[]),
+                creates_tables: Cow::Owned(
+                    migration
+                        .creates_tables
+                        .into_iter()
+                        .map(Cow::Owned)
+                        .collect(),
+                ),
+                sqlite,
+                postgres,
+            }
+        })
+        .collect();
     Ok(Migrations::new(list))
+}
+
+/// The review files (`sqlite.up.sql` …) of a rendered migration: file name and text.
+pub fn review_files(migration: &RenderedMigration) -> Vec<(String, String)> {
+    let mut files = Vec::with_capacity(4);
+    for (backend, rendered) in &migration.rendered {
+        files.push((
+            format!("{}.up.sql", backend.name()),
+            sql_file(&migration.name, *backend, "up", Ok(&rendered.up)),
+        ));
+        files.push((
+            format!("{}.down.sql", backend.name()),
+            sql_file(&migration.name, *backend, "down", rendered.down.as_ref()),
+        ));
+    }
+    files
 }
 
 fn plan(rendered: Rendered) -> Plan {

@@ -46,9 +46,6 @@ pub struct Overrides {
 pub struct Settings {
     /// The settings file, when one was found.
     pub file: Option<PathBuf>,
-    /// The folder relative paths are read from: the settings file's, else the
-    /// current directory.
-    pub root: PathBuf,
     /// The schema files, globs expanded, sorted.
     pub schemas: Vec<PathBuf>,
     /// The migrations folder.
@@ -148,7 +145,6 @@ impl Settings {
         });
         let settings = Settings {
             file,
-            root,
             schemas,
             migrations,
             alias,

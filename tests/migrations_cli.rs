@@ -274,3 +274,65 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
     }
 }
+
+#[test]
+fn migrate_stops_before_a_rust_step_and_says_how_to_go_on() {
+    let project = Project::sqlite();
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::write(
+        project.dir.join("pookie.toml"),
+        format!(
+            "schemas = [{:?}]\nmigrations = {:?}\n",
+            repo.join("tests/data_migrations/articles.pookie"),
+            repo.join("tests/data_migrations/migrations")
+        ),
+    )
+    .unwrap();
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = project.pookie(&["migrate"]);
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert_eq!(
+        stdout,
+        "✓ Applied: 0001_initial\n✓ Applied: 0002_add_article_slug\n"
+    );
+    assert!(
+        stderr.contains("stopped before 0003_backfill_slugs"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("pookie::include_migrations!(backfill_slugs)"),
+        "{stderr}"
+    );
+    let out = project.pookie(&["showmigrations"]).success();
+    assert!(out.contains("○      ┆ 0003_backfill_slugs"), "{out}");
+}
+
+#[test]
+fn makemigrations_empty_writes_a_code_step_and_its_signature() {
+    let project = Project::sqlite();
+    project.write_schema("model Post {\n    title = CharField(max_length = 100)\n}\n");
+    project.pookie(&["makemigrations", "--no-input"]).success();
+    let out = project
+        .pookie(&["makemigrations", "--empty", "--name", "backfill_slugs"])
+        .success();
+    assert!(out.contains("0002_backfill_slugs"), "{out}");
+    assert!(
+        out.contains("fn backfill_slugs(db: &pookie::Db) -> pookie::Result<()>"),
+        "{out}"
+    );
+    let text = std::fs::read_to_string(
+        project
+            .dir
+            .join("migrations/0002_backfill_slugs/migration.pookie"),
+    )
+    .unwrap();
+    assert!(
+        text.contains("RunRust(forward = \"backfill_slugs\", backward = \"undo_backfill_slugs\")"),
+        "{text}"
+    );
+    let out = project.pookie(&["makemigrations", "--check"]).success();
+    assert_eq!(out, "No changes detected\n");
+}

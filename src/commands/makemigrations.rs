@@ -29,6 +29,25 @@ pub struct Options {
 pub fn run(settings: &Settings, options: &Options) -> CommandResult<ExitCode> {
     let folder = project::folder(settings)?;
     let from = folder.state();
+    let stale = stale_review_files(&folder)?;
+    if !stale.is_empty() && !options.check && !options.dry_run {
+        for (path, text) in &stale {
+            std::fs::write(path, text)
+                .map_err(|e| CommandError(format!("cannot write `{}`: {e}", path.display())))?;
+            println!(
+                "Refreshed {} (it did not show what the migration runs)",
+                path.display()
+            );
+        }
+    }
+    if options.check && !stale.is_empty() {
+        for (path, _) in &stale {
+            println!(
+                "Out of date: {} does not show what the migration runs",
+                path.display()
+            );
+        }
+    }
     let changes = if options.empty {
         let function = options.name.clone().unwrap_or_else(|| "custom".to_owned());
         Changes {
@@ -45,6 +64,10 @@ pub fn run(settings: &Settings, options: &Options) -> CommandResult<ExitCode> {
     };
     if changes.operations.is_empty() {
         println!("No changes detected");
+        if options.check && !stale.is_empty() {
+            println!("Run `pookie makemigrations` to refresh the review files.");
+            return Ok(ExitCode::FAILURE);
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let name = match &options.name {
@@ -85,6 +108,27 @@ pub fn run(settings: &Settings, options: &Options) -> CommandResult<ExitCode> {
         print_code_step_help(&changes.operations);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The review files (`sqlite.up.sql` …) that differ from what their
+/// migration renders, with the text they should hold.
+fn stale_review_files(
+    folder: &pookie_codegen::migrate::folder::Folder,
+) -> CommandResult<Vec<(std::path::PathBuf, String)>> {
+    let mut stale = Vec::new();
+    for migration in project::render(folder)? {
+        let dir = folder.dir.join(&migration.name);
+        for (file, text) in project::review_files(&migration) {
+            let path = dir.join(file);
+            let on_disk = std::fs::read_to_string(&path)
+                .ok()
+                .map(|t| t.replace("\r\n", "\n"));
+            if on_disk.as_deref() != Some(text.as_str()) {
+                stale.push((path, text));
+            }
+        }
+    }
+    Ok(stale)
 }
 
 fn print_summary(name: &str, changes: &Changes) {

@@ -1,8 +1,8 @@
-//! `pookie sqlmigrate`: the SQL a migration runs, as the runner would run it.
+//! `pookie sqlmigrate`: the SQL a migration runs, as its review file shows it.
 
 use std::process::ExitCode;
 
-use pookie::migrate::{Down, Script, Step};
+use pookie_grammar::migration::Backend;
 
 use super::migrate::target;
 use crate::project::{self, CommandError, CommandResult};
@@ -12,7 +12,7 @@ use crate::settings::Settings;
 pub fn run(
     settings: &Settings,
     name: &str,
-    backend: Option<pookie::Dialect>,
+    backend: Option<Backend>,
     backwards: bool,
 ) -> CommandResult<ExitCode> {
     let folder = project::folder(settings)?;
@@ -22,62 +22,24 @@ pub fn run(
             "`{name}` is not a migration: give a migration's name or number"
         )));
     };
-    let migration = migrations
-        .list
+    let backend = backend.unwrap_or_else(|| match settings.database_url() {
+        Ok(url) if url.starts_with("postgres") => Backend::Postgres,
+        _ => Backend::Sqlite,
+    });
+    let file = format!(
+        "{}.{}.sql",
+        backend.name(),
+        if backwards { "down" } else { "up" }
+    );
+    let rendered = project::render(&folder)?;
+    let migration = rendered
         .iter()
         .find(|m| m.name == full)
-        .expect("target() returns names of the list");
-    let dialect = match backend {
-        Some(dialect) => dialect,
-        None => settings
-            .database_url()
-            .ok()
-            .map(|url| {
-                if url.starts_with("postgres") {
-                    pookie::Dialect::Postgres
-                } else {
-                    pookie::Dialect::Sqlite
-                }
-            })
-            .unwrap_or(pookie::Dialect::Sqlite),
-    };
-    let plan = match dialect {
-        pookie::Dialect::Sqlite => &migration.sqlite,
-        pookie::Dialect::Postgres => &migration.postgres,
-    };
-    let script = if backwards {
-        match &plan.down {
-            Down::Script(script) => script,
-            Down::Irreversible(why) => {
-                return Err(CommandError(format!("{full} cannot be unapplied: {why}")))
-            }
-        }
-    } else {
-        &plan.up
-    };
-    print!("{}", render(script));
+        .expect("target() returns names of the folder");
+    let (_, text) = project::review_files(migration)
+        .into_iter()
+        .find(|(name, _)| *name == file)
+        .expect("a review file per backend and direction");
+    print!("{text}");
     Ok(ExitCode::SUCCESS)
-}
-
-/// The script as SQL text: each statement followed by `;`, code steps as comments.
-fn render(script: &Script) -> String {
-    let mut out = String::new();
-    if script.rebuilds_tables {
-        out.push_str("-- rebuilds tables: foreign keys are off around the transaction, checked before commit\n");
-    }
-    for step in script.steps.iter() {
-        match step {
-            Step::Sql(sql) | Step::Script(sql) => {
-                out.push_str(sql.trim_end().trim_end_matches(';'));
-                out.push_str(";\n");
-            }
-            Step::Rust(function) => {
-                out.push_str(&format!("-- RunRust: {function}\n"));
-            }
-        }
-    }
-    if script.steps.is_empty() {
-        out.push_str("-- no SQL: this migration changes the schema state only\n");
-    }
-    out
 }

@@ -1,0 +1,4 @@
+-- 0001_initial, down, on PostgreSQL. For review: `pookie migrate` runs the SQL it renders from migration.pookie, not this file.
+
+DROP TABLE "articles";
+

@@ -1,0 +1,4 @@
+-- 0002_add_article_slug, down, on PostgreSQL. For review: `pookie migrate` runs the SQL it renders from migration.pookie, not this file.
+
+ALTER TABLE "articles" DROP COLUMN "slug";
+
