@@ -17,6 +17,18 @@ pub(crate) fn lower_default(
     value: &Value,
     field: &Field,
 ) -> Option<DefaultValue> {
+    lower_default_as(cx, file, value, field, "default")
+}
+
+/// [`lower_default`] for a value written as `argument = …` (a migration's
+/// `once_default`), which messages name.
+pub(crate) fn lower_default_as(
+    cx: &mut Context<'_>,
+    file: usize,
+    value: &Value,
+    field: &Field,
+    argument: &str,
+) -> Option<DefaultValue> {
     let default = lower_form(cx, file, value)?;
     if let DefaultValue::EnumVariant { enum_name, variant } = &default {
         check_enum_default(cx, file, value, field, enum_name, variant)?;
@@ -26,7 +38,7 @@ pub(crate) fn lower_default(
             cx.report_at(
                 file,
                 value.span,
-                "`default = null` requires `null = true`",
+                format!("`{argument} = null` requires `null = true`"),
                 Some(format!("add `null = true` to `{}`", field.name)),
             );
             return None;
@@ -38,7 +50,7 @@ pub(crate) fn lower_default(
             file,
             value.span,
             format!(
-                "`default` of `{}` expects {expected}, found {}",
+                "`{argument}` of `{}` expects {expected}, found {}",
                 field.kind.type_name(),
                 value.kind.describe()
             ),

@@ -57,6 +57,7 @@ pub(crate) const COMMON_ARGS: &[ArgSpec] = &[
     ("max_value", ArgType::Number),
     ("min_length", ArgType::Count),
     ("regex", ArgType::Str),
+    ("renamed_from", ArgType::Str),
 ];
 
 const LENGTH: &[ArgSpec] = &[("max_length", ArgType::PositiveInt)];
@@ -457,6 +458,7 @@ fn lower_options(args: &Args<'_>, type_name: &str) -> FieldOptions {
             },
             regex: args.string("regex"),
         },
+        renamed_from: args.string("renamed_from"),
     }
 }
 

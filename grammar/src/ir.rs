@@ -426,6 +426,10 @@ pub struct FieldOptions {
     /// Validators: `min_value`, `max_value`, `min_length`, `max_length` (when not a
     /// column length), `regex`.
     pub validators: Validators,
+    /// `renamed_from = "old_name"`: the field's previous name, so that
+    /// `makemigrations` renames the column instead of dropping and adding it.
+    /// Code generation ignores it.
+    pub renamed_from: Option<String>,
 }
 
 impl Default for FieldOptions {
@@ -443,6 +447,7 @@ impl Default for FieldOptions {
             verbose_name: None,
             help_text: None,
             validators: Validators::default(),
+            renamed_from: None,
         }
     }
 }
@@ -560,6 +565,10 @@ pub struct Meta {
     pub verbose_name_plural: Option<String>,
     /// `managed = false`: Pookie never creates, alters or drops the table (views, legacy tables).
     pub managed: Option<bool>,
+    /// `renamed_from = "OldModel"`: the model's previous name, so that
+    /// `makemigrations` renames the table instead of dropping and creating it.
+    /// Never inherited; code generation ignores it.
+    pub renamed_from: Option<String>,
     /// The options (by name, e.g. `"ordering"`) whose value comes from an abstract
     /// ancestor rather than the model's own `meta` block. The printer leaves them
     /// out so that printing and loading again gives the same model. Empty for a

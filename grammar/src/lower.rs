@@ -149,7 +149,7 @@ fn declares_abstract_meta(decl: &ModelDecl) -> bool {
     })
 }
 
-fn check_variants(cx: &mut Context<'_>, file: usize, decl: &syntax::EnumDecl) {
+pub(crate) fn check_variants(cx: &mut Context<'_>, file: usize, decl: &syntax::EnumDecl) {
     for (index, variant) in decl.variants.iter().enumerate() {
         let earlier = &decl.variants[..index];
         if let Some(previous) = earlier.iter().find(|v| v.name.name == variant.name.name) {
@@ -204,6 +204,9 @@ fn lower_own<'t>(
     is_first_definition: bool,
 ) -> OwnModel<'t> {
     let meta = meta::lower_meta(cx, file, &decl.metas);
+    if decl.is_abstract || meta.is_abstract {
+        check_no_renamed_from(cx, file, decl);
+    }
     let mut fields: Vec<LoweredField> = Vec::new();
     let mut broken_fields = Vec::new();
     let mut seen: Vec<&Ident> = Vec::new();
@@ -236,5 +239,27 @@ fn lower_own<'t>(
         broken_fields,
         meta,
         is_first_definition,
+    }
+}
+
+/// An abstract model has no table to rename, and `renamed_from` is not inherited.
+fn check_no_renamed_from(cx: &mut Context<'_>, file: usize, decl: &ModelDecl) {
+    let Some(block) = decl.metas.first() else {
+        return;
+    };
+    if let Some(option) = block
+        .options
+        .iter()
+        .find(|option| option.name.name == "renamed_from")
+    {
+        cx.report_at(
+            file,
+            option.name.span,
+            format!(
+                "abstract model `{}` has no table, so `renamed_from` has no effect",
+                decl.name.name
+            ),
+            Some("write `renamed_from` in the meta of the concrete model that was renamed".into()),
+        );
     }
 }

@@ -5,7 +5,7 @@ use crate::args::{self, ArgSpec, ArgType};
 use crate::context::Context;
 use crate::ir::{CheckConstraint, Index, Meta, OrderItem};
 use crate::suggest;
-use crate::syntax::{MetaBlock, Span, Value, ValueKind};
+use crate::syntax::{Call, MetaBlock, Span, Value, ValueKind};
 
 /// Every meta option, in the order the printer writes them.
 pub(crate) const META_OPTIONS: &[&str] = &[
@@ -20,6 +20,7 @@ pub(crate) const META_OPTIONS: &[&str] = &[
     "verbose_name",
     "verbose_name_plural",
     "managed",
+    "renamed_from",
 ];
 
 const INDEX_ARGS: &[ArgSpec] = &[
@@ -109,6 +110,7 @@ fn lower_option(
         "managed" => meta.managed = Some(expect_bool(cx, file, name, value)?),
         "db_table" => meta.db_table = Some(expect_str(cx, file, name, value)?),
         "db_alias" => meta.db_alias = Some(expect_str(cx, file, name, value)?),
+        "renamed_from" => meta.renamed_from = Some(expect_str(cx, file, name, value)?),
         "verbose_name" => meta.verbose_name = Some(expect_str(cx, file, name, value)?),
         "verbose_name_plural" => {
             meta.verbose_name_plural = Some(expect_str(cx, file, name, value)?)
@@ -188,49 +190,69 @@ fn lower_option(
         }
         "indexes" => {
             for call in expect_calls(cx, file, name, "Index", value)? {
-                let args = args::collect(cx, file, call, INDEX_ARGS, None, "Index");
-                let fields = args.require(
-                    cx,
-                    args.strings("fields"),
-                    "fields",
-                    "Index",
-                    call.name.span,
-                    "add `fields = [\"…\"]`",
-                )?;
+                let (index, fields) = lower_index(cx, file, call)?;
                 own.field_refs
-                    .extend(fields.iter().map(|(field, span)| FieldRef {
-                        name: field.clone(),
-                        span: *span,
+                    .extend(fields.into_iter().map(|(field, span)| FieldRef {
+                        name: field,
+                        span,
                         option: name,
                     }));
-                meta.indexes.push(Index {
-                    fields: fields.into_iter().map(|(field, _)| field).collect(),
-                    unique: args.flag("unique"),
-                    name: args.string("name"),
-                    condition: args.string("condition"),
-                });
+                meta.indexes.push(index);
             }
         }
         "constraints" => {
             for call in expect_calls(cx, file, name, "Check", value)? {
-                let args = args::collect(cx, file, call, CHECK_ARGS, Some("check"), "Check");
-                let check = args.require(
-                    cx,
-                    args.string("check"),
-                    "check",
-                    "Check",
-                    call.name.span,
-                    "give the SQL condition first: `Check(\"price > 0\")`",
-                )?;
-                meta.constraints.push(CheckConstraint {
-                    check,
-                    name: args.string("name"),
-                });
+                meta.constraints.push(lower_check(cx, file, call)?);
             }
         }
         _ => return None,
     }
     Some(())
+}
+
+/// `Index(fields = […], …)`, with the field names and where they were written.
+pub(crate) fn lower_index(
+    cx: &mut Context<'_>,
+    file: usize,
+    call: &Call,
+) -> Option<(Index, Vec<(String, Span)>)> {
+    let args = args::collect(cx, file, call, INDEX_ARGS, None, "Index");
+    let fields = args.require(
+        cx,
+        args.strings("fields"),
+        "fields",
+        "Index",
+        call.name.span,
+        "add `fields = [\"…\"]`",
+    )?;
+    let index = Index {
+        fields: fields.iter().map(|(field, _)| field.clone()).collect(),
+        unique: args.flag("unique"),
+        name: args.string("name"),
+        condition: args.string("condition"),
+    };
+    Some((index, fields))
+}
+
+/// `Check("…", name = "…")`.
+pub(crate) fn lower_check(
+    cx: &mut Context<'_>,
+    file: usize,
+    call: &Call,
+) -> Option<CheckConstraint> {
+    let args = args::collect(cx, file, call, CHECK_ARGS, Some("check"), "Check");
+    let check = args.require(
+        cx,
+        args.string("check"),
+        "check",
+        "Check",
+        call.name.span,
+        "give the SQL condition first: `Check(\"price > 0\")`",
+    )?;
+    Some(CheckConstraint {
+        check,
+        name: args.string("name"),
+    })
 }
 
 fn wrong_type<T>(
@@ -291,7 +313,7 @@ fn expect_calls<'v>(
     name: &str,
     callee: &str,
     value: &'v Value,
-) -> Option<Vec<&'v crate::syntax::Call>> {
+) -> Option<Vec<&'v Call>> {
     let ValueKind::List(items) = &value.kind else {
         return wrong_type(cx, file, name, &format!("a list of `{callee}(…)`"), value);
     };

@@ -16,10 +16,19 @@ pub(crate) struct PookieParser;
 
 /// Parses a whole file into its `file` pair.
 pub(crate) fn parse_file(source: &SourceFile) -> Result<Pair<'_, Rule>, Box<Diagnostic>> {
-    match PookieParser::parse(Rule::file, &source.text) {
+    parse_whole(source, Rule::file)
+}
+
+/// Parses a whole `migration.pookie` into its `migration_file` pair.
+pub(crate) fn parse_migration_file(source: &SourceFile) -> Result<Pair<'_, Rule>, Box<Diagnostic>> {
+    parse_whole(source, Rule::migration_file)
+}
+
+fn parse_whole(source: &SourceFile, rule: Rule) -> Result<Pair<'_, Rule>, Box<Diagnostic>> {
+    match PookieParser::parse(rule, &source.text) {
         Ok(mut pairs) => match pairs.next() {
             Some(pair) => Ok(pair),
-            // `file` always produces exactly one pair when it succeeds.
+            // A start rule always produces exactly one pair when it succeeds.
             None => Err(Box::new(
                 source.error(Span::new(0, 0), "empty parse result"),
             )),
@@ -75,8 +84,11 @@ fn rule_description(rule: Rule) -> &'static str {
         Rule::call => "a field type",
         Rule::keyword_argument | Rule::positional_argument => "an argument",
         Rule::value => "a value",
-        Rule::string | Rule::quote => "a string",
-        Rule::string_content | Rule::doc_text => "text",
+        Rule::string | Rule::quote | Rule::raw_string => "a string",
+        Rule::string_content | Rule::doc_text | Rule::raw_string_content => "text",
+        Rule::raw_hashes => "`#`",
+        Rule::operation => "an operation",
+        Rule::operation_body => "`{`",
         Rule::float => "a float",
         Rule::integer => "an integer",
         Rule::boolean => "`true` or `false`",
@@ -98,6 +110,7 @@ fn rule_description(rule: Rule) -> &'static str {
         Rule::dot => "`.`",
         // Silent or structural rules, never reported by pest.
         Rule::file
+        | Rule::migration_file
         | Rule::item
         | Rule::model_member
         | Rule::arguments

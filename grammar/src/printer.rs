@@ -30,7 +30,7 @@ pub(crate) fn print_module(module: &Module) -> String {
     blocks.join("\n")
 }
 
-fn write_doc(out: &mut String, indent: &str, marker: &str, doc: &str) {
+pub(crate) fn write_doc(out: &mut String, indent: &str, marker: &str, doc: &str) {
     for line in doc.split('\n') {
         if line.is_empty() {
             let _ = writeln!(out, "{indent}{marker}");
@@ -45,11 +45,19 @@ fn print_enum(def: &EnumDef) -> String {
     if let Some(doc) = &def.doc {
         write_doc(&mut out, "", "///", doc);
     }
+    let _ = write!(out, "enum {}", def.name);
+    out.push_str(&enum_body(def));
+    out
+}
+
+/// ` {` variants `}` and a newline, or ` {}` and a newline when there are none.
+pub(crate) fn enum_body(def: &EnumDef) -> String {
+    let mut out = String::new();
     if def.variants.is_empty() {
-        let _ = writeln!(out, "enum {} {{}}", def.name);
+        out.push_str(" {}\n");
         return out;
     }
-    let _ = writeln!(out, "enum {} {{", def.name);
+    out.push_str(" {\n");
     let width = def
         .variants
         .iter()
@@ -91,7 +99,14 @@ fn print_model(model: &Model) -> String {
         .iter()
         .filter(|f| f.origin == FieldOrigin::Declared)
         .collect();
-    let meta = meta_options(&model.meta);
+    out.push_str(&model_body(&fields, &model.meta));
+    out
+}
+
+/// ` {` fields and meta `}` and a newline, or ` {}` and a newline when empty.
+pub(crate) fn model_body(fields: &[&Field], meta: &Meta) -> String {
+    let mut out = String::new();
+    let meta = meta_options(meta);
     if fields.is_empty() && meta.is_empty() {
         out.push_str(" {}\n");
         return out;
@@ -102,7 +117,7 @@ fn print_model(model: &Model) -> String {
         .map(|f| f.name.chars().count())
         .max()
         .unwrap_or(0);
-    for field in &fields {
+    for field in fields {
         if let Some(comment) = &field.comment {
             write_doc(&mut out, INDENT, "//", comment);
         }
@@ -139,7 +154,7 @@ fn pad(name: &str, width: usize) -> String {
 }
 
 /// `Type(positional, key = value, …)` for a declared field.
-fn field_call(field: &Field) -> String {
+pub(crate) fn field_call(field: &Field) -> String {
     let mut args = kind_args(&field.kind);
     let options = &field.options;
     let mut push = |key: &str, value: String| args.push(format!("{key} = {value}"));
@@ -191,6 +206,9 @@ fn field_call(field: &Field) -> String {
     }
     if let Some(regex) = &validators.regex {
         push("regex", string(regex));
+    }
+    if let Some(old) = &options.renamed_from {
+        push("renamed_from", string(old));
     }
     if field.kind == FieldKind::TextField {
         // A TextField's `max_length` is a validator, printed where the type's
@@ -286,7 +304,7 @@ fn kind_args(kind: &FieldKind) -> Vec<String> {
 }
 
 /// A model reference: a bare name, quoted when a bare name would mean something else.
-fn model_name(name: &str) -> String {
+pub(crate) fn model_name(name: &str) -> String {
     let is_plain = crate::naming::is_valid_field_name(name)
         && !matches!(name, "true" | "false" | "null" | "self");
     if is_plain {
@@ -296,7 +314,7 @@ fn model_name(name: &str) -> String {
     }
 }
 
-fn default_value(default: &DefaultValue) -> String {
+pub(crate) fn default_value(default: &DefaultValue) -> String {
     match default {
         DefaultValue::Null => "null".into(),
         DefaultValue::Bool(b) => b.to_string(),
@@ -331,7 +349,7 @@ fn float(x: f64) -> String {
 }
 
 /// A string literal with the escapes the grammar reads back.
-fn string(value: &str) -> String {
+pub(crate) fn string(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
     for c in value.chars() {
@@ -352,7 +370,7 @@ fn string(value: &str) -> String {
     out
 }
 
-fn strings(values: &[String]) -> String {
+pub(crate) fn strings(values: &[String]) -> String {
     let items: Vec<String> = values.iter().map(|value| string(value)).collect();
     format!("[{}]", items.join(", "))
 }
@@ -395,6 +413,9 @@ fn meta_options(meta: &Meta) -> Vec<(&'static str, String)> {
     if let (Some(managed), true) = (meta.managed, own("managed")) {
         options.push(("managed", managed.to_string()));
     }
+    if let Some(old) = &meta.renamed_from {
+        options.push(("renamed_from", string(old)));
+    }
     options
 }
 
@@ -406,7 +427,7 @@ fn order_item(item: &OrderItem) -> String {
     }
 }
 
-fn index(index: &Index) -> String {
+pub(crate) fn index(index: &Index) -> String {
     let mut args = vec![format!("fields = {}", strings(&index.fields))];
     if index.unique {
         args.push("unique = true".into());
@@ -420,7 +441,7 @@ fn index(index: &Index) -> String {
     format!("Index({})", args.join(", "))
 }
 
-fn check(check: &CheckConstraint) -> String {
+pub(crate) fn check(check: &CheckConstraint) -> String {
     match &check.name {
         Some(name) => format!("Check({}, name = {})", string(&check.check), string(name)),
         None => format!("Check({})", string(&check.check)),

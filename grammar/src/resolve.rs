@@ -302,14 +302,17 @@ fn check_meta_fields(
     }
 }
 
-/// The model's own meta over what its ancestors wrote (root first). `db_table` and
-/// `abstract` are never inherited.
+/// The model's own meta over what its ancestors wrote (root first). `db_table`,
+/// `abstract`, `primary_key` and `renamed_from` are never inherited.
 fn merge_meta(own: &[OwnModel<'_>], chain: &[usize], i: usize) -> Meta {
     let mut merged = Meta::default();
     let mut inherited: Vec<&'static str> = Vec::new();
     for &a in chain {
         for &option in &own[a].meta.written {
-            if !matches!(option, "db_table" | "abstract" | "primary_key") {
+            if !matches!(
+                option,
+                "db_table" | "abstract" | "primary_key" | "renamed_from"
+            ) {
                 copy_option(&mut merged, &own[a].meta.meta, option);
                 inherited.push(option);
             }
@@ -340,6 +343,7 @@ fn copy_option(to: &mut Meta, from: &Meta, option: &str) {
         "verbose_name" => to.verbose_name.clone_from(&from.verbose_name),
         "verbose_name_plural" => to.verbose_name_plural.clone_from(&from.verbose_name_plural),
         "managed" => to.managed = from.managed,
+        "renamed_from" => to.renamed_from.clone_from(&from.renamed_from),
         _ => {}
     }
 }

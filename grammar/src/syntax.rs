@@ -56,6 +56,30 @@ pub(crate) struct VariantDecl {
     pub(crate) value_span: Span,
 }
 
+/// One parsed `migration.pookie`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct MigrationFile {
+    pub(crate) doc: Option<String>,
+    pub(crate) operations: Vec<OperationDecl>,
+}
+
+/// `/// doc` `Name(args…) { body }`: one operation of a migration.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct OperationDecl {
+    pub(crate) doc: Option<String>,
+    pub(crate) call: Call,
+    pub(crate) body: Option<OperationBody>,
+}
+
+/// The `{ … }` of an operation: whatever it holds, sorted by kind.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct OperationBody {
+    pub(crate) span: Span,
+    pub(crate) fields: Vec<FieldDecl>,
+    pub(crate) metas: Vec<MetaBlock>,
+    pub(crate) variants: Vec<VariantDecl>,
+}
+
 /// `abstract model Name : Parent { … }`.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ModelDecl {
@@ -179,6 +203,27 @@ pub(crate) fn build(source: &SourceFile, file: Pair<'_, Rule>) -> (File, Vec<Dia
     (tree, builder.diagnostics)
 }
 
+/// Builds the syntax tree of a migration file from its `migration_file` pair,
+/// reporting literal errors as [`build`] does.
+pub(crate) fn build_migration(
+    source: &SourceFile,
+    file: Pair<'_, Rule>,
+) -> (MigrationFile, Vec<Diagnostic>) {
+    let mut builder = Builder {
+        source,
+        diagnostics: Vec::new(),
+    };
+    let mut tree = MigrationFile::default();
+    for pair in file.into_inner() {
+        match pair.as_rule() {
+            Rule::module_doc => tree.doc = Some(doc_text(pair)),
+            Rule::operation => tree.operations.push(builder.operation(pair)),
+            _ => {}
+        }
+    }
+    (tree, builder.diagnostics)
+}
+
 /// Joins doc lines: the text after `///` or `//!`, one leading space dropped.
 fn doc_text(pair: Pair<'_, Rule>) -> String {
     pair.into_inner()
@@ -296,31 +341,71 @@ impl Builder<'_> {
             match part.as_rule() {
                 Rule::doc => decl.doc = Some(doc_text(part)),
                 Rule::ident => decl.name = ident(part),
-                Rule::variant => {
-                    let span = Span::of(&part);
-                    let mut variant = VariantDecl {
-                        doc: None,
-                        name: placeholder_ident(span),
-                        value: String::new(),
-                        value_span: span,
-                    };
-                    for piece in part.into_inner() {
-                        match piece.as_rule() {
-                            Rule::doc => variant.doc = Some(doc_text(piece)),
-                            Rule::ident => variant.name = ident(piece),
-                            Rule::string => {
-                                variant.value_span = Span::of(&piece);
-                                variant.value = self.string(piece);
-                            }
-                            _ => {}
-                        }
-                    }
-                    decl.variants.push(variant);
-                }
+                Rule::variant => decl.variants.push(self.variant(part)),
                 _ => {}
             }
         }
         decl
+    }
+
+    fn variant(&mut self, pair: Pair<'_, Rule>) -> VariantDecl {
+        let span = Span::of(&pair);
+        let mut variant = VariantDecl {
+            doc: None,
+            name: placeholder_ident(span),
+            value: String::new(),
+            value_span: span,
+        };
+        for piece in pair.into_inner() {
+            match piece.as_rule() {
+                Rule::doc => variant.doc = Some(doc_text(piece)),
+                Rule::ident => variant.name = ident(piece),
+                Rule::string => {
+                    variant.value_span = Span::of(&piece);
+                    variant.value = self.string(piece);
+                }
+                _ => {}
+            }
+        }
+        variant
+    }
+
+    fn operation(&mut self, pair: Pair<'_, Rule>) -> OperationDecl {
+        let span = Span::of(&pair);
+        let mut operation = OperationDecl {
+            doc: None,
+            call: Call {
+                name: placeholder_ident(span),
+                args: Vec::new(),
+                span,
+            },
+            body: None,
+        };
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::doc => operation.doc = Some(doc_text(part)),
+                Rule::call => operation.call = self.call(part, 0),
+                Rule::operation_body => {
+                    let mut body = OperationBody {
+                        span: Span::of(&part),
+                        fields: Vec::new(),
+                        metas: Vec::new(),
+                        variants: Vec::new(),
+                    };
+                    for member in part.into_inner() {
+                        match member.as_rule() {
+                            Rule::field => body.fields.push(self.field(member)),
+                            Rule::meta_block => body.metas.push(self.meta_block(member)),
+                            Rule::variant => body.variants.push(self.variant(member)),
+                            _ => {}
+                        }
+                    }
+                    operation.body = Some(body);
+                }
+                _ => {}
+            }
+        }
+        operation
     }
 
     fn call(&mut self, pair: Pair<'_, Rule>, depth: usize) -> Call {
@@ -433,12 +518,18 @@ impl Builder<'_> {
         Value { kind, span }
     }
 
-    /// Unescapes a `string` pair, reporting unknown escapes.
+    /// Unescapes a `string` pair, reporting unknown escapes; a raw string is
+    /// taken as written.
     fn string(&mut self, pair: Pair<'_, Rule>) -> String {
-        let Some(content) = pair
-            .into_inner()
-            .find(|p| p.as_rule() == Rule::string_content)
-        else {
+        let mut content = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::raw_string => return raw_text(part),
+                Rule::string_content => content = Some(part),
+                _ => {}
+            }
+        }
+        let Some(content) = content else {
             return String::new();
         };
         let base = content.as_span().start();
@@ -505,6 +596,19 @@ impl Builder<'_> {
         }
         out
     }
+}
+
+/// The text of a `raw_string` pair: line breaks become `\n` whatever the file
+/// uses, and one line break after the opening quote and one before the closing
+/// quote are dropped.
+fn raw_text(pair: Pair<'_, Rule>) -> String {
+    let raw = pair
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::raw_string_content)
+        .map_or("", |content| content.as_str());
+    let text = raw.replace("\r\n", "\n").replace('\r', "\n");
+    let text = text.strip_prefix('\n').unwrap_or(&text);
+    text.strip_suffix('\n').unwrap_or(text).to_string()
 }
 
 fn only_ident(pair: Pair<'_, Rule>) -> Option<Ident> {
