@@ -271,6 +271,15 @@ impl ConnectOptions {
         }
     }
 
+    /// The file of an SQLite database (`None` in memory and on PostgreSQL):
+    /// for tools that must not create a database by connecting to it.
+    pub fn sqlite_file(&self) -> Option<&std::path::Path> {
+        match &self.engine {
+            Engine::SqliteFile(path) => Some(path),
+            _ => None,
+        }
+    }
+
     pub(crate) fn effective_max_size(&self) -> u32 {
         match self.engine {
             Engine::SqliteMemory => 1,
