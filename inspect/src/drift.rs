@@ -142,14 +142,26 @@ impl fmt::Display for Difference {
     }
 }
 
-/// Compares the `default` database of `db` with `expected`, the state the
-/// applied migrations leave (for the database's alias). Returns the
+/// Compares the `default` database of `db` (on PostgreSQL, its current
+/// schema) with `expected`, the state the applied migrations leave (for the
+/// database's alias). Returns the
 /// differences table by table (in table-name order), empty when the database
 /// matches.
 pub fn drift(db: &Db, expected: &State) -> Result<Vec<Difference>, InspectError> {
     let dialect = db.dialect();
+    // Migrations create their tables in the connection's current schema.
+    let schema = match dialect {
+        Dialect::Sqlite => None,
+        Dialect::Postgres => db
+            .fetch_one("SELECT current_schema() AS name", &[])?
+            .and_then(|row| row.get("name").and_then(|v| v.as_str().map(str::to_owned))),
+    };
+    let options = Options {
+        schema,
+        ..Options::default()
+    };
     let found = Schema {
-        modules: vec![inspect(db, &Options::default())?],
+        modules: vec![inspect(db, &options)?],
     };
     let expected_schema = expected.to_schema();
     Ok(compare(&expected_schema, &found, dialect))

@@ -133,7 +133,11 @@ impl From<pookie::Error> for InspectError {
 /// not exist is an error, not a new empty database; so is an in-memory one
 /// (a fresh connection to it would be empty).
 pub fn connect(url: &str) -> Result<Db, InspectError> {
-    let options = ConnectOptions::from_url(url)?;
+    connect_with(ConnectOptions::from_url(url)?)
+}
+
+/// [`connect`] for a database described in the keyword form.
+pub fn connect_with(options: ConnectOptions) -> Result<Db, InspectError> {
     if options.dialect() == Dialect::Sqlite {
         match options.sqlite_file() {
             Some(path) if !path.exists() => {
