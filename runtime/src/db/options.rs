@@ -470,6 +470,18 @@ mod tests {
         assert_eq!(engine("sqlite://:memory:"), "sqlite://:memory:");
         assert_eq!(engine("sqlite::memory:"), "sqlite://:memory:");
         assert_eq!(engine("sqlite:///blog.db?mode=rwc"), "sqlite:///blog.db");
+        let file = |url| {
+            ConnectOptions::from_url(url)
+                .unwrap()
+                .sqlite_file()
+                .map(PathBuf::from)
+        };
+        assert_eq!(
+            file("sqlite:////var/lib/blog.db"),
+            Some("/var/lib/blog.db".into())
+        );
+        assert_eq!(file("sqlite://:memory:"), None);
+        assert_eq!(file("postgresql://u@h/db"), None);
     }
 
     #[test]
