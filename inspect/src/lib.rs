@@ -1,7 +1,7 @@
 //! Database introspection for Pookie, shared by `pookie inspectdb` and the
 //! migration tools: reads an existing database into `.pookie` models
 //! ([`inspect`], [`render`]), and compares a live database with the state its
-//! applied migrations describe ([`drift`]). The catalog is read through the
+//! applied migrations describe ([`drift()`]). The catalog is read through the
 //! runtime's [`pookie::Db`], so URLs and connection errors are the runtime's.
 //!
 //! One module per backend reads the catalog ([`sqlite`]: PRAGMAs and

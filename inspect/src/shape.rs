@@ -5,7 +5,7 @@
 //! `RESTRICT`, defaults the application fills in are not stored, …).
 //!
 //! The round-trip test compares the shape of each schema model with the shape
-//! of the model inspected from its table; [`drift`](crate::drift) compares the
+//! of the model inspected from its table; [`drift()`](crate::drift()) compares the
 //! shapes of the migrations' state with those of the live database.
 
 use pookie::{Dialect, SqlType};
