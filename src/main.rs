@@ -106,9 +106,6 @@ enum Command {
     /// columns, keys, relations, constraints and indexes. What has no exact
     /// spelling in .pookie is kept as a `//` note, never dropped silently.
     Inspectdb {
-        /// The database URL: sqlite:///path.db or postgresql://user@host/database.
-        #[arg(long, value_name = "URL")]
-        database: String,
         /// Inspect only this table (repeat for several).
         #[arg(long = "table", value_name = "NAME")]
         tables: Vec<String>,
@@ -124,6 +121,10 @@ enum Command {
         /// Include views, as read-only (`managed = false`) models.
         #[arg(long)]
         include_views: bool,
+        // The database: --database URL, else --db ALIAS of the settings, else
+        // DATABASE_URL, else the settings' default database.
+        #[command(flatten)]
+        settings: SettingsArgs,
     },
 }
 
@@ -224,33 +225,26 @@ fn main() -> ExitCode {
             commands::sqlmigrate::run(&settings, &name, backend, backwards)
         })),
         Command::Inspectdb {
-            database,
             tables,
             output,
             force,
             schema,
             include_views,
-        } => {
-            let options = inspect::Options {
-                database,
-                tables,
-                schema,
-                include_views,
-            };
-            match inspect::run(
-                &options,
+            settings,
+        } => report(settings.load().and_then(|settings| {
+            inspect::run(
+                &settings,
+                &pookie_inspect::Options {
+                    tables,
+                    schema,
+                    include_views,
+                },
                 &inspect::Output {
                     file: output,
                     force,
                 },
-            ) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(error) => {
-                    eprintln!("error: {error}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
+            )
+        })),
     }
 }
 

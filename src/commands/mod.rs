@@ -1,5 +1,6 @@
 //! The migration commands of the CLI, one module each.
 
+pub mod drift;
 pub mod makemigrations;
 pub mod migrate;
 mod questions;

@@ -271,6 +271,15 @@ impl ConnectOptions {
         }
     }
 
+    /// The file of an SQLite database (`None` in memory and on PostgreSQL):
+    /// for tools that must not create a database by connecting to it.
+    pub fn sqlite_file(&self) -> Option<&std::path::Path> {
+        match &self.engine {
+            Engine::SqliteFile(path) => Some(path),
+            _ => None,
+        }
+    }
+
     pub(crate) fn effective_max_size(&self) -> u32 {
         match self.engine {
             Engine::SqliteMemory => 1,
@@ -461,6 +470,18 @@ mod tests {
         assert_eq!(engine("sqlite://:memory:"), "sqlite://:memory:");
         assert_eq!(engine("sqlite::memory:"), "sqlite://:memory:");
         assert_eq!(engine("sqlite:///blog.db?mode=rwc"), "sqlite:///blog.db");
+        let file = |url| {
+            ConnectOptions::from_url(url)
+                .unwrap()
+                .sqlite_file()
+                .map(PathBuf::from)
+        };
+        assert_eq!(
+            file("sqlite:////var/lib/blog.db"),
+            Some("/var/lib/blog.db".into())
+        );
+        assert_eq!(file("sqlite://:memory:"), None);
+        assert_eq!(file("postgresql://u@h/db"), None);
     }
 
     #[test]

@@ -1,46 +1,36 @@
 //! Reads a SQLite database through `sqlite_master` and the table PRAGMAs
 //! (`table_xinfo`, `foreign_key_list`, `index_list`, `index_xinfo`). CHECK
 //! constraints and partial-index conditions have no PRAGMA: they are read from
-//! the stored `CREATE` statements.
+//! the stored `CREATE` statements. Everything is read through the runtime's
+//! [`Db`]: the PRAGMAs are table-valued functions, plain queries.
 
+use pookie::{Db, Param};
 use pookie_grammar::ir::FieldKind;
-use rusqlite::{Connection, OpenFlags};
 
 use super::catalog::{self, Catalog, Column, ForeignKey, IndexInfo, Table, Unique};
+use super::rows::{boolean, int, opt_text, text};
 use super::{defaults, InspectError, Options};
 
-/// Opens the file read-only (a missing file is an error, not a new database).
-pub fn open(path: &str) -> Result<Connection, InspectError> {
-    if !std::path::Path::new(path).exists() {
-        return Err(InspectError::new(format!(
-            "the SQLite database `{path}` does not exist"
-        )));
-    }
-    Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| InspectError::new(format!("cannot open `{path}`: {e}")))
+fn name_param(name: &str) -> Param<'_> {
+    Param::Text(name.into())
 }
 
-/// Reads the catalog of `connection`.
-pub fn catalog(connection: &Connection, options: &Options) -> Result<Catalog, InspectError> {
-    let mut statement = connection.prepare(
+/// Reads the catalog of the SQLite database `db`.
+pub fn catalog(db: &Db, options: &Options) -> Result<Catalog, InspectError> {
+    let objects = db.fetch_all(
         "SELECT name, type, sql FROM sqlite_master \
          WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+        &[],
     )?;
-    let objects: Vec<(String, String, Option<String>)> = statement
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
-        .collect::<Result<_, _>>()?;
     let mut tables = Vec::new();
-    for (name, kind, sql) in objects {
-        let is_view = kind == "view";
+    for object in objects {
+        let name = text(&object, "name")?;
+        let is_view = text(&object, "type")? == "view";
         if !options.wants(&name, is_view) {
             continue;
         }
-        tables.push(table(
-            connection,
-            &name,
-            is_view,
-            sql.as_deref().unwrap_or(""),
-        )?);
+        let sql = opt_text(&object, "sql")?;
+        tables.push(table(db, &name, is_view, sql.as_deref().unwrap_or(""))?);
     }
     options.check_found(tables.iter().map(|t| t.name.as_str()))?;
     Ok(Catalog {
@@ -49,12 +39,7 @@ pub fn catalog(connection: &Connection, options: &Options) -> Result<Catalog, In
     })
 }
 
-fn table(
-    connection: &Connection,
-    name: &str,
-    is_view: bool,
-    create_sql: &str,
-) -> Result<Table, InspectError> {
+fn table(db: &Db, name: &str, is_view: bool, create_sql: &str) -> Result<Table, InspectError> {
     let mut table = Table {
         name: name.to_string(),
         is_view,
@@ -67,21 +52,17 @@ fn table(
         .windows(2)
         .any(|w| w[0].trim_start_matches(')') == "WITHOUT" && w[1].starts_with("ROWID"));
     let mut keyed: Vec<(i64, String)> = Vec::new();
-    let mut statement = connection.prepare(
+    let rows = db.fetch_all(
         "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1)",
+        &[name_param(name)],
     )?;
-    let rows = statement.query_map([name], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, Option<String>>(1)?.unwrap_or_default(),
-            row.get::<_, bool>(2)?,
-            row.get::<_, Option<String>>(3)?,
-            row.get::<_, i64>(4)?,
-            row.get::<_, i64>(5)?,
-        ))
-    })?;
     for row in rows {
-        let (column, declared, not_null, default, pk, hidden) = row?;
+        let column = text(&row, "name")?;
+        let declared = opt_text(&row, "type")?.unwrap_or_default();
+        let not_null = boolean(&row, "notnull")?;
+        let default = opt_text(&row, "dflt_value")?;
+        let pk = int(&row, "pk")?;
+        let hidden = int(&row, "hidden")?;
         if hidden == 1 {
             continue; // a hidden column of a virtual table
         }
@@ -109,8 +90,7 @@ fn table(
     table.primary_key = keyed.into_iter().map(|(_, c)| c).collect();
     if let [key] = table.primary_key.as_slice() {
         // An INTEGER PRIMARY KEY is the rowid: SQLite assigns it.
-        let declared_integer =
-            declared_type(connection, name, key)?.eq_ignore_ascii_case("INTEGER");
+        let declared_integer = declared_type(db, name, key)?.eq_ignore_ascii_case("INTEGER");
         if declared_integer && !without_rowid {
             if let Some(column) = table.columns.iter_mut().find(|c| &c.name == key) {
                 column.auto = true;
@@ -120,40 +100,35 @@ fn table(
     if is_view {
         return Ok(table);
     }
-    table.foreign_keys = foreign_keys(connection, name)?;
-    read_indexes(connection, &mut table)?;
+    table.foreign_keys = foreign_keys(db, name)?;
+    read_indexes(db, &mut table)?;
     table.checks = checks(create_sql);
     Ok(table)
 }
 
-fn declared_type(
-    connection: &Connection,
-    table: &str,
-    column: &str,
-) -> Result<String, InspectError> {
-    Ok(connection.query_row(
+fn declared_type(db: &Db, table: &str, column: &str) -> Result<String, InspectError> {
+    let row = db.fetch_one(
         "SELECT type FROM pragma_table_xinfo(?1) WHERE name = ?2",
-        [table, column],
-        |row| row.get(0),
-    )?)
+        &[name_param(table), name_param(column)],
+    )?;
+    Ok(match row {
+        Some(row) => opt_text(&row, "type")?.unwrap_or_default(),
+        None => String::new(),
+    })
 }
 
-fn foreign_keys(connection: &Connection, table: &str) -> Result<Vec<ForeignKey>, InspectError> {
-    let mut statement = connection.prepare(
+fn foreign_keys(db: &Db, table: &str) -> Result<Vec<ForeignKey>, InspectError> {
+    let rows = db.fetch_all(
         "SELECT id, \"table\", \"from\", \"to\", on_delete FROM pragma_foreign_key_list(?1) ORDER BY id, seq",
+        &[name_param(table)],
     )?;
-    let rows = statement.query_map([table], |row| {
-        Ok((
-            row.get::<_, i64>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, String>(2)?,
-            row.get::<_, Option<String>>(3)?,
-            row.get::<_, String>(4)?,
-        ))
-    })?;
     let mut keys: Vec<(i64, ForeignKey)> = Vec::new();
     for row in rows {
-        let (id, target, from, to, action) = row?;
+        let id = int(&row, "id")?;
+        let target = text(&row, "table")?;
+        let from = text(&row, "from")?;
+        let to = opt_text(&row, "to")?;
+        let action = text(&row, "on_delete")?;
         if keys.last().map(|(last, _)| *last) != Some(id) {
             keys.push((
                 id,
@@ -177,20 +152,23 @@ fn foreign_keys(connection: &Connection, table: &str) -> Result<Vec<ForeignKey>,
     Ok(keys)
 }
 
-fn read_indexes(connection: &Connection, table: &mut Table) -> Result<(), InspectError> {
-    let mut statement = connection.prepare(
+fn read_indexes(db: &Db, table: &mut Table) -> Result<(), InspectError> {
+    let indexes = db.fetch_all(
         "SELECT name, \"unique\", origin, partial FROM pragma_index_list(?1) ORDER BY seq DESC",
+        &[name_param(&table.name)],
     )?;
-    let indexes: Vec<(String, bool, String, bool)> = statement
-        .query_map([&table.name], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-        })?
-        .collect::<Result<_, _>>()?;
-    for (name, unique, origin, partial) in indexes {
-        let mut columns_statement = connection
-            .prepare("SELECT name FROM pragma_index_xinfo(?1) WHERE key = 1 ORDER BY seqno")?;
-        let columns: Vec<Option<String>> = columns_statement
-            .query_map([&name], |row| row.get(0))?
+    for index in indexes {
+        let name = text(&index, "name")?;
+        let unique = boolean(&index, "unique")?;
+        let origin = text(&index, "origin")?;
+        let partial = boolean(&index, "partial")?;
+        let columns: Vec<Option<String>> = db
+            .fetch_all(
+                "SELECT name FROM pragma_index_xinfo(?1) WHERE key = 1 ORDER BY seqno",
+                &[name_param(&name)],
+            )?
+            .iter()
+            .map(|row| opt_text(row, "name"))
             .collect::<Result<_, _>>()?;
         match origin.as_str() {
             "pk" => {}
@@ -199,11 +177,14 @@ fn read_indexes(connection: &Connection, table: &mut Table) -> Result<(), Inspec
             }),
             _ => {
                 let condition = if partial {
-                    let sql: Option<String> = connection.query_row(
+                    let row = db.fetch_one(
                         "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?1",
-                        [&name],
-                        |row| row.get(0),
+                        &[name_param(&name)],
                     )?;
+                    let sql = match row {
+                        Some(row) => opt_text(&row, "sql")?,
+                        None => None,
+                    };
                     sql.as_deref().and_then(where_clause)
                 } else {
                     None

@@ -1,4 +1,8 @@
-//! `pookie inspectdb`: reads an existing database and writes `.pookie` models for it.
+//! Database introspection for Pookie, shared by `pookie inspectdb` and the
+//! migration tools: reads an existing database into `.pookie` models
+//! ([`inspect`], [`render`]), and compares a live database with the state its
+//! applied migrations describe ([`drift()`]). The catalog is read through the
+//! runtime's [`pookie::Db`], so URLs and connection errors are the runtime's.
 //!
 //! One module per backend reads the catalog ([`sqlite`]: PRAGMAs and
 //! `sqlite_master`; [`postgres`]: `pg_catalog`) into a backend-neutral
@@ -39,21 +43,24 @@
 
 pub mod catalog;
 mod defaults;
+pub mod drift;
 pub mod lower;
 pub mod naming;
 pub mod postgres;
+mod rows;
+pub mod shape;
 pub mod sqlite;
 
 use std::fmt;
-use std::path::PathBuf;
 
+use pookie::{ConnectOptions, Db, Dialect};
 use pookie_grammar::ir::Module;
+
+pub use drift::{drift, Difference};
 
 /// What to inspect.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// The database URL (`sqlite:///path.db`, `postgresql://…`).
-    pub database: String,
     /// Only these tables (all when empty).
     pub tables: Vec<String>,
     /// The PostgreSQL schema (default `public`).
@@ -102,7 +109,7 @@ impl Options {
 pub struct InspectError(String);
 
 impl InspectError {
-    fn new(message: impl Into<String>) -> Self {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
         InspectError(message.into())
     }
 }
@@ -115,98 +122,71 @@ impl fmt::Display for InspectError {
 
 impl std::error::Error for InspectError {}
 
-impl From<rusqlite::Error> for InspectError {
-    fn from(error: rusqlite::Error) -> Self {
-        InspectError(format!("SQLite: {error}"))
+impl From<pookie::Error> for InspectError {
+    fn from(error: pookie::Error) -> Self {
+        InspectError(error.to_string())
     }
 }
 
-impl From<::postgres::Error> for InspectError {
-    fn from(error: ::postgres::Error) -> Self {
-        InspectError(format!("PostgreSQL: {error}"))
-    }
+/// Connects to the database at `url` to inspect it, through the runtime's
+/// URL parser ([`pookie::ConnectOptions::from_url`]). An SQLite file that does
+/// not exist is an error, not a new empty database; so is an in-memory one
+/// (a fresh connection to it would be empty).
+pub fn connect(url: &str) -> Result<Db, InspectError> {
+    connect_with(ConnectOptions::from_url(url)?)
 }
 
-const URL_HELP: &str = "use sqlite:///relative/path.db, sqlite:////absolute/path.db or \
-                        postgresql://user:password@host:port/database";
+/// [`connect`] for a database described in the keyword form.
+pub fn connect_with(options: ConnectOptions) -> Result<Db, InspectError> {
+    if options.dialect() == Dialect::Sqlite {
+        match options.sqlite_file() {
+            Some(path) if !path.exists() => {
+                return Err(InspectError::new(format!(
+                    "the SQLite database `{}` does not exist",
+                    path.display()
+                )))
+            }
+            Some(_) => {}
+            None => {
+                return Err(InspectError::new(
+                    "an in-memory SQLite database has nothing to inspect: \
+                     name a file, sqlite:///relative/path.db or sqlite:////absolute/path.db",
+                ))
+            }
+        }
+    }
+    Ok(Db::connect_with(options)?)
+}
 
-/// Reads the database and returns the module `name` describing it.
-pub fn inspect(name: &str, options: &Options) -> Result<Module, InspectError> {
-    let url = options.database.as_str();
-    let Some((scheme, rest)) = url.split_once("://").or_else(|| url.split_once(':')) else {
-        return Err(InspectError::new(format!(
-            "`{url}` is not a database URL: {URL_HELP}"
-        )));
-    };
-    let catalog = match scheme {
-        "sqlite" | "sqlite3" => {
+/// Reads the catalog of the `default` database of `db`, as each backend stores it.
+pub fn read_catalog(db: &Db, options: &Options) -> Result<catalog::Catalog, InspectError> {
+    match db.dialect() {
+        Dialect::Sqlite => {
             if options.schema.is_some() {
                 return Err(InspectError::new(
                     "`--schema` is for PostgreSQL; a SQLite database has one schema",
                 ));
             }
-            let path = rest.split_once('?').map_or(rest, |(path, _)| path);
-            let path = path.strip_prefix('/').unwrap_or(path);
-            if path.is_empty() || path == ":memory:" {
-                return Err(InspectError::new(format!(
-                    "the SQLite URL names no database file: {URL_HELP}"
-                )));
-            }
-            sqlite::catalog(&sqlite::open(path)?, options)?
+            sqlite::catalog(db, options)
         }
-        "postgres" | "postgresql" => {
-            let mut client = ::postgres::Client::connect(url, ::postgres::NoTls)
-                .map_err(|e| InspectError::new(format!("cannot connect to PostgreSQL: {e}")))?;
-            postgres::catalog(&mut client, options)?
-        }
-        other => {
-            return Err(InspectError::new(format!(
-                "unsupported database `{other}`: {URL_HELP}"
-            )))
-        }
-    };
-    Ok(lower::module(name, &catalog))
+        Dialect::Postgres => postgres::catalog(db, options),
+    }
+}
+
+/// Reads the `default` database of `db` and returns the module `inspected`
+/// describing it.
+pub fn inspect(db: &Db, options: &Options) -> Result<Module, InspectError> {
+    Ok(lower::module("inspected", &read_catalog(db, options)?))
 }
 
 /// The `.pookie` text for the database: a header naming where it came from,
 /// then the canonical print of the module.
-pub fn render(options: &Options) -> Result<String, InspectError> {
-    let module = inspect("inspected", options)?;
+pub fn render(db: &Db, options: &Options) -> Result<String, InspectError> {
+    let module = inspect(db, options)?;
     let mut text = String::from(
         "// Written by `pookie inspectdb`. Read the `//` notes: each marks something the\n\
          // database has that the models do not say exactly.\n\n",
     );
     text.push_str(&pookie_grammar::print_module(&module));
     Ok(text)
-}
-
-/// Where `pookie inspectdb` writes.
-#[derive(Debug, Clone)]
-pub struct Output {
-    /// The file, or stdout when `None`.
-    pub file: Option<PathBuf>,
-    /// Overwrite an existing file.
-    pub force: bool,
-}
-
-/// Runs `pookie inspectdb`: renders and writes, refusing to overwrite a file
-/// without `force`.
-pub fn run(options: &Options, output: &Output) -> Result<(), InspectError> {
-    if let (Some(file), false) = (&output.file, output.force) {
-        if file.exists() {
-            return Err(InspectError::new(format!(
-                "`{}` exists; pass --force to overwrite it",
-                file.display()
-            )));
-        }
-    }
-    let text = render(options)?;
-    match &output.file {
-        Some(file) => std::fs::write(file, text)
-            .map_err(|e| InspectError::new(format!("cannot write `{}`: {e}", file.display()))),
-        None => {
-            print!("{text}");
-            Ok(())
-        }
-    }
 }

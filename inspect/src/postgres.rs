@@ -1,101 +1,110 @@
 //! Reads a PostgreSQL schema through `pg_catalog`: tables and views of one
 //! namespace (`public` unless `--schema`), their columns with types, identity
 //! and defaults, constraints (primary key, unique, foreign key, check),
-//! indexes, enum types and comments.
+//! indexes, enum types and comments. Everything is read through the
+//! runtime's [`Db`]; arrays come back as JSON text (`to_json(…)::text`),
+//! which raw rows read.
 
+use pookie::{Db, Param};
 use pookie_grammar::ir::FieldKind;
-use postgres::Client;
 
 use super::catalog::{self, Catalog, Column, DbEnum, ForeignKey, IndexInfo, Table, Unique};
+use super::rows::{boolean, int, opt_text, opt_text_list, text, text_list};
 use super::{defaults, InspectError, Options};
 
 /// Reads the catalog of the chosen schema.
-pub fn catalog(client: &mut Client, options: &Options) -> Result<Catalog, InspectError> {
+pub fn catalog(db: &Db, options: &Options) -> Result<Catalog, InspectError> {
     let schema = options.schema.as_deref().unwrap_or("public");
-    let exists = client
-        .query_opt("SELECT 1 FROM pg_namespace WHERE nspname = $1", &[&schema])?
+    let schema_param = [Param::Text(schema.into())];
+    let exists = db
+        .fetch_one(
+            "SELECT 1 AS found FROM pg_namespace WHERE nspname = $1::text",
+            &schema_param,
+        )?
         .is_some();
     if !exists {
         return Err(InspectError::new(format!(
             "the database has no schema `{schema}`"
         )));
     }
-    let relations = client.query(
-        "SELECT c.oid, c.relname::text, c.relkind IN ('v', 'm'), obj_description(c.oid, 'pg_class') \
+    let relations = db.fetch_all(
+        "SELECT c.oid, c.relname::text AS name, c.relkind IN ('v', 'm') AS is_view, \
+                obj_description(c.oid, 'pg_class') AS comment \
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-         WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition \
+         WHERE n.nspname = $1::text AND c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition \
          ORDER BY c.relname",
-        &[&schema],
+        &schema_param,
     )?;
     let mut tables = Vec::new();
-    let mut enum_types: Vec<u32> = Vec::new();
+    let mut enum_types: Vec<i64> = Vec::new();
     for row in relations {
-        let oid: u32 = row.get(0);
-        let name: String = row.get(1);
-        let is_view: bool = row.get(2);
+        let oid = int(&row, "oid")?;
+        let name = text(&row, "name")?;
+        let is_view = boolean(&row, "is_view")?;
         if !options.wants(&name, is_view) {
             continue;
         }
         let mut table = Table {
             name,
             is_view,
-            comment: row.get(3),
+            comment: opt_text(&row, "comment")?,
             ..Table::default()
         };
-        read_columns(client, oid, &mut table, &mut enum_types)?;
-        read_constraints(client, oid, schema, &mut table)?;
-        read_indexes(client, oid, &mut table)?;
+        read_columns(db, oid, &mut table, &mut enum_types)?;
+        read_constraints(db, oid, schema, &mut table)?;
+        read_indexes(db, oid, &mut table)?;
         tables.push(table);
     }
     options.check_found(tables.iter().map(|t| t.name.as_str()))?;
     let mut enums = Vec::new();
     for oid in enum_types {
-        let row = client.query_one(
-            "SELECT t.typname::text, array(SELECT e.enumlabel::text FROM pg_enum e \
-             WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) FROM pg_type t WHERE t.oid = $1",
-            &[&oid],
+        let row = db.fetch_one(
+            "SELECT typname::text AS name FROM pg_type WHERE oid = ($1::int8)::oid",
+            &[Param::I64(oid)],
         )?;
+        let Some(row) = row else { continue };
         enums.push(DbEnum {
-            name: row.get(0),
-            values: row.get(1),
+            name: text(&row, "name")?,
+            values: enum_labels(db, oid)?,
         });
     }
     Ok(Catalog { tables, enums })
 }
 
 fn read_columns(
-    client: &mut Client,
-    table_oid: u32,
+    db: &Db,
+    table_oid: i64,
     table: &mut Table,
-    enum_types: &mut Vec<u32>,
+    enum_types: &mut Vec<i64>,
 ) -> Result<(), InspectError> {
-    let rows = client.query(
-        "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, \
-                pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text, \
-                col_description(a.attrelid, a.attnum), t.typtype::text, t.oid, t.typname::text, \
-                CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END, \
-                el.typtype::text, el.oid \
+    let rows = db.fetch_all(
+        "SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type_text, \
+                a.attnotnull AS not_null, pg_get_expr(d.adbin, d.adrelid) AS default_sql, \
+                a.attidentity::text AS identity, a.attgenerated::text AS generated, \
+                col_description(a.attrelid, a.attnum) AS comment, t.typtype::text AS type_kind, \
+                t.oid AS type_oid, t.typname::text AS type_name, \
+                CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END AS domain_base, \
+                el.typtype::text AS element_kind \
          FROM pg_attribute a \
          JOIN pg_type t ON t.oid = a.atttypid \
          LEFT JOIN pg_type el ON el.oid = t.typelem AND t.typcategory = 'A' \
          LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
-         WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped \
+         WHERE a.attrelid = ($1::int8)::oid AND a.attnum > 0 AND NOT a.attisdropped \
          ORDER BY a.attnum",
-        &[&table_oid],
+        &[Param::I64(table_oid)],
     )?;
     for row in rows {
-        let name: String = row.get(0);
-        let mut type_text: String = row.get(1);
-        let not_null: bool = row.get(2);
-        let default: Option<String> = row.get(3);
-        let identity: String = row.get(4);
-        let generated: String = row.get(5);
-        let type_kind: String = row.get(7);
-        let type_oid: u32 = row.get(8);
-        let type_name: String = row.get(9);
-        let domain_base: Option<String> = row.get(10);
-        let element_kind: Option<String> = row.get(11);
-        let element_oid: Option<u32> = row.get(12);
+        let name = text(&row, "name")?;
+        let mut type_text = text(&row, "type_text")?;
+        let not_null = boolean(&row, "not_null")?;
+        let default = opt_text(&row, "default_sql")?;
+        let identity = text(&row, "identity")?;
+        let generated = text(&row, "generated")?;
+        let type_kind = text(&row, "type_kind")?;
+        let type_oid = int(&row, "type_oid")?;
+        let type_name = text(&row, "type_name")?;
+        let domain_base = opt_text(&row, "domain_base")?;
+        let element_kind = opt_text(&row, "element_kind")?;
         let mut notes = Vec::new();
         if let Some(base) = domain_base {
             notes.push(format!(
@@ -106,7 +115,7 @@ fn read_columns(
         let (mut kind, mut guess) = field_kind(&type_text);
         let mut enum_type = None;
         if type_kind == "e" {
-            let longest = enum_labels(client, type_oid)?
+            let longest = enum_labels(db, type_oid)?
                 .iter()
                 .map(|l| l.chars().count())
                 .max();
@@ -124,7 +133,6 @@ fn read_columns(
                 base: Box::new(FieldKind::TextField),
             };
             guess = Some(format!("an array of the enum type `{type_text}`"));
-            let _ = element_oid;
         }
         let auto = matches!(identity.as_str(), "a" | "d")
             || default
@@ -151,55 +159,55 @@ fn read_columns(
             enum_type,
             nullable: !not_null,
             auto,
-            comment: row.get(6),
+            comment: opt_text(&row, "comment")?,
             note: (!notes.is_empty()).then(|| notes.join("\n")),
         });
     }
     Ok(())
 }
 
-fn enum_labels(client: &mut Client, type_oid: u32) -> Result<Vec<String>, InspectError> {
-    Ok(client
-        .query(
-            "SELECT enumlabel::text FROM pg_enum WHERE enumtypid = $1 ORDER BY enumsortorder",
-            &[&type_oid],
-        )?
-        .iter()
-        .map(|row| row.get(0))
-        .collect())
+fn enum_labels(db: &Db, type_oid: i64) -> Result<Vec<String>, InspectError> {
+    db.fetch_all(
+        "SELECT enumlabel::text AS label FROM pg_enum WHERE enumtypid = ($1::int8)::oid \
+         ORDER BY enumsortorder",
+        &[Param::I64(type_oid)],
+    )?
+    .iter()
+    .map(|row| text(row, "label"))
+    .collect()
 }
 
 fn read_constraints(
-    client: &mut Client,
-    table_oid: u32,
+    db: &Db,
+    table_oid: i64,
     schema: &str,
     table: &mut Table,
 ) -> Result<(), InspectError> {
-    let rows = client.query(
-        "SELECT con.conname::text, con.contype::text, \
-                array(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, o) \
-                      JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.o), \
-                tn.nspname::text, tc.relname::text, \
-                array(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, o) \
-                      JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.o), \
-                con.confdeltype::text, pg_get_constraintdef(con.oid) \
+    let rows = db.fetch_all(
+        "SELECT con.conname::text AS name, con.contype::text AS kind, \
+                to_json(array(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, o) \
+                      JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.o))::text AS columns, \
+                tn.nspname::text AS target_schema, tc.relname::text AS target_table, \
+                to_json(array(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, o) \
+                      JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.o))::text AS target_columns, \
+                con.confdeltype::text AS on_delete, pg_get_constraintdef(con.oid) AS definition \
          FROM pg_constraint con \
          LEFT JOIN pg_class tc ON tc.oid = con.confrelid \
          LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace \
-         WHERE con.conrelid = $1 AND con.contype IN ('p', 'u', 'f', 'c') \
+         WHERE con.conrelid = ($1::int8)::oid AND con.contype IN ('p', 'u', 'f', 'c') \
          ORDER BY con.conname",
-        &[&table_oid],
+        &[Param::I64(table_oid)],
     )?;
     for row in rows {
-        let name: String = row.get(0);
-        let kind: String = row.get(1);
-        let columns: Vec<String> = row.get(2);
+        let name = text(&row, "name")?;
+        let kind = text(&row, "kind")?;
+        let columns = text_list(&row, "columns")?;
         match kind.as_str() {
             "p" => table.primary_key = columns,
             "u" => table.uniques.push(Unique { columns }),
             "f" => {
-                let target_schema: String = row.get(3);
-                let target: String = row.get(4);
+                let target_schema = text(&row, "target_schema")?;
+                let target = text(&row, "target_table")?;
                 let target_table = if target_schema == schema {
                     target
                 } else {
@@ -208,12 +216,12 @@ fn read_constraints(
                 table.foreign_keys.push(ForeignKey {
                     columns,
                     target_table,
-                    target_columns: row.get(5),
-                    on_delete: catalog::on_delete(&row.get::<_, String>(6)),
+                    target_columns: text_list(&row, "target_columns")?,
+                    on_delete: catalog::on_delete(&text(&row, "on_delete")?),
                 });
             }
             _ => {
-                let definition: String = row.get(7);
+                let definition = text(&row, "definition")?;
                 if let Some(check) = check_condition(&definition) {
                     table.checks.push((Some(name), check));
                 }
@@ -231,29 +239,25 @@ fn check_condition(definition: &str) -> Option<String> {
     Some(super::defaults::strip_parens(rest.trim()).to_string())
 }
 
-fn read_indexes(
-    client: &mut Client,
-    table_oid: u32,
-    table: &mut Table,
-) -> Result<(), InspectError> {
-    let rows = client.query(
-        "SELECT ic.relname::text, i.indisunique, \
-                array(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o) \
+fn read_indexes(db: &Db, table_oid: i64, table: &mut Table) -> Result<(), InspectError> {
+    let rows = db.fetch_all(
+        "SELECT ic.relname::text AS name, i.indisunique AS is_unique, \
+                to_json(array(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o) \
                       LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n \
-                      WHERE k.o <= i.indnkeyatts ORDER BY k.o), \
-                pg_get_expr(i.indpred, i.indrelid) \
+                      WHERE k.o <= i.indnkeyatts ORDER BY k.o))::text AS columns, \
+                pg_get_expr(i.indpred, i.indrelid) AS condition \
          FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid \
-         WHERE i.indrelid = $1 AND NOT i.indisprimary \
+         WHERE i.indrelid = ($1::int8)::oid AND NOT i.indisprimary \
            AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid) \
          ORDER BY ic.relname",
-        &[&table_oid],
+        &[Param::I64(table_oid)],
     )?;
     for row in rows {
         table.indexes.push(IndexInfo {
-            name: row.get(0),
-            unique: row.get(1),
-            columns: row.get(2),
-            condition: row.get(3),
+            name: text(&row, "name")?,
+            unique: boolean(&row, "is_unique")?,
+            columns: opt_text_list(&row, "columns")?,
+            condition: opt_text(&row, "condition")?,
         });
     }
     Ok(())
