@@ -70,6 +70,11 @@ enum Command {
         /// Print what would run; run nothing.
         #[arg(long)]
         plan: bool,
+        /// Run nothing: compare the live database with what its applied
+        /// migrations describe, table by table and column by column; exit
+        /// with 1 when someone changed it by hand.
+        #[arg(long, conflicts_with_all = ["target", "fake", "fake_initial", "plan"])]
+        check: bool,
         #[command(flatten)]
         settings: SettingsArgs,
     },
@@ -190,8 +195,12 @@ fn main() -> ExitCode {
             fake,
             fake_initial,
             plan,
+            check,
             settings,
         } => report(settings.load().and_then(|settings| {
+            if check {
+                return commands::drift::run(&settings);
+            }
             commands::migrate::run(
                 &settings,
                 &commands::migrate::Options {

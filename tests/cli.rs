@@ -60,6 +60,19 @@ fn help_is_pinned() {
     assert_pinned(&text(&output.stdout), "tests/cli/help.txt");
     let output = pookie(&["check", "--help"]);
     assert_pinned(&text(&output.stdout), "tests/cli/check-help.txt");
-    let output = pookie(&["inspectdb", "--help"]);
-    assert_pinned(&text(&output.stdout), "tests/cli/inspectdb-help.txt");
+    for command in [
+        "inspectdb",
+        "makemigrations",
+        "migrate",
+        "showmigrations",
+        "rollback",
+        "sqlmigrate",
+    ] {
+        let output = pookie(&[command, "--help"]);
+        assert!(output.status.success(), "{command}");
+        assert_pinned(
+            &text(&output.stdout),
+            &format!("tests/cli/{command}-help.txt"),
+        );
+    }
 }

@@ -199,6 +199,20 @@ fn django_cycle(project: &Project) {
     assert_eq!(kept_rows(&db, "headline"), expected_rows());
     let out = project.pookie(&["makemigrations", "--check"]).success();
     assert_eq!(out, "No changes detected\n");
+
+    // Drift: the database as the applied migrations describe it, until
+    // someone changes it by hand.
+    let out = project.pookie(&["migrate", "--check"]).success();
+    assert_eq!(
+        out,
+        "No drift: the database matches the 2 applied migration(s).\n"
+    );
+    db.execute("ALTER TABLE posts ADD COLUMN sneaky INTEGER", &[])
+        .unwrap();
+    let run = project.pookie(&["migrate", "--check"]);
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("table `posts`"), "{}", run.stdout);
+    assert!(run.stdout.contains("`sneaky`"), "{}", run.stdout);
 }
 
 #[test]
