@@ -1,7 +1,9 @@
 //! `pookie inspectdb` end to end, on SQLite and PostgreSQL: the tables Pookie
 //! creates from `schemas/` inspect back to the same models (up to the
 //! normalisations listed in `src/inspect/mod.rs`), and real third-party
-//! databases inspect into `.pookie` text that loads.
+//! databases inspect into `.pookie` text that loads. The third-party databases
+//! are not in the repository: see `inspectdb/samples.rs` for where they are
+//! read from, and how their tests are skipped without them.
 
 #[macro_use]
 #[allow(unused_macros)]
@@ -66,10 +68,10 @@ fn model_count(schema: &Schema) -> usize {
 
 #[test]
 fn sqlite_samples_inspect_and_load() {
-    let chinook = SqliteFile::new();
-    chinook
-        .execute_batch(&samples::read("chinook/Chinook_Sqlite.sql"))
-        .expect("load Chinook");
+    let Some(samples) = samples::find() else {
+        return;
+    };
+    let chinook = samples.chinook_sqlite();
     let (text, schema) = inspect_and_load("Chinook", &["--database", &chinook.url()]);
     assert_eq!(model_count(&schema), 11);
     assert!(
@@ -81,11 +83,7 @@ fn sqlite_samples_inspect_and_load() {
         "{text}"
     );
 
-    let northwind = SqliteFile::new();
-    northwind
-        .execute_batch(&samples::read("northwind-sqlite/create.sql"))
-        .and_then(|()| northwind.execute_batch(&samples::read("northwind-sqlite/update.sql")))
-        .expect("load Northwind");
+    let northwind = samples.northwind_sqlite();
     let (_, tables) = inspect_and_load("Northwind", &["--database", &northwind.url()]);
     assert_eq!(model_count(&tables), 13);
     let (text, with_views) = inspect_and_load(
@@ -102,7 +100,10 @@ fn sqlite_samples_inspect_and_load() {
 
 #[test]
 fn sqlite_edge_cases_inspect_and_load() {
-    let cases = samples::edge_cases("sqlite");
+    let Some(samples) = samples::find() else {
+        return;
+    };
+    let cases = samples.edge_cases("sqlite");
     assert!(!cases.is_empty());
     for (name, sql) in cases {
         let file = SqliteFile::new();
@@ -116,12 +117,12 @@ fn sqlite_edge_cases_inspect_and_load() {
 
 #[test]
 fn postgres_samples_inspect_and_load() {
-    let Some(chinook) = PostgresDb::new() else {
+    let Some(samples) = samples::find() else {
         return;
     };
-    chinook
-        .run_script(&samples::read("chinook/Chinook_PostgreSql.sql"))
-        .expect("load Chinook");
+    let Some(chinook) = samples.chinook_postgres() else {
+        return;
+    };
     let (text, schema) = inspect_and_load("Chinook", &["--database", &chinook.url]);
     assert_eq!(model_count(&schema), 11);
     assert!(
@@ -129,12 +130,9 @@ fn postgres_samples_inspect_and_load() {
         "{text}"
     );
 
-    let Some(northwind) = PostgresDb::new() else {
+    let Some(northwind) = samples.northwind_postgres() else {
         return;
     };
-    northwind
-        .run_script(&samples::read("northwind-postgres/northwind.sql"))
-        .expect("load Northwind");
     let (text, schema) = inspect_and_load("Northwind", &["--database", &northwind.url]);
     assert_eq!(model_count(&schema), 14);
     assert!(text.contains("BinaryField"), "bytea: {text}");
@@ -142,7 +140,10 @@ fn postgres_samples_inspect_and_load() {
 
 #[test]
 fn postgres_edge_cases_inspect_and_load() {
-    for (name, sql) in samples::edge_cases("postgres") {
+    let Some(samples) = samples::find() else {
+        return;
+    };
+    for (name, sql) in samples.edge_cases("postgres") {
         let Some(db) = PostgresDb::new() else { return };
         db.run_script(&sql)
             .unwrap_or_else(|e| panic!("{name}: cannot load: {e}"));
@@ -297,9 +298,12 @@ fn schemas_round_trip_on_postgres() {
 /// Code generation accepts the inspected Chinook and Northwind models.
 #[test]
 fn code_generation_accepts_the_inspected_samples() {
+    let Some(samples) = samples::find() else {
+        return;
+    };
     for (name, db) in [
-        ("Chinook", samples::chinook_sqlite()),
-        ("Northwind", samples::northwind_sqlite()),
+        ("Chinook", samples.chinook_sqlite()),
+        ("Northwind", samples.northwind_sqlite()),
     ] {
         let (text, schema) = inspect_and_load(name, &["--database", &db.url()]);
         generates(name, &schema, &text);
@@ -312,13 +316,16 @@ fn code_generation_accepts_the_inspected_samples() {
 /// many as `count(*)`.
 #[test]
 fn a_crate_built_from_the_inspected_samples_reads_every_row() {
+    let Some(samples) = samples::find() else {
+        return;
+    };
     let sqlite = [
-        ("chinook_sqlite", samples::chinook_sqlite()),
-        ("northwind_sqlite", samples::northwind_sqlite()),
+        ("chinook_sqlite", samples.chinook_sqlite()),
+        ("northwind_sqlite", samples.northwind_sqlite()),
     ];
     let postgres = [
-        ("chinook_postgres", samples::chinook_postgres()),
-        ("northwind_postgres", samples::northwind_postgres()),
+        ("chinook_postgres", samples.chinook_postgres()),
+        ("northwind_postgres", samples.northwind_postgres()),
     ];
     let urls = sqlite.iter().map(|(module, db)| (*module, db.url())).chain(
         postgres

@@ -54,22 +54,37 @@ pub fn sqlite() -> TestDb {
     }
 }
 
+/// Whether this is a CI run (`CI` set): there every test must run, and what a
+/// test needs being missing is a failure, not a skip.
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some()
+}
+
+/// Says on the terminal, once per test binary (`notice` is the group's own
+/// `Once`), that a group of tests was skipped: `message` says which, why, and
+/// what to set to run them.
+pub fn skipped(notice: &Once, message: &str) {
+    notice.call_once(|| {
+        // Written to the terminal directly: the test harness captures eprintln!.
+        let _ = writeln!(std::io::stderr(), "note: {message}");
+    });
+}
+
 /// A fresh schema on the test PostgreSQL server, or `None` (with a notice on
 /// the terminal) when no server is configured. In CI a missing server fails.
 pub fn postgres() -> Option<TestDb> {
     let Ok(admin_url) = std::env::var(POSTGRES_URL_VAR) else {
-        if std::env::var_os("CI").is_some() {
+        if in_ci() {
             panic!("{POSTGRES_URL_VAR} is not set: CI must run the PostgreSQL tests (see .ci/run)");
         }
         static NOTICE: Once = Once::new();
-        NOTICE.call_once(|| {
-            // Written to the terminal directly: the test harness captures println!.
-            let _ = writeln!(
-                std::io::stderr(),
-                "note: PostgreSQL tests skipped: {POSTGRES_URL_VAR} is not set \
+        skipped(
+            &NOTICE,
+            &format!(
+                "PostgreSQL tests skipped: {POSTGRES_URL_VAR} is not set \
                  (e.g. {POSTGRES_URL_VAR}=postgresql://postgres@127.0.0.1:5432/test)"
-            );
-        });
+            ),
+        );
         return None;
     };
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
