@@ -1,6 +1,6 @@
 //! `pookie inspectdb` end to end, on SQLite and PostgreSQL: the tables Pookie
 //! creates from `schemas/` inspect back to the same models (up to the
-//! normalisations listed in `src/inspect/mod.rs`), and real third-party
+//! normalisations listed in `inspect/src/lib.rs`), and real third-party
 //! databases inspect into `.pookie` text that loads. The third-party databases
 //! are not in the repository: see `inspectdb/samples.rs` for where they are
 //! read from, and how their tests are skipped without them.
