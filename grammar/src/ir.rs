@@ -107,6 +107,24 @@ impl Model {
         self.fields.iter().find(|f| f.name == name)
     }
 
+    /// The name of one of its meta indexes: the index's own, else
+    /// [`default_index_name`] of its columns.
+    pub fn index_name(&self, index: &Index) -> String {
+        if let Some(name) = &index.name {
+            return name.clone();
+        }
+        let columns: Vec<String> = index
+            .fields
+            .iter()
+            .map(|name| {
+                self.field(name)
+                    .and_then(Field::column_name)
+                    .unwrap_or_else(|| name.clone())
+            })
+            .collect();
+        default_index_name(&self.table_name(), &columns, index.unique)
+    }
+
     /// The fields the author declared in this model's own body.
     pub fn own_fields(&self) -> impl Iterator<Item = &Field> {
         self.fields
@@ -529,6 +547,18 @@ pub struct Index {
     pub name: Option<String>,
     /// A partial index's WHERE condition, as SQL.
     pub condition: Option<String>,
+}
+
+/// The name of an index without one: `<table>_<columns>_idx`, or `_uniq` for a
+/// unique one (a `db_index` field's index is the one-column case). The code
+/// generator and migrations name indexes alike, so that the tables a migration
+/// history builds have the indexes the generated code expects.
+pub fn default_index_name(table: &str, columns: &[String], unique: bool) -> String {
+    format!(
+        "{table}_{}_{}",
+        columns.join("_"),
+        if unique { "uniq" } else { "idx" }
+    )
 }
 
 /// `Check("price > 0", name = "…")`.

@@ -6,8 +6,8 @@
 use std::collections::BTreeSet;
 
 use pookie_grammar::ir::{
-    DefaultValue, EnumDef, Field, FieldKind, FieldOrigin, Model, Module, OnDelete, Schema,
-    Validators,
+    default_index_name, DefaultValue, EnumDef, Field, FieldKind, FieldOrigin, Model, Module,
+    OnDelete, Schema, Validators,
 };
 use pookie_grammar::naming::rust_ident;
 
@@ -162,18 +162,6 @@ pub(crate) struct IndexDef {
     pub columns: Vec<String>,
     /// The WHERE condition of a partial index.
     pub condition: Option<String>,
-}
-
-/// The name of an index the schema does not name: `<table>_<columns>_idx`, or
-/// `_uniq` for a unique one (a `db_index` field's index is the one-column case).
-/// Migrations name the indexes they add the same way, so that the table a
-/// migration history builds has the indexes the generated code expects.
-pub(crate) fn default_index_name(table: &str, columns: &[String], unique: bool) -> String {
-    format!(
-        "{table}_{}_{}",
-        columns.join("_"),
-        if unique { "uniq" } else { "idx" }
-    )
 }
 
 /// Resolves `model` (a concrete model of `module`).

@@ -19,7 +19,7 @@ use std::fmt;
 use pookie_grammar::ir::{CheckConstraint, DefaultValue, Field, FieldKind, Index, Meta, Model};
 use pookie_grammar::migration::{MigrationText, Operation, State};
 
-use crate::emit::resolve::default_index_name;
+use pookie_grammar::ir::default_index_name;
 
 /// Answers the questions the schema alone does not: renames without
 /// `renamed_from`, and a value for the rows already there when a NOT NULL

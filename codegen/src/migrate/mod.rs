@@ -276,10 +276,7 @@ fn reverse(
             let table = model_of(model)?;
             Operation::RemoveIndex {
                 model: model.clone(),
-                name: index
-                    .name
-                    .clone()
-                    .unwrap_or_else(|| resolved::default_index_name(table, index)),
+                name: table.index_name(index),
             }
         }
         Operation::RemoveIndex { model, name } => {
@@ -288,13 +285,7 @@ fn reverse(
                 .meta
                 .indexes
                 .iter()
-                .find(|index| {
-                    index
-                        .name
-                        .clone()
-                        .unwrap_or_else(|| resolved::default_index_name(table, index))
-                        == *name
-                })
+                .find(|index| table.index_name(index) == *name)
                 .ok_or_else(|| missing(format!("index `{name}` of `{model}`")))?;
             Operation::AddIndex {
                 model: model.clone(),

@@ -1,7 +1,7 @@
 //! A migration state seen through the code generator's resolution: the same
 //! tables, columns and join tables `create_tables` works from.
 
-use pookie_grammar::ir::{Field, Index, Model, Schema};
+use pookie_grammar::ir::{Field, Model, Schema};
 use pookie_grammar::migration::State;
 
 use crate::emit::relations::{self, JoinTable};
@@ -75,25 +75,4 @@ impl<'s> Resolved<'s> {
         }
         Ok(out)
     }
-}
-
-/// The name the code generator gives a meta index without one:
-/// `<table>_<columns>_idx` (`_uniq` when unique).
-pub(super) fn default_index_name(model: &Model, index: &Index) -> String {
-    let columns: Vec<String> = index
-        .fields
-        .iter()
-        .map(|name| {
-            model
-                .field(name)
-                .and_then(Field::column_name)
-                .unwrap_or_else(|| name.clone())
-        })
-        .collect();
-    format!(
-        "{}_{}_{}",
-        model.table_name(),
-        columns.join("_"),
-        if index.unique { "uniq" } else { "idx" }
-    )
 }

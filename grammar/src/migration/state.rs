@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::ir::{EnumDef, Field, FieldKind, FieldOrigin, Index, Model, Schema};
+use crate::ir::{EnumDef, FieldKind, FieldOrigin, Model, Schema};
 
 use super::Operation;
 
@@ -131,12 +131,12 @@ impl State {
             Operation::AddIndex { model, index } => {
                 let target = self.model_mut(model, "AddIndex")?;
                 check_fields_exist(target, &index.fields, "AddIndex")?;
-                let name = index_name(target, index);
+                let name = target.index_name(index);
                 if target
                     .meta
                     .indexes
                     .iter()
-                    .any(|i| index_name(target, i) == name)
+                    .any(|i| target.index_name(i) == name)
                 {
                     return Err(error(format!(
                         "AddIndex: model `{model}` already has an index `{name}`"
@@ -150,7 +150,7 @@ impl State {
                     .meta
                     .indexes
                     .iter()
-                    .position(|i| index_name(target, i) == *name)
+                    .position(|i| target.index_name(i) == *name)
                     .ok_or_else(|| {
                         error(format!(
                             "RemoveIndex: model `{model}` has no index `{name}`"
@@ -428,34 +428,10 @@ fn meta_naming(model: &Model, name: &str) -> Option<&'static str> {
     }
 }
 
-/// The name of a meta index: its own, else `<table>_<columns>_idx` (`_uniq`
-/// for a unique index), as the code generator names it.
-fn index_name(model: &Model, index: &Index) -> String {
-    if let Some(name) = &index.name {
-        return name.clone();
-    }
-    let columns: Vec<String> = index
-        .fields
-        .iter()
-        .map(|name| {
-            model
-                .field(name)
-                .and_then(Field::column_name)
-                .unwrap_or_else(|| name.clone())
-        })
-        .collect();
-    format!(
-        "{}_{}_{}",
-        model.table_name(),
-        columns.join("_"),
-        if index.unique { "uniq" } else { "idx" }
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{CheckConstraint, DefaultValue, EnumVariant, FieldOptions, Meta};
+    use crate::ir::{CheckConstraint, DefaultValue, EnumVariant, Field, FieldOptions, Index, Meta};
     use crate::Source;
 
     fn schema() -> Schema {
