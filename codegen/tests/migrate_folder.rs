@@ -293,6 +293,7 @@ fn review_files_show_rust_steps_and_irreversible_downs() {
     let tmp = TempDir::new("review");
     let text = MigrationText {
         doc: None,
+        replaces: Vec::new(),
         operations: vec![pookie_grammar::migration::Operation::RunRust {
             forward: "backfill".into(),
             backward: None,
