@@ -84,7 +84,14 @@ pub fn migrations(folder: &Folder) -> CommandResult<Migrations> {
         list.push(Migration {
             name: Cow::Owned(migration.name.clone()),
             checksum: Cow::Owned(migration.checksum.clone()),
-            replaces: Cow::Borrowed(&[]),
+            replaces: Cow::Owned(
+                migration
+                    .parsed
+                    .replaces
+                    .iter()
+                    .map(|r| Cow::Owned(r.clone()))
+                    .collect(),
+            ),
             creates_tables: Cow::Owned(creates_tables.into_iter().map(Cow::Owned).collect()),
             sqlite: plan(sqlite),
             postgres: plan(postgres),
