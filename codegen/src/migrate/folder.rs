@@ -425,8 +425,7 @@ fn check_layout(dir: &Path, found: &mut [Found]) -> Result<(), FolderError> {
         if *number != expected {
             let (_, name) = covered
                 .iter()
-                .filter(|(n, _)| n == number)
-                .last()
+                .rfind(|(n, _)| n == number)
                 .expect("the number comes from `covered`");
             let path = found
                 .iter()
