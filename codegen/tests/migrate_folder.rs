@@ -807,3 +807,33 @@ fn squash_layout_errors_say_what_to_do() {
     let error = error_of(&tmp.0);
     assert!(error.contains("does not leave the schema"), "{error}");
 }
+
+#[test]
+fn an_embedded_squash_names_what_it_replaces() {
+    let tmp = TempDir::new("embed-squash");
+    let migrations = tmp.0.join("migrations");
+    two_migrations(&migrations);
+    put(
+        &migrations,
+        "0001_squashed_0002_add_author_bio",
+        &squash_text(),
+    );
+    let schema = tmp.0.join("blog.pookie");
+    fs::write(&schema, V2).unwrap();
+    pookie_codegen::Config::new()
+        .out_dir(tmp.0.join("out"))
+        .emit_rerun_if_changed(false)
+        .migrations(&migrations)
+        .compile(&[&schema])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let code = fs::read_to_string(tmp.0.join("out/pookie_migrations.rs")).unwrap();
+    assert!(
+        code.contains(
+            "replaces: ::std::borrow::Cow::Borrowed(&[::std::borrow::Cow::Borrowed(\"0001_initial\"), ::std::borrow::Cow::Borrowed(\"0002_add_author_bio\")]),"
+        ),
+        "{code}"
+    );
+    // The squash is rendered from the empty state: it creates the table.
+    let squash = &code[code.find("0001_squashed_0002_add_author_bio").unwrap()..];
+    assert!(squash.contains("CREATE TABLE"), "{squash}");
+}

@@ -521,9 +521,9 @@ fn replay(dir: &Path, found: Vec<Found>) -> Result<Folder, FolderError> {
     })
 }
 
-/// The same models and enums, whatever order they were created in (a
+/// True for the same models and enums, whatever order they were created in (a
 /// squashed migration may create them in another order than its originals).
-fn same_state(a: &State, b: &State) -> bool {
+pub fn same_state(a: &State, b: &State) -> bool {
     fn sorted(state: &State) -> (Vec<&Model>, Vec<&EnumDef>) {
         let mut models: Vec<&Model> = state.models.iter().collect();
         models.sort_by(|x, y| x.name.cmp(&y.name));

@@ -65,7 +65,7 @@
                 ]),
                 rebuilds_tables: true,
             },
-            down: ::pookie::migrate::Down::Irreversible(::std::borrow::Cow::Borrowed("`Rust function fill_bios` has no `backward` function: the migration cannot be undone")),
+            down: ::pookie::migrate::Down::Irreversible(::std::borrow::Cow::Borrowed("operation 4 of 4: `Rust function fill_bios` has no `backward` function: the migration cannot be undone")),
         },
         postgres: ::pookie::migrate::Plan {
             up: ::pookie::migrate::Script {
@@ -77,7 +77,7 @@
                 ]),
                 rebuilds_tables: false,
             },
-            down: ::pookie::migrate::Down::Irreversible(::std::borrow::Cow::Borrowed("`Rust function fill_bios` has no `backward` function: the migration cannot be undone")),
+            down: ::pookie::migrate::Down::Irreversible(::std::borrow::Cow::Borrowed("operation 4 of 4: `Rust function fill_bios` has no `backward` function: the migration cannot be undone")),
         },
     },
 ]
