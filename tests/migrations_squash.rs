@@ -302,3 +302,40 @@ fn bad_ranges_get_a_clear_message() {
         "{stderr}"
     );
 }
+
+/// A database that applied only the first of the squashed migrations runs
+/// the rest of the originals, then records the squash.
+#[test]
+fn a_partly_applied_range_catches_up_through_the_originals() {
+    let project = Project::sqlite();
+    project.write_schema(V1);
+    project.pookie(&["makemigrations", "--no-input"]).success();
+    project.pookie(&["migrate"]).success();
+    project.write_schema(V2);
+    project
+        .pookie(&["makemigrations", "--no-input", "--name", "second"])
+        .success();
+    project
+        .pookie(&["squashmigrations", "1", "2", "--no-input"])
+        .success();
+    let squash = "0001_squashed_0002_second";
+    let Run { code, stderr, .. } = project.pookie(&["migrate", "0001"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("could mean any of 0001_initial, 0001_squashed_0002_second"),
+        "{stderr}"
+    );
+    let out = project.pookie(&["migrate"]).success();
+    assert_eq!(
+        out,
+        "✓ Applied: 0002_second\nDone. 1 migration(s) applied.\n"
+    );
+    let db = project.db();
+    assert_eq!(history(&db), ["0001_initial", squash, "0002_second"]);
+    let out = project.pookie(&["migrate"]).success();
+    assert_eq!(out, "Already up to date. No migrations to apply.\n");
+    let out = project
+        .pookie(&["sqlmigrate", squash, "--backend", "postgres"])
+        .success();
+    assert!(out.contains("CREATE TABLE \"authors\""), "{out}");
+}

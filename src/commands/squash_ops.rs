@@ -88,7 +88,7 @@ fn needs(field: &Field) -> (Vec<&str>, Option<&str>) {
 
 /// Operation `j` (an AddField, or an AlterField when `add` is false) moved
 /// into the CreateModel at `i`, when everything the field refers to exists
-/// at `i` already.
+/// at `i` already and does not change between `i` and `j`.
 fn fold_field(
     before: &State,
     operations: &[Operation],
@@ -110,6 +110,26 @@ fn fold_field(
     if !models.into_iter().all(known_model)
         || choices.is_some_and(|name| !at_create.enums.iter().any(|e| e.name == name))
     {
+        return None;
+    }
+    // What the field points at must not change between the two: a relation
+    // may name a field of its target (`to_field`), a default a variant.
+    let between = &operations[i + 1..j];
+    let target_changes = |name: &str| {
+        between.iter().any(|op| {
+            acts_on(op) == Some(name)
+                || matches!(op, Operation::RenameModel { old, new } if old == name || new == name)
+        })
+    };
+    let enum_changes = |name: &str| {
+        between.iter().any(|op| match op {
+            Operation::CreateEnum { def } | Operation::AlterEnum { def } => def.name == name,
+            Operation::DeleteEnum { name: deleted } => deleted == name,
+            _ => false,
+        })
+    };
+    let (models, choices) = needs(field);
+    if models.into_iter().any(target_changes) || choices.is_some_and(enum_changes) {
         return None;
     }
     let mut model = model.clone();
@@ -230,6 +250,11 @@ mod tests {
             "{AUTHOR}CreateModel(name = Tag) {{\n    id = AutoField(primary_key = true)\n}}\nAddField(model = Author, name = \"tag\", field = ForeignKey(Tag, on_delete = CASCADE))\n"
         );
         assert_eq!(fold(&State::default(), ops(&text)).len(), 3);
+        // A relation naming a field its target gets in between stays after it.
+        let text = format!(
+            "{AUTHOR}RunSQL(forward = \"SELECT 1\")\nCreateModel(name = Post) {{\n    id = AutoField(primary_key = true)\n}}\nAddField(model = Author, name = \"slug\", field = SlugField(unique = true))\nAddField(model = Post, name = \"author\", field = ForeignKey(Author, on_delete = CASCADE, to_field = \"slug\"))\n"
+        );
+        assert_eq!(fold(&State::default(), ops(&text)).len(), 5);
     }
 
     #[test]
