@@ -91,6 +91,27 @@ enum Command {
         #[command(flatten)]
         settings: SettingsArgs,
     },
+    /// Squash migrations FROM to TO (names or numbers) into one migration that replaces them.
+    ///
+    /// The squashed migration is written beside the originals: databases that
+    /// applied them record it without running anything, new databases run its
+    /// operations. Once every database has applied it, delete the originals.
+    Squashmigrations {
+        /// The first migration of the range: a name or number.
+        #[arg(value_name = "FROM")]
+        from: String,
+        /// The last migration of the range: a name or number.
+        #[arg(value_name = "TO")]
+        to: String,
+        /// The squashed migration's name after its number (default: squashed_<TO's name>).
+        #[arg(short = 'n', long, value_name = "NAME")]
+        name: Option<String>,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        no_input: bool,
+        #[command(flatten)]
+        settings: SettingsArgs,
+    },
     /// Print the SQL a migration runs.
     Sqlmigrate {
         /// The migration's name or number.
@@ -221,6 +242,23 @@ fn main() -> ExitCode {
                 .load()
                 .and_then(|settings| commands::rollback::run(&settings, steps)),
         ),
+        Command::Squashmigrations {
+            from,
+            to,
+            name,
+            no_input,
+            settings,
+        } => report(settings.load().and_then(|settings| {
+            commands::squashmigrations::run(
+                &settings,
+                &commands::squashmigrations::Options {
+                    from,
+                    to,
+                    name,
+                    no_input,
+                },
+            )
+        })),
         Command::Sqlmigrate {
             name,
             backend,

@@ -76,6 +76,8 @@ pub struct RenderedMigration {
     pub checksum: String,
     /// The tables it creates.
     pub creates_tables: Vec<String>,
+    /// For a squashed migration, the migrations it replaces.
+    pub replaces: Vec<String>,
     /// Per backend, in [`Backend::ALL`] order.
     pub rendered: Vec<(Backend, Rendered)>,
 }
@@ -98,6 +100,7 @@ pub fn render(folder: &Folder) -> CommandResult<Vec<RenderedMigration>> {
             name: migration.name.clone(),
             checksum: migration.checksum.clone(),
             creates_tables: created_tables(&before, operations).map_err(in_migration)?,
+            replaces: migration.parsed.replaces.clone(),
             rendered,
         });
     }
@@ -123,7 +126,7 @@ pub fn migrations(folder: &Folder) -> CommandResult<Migrations> {
             Migration {
                 name: Cow::Owned(migration.name),
                 checksum: Cow::Owned(migration.checksum),
-                replaces: Cow::Borrowed(&[]),
+                replaces: Cow::Owned(migration.replaces.into_iter().map(Cow::Owned).collect()),
                 creates_tables: Cow::Owned(
                     migration
                         .creates_tables

@@ -293,6 +293,7 @@ fn review_files_show_rust_steps_and_irreversible_downs() {
     let tmp = TempDir::new("review");
     let text = MigrationText {
         doc: None,
+        replaces: Vec::new(),
         operations: vec![pookie_grammar::migration::Operation::RunRust {
             forward: "backfill".into(),
             backward: None,
@@ -688,4 +689,151 @@ fn a_history_runs_on_postgres_forwards_and_backwards() {
     if let Err(panic) = result {
         std::panic::resume_unwind(panic);
     }
+}
+
+const V3: &str = "model Author {\n    name = CharField(max_length = 100)\n    bio = TextField(null = true)\n}\n\nmodel Tag {\n    label = CharField(max_length = 20)\n}\n";
+
+/// The squash of 0001 and 0002 (V1 then V2): V2 created at once.
+fn squash_text() -> String {
+    replacing(&["0001_initial", "0002_add_author_bio"], V2)
+}
+
+/// A migration from nothing to `schema` that replaces `names`.
+fn replacing(names: &[&str], schema: &str) -> String {
+    let changes = diff(&State::default(), &state(schema), &mut NoInput).unwrap();
+    let mut text = changes.to_text();
+    text.replaces = names.iter().map(|n| n.to_string()).collect();
+    print_migration(&text)
+}
+
+#[test]
+fn a_squash_beside_its_originals_is_checked_not_replayed() {
+    let tmp = TempDir::new("squash-both");
+    two_migrations(&tmp.0);
+    put(&tmp.0, "0001_squashed_0002_add_author_bio", &squash_text());
+    put(&tmp.0, "0003_add_tag", &migration_text(&state(V2), V3));
+    let folder = Folder::read(&tmp.0).unwrap();
+    let names: Vec<&str> = folder.migrations.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "0001_initial",
+            "0002_add_author_bio",
+            "0001_squashed_0002_add_author_bio",
+            "0003_add_tag"
+        ]
+    );
+    assert_eq!(
+        folder.migrations[2].parsed.replaces,
+        ["0001_initial", "0002_add_author_bio"]
+    );
+    // Rendered from the state before its first original.
+    assert_eq!(folder.state_before(2), State::default());
+    assert_eq!(folder.state_before(3), state(V2));
+    assert!(folder.is_replaced(0) && folder.is_replaced(1) && !folder.is_replaced(2));
+    assert_eq!(folder.migrations[2].last_number(), 2);
+    assert_eq!(folder.state(), state(V3));
+    assert_eq!(folder.next_number(), 4);
+}
+
+#[test]
+fn a_squash_stands_in_for_deleted_originals() {
+    let tmp = TempDir::new("squash-alone");
+    put(&tmp.0, "0001_squashed_0002_add_author_bio", &squash_text());
+    let folder = Folder::read(&tmp.0).unwrap();
+    assert_eq!(folder.state(), state(V2));
+    assert_eq!(folder.next_number(), 3);
+    put(&tmp.0, "0003_add_tag", &migration_text(&state(V2), V3));
+    let folder = Folder::read(&tmp.0).unwrap();
+    assert_eq!(folder.state_before(1), state(V2));
+    assert_eq!(folder.state(), state(V3));
+}
+
+#[test]
+fn squash_layout_errors_say_what_to_do() {
+    // Some originals deleted, others kept.
+    let tmp = TempDir::new("squash-partial");
+    two_migrations(&tmp.0);
+    put(&tmp.0, "0001_squashed_0002_add_author_bio", &squash_text());
+    fs::remove_dir_all(tmp.0.join("0002_add_author_bio")).unwrap();
+    let error = error_of(&tmp.0);
+    assert!(
+        error.contains("only 0001_initial of them are in the folder"),
+        "{error}"
+    );
+    assert!(error.contains("restore 0002_add_author_bio"), "{error}");
+
+    // A squash numbered after its range.
+    let tmp = TempDir::new("squash-number");
+    put(&tmp.0, "0002_squashed", &squash_text());
+    let error = error_of(&tmp.0);
+    assert!(error.contains("so it takes number 0001"), "{error}");
+
+    // Replaced migrations that are not consecutive.
+    let tmp = TempDir::new("squash-gap");
+    put(
+        &tmp.0,
+        "0001_squashed",
+        &replacing(&["0001_initial", "0003_x"], V2),
+    );
+    let error = error_of(&tmp.0);
+    assert!(error.contains("consecutive numbers"), "{error}");
+
+    // Another migration in the covered range.
+    let tmp = TempDir::new("squash-overlap");
+    put(&tmp.0, "0001_squashed_0002_add_author_bio", &squash_text());
+    put(&tmp.0, "0002_other", &migration_text(&state(V2), V3));
+    let error = error_of(&tmp.0);
+    assert!(
+        error.contains("`0002_other` has number 0002, which the squashed migration"),
+        "{error}"
+    );
+
+    // A gap after the squash.
+    let tmp = TempDir::new("squash-after-gap");
+    put(&tmp.0, "0001_squashed_0002_add_author_bio", &squash_text());
+    put(&tmp.0, "0004_add_tag", &migration_text(&state(V2), V3));
+    let error = error_of(&tmp.0);
+    assert!(error.contains("no migration 0003 before it"), "{error}");
+
+    // A squash that does not do what its originals do.
+    let tmp = TempDir::new("squash-differs");
+    two_migrations(&tmp.0);
+    put(
+        &tmp.0,
+        "0001_squashed_0002_add_author_bio",
+        &replacing(&["0001_initial", "0002_add_author_bio"], V1),
+    );
+    let error = error_of(&tmp.0);
+    assert!(error.contains("does not leave the schema"), "{error}");
+}
+
+#[test]
+fn an_embedded_squash_names_what_it_replaces() {
+    let tmp = TempDir::new("embed-squash");
+    let migrations = tmp.0.join("migrations");
+    two_migrations(&migrations);
+    put(
+        &migrations,
+        "0001_squashed_0002_add_author_bio",
+        &squash_text(),
+    );
+    let schema = tmp.0.join("blog.pookie");
+    fs::write(&schema, V2).unwrap();
+    pookie_codegen::Config::new()
+        .out_dir(tmp.0.join("out"))
+        .emit_rerun_if_changed(false)
+        .migrations(&migrations)
+        .compile(&[&schema])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let code = fs::read_to_string(tmp.0.join("out/pookie_migrations.rs")).unwrap();
+    assert!(
+        code.contains(
+            "replaces: ::std::borrow::Cow::Borrowed(&[::std::borrow::Cow::Borrowed(\"0001_initial\"), ::std::borrow::Cow::Borrowed(\"0002_add_author_bio\")]),"
+        ),
+        "{code}"
+    );
+    // The squash is rendered from the empty state: it creates the table.
+    let squash = &code[code.find("0001_squashed_0002_add_author_bio").unwrap()..];
+    assert!(squash.contains("CREATE TABLE"), "{squash}");
 }

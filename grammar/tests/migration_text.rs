@@ -464,6 +464,7 @@ fn built_operations_round_trip() {
     });
     let migration = MigrationText {
         doc: Some("the doc".into()),
+        replaces: Vec::new(),
         operations,
         notes: Vec::new(),
     };
@@ -476,6 +477,7 @@ fn notes_are_comments_above_their_operation() {
     let before = state_of(BEFORE);
     let migration = MigrationText {
         doc: None,
+        replaces: Vec::new(),
         operations: vec![
             Operation::RemoveField {
                 model: "Post".into(),
@@ -811,4 +813,64 @@ fn raw_strings_work_in_schema_files_too() {
         field.options.validators.regex.as_deref(),
         Some("^\\d+\\.\\d+$")
     );
+}
+
+#[test]
+fn a_squashed_migration_names_what_it_replaces() {
+    let before = State::default();
+    let text = "//! Squashed 0001_initial to 0002_add_x\n\nReplaces(migrations = [\"0001_initial\", \"0002_add_x\"])\n\nCreateEnum(name = Color) {\n    Red = \"red\"\n}\n";
+    let migration = parse(text, &before);
+    assert_eq!(migration.replaces, ["0001_initial", "0002_add_x"]);
+    assert_eq!(migration.operations.len(), 1);
+    assert_eq!(print_migration(&migration), text);
+    assert_eq!(
+        pookie_grammar::migration::parse_replaces(&source(text)).unwrap(),
+        ["0001_initial", "0002_add_x"]
+    );
+    // Without a doc, and with more names than fit on a line.
+    let names: Vec<String> = (1..=8).map(|n| format!("{n:04}_change_{n}")).collect();
+    let long = MigrationText {
+        doc: None,
+        replaces: names.clone(),
+        operations: vec![Operation::DeleteEnum {
+            name: "Color".into(),
+        }],
+        notes: Vec::new(),
+    };
+    let printed = print_migration(&long);
+    assert!(printed.starts_with("Replaces(migrations = [\n    \"0001_change_1\",\n"));
+    assert_eq!(parse(&printed, &state_of(BEFORE)), long, "{printed}");
+    assert_eq!(
+        pookie_grammar::migration::parse_replaces(&source(&printed)).unwrap(),
+        names
+    );
+    // Other migrations replace nothing.
+    assert!(parse("DeleteEnum(name = Color)\n", &state_of(BEFORE))
+        .replaces
+        .is_empty());
+}
+
+#[test]
+fn a_misplaced_or_malformed_replaces_is_an_error() {
+    let before = state_of(BEFORE);
+    let after = errors(
+        "DeleteEnum(name = Color)\nReplaces(migrations = [\"0001_initial\"])\n",
+        &before,
+    );
+    assert!(
+        after.contains("`Replaces` comes after operations"),
+        "{after}"
+    );
+    let empty = errors("Replaces(migrations = [])\n", &before);
+    assert!(empty.contains("`Replaces` names no migration"), "{empty}");
+    let twice = errors("Replaces(migrations = [\"0001_a\", \"0001_a\"])\n", &before);
+    assert!(twice.contains("`0001_a` is replaced twice"), "{twice}");
+    let missing = errors("Replaces()\n", &before);
+    assert!(
+        missing.contains("missing required argument `migrations` for `Replaces`"),
+        "{missing}"
+    );
+    let wrong = errors("Replaces(migrations = [1])\n", &before);
+    assert!(wrong.contains("list of strings"), "{wrong}");
+    assert!(pookie_grammar::migration::parse_replaces(&source("Replaces(names = [])\n")).is_err());
 }

@@ -364,6 +364,7 @@ fn random_operations_round_trip() {
             .collect();
         let migration = MigrationText {
             doc: rng.doc(),
+            replaces: Vec::new(),
             operations,
             notes: Vec::new(),
         };

@@ -147,6 +147,11 @@ pub fn target(migrations: &Migrations, name: Option<&str>) -> CommandResult<Targ
         .collect();
     match matches.as_slice() {
         [one] => Ok(Target::Name((*one).to_owned())),
+        [_, _, ..] => Err(CommandError(format!(
+            "`{name}` could mean any of {} (a squashed migration shares the number of the first \
+             migration it replaces): give the full name",
+            matches.join(", ")
+        ))),
         _ => Err(CommandError(format!(
             "no migration named `{name}`: give a migration's name or number ({}), or `zero` to unapply everything",
             migrations

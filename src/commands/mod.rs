@@ -7,3 +7,5 @@ mod questions;
 pub mod rollback;
 pub mod showmigrations;
 pub mod sqlmigrate;
+mod squash_ops;
+pub mod squashmigrations;

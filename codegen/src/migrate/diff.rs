@@ -103,6 +103,7 @@ impl Changes {
             .join("\n");
         MigrationText {
             doc: (!doc.is_empty()).then_some(doc),
+            replaces: Vec::new(),
             operations: self.operations.clone(),
             notes: self
                 .warnings

@@ -95,7 +95,12 @@ pub(crate) fn generate(folder: &Folder) -> Result<String, Error> {
         out.push_str("    ::pookie::migrate::Migration {\n");
         let _ = writeln!(out, "        name: {},", cow(&migration.name));
         let _ = writeln!(out, "        checksum: {},", cow(&migration.checksum));
-        out.push_str("        replaces: ::std::borrow::Cow::Borrowed(&[]),\n");
+        let replaces: Vec<String> = migration.parsed.replaces.iter().map(|r| cow(r)).collect();
+        let _ = writeln!(
+            out,
+            "        replaces: ::std::borrow::Cow::Borrowed(&[{}]),",
+            replaces.join(", ")
+        );
         let tables = created_tables(&before, &migration.parsed.operations)
             .map_err(|error| render_error(migration, "its tables", error))?;
         let tables: Vec<String> = tables.iter().map(|t| cow(t)).collect();

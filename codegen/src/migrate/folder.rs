@@ -8,7 +8,10 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use pookie_grammar::migration::{parse_migration, print_migration, Backend, MigrationText, State};
+use pookie_grammar::ir::{EnumDef, Model};
+use pookie_grammar::migration::{
+    parse_migration, parse_replaces, print_migration, Backend, MigrationText, State,
+};
 use pookie_grammar::Source;
 use sha2::{Digest, Sha256};
 
@@ -101,10 +104,97 @@ fn split_name(name: &str) -> Option<(u32, &str)> {
     Some((digits.parse().ok()?, rest))
 }
 
+/// A migration folder found on disk, before it is replayed.
+struct Found {
+    number: u32,
+    name: String,
+    folder: PathBuf,
+    path: PathBuf,
+    text: String,
+    /// The migrations it replaces (a squashed migration), read first.
+    replaces: Vec<String>,
+    /// The last number it covers: its own, or the last replaced one's.
+    last: u32,
+}
+
+impl Found {
+    fn read(number: u32, name: String, folder: PathBuf) -> Result<Found, FolderError> {
+        let path = folder.join(MIGRATION_FILE);
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                return Err(fail(
+                    &folder,
+                    format!(
+                        "migration `{name}` has no `{MIGRATION_FILE}`: restore it, or delete \
+                         the folder if it is not a migration"
+                    ),
+                ))
+            }
+            Err(error) => return Err(fail(&path, format!("cannot read the migration: {error}"))),
+        };
+        let source = Source {
+            path: path.clone(),
+            text: normalize(&text),
+        };
+        let replaces = parse_replaces(&source).map_err(|diagnostics| {
+            fail(
+                &path,
+                format!("migration `{name}` does not parse:\n{diagnostics}"),
+            )
+        })?;
+        Ok(Found {
+            number,
+            name,
+            folder,
+            path,
+            text,
+            replaces,
+            last: number,
+        })
+    }
+
+    fn is_squash(&self) -> bool {
+        !self.replaces.is_empty()
+    }
+}
+
 impl Folder {
     /// Reads and replays the migrations of `dir`. A folder that does not exist
     /// has no migrations yet. Files and hidden entries beside the migration
     /// folders are ignored.
+    ///
+    /// # Layouts accepted
+    ///
+    /// Every migration folder is named `NNNN_snake_name`. A plain migration's
+    /// number is its own: no two plain migrations share one. A squashed
+    /// migration (its text starts with `Replaces(migrations = [...])`) covers
+    /// the numbers of the migrations it replaces:
+    ///
+    /// - it replaces plain migrations with consecutive numbers, in order
+    ///   (`0001_a`, `0002_b`, `0003_c`), never another squashed migration;
+    /// - its own number is the first replaced one's (`pookie squashmigrations`
+    ///   names it `0001_squashed_0003_c`);
+    /// - the migrations it replaces are either all in the folder (the layout
+    ///   right after squashing: every database can still catch up through
+    ///   them) or none of them (the originals deleted once every database has
+    ///   applied the squash); no other plain migration has a number it covers,
+    ///   and no two squashed migrations cover the same number;
+    /// - with the originals there, the squashed migration must leave the state
+    ///   they leave.
+    ///
+    /// The numbers that plain migrations have and squashed migrations cover
+    /// run 1, 2, 3… without gaps.
+    ///
+    /// # Order and replay
+    ///
+    /// [`migrations`](Self::migrations) lists the plain migrations by number,
+    /// each squashed migration right after the last number it covers (after
+    /// its originals when they are there). The state is replayed through the
+    /// originals when they are there: the squashed migration is then checked
+    /// against the state before its first original, not replayed on top of
+    /// them; when they are gone it stands in for them and the migrations after
+    /// it follow it.
     pub fn read(dir: &Path) -> Result<Folder, FolderError> {
         let entries = match fs::read_dir(dir) {
             Ok(entries) => entries,
@@ -121,7 +211,7 @@ impl Folder {
                 ))
             }
         };
-        let mut found: Vec<(u32, String, PathBuf)> = Vec::new();
+        let mut found: Vec<Found> = Vec::new();
         for entry in entries {
             let entry =
                 entry.map_err(|e| fail(dir, format!("cannot read the migrations folder: {e}")))?;
@@ -140,90 +230,12 @@ impl Folder {
                     ),
                 ));
             };
-            found.push((number, name, path));
+            found.push(Found::read(number, name, path)?);
         }
-        found.sort();
-        for pair in found.windows(2) {
-            if pair[0].0 == pair[1].0 {
-                return Err(fail(
-                    dir,
-                    format!(
-                        "`{}` and `{}` have the same number: two migrations were made side by \
-                         side (on two branches?). Keep one, delete the other and run \
-                         `pookie makemigrations` again, or renumber it after the last one",
-                        pair[0].1, pair[1].1
-                    ),
-                ));
-            }
-        }
-        for (expected, (number, name, path)) in (1u32..).zip(&found) {
-            if *number != expected {
-                return Err(fail(
-                    path,
-                    format!(
-                        "`{name}` is migration {number}, but there is no migration {expected:04} \
-                         before it: migrations are numbered 0001, 0002, … without gaps; restore \
-                         the missing migration or renumber `{name}` to {expected:04}"
-                    ),
-                ));
-            }
-        }
-        let mut state = State::default();
-        let mut migrations = Vec::with_capacity(found.len());
-        for (number, name, folder) in found {
-            let path = folder.join(MIGRATION_FILE);
-            let text = match fs::read_to_string(&path) {
-                Ok(text) => text,
-                Err(error) if error.kind() == io::ErrorKind::NotFound => {
-                    return Err(fail(
-                        &folder,
-                        format!(
-                            "migration `{name}` has no `{MIGRATION_FILE}`: restore it, or delete \
-                             the folder if it is not a migration"
-                        ),
-                    ))
-                }
-                Err(error) => {
-                    return Err(fail(&path, format!("cannot read the migration: {error}")))
-                }
-            };
-            let source = Source {
-                path: path.clone(),
-                text: normalize(&text),
-            };
-            let parsed = parse_migration(&source, &state).map_err(|diagnostics| {
-                fail(
-                    &path,
-                    format!("migration `{name}` does not parse:\n{diagnostics}"),
-                )
-            })?;
-            for operation in &parsed.operations {
-                state.apply(operation).map_err(|error| {
-                    fail(
-                        &path,
-                        format!(
-                            "migration `{name}` does not apply to the state the migrations \
-                             before it leave: {error}; fix the operation `{}` (or the migration \
-                             before it that it does not fit)",
-                            operation.describe()
-                        ),
-                    )
-                })?;
-            }
-            migrations.push(MigrationFile {
-                checksum: checksum(&text),
-                name,
-                number,
-                path,
-                text,
-                parsed,
-                state: state.clone(),
-            });
-        }
-        Ok(Folder {
-            dir: dir.to_owned(),
-            migrations,
-        })
+        found.sort_by(|a, b| (a.number, &a.name).cmp(&(b.number, &b.name)));
+        check_layout(dir, &mut found)?;
+        found.sort_by_key(|m| (m.last, m.is_squash()));
+        replay(dir, found)
     }
 
     /// The state after the last migration (empty without migrations).
@@ -234,18 +246,292 @@ impl Folder {
             .unwrap_or_default()
     }
 
-    /// The state before migration `index` (0-based in [`migrations`](Self::migrations)).
+    /// The state before migration `index` (0-based in [`migrations`](Self::migrations)):
+    /// for a squashed migration whose originals are in the folder, the state
+    /// before the first of them.
     pub fn state_before(&self, index: usize) -> State {
+        let migration = &self.migrations[index];
+        if let Some(first) = migration.parsed.replaces.first() {
+            if let Some(original) = self.migrations.iter().position(|m| m.name == *first) {
+                return self.state_before(original);
+            }
+        }
         match index.checked_sub(1) {
             Some(previous) => self.migrations[previous].state.clone(),
             None => State::default(),
         }
     }
 
-    /// The number the next migration takes.
-    pub fn next_number(&self) -> u32 {
-        self.migrations.last().map_or(1, |m| m.number + 1)
+    /// True when migration `index` is replaced by a squashed migration of the
+    /// folder (its original is still there).
+    pub fn is_replaced(&self, index: usize) -> bool {
+        let name = &self.migrations[index].name;
+        self.migrations
+            .iter()
+            .any(|m| m.parsed.replaces.contains(name))
     }
+
+    /// The number the next migration takes: after the last number a migration
+    /// has or a squashed migration covers.
+    pub fn next_number(&self) -> u32 {
+        self.migrations
+            .iter()
+            .map(MigrationFile::last_number)
+            .max()
+            .map_or(1, |last| last + 1)
+    }
+}
+
+impl MigrationFile {
+    /// The last number it covers: its own, or for a squashed migration the
+    /// number of the last migration it replaces.
+    pub fn last_number(&self) -> u32 {
+        self.parsed
+            .replaces
+            .last()
+            .and_then(|last| split_name(last))
+            .map_or(self.number, |(number, _)| number)
+    }
+}
+
+/// Checks the numbering (see [`Folder::read`]) and sets each squashed
+/// migration's last covered number. `found` is sorted by number.
+fn check_layout(dir: &Path, found: &mut [Found]) -> Result<(), FolderError> {
+    let plain: Vec<(u32, &str)> = found
+        .iter()
+        .filter(|m| !m.is_squash())
+        .map(|m| (m.number, m.name.as_str()))
+        .collect();
+    for pair in plain.windows(2) {
+        if pair[0].0 == pair[1].0 {
+            return Err(fail(
+                dir,
+                format!(
+                    "`{}` and `{}` have the same number: two migrations were made side by \
+                     side (on two branches?). Keep one, delete the other and run \
+                     `pookie makemigrations` again, or renumber it after the last one",
+                    pair[0].1, pair[1].1
+                ),
+            ));
+        }
+    }
+    let squashes: Vec<&str> = found
+        .iter()
+        .filter(|m| m.is_squash())
+        .map(|m| m.name.as_str())
+        .collect();
+    let mut lasts = Vec::new();
+    // Every number covered, with the migration covering it (for messages).
+    let mut covered: Vec<(u32, String)> = plain
+        .iter()
+        .map(|(n, name)| (*n, name.to_string()))
+        .collect();
+    for squash in found.iter().filter(|m| m.is_squash()) {
+        let name = &squash.name;
+        let mut numbers = Vec::new();
+        for replaced in &squash.replaces {
+            let Some((number, _)) = split_name(replaced) else {
+                return Err(fail(
+                    &squash.path,
+                    format!(
+                        "the squashed migration `{name}` replaces `{replaced}`, which is not a \
+                         migration folder name (`NNNN_snake_name`): name the migrations it \
+                         replaces by their folder names"
+                    ),
+                ));
+            };
+            if squashes.contains(&replaced.as_str()) {
+                return Err(fail(
+                    &squash.path,
+                    format!(
+                        "the squashed migration `{name}` replaces `{replaced}`, which is itself \
+                         squashed: squashing squashed migrations is not supported; replace \
+                         plain migrations only"
+                    ),
+                ));
+            }
+            numbers.push(number);
+        }
+        let first = numbers[0];
+        if numbers
+            .iter()
+            .zip(first..)
+            .any(|(n, expected)| *n != expected)
+        {
+            return Err(fail(
+                &squash.path,
+                format!(
+                    "the squashed migration `{name}` replaces {}: a squashed migration replaces \
+                     migrations with consecutive numbers, in order; fix its `Replaces` line",
+                    squash.replaces.join(", ")
+                ),
+            ));
+        }
+        if squash.number != first {
+            return Err(fail(
+                &squash.path,
+                format!(
+                    "the squashed migration `{name}` replaces migrations from {first:04}, so it \
+                     takes number {first:04}: rename its folder `{first:04}_…`"
+                ),
+            ));
+        }
+        let last = *numbers.last().unwrap_or(&first);
+        let present: Vec<&str> = squash
+            .replaces
+            .iter()
+            .filter(|r| plain.iter().any(|(_, p)| p == r))
+            .map(String::as_str)
+            .collect();
+        if !present.is_empty() && present.len() < squash.replaces.len() {
+            let missing: Vec<&str> = squash
+                .replaces
+                .iter()
+                .map(String::as_str)
+                .filter(|r| !present.contains(r))
+                .collect();
+            return Err(fail(
+                &squash.path,
+                format!(
+                    "the squashed migration `{name}` replaces {}, but only {} of them are in the \
+                     folder: keep all of them (until every database has applied `{name}`) or \
+                     delete all of them; restore {}",
+                    squash.replaces.join(", "),
+                    present.join(", "),
+                    missing.join(", ")
+                ),
+            ));
+        }
+        for (number, other) in &covered {
+            if (first..=last).contains(number) && !squash.replaces.contains(other) {
+                return Err(fail(
+                    &squash.path,
+                    format!(
+                        "`{other}` has number {number:04}, which the squashed migration `{name}` \
+                         covers (it replaces {}): renumber `{other}` after {last:04}",
+                        squash.replaces.join(", ")
+                    ),
+                ));
+            }
+        }
+        covered.extend((first..=last).map(|n| (n, name.clone())));
+        lasts.push(last);
+    }
+    for (squash, last) in found.iter_mut().filter(|m| m.is_squash()).zip(lasts) {
+        squash.last = last;
+    }
+    let numbers: std::collections::BTreeSet<u32> = covered.iter().map(|(n, _)| *n).collect();
+    for (expected, number) in (1u32..).zip(&numbers) {
+        if *number != expected {
+            let (_, name) = covered
+                .iter()
+                .rfind(|(n, _)| n == number)
+                .expect("the number comes from `covered`");
+            let path = found
+                .iter()
+                .find(|m| m.name == *name)
+                .map_or(dir, |m| m.folder.as_path());
+            return Err(fail(
+                path,
+                format!(
+                    "`{name}` is migration {number}, but there is no migration {expected:04} \
+                     before it: migrations are numbered 0001, 0002, … without gaps; restore \
+                     the missing migration or renumber `{name}` to {expected:04}"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Parses and replays the migrations in their order (see [`Folder::read`]).
+fn replay(dir: &Path, found: Vec<Found>) -> Result<Folder, FolderError> {
+    let mut state = State::default();
+    let mut migrations: Vec<MigrationFile> = Vec::with_capacity(found.len());
+    // The state before each migration, by name, for squashed migrations
+    // checked against their originals.
+    let mut before_each: Vec<(String, State)> = Vec::new();
+    for found in found {
+        let Found {
+            number,
+            name,
+            path,
+            text,
+            replaces,
+            ..
+        } = found;
+        let originals = replaces
+            .first()
+            .and_then(|first| before_each.iter().find(|(n, _)| n == first))
+            .map(|(_, before)| before.clone());
+        let before = originals.clone().unwrap_or_else(|| state.clone());
+        let source = Source {
+            path: path.clone(),
+            text: normalize(&text),
+        };
+        let parsed = parse_migration(&source, &before).map_err(|diagnostics| {
+            fail(
+                &path,
+                format!("migration `{name}` does not parse:\n{diagnostics}"),
+            )
+        })?;
+        let mut after = before.clone();
+        for operation in &parsed.operations {
+            after.apply(operation).map_err(|error| {
+                fail(
+                    &path,
+                    format!(
+                        "migration `{name}` does not apply to the state the migrations \
+                         before it leave: {error}; fix the operation `{}` (or the migration \
+                         before it that it does not fit)",
+                        operation.describe()
+                    ),
+                )
+            })?;
+        }
+        if originals.is_some() && !same_state(&after, &state) {
+            return Err(fail(
+                &path,
+                format!(
+                    "the squashed migration `{name}` does not leave the schema that the \
+                     migrations it replaces ({}) leave: its operations must do what theirs do \
+                     together; fix them, or delete `{name}` and run `pookie squashmigrations` \
+                     again",
+                    replaces.join(", ")
+                ),
+            ));
+        }
+        if originals.is_none() {
+            before_each.push((name.clone(), before));
+            state = after;
+        }
+        migrations.push(MigrationFile {
+            checksum: checksum(&text),
+            name,
+            number,
+            path,
+            text,
+            parsed,
+            state: state.clone(),
+        });
+    }
+    Ok(Folder {
+        dir: dir.to_owned(),
+        migrations,
+    })
+}
+
+/// True for the same models and enums, whatever order they were created in (a
+/// squashed migration may create them in another order than its originals).
+pub fn same_state(a: &State, b: &State) -> bool {
+    fn sorted(state: &State) -> (Vec<&Model>, Vec<&EnumDef>) {
+        let mut models: Vec<&Model> = state.models.iter().collect();
+        models.sort_by(|x, y| x.name.cmp(&y.name));
+        let mut enums: Vec<&EnumDef> = state.enums.iter().collect();
+        enums.sort_by(|x, y| x.name.cmp(&y.name));
+        (models, enums)
+    }
+    sorted(a) == sorted(b)
 }
 
 /// Writes a new migration folder `dir/<folder_name>/` with `migration.pookie`

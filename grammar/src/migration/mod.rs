@@ -70,6 +70,22 @@
 //! `makemigrations` prints above an operation ("destructive: drops column …")
 //! are such comments.
 //!
+//! A squashed migration (`pookie squashmigrations`) stands in for a range of
+//! migrations: its first line, after the doc, names them in order, and its
+//! operations do what theirs did together:
+//!
+//! ```text
+//! //! Squashed 0001_initial to 0003_add_post_slug
+//!
+//! Replaces(migrations = ["0001_initial", "0002_add_post_view_count", "0003_add_post_slug"])
+//!
+//! CreateModel(name = Post) { … }
+//! ```
+//!
+//! A database that applied every replaced migration has applied it; a fresh
+//! database runs its own operations. `Replaces` is not an operation: it comes
+//! once, before them, and is kept in [`MigrationText::replaces`].
+//!
 //! Models are named by their model name; fields by their field name (the
 //! column follows from the field as everywhere else).
 
@@ -79,7 +95,7 @@ mod state;
 mod text;
 
 pub use state::{State, StateError};
-pub use text::{parse_migration, print_migration, MigrationText};
+pub use text::{parse_migration, parse_replaces, print_migration, MigrationText};
 
 /// The backend a `RunSQL` is written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

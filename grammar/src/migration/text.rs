@@ -19,6 +19,9 @@ mod print;
 pub struct MigrationText {
     /// The `//!` lines at the top (what the migration does, for people).
     pub doc: Option<String>,
+    /// For a squashed migration, the migrations it replaces, in order (the
+    /// `Replaces(migrations = […])` line); empty for any other migration.
+    pub replaces: Vec<String>,
     /// The operations, in order.
     pub operations: Vec<Operation>,
     /// Comments printed above operations, by operation index (the warning that
@@ -54,8 +57,9 @@ pub fn parse_migration(source: &Source, before: &State) -> Result<MigrationText,
             for error in errors {
                 cx.report(0, error);
             }
+            let replaces = parse::replaces(&mut cx, &tree);
             let operations = parse::lower(&mut cx, &tree, before);
-            Some((tree.doc, operations))
+            Some((tree.doc, replaces, operations))
         }
         Err(error) => {
             cx.report(0, *error);
@@ -63,8 +67,9 @@ pub fn parse_migration(source: &Source, before: &State) -> Result<MigrationText,
         }
     };
     match (cx.finish(), operations) {
-        (None, Some((doc, operations))) => Ok(MigrationText {
+        (None, Some((doc, replaces, operations))) => Ok(MigrationText {
             doc,
+            replaces,
             operations,
             notes: Vec::new(),
         }),
@@ -74,9 +79,47 @@ pub fn parse_migration(source: &Source, before: &State) -> Result<MigrationText,
     }
 }
 
+/// The migrations a migration's text replaces (its `Replaces(migrations = […])`
+/// line; empty without one), read without checking its operations: the
+/// migrations folder needs them to order the migrations before it can replay
+/// them. Syntax errors and a malformed `Replaces` line are reported.
+///
+/// ```
+/// use pookie_grammar::migration::parse_replaces;
+/// use pookie_grammar::Source;
+///
+/// let text = "Replaces(migrations = [\"0001_initial\", \"0002_add_x\"])\n\nDeleteModel(name = Nowhere)\n";
+/// let source = Source { path: "0001_squashed_0002_x/migration.pookie".into(), text: text.into() };
+/// assert_eq!(parse_replaces(&source).unwrap(), ["0001_initial", "0002_add_x"]);
+/// ```
+pub fn parse_replaces(source: &Source) -> Result<Vec<String>, Diagnostics> {
+    let text = normalize(&source.text);
+    let files = [SourceFile::new(&source.path, &text)];
+    let mut cx = crate::context::Context::new(&files);
+    let replaces = match crate::parser::parse_migration_file(&files[0]) {
+        Ok(pair) => {
+            let (tree, errors) = crate::syntax::build_migration(&files[0], pair);
+            for error in errors {
+                cx.report(0, error);
+            }
+            parse::replaces(&mut cx, &tree)
+        }
+        Err(error) => {
+            cx.report(0, *error);
+            Vec::new()
+        }
+    };
+    match cx.finish() {
+        None => Ok(replaces),
+        Some(diagnostics) => Err(diagnostics.in_migration()),
+    }
+}
+
 /// The canonical text of a migration: parsing it gives the same operations.
 ///
-/// Operations are separated by blank lines; notes are printed as `//` lines above
+/// The `Replaces` line of a squashed migration comes first (after the doc),
+/// its names one per line when they do not fit on one. Operations are
+/// separated by blank lines; notes are printed as `//` lines above
 /// their operation; SQL that spans lines or is long is printed as a raw string
 /// (`r"…"`), everything else as in `.pookie` schema files.
 pub fn print_migration(migration: &MigrationText) -> String {

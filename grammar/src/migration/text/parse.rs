@@ -199,11 +199,93 @@ impl Known {
     }
 }
 
-/// Lowers every operation, reporting into `cx`.
+/// The line that makes a migration a squashed one: `Replaces(migrations = […])`.
+pub(super) const REPLACES: &str = "Replaces";
+
+/// The migrations the `Replaces(migrations = […])` line names (empty without
+/// one), reporting into `cx`: the line comes first, at most once, with a
+/// non-empty list of distinct names.
+pub(super) fn replaces(cx: &mut Context<'_>, tree: &MigrationFile) -> Vec<String> {
+    const SPECS: &[ArgSpec] = &[("migrations", ArgType::StrList)];
+    let mut names = Vec::new();
+    for (index, decl) in tree.operations.iter().enumerate() {
+        let call = &decl.call;
+        if call.name.name != REPLACES {
+            continue;
+        }
+        if index > 0 {
+            cx.report_at(
+                FILE,
+                call.name.span,
+                "`Replaces` comes after operations",
+                Some(
+                    "write it once, as the first line after the `//!` doc, before the operations"
+                        .to_string(),
+                ),
+            );
+            continue;
+        }
+        if decl.doc.is_some() || decl.body.is_some() {
+            cx.report_at(
+                FILE,
+                call.span,
+                "`Replaces` takes no doc comment and no body",
+                Some("write it as `Replaces(migrations = [\"0001_initial\", …])`".to_string()),
+            );
+        }
+        let args = args::collect(cx, FILE, call, SPECS, None, REPLACES);
+        let help =
+            "add `migrations = [\"0001_initial\", …]`, the migrations this one replaces, in order";
+        let Some(list) = args.require(
+            cx,
+            args.strings("migrations"),
+            "migrations",
+            REPLACES,
+            call.name.span,
+            help,
+        ) else {
+            continue;
+        };
+        if list.is_empty() {
+            cx.report_at(
+                FILE,
+                call.span,
+                "`Replaces` names no migration",
+                Some(format!("{help}, or remove the line")),
+            );
+        }
+        for (name, span) in list {
+            if name.trim().is_empty() {
+                cx.report_at(
+                    FILE,
+                    span,
+                    "an empty migration name",
+                    Some("give the folder name of a replaced migration".to_string()),
+                );
+            } else if names.contains(&name) {
+                cx.report_at(
+                    FILE,
+                    span,
+                    format!("`{name}` is replaced twice"),
+                    Some("name each replaced migration once".to_string()),
+                );
+            } else {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+/// Lowers every operation, reporting into `cx`. The `Replaces` line is not an
+/// operation: [`replaces`] reads it.
 pub(super) fn lower(cx: &mut Context<'_>, tree: &MigrationFile, before: &State) -> Vec<Operation> {
     let mut known = Known::new(before);
     let mut operations = Vec::new();
     for decl in &tree.operations {
+        if decl.call.name.name == REPLACES {
+            continue;
+        }
         known.sync(cx);
         let mut lowering = Lowering {
             cx: &mut *cx,

@@ -19,6 +19,12 @@ pub(super) fn print(migration: &MigrationText) -> String {
     if let Some(doc) = &migration.doc {
         write_doc(&mut out, "", "//!", doc);
     }
+    if !migration.replaces.is_empty() {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        replaces_line(&mut out, &migration.replaces);
+    }
     for (i, operation) in migration.operations.iter().enumerate() {
         if !out.is_empty() {
             out.push('\n');
@@ -34,6 +40,24 @@ pub(super) fn print(migration: &MigrationText) -> String {
         write_notes(&mut out, migration, |at| at >= count);
     }
     out
+}
+
+/// Names longer than this on one line are printed one per line.
+const LONG_REPLACES: usize = 80;
+
+fn replaces_line(out: &mut String, names: &[String]) {
+    let quoted: Vec<String> = names.iter().map(|name| string(name)).collect();
+    let one_line = format!("Replaces(migrations = [{}])", quoted.join(", "));
+    if one_line.len() <= LONG_REPLACES {
+        out.push_str(&one_line);
+        out.push('\n');
+        return;
+    }
+    out.push_str("Replaces(migrations = [\n");
+    for name in quoted {
+        let _ = writeln!(out, "    {name},");
+    }
+    out.push_str("])\n");
 }
 
 fn write_notes(out: &mut String, migration: &MigrationText, at: impl Fn(usize) -> bool) {
