@@ -4,8 +4,9 @@
 //!
 //! 0001 creates `articles`, 0002 adds a nullable `slug`, 0003 runs
 //! `backfill_slugs` (and `undo_backfill_slugs` backwards), 0004 makes `slug`
-//! required and unique. The functions use raw SQL: a migration step sees the
-//! tables as they are at that migration, not as today's models describe them.
+//! required and unique, 0005 is raw SQL (an expression index). The functions
+//! use raw SQL: a migration step sees the tables as they are at that
+//! migration, not as today's models describe them.
 
 #[macro_use]
 #[allow(unused_macros)]
@@ -70,6 +71,14 @@ fn applied(db: &Db) -> Vec<String> {
         .collect()
 }
 
+fn index_exists(db: &Db, name: &str) -> bool {
+    let sql = match db.dialect() {
+        pookie::Dialect::Sqlite => "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = $1",
+        pookie::Dialect::Postgres => "SELECT 1 FROM pg_indexes WHERE indexname = $1",
+    };
+    db.fetch_one(sql, &[name.into()]).unwrap().is_some()
+}
+
 fn to(name: &str) -> MigrateOptions {
     MigrateOptions {
         target: Target::Name(name.into()),
@@ -92,7 +101,15 @@ on_both_backends! {
         assert_eq!(slugs(db), vec![None, None, None]);
 
         let done = migrate::migrate(db, &with_functions())?;
-        assert_eq!(done, vec!["0003_backfill_slugs", "0004_article_slug_required"]);
+        assert_eq!(
+            done,
+            vec![
+                "0003_backfill_slugs",
+                "0004_article_slug_required",
+                "0005_index_lower_titles"
+            ]
+        );
+        assert!(index_exists(db, "articles_title_lower_idx"));
         assert_eq!(
             slugs(db),
             vec![
@@ -104,8 +121,16 @@ on_both_backends! {
         // 0004 made the slug required and unique.
         assert!(db.execute("INSERT INTO articles (title) VALUES ('no slug')", &[]).is_err());
 
-        let undone = migrate::rollback(db, &with_functions(), 2, &mut |_| {})?;
-        assert_eq!(undone, vec!["0004_article_slug_required", "0003_backfill_slugs"]);
+        let undone = migrate::rollback(db, &with_functions(), 3, &mut |_| {})?;
+        assert_eq!(
+            undone,
+            vec![
+                "0005_index_lower_titles",
+                "0004_article_slug_required",
+                "0003_backfill_slugs"
+            ]
+        );
+        assert!(!index_exists(db, "articles_title_lower_idx"));
         assert_eq!(slugs(db), vec![None, None, None]);
         assert_eq!(applied(db), vec!["0001_initial", "0002_add_article_slug"]);
 
@@ -150,7 +175,8 @@ fn embedded_migrations_match_the_folder() {
             "0001_initial",
             "0002_add_article_slug",
             "0003_backfill_slugs",
-            "0004_article_slug_required"
+            "0004_article_slug_required",
+            "0005_index_lower_titles"
         ]
     );
 }
