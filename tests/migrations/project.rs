@@ -131,12 +131,19 @@ impl Project {
         self.run(args, false)
     }
 
-    fn run(&self, args: &[&str], with_url: bool) -> Run {
+    /// `pookie` with `args`, in the project folder on the project's
+    /// database, not started yet (to start several at once).
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_pookie"));
         command.args(args).current_dir(&self.dir);
-        command.env_remove("DATABASE_URL");
-        if with_url {
-            command.env("DATABASE_URL", &self.url);
+        command.env("DATABASE_URL", &self.url);
+        command
+    }
+
+    fn run(&self, args: &[&str], with_url: bool) -> Run {
+        let mut command = self.command(args);
+        if !with_url {
+            command.env_remove("DATABASE_URL");
         }
         let output = command.output().expect("the pookie binary runs");
         Run {
