@@ -365,15 +365,12 @@ impl SchemaSpec {
             5 => {
                 let model = self.models.get_mut(m)?;
                 let scalars: Vec<usize> = (0..model.fields.len())
+                    // Only a field with a default: it fills the NULL rows when
+                    // the column becomes NOT NULL, forwards or on rollback.
                     .filter(|&i| model.fields[i].is_scalar() && model.fields[i].default.is_some())
                     .collect();
                 let i = *rng.pick(&scalars)?;
                 let field = &mut model.fields[i];
-                // Only a field with a default: it fills the NULL rows when the
-                // column becomes NOT NULL, forwards or on rollback.
-                if field.default.is_none() {
-                    return None;
-                }
                 field.null = !field.null;
                 Some(format!(
                     "{}.{} null = {} (default {:?})",
