@@ -54,6 +54,10 @@ pub struct Settings {
     pub alias: String,
     databases: BTreeMap<String, String>,
     url_override: Option<String>,
+    /// A `schemas` pattern that matches no file: an error for the commands
+    /// that read the schema ([`Settings::schema_files`]), not for `inspectdb`,
+    /// which writes the first schema file of a project.
+    schemas_error: Option<SettingsError>,
 }
 
 /// A missing or broken setting: names the file, the key and the fix.
@@ -123,7 +127,10 @@ impl Settings {
                 },
             ),
         };
-        let schemas = expand_schemas(&root, file.as_deref(), &raw.schemas)?;
+        let (schemas, schemas_error) = match expand_schemas(&root, file.as_deref(), &raw.schemas) {
+            Ok(schemas) => (schemas, None),
+            Err(error) => (Vec::new(), Some(error)),
+        };
         let migrations = match &overrides.migrations_dir {
             Some(dir) => cwd.join(dir),
             None => root.join(raw.migrations.as_deref().unwrap_or("migrations")),
@@ -150,6 +157,7 @@ impl Settings {
             alias,
             databases,
             url_override,
+            schemas_error,
         };
         if overrides.database.is_none() {
             // An unknown alias is an error even when DATABASE_URL is set.
@@ -211,6 +219,9 @@ impl Settings {
 
     /// The schema files; an error when there are none.
     pub fn schema_files(&self) -> Result<&[PathBuf], SettingsError> {
+        if let Some(error) = &self.schemas_error {
+            return Err(error.clone());
+        }
         if self.schemas.is_empty() {
             return Err(SettingsError(match &self.file {
                 Some(file) => format!(

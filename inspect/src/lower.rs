@@ -170,7 +170,12 @@ impl Context<'_> {
                 &index_info.condition,
                 index_info.name == default_name,
             ) {
-                if let Some(field) = fields.iter_mut().find(|f| f.name == *single) {
+                // Not on a unique or key field: `db_index` is ignored there (the
+                // unique index serves), so the index would be lost.
+                if let Some(field) = fields
+                    .iter_mut()
+                    .find(|f| f.name == *single && !f.options.unique && !f.options.primary_key)
+                {
                     field.options.db_index = true;
                     continue;
                 }

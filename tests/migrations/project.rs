@@ -2,6 +2,8 @@
 //! file and a migrations folder, on an SQLite file or a PostgreSQL schema of
 //! its own; removed when dropped.
 
+#![allow(dead_code)]
+
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,6 +16,8 @@ pub struct Project {
     pub dir: PathBuf,
     url: String,
     _postgres: Option<TestDb>,
+    /// The PostgreSQL schema of the project this one is a [`sibling`](Project::sibling) of.
+    shared_schema: Option<String>,
 }
 
 /// What a `pookie` run printed, and how it ended.
@@ -61,6 +65,7 @@ impl Project {
             dir,
             url,
             _postgres: postgres,
+            shared_schema: None,
         }
     }
 
@@ -76,6 +81,35 @@ impl Project {
         let test_db = support::postgres()?;
         let url = test_db.url().to_owned();
         Some(Project::new(url, Some(test_db), scratch_dir()))
+    }
+
+    /// The PostgreSQL schema of a PostgreSQL project (what `inspectdb
+    /// --schema` needs), `None` on SQLite.
+    pub fn postgres_schema(&self) -> Option<&str> {
+        self._postgres.as_ref().and_then(TestDb::schema)
+    }
+
+    /// Whether the project is on PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self._postgres.is_some()
+    }
+
+    /// A second project (its own folder) on the same database.
+    pub fn sibling(&self) -> Project {
+        let dir = scratch_dir();
+        let mut project = Project::new(self.url.clone(), None, dir);
+        project.shared_schema = self.postgres_schema().map(str::to_owned);
+        project
+    }
+
+    /// `pookie inspectdb` arguments that read the project's database (on
+    /// PostgreSQL, its own schema rather than `public`).
+    pub fn inspectdb_args<'a>(&'a self, output: &'a str) -> Vec<&'a str> {
+        let mut args = vec!["inspectdb", "--output", output];
+        if let Some(schema) = self.postgres_schema().or(self.shared_schema.as_deref()) {
+            args.extend(["--schema", schema]);
+        }
+        args
     }
 
     pub fn write_schema(&self, text: &str) {
@@ -97,12 +131,19 @@ impl Project {
         self.run(args, false)
     }
 
-    fn run(&self, args: &[&str], with_url: bool) -> Run {
+    /// `pookie` with `args`, in the project folder on the project's
+    /// database, not started yet (to start several at once).
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_pookie"));
         command.args(args).current_dir(&self.dir);
-        command.env_remove("DATABASE_URL");
-        if with_url {
-            command.env("DATABASE_URL", &self.url);
+        command.env("DATABASE_URL", &self.url);
+        command
+    }
+
+    fn run(&self, args: &[&str], with_url: bool) -> Run {
+        let mut command = self.command(args);
+        if !with_url {
+            command.env_remove("DATABASE_URL");
         }
         let output = command.output().expect("the pookie binary runs");
         Run {

@@ -278,9 +278,12 @@ impl Context<'_> {
         let (before, after) = self.tables(model)?;
         let old_column = column_of(&before, &field.name)?;
         let new_column = column_of(&after, &field.name)?;
-        // `once_default` replaces NULLs only where the column stops accepting them.
+        // `once_default` replaces NULLs only where the column stops accepting
+        // them; without one, the field's default does (as Django does), so
+        // that making a nullable field with a default NOT NULL, or rolling
+        // that back, works on a table with NULLs in it.
         let fill = if old_column.nullable && !new_column.nullable {
-            self.fill(once_default, new_column)?
+            self.fill(once_default.or(field.options.default.as_ref()), new_column)?
         } else {
             None
         };

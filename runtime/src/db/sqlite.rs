@@ -27,20 +27,41 @@ pub(crate) fn open_file(path: &Path) -> Result<rusqlite::Connection> {
         )
     })?;
     // WAL lets readers work while one connection writes; NORMAL sync is safe with WAL.
-    connection
-        .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))
-        .map_err(|error| {
-            Error::connection(
-                format!(
-                    "cannot use the SQLite database `{}`: {error}",
-                    path.display()
-                ),
-                Some(Box::new(error)),
-            )
-        })?;
+    switch_to_wal(&connection).map_err(|error| {
+        Error::connection(
+            format!(
+                "cannot use the SQLite database `{}`: {error}",
+                path.display()
+            ),
+            Some(Box::new(error)),
+        )
+    })?;
     connection.pragma_update(None, "synchronous", "NORMAL")?;
     configure(connection)
 }
+
+/// Sets the journal mode to WAL. Switching a database that is not in WAL mode
+/// yet needs its exclusive lock, and SQLite answers "database is locked" at
+/// once, without waiting, while another connection writes (several programs
+/// starting together on a new file, each migrating it): retried for as long
+/// as the busy timeout.
+fn switch_to_wal(connection: &rusqlite::Connection) -> rusqlite::Result<()> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match connection.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(())) {
+            Err(rusqlite::Error::SqliteFailure(error, _))
+                if error.code == rusqlite::ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+/// How long a statement waits for another connection's lock.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 pub(crate) fn open_memory() -> Result<rusqlite::Connection> {
     let connection = rusqlite::Connection::open_in_memory()?;
@@ -49,7 +70,7 @@ pub(crate) fn open_memory() -> Result<rusqlite::Connection> {
 
 fn configure(connection: rusqlite::Connection) -> Result<rusqlite::Connection> {
     connection.pragma_update(None, "foreign_keys", "ON")?;
-    connection.busy_timeout(std::time::Duration::from_secs(5))?;
+    connection.busy_timeout(BUSY_TIMEOUT)?;
     connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE_CAPACITY);
     connection.create_scalar_function(
         SQLITE_CASEFOLD_FUNCTION,
