@@ -5,5 +5,6 @@ pub mod makemigrations;
 pub mod migrate;
 mod questions;
 pub mod rollback;
+pub mod shell;
 pub mod showmigrations;
 pub mod sqlmigrate;

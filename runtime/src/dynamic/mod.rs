@@ -107,6 +107,8 @@ pub enum DefaultSpec {
     EmptyList,
     /// An empty JSON object.
     EmptyObject,
+    /// An SQL expression the database applies (the column is left out of the INSERT).
+    Database,
 }
 
 /// One relation of a [`ModelSpec`]: a [`RelationMeta`] naming its target by model name.
@@ -152,7 +154,8 @@ pub(crate) struct ColumnInfo {
 pub struct DynModel {
     meta: &'static ModelMeta,
     columns: &'static [ColumnInfo],
-    schema: &'static [DynModel],
+    /// The models of the schema this one belongs to, to follow its relations.
+    schema: &'static OnceLock<&'static [DynModel]>,
 }
 
 impl DynModel {
@@ -183,6 +186,7 @@ impl DynModel {
     /// The model a relation of this one points at.
     pub fn target(&self, relation: &RelationMeta) -> Option<DynModel> {
         self.schema
+            .get()?
             .iter()
             .copied()
             .find(|model| model.meta.table == relation.target_table)
@@ -312,26 +316,19 @@ impl DynSchema {
             // Each slot is handed out once (`NEXT_SLOT` only grows).
             let _ = SLOTS[start + offset].set(meta);
         }
-        let models: Vec<DynModel> = metas
-            .iter()
-            .zip(&infos)
-            .map(|(meta, columns)| DynModel {
-                meta,
-                columns,
-                schema: &[],
-            })
-            .collect();
-        let models: &'static [DynModel] = Vec::leak(models);
-        // Each model refers to the schema it belongs to, to follow its relations.
+        let schema: &'static OnceLock<&'static [DynModel]> = Box::leak(Box::new(OnceLock::new()));
         let models: &'static [DynModel] = Vec::leak(
-            models
+            metas
                 .iter()
-                .map(|model| DynModel {
-                    schema: models,
-                    ..*model
+                .zip(&infos)
+                .map(|(meta, columns)| DynModel {
+                    meta,
+                    columns,
+                    schema,
                 })
                 .collect(),
         );
+        let _ = schema.set(models);
         Ok(DynSchema { models })
     }
 

@@ -560,6 +560,7 @@ impl DynQuerySet {
                         to_param(&info.sql_type, Literal::List(Vec::new())).map_err(Error::usage)?
                     }
                     Some(DefaultSpec::EmptyObject) => Param::Json(Cow::Borrowed("{}")),
+                    Some(DefaultSpec::Database) => continue,
                     None if field.null => Param::Null,
                     None => {
                         return Err(Error::usage(format!(

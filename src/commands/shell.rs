@@ -1,0 +1,329 @@
+//! `pookie shell`: an interactive query shell over the project's schema, in
+//! Django's query syntax, run through the runtime's dynamic query path (the
+//! same compiler as the generated models: the SQL is the typed API's).
+
+mod complete;
+mod eval;
+mod parser;
+mod print;
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use pookie::dynamic::{ColumnSpec, DefaultSpec, DynSchema, Literal, ModelSpec, RelationSpec};
+use pookie::{Db, OnDelete, RelationKind};
+use pookie_codegen::describe::ModelShape;
+use pookie_grammar::ir::DefaultValue;
+
+use crate::project::{self, CommandError, CommandResult};
+use crate::settings::Settings;
+
+/// What `pookie shell` was asked.
+pub struct Options {
+    /// `-c`: run these lines and exit.
+    pub command: Option<String>,
+    /// `--yes`: delete without asking.
+    pub yes: bool,
+}
+
+/// True while `\sql` shows each statement.
+static SHOW_SQL: AtomicBool = AtomicBool::new(false);
+
+const HELP: &str = r#"Queries in Django's syntax, for example:
+  Author.objects.filter(name__icontains="grace").order_by("-joined")[:5]
+  Post.objects.filter(published=True).count()
+  Author.objects.get(email="grace@example.com").posts.all()
+  Post.objects.filter(Q(view_count__gt=10) | ~Q(author__name="Ada")).values("title")
+  Post.objects.aggregate(total=Sum("view_count"), n=Count("id"))
+  Author.objects.create(name="Grace", email="grace@example.com")
+  Post.objects.filter(published=False).update(published=True)
+  Post.objects.filter(view_count=0).delete()
+Commands: \d (models), \d Model (its fields), \sql (show each query's SQL), \q (quit)"#;
+
+/// Runs the shell.
+pub fn run(settings: &Settings, options: &Options) -> CommandResult<ExitCode> {
+    let schema = project::schema(settings)?;
+    let shapes = pookie_codegen::describe::describe(&schema)?;
+    let models = DynSchema::new(shapes.into_iter().map(spec).collect())?;
+    let db = project::connect(settings)?;
+    install_sql_log();
+    let mut session = Session {
+        schema: models,
+        db,
+        failed: false,
+    };
+    let refused = std::cell::Cell::new(false);
+    let mut confirm = |question: &str| {
+        if !options.yes {
+            eprintln!("error: {question} Not without --yes: a script deletes only with `pookie shell --yes`");
+            refused.set(true);
+        }
+        options.yes
+    };
+    if let Some(command) = &options.command {
+        for line in command.lines() {
+            if !session.line(line, &mut confirm) {
+                break;
+            }
+        }
+    } else if std::io::stdin().is_terminal() {
+        session.interactive()?;
+    } else {
+        for line in std::io::stdin().lock().lines() {
+            let line = line.map_err(|e| CommandError(format!("cannot read standard input: {e}")))?;
+            if !session.line(&line, &mut confirm) {
+                break;
+            }
+        }
+    }
+    Ok(if session.failed || refused.get() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+struct Session {
+    schema: DynSchema,
+    db: Db,
+    failed: bool,
+}
+
+impl Session {
+    /// Runs one line; errors are printed, never fatal.
+    fn line(&mut self, line: &str, confirm: eval::Confirm<'_>) -> bool {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            return true;
+        }
+        if let Some(command) = line.strip_prefix('\\') {
+            return self.backslash(command);
+        }
+        if matches!(line, "help" | "help()") {
+            println!("{HELP}");
+            return true;
+        }
+        let result = parser::parse(line).and_then(|expr| eval::eval(&self.schema, &self.db, &expr, confirm));
+        match result {
+            Ok(outcome) => {
+                let text = match outcome {
+                    eval::Outcome::Rows(rows) => print::rows(&rows),
+                    eval::Outcome::Instance(Some(rows)) => print::rows(&rows),
+                    eval::Outcome::Instance(None) => "None".to_owned(),
+                    eval::Outcome::Scalar(text) | eval::Outcome::Message(text) => text,
+                };
+                println!("{text}");
+            }
+            Err(message) => {
+                self.failed = true;
+                eprintln!("error: {message}");
+            }
+        }
+        true
+    }
+
+    /// `\d`, `\d Model`, `\sql`, `\q`; false quits.
+    fn backslash(&mut self, command: &str) -> bool {
+        let mut words = command.split_whitespace();
+        match (words.next(), words.next()) {
+            (Some("q" | "quit"), _) => return false,
+            (Some("sql"), _) => {
+                let on = !SHOW_SQL.load(Ordering::Relaxed);
+                SHOW_SQL.store(on, Ordering::Relaxed);
+                println!("SQL display is {}.", if on { "on" } else { "off" });
+            }
+            (Some("d"), None) => {
+                let mut table = print::table();
+                table.set_header(["model", "table", "fields"]);
+                for model in self.schema.models() {
+                    table.add_row([
+                        model.name().to_owned(),
+                        model.meta().table.to_owned(),
+                        model.meta().fields.len().to_string(),
+                    ]);
+                }
+                println!("{table}");
+            }
+            (Some("d"), Some(name)) => match self.schema.model(name) {
+                Ok(model) => println!("{}", eval::describe(model)),
+                Err(error) => {
+                    self.failed = true;
+                    eprintln!("error: {error}");
+                }
+            },
+            (Some("?" | "h" | "help"), _) => println!("{HELP}"),
+            _ => {
+                self.failed = true;
+                eprintln!("error: unknown command `\\{command}`: \\d, \\d Model, \\sql, \\q");
+            }
+        }
+        true
+    }
+
+    fn interactive(&mut self) -> CommandResult<()> {
+        let mut editor: rustyline::Editor<complete::ShellHelper, rustyline::history::DefaultHistory> =
+            rustyline::Editor::new().map_err(|e| CommandError(format!("cannot start the line editor: {e}")))?;
+        editor.set_helper(Some(complete::ShellHelper { schema: self.schema }));
+        let history = history_file();
+        if let Some(path) = &history {
+            let _ = editor.load_history(path);
+        }
+        println!(
+            "Pookie shell: {} models. Django's query syntax; \\? for help, \\q to quit.",
+            self.schema.models().len()
+        );
+        loop {
+            match editor.readline(">>> ") {
+                Ok(line) => {
+                    if !line.trim().is_empty() {
+                        let _ = editor.add_history_entry(line.as_str());
+                    }
+                    let mut answers = Vec::new();
+                    let mut confirm = |question: &str| {
+                        print!("{question} [y/N] ");
+                        let _ = std::io::stdout().flush();
+                        let mut answer = String::new();
+                        let _ = std::io::stdin().read_line(&mut answer);
+                        answers.push(answer.clone());
+                        matches!(answer.trim(), "y" | "Y" | "yes")
+                    };
+                    if !self.line(&line, &mut confirm) {
+                        break;
+                    }
+                    self.failed = false;
+                }
+                Err(rustyline::error::ReadlineError::Interrupted) => continue,
+                Err(rustyline::error::ReadlineError::Eof) => break,
+                Err(error) => return Err(CommandError(format!("cannot read a line: {error}"))),
+            }
+        }
+        if let Some(path) = &history {
+            let _ = editor.save_history(path);
+        }
+        Ok(())
+    }
+}
+
+/// `$POOKIE_HISTORY`, else `~/.pookie_history`.
+fn history_file() -> Option<std::path::PathBuf> {
+    if let Some(path) = std::env::var_os("POOKIE_HISTORY") {
+        return Some(path.into());
+    }
+    std::env::var_os("HOME").map(|home| std::path::Path::new(&home).join(".pookie_history"))
+}
+
+/// Prints each statement the runtime runs while `\sql` is on.
+fn install_sql_log() {
+    use tracing_subscriber::layer::SubscriberExt;
+    struct Sql;
+    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Sql {
+        fn on_event(&self, event: &tracing::Event<'_>, _ctx: tracing_subscriber::layer::Context<'_, S>) {
+            if !SHOW_SQL.load(Ordering::Relaxed) || event.metadata().target() != "pookie::sql" {
+                return;
+            }
+            struct Message(Option<String>);
+            impl tracing::field::Visit for Message {
+                fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                    if field.name() == "message" {
+                        self.0 = Some(format!("{value:?}"));
+                    }
+                }
+            }
+            let mut message = Message(None);
+            event.record(&mut message);
+            if let Some(sql) = message.0 {
+                if *event.metadata().level() == tracing::Level::INFO {
+                    println!("-- {sql}");
+                }
+            }
+        }
+    }
+    let subscriber = tracing_subscriber::registry().with(Sql);
+    let _ = tracing::subscriber::set_global_default(subscriber);
+}
+
+/// A run-time model spec from the generated metadata's description.
+fn spec(shape: ModelShape) -> ModelSpec {
+    ModelSpec {
+        name: shape.name,
+        table: shape.table,
+        // The shell connects one database, as `default`.
+        db_alias: "default".to_owned(),
+        pk_columns: shape.pk_columns,
+        auto_pk: shape.auto_pk,
+        columns: shape
+            .columns
+            .into_iter()
+            .map(|c| ColumnSpec {
+                name: c.name,
+                column: c.column,
+                field_type: c.field_type,
+                sql_type: c.sql_type,
+                verbose_name: c.verbose_name,
+                help_text: c.help_text,
+                null: c.null,
+                blank: c.blank,
+                editable: c.editable,
+                primary_key: c.primary_key,
+                unique: c.unique,
+                default: c.default.map(default_spec),
+                auto_now: c.auto_now,
+                auto_now_add: c.auto_now_add,
+                choices: c.choices,
+            })
+            .collect(),
+        ordering: shape.ordering,
+        verbose_name: shape.verbose_name,
+        verbose_name_plural: shape.verbose_name_plural,
+        relations: shape
+            .relations
+            .into_iter()
+            .map(|r| RelationSpec {
+                name: r.name,
+                kind: match r.kind {
+                    "ForeignKey" => RelationKind::ForeignKey,
+                    "OneToOne" => RelationKind::OneToOne,
+                    "ReverseForeignKey" => RelationKind::ReverseForeignKey,
+                    "ReverseOneToOne" => RelationKind::ReverseOneToOne,
+                    _ => RelationKind::ManyToMany,
+                },
+                column: r.column,
+                column_index: r.column_index,
+                target: r.target,
+                target_table: r.target_table,
+                target_column: r.target_column,
+                target_column_index: r.target_column_index,
+                through: r.through,
+                nullable: r.nullable,
+                on_delete: {
+                    use pookie_grammar::ir::OnDelete as Ir;
+                    match r.on_delete {
+                        Ir::Cascade => OnDelete::Cascade,
+                        Ir::SetNull => OnDelete::SetNull,
+                        Ir::SetDefault => OnDelete::SetDefault,
+                        Ir::Protect => OnDelete::Protect,
+                        Ir::Restrict => OnDelete::Restrict,
+                        Ir::DoNothing => OnDelete::DoNothing,
+                    }
+                },
+            })
+            .collect(),
+    }
+}
+
+fn default_spec(value: DefaultValue) -> DefaultSpec {
+    match value {
+        DefaultValue::Null => DefaultSpec::Value(Literal::Null),
+        DefaultValue::Bool(v) => DefaultSpec::Value(Literal::Bool(v)),
+        DefaultValue::Int(v) => DefaultSpec::Value(Literal::Int(v)),
+        DefaultValue::Float(v) => DefaultSpec::Value(Literal::Float(v)),
+        DefaultValue::Str(v) => DefaultSpec::Value(Literal::Text(v)),
+        DefaultValue::EnumVariant { variant, .. } => DefaultSpec::Value(Literal::Text(variant)),
+        DefaultValue::Now => DefaultSpec::Now,
+        DefaultValue::Uuid4 => DefaultSpec::Uuid4,
+        DefaultValue::EmptyList => DefaultSpec::EmptyList,
+        DefaultValue::EmptyObject => DefaultSpec::EmptyObject,
+        DefaultValue::Sql(_) => DefaultSpec::Database,
+    }
+}
