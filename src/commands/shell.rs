@@ -175,7 +175,8 @@ impl Session {
         loop {
             match editor.readline(">>> ") {
                 Ok(line) => {
-                    if !line.trim().is_empty() {
+                    // Quitting is not worth recalling.
+                    if !line.trim().is_empty() && !matches!(line.trim(), "\\q" | "\\quit") {
                         let _ = editor.add_history_entry(line.as_str());
                     }
                     let mut answers = Vec::new();
