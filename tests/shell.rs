@@ -176,17 +176,26 @@ Post.objects.count()"#,
     ];
     assert_eq!(stderr.len(), expected.len(), "{}", run.stderr);
     for (line, want) in stderr.iter().zip(expected) {
-        assert!(line.starts_with("error: ") && line.contains(want), "{line:?} lacks {want:?}");
+        assert!(
+            line.starts_with("error: ") && line.contains(want),
+            "{line:?} lacks {want:?}"
+        );
     }
 }
 
 fn deletes(project: &Project) {
     blog(project);
     // A script deletes only with --yes.
-    let refused = project.pookie(&["shell", "-c", "Post.objects.filter(published=False).delete()"]);
+    let refused = project.pookie(&[
+        "shell",
+        "-c",
+        "Post.objects.filter(published=False).delete()",
+    ]);
     assert_eq!(refused.code, Some(1));
     assert!(refused.stderr.contains("--yes"), "{}", refused.stderr);
-    let count = project.pookie(&["shell", "-c", "Post.objects.count()"]).success();
+    let count = project
+        .pookie(&["shell", "-c", "Post.objects.count()"])
+        .success();
     assert_eq!(count.trim(), "3");
     let deleted = shell_stdin(
         project,
@@ -197,7 +206,12 @@ fn deletes(project: &Project) {
     assert_eq!(deleted.trim(), "1 row deleted\n2");
     // The cascade of the foreign key goes with the author.
     let out = project
-        .pookie(&["shell", "--yes", "-c", "Author.objects.filter(name=\"Grace Hopper\").delete()\nPost.objects.count()"])
+        .pookie(&[
+            "shell",
+            "--yes",
+            "-c",
+            "Author.objects.filter(name=\"Grace Hopper\").delete()\nPost.objects.count()",
+        ])
         .success();
     assert_eq!(out.trim(), "1 row deleted\n0");
 }
@@ -205,7 +219,11 @@ fn deletes(project: &Project) {
 fn sql_and_describe(project: &Project) {
     blog(project);
     let out = project
-        .pookie(&["shell", "-c", "\\sql\nPost.objects.filter(author__name=\"Ada\").count()\n\\d Post"])
+        .pookie(&[
+            "shell",
+            "-c",
+            "\\sql\nPost.objects.filter(author__name=\"Ada\").count()\n\\d Post",
+        ])
         .success();
     assert!(
         out.contains(
@@ -215,7 +233,10 @@ fn sql_and_describe(project: &Project) {
     );
     assert!(out.contains("Post (table \"posts\")"), "{out}");
     assert!(out.contains("author -> Author (ForeignKey)"), "{out}");
-    assert!(out.contains("view_count ┆ view_count ┆ IntegerField"), "{out}");
+    assert!(
+        out.contains("view_count ┆ view_count ┆ IntegerField"),
+        "{out}"
+    );
 }
 
 macro_rules! on_both_projects {

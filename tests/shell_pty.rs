@@ -67,6 +67,23 @@ Post.objects.create(title="Flow-Matic", slug="flow", body="…", author=1, view_
     shell.flush().unwrap();
     shell.exp_string("did you mean `filter`?").unwrap();
     shell.exp_string(">>> ").unwrap();
+    // A delete asks first: `n` keeps the rows, `y` deletes them.
+    shell
+        .send("Post.objects.filter(view_count=3).delete()\r")
+        .unwrap();
+    shell.flush().unwrap();
+    shell.exp_string("Delete 1 Post row? [y/N]").unwrap();
+    shell.send_line("n").unwrap();
+    shell.exp_string("Nothing deleted.").unwrap();
+    shell.exp_string(">>> ").unwrap();
+    shell
+        .send("Post.objects.filter(view_count=3).delete()\r")
+        .unwrap();
+    shell.flush().unwrap();
+    shell.exp_string("[y/N]").unwrap();
+    shell.send_line("y").unwrap();
+    shell.exp_string("1 row deleted").unwrap();
+    shell.exp_string(">>> ").unwrap();
     shell.send("\\q\r").unwrap();
     shell.flush().unwrap();
     shell.exp_eof().unwrap();
@@ -77,9 +94,9 @@ Post.objects.create(title="Flow-Matic", slug="flow", body="…", author=1, view_
         "{history}"
     );
 
-    // A new session recalls the query with the Up arrow (the line before the error).
+    // A new session recalls the query with the Up arrow (before the error and the deletes).
     let mut shell = session(&project);
-    shell.send("\x1b[A\x1b[A\r").unwrap();
+    shell.send("\x1b[A\x1b[A\x1b[A\r").unwrap();
     shell.flush().unwrap();
     shell.exp_string("COBOL").unwrap();
     shell.exp_string(">>> ").unwrap();

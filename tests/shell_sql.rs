@@ -36,10 +36,18 @@ fn install() {
     use tracing_subscriber::layer::SubscriberExt;
     struct Capture;
     impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Capture {
-        fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        fn on_event(
+            &self,
+            event: &tracing::Event<'_>,
+            _: tracing_subscriber::layer::Context<'_, S>,
+        ) {
             struct Message(Option<String>);
             impl tracing::field::Visit for Message {
-                fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                fn record_debug(
+                    &mut self,
+                    field: &tracing::field::Field,
+                    value: &dyn std::fmt::Debug,
+                ) {
                     if field.name() == "message" {
                         self.0 = Some(format!("{value:?}"));
                     }
@@ -57,7 +65,8 @@ fn install() {
     }
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry().with(Capture));
+        let _ =
+            tracing::subscriber::set_global_default(tracing_subscriber::registry().with(Capture));
     });
 }
 
@@ -75,7 +84,11 @@ fn text(value: &str) -> Literal {
 }
 
 /// Runs `typed` then `dynamic`, and checks they logged the same statements.
-fn same_sql(name: &str, typed: impl FnOnce() -> pookie::Result<()>, dynamic: impl FnOnce() -> pookie::Result<()>) {
+fn same_sql(
+    name: &str,
+    typed: impl FnOnce() -> pookie::Result<()>,
+    dynamic: impl FnOnce() -> pookie::Result<()>,
+) {
     logged();
     typed().unwrap();
     let typed_sql = logged();
@@ -112,8 +125,18 @@ fn compare(db: &Db) {
     );
     same_sql(
         "count",
-        || Post::objects().filter(post::published.eq(true)).count(db).map(drop),
-        || posts().filter(p.q("published", Literal::Bool(true))?).count(db).map(drop),
+        || {
+            Post::objects()
+                .filter(post::published.eq(true))
+                .count(db)
+                .map(drop)
+        },
+        || {
+            posts()
+                .filter(p.q("published", Literal::Bool(true))?)
+                .count(db)
+                .map(drop)
+        },
     );
     same_sql(
         "a lookup across a foreign key, Q objects, exclude",
@@ -126,7 +149,10 @@ fn compare(db: &Db) {
         },
         || {
             posts()
-                .filter(p.q("author__name", text("Grace"))? | !p.q("view_count__gt", Literal::Int(10))?)
+                .filter(
+                    p.q("author__name", text("Grace"))?
+                        | !p.q("view_count__gt", Literal::Int(10))?,
+                )
                 .exclude(p.q("title__startswith", text("Draft"))?)
                 .all(db)
                 .map(drop)
@@ -150,8 +176,12 @@ fn compare(db: &Db) {
     same_sql(
         "values and aggregate",
         || {
-            Author::objects().values((author::name, author::email)).all(db)?;
-            Post::objects().aggregate(db, Sum(post::view_count)).map(drop)
+            Author::objects()
+                .values((author::name, author::email))
+                .all(db)?;
+            Post::objects()
+                .aggregate(db, Sum(post::view_count))
+                .map(drop)
         },
         || {
             authors().values(db, &["name", "email"])?;
@@ -171,14 +201,22 @@ fn compare(db: &Db) {
     same_sql(
         "update and delete",
         || {
-            Post::objects().filter(post::view_count.lt(0)).update(db, [post::view_count.set(0)])?;
-            Post::objects().filter(post::view_count.lt(0)).delete(db).map(drop)
+            Post::objects()
+                .filter(post::view_count.lt(0))
+                .update(db, [post::view_count.set(0)])?;
+            Post::objects()
+                .filter(post::view_count.lt(0))
+                .delete(db)
+                .map(drop)
         },
         || {
             posts()
                 .filter(p.q("view_count__lt", Literal::Int(0))?)
                 .update(db, &[("view_count".into(), Literal::Int(0))])?;
-            posts().filter(p.q("view_count__lt", Literal::Int(0))?).delete(db).map(drop)
+            posts()
+                .filter(p.q("view_count__lt", Literal::Int(0))?)
+                .delete(db)
+                .map(drop)
         },
     );
 }
@@ -198,7 +236,11 @@ fn the_dynamic_path_writes_the_typed_sql_on_both_backends() {
 #[test]
 fn the_run_time_metadata_is_the_generated_metadata() {
     let schema = schema();
-    for meta in [&<Author as pookie::Model>::META, &<Post as pookie::Model>::META, &<blog::Tag as pookie::Model>::META] {
+    for meta in [
+        &<Author as pookie::Model>::META,
+        &<Post as pookie::Model>::META,
+        &<blog::Tag as pookie::Model>::META,
+    ] {
         let dynamic = schema.model(meta.name).unwrap().meta();
         assert_eq!(dynamic.table, meta.table);
         assert_eq!(dynamic.columns, meta.columns);

@@ -70,7 +70,8 @@ pub fn run(settings: &Settings, options: &Options) -> CommandResult<ExitCode> {
         session.interactive()?;
     } else {
         for line in std::io::stdin().lock().lines() {
-            let line = line.map_err(|e| CommandError(format!("cannot read standard input: {e}")))?;
+            let line =
+                line.map_err(|e| CommandError(format!("cannot read standard input: {e}")))?;
             if !session.line(&line, &mut confirm) {
                 break;
             }
@@ -103,7 +104,8 @@ impl Session {
             println!("{HELP}");
             return true;
         }
-        let result = parser::parse(line).and_then(|expr| eval::eval(&self.schema, &self.db, &expr, confirm));
+        let result =
+            parser::parse(line).and_then(|expr| eval::eval(&self.schema, &self.db, &expr, confirm));
         match result {
             Ok(outcome) => {
                 let text = match outcome {
@@ -161,9 +163,14 @@ impl Session {
     }
 
     fn interactive(&mut self) -> CommandResult<()> {
-        let mut editor: rustyline::Editor<complete::ShellHelper, rustyline::history::DefaultHistory> =
-            rustyline::Editor::new().map_err(|e| CommandError(format!("cannot start the line editor: {e}")))?;
-        editor.set_helper(Some(complete::ShellHelper { schema: self.schema }));
+        let mut editor: rustyline::Editor<
+            complete::ShellHelper,
+            rustyline::history::DefaultHistory,
+        > = rustyline::Editor::new()
+            .map_err(|e| CommandError(format!("cannot start the line editor: {e}")))?;
+        editor.set_helper(Some(complete::ShellHelper {
+            schema: self.schema,
+        }));
         let history = history_file();
         if let Some(path) = &history {
             let _ = editor.load_history(path);
@@ -218,13 +225,21 @@ fn install_sql_log() {
     use tracing_subscriber::layer::SubscriberExt;
     struct Sql;
     impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Sql {
-        fn on_event(&self, event: &tracing::Event<'_>, _ctx: tracing_subscriber::layer::Context<'_, S>) {
+        fn on_event(
+            &self,
+            event: &tracing::Event<'_>,
+            _ctx: tracing_subscriber::layer::Context<'_, S>,
+        ) {
             if !SHOW_SQL.load(Ordering::Relaxed) || event.metadata().target() != "pookie::sql" {
                 return;
             }
             struct Message(Option<String>);
             impl tracing::field::Visit for Message {
-                fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                fn record_debug(
+                    &mut self,
+                    field: &tracing::field::Field,
+                    value: &dyn std::fmt::Debug,
+                ) {
                     if field.name() == "message" {
                         self.0 = Some(format!("{value:?}"));
                     }

@@ -134,7 +134,7 @@ pub fn suggest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) ->
     candidates
         .into_iter()
         .map(|candidate| (distance(word, candidate), candidate))
-        .filter(|(distance, candidate)| *distance <= (candidate.len().max(word.len()) + 2) / 3)
+        .filter(|(distance, candidate)| *distance <= candidate.len().max(word.len()).div_ceil(3))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
 }
@@ -234,11 +234,13 @@ impl DynModel {
                 let lookup = match rest {
                     [] => "exact",
                     [lookup] => lookup,
-                    _ => return Err(Error::usage(format!(
+                    _ => {
+                        return Err(Error::usage(format!(
                         "`{path}`: `{first}` of `{}` is not a relation, so `{}` cannot follow it",
                         self.meta.name,
                         rest.join("__")
-                    ))),
+                    )))
+                    }
                 };
                 self.column_cond(index, lookup, value)
             }

@@ -9,8 +9,22 @@ use rustyline::{Context, Helper};
 
 /// The methods offered after `.objects.` or a query set.
 pub const METHODS: &[&str] = &[
-    "all(", "filter(", "exclude(", "order_by(", "distinct(", "count(", "exists(", "first(",
-    "last(", "get(", "values(", "values_list(", "aggregate(", "update(", "delete(", "create(",
+    "all(",
+    "filter(",
+    "exclude(",
+    "order_by(",
+    "distinct(",
+    "count(",
+    "exists(",
+    "first(",
+    "last(",
+    "get(",
+    "values(",
+    "values_list(",
+    "aggregate(",
+    "update(",
+    "delete(",
+    "create(",
 ];
 
 /// The shell's line helper.
@@ -32,7 +46,12 @@ impl ShellHelper {
             .split(|c: char| !(c.is_alphanumeric() || c == '_'))
             .find(|w| !w.is_empty())
             .unwrap_or("");
-        let model = self.schema.models().iter().find(|m| m.name() == model_name).copied();
+        let model = self
+            .schema
+            .models()
+            .iter()
+            .find(|m| m.name() == model_name)
+            .copied();
         let mut out: Vec<String> = Vec::new();
         if head.trim().is_empty() || head.ends_with("\\d ") {
             out.extend(self.schema.models().iter().map(|m| m.name().to_owned()));
@@ -74,7 +93,10 @@ impl ShellHelper {
 }
 
 fn filter(candidates: Vec<String>, word: &str) -> Vec<String> {
-    let mut out: Vec<String> = candidates.into_iter().filter(|c| c.starts_with(word)).collect();
+    let mut out: Vec<String> = candidates
+        .into_iter()
+        .filter(|c| c.starts_with(word))
+        .collect();
     out.sort();
     out.dedup();
     out
@@ -83,7 +105,12 @@ fn filter(candidates: Vec<String>, word: &str) -> Vec<String> {
 impl Completer for ShellHelper {
     type Candidate = Pair;
 
-    fn complete(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
         let (start, candidates) = self.candidates(line, pos);
         Ok((
             start,

@@ -70,9 +70,10 @@ fn args_q(model: DynModel, args: &[Arg]) -> Result<DynQ, String> {
     for arg in args {
         match arg {
             Arg::Positional(Value::Q(expr)) => push(q(model, expr)?),
-            Arg::Keyword(path, value) => {
-                push(lookups_q(model, &[(path.clone(), literal(value, "a lookup")?)])?)
-            }
+            Arg::Keyword(path, value) => push(lookups_q(
+                model,
+                &[(path.clone(), literal(value, "a lookup")?)],
+            )?),
             _ => return Err("filters take Q objects and lookups: `filter(name=\"Grace\")`".into()),
         }
     }
@@ -83,7 +84,9 @@ fn strings(args: &[Arg], method: &str) -> Result<Vec<String>, String> {
     args.iter()
         .map(|arg| match arg {
             Arg::Positional(Value::Literal(Literal::Text(name))) => Ok(name.clone()),
-            _ => Err(format!("`{method}` takes field names in quotes: `{method}(\"name\")`")),
+            _ => Err(format!(
+                "`{method}` takes field names in quotes: `{method}(\"name\")`"
+            )),
         })
         .collect()
 }
@@ -92,7 +95,9 @@ fn assignments(args: &[Arg], method: &str) -> Result<Vec<(String, Literal)>, Str
     args.iter()
         .map(|arg| match arg {
             Arg::Keyword(name, value) => Ok((name.clone(), literal(value, method)?)),
-            _ => Err(format!("`{method}` takes fields by name: `{method}(name=\"Grace\")`")),
+            _ => Err(format!(
+                "`{method}` takes fields by name: `{method}(name=\"Grace\")`"
+            )),
         })
         .collect()
 }
@@ -101,9 +106,15 @@ fn aggregates(args: &[Arg]) -> Result<Vec<Aggregate>, String> {
     let mut out = Vec::new();
     for arg in args {
         let (name, func, call_args) = match arg {
-            Arg::Keyword(name, Value::Aggregate(func, call_args)) => (Some(name.clone()), func, call_args),
+            Arg::Keyword(name, Value::Aggregate(func, call_args)) => {
+                (Some(name.clone()), func, call_args)
+            }
             Arg::Positional(Value::Aggregate(func, call_args)) => (None, func, call_args),
-            _ => return Err("`aggregate` takes `name=Sum(\"field\")`, Count, Avg, Max or Min".into()),
+            _ => {
+                return Err(
+                    "`aggregate` takes `name=Sum(\"field\")`, Count, Avg, Max or Min".into(),
+                )
+            }
         };
         let func_kind = match func.as_str() {
             "Sum" => AggregateFunc::Sum,
@@ -117,8 +128,14 @@ fn aggregates(args: &[Arg]) -> Result<Vec<Aggregate>, String> {
         for call_arg in call_args {
             match call_arg {
                 Arg::Positional(Value::Literal(Literal::Text(name))) => field = Some(name.clone()),
-                Arg::Keyword(key, Value::Literal(Literal::Bool(on))) if key == "distinct" => distinct = *on,
-                _ => return Err(format!("`{func}` takes a field name: `{func}(\"view_count\")`")),
+                Arg::Keyword(key, Value::Literal(Literal::Bool(on))) if key == "distinct" => {
+                    distinct = *on
+                }
+                _ => {
+                    return Err(format!(
+                        "`{func}` takes a field name: `{func}(\"view_count\")`"
+                    ))
+                }
             }
         }
         let field = field.ok_or_else(|| format!("`{func}` needs a field name"))?;
@@ -133,20 +150,44 @@ fn aggregates(args: &[Arg]) -> Result<Vec<Aggregate>, String> {
 }
 
 const SET_METHODS: &[&str] = &[
-    "all", "filter", "exclude", "order_by", "distinct", "count", "exists", "first", "last",
-    "get", "values", "values_list", "aggregate", "update", "delete", "create",
+    "all",
+    "filter",
+    "exclude",
+    "order_by",
+    "distinct",
+    "count",
+    "exists",
+    "first",
+    "last",
+    "get",
+    "values",
+    "values_list",
+    "aggregate",
+    "update",
+    "delete",
+    "create",
 ];
 
 /// Evaluates a line.
-pub fn eval(schema: &DynSchema, db: &Db, expr: &Expr, confirm: Confirm<'_>) -> Result<Outcome, String> {
+pub fn eval(
+    schema: &DynSchema,
+    db: &Db,
+    expr: &Expr,
+    confirm: Confirm<'_>,
+) -> Result<Outcome, String> {
     let model = schema.model(&expr.model).map_err(|e| e.to_string())?;
     let mut state = State::Model(model);
     let last = expr.steps.len().saturating_sub(1);
     for (position, step) in expr.steps.iter().enumerate() {
         state = match (state, step) {
-            (State::Model(model), Step::Attr(name)) if name == "objects" => State::Set(DynQuerySet::new(model)),
+            (State::Model(model), Step::Attr(name)) if name == "objects" => {
+                State::Set(DynQuerySet::new(model))
+            }
             (State::Model(model), _) => {
-                return Err(format!("write `{}.objects` to query the model", model.name()))
+                return Err(format!(
+                    "write `{}.objects` to query the model",
+                    model.name()
+                ))
             }
             (State::Set(set), Step::Slice(start, end)) => {
                 let start = non_negative(start.unwrap_or(0))?;
@@ -156,7 +197,10 @@ pub fn eval(schema: &DynSchema, db: &Db, expr: &Expr, confirm: Confirm<'_>) -> R
             (State::Set(set), Step::Index(n)) => {
                 let n = non_negative(*n)?;
                 let model = set.model();
-                let rows = set.slice(n, Some(n + 1)).all(db).map_err(|e| e.to_string())?;
+                let rows = set
+                    .slice(n, Some(n + 1))
+                    .all(db)
+                    .map_err(|e| e.to_string())?;
                 if rows.rows.is_empty() {
                     return Err(format!("index {n} is out of range"));
                 }
@@ -170,7 +214,8 @@ pub fn eval(schema: &DynSchema, db: &Db, expr: &Expr, confirm: Confirm<'_>) -> R
                     }
                     Ok(Flow::Done(outcome))
                 };
-                let next = |state: State| -> Result<Flow, String> { Ok(Flow::Next(state)) };
+                let next =
+                    |state: State| -> Result<Flow, String> { Ok(Flow::Next(Box::new(state))) };
                 let result: Result<Flow, String> = match method.as_str() {
                     "all" => next(State::Set(set)),
                     "filter" => next(State::Set(set.filter(args_q(model, args)?))),
@@ -182,12 +227,18 @@ pub fn eval(schema: &DynSchema, db: &Db, expr: &Expr, confirm: Confirm<'_>) -> R
                     }
                     "distinct" => next(State::Set(set.distinct())),
                     "get" => {
-                        let rows = set.get(db, args_q(model, args)?).map_err(|e| e.to_string())?;
+                        let rows = set
+                            .get(db, args_q(model, args)?)
+                            .map_err(|e| e.to_string())?;
                         next(State::Instance(model, rows))
                     }
                     "first" | "last" => {
-                        let rows = if method == "first" { set.first(db) } else { set.last(db) }
-                            .map_err(|e| e.to_string())?;
+                        let rows = if method == "first" {
+                            set.first(db)
+                        } else {
+                            set.last(db)
+                        }
+                        .map_err(|e| e.to_string())?;
                         if rows.rows.is_empty() {
                             if position == last {
                                 return Ok(Outcome::Instance(None));
@@ -196,9 +247,16 @@ pub fn eval(schema: &DynSchema, db: &Db, expr: &Expr, confirm: Confirm<'_>) -> R
                         }
                         next(State::Instance(model, rows))
                     }
-                    "count" => terminal(Outcome::Scalar(set.count(db).map_err(|e| e.to_string())?.to_string())),
+                    "count" => terminal(Outcome::Scalar(
+                        set.count(db).map_err(|e| e.to_string())?.to_string(),
+                    )),
                     "exists" => terminal(Outcome::Scalar(
-                        if set.exists(db).map_err(|e| e.to_string())? { "True" } else { "False" }.into(),
+                        if set.exists(db).map_err(|e| e.to_string())? {
+                            "True"
+                        } else {
+                            "False"
+                        }
+                        .into(),
                     )),
                     "values" | "values_list" => {
                         let flat = args.iter().any(|arg| {
@@ -216,7 +274,9 @@ pub fn eval(schema: &DynSchema, db: &Db, expr: &Expr, confirm: Confirm<'_>) -> R
                     }
                     "aggregate" => {
                         let aggregates = aggregates(args)?;
-                        terminal(Outcome::Rows(set.aggregate(db, &aggregates).map_err(|e| e.to_string())?))
+                        terminal(Outcome::Rows(
+                            set.aggregate(db, &aggregates).map_err(|e| e.to_string())?,
+                        ))
                     }
                     "update" => {
                         let values = assignments(args, "update")?;
@@ -230,7 +290,11 @@ pub fn eval(schema: &DynSchema, db: &Db, expr: &Expr, confirm: Confirm<'_>) -> R
                         let n = set.count(db).map_err(|e| e.to_string())?;
                         if n == 0 {
                             terminal(Outcome::Message("0 rows deleted".into()))
-                        } else if !confirm(&format!("Delete {n} {} {}?", model.name(), rows_word(n))) {
+                        } else if !confirm(&format!(
+                            "Delete {n} {} {}?",
+                            model.name(),
+                            rows_word(n)
+                        )) {
                             terminal(Outcome::Message("Nothing deleted.".into()))
                         } else {
                             let n = set.delete(db).map_err(|e| e.to_string())?;
@@ -250,7 +314,7 @@ pub fn eval(schema: &DynSchema, db: &Db, expr: &Expr, confirm: Confirm<'_>) -> R
                     )),
                 };
                 match result? {
-                    Flow::Next(state) => state,
+                    Flow::Next(state) => *state,
                     Flow::Done(outcome) => return Ok(outcome),
                 }
             }
@@ -260,26 +324,40 @@ pub fn eval(schema: &DynSchema, db: &Db, expr: &Expr, confirm: Confirm<'_>) -> R
                 State::Values(set.slice(start, end), names)
             }
             (State::Values(..), _) => {
-                return Err("after `values(…)` only a slice may follow: `values(\"name\")[:5]`".into())
+                return Err(
+                    "after `values(…)` only a slice may follow: `values(\"name\")[:5]`".into(),
+                )
             }
             (State::Set(_), Step::Attr(name)) => {
-                return Err(format!("a query set has no attribute `{name}`: call a method, `{name}()`"))
+                return Err(format!(
+                    "a query set has no attribute `{name}`: call a method, `{name}()`"
+                ))
             }
-            (State::Instance(model, rows), Step::Attr(name)) => match attribute(db, model, &rows, name)? {
-                Flow::Next(state) => state,
-                Flow::Done(outcome) if position == last => return Ok(outcome),
-                Flow::Done(_) => return Err(format!("`{name}` is a value: nothing can follow it")),
-            },
+            (State::Instance(model, rows), Step::Attr(name)) => {
+                match attribute(db, model, &rows, name)? {
+                    Flow::Next(state) => *state,
+                    Flow::Done(outcome) if position == last => return Ok(outcome),
+                    Flow::Done(_) => {
+                        return Err(format!("`{name}` is a value: nothing can follow it"))
+                    }
+                }
+            }
             (State::Instance(model, rows), Step::Call(method, _)) if method == "delete" => {
                 let pk = pk_q(model, &rows)?;
                 if !confirm(&format!("Delete this {}?", model.name())) {
                     return Ok(Outcome::Message("Nothing deleted.".into()));
                 }
-                let n = DynQuerySet::new(model).filter(pk).delete(db).map_err(|e| e.to_string())?;
+                let n = DynQuerySet::new(model)
+                    .filter(pk)
+                    .delete(db)
+                    .map_err(|e| e.to_string())?;
                 return Ok(Outcome::Message(format!("{n} {} deleted", rows_word(n))));
             }
             (State::Instance(model, _), _) => {
-                return Err(format!("a `{}` takes a field or a relation: `.name`, `.posts.all()`", model.name()))
+                return Err(format!(
+                    "a `{}` takes a field or a relation: `.name`, `.posts.all()`",
+                    model.name()
+                ))
             }
         };
     }
@@ -296,7 +374,7 @@ pub fn eval(schema: &DynSchema, db: &Db, expr: &Expr, confirm: Confirm<'_>) -> R
 
 /// After one step: the next state, or the line's outcome.
 enum Flow {
-    Next(State),
+    Next(Box<State>),
     Done(Outcome),
 }
 
@@ -318,7 +396,9 @@ fn pk_q(model: DynModel, rows: &DynRows) -> Result<DynQ, String> {
     for column in meta.pk_columns {
         let index = meta.columns.iter().position(|c| c == column).unwrap_or(0);
         let value = to_literal(&rows.rows[0][index]);
-        let next = model.q(meta.fields[index].name, value).map_err(|e| e.to_string())?;
+        let next = model
+            .q(meta.fields[index].name, value)
+            .map_err(|e| e.to_string())?;
         out = Some(match out {
             Some(existing) => existing & next,
             None => next,
@@ -358,18 +438,28 @@ fn attribute(db: &Db, model: DynModel, rows: &DynRows, name: &str) -> Result<Flo
         };
         let q = match relation.kind {
             RelationKind::ManyToMany => {
-                let through = relation.through.ok_or("a many-to-many relation without a join table")?;
+                let through = relation
+                    .through
+                    .ok_or("a many-to-many relation without a join table")?;
                 let back = target
                     .meta()
                     .relations
                     .iter()
-                    .find(|r| r.kind == RelationKind::ManyToMany && r.through.is_some_and(|t| t.table == through.table))
+                    .find(|r| {
+                        r.kind == RelationKind::ManyToMany
+                            && r.through.is_some_and(|t| t.table == through.table)
+                    })
                     .ok_or("the other side of this many-to-many relation is unknown")?;
                 target
-                    .q(&format!("{}__{}", back.name, target_field_of(model, relation.column)), key)
+                    .q(
+                        &format!("{}__{}", back.name, target_field_of(model, relation.column)),
+                        key,
+                    )
                     .map_err(|e| e.to_string())?
             }
-            _ => target.q(&target_field(relation.target_column), key).map_err(|e| e.to_string())?,
+            _ => target
+                .q(&target_field(relation.target_column), key)
+                .map_err(|e| e.to_string())?,
         };
         let set = DynQuerySet::new(target).filter(q);
         if relation.kind.is_single() {
@@ -377,12 +467,14 @@ fn attribute(db: &Db, model: DynModel, rows: &DynRows, name: &str) -> Result<Flo
             if found.rows.is_empty() {
                 return Err(format!("this {} has no {name}", meta.name));
             }
-            return Ok(Flow::Next(State::Instance(target, found)));
+            return Ok(Flow::Next(Box::new(State::Instance(target, found))));
         }
-        return Ok(Flow::Next(State::Set(set)));
+        return Ok(Flow::Next(Box::new(State::Set(set))));
     }
     if let Some(index) = rows.columns.iter().position(|c| c == name).or_else(|| {
-        (name == "pk").then(|| meta.columns.iter().position(|c| *c == meta.pk_column)).flatten()
+        (name == "pk")
+            .then(|| meta.columns.iter().position(|c| *c == meta.pk_column))
+            .flatten()
     }) {
         let one = DynRows {
             columns: vec![name.to_owned()],
@@ -438,7 +530,10 @@ pub fn describe(model: DynModel) -> String {
         out.push_str("\nrelations:");
         for relation in meta.relations {
             let target = model.target(relation).map_or("?", |t| t.name());
-            out.push_str(&format!("\n  {} -> {target} ({:?})", relation.name, relation.kind));
+            out.push_str(&format!(
+                "\n  {} -> {target} ({:?})",
+                relation.name, relation.kind
+            ));
         }
     }
     out

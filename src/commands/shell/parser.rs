@@ -82,14 +82,22 @@ fn tokenize(line: &str) -> Result<Vec<(usize, Token)>, String> {
             }
             tokens.push((start, Token::Ident(chars[start..i].iter().collect())));
         } else if c.is_ascii_digit() {
-            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.' || chars[i] == '_') {
+            while i < chars.len()
+                && (chars[i].is_ascii_digit() || chars[i] == '.' || chars[i] == '_')
+            {
                 i += 1;
             }
             let text: String = chars[start..i].iter().filter(|c| **c != '_').collect();
             let token = if text.contains('.') {
-                Token::Float(text.parse().map_err(|_| format!("`{text}` is not a number"))?)
+                Token::Float(
+                    text.parse()
+                        .map_err(|_| format!("`{text}` is not a number"))?,
+                )
             } else {
-                Token::Int(text.parse().map_err(|_| format!("`{text}` is not a number"))?)
+                Token::Int(
+                    text.parse()
+                        .map_err(|_| format!("`{text}` is not a number"))?,
+                )
             };
             tokens.push((start, token));
         } else if c == '"' || c == '\'' {
@@ -97,7 +105,12 @@ fn tokenize(line: &str) -> Result<Vec<(usize, Token)>, String> {
             let mut text = String::new();
             loop {
                 match chars.get(i) {
-                    None => return Err(format!("unterminated string starting at column {}", start + 1)),
+                    None => {
+                        return Err(format!(
+                            "unterminated string starting at column {}",
+                            start + 1
+                        ))
+                    }
                     Some(&q) if q == c => break,
                     Some('\\') => {
                         i += 1;
@@ -137,7 +150,11 @@ pub fn parse(line: &str) -> Result<Expr, String> {
     };
     let expr = parser.chain()?;
     if let Some((column, token)) = parser.tokens.get(parser.at) {
-        return Err(format!("unexpected {} at column {}", describe(token), column + 1));
+        return Err(format!(
+            "unexpected {} at column {}",
+            describe(token),
+            column + 1
+        ));
     }
     Ok(expr)
 }
@@ -177,7 +194,11 @@ impl Parser {
             return Ok(());
         }
         Err(match self.tokens.get(self.at) {
-            Some((column, token)) => format!("expected `{c}` at column {}, found {}", column + 1, describe(token)),
+            Some((column, token)) => format!(
+                "expected `{c}` at column {}, found {}",
+                column + 1,
+                describe(token)
+            ),
             None => format!("expected `{c}`, but the line ends"),
         })
     }
@@ -207,7 +228,9 @@ impl Parser {
                     let end = self.int_opt()?;
                     steps.push(Step::Slice(start, end));
                 } else {
-                    steps.push(Step::Index(start.ok_or("expected an index or a slice in `[…]`")?));
+                    steps.push(Step::Index(
+                        start.ok_or("expected an index or a slice in `[…]`")?,
+                    ));
                 }
                 self.expect(']')?;
             } else {
@@ -357,7 +380,9 @@ mod tests {
 
     #[test]
     fn parses_a_chain_with_q_objects_and_a_slice() {
-        let expr = parse(r#"Author.objects.filter(Q(name="a") | ~Q(age__gt=3)).order_by("-joined")[:5]"#).unwrap();
+        let expr =
+            parse(r#"Author.objects.filter(Q(name="a") | ~Q(age__gt=3)).order_by("-joined")[:5]"#)
+                .unwrap();
         assert_eq!(expr.model, "Author");
         assert_eq!(expr.steps.len(), 4);
         assert_eq!(expr.steps[3], Step::Slice(None, Some(5)));
@@ -365,7 +390,11 @@ mod tests {
 
     #[test]
     fn reports_where_a_line_goes_wrong() {
-        assert!(parse("Author.objects.filter(name=)").unwrap_err().contains("expected a value"));
-        assert!(parse("Author.objects.filter(name=grace)").unwrap_err().contains("quotes"));
+        assert!(parse("Author.objects.filter(name=)")
+            .unwrap_err()
+            .contains("expected a value"));
+        assert!(parse("Author.objects.filter(name=grace)")
+            .unwrap_err()
+            .contains("quotes"));
     }
 }
