@@ -105,7 +105,7 @@ enum Command {
         #[command(flatten)]
         settings: SettingsArgs,
     },
-    /// Query the database interactively in Django's syntax, over the project's schema.
+    /// Query the database interactively in Django's syntax, over the project's schema
     ///
     /// Reads the models from the schema files of pookie.toml (nothing is
     /// compiled) and runs every query through Pookie's own query compiler, so

@@ -67,6 +67,7 @@ fn help_is_pinned() {
         "showmigrations",
         "rollback",
         "sqlmigrate",
+        "shell",
     ] {
         let output = pookie(&[command, "--help"]);
         assert!(output.status.success(), "{command}");
