@@ -198,6 +198,35 @@ fn compare(db: &Db) {
                 .map(drop)
         },
     );
+    // The typed create validates first (its own queries); the INSERT is the same.
+    logged();
+    Author::objects()
+        .create(
+            db,
+            blog::NewAuthor::new()
+                .name("Grace")
+                .email("grace@example.com"),
+        )
+        .unwrap();
+    let typed_insert: Vec<String> = logged()
+        .into_iter()
+        .filter(|s| s.starts_with("INSERT"))
+        .collect();
+    authors()
+        .create(
+            db,
+            &[
+                ("name".into(), text("Ada")),
+                ("email".into(), text("ada@example.com")),
+            ],
+        )
+        .unwrap();
+    let dynamic_insert: Vec<String> = logged()
+        .into_iter()
+        .filter(|s| s.starts_with("INSERT"))
+        .collect();
+    assert_eq!(typed_insert.len(), 1);
+    assert_eq!(typed_insert, dynamic_insert, "create");
     same_sql(
         "update and delete",
         || {

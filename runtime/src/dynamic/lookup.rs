@@ -396,6 +396,15 @@ impl DynModel {
                 }
             }
         }
+        if let (SqlType::Varchar(max), Literal::Text(text)) = (&info.sql_type, &value) {
+            let length = text.chars().count();
+            if length > *max as usize {
+                return Err(Error::usage(format!(
+                    "`{}.{}` holds at most {max} characters; this value has {length}",
+                    self.meta.name, field.name
+                )));
+            }
+        }
         to_param(&info.sql_type, value).map_err(|message| {
             Error::usage(format!("`{}.{}`: {message}", self.meta.name, field.name))
         })
@@ -561,5 +570,52 @@ fn to_json(value: &Literal) -> serde_json::Value {
         Literal::Float(v) => (*v).into(),
         Literal::Text(v) => v.clone().into(),
         Literal::List(items) => items.iter().map(to_json).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let names = ["title", "slug", "view_count"];
+        assert_eq!(suggest("titel", names), Some("title"));
+        assert_eq!(suggest("view_cont", names), Some("view_count"));
+        assert_eq!(suggest("author", names), None);
+    }
+
+    #[test]
+    fn literals_become_the_parameters_of_the_column_type() {
+        assert_eq!(
+            to_param(&SqlType::Integer, Literal::Int(3)),
+            Ok(Param::I32(3))
+        );
+        assert_eq!(
+            to_param(&SqlType::BigInt, Literal::Int(3)),
+            Ok(Param::I64(3))
+        );
+        assert_eq!(to_param(&SqlType::Text, Literal::Null), Ok(Param::Null));
+        assert!(to_param(&SqlType::Integer, Literal::Int(1 << 40)).is_err());
+        assert!(to_param(&SqlType::Integer, Literal::Text("3".into())).is_err());
+        assert_eq!(
+            to_param(&SqlType::Date, Literal::Text("2024-05-01".into())),
+            Ok(Param::Date(NaiveDate::from_ymd_opt(2024, 5, 1).unwrap()))
+        );
+        assert!(matches!(
+            to_param(
+                &SqlType::Timestamp,
+                Literal::Text("2024-05-01 12:30:00".into())
+            ),
+            Ok(Param::DateTime(_))
+        ));
+        assert!(to_param(
+            &SqlType::Decimal {
+                precision: 6,
+                scale: 2
+            },
+            Literal::Text("x".into())
+        )
+        .is_err());
     }
 }
