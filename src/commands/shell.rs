@@ -26,6 +26,21 @@ pub struct Options {
     pub yes: bool,
 }
 
+/// Prints a line on standard output; a closed output (`pookie shell … | head`)
+/// ends the program quietly instead of panicking as `println!` would.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::commands::shell::write_line(&format!($($arg)*))
+    };
+}
+
+fn write_line(text: &str) {
+    let mut out = std::io::stdout().lock();
+    if writeln!(out, "{text}").is_err() {
+        std::process::exit(0);
+    }
+}
+
 /// True while `\sql` shows each statement.
 static SHOW_SQL: AtomicBool = AtomicBool::new(false);
 
@@ -101,7 +116,7 @@ impl Session {
             return self.backslash(command);
         }
         if matches!(line, "help" | "help()") {
-            println!("{HELP}");
+            say!("{HELP}");
             return true;
         }
         let result =
@@ -114,7 +129,7 @@ impl Session {
                     eval::Outcome::Instance(None) => "None".to_owned(),
                     eval::Outcome::Scalar(text) | eval::Outcome::Message(text) => text,
                 };
-                println!("{text}");
+                say!("{text}");
             }
             Err(message) => {
                 self.failed = true;
@@ -132,7 +147,7 @@ impl Session {
             (Some("sql"), _) => {
                 let on = !SHOW_SQL.load(Ordering::Relaxed);
                 SHOW_SQL.store(on, Ordering::Relaxed);
-                println!("SQL display is {}.", if on { "on" } else { "off" });
+                say!("SQL display is {}.", if on { "on" } else { "off" });
             }
             (Some("d"), None) => {
                 let mut table = print::table();
@@ -144,16 +159,16 @@ impl Session {
                         model.meta().fields.len().to_string(),
                     ]);
                 }
-                println!("{table}");
+                say!("{table}");
             }
             (Some("d"), Some(name)) => match self.schema.model(name) {
-                Ok(model) => println!("{}", eval::describe(model)),
+                Ok(model) => say!("{}", eval::describe(model)),
                 Err(error) => {
                     self.failed = true;
                     eprintln!("error: {error}");
                 }
             },
-            (Some("?" | "h" | "help"), _) => println!("{HELP}"),
+            (Some("?" | "h" | "help"), _) => say!("{HELP}"),
             _ => {
                 self.failed = true;
                 eprintln!("error: unknown command `\\{command}`: \\d, \\d Model, \\sql, \\q");
@@ -175,7 +190,7 @@ impl Session {
         if let Some(path) = &history {
             let _ = editor.load_history(path);
         }
-        println!(
+        say!(
             "Pookie shell: {} models. Django's query syntax; \\? for help, \\q to quit.",
             self.schema.models().len()
         );
@@ -249,7 +264,7 @@ fn install_sql_log() {
             event.record(&mut message);
             if let Some(sql) = message.0 {
                 if *event.metadata().level() == tracing::Level::INFO {
-                    println!("-- {sql}");
+                    say!("-- {sql}");
                 }
             }
         }
