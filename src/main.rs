@@ -126,6 +126,30 @@ enum Command {
         #[command(flatten)]
         settings: SettingsArgs,
     },
+    /// Query the database interactively in Django's syntax, over the project's schema
+    ///
+    /// Reads the models from the schema files of pookie.toml (nothing is
+    /// compiled) and runs every query through Pookie's own query compiler, so
+    /// the SQL is what the generated code would run. Tab completes models,
+    /// methods, fields and lookups; history is kept in ~/.pookie_history
+    /// (or $POOKIE_HISTORY). `\d Model` describes a model, `\sql` shows each query's SQL.
+    ///
+    /// Examples:
+    ///   pookie shell
+    ///   pookie shell -c 'Author.objects.filter(name__icontains="grace").order_by("-joined")[:5]'
+    ///   pookie shell -c 'Post.objects.aggregate(total=Sum("view_count"))'
+    ///   pookie shell --yes < cleanup.txt
+    #[command(verbatim_doc_comment)]
+    Shell {
+        /// Run these lines (one query per line) and exit, instead of the interactive shell.
+        #[arg(short = 'c', long = "command", value_name = "QUERY")]
+        command: Option<String>,
+        /// Delete without asking (a script's deletes need it).
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        settings: SettingsArgs,
+    },
     /// Read an existing SQLite or PostgreSQL database and write .pookie models for it.
     ///
     /// Every table becomes a model (views too with --include-views), with its
@@ -270,6 +294,13 @@ fn main() -> ExitCode {
                 BackendArg::Postgres => pookie_grammar::migration::Backend::Postgres,
             });
             commands::sqlmigrate::run(&settings, &name, backend, backwards)
+        })),
+        Command::Shell {
+            command,
+            yes,
+            settings,
+        } => report(settings.load().and_then(|settings| {
+            commands::shell::run(&settings, &commands::shell::Options { command, yes })
         })),
         Command::Inspectdb {
             tables,

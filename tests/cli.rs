@@ -68,6 +68,7 @@ fn help_is_pinned() {
         "rollback",
         "sqlmigrate",
         "squashmigrations",
+        "shell",
     ] {
         let output = pookie(&[command, "--help"]);
         assert!(output.status.success(), "{command}");

@@ -61,6 +61,7 @@
 #![warn(missing_docs)]
 
 mod ddl;
+pub mod describe;
 mod emit;
 mod error;
 mod format;

@@ -36,6 +36,7 @@
 #![warn(missing_docs)]
 
 mod db;
+pub mod dynamic;
 mod error;
 mod fields;
 mod hooks;

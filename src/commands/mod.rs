@@ -5,6 +5,7 @@ pub mod makemigrations;
 pub mod migrate;
 mod questions;
 pub mod rollback;
+pub mod shell;
 pub mod showmigrations;
 pub mod sqlmigrate;
 mod squash_ops;

@@ -116,6 +116,12 @@ impl Project {
         std::fs::write(self.dir.join("schemas/app.pookie"), text).unwrap();
     }
 
+    /// The project's database URL.
+    #[allow(dead_code)]
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
     /// A connection to the project's database.
     pub fn db(&self) -> Db {
         Db::connect(&self.url).unwrap()

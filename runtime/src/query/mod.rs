@@ -42,8 +42,7 @@ pub use queryset::QuerySet;
 // The query internals that relations build their queries with.
 pub(crate) use compile::SqlBuilder;
 pub(crate) use condition::{CmpOp, ColumnRef, Cond};
-pub(crate) use expr::SqlExpr;
-#[cfg(test)]
+pub(crate) use expr::{AggFunc, SqlExpr};
 pub(crate) use select::Source;
 pub(crate) use select::{Select, SelectList, Values};
 pub(crate) use write::pk_cond;

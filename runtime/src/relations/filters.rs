@@ -23,13 +23,18 @@ fn column_nullable(meta: &ModelMeta, column: &str) -> bool {
 
 /// The relation's column on the model that has it.
 fn own_column<M: Model>(relation: &RelationMeta) -> ColumnRef {
+    own_column_of(&M::META, relation)
+}
+
+/// The relation's column on `meta`, the model that has it.
+fn own_column_of(meta: &ModelMeta, relation: &RelationMeta) -> ColumnRef {
     let nullable = if relation.kind.is_forward() {
         relation.nullable
     } else {
-        column_nullable(&M::META, relation.column)
+        column_nullable(meta, relation.column)
     };
     ColumnRef {
-        table: M::META.table,
+        table: meta.table,
         name: relation.column,
         nullable,
     }
@@ -52,7 +57,12 @@ fn target_column(relation: &RelationMeta) -> ColumnRef {
 /// The rows of `M` related to some row of the other model passing `filter`
 /// (any row when `None`).
 fn some<M: Model>(relation: &'static RelationMeta, filter: Option<Cond>) -> Cond {
-    let outer = own_column::<M>(relation);
+    some_of(&M::META, relation, filter)
+}
+
+/// [`some`] for a model known by its metadata (the dynamic query path's).
+pub(crate) fn some_of(meta: &ModelMeta, relation: &RelationMeta, filter: Option<Cond>) -> Cond {
+    let outer = own_column_of(meta, relation);
     let Some(through) = relation.through else {
         return Cond::Related(Box::new(SemiJoin {
             outer,

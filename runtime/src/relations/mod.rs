@@ -45,6 +45,7 @@ mod select_related;
 pub use access::{fetch_related, fetch_related_optional, fetch_reverse_one};
 pub use delete::Blocker;
 pub(crate) use delete::{delete_checked, describe as describe_blockers};
+pub(crate) use filters::some_of;
 pub use handles::{ForeignKey, ManyToMany, Reverse, ReverseOne};
 pub use join_table::create_join_table;
 pub use loaded::{Loaded, LoadedValue};
