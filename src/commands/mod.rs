@@ -7,3 +7,7 @@ mod questions;
 pub mod rollback;
 pub mod showmigrations;
 pub mod sqlmigrate;
+pub mod dbshell;
+pub mod fmt;
+pub mod graph;
+pub mod init;
