@@ -111,7 +111,7 @@ mod tests {
 
     #[test]
     fn the_password_goes_to_the_environment_only() {
-        let command = command("postgresql://app:s3cret@db.internal:5433/shop?pool_max_size=4")
+        let command = super::command("postgresql://app:s3cret@db.internal:5433/shop?pool_max_size=4")
             .unwrap();
         assert_eq!(command.get_program(), "psql");
         assert_eq!(command.get_args().count(), 0);
@@ -140,10 +140,10 @@ mod tests {
 
     #[test]
     fn sqlite_opens_the_file() {
-        let command = command("sqlite:////tmp/app.sqlite3").unwrap();
+        let command = super::command("sqlite:////tmp/app.sqlite3").unwrap();
         assert_eq!(command.get_program(), "sqlite3");
         let args: Vec<_> = command.get_args().collect();
         assert_eq!(args, ["/tmp/app.sqlite3"]);
-        assert!(command("sqlite://:memory:").is_err());
+        assert!(super::command("sqlite://:memory:").is_err());
     }
 }

@@ -43,7 +43,9 @@ pub fn run(files: &[PathBuf], check: bool) -> CommandResult<ExitCode> {
         );
         return Ok(ExitCode::FAILURE);
     }
-    if !check || changed == 0 {
+    if check {
+        outln!("{unchanged} file(s) already formatted");
+    } else {
         outln!("{changed} file(s) reformatted, {unchanged} already formatted");
     }
     Ok(ExitCode::SUCCESS)
@@ -89,7 +91,62 @@ pub fn format_module(path: &Path, text: &str, module: &Module) -> CommandResult<
             }
         }
     }
-    Ok(pookie_grammar::print_module(&module))
+    let printed = pookie_grammar::print_module(&module);
+    Ok(restore_self(&printed, &comments.to_self))
+}
+
+/// `ForeignKey(self, …)` as written: the printer names the model instead.
+fn refers_to_self(code: &str) -> bool {
+    ["ForeignKey", "OneToOneField", "ManyToManyField"]
+        .iter()
+        .any(|kind| {
+            code.split(kind).skip(1).any(|rest| {
+                let rest = rest.trim_start();
+                rest.strip_prefix('(')
+                    .map(str::trim_start)
+                    .and_then(|rest| rest.strip_prefix("self"))
+                    .is_some_and(|after| !after.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+            })
+        })
+}
+
+/// Puts `self` back as the target of the fields in `to_self`.
+fn restore_self(printed: &str, to_self: &[(String, String)]) -> String {
+    if to_self.is_empty() {
+        return printed.to_owned();
+    }
+    let mut out = String::with_capacity(printed.len());
+    let mut model: Option<&str> = None;
+    for line in printed.split_inclusive('\n') {
+        let words: Vec<&str> = line
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        if !line.starts_with(' ') {
+            model = match words.as_slice() {
+                ["abstract", "model", name, ..] | ["model", name, ..] => Some(name),
+                _ => model,
+            };
+        }
+        let field = line.strip_prefix("    ").and_then(field_name);
+        match (model, field) {
+            (Some(model), Some(field))
+                if to_self.iter().any(|(m, f)| m == model && f == field) =>
+            {
+                let mut replaced = line.to_owned();
+                for kind in ["ForeignKey", "OneToOneField", "ManyToManyField"] {
+                    let from = format!("{kind}({model}");
+                    if let Some(at) = replaced.find(&from) {
+                        replaced.replace_range(at..at + from.len(), &format!("{kind}(self"));
+                        break;
+                    }
+                }
+                out.push_str(&replaced);
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
 }
 
 /// The plain comments of a file, by the model or field they belong to.
@@ -97,6 +154,9 @@ pub fn format_module(path: &Path, text: &str, module: &Module) -> CommandResult<
 struct Comments {
     models: HashMap<String, String>,
     fields: HashMap<(String, String), String>,
+    /// The relation fields written with `self` as their target, which the IR
+    /// holds as the model's own name.
+    to_self: Vec<(String, String)>,
 }
 
 impl Comments {
@@ -142,6 +202,12 @@ impl Comments {
                     owner = Some((model.clone(), Some(name.to_owned())));
                 }
             }
+            if let Some((model, Some(field))) = &owner {
+                if refers_to_self(code) {
+                    comments.to_self.push((model.clone(), field.clone()));
+                }
+            }
+            let first_pending = pending.first().map(|(number, _)| *number);
             let mut lines: Vec<String> = pending.drain(..).map(|(_, c)| c).collect();
             match (&owner, trailing) {
                 (Some((_, Some(_))), Some(comment)) => lines.push(comment),
@@ -158,7 +224,7 @@ impl Comments {
                     }
                     None => {
                         return Err((
-                            number - 1,
+                            first_pending.unwrap_or(number),
                             "this comment is above something that is not a model or a field",
                         ))
                     }
@@ -271,6 +337,12 @@ mod tests {
         assert!(error.0.contains("t.pookie:4: this comment is at the end"), "{error}");
         let error = format("// colours\nenum Colour {\n    Red = \"red\"\n}\n").unwrap_err();
         assert!(error.0.contains("t.pookie:1:"), "{error}");
+    }
+
+    #[test]
+    fn self_relations_stay_self() {
+        let text = "model Employee {\n    name = TextField()\n    boss = ForeignKey(self, on_delete = CASCADE, null = true)\n}\n";
+        assert_eq!(format(text).unwrap(), text);
     }
 
     #[test]
