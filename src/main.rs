@@ -309,7 +309,9 @@ fn run(command: Command) -> ExitCode {
             yes,
         } => report(
             std::env::current_dir()
-                .map_err(|e| project::CommandError(format!("cannot read the current directory: {e}")))
+                .map_err(|e| {
+                    project::CommandError(format!("cannot read the current directory: {e}"))
+                })
                 .and_then(|cwd| {
                     commands::init::run(
                         &cwd,
@@ -462,7 +464,10 @@ fn run(command: Command) -> ExitCode {
 }
 
 /// The schema files named on the command line, else the settings'.
-fn schema_files(files: Vec<PathBuf>, settings: CommandResult<Settings>) -> CommandResult<Vec<PathBuf>> {
+fn schema_files(
+    files: Vec<PathBuf>,
+    settings: CommandResult<Settings>,
+) -> CommandResult<Vec<PathBuf>> {
     if !files.is_empty() {
         return Ok(files);
     }
@@ -494,7 +499,10 @@ fn check(files: &[PathBuf]) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(diagnostics) => {
-            errln!("{diagnostics}");
+            errln!(
+                "{}",
+                output::highlight_diagnostics(&diagnostics.to_string())
+            );
             ExitCode::FAILURE
         }
     }

@@ -56,32 +56,46 @@ fn failed(error: &io::Error) -> ! {
     std::process::exit(USER_ERROR.into());
 }
 
+/// The grammar's diagnostics with their `error:` and `warning:` headings
+/// coloured (dropped again by the stream when colours are off).
+pub fn highlight_diagnostics(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            for (word, style) in [("error", ERROR), ("warning", WARNING)] {
+                if let Some(rest) = line.strip_prefix(word) {
+                    if rest.starts_with(':') || rest.starts_with('[') {
+                        return format!("{style}{word}{style:#}{rest}");
+                    }
+                }
+            }
+            line.to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// `ExitCode` of a user error.
 pub fn user_error() -> ExitCode {
     ExitCode::from(USER_ERROR)
 }
 
 /// `print!` that never panics (see the module doc).
-
 macro_rules! out {
     ($($arg:tt)*) => { $crate::output::write(format_args!($($arg)*)) };
 }
 
 /// `println!` that never panics (see the module doc).
-
 macro_rules! outln {
     () => { $crate::output::write(format_args!("\n")) };
     ($($arg:tt)*) => { $crate::output::write(format_args!("{}\n", format_args!($($arg)*))) };
 }
 
 /// `eprintln!` that never panics.
-
 macro_rules! errln {
     ($($arg:tt)*) => { $crate::output::ewrite(format_args!("{}\n", format_args!($($arg)*))) };
 }
 
 /// `warning: …` on standard error, coloured when the terminal allows.
-
 macro_rules! warn {
     ($($arg:tt)*) => {
         $crate::output::ewrite(format_args!(

@@ -115,7 +115,11 @@ fn init_scaffolds_a_crate_that_builds_and_runs() {
     let make = pookie_in(&crate_dir, &["makemigrations", "--check"]);
     assert_eq!(make.status.code(), Some(0), "{}", text(&make.stderr));
     let show = pookie_in(&crate_dir, &["showmigrations"]);
-    assert!(text(&show.stdout).contains("✓      ┆ 0001_initial"), "{}", text(&show.stdout));
+    assert!(
+        text(&show.stdout).contains("✓      ┆ 0001_initial"),
+        "{}",
+        text(&show.stdout)
+    );
 
     // On PostgreSQL, through DATABASE_URL, with the same build.
     if let Some(test_db) = support::postgres() {
@@ -209,7 +213,10 @@ fn init_refuses_a_bad_name_a_bad_model_and_a_non_empty_folder() {
         "mine"
     );
 
-    let run = pookie_in(dir.path(), &["init", "app", "--pookie-path", "/nowhere", "--yes"]);
+    let run = pookie_in(
+        dir.path(),
+        &["init", "app", "--pookie-path", "/nowhere", "--yes"],
+    );
     assert_eq!(run.status.code(), Some(1));
     assert!(text(&run.stderr).contains("--pookie-path `/nowhere` cannot be read"));
 }

@@ -107,12 +107,11 @@ fn postgres_config(url: &str) -> CommandResult<postgres::Config> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn the_password_goes_to_the_environment_only() {
-        let command = super::command("postgresql://app:s3cret@db.internal:5433/shop?pool_max_size=4")
-            .unwrap();
+        let command =
+            super::command("postgresql://app:s3cret@db.internal:5433/shop?pool_max_size=4")
+                .unwrap();
         assert_eq!(command.get_program(), "psql");
         assert_eq!(command.get_args().count(), 0);
         let env: Vec<(String, String)> = command

@@ -14,7 +14,6 @@ use std::process::ExitCode;
 
 use pookie_grammar::ir::Module;
 
-
 use crate::project::{CommandError, CommandResult};
 
 /// Runs the command on `files`; with `check`, writes nothing and exits with 1
@@ -30,9 +29,8 @@ pub fn run(files: &[PathBuf], check: bool) -> CommandResult<ExitCode> {
         if check {
             outln!("would reformat {}", path.display());
         } else {
-            std::fs::write(path, after).map_err(|e| {
-                CommandError(format!("cannot write `{}`: {e}", path.display()))
-            })?;
+            std::fs::write(path, after)
+                .map_err(|e| CommandError(format!("cannot write `{}`: {e}", path.display())))?;
             outln!("reformatted {}", path.display());
         }
     }
@@ -86,7 +84,10 @@ pub fn format_module(path: &Path, text: &str, module: &Module) -> CommandResult<
             model.comment = Some(comment.clone());
         }
         for field in &mut model.fields {
-            if let Some(comment) = comments.fields.get(&(model.name.clone(), field.name.clone())) {
+            if let Some(comment) = comments
+                .fields
+                .get(&(model.name.clone(), field.name.clone()))
+            {
                 field.comment = Some(comment.clone());
             }
         }
@@ -105,7 +106,9 @@ fn refers_to_self(code: &str) -> bool {
                 rest.strip_prefix('(')
                     .map(str::trim_start)
                     .and_then(|rest| rest.strip_prefix("self"))
-                    .is_some_and(|after| !after.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+                    .is_some_and(|after| {
+                        !after.starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                    })
             })
         })
 }
@@ -130,9 +133,7 @@ fn restore_self(printed: &str, to_self: &[(String, String)]) -> String {
         }
         let field = line.strip_prefix("    ").and_then(field_name);
         match (model, field) {
-            (Some(model), Some(field))
-                if to_self.iter().any(|(m, f)| m == model && f == field) =>
-            {
+            (Some(model), Some(field)) if to_self.iter().any(|(m, f)| m == model && f == field) => {
                 let mut replaced = line.to_owned();
                 for kind in ["ForeignKey", "OneToOneField", "ManyToManyField"] {
                     let from = format!("{kind}({model}");
@@ -211,7 +212,9 @@ impl Comments {
             let mut lines: Vec<String> = pending.drain(..).map(|(_, c)| c).collect();
             match (&owner, trailing) {
                 (Some((_, Some(_))), Some(comment)) => lines.push(comment),
-                (_, Some(_)) => return Err((number, "this comment ends a line that is not a field")),
+                (_, Some(_)) => {
+                    return Err((number, "this comment ends a line that is not a field"))
+                }
                 _ => {}
             }
             if !lines.is_empty() {
@@ -334,7 +337,10 @@ mod tests {
         let error = format("model A {\n    name = TextField()\n    meta {\n        // why\n        db_table = \"a\"\n    }\n}\n").unwrap_err();
         assert!(error.0.contains("t.pookie:4:"), "{error}");
         let error = format("model A {\n    name = TextField()\n}\n// the end\n").unwrap_err();
-        assert!(error.0.contains("t.pookie:4: this comment is at the end"), "{error}");
+        assert!(
+            error.0.contains("t.pookie:4: this comment is at the end"),
+            "{error}"
+        );
         let error = format("// colours\nenum Colour {\n    Red = \"red\"\n}\n").unwrap_err();
         assert!(error.0.contains("t.pookie:1:"), "{error}");
     }

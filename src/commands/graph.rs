@@ -176,7 +176,13 @@ fn relationship(model: &Model, field: &Field) -> Option<Relationship> {
 fn identifier(name: &str) -> String {
     let mut id: String = name
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     if id.is_empty() || id.starts_with(|c: char| c.is_ascii_digit()) {
         id.insert(0, '_');

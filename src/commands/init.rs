@@ -287,13 +287,72 @@ pub fn validate_name(name: &str) -> Result<(), String> {
         ));
     }
     const RESERVED: &[&str] = &[
-        "abstract", "alignof", "as", "become", "box", "break", "const", "continue", "crate",
-        "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "if", "impl", "in",
-        "let", "loop", "macro", "match", "mod", "move", "mut", "offsetof", "override", "priv",
-        "proc", "pub", "pure", "ref", "return", "self", "sizeof", "static", "struct", "super",
-        "trait", "true", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where",
-        "while", "yield", "async", "await", "try", "gen", "test", "core", "std", "alloc",
-        "proc_macro", "build", "deps", "examples", "incremental", "pookie",
+        "abstract",
+        "alignof",
+        "as",
+        "become",
+        "box",
+        "break",
+        "const",
+        "continue",
+        "crate",
+        "do",
+        "dyn",
+        "else",
+        "enum",
+        "extern",
+        "false",
+        "final",
+        "fn",
+        "for",
+        "if",
+        "impl",
+        "in",
+        "let",
+        "loop",
+        "macro",
+        "match",
+        "mod",
+        "move",
+        "mut",
+        "offsetof",
+        "override",
+        "priv",
+        "proc",
+        "pub",
+        "pure",
+        "ref",
+        "return",
+        "self",
+        "sizeof",
+        "static",
+        "struct",
+        "super",
+        "trait",
+        "true",
+        "type",
+        "typeof",
+        "unsafe",
+        "unsized",
+        "use",
+        "virtual",
+        "where",
+        "while",
+        "yield",
+        "async",
+        "await",
+        "try",
+        "gen",
+        "test",
+        "core",
+        "std",
+        "alloc",
+        "proc_macro",
+        "build",
+        "deps",
+        "examples",
+        "incremental",
+        "pookie",
     ];
     if RESERVED.contains(&name) {
         return Err(format!(
@@ -377,9 +436,9 @@ fn split_items(spec: &str) -> Result<Vec<String>, String> {
 
 /// `name:Type(arguments)` into the name and the `.pookie` field text.
 fn parse_field(item: &str) -> Result<(String, String), String> {
-    let (name, kind) = item
-        .split_once(':')
-        .ok_or_else(|| format!("`{item}` is not `name:Type`, e.g. `title:CharField(max_length=200)`"))?;
+    let (name, kind) = item.split_once(':').ok_or_else(|| {
+        format!("`{item}` is not `name:Type`, e.g. `title:CharField(max_length=200)`")
+    })?;
     let valid = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
         && name
             .chars()
@@ -429,7 +488,7 @@ fn checkout(path: &Path) -> CommandResult<PathBuf> {
 fn files(answers: &Answers, pookie_path: Option<&Path>) -> CommandResult<Vec<(String, String)>> {
     let module = &answers.module;
     let model = &answers.model;
-    let mut schema = format!("/// The models of {}.\n\n/// A first model: add fields, or more models, then `pookie makemigrations`.\nmodel {} {{\n", answers.name, model.name);
+    let mut schema = format!("//! The models of {}.\n\n/// A first model: add fields, or more models, then `pookie makemigrations`.\nmodel {} {{\n", answers.name, model.name);
     for (name, kind) in &model.fields {
         schema.push_str(&format!("    {name} = {kind}\n"));
     }
@@ -541,7 +600,8 @@ mod tests {
 
     #[test]
     fn the_model_flag_is_read() {
-        let model = parse_model("Author name:CharField(max_length = 100) email:EmailField").unwrap();
+        let model =
+            parse_model("Author name:CharField(max_length = 100) email:EmailField").unwrap();
         assert_eq!(model.name, "Author");
         assert_eq!(
             model.fields,
