@@ -635,7 +635,7 @@ fn colours_only_when_asked() {
     // Piped: no colour codes, even in errors.
     let run = pookie(&["check", "schemas/nope.pookie"]);
     assert!(!text(&run.stderr).contains('\u{1b}'));
-    // Forced on: coloured; NO_COLOR wins over nothing else set.
+    // Forced on: coloured.
     let forced = Command::new(env!("CARGO_BIN_EXE_pookie"))
         .args(["graph", "--models", "Nope", "schemas/blog.pookie"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -648,4 +648,13 @@ fn colours_only_when_asked() {
         "{:?}",
         text(&forced.stderr)
     );
+    // NO_COLOR wins even over a forced colour.
+    let no_color = Command::new(env!("CARGO_BIN_EXE_pookie"))
+        .args(["graph", "--models", "Nope", "schemas/blog.pookie"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    assert!(text(&no_color.stderr).starts_with("error: --models"));
 }

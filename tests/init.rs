@@ -220,3 +220,72 @@ fn init_refuses_a_bad_name_a_bad_model_and_a_non_empty_folder() {
     assert_eq!(run.status.code(), Some(1));
     assert!(text(&run.stderr).contains("--pookie-path `/nowhere` cannot be read"));
 }
+
+/// At a terminal (a pseudo-terminal made by util-linux's `script`), `init`
+/// asks step by step: the name, the database (an arrow key picks PostgreSQL),
+/// the URL (its default taken), the model and its fields.
+#[test]
+fn init_asks_step_by_step_at_a_terminal() {
+    use std::io::Write;
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!(
+            "note: the interactive init test is skipped: `script` (util-linux) is not installed"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new("script")
+        .args([
+            "-qec",
+            &format!("{} init", env!("CARGO_BIN_EXE_pookie")),
+            "/dev/null",
+        ])
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env("TERM", "xterm")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // One answer at a time, each once its prompt has had time to show.
+    for keys in [
+        "demo\r",
+        "\x1b[B",
+        "\r",
+        "\r",
+        "Note\r",
+        "title:CharField(max_length=200)\r",
+        "body:TextField\r",
+        "\r",
+    ] {
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        stdin.write_all(keys.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    let screen = text(&output.stdout);
+    assert!(output.status.success(), "{screen}");
+    for prompt in [
+        "Project name:",
+        "Database:",
+        "Database URL:",
+        "First model:",
+        "Field 1 of Note:",
+    ] {
+        assert!(screen.contains(prompt), "{prompt} was not asked:\n{screen}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("demo/schemas/demo.pookie")).unwrap(),
+        "//! The models of demo.\n\n/// A first model: add fields, or more models, then `pookie makemigrations`.\n\
+         model Note {\n    title = CharField(max_length = 200)\n    body  = TextField()\n}\n"
+    );
+    let settings = std::fs::read_to_string(dir.path().join("demo/pookie.toml")).unwrap();
+    assert!(
+        settings.contains("url = \"postgresql://postgres@localhost:5432/demo\""),
+        "{settings}"
+    );
+}
