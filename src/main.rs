@@ -292,7 +292,19 @@ enum BackendArg {
 }
 
 fn main() -> ExitCode {
-    let code = run(Cli::parse().command);
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version: written like any output, so that a closed
+        // pipe or a full disk is handled as everywhere else.
+        Err(error) if !error.use_stderr() => {
+            out!("{}", error.render().ansi());
+            output::flush();
+            return ExitCode::SUCCESS;
+        }
+        // A usage error: clap's message and its exit code, 2.
+        Err(error) => error.exit(),
+    };
+    let code = run(cli.command);
     output::flush();
     code
 }

@@ -614,6 +614,7 @@ fn a_full_disk_is_a_message_and_exit_1() {
     for args in [
         &["graph", "schemas/blog.pookie"][..],
         &["completions", "zsh"],
+        &["--help"],
     ] {
         let output = Command::new(env!("CARGO_BIN_EXE_pookie"))
             .args(args)
