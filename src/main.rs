@@ -157,10 +157,11 @@ enum Command {
         #[command(flatten)]
         settings: SettingsArgs,
     },
-    /// Scaffold a new crate that builds and runs at once: a first model, its
-    /// initial migration, a build script and a main that applies it.
+    /// Scaffold a new crate that builds and runs at once.
     ///
-    /// At a terminal every answer is asked step by step (name, database, URL,
+    /// The crate holds a first model, its initial migration, a build script
+    /// that generates the models and embeds the migrations, and a main that
+    /// connects, applies them and runs a query. At a terminal every answer is asked step by step (name, database, URL,
     /// the first model and its fields); each is also a flag, and with --yes
     /// (or without a terminal) the flags and defaults are taken as they are.
     #[command(after_help = EXAMPLES_INIT)]
@@ -196,10 +197,10 @@ enum Command {
         #[command(flatten)]
         settings: SettingsArgs,
     },
-    /// Rewrite schema files in the canonical layout (aligned `=`, arguments in
-    /// a fixed order); comments and doc comments are kept.
+    /// Rewrite schema files in the canonical layout, comments kept.
     ///
-    /// Without FILE, formats the schemas of the settings. A `//` comment
+    /// The layout is the printer's: aligned `=`, arguments in a fixed order,
+    /// comments and doc comments kept. Without FILE, formats the schemas of the settings. A `//` comment
     /// that has no model or field to go with (inside `meta`, above an enum,
     /// at the end of the file) makes the file refused, never lost.
     #[command(after_help = EXAMPLES_FMT)]
