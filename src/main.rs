@@ -236,6 +236,9 @@ enum Command {
         /// Read the database of the settings instead of the schema.
         #[arg(long)]
         live: bool,
+        /// The PostgreSQL schema to read with --live (default: public).
+        #[arg(long, value_name = "NAME")]
+        schema: Option<String>,
         #[command(flatten)]
         settings: SettingsArgs,
     },
@@ -363,16 +366,26 @@ fn run(command: Command) -> ExitCode {
             format,
             models,
             live,
+            schema,
             settings,
         } => report((|| {
             let live = live || settings.database.is_some() || settings.db.is_some();
+            if schema.is_some() && !live {
+                return Err(project::CommandError(
+                    "--schema names a PostgreSQL schema to read: add --live (or --database URL)"
+                        .to_owned(),
+                ));
+            }
             let modules = if live {
                 let url = settings.load()?.database_url()?;
                 let failed = |e: pookie_inspect::InspectError| project::CommandError(e.to_string());
                 let spinner = progress::spinner("reading the database");
                 let db = pookie_inspect::connect(&url).map_err(failed)?;
-                let module = pookie_inspect::inspect(&db, &pookie_inspect::Options::default())
-                    .map_err(failed)?;
+                let options = pookie_inspect::Options {
+                    schema,
+                    ..pookie_inspect::Options::default()
+                };
+                let module = pookie_inspect::inspect(&db, &options).map_err(failed)?;
                 spinner.finish_and_clear();
                 vec![module]
             } else {
@@ -575,7 +588,7 @@ const EXAMPLES_GRAPH: &str = "Examples:
   pookie graph > schema.mmd                       Mermaid, for Markdown
   pookie graph --format dot | dot -Tsvg > schema.svg
   pookie graph --models Author,Post
-  pookie graph --live --database postgresql://app@localhost/shop";
+  pookie graph --live --database postgresql://app@localhost/shop --schema sales";
 
 const EXAMPLES_COMPLETIONS: &str = "Examples:
   pookie completions bash > ~/.local/share/bash-completion/completions/pookie

@@ -448,6 +448,36 @@ fn graph_of_a_live_database() {
 }
 
 #[test]
+fn graph_of_a_live_postgres_schema() {
+    let Some(test_db) = support::postgres() else {
+        return;
+    };
+    for sql in [
+        "CREATE TABLE authors (id serial PRIMARY KEY, name text NOT NULL)",
+        "CREATE TABLE profiles (id serial PRIMARY KEY, \
+         author_id integer UNIQUE REFERENCES authors (id))",
+    ] {
+        test_db.db.execute(sql, &[]).unwrap();
+    }
+    let schema = test_db.schema().unwrap();
+    let mermaid = parse_mermaid(&graph(&[
+        "graph",
+        "--database",
+        test_db.url(),
+        "--schema",
+        schema,
+    ]));
+    let names: BTreeSet<&str> = mermaid.entities.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, BTreeSet::from(["Authors", "Profiles"]));
+    // A nullable unique key: one author has at most one profile, a profile at most one author.
+    let (from, cardinality, to, _) = mermaid.relationships.iter().next().unwrap();
+    assert_eq!(
+        (from.as_str(), cardinality.as_str(), to.as_str()),
+        ("Profiles", "|o--o|", "Authors")
+    );
+}
+
+#[test]
 fn readme_shows_the_blog_diagram() {
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
