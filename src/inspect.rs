@@ -34,11 +34,13 @@ pub fn run(settings: &Settings, options: &Options, output: &Output) -> CommandRe
     let url = settings.database_url()?;
     let failed = |error: pookie_inspect::InspectError| CommandError(error.to_string());
     let db = pookie_inspect::connect(&url).map_err(failed)?;
+    let spinner = crate::progress::spinner("reading the database");
     let text = pookie_inspect::render(&db, options).map_err(failed)?;
+    spinner.finish_and_clear();
     match &output.file {
         Some(file) => std::fs::write(file, text)
             .map_err(|e| CommandError(format!("cannot write `{}`: {e}", file.display())))?,
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -7,6 +7,7 @@ fn pookie(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pookie"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
         .output()
         .expect("the pookie binary runs")
 }
@@ -69,6 +70,11 @@ fn help_is_pinned() {
         "sqlmigrate",
         "squashmigrations",
         "shell",
+        "init",
+        "dbshell",
+        "fmt",
+        "graph",
+        "completions",
     ] {
         let output = pookie(&[command, "--help"]);
         assert!(output.status.success(), "{command}");

@@ -25,3 +25,11 @@ pub fn create_tables(db: &::pookie::Db) -> ::pookie::Result<()> {
 {%- endfor %}
     ::core::result::Result::Ok(())
 }
+
+/// Every model of this schema module, in source order: give it to
+/// `pookie::registry!` (or `pookie::registry::Registry::new`) with the other
+/// modules' lists to list the models a program includes and find them by name.
+pub const MODELS: ::pookie::registry::Models = ::pookie::registry::Models {
+    module: {{ module_name }},
+    models: &[{% for model in models %}&<{{ model.ident }} as ::pookie::Model>::META, {% endfor %}],
+};

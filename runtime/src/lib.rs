@@ -45,6 +45,7 @@ mod model;
 pub mod ops;
 mod query;
 mod raw;
+pub mod registry;
 pub mod relations;
 mod row;
 pub mod utils;

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use pookie::migrate::{self as runner, Direction, Event, MigrateOptions, Migrations, Step, Target};
 
+use crate::output::GOOD;
 use crate::project::{self, CommandError, CommandResult};
 use crate::settings::Settings;
 
@@ -29,12 +30,12 @@ pub fn run(settings: &Settings, options: &Options) -> CommandResult<ExitCode> {
     let planned = runner::plan(&db, &migrations, &target)?;
     if options.plan {
         if planned.is_empty() {
-            println!("No planned migration operations.");
+            outln!("No planned migration operations.");
         }
         for (name, direction) in &planned {
             match direction {
-                Direction::Forwards => println!("  ↑ Apply {name}"),
-                Direction::Backwards => println!("  ↓ Unapply {name}"),
+                Direction::Forwards => outln!("  ↑ Apply {name}"),
+                Direction::Backwards => outln!("  ↓ Unapply {name}"),
             }
         }
         return Ok(ExitCode::SUCCESS);
@@ -64,29 +65,39 @@ pub fn run(settings: &Settings, options: &Options) -> CommandResult<ExitCode> {
     };
     let mut forwards = 0;
     let mut backwards = 0;
+    let progress = crate::progress::bar(
+        planned.len() as u64,
+        "migrations",
+        planned.len() >= crate::progress::MANY_MIGRATIONS,
+    );
     runner::migrate_with(&db, &migrations, &run_options, &mut |event| match event {
+        Event::Applying(name) | Event::RollingBack(name) => progress.set_message(name.to_owned()),
         Event::Applied { name, faked: false } => {
             forwards += 1;
-            println!("✓ Applied: {name}");
+            progress.inc(1);
+            progress.suspend(|| outln!("{GOOD}✓ Applied:{GOOD:#} {name}"));
         }
         Event::Applied { name, faked: true } => {
             forwards += 1;
-            println!("✓ Faked: {name} (recorded, not run)");
+            progress.inc(1);
+            progress.suspend(|| outln!("{GOOD}✓ Faked:{GOOD:#} {name} (recorded, not run)"));
         }
         Event::RolledBack(name) => {
             backwards += 1;
-            println!("↩ Unapplied: {name}");
+            progress.inc(1);
+            progress.suspend(|| outln!("↩ Unapplied: {name}"));
         }
         _ => {}
     })?;
+    progress.finish_and_clear();
     if let Some(index) = stopped_at {
         return Err(code_step_error(&planned[index].0, &migrations, dialect));
     }
     match (forwards, backwards) {
-        (0, 0) => println!("Already up to date. No migrations to apply."),
-        (n, 0) => println!("Done. {n} migration(s) applied."),
-        (0, n) => println!("Done. {n} migration(s) unapplied."),
-        (f, b) => println!("Done. {f} migration(s) applied, {b} unapplied."),
+        (0, 0) => outln!("Already up to date. No migrations to apply."),
+        (n, 0) => outln!("Done. {n} migration(s) applied."),
+        (0, n) => outln!("Done. {n} migration(s) unapplied."),
+        (f, b) => outln!("Done. {f} migration(s) applied, {b} unapplied."),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -26,6 +26,8 @@ use crate::{ddl, sql, Error};
 #[derive(Template)]
 #[template(path = "module.rs", escape = "none")]
 pub(crate) struct ModuleView {
+    /// The module name (the schema file's stem), as a string literal.
+    pub module_name: String,
     /// The `choices` enums, in source order.
     pub enums: Vec<EnumView>,
     /// The concrete models, in source order.
@@ -398,6 +400,7 @@ pub(crate) fn module_view(schema: &Schema, module: &Module) -> Result<ModuleView
         }
     }
     Ok(ModuleView {
+        module_name: str_lit(&module.name),
         enums,
         models,
         create_order,

@@ -2184,3 +2184,15 @@ pub fn create_tables(db: &::pookie::Db) -> ::pookie::Result<()> {
     )?;
     ::core::result::Result::Ok(())
 }
+/// Every model of this schema module, in source order: give it to
+/// `pookie::registry!` (or `pookie::registry::Registry::new`) with the other
+/// modules' lists to list the models a program includes and find them by name.
+pub const MODELS: ::pookie::registry::Models = ::pookie::registry::Models {
+    module: "blog",
+    models: &[
+        &<Tag as ::pookie::Model>::META,
+        &<Author as ::pookie::Model>::META,
+        &<Post as ::pookie::Model>::META,
+        &<UserProfile as ::pookie::Model>::META,
+    ],
+};

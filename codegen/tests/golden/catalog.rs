@@ -397,3 +397,10 @@ pub fn create_tables(db: &::pookie::Db) -> ::pookie::Result<()> {
     let _ = db;
     ::core::result::Result::Ok(())
 }
+/// Every model of this schema module, in source order: give it to
+/// `pookie::registry!` (or `pookie::registry::Registry::new`) with the other
+/// modules' lists to list the models a program includes and find them by name.
+pub const MODELS: ::pookie::registry::Models = ::pookie::registry::Models {
+    module: "catalog",
+    models: &[&<CatalogColumn as ::pookie::Model>::META],
+};

@@ -9255,3 +9255,21 @@ pub fn create_tables(db: &::pookie::Db) -> ::pookie::Result<()> {
     Profile::create_table(db)?;
     ::core::result::Result::Ok(())
 }
+/// Every model of this schema module, in source order: give it to
+/// `pookie::registry!` (or `pookie::registry::Registry::new`) with the other
+/// modules' lists to list the models a program includes and find them by name.
+pub const MODELS: ::pookie::registry::Models = ::pookie::registry::Models {
+    module: "kitchen_sink",
+    models: &[
+        &<Sample as ::pookie::Model>::META,
+        &<Nullable as ::pookie::Model>::META,
+        &<Defaults as ::pookie::Model>::META,
+        &<Ticket as ::pookie::Model>::META,
+        &<Country as ::pookie::Model>::META,
+        &<City as ::pookie::Model>::META,
+        &<Census as ::pookie::Model>::META,
+        &<Device as ::pookie::Model>::META,
+        &<Reading as ::pookie::Model>::META,
+        &<Profile as ::pookie::Model>::META,
+    ],
+};

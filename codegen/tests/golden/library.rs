@@ -1931,3 +1931,16 @@ pub fn create_tables(db: &::pookie::Db) -> ::pookie::Result<()> {
     )?;
     ::core::result::Result::Ok(())
 }
+/// Every model of this schema module, in source order: give it to
+/// `pookie::registry!` (or `pookie::registry::Registry::new`) with the other
+/// modules' lists to list the models a program includes and find them by name.
+pub const MODELS: ::pookie::registry::Models = ::pookie::registry::Models {
+    module: "library",
+    models: &[
+        &<Publisher as ::pookie::Model>::META,
+        &<Writer as ::pookie::Model>::META,
+        &<Book as ::pookie::Model>::META,
+        &<Topic as ::pookie::Model>::META,
+        &<Article as ::pookie::Model>::META,
+    ],
+};

@@ -5254,3 +5254,25 @@ pub fn create_tables(db: &::pookie::Db) -> ::pookie::Result<()> {
     DoNothingItem::create_table(db)?;
     ::core::result::Result::Ok(())
 }
+/// Every model of this schema module, in source order: give it to
+/// `pookie::registry!` (or `pookie::registry::Registry::new`) with the other
+/// modules' lists to list the models a program includes and find them by name.
+pub const MODELS: ::pookie::registry::Models = ::pookie::registry::Models {
+    module: "relations",
+    models: &[
+        &<Employee as ::pookie::Model>::META,
+        &<Address as ::pookie::Model>::META,
+        &<Shipment as ::pookie::Model>::META,
+        &<WriterRating as ::pookie::Model>::META,
+        &<Person as ::pookie::Model>::META,
+        &<Club as ::pookie::Model>::META,
+        &<Membership as ::pookie::Model>::META,
+        &<Owner as ::pookie::Model>::META,
+        &<CascadeItem as ::pookie::Model>::META,
+        &<SetNullItem as ::pookie::Model>::META,
+        &<SetDefaultItem as ::pookie::Model>::META,
+        &<ProtectItem as ::pookie::Model>::META,
+        &<RestrictItem as ::pookie::Model>::META,
+        &<DoNothingItem as ::pookie::Model>::META,
+    ],
+};

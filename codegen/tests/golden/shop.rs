@@ -3045,3 +3045,17 @@ pub fn create_tables(db: &::pookie::Db) -> ::pookie::Result<()> {
     Review::create_table(db)?;
     ::core::result::Result::Ok(())
 }
+/// Every model of this schema module, in source order: give it to
+/// `pookie::registry!` (or `pookie::registry::Registry::new`) with the other
+/// modules' lists to list the models a program includes and find them by name.
+pub const MODELS: ::pookie::registry::Models = ::pookie::registry::Models {
+    module: "shop",
+    models: &[
+        &<Customer as ::pookie::Model>::META,
+        &<Product as ::pookie::Model>::META,
+        &<Order as ::pookie::Model>::META,
+        &<OrderLine as ::pookie::Model>::META,
+        &<Return as ::pookie::Model>::META,
+        &<Review as ::pookie::Model>::META,
+    ],
+};
