@@ -98,12 +98,12 @@ pub fn run(settings: &Settings, options: &Options) -> CommandResult<ExitCode> {
         )));
     }
 
-    println!(
+    outln!(
         "Will squash {} migration(s) into {folder_name}:",
         range.len()
     );
     for migration in range {
-        println!("  - {}", migration.name);
+        outln!("  - {}", migration.name);
     }
     if !options.no_input && std::io::stdin().is_terminal() {
         let proceed = inquire::Confirm::new("Do you wish to proceed?")
@@ -111,7 +111,7 @@ pub fn run(settings: &Settings, options: &Options) -> CommandResult<ExitCode> {
             .prompt()
             .unwrap_or(false);
         if !proceed {
-            println!("Nothing written.");
+            outln!("Nothing written.");
             return Ok(ExitCode::SUCCESS);
         }
     }
@@ -139,15 +139,15 @@ pub fn run(settings: &Settings, options: &Options) -> CommandResult<ExitCode> {
     }
 
     let from_count: usize = range.iter().map(|m| m.parsed.operations.len()).sum();
-    println!(
+    outln!(
         "Created {} ({} operation(s), from {from_count}):",
         written.display(),
         text.operations.len()
     );
     for operation in &text.operations {
-        println!("    {} {}", operation.sign(), operation.describe());
+        outln!("    {} {}", operation.sign(), operation.describe());
     }
-    println!("  with migration.pookie and the review files sqlite.up.sql, sqlite.down.sql, postgres.up.sql, postgres.down.sql.");
+    outln!("  with migration.pookie and the review files sqlite.up.sql, sqlite.down.sql, postgres.up.sql, postgres.down.sql.");
     if text
         .operations
         .iter()
@@ -157,12 +157,12 @@ pub fn run(settings: &Settings, options: &Options) -> CommandResult<ExitCode> {
             .iter()
             .any(|op| matches!(op, pookie_grammar::migration::Operation::RunRust { .. }))
     {
-        println!(
+        outln!(
             "\nIt keeps the RunSQL/RunRust steps of the originals, in place: check that they still \
              make sense on a fresh database (the Rust functions stay registered under the same names)."
         );
     }
-    println!(
+    outln!(
         "\nNext: commit it beside the originals and run `pookie migrate` on every database \
          (one that applied {} records it without running anything; a new one runs its operations). \
          Once every database has applied it, delete the originals ({}): {folder_name} then \
