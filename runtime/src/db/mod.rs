@@ -6,8 +6,10 @@ mod options;
 mod pool;
 mod postgres;
 mod raw;
+mod secret;
 mod sqlite;
 mod stream;
+mod tls;
 mod transaction;
 
 use std::sync::{Arc, MutexGuard};
@@ -18,6 +20,7 @@ pub(crate) use connection::Connection;
 pub use options::ConnectOptions;
 use pool::{Database, PooledConnection};
 pub use raw::{On, RawRow, Value};
+pub use tls::SslMode;
 pub(crate) use stream::OwnedRows;
 use transaction::{Pin, PinState};
 

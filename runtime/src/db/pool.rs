@@ -84,6 +84,7 @@ impl Database {
     /// Connects once, so that a wrong URL, host, password or database name is
     /// reported at once and precisely, then sets the pool up around that connection.
     pub(crate) fn open(alias: String, options: ConnectOptions) -> Result<Database> {
+        options.validate()?;
         let first = Connection::open(&options)?;
         let in_memory = matches!(options.engine, Engine::SqliteMemory);
         // An in-memory database lives only as long as its one connection.
