@@ -50,7 +50,7 @@ pub mod utils;
 pub mod validation;
 mod value;
 
-pub use db::{ConnectOptions, Db, DbBuilder, On, RawRow, SslMode, Value};
+pub use db::{ConnectOptions, Db, DbBuilder, On, RawRow, ReplicaPolicy, SslMode, Value};
 pub use error::{Error, Result};
 pub use fields::{json_param, ArrayElement, Choice, InvalidChoice, Json};
 #[doc(hidden)]

@@ -93,8 +93,9 @@ impl Db {
         alias: &str,
         sql: &str,
         params: &[Param<'_>],
+        locks_rows: bool,
     ) -> Result<OwnedRows<'db>> {
-        let guard = self.connection(alias)?;
+        let guard = self.read_connection(alias, locks_rows)?;
         let started = super::connection::start_timer();
         let first = GuardedCursor::try_new_or_recover(MutBorrow::new(guard), |guard| {
             open_cursor(guard.borrow_mut(), sql, params)
