@@ -285,7 +285,8 @@ impl Db {
         match database.replicas.checkout() {
             Some((connection, uses, replica)) => Ok(ConnectionGuard {
                 dialect: database.dialect,
-                inner: GuardInner::Pooled(Some(connection), uses, replica),
+                inner: GuardInner::Pooled(Some(connection), uses, &replica.database),
+                fallback: Some((replica, database)),
             }),
             None => self.connection_at(index, false),
         }
@@ -348,6 +349,7 @@ impl Db {
         Ok(ConnectionGuard {
             dialect: database.dialect,
             inner,
+            fallback: None,
         })
     }
 }
@@ -356,6 +358,9 @@ impl Db {
 pub(crate) struct ConnectionGuard<'a> {
     dialect: Dialect,
     inner: GuardInner<'a>,
+    /// For a replica's connection: the replica, and the primary that serves
+    /// the read instead when the replica cannot.
+    fallback: Option<(&'a Replica, &'a Database)>,
 }
 
 enum GuardInner<'a> {
@@ -380,6 +385,80 @@ impl Drop for ConnectionGuard<'_> {
 impl ConnectionGuard<'_> {
     pub(crate) fn dialect(&self) -> Dialect {
         self.dialect
+    }
+
+    /// True when `error` (before any row was read) means the replica this
+    /// connection belongs to cannot serve, so the primary should.
+    pub(crate) fn can_fall_back(&self, error: &Error, lost: bool) -> bool {
+        self.fallback.is_some() && (lost || matches!(error, Error::Connection { .. }))
+    }
+
+    /// Leaves the replica out for a while and takes a connection of the primary instead.
+    pub(crate) fn fall_back(&mut self, error: &Error) -> Result<()> {
+        let Some((replica, primary)) = self.fallback.take() else {
+            return Ok(());
+        };
+        tracing::warn!(target: "pookie::pool", replica = %replica.database.display, %error, "the replica cannot serve: the primary serves this read");
+        replica.mark_down();
+        let (connection, uses) = primary.checkout_warm()?;
+        // The replica's connection goes back to its pool, which drops it if broken.
+        self.inner = GuardInner::Pooled(Some(connection), uses, primary);
+        Ok(())
+    }
+
+    /// As [`Connection::for_each_row`]; on a replica that cannot serve, the
+    /// read runs on the primary instead (when no row was read yet).
+    pub(crate) fn for_each_row(
+        &mut self,
+        sql: &str,
+        params: &[crate::value::Param<'_>],
+        mut on_row: impl FnMut(&crate::row::Row<'_>) -> Result<bool>,
+    ) -> Result<()> {
+        let mut delivered = false;
+        let outcome = Connection::for_each_row(self, sql, params, |row| {
+            delivered = true;
+            on_row(row)
+        });
+        match outcome {
+            Err(error) if !delivered && self.can_fall_back(&error, false) => {
+                self.fall_back(&error)?;
+                Connection::for_each_row(self, sql, params, on_row)
+            }
+            other => other,
+        }
+    }
+
+    /// As [`Connection::query_map`], falling back as [`Self::for_each_row`].
+    pub(crate) fn query_map<T>(
+        &mut self,
+        sql: &str,
+        params: &[crate::value::Param<'_>],
+        mut map: impl FnMut(&crate::row::Row<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        self.for_each_row(sql, params, |row| {
+            out.push(map(row)?);
+            Ok(true)
+        })?;
+        Ok(out)
+    }
+
+    /// As [`Connection::query_first`], falling back as [`Self::for_each_row`].
+    pub(crate) fn query_first<T>(
+        &mut self,
+        sql: &str,
+        params: &[crate::value::Param<'_>],
+        map: impl FnOnce(&crate::row::Row<'_>) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let mut map = Some(map);
+        let mut out = None;
+        self.for_each_row(sql, params, |row| {
+            if let Some(map) = map.take() {
+                out = Some(map(row)?);
+            }
+            Ok(false)
+        })?;
+        Ok(out)
     }
 }
 

@@ -142,7 +142,7 @@ impl Replicas {
 
     /// A connection of a replica for one read, or `None` when the primary
     /// must serve it: no replica, a recent write, or every replica down.
-    pub(crate) fn checkout(&self) -> Option<(PooledConnection, u32, &Database)> {
+    pub(crate) fn checkout(&self) -> Option<(PooledConnection, u32, &Replica)> {
         if self.list.is_empty() || self.recently_written() {
             return None;
         }
@@ -155,7 +155,7 @@ impl Replicas {
         };
         (0..count)
             .map(|offset| &self.list[(first + offset) % count])
-            .find_map(|replica| replica.checkout().map(|(c, uses)| (c, uses, &replica.database)))
+            .find_map(|replica| replica.checkout().map(|(c, uses)| (c, uses, replica)))
     }
 }
 
@@ -200,12 +200,17 @@ impl Replica {
                 }
             }
         }
+        self.mark_down();
+        None
+    }
+
+    /// Leaves the replica out of reads for a while.
+    pub(crate) fn mark_down(&self) {
         *self
             .down_until
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) =
             Some(Instant::now() + REPLICA_RETRY_AFTER);
-        None
     }
 }
 

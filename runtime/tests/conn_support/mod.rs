@@ -108,3 +108,103 @@ impl Drop for Table {
             .execute(&format!("DROP TABLE IF EXISTS {}", self.name), &[]);
     }
 }
+
+/// A TCP relay in front of a server, which a test can stop: then every
+/// connection through it drops and new ones are refused, as when the server
+/// behind it is stopped, without disturbing the server other tests share.
+pub struct Relay {
+    pub port: u16,
+    stopped: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    sockets: std::sync::Arc<std::sync::Mutex<Vec<std::net::TcpStream>>>,
+    listener: Option<std::net::TcpListener>,
+}
+
+impl Relay {
+    /// Relays a fresh local port to `target` (`host:port`).
+    pub fn start(target: &str) -> Relay {
+        use std::net::{Shutdown, TcpListener, TcpStream};
+        use std::sync::atomic::AtomicBool;
+        use std::sync::{Arc, Mutex};
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let stopped = Arc::new(AtomicBool::new(false));
+        let sockets: Arc<Mutex<Vec<TcpStream>>> = Arc::new(Mutex::new(Vec::new()));
+        let accepting = listener.try_clone().unwrap();
+        let target = target.to_owned();
+        let (stop_flag, open) = (Arc::clone(&stopped), Arc::clone(&sockets));
+        std::thread::spawn(move || {
+            for client in accepting.incoming() {
+                let Ok(client) = client else { break };
+                if stop_flag.load(Ordering::SeqCst) {
+                    let _ = client.shutdown(Shutdown::Both);
+                    break;
+                }
+                let Ok(server) = TcpStream::connect(&target) else {
+                    continue;
+                };
+                let mut list = open.lock().unwrap();
+                list.push(client.try_clone().unwrap());
+                list.push(server.try_clone().unwrap());
+                drop(list);
+                for (mut from, mut to) in [
+                    (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                    (server, client),
+                ] {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(Shutdown::Both);
+                    });
+                }
+            }
+        });
+        Relay {
+            port,
+            stopped,
+            sockets,
+            listener: Some(listener),
+        }
+    }
+
+    /// Drops every relayed connection and refuses new ones.
+    pub fn stop(&mut self) {
+        self.stopped.store(true, Ordering::SeqCst);
+        for socket in self.sockets.lock().unwrap().drain(..) {
+            let _ = socket.shutdown(std::net::Shutdown::Both);
+        }
+        // Wake the accepting thread so that it sees the flag and ends, then
+        // close the port.
+        let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
+        self.listener.take();
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        if self.listener.is_some() {
+            self.stop();
+        }
+    }
+}
+
+/// `url` with its `host:port` replaced by `127.0.0.1:port`.
+pub fn through_port(url: &str, port: u16) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap();
+    let (user, rest) = match rest.split_once('@') {
+        Some((user, rest)) => (format!("{user}@"), rest),
+        None => (String::new(), rest),
+    };
+    let path = &rest[rest.find('/').unwrap_or(rest.len())..];
+    format!("{scheme}://{user}127.0.0.1:{port}{path}")
+}
+
+/// The `host:port` of a URL.
+pub fn address_of(url: &str) -> String {
+    let rest = url.split_once("://").unwrap().1;
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, rest)| rest);
+    let address = &rest[..rest.find(['/', '?']).unwrap_or(rest.len())];
+    if address.contains(':') {
+        address.to_owned()
+    } else {
+        format!("{address}:5432")
+    }
+}
