@@ -7,18 +7,51 @@ use std::process::Command;
 /// Connection strings holding a password, with the password to look for.
 fn forms() -> Vec<(&'static str, &'static str)> {
     vec![
-        ("postgresql://nobody:Hunter2secret@127.0.0.1:1/test", "Hunter2secret"),
-        ("postgresql://nobody:pa/ss?Word9@127.0.0.1:1/test", "pa/ss?Word9"),
-        ("postgresql://nobody:pa%2Fss%3FWord8@127.0.0.1:1/test", "pa%2Fss%3FWord8"),
-        ("postgresql://nobody@127.0.0.1:1/test?password=QueryPass7", "QueryPass7"),
-        ("postgresql://nobody@127.0.0.1/test?password=QueryPass6&bogus=1", "QueryPass6"),
-        ("host=127.0.0.1 port=1 user=nobody password=KeywordPass5 dbname=test", "KeywordPass5"),
-        ("host=127.0.0.1 port=1 password='Quoted Pass4' dbname=test", "Quoted Pass4"),
-        ("host=127.0.0.1 port=x password=BadPort3 dbname=test", "BadPort3"),
-        ("host=127.0.0.1 password=Unclosed2' dbname='test", "Unclosed2"),
+        (
+            "postgresql://nobody:Hunter2secret@127.0.0.1:1/test",
+            "Hunter2secret",
+        ),
+        (
+            "postgresql://nobody:pa/ss?Word9@127.0.0.1:1/test",
+            "pa/ss?Word9",
+        ),
+        (
+            "postgresql://nobody:pa%2Fss%3FWord8@127.0.0.1:1/test",
+            "pa%2Fss%3FWord8",
+        ),
+        (
+            "postgresql://nobody@127.0.0.1:1/test?password=QueryPass7",
+            "QueryPass7",
+        ),
+        (
+            "postgresql://nobody@127.0.0.1/test?password=QueryPass6&bogus=1",
+            "QueryPass6",
+        ),
+        (
+            "host=127.0.0.1 port=1 user=nobody password=KeywordPass5 dbname=test",
+            "KeywordPass5",
+        ),
+        (
+            "host=127.0.0.1 port=1 password='Quoted Pass4' dbname=test",
+            "Quoted Pass4",
+        ),
+        (
+            "host=127.0.0.1 port=x password=BadPort3 dbname=test",
+            "BadPort3",
+        ),
+        (
+            "host=127.0.0.1 password=Unclosed2' dbname='test",
+            "Unclosed2",
+        ),
         ("mysql://root:MysqlPass@localhost/db", "MysqlPass"),
-        ("postgresql://u:PoolPass@127.0.0.1:1/db?pool_max_size=0", "PoolPass"),
-        ("postgresql://u:ModePass@127.0.0.1:1/db?sslmode=sometimes", "ModePass"),
+        (
+            "postgresql://u:PoolPass@127.0.0.1:1/db?pool_max_size=0",
+            "PoolPass",
+        ),
+        (
+            "postgresql://u:ModePass@127.0.0.1:1/db?sslmode=sometimes",
+            "ModePass",
+        ),
     ]
 }
 
@@ -77,7 +110,11 @@ fn no_command_shows_a_database_password() {
         .unwrap();
         for command in ["inspectdb", "showmigrations"] {
             let output = run(&dir, &[command], None);
-            assert_hidden(&output, password, &format!("{command} with pookie.toml url = {url}"));
+            assert_hidden(
+                &output,
+                password,
+                &format!("{command} with pookie.toml url = {url}"),
+            );
         }
         std::fs::remove_file(dir.join("pookie.toml")).unwrap();
     }

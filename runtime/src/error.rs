@@ -217,9 +217,7 @@ impl std::error::Error for Error {
         match self {
             Error::Integrity { source, .. }
             | Error::Database { source, .. }
-            | Error::Timeout { source, .. } => {
-                Some(source.as_ref())
-            }
+            | Error::Timeout { source, .. } => Some(source.as_ref()),
             Error::Connection {
                 source: Some(source),
                 ..

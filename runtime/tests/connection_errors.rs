@@ -21,7 +21,10 @@ fn every_text(error: &Error) -> String {
 }
 
 fn assert_hidden(text: &str, password: &str, context: &str) {
-    let decoded = password.replace("%2F", "/").replace("%3F", "?").replace("%40", "@");
+    let decoded = password
+        .replace("%2F", "/")
+        .replace("%3F", "?")
+        .replace("%40", "@");
     for form in [password, decoded.as_str()] {
         assert!(
             !text.contains(form),
@@ -42,27 +45,73 @@ fn forms_with_passwords(server: &str) -> Vec<(String, &'static str)> {
         .to_owned();
     let (host, port) = host_port.split_once(':').unwrap_or((&host_port, "5432"));
     vec![
-        (format!("postgresql://nobody:Hunter2secret@{host_port}/test"), "Hunter2secret"),
-        (format!("postgresql://nobody:pa/ss?Word9@{host_port}/test"), "pa/ss?Word9"),
-        (format!("postgresql://nobody:pa%2Fss%3FWord8@{host_port}/test"), "pa%2Fss%3FWord8"),
-        (format!("postgresql://nobody@{host_port}/test?password=QueryPass7"), "QueryPass7"),
-        (format!("postgresql://nobody@{host_port}/test?password=QueryPass6&bogus=1"), "QueryPass6"),
-        (format!("host={host} port={port} user=nobody password=KeywordPass5 dbname=test"), "KeywordPass5"),
-        (format!("host={host} port={port} user=nobody password='Quoted Pass4' dbname=test"), "Quoted Pass4"),
-        (format!("host={host} port=notaport password=BadPort3 dbname=test"), "BadPort3"),
-        (format!("host={host} password=Unclosed2' dbname='test"), "Unclosed2"),
-        ("postgresql://u:Unreach1@127.0.0.1:1/test?connect_timeout=2".to_owned(), "Unreach1"),
-        ("postgresql://u:Dns0Pass@no-such-host.invalid/test".to_owned(), "Dns0Pass"),
-        ("mysql://root:MysqlPass@localhost/db".to_owned(), "MysqlPass"),
-        ("postgresql://u:PoolPass@h/db?pool_max_size=0".to_owned(), "PoolPass"),
-        ("postgresql://u:ModePass@h/db?sslmode=sometimes".to_owned(), "ModePass"),
-        ("postgresql://u:Tls0Pass@h/db?sslmode=verify-full&sslrootcert=/no/such.pem".to_owned(), "Tls0Pass"),
+        (
+            format!("postgresql://nobody:Hunter2secret@{host_port}/test"),
+            "Hunter2secret",
+        ),
+        (
+            format!("postgresql://nobody:pa/ss?Word9@{host_port}/test"),
+            "pa/ss?Word9",
+        ),
+        (
+            format!("postgresql://nobody:pa%2Fss%3FWord8@{host_port}/test"),
+            "pa%2Fss%3FWord8",
+        ),
+        (
+            format!("postgresql://nobody@{host_port}/test?password=QueryPass7"),
+            "QueryPass7",
+        ),
+        (
+            format!("postgresql://nobody@{host_port}/test?password=QueryPass6&bogus=1"),
+            "QueryPass6",
+        ),
+        (
+            format!("host={host} port={port} user=nobody password=KeywordPass5 dbname=test"),
+            "KeywordPass5",
+        ),
+        (
+            format!("host={host} port={port} user=nobody password='Quoted Pass4' dbname=test"),
+            "Quoted Pass4",
+        ),
+        (
+            format!("host={host} port=notaport password=BadPort3 dbname=test"),
+            "BadPort3",
+        ),
+        (
+            format!("host={host} password=Unclosed2' dbname='test"),
+            "Unclosed2",
+        ),
+        (
+            "postgresql://u:Unreach1@127.0.0.1:1/test?connect_timeout=2".to_owned(),
+            "Unreach1",
+        ),
+        (
+            "postgresql://u:Dns0Pass@no-such-host.invalid/test".to_owned(),
+            "Dns0Pass",
+        ),
+        (
+            "mysql://root:MysqlPass@localhost/db".to_owned(),
+            "MysqlPass",
+        ),
+        (
+            "postgresql://u:PoolPass@h/db?pool_max_size=0".to_owned(),
+            "PoolPass",
+        ),
+        (
+            "postgresql://u:ModePass@h/db?sslmode=sometimes".to_owned(),
+            "ModePass",
+        ),
+        (
+            "postgresql://u:Tls0Pass@h/db?sslmode=verify-full&sslrootcert=/no/such.pem".to_owned(),
+            "Tls0Pass",
+        ),
     ]
 }
 
 #[test]
 fn no_error_of_the_connection_layer_shows_a_password() {
-    let server = primary_url().unwrap_or_else(|| "postgresql://postgres@127.0.0.1:5432/test".into());
+    let server =
+        primary_url().unwrap_or_else(|| "postgresql://postgres@127.0.0.1:5432/test".into());
     for (text, password) in forms_with_passwords(&server) {
         match ConnectOptions::from_url(&text) {
             Ok(options) => {
@@ -99,7 +148,10 @@ fn connection_errors_name_the_cause() {
     let (base, _) = server.rsplit_once('/').unwrap();
     let error = Db::connect(&format!("{base}/no_such_database_here")).unwrap_err();
     let message = error.to_string();
-    assert!(message.contains("\"no_such_database_here\" does not exist"), "{message}");
+    assert!(
+        message.contains("\"no_such_database_here\" does not exist"),
+        "{message}"
+    );
     assert!(message.contains("CREATE DATABASE"), "{message}");
 
     let host = base.rsplit_once('@').map_or(base, |(_, host)| host);
@@ -122,7 +174,11 @@ fn a_connection_attempt_gives_up_after_connect_timeout() {
     // A non-routable address: nothing answers, nothing refuses.
     let started = Instant::now();
     let error = Db::connect("postgresql://u@10.255.255.1/db?connect_timeout=1").unwrap_err();
-    assert!(started.elapsed() < Duration::from_secs(8), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
     assert!(matches!(error, Error::Connection { .. }), "{error}");
 }
 
@@ -131,21 +187,45 @@ fn wrong_settings_are_errors_not_panics() {
     for (url, says) in [
         ("sqlite://:memory:?pool_max_size=0", "at least 1"),
         ("sqlite://:memory:?pool_timeout=0", "pool_timeout"),
-        ("sqlite://:memory:?pool_timeout=1e300&pool_health_check=true", "pool_timeout"),
+        (
+            "sqlite://:memory:?pool_timeout=1e300&pool_health_check=true",
+            "pool_timeout",
+        ),
         ("sqlite://:memory:?pool_timeout=-1", "pool_timeout"),
         ("sqlite://:memory:?pool_timeout=NaN", "pool_timeout"),
-        ("sqlite://:memory:?pool_timeout=99999999&pool_health_check=true", "86400"),
-        ("sqlite://:memory:?pool_max_size=99999999999", "pool_max_size"),
-        ("sqlite:///x.db?pool_min_idle=20&pool_max_size=2", "pool_min_idle"),
+        (
+            "sqlite://:memory:?pool_timeout=99999999&pool_health_check=true",
+            "86400",
+        ),
+        (
+            "sqlite://:memory:?pool_max_size=99999999999",
+            "pool_max_size",
+        ),
+        (
+            "sqlite:///x.db?pool_min_idle=20&pool_max_size=2",
+            "pool_min_idle",
+        ),
         ("sqlite://:memory:?busy_timeout=soon", "busy_timeout"),
-        ("sqlite://:memory:?busy_timeout=100000000000", "busy_timeout"),
-        ("postgresql://u@h/db?statement_timeout=5parsecs", "statement_timeout"),
+        (
+            "sqlite://:memory:?busy_timeout=100000000000",
+            "busy_timeout",
+        ),
+        (
+            "postgresql://u@h/db?statement_timeout=5parsecs",
+            "statement_timeout",
+        ),
         ("postgresql://u@h/db?lock_timeout=-5", "lock_timeout"),
         ("postgresql://u@h/db?sslmode=maybe", "verify-full"),
         ("postgresql://u@h/db?pgbouncer=perhaps", "pgbouncer"),
-        ("postgresql://u@h/db?connect_timeout=forever", "connect_timeout"),
+        (
+            "postgresql://u@h/db?connect_timeout=forever",
+            "connect_timeout",
+        ),
         ("postgresql://u@h:99999/db", "port"),
-        ("postgresql://u@h/db?pool_health_check=2x", "pool_health_check"),
+        (
+            "postgresql://u@h/db?pool_health_check=2x",
+            "pool_health_check",
+        ),
     ] {
         let error = Db::connect(url).expect_err(url);
         assert!(error.to_string().contains(says), "{url}: {error}");
@@ -164,7 +244,10 @@ fn wrong_settings_are_errors_not_panics() {
     ] {
         let shown = format!("{options:?}");
         let error = Db::connect_with(options).expect_err(&shown);
-        assert!(matches!(error, Error::Connection { .. }), "{shown}: {error}");
+        assert!(
+            matches!(error, Error::Connection { .. }),
+            "{shown}: {error}"
+        );
     }
 }
 
@@ -217,8 +300,14 @@ fn a_statement_past_statement_timeout_is_a_timeout_error_and_the_connection_stay
         )
         .unwrap()
         .unwrap();
-    assert_eq!(row.get("app").and_then(pookie::Value::as_str), Some("pookie-timeouts"));
-    assert_eq!(row.get("lock").and_then(pookie::Value::as_str), Some("100ms"));
+    assert_eq!(
+        row.get("app").and_then(pookie::Value::as_str),
+        Some("pookie-timeouts")
+    );
+    assert_eq!(
+        row.get("lock").and_then(pookie::Value::as_str),
+        Some("100ms")
+    );
 
     // lock_timeout: a row another session holds.
     let admin = Db::connect(&url).unwrap();

@@ -51,7 +51,11 @@ fn every_kind_of_parameter_binds_through_pgbouncer() {
             Param::Uuid(key),
             Param::Decimal("-12.50".into()),
             Param::Json(r#"{"a": [1, "x"]}"#.into()),
-            Param::Array(vec![Param::Text("a,b".into()), Param::Null, Param::Text("\"}".into())]),
+            Param::Array(vec![
+                Param::Text("a,b".into()),
+                Param::Null,
+                Param::Text("\"}".into()),
+            ]),
             Param::Array(vec![Param::I32(1), Param::I32(2)]),
         ];
         assert_eq!(db.execute(&sql, &params).unwrap(), 1);

@@ -28,14 +28,18 @@ fn on_replica(db: &Db) -> bool {
 
 #[test]
 fn the_replica_is_a_real_streaming_replica() {
-    let Some((_, replica)) = servers() else { return };
+    let Some((_, replica)) = servers() else {
+        return;
+    };
     let db = Db::connect(&replica).unwrap();
     assert!(on_replica(&db), "{replica} must be in recovery (a standby)");
 }
 
 #[test]
 fn reads_go_to_the_replica_and_writes_to_the_primary() {
-    let Some((primary, replica)) = servers() else { return };
+    let Some((primary, replica)) = servers() else {
+        return;
+    };
     let db = Db::builder()
         .database("default", &primary)
         .replica("default", &replica)
@@ -51,14 +55,17 @@ fn reads_go_to_the_replica_and_writes_to_the_primary() {
     .unwrap();
     let row = Db::connect(&primary)
         .unwrap()
-        .fetch_one(&format!("SELECT bool_or(standby) AS any FROM {}", table.name), &[])
+        .fetch_one(
+            &format!("SELECT bool_or(standby) AS any FROM {}", table.name),
+            &[],
+        )
         .unwrap()
         .unwrap();
     assert_eq!(row.get("any").and_then(Value::as_bool), Some(false));
     // A read that locks rows, and reads inside a transaction, stay on the primary.
     assert!(!db
         .fetch_one(
-            &format!("SELECT pg_is_in_recovery() AS standby FROM (SELECT 1) AS one FOR UPDATE"),
+            "SELECT pg_is_in_recovery() AS standby FROM (SELECT 1) AS one FOR UPDATE",
             &[]
         )
         .unwrap()
@@ -67,7 +74,10 @@ fn reads_go_to_the_replica_and_writes_to_the_primary() {
         .and_then(Value::as_bool)
         .unwrap());
     db.transaction(|tx| {
-        assert!(!on_replica(tx), "a read inside a transaction goes to the primary");
+        assert!(
+            !on_replica(tx),
+            "a read inside a transaction goes to the primary"
+        );
         Ok(())
     })
     .unwrap();
@@ -86,7 +96,9 @@ fn reads_go_to_the_replica_and_writes_to_the_primary() {
 
 #[test]
 fn read_your_writes_keeps_reads_on_the_primary_after_a_write() {
-    let Some((primary, replica)) = servers() else { return };
+    let Some((primary, replica)) = servers() else {
+        return;
+    };
     let db = Db::builder()
         .database("default", &primary)
         .replica("default", &replica)
@@ -95,14 +107,22 @@ fn read_your_writes_keeps_reads_on_the_primary_after_a_write() {
         .unwrap();
     assert!(on_replica(&db));
     db.execute("SELECT 1 WHERE false", &[]).unwrap();
-    assert!(!on_replica(&db), "just after a write, reads stay on the primary");
+    assert!(
+        !on_replica(&db),
+        "just after a write, reads stay on the primary"
+    );
     std::thread::sleep(Duration::from_millis(700));
-    assert!(on_replica(&db), "after the window, reads go back to the replica");
+    assert!(
+        on_replica(&db),
+        "after the window, reads go back to the replica"
+    );
 }
 
 #[test]
 fn a_policy_chooses_the_replica() {
-    let Some((primary, replica)) = servers() else { return };
+    let Some((primary, replica)) = servers() else {
+        return;
+    };
     let named = |name: &str| with_params(&replica, &format!("application_name={name}"));
     let app = |db: &Db| {
         db.fetch_one("SELECT current_setting('application_name') AS app", &[])
@@ -120,7 +140,10 @@ fn a_policy_chooses_the_replica() {
         .connect()
         .unwrap();
     let seen: Vec<String> = (0..4).map(|_| app(&round_robin)).collect();
-    assert!(seen.contains(&"first".into()) && seen.contains(&"second".into()), "{seen:?}");
+    assert!(
+        seen.contains(&"first".into()) && seen.contains(&"second".into()),
+        "{seen:?}"
+    );
     let custom = Db::builder()
         .database("default", &primary)
         .replica("default", &named("first"))
@@ -138,7 +161,9 @@ fn a_policy_chooses_the_replica() {
 
 #[test]
 fn a_stopped_replica_is_skipped_and_the_primary_serves_the_read() {
-    let Some((primary, replica)) = servers() else { return };
+    let Some((primary, replica)) = servers() else {
+        return;
+    };
     let mut relay = Relay::start(&address_of(&replica));
     let db = Db::builder()
         .database("default", &primary)
@@ -148,7 +173,10 @@ fn a_stopped_replica_is_skipped_and_the_primary_serves_the_read() {
     assert!(on_replica(&db));
     relay.stop();
     std::thread::sleep(Duration::from_millis(200));
-    assert!(!on_replica(&db), "with the replica gone, the primary serves the read");
+    assert!(
+        !on_replica(&db),
+        "with the replica gone, the primary serves the read"
+    );
     assert!(!on_replica(&db));
     // A replica that is down when the program starts is no error either.
     let db = Db::builder()

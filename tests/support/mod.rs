@@ -149,8 +149,14 @@ fn through_pgbouncer(admin_url: String, name: String) -> TestDb {
         .unwrap_or_else(|error| panic!("cannot create the test database {name}: {error}"));
     // The PgBouncer URL with the test's database in place of its own.
     let (base, query) = bouncer.split_once('?').unwrap_or((&bouncer, ""));
-    let (server, _) = base.rsplit_once('/').expect("a PgBouncer URL names a database");
-    let query = if query.is_empty() { String::new() } else { format!("?{query}") };
+    let (server, _) = base
+        .rsplit_once('/')
+        .expect("a PgBouncer URL names a database");
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
     let url = format!("{server}/{name}{query}");
     let db = Db::connect(&url).unwrap_or_else(|error| panic!("{url}: {error}"));
     TestDb {

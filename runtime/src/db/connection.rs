@@ -38,11 +38,7 @@ impl Connection {
             Engine::SqliteMemory => Connection::Sqlite(sqlite::open_memory(options.busy_timeout)?),
             Engine::Postgres(pg) => {
                 let tls = pg.tls.client_config()?;
-                Connection::Postgres(Box::new(postgres::connect(
-                    pg,
-                    tls,
-                    &options.to_string(),
-                )?))
+                Connection::Postgres(Box::new(postgres::connect(pg, tls, &options.to_string())?))
             }
         })
     }

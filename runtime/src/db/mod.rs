@@ -21,8 +21,8 @@ pub use options::ConnectOptions;
 pub use pool::ReplicaPolicy;
 use pool::{Database, PooledConnection, Replica, Replicas};
 pub use raw::{On, RawRow, Value};
-pub use tls::SslMode;
 pub(crate) use stream::OwnedRows;
+pub use tls::SslMode;
 use transaction::{Pin, PinState};
 
 use crate::error::{Error, Result};
@@ -144,7 +144,11 @@ impl DbBuilder {
     /// primary (by any handle of this `Db`), reads stay on the primary for
     /// `window`, so that a program reads back what it wrote even while the
     /// replicas lag. For a single request, [`Db::primary`] does the same.
-    pub fn read_your_writes(mut self, alias: impl Into<String>, window: std::time::Duration) -> Self {
+    pub fn read_your_writes(
+        mut self,
+        alias: impl Into<String>,
+        window: std::time::Duration,
+    ) -> Self {
         self.read_your_writes.push((alias.into(), window));
         self
     }
@@ -272,7 +276,11 @@ impl Db {
     /// A connection for one read of the database `alias`: on a replica when
     /// it has any and nothing keeps the read on the primary (a transaction, a
     /// row lock, [`Db::primary`], a recent write under read-your-writes).
-    pub(crate) fn read_connection(&self, alias: &str, locks_rows: bool) -> Result<ConnectionGuard<'_>> {
+    pub(crate) fn read_connection(
+        &self,
+        alias: &str,
+        locks_rows: bool,
+    ) -> Result<ConnectionGuard<'_>> {
         let index = self.index_of(alias)?;
         let database = &self.databases[index];
         if locks_rows

@@ -274,7 +274,8 @@ impl ConnectOptions {
     }
 
     fn validate_as(&self, shown: &str) -> Result<()> {
-        let wrong = |message: String| Err(Error::connection(format!("{message} (in `{shown}`)"), None));
+        let wrong =
+            |message: String| Err(Error::connection(format!("{message} (in `{shown}`)"), None));
         if self.pool.max_size == Some(0) {
             return wrong("the pool size (pool_max_size) must be at least 1".into());
         }

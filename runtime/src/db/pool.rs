@@ -269,11 +269,9 @@ impl Database {
             .min_idle(Some(
                 options.pool.min_idle.min(options.effective_max_size()),
             ))
-            .connection_timeout(
-                wait.map_or(options.pool.checkout_timeout, |wait| {
-                    wait.min(options.pool.checkout_timeout)
-                }),
-            )
+            .connection_timeout(wait.map_or(options.pool.checkout_timeout, |wait| {
+                wait.min(options.pool.checkout_timeout)
+            }))
             .test_on_check_out(options.pool.health_check)
             .idle_timeout(idle_timeout)
             .max_lifetime(max_lifetime)

@@ -113,7 +113,11 @@ fn value_length(value: &str) -> usize {
 pub(crate) fn scrub(message: &str, secrets: &[String]) -> String {
     let mut out = message.to_owned();
     for secret in secrets.iter().filter(|secret| !secret.is_empty()) {
-        for form in [secret.clone(), percent_decode(secret), percent_encode(secret)] {
+        for form in [
+            secret.clone(),
+            percent_decode(secret),
+            percent_encode(secret),
+        ] {
             if !form.is_empty() {
                 out = out.replace(&form, "***");
             }
@@ -162,9 +166,15 @@ mod tests {
     #[test]
     fn every_form_of_password_is_hidden() {
         for (text, secret) in [
-            ("postgresql://app:s3cret@db:5432/app?sslmode=require", "s3cret"),
+            (
+                "postgresql://app:s3cret@db:5432/app?sslmode=require",
+                "s3cret",
+            ),
             ("postgresql://app:pa/ss?wo@rd@db/app", "pa/ss?wo@rd"),
-            ("postgresql://app@db/app?password=s3cret&sslmode=disable", "s3cret"),
+            (
+                "postgresql://app@db/app?password=s3cret&sslmode=disable",
+                "s3cret",
+            ),
             ("postgresql://app@db/app?PASSWORD=s3cret", "s3cret"),
             ("host=db user=app password=s3cret dbname=x", "s3cret"),
             ("host=db password = 's3 cr\\'et' dbname=x", "s3 cr\\'et"),

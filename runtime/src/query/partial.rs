@@ -280,10 +280,8 @@ impl<M: Model> PartialQuerySet<M> {
     pub fn all(&self, db: &Db) -> Result<Vec<Partial<M>>> {
         let names = self.columns.names::<M>();
         let indices = self.columns.indices();
-        let mut connection = db.read_connection(
-            self.queryset.alias(),
-            self.queryset.select.lock.is_some(),
-        )?;
+        let mut connection =
+            db.read_connection(self.queryset.alias(), self.queryset.select.lock.is_some())?;
         let mut builder = SqlBuilder::new(connection.dialect(), "");
         self.push_select(&mut builder, &names);
         connection.query_map(&builder.sql, &builder.params, |row| {
