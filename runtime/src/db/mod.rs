@@ -219,7 +219,10 @@ impl Db {
     /// URLs: `sqlite:///relative/path.db` (relative to the working directory),
     /// `sqlite:////absolute/path.db`, `sqlite://:memory:`, and
     /// `postgresql://user:password@host:port/database?sslmode=…&connect_timeout=…`
-    /// (plus `pool_max_size`, `pool_min_idle`, `pool_timeout`, `pool_health_check`).
+    /// or PostgreSQL's keyword form `host=… dbname=… user=…` (plus `pool_max_size`,
+    /// `pool_min_idle`, `pool_timeout`, `pool_health_check`; TLS, timeouts,
+    /// `application_name` and `pgbouncer=true` as [`ConnectOptions::from_url`] lists;
+    /// `busy_timeout` for SQLite).
     /// A bad URL, an unknown host, a refused password or a missing database is an
     /// [`Error::Connection`] saying what was wrong, never a panic; passwords never
     /// appear in errors or logs.
