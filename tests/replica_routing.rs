@@ -61,9 +61,16 @@ fn model_reads_go_to_the_replica_and_writes_to_the_primary() {
     let id = std::process::id();
     let schemas = Schemas {
         admin: admin.clone(),
-        names: [format!("pookie_route_p_{id}"), format!("pookie_route_r_{id}")],
+        names: [
+            format!("pookie_route_p_{id}"),
+            format!("pookie_route_r_{id}"),
+        ],
     };
-    for (schema, name) in schemas.names.iter().zip(["On the primary", "On the replica"]) {
+    for (schema, name) in schemas
+        .names
+        .iter()
+        .zip(["On the primary", "On the replica"])
+    {
         admin
             .execute(&format!("CREATE SCHEMA \"{schema}\""), &[])
             .unwrap();
@@ -77,7 +84,10 @@ fn model_reads_go_to_the_replica_and_writes_to_the_primary() {
     let replica_view = Db::connect(&with_search_path(&replica, &schemas.names[1])).unwrap();
     let started = Instant::now();
     while Author::objects().count(&replica_view).unwrap_or(0) == 0 {
-        assert!(started.elapsed() < Duration::from_secs(30), "the replica does not catch up");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the replica does not catch up"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     let db = Db::builder()
@@ -97,7 +107,10 @@ fn model_reads_go_to_the_replica_and_writes_to_the_primary() {
     assert_eq!(names(&db), ["On the replica"], "a read goes to the replica");
     assert_eq!(Author::objects().count(&db).unwrap(), 1);
     assert_eq!(
-        Author::objects().get(&db, author::email.eq("a@example.com")).unwrap().name,
+        Author::objects()
+            .get(&db, author::email.eq("a@example.com"))
+            .unwrap()
+            .name,
         "On the replica"
     );
     // A write goes to the primary.
