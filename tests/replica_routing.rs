@@ -5,6 +5,7 @@
 //! servers (the replica copies everything), so the name read back says which
 //! connection ran the query.
 
+#[allow(unused_macros)]
 mod support;
 
 use std::time::{Duration, Instant};
