@@ -1028,6 +1028,33 @@ mod tests {
     }
 
     #[test]
+    fn the_keyword_form_and_pookie_settings_are_read() {
+        let options = ConnectOptions::from_url(
+            "host=db.example port=6000 user=app password='it''s secret' dbname=shop \
+             sslmode=verify-full sslrootcert=/etc/ca.pem statement_timeout=1.5s application_name=web",
+        )
+        .unwrap();
+        assert_eq!(
+            options.to_string(),
+            "postgresql://app:***@db.example:6000/shop"
+        );
+        let Engine::Postgres(pg) = &options.engine else {
+            panic!("a PostgreSQL database")
+        };
+        assert_eq!(pg.config.get_password(), Some(&b"it's secret"[..]));
+        assert_eq!(pg.tls.mode, SslMode::VerifyFull);
+        assert_eq!(pg.statement_timeout, Some(Duration::from_millis(1500)));
+        assert_eq!(pg.config.get_application_name(), Some("web"));
+        let startup = pg.startup_config();
+        assert_eq!(startup.get_options(), Some("-c statement_timeout=1500"));
+        let bouncer =
+            ConnectOptions::from_url("postgresql://u@h/db?pgbouncer=true&lock_timeout=1min");
+        assert!(bouncer.unwrap_err().to_string().contains("PgBouncer"));
+        let sqlite = ConnectOptions::from_url("sqlite:///x.db?busy_timeout=250").unwrap();
+        assert_eq!(sqlite.busy_timeout, Duration::from_millis(250));
+    }
+
+    #[test]
     fn passwords_are_redacted() {
         assert_eq!(
             redact("postgresql://app:s3cret@db.example.com:5432/app?sslmode=require"),
