@@ -83,6 +83,16 @@ pub enum Error {
         /// The database's or the function's error, if any.
         source: Option<Source>,
     },
+    /// The server cancelled a statement that ran past `statement_timeout`,
+    /// or gave up waiting for a lock after `lock_timeout`, or ended a session
+    /// left idle in a transaction. The connection stays usable after the
+    /// first two; the transaction, if any, is aborted.
+    Timeout {
+        /// The server's message, saying which timeout it was.
+        message: String,
+        /// The driver error.
+        source: Source,
+    },
     /// Any other error reported by the database.
     Database {
         /// The database's message.
@@ -158,6 +168,12 @@ impl Error {
         }
     }
 
+    /// True for [`Error::Timeout`]: a statement or lock wait cut short by a
+    /// timeout the connection settings asked for.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
     /// True for [`Error::DoesNotExist`].
     pub fn is_does_not_exist(&self) -> bool {
         matches!(self, Error::DoesNotExist { .. })
@@ -190,6 +206,7 @@ impl fmt::Display for Error {
             Error::Usage { message }
             | Error::Custom { message }
             | Error::Migration { message, .. } => f.write_str(message),
+            Error::Timeout { message, .. } => write!(f, "timeout: {message}"),
             Error::Database { message, .. } => write!(f, "database error: {message}"),
         }
     }
@@ -198,9 +215,9 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Integrity { source, .. } | Error::Database { source, .. } => {
-                Some(source.as_ref())
-            }
+            Error::Integrity { source, .. }
+            | Error::Database { source, .. }
+            | Error::Timeout { source, .. } => Some(source.as_ref()),
             Error::Connection {
                 source: Some(source),
                 ..
@@ -244,8 +261,22 @@ impl From<postgres::Error> for Error {
                 message.push_str(": ");
                 message.push_str(detail);
             }
+            // 57014: cancelled (by statement_timeout when it says so); 55P03:
+            // lock not available (lock_timeout); 25P03: idle in transaction too long.
+            let code = db_error.code().code();
+            let timed_out = match code {
+                "57014" | "55P03" => db_error.message().contains("timeout"),
+                "25P03" => true,
+                _ => false,
+            };
+            if timed_out {
+                return Error::Timeout {
+                    message,
+                    source: Box::new(error),
+                };
+            }
             // SQLSTATE class 23 is "integrity constraint violation".
-            if db_error.code().code().starts_with("23") {
+            if code.starts_with("23") {
                 return Error::Integrity {
                     message,
                     source: Box::new(error),

@@ -52,7 +52,7 @@ pub mod utils;
 pub mod validation;
 mod value;
 
-pub use db::{ConnectOptions, Db, DbBuilder, On, RawRow, Value};
+pub use db::{ConnectOptions, Db, DbBuilder, On, RawRow, ReplicaPolicy, SslMode, Value};
 pub use error::{Error, Result};
 pub use fields::{json_param, ArrayElement, Choice, InvalidChoice, Json};
 #[doc(hidden)]

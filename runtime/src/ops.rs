@@ -31,7 +31,7 @@ pub fn get_by_key<M: Model>(db: &Db, key: &[Param<'_>]) -> Result<M> {
             key.len()
         )));
     }
-    let mut connection = db.connection(M::META.db_alias)?;
+    let mut connection = db.read_connection(M::META.db_alias, false)?;
     let sql = &M::SQL[connection.dialect().index()];
     connection
         .query_first(sql.get_by_pk, key, M::from_row)?

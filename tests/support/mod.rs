@@ -12,11 +12,24 @@ use pookie::Db;
 /// The environment variable naming the PostgreSQL server the tests use.
 pub const POSTGRES_URL_VAR: &str = "POOKIE_TEST_POSTGRES_URL";
 
+/// When set (to anything), [`postgres`] gives each test a database of its own
+/// reached through the PgBouncer (transaction pooling mode) that
+/// `POOKIE_TEST_PGBOUNCER_URL` names, instead of a schema reached directly:
+/// `.ci/run` runs the query, relation and transaction tests once more so.
+/// (A schema cannot isolate tests behind PgBouncer, which does not pass the
+/// start-up `options` that set `search_path`.)
+pub const THROUGH_PGBOUNCER_VAR: &str = "POOKIE_TEST_THROUGH_PGBOUNCER";
+
+/// The environment variable naming the PgBouncer in front of the test server.
+pub const PGBOUNCER_URL_VAR: &str = "POOKIE_TEST_PGBOUNCER_URL";
+
 /// A database for one test; a PostgreSQL one drops its schema when dropped.
 pub struct TestDb {
     pub db: Db,
     url: String,
     postgres_cleanup: Option<(String, String)>,
+    /// Behind PgBouncer: the test's own database, dropped with the admin URL.
+    database_cleanup: Option<(String, String)>,
 }
 
 impl TestDb {
@@ -27,14 +40,24 @@ impl TestDb {
 
     /// The PostgreSQL schema of this test, if it is one.
     pub fn schema(&self) -> Option<&str> {
-        self.postgres_cleanup
-            .as_ref()
-            .map(|(_, schema)| schema.as_str())
+        match (&self.postgres_cleanup, &self.database_cleanup) {
+            (Some((_, schema)), _) => Some(schema.as_str()),
+            (None, Some(_)) => Some("public"),
+            (None, None) => None,
+        }
     }
 }
 
 impl Drop for TestDb {
     fn drop(&mut self) {
+        if let Some((admin_url, database)) = self.database_cleanup.take() {
+            if let Ok(admin) = Db::connect(&admin_url) {
+                let _ = admin.execute(
+                    &format!("DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)"),
+                    &[],
+                );
+            }
+        }
         if let Some((admin_url, schema)) = self.postgres_cleanup.take() {
             // Best effort: a failed cleanup must not hide the test's own result.
             if let Ok(admin) = Db::connect(&admin_url) {
@@ -51,6 +74,7 @@ pub fn sqlite() -> TestDb {
         db: Db::connect(&url).expect("in-memory SQLite"),
         url,
         postgres_cleanup: None,
+        database_cleanup: None,
     }
 }
 
@@ -93,6 +117,9 @@ pub fn postgres() -> Option<TestDb> {
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     );
+    if std::env::var_os(THROUGH_PGBOUNCER_VAR).is_some() {
+        return Some(through_pgbouncer(admin_url, schema));
+    }
     let admin =
         Db::connect(&admin_url).unwrap_or_else(|error| panic!("{POSTGRES_URL_VAR}: {error}"));
     admin
@@ -106,7 +133,38 @@ pub fn postgres() -> Option<TestDb> {
         db,
         url,
         postgres_cleanup: Some((admin_url, schema)),
+        database_cleanup: None,
     })
+}
+
+/// A fresh database named `name` on the test server, reached through PgBouncer.
+fn through_pgbouncer(admin_url: String, name: String) -> TestDb {
+    let bouncer = std::env::var(PGBOUNCER_URL_VAR).unwrap_or_else(|_| {
+        panic!("{THROUGH_PGBOUNCER_VAR} is set but {PGBOUNCER_URL_VAR} is not: name the PgBouncer to test through")
+    });
+    let admin =
+        Db::connect(&admin_url).unwrap_or_else(|error| panic!("{POSTGRES_URL_VAR}: {error}"));
+    admin
+        .execute(&format!("CREATE DATABASE \"{name}\""), &[])
+        .unwrap_or_else(|error| panic!("cannot create the test database {name}: {error}"));
+    // The PgBouncer URL with the test's database in place of its own.
+    let (base, query) = bouncer.split_once('?').unwrap_or((&bouncer, ""));
+    let (server, _) = base
+        .rsplit_once('/')
+        .expect("a PgBouncer URL names a database");
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    let url = format!("{server}/{name}{query}");
+    let db = Db::connect(&url).unwrap_or_else(|error| panic!("{url}: {error}"));
+    TestDb {
+        db,
+        url,
+        postgres_cleanup: None,
+        database_cleanup: Some((admin_url, name)),
+    }
 }
 
 /// Defines each test twice, as `<name>::sqlite` and `<name>::postgres`, with

@@ -32,10 +32,13 @@ pub(super) fn start_timer() -> Option<Instant> {
 impl Connection {
     pub(crate) fn open(options: &ConnectOptions) -> Result<Connection> {
         Ok(match &options.engine {
-            Engine::SqliteFile(path) => Connection::Sqlite(sqlite::open_file(path)?),
-            Engine::SqliteMemory => Connection::Sqlite(sqlite::open_memory()?),
-            Engine::Postgres(config) => {
-                Connection::Postgres(Box::new(postgres::connect(config, &options.to_string())?))
+            Engine::SqliteFile(path) => {
+                Connection::Sqlite(sqlite::open_file(path, options.busy_timeout)?)
+            }
+            Engine::SqliteMemory => Connection::Sqlite(sqlite::open_memory(options.busy_timeout)?),
+            Engine::Postgres(pg) => {
+                let tls = pg.tls.client_config()?;
+                Connection::Postgres(Box::new(postgres::connect(pg, tls, &options.to_string())?))
             }
         })
     }

@@ -2,11 +2,13 @@
 //! iteration, and recovery from a connection the server closed.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use bytes::BytesMut;
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::types::{IsNull, ToSql, Type};
+use postgres::types::{Format, IsNull, ToSql, Type};
 
+use super::options::PgOptions;
 use crate::error::{Error, Result};
 use crate::row::Row;
 use crate::value::Param;
@@ -18,38 +20,115 @@ const STATEMENT_CACHE_CAPACITY: usize = 512;
 pub(crate) struct PgConnection {
     client: postgres::Client,
     statements: HashMap<String, postgres::Statement>,
-    config: postgres::Config,
+    options: PgOptions,
+    tls: Option<Arc<rustls::ClientConfig>>,
     display: String,
     in_transaction: bool,
 }
 
-pub(crate) fn connect(config: &postgres::Config, display: &str) -> Result<PgConnection> {
-    let client = open_client(config, display)?;
+pub(crate) fn connect(
+    options: &PgOptions,
+    tls: Option<Arc<rustls::ClientConfig>>,
+    display: &str,
+) -> Result<PgConnection> {
+    let client = open_client(options, tls.as_ref(), display)?;
     Ok(PgConnection {
         client,
         statements: HashMap::new(),
-        config: config.clone(),
+        options: options.clone(),
+        tls,
         display: display.to_owned(),
         in_transaction: false,
     })
 }
 
-fn open_client(config: &postgres::Config, display: &str) -> Result<postgres::Client> {
-    config.connect(postgres::NoTls).map_err(|error| {
-        let reason = match std::error::Error::source(&error) {
-            Some(source) => format!("{error}: {source}"),
-            None => error.to_string(),
-        };
-        let hint = if reason.contains("TLS") || reason.contains("ssl") {
-            " (this build connects without TLS: use sslmode=disable or prefer)"
-        } else {
-            ""
-        };
+fn open_client(
+    options: &PgOptions,
+    tls: Option<&Arc<rustls::ClientConfig>>,
+    display: &str,
+) -> Result<postgres::Client> {
+    let mut config = options.startup_config();
+    config.ssl_mode(options.tls.driver_mode());
+    let connected = match tls {
+        Some(tls) => config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(
+            rustls::ClientConfig::clone(tls),
+        )),
+        None => config.connect(postgres::NoTls),
+    };
+    connected.map_err(|error| {
+        let reason = describe_connect_error(&error, options, display);
         Error::connection(
-            format!("cannot connect to PostgreSQL at `{display}`: {reason}{hint}"),
+            format!("cannot connect to PostgreSQL at `{display}`: {reason}"),
             Some(Box::new(error)),
         )
     })
+}
+
+/// Why a connection attempt failed, in words that name the cause: the
+/// server's own message for a missing database or role or a refused
+/// password, the TLS problem, or what the network said.
+fn describe_connect_error(error: &postgres::Error, options: &PgOptions, display: &str) -> String {
+    let config = &options.config;
+    let user = config.get_user().unwrap_or("");
+    let dbname = config.get_dbname().unwrap_or(user);
+    if let Some(db_error) = error.as_db_error() {
+        let mut message = db_error.message().to_owned();
+        if let Some(detail) = db_error.detail() {
+            message = format!("{message} ({detail})");
+        }
+        let hint = match db_error.code().code() {
+            "3D000" => format!(
+                ": create it (CREATE DATABASE \"{dbname}\";) or fix the database name in the URL"
+            ),
+            "28000" if message.contains("role") => format!(
+                ": create the role (CREATE ROLE \"{user}\" LOGIN;) or fix the user name in the URL"
+            ),
+            "28000" => ": the server's pg_hba.conf has no rule letting this user, database and host in".to_owned(),
+            "28P01" => ": check the password (and that the user exists)".to_owned(),
+            "53300" => ": the server has no connection slot left; lower pool_max_size or raise max_connections".to_owned(),
+            "57P03" => ": the server is starting up or shutting down; try again shortly".to_owned(),
+            _ => match db_error.hint() {
+                Some(hint) => format!(" (hint: {hint})"),
+                None => String::new(),
+            },
+        };
+        return format!("{message}{hint}");
+    }
+    if let Some(tls) = super::tls::explain(error, options.tls.mode) {
+        return tls;
+    }
+    let mut reason = error.to_string();
+    let mut cause = std::error::Error::source(error);
+    while let Some(current) = cause {
+        let text = current.to_string();
+        if !reason.contains(&text) {
+            reason = format!("{reason}: {text}");
+        }
+        if let Some(io) = current.downcast_ref::<std::io::Error>() {
+            let address = display.split('@').next_back().unwrap_or(display);
+            let address = address.split('/').next().unwrap_or(address);
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => {
+                    return format!("nothing accepts connections at {address}: is the server running, and on this port? ({reason})")
+                }
+                std::io::ErrorKind::TimedOut => {
+                    return format!("no answer from {address} within the connect timeout ({reason})")
+                }
+                _ if text.contains("lookup") || text.contains("Name or service not known") || text.contains("nodename nor servname") => {
+                    return format!("the host name in {address} is unknown: check it ({reason})")
+                }
+                _ => {}
+            }
+        }
+        cause = current.source();
+    }
+    if reason.contains("timed out") || reason.contains("timeout") {
+        return format!(
+            "no answer within the connect timeout ({:?}): {reason}",
+            config.get_connect_timeout().copied().unwrap_or_default()
+        );
+    }
+    reason
 }
 
 /// True when the server closed the connection before it answered: it ended
@@ -123,11 +202,7 @@ impl PgConnection {
         let mut callback_error = None;
         let outcome = self.with_retry(|this| {
             // Once a row was handed out, a failure cannot be retried.
-            let statement = this.statement(sql).map_err(|e| (e, true))?;
-            let mut rows = this
-                .client
-                .query_raw(&statement, params.iter())
-                .map_err(|e| (e, true))?;
+            let mut rows = this.query_rows(sql, params).map_err(|e| (e, true))?;
             let mut delivered = false;
             while let Some(row) = rows.next().map_err(|e| (e, !delivered))? {
                 delivered = true;
@@ -156,6 +231,14 @@ impl PgConnection {
         sql: &str,
         params: &[Param<'_>],
     ) -> Result<postgres::RowIter<'_>, postgres::Error> {
+        if !self.options.statement_cache {
+            // Behind PgBouncer in transaction mode a prepared statement may be
+            // gone by the next round trip: parse, bind and run it unnamed in
+            // one, with the server inferring every parameter's type.
+            return self
+                .client
+                .query_typed_raw(sql, params.iter().map(|param| (param, Type::UNKNOWN)));
+        }
         let statement = self.statement(sql)?;
         self.client.query_raw(&statement, params.iter())
     }
@@ -167,7 +250,7 @@ impl PgConnection {
             return Ok(false);
         }
         tracing::warn!(target: "pookie::pool", database = %self.display, "the server closed the connection; reconnecting once");
-        self.client = open_client(&self.config, &self.display)?;
+        self.client = open_client(&self.options, self.tls.as_ref(), &self.display)?;
         self.statements.clear();
         Ok(true)
     }
@@ -175,6 +258,11 @@ impl PgConnection {
     /// Runs a statement that returns no rows; the number of rows changed.
     pub(crate) fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
         self.with_retry(|this| {
+            if !this.options.statement_cache {
+                let mut rows = this.query_rows(sql, params).map_err(|e| (e, true))?;
+                while rows.next().map_err(|e| (e, false))?.is_some() {}
+                return Ok(rows.rows_affected().unwrap_or(0));
+            }
             let statement = this.statement(sql).map_err(|e| (e, true))?;
             let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
             this.client
@@ -215,6 +303,9 @@ fn bind_integer(value: i64, ty: &Type, out: &mut BytesMut) -> Result<IsNull, Box
 
 impl ToSql for Param<'_> {
     fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
+        if *ty == Type::UNKNOWN {
+            return unnamed::to_text(self, out);
+        }
         match self {
             Param::Null => Ok(IsNull::Yes),
             Param::Bool(v) => v.to_sql_checked(ty, out),
@@ -236,10 +327,101 @@ impl ToSql for Param<'_> {
         }
     }
 
+    fn encode_format(&self, ty: &Type) -> Format {
+        // Unnamed statements leave every parameter's type to the server, so
+        // values go as text, which it reads as whatever type it infers.
+        if *ty == Type::UNKNOWN {
+            Format::Text
+        } else {
+            Format::Binary
+        }
+    }
+
     fn accepts(_: &Type) -> bool {
         // Each variant checks the parameter type itself, converting where it is safe.
         true
     }
 
     postgres::types::to_sql_checked!();
+}
+
+/// Parameters as text, for unnamed statements (PgBouncer's transaction mode).
+mod unnamed {
+    use std::fmt::Write;
+
+    use bytes::{BufMut, BytesMut};
+    use postgres::types::IsNull;
+
+    use super::BoxError;
+    use crate::value::Param;
+
+    pub(super) fn to_text(param: &Param<'_>, out: &mut BytesMut) -> Result<IsNull, BoxError> {
+        if matches!(param, Param::Null) {
+            return Ok(IsNull::Yes);
+        }
+        let mut text = String::new();
+        write_text(param, &mut text)?;
+        out.put_slice(text.as_bytes());
+        Ok(IsNull::No)
+    }
+
+    fn write_text(param: &Param<'_>, out: &mut String) -> Result<(), BoxError> {
+        match param {
+            Param::Null => out.push_str("NULL"),
+            Param::Bool(v) => out.push_str(if *v { "t" } else { "f" }),
+            Param::I16(v) => write!(out, "{v}")?,
+            Param::I32(v) => write!(out, "{v}")?,
+            Param::I64(v) => write!(out, "{v}")?,
+            Param::F64(v) if v.is_nan() => out.push_str("NaN"),
+            Param::F64(v) if v.is_infinite() => {
+                out.push_str(if *v > 0.0 { "Infinity" } else { "-Infinity" })
+            }
+            Param::F64(v) => write!(out, "{v:?}")?,
+            Param::Text(v) | Param::Decimal(v) | Param::Json(v) => {
+                if v.contains('\0') {
+                    return Err("PostgreSQL text cannot hold the NUL character (\\0)".into());
+                }
+                out.push_str(v)
+            }
+            Param::Bytes(v) => {
+                out.push_str("\\x");
+                for byte in v.iter() {
+                    write!(out, "{byte:02x}")?;
+                }
+            }
+            // A column without time zone holds UTC by Pookie's convention; one
+            // without time zone ignores the offset, one with it reads it.
+            Param::DateTime(v) => write!(out, "{}", v.format("%Y-%m-%d %H:%M:%S%.6f+00"))?,
+            Param::Date(v) => write!(out, "{}", v.format("%Y-%m-%d"))?,
+            Param::Time(v) => write!(out, "{}", v.format("%H:%M:%S%.6f"))?,
+            Param::Uuid(v) => write!(out, "{v}")?,
+            Param::Array(items) => {
+                out.push('{');
+                for (index, item) in items.iter().enumerate() {
+                    if index > 0 {
+                        out.push(',');
+                    }
+                    match item {
+                        Param::Null => out.push_str("NULL"),
+                        Param::Array(_) => write_text(item, out)?,
+                        _ => {
+                            let mut element = String::new();
+                            write_text(item, &mut element)?;
+                            out.push('"');
+                            for c in element.chars() {
+                                if c == '"' || c == '\\' {
+                                    out.push('\\');
+                                }
+                                out.push(c);
+                            }
+                            out.push('"');
+                        }
+                    }
+                }
+                out.push('}');
+            }
+            Param::Invalid(message) => return Err(message.clone().into()),
+        }
+        Ok(())
+    }
 }

@@ -194,7 +194,11 @@ impl On<'_> {
         params: &[Param<'_>],
         mut keep_going: impl FnMut(RawRow) -> bool,
     ) -> Result<()> {
-        let mut connection = self.db.connection(self.alias)?;
+        let mut connection = if is_plain_select(sql) {
+            self.db.read_connection(self.alias, false)?
+        } else {
+            self.db.connection(self.alias)?
+        };
         let mut columns: Option<Arc<[String]>> = None;
         connection.for_each_row(sql, params, |row| {
             let names =
@@ -240,4 +244,24 @@ impl Db {
     pub fn fetch_one(&self, sql: &str, params: &[Param<'_>]) -> Result<Option<RawRow>> {
         self.on(DEFAULT_ALIAS).fetch_one(sql, params)
     }
+}
+
+/// True for a statement that only reads: it starts with SELECT and locks no
+/// rows. Such raw queries may go to a replica; anything else (a CTE, a
+/// `SELECT … FOR UPDATE`, an `INSERT … RETURNING`) runs on the primary.
+fn is_plain_select(sql: &str) -> bool {
+    let text = sql.trim_start();
+    let starts_with_select = text
+        .get(..6)
+        .is_some_and(|word| word.eq_ignore_ascii_case("select"))
+        && !text[6..].starts_with(|c: char| c.is_alphanumeric() || c == '_');
+    let upper = text.to_ascii_uppercase();
+    starts_with_select
+        && !upper.contains(" FOR UPDATE")
+        && !upper.contains(" FOR SHARE")
+        && !upper.contains(" FOR NO KEY UPDATE")
+        && !upper.contains(" FOR KEY SHARE")
+        && !upper.contains("NEXTVAL(")
+        && !upper.contains("SETVAL(")
+        && !upper.contains("PG_ADVISORY")
 }

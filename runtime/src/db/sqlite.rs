@@ -1,6 +1,7 @@
 //! The SQLite driver: connection set-up, binding and row iteration.
 
 use std::path::Path;
+use std::time::Duration;
 
 use pookie_dialect::{
     SQLITE_CASEFOLD_FUNCTION, SQLITE_DECIMAL_COLLATION, SQLITE_REGEXP_FUNCTION,
@@ -16,7 +17,7 @@ use crate::value::Param;
 /// Statements kept prepared per connection.
 const STATEMENT_CACHE_CAPACITY: usize = 256;
 
-pub(crate) fn open_file(path: &Path) -> Result<rusqlite::Connection> {
+pub(crate) fn open_file(path: &Path, busy_timeout: Duration) -> Result<rusqlite::Connection> {
     let connection = rusqlite::Connection::open(path).map_err(|error| {
         Error::connection(
             format!(
@@ -26,8 +27,9 @@ pub(crate) fn open_file(path: &Path) -> Result<rusqlite::Connection> {
             Some(Box::new(error)),
         )
     })?;
+    connection.busy_timeout(busy_timeout)?;
     // WAL lets readers work while one connection writes; NORMAL sync is safe with WAL.
-    switch_to_wal(&connection).map_err(|error| {
+    switch_to_wal(&connection, busy_timeout).map_err(|error| {
         Error::connection(
             format!(
                 "cannot use the SQLite database `{}`: {error}",
@@ -37,7 +39,7 @@ pub(crate) fn open_file(path: &Path) -> Result<rusqlite::Connection> {
         )
     })?;
     connection.pragma_update(None, "synchronous", "NORMAL")?;
-    configure(connection)
+    configure(connection, busy_timeout)
 }
 
 /// Sets the journal mode to WAL. Switching a database that is not in WAL mode
@@ -45,8 +47,11 @@ pub(crate) fn open_file(path: &Path) -> Result<rusqlite::Connection> {
 /// once, without waiting, while another connection writes (several programs
 /// starting together on a new file, each migrating it): retried for as long
 /// as the busy timeout.
-fn switch_to_wal(connection: &rusqlite::Connection) -> rusqlite::Result<()> {
-    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+fn switch_to_wal(
+    connection: &rusqlite::Connection,
+    busy_timeout: Duration,
+) -> rusqlite::Result<()> {
+    let deadline = std::time::Instant::now() + busy_timeout;
     loop {
         match connection.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(())) {
             Err(rusqlite::Error::SqliteFailure(error, _))
@@ -60,17 +65,17 @@ fn switch_to_wal(connection: &rusqlite::Connection) -> rusqlite::Result<()> {
     }
 }
 
-/// How long a statement waits for another connection's lock.
-const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
-
-pub(crate) fn open_memory() -> Result<rusqlite::Connection> {
+pub(crate) fn open_memory(busy_timeout: Duration) -> Result<rusqlite::Connection> {
     let connection = rusqlite::Connection::open_in_memory()?;
-    configure(connection)
+    configure(connection, busy_timeout)
 }
 
-fn configure(connection: rusqlite::Connection) -> Result<rusqlite::Connection> {
+fn configure(
+    connection: rusqlite::Connection,
+    busy_timeout: Duration,
+) -> Result<rusqlite::Connection> {
     connection.pragma_update(None, "foreign_keys", "ON")?;
-    connection.busy_timeout(BUSY_TIMEOUT)?;
+    connection.busy_timeout(busy_timeout)?;
     connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE_CAPACITY);
     connection.create_scalar_function(
         SQLITE_CASEFOLD_FUNCTION,

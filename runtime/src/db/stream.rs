@@ -93,17 +93,30 @@ impl Db {
         alias: &str,
         sql: &str,
         params: &[Param<'_>],
+        locks_rows: bool,
     ) -> Result<OwnedRows<'db>> {
-        let guard = self.connection(alias)?;
+        let guard = self.read_connection(alias, locks_rows)?;
         let started = super::connection::start_timer();
         let first = GuardedCursor::try_new_or_recover(MutBorrow::new(guard), |guard| {
             open_cursor(guard.borrow_mut(), sql, params)
         });
         let cell = match first {
             Ok(cell) => cell,
-            Err((_, OpenError { error, lost: false })) => return Err(error),
-            Err((guard, OpenError { error, lost: true })) => {
+            Err((guard, OpenError { error, lost })) => {
                 let mut guard = guard.into_inner();
+                if guard.can_fall_back(&error, lost) {
+                    guard.fall_back(&error)?;
+                    return Ok(OwnedRows {
+                        cell: GuardedCursor::try_new(MutBorrow::new(guard), |guard| {
+                            open_cursor(guard.borrow_mut(), sql, params)
+                        })
+                        .map_err(|failure| failure.error)?,
+                        finished: false,
+                    });
+                }
+                if !lost {
+                    return Err(error);
+                }
                 if !guard.reconnect_for_retry()? {
                     return Err(error);
                 }

@@ -122,6 +122,7 @@ impl Db {
         }
         let database = &self.databases[index];
         let dialect = database.dialect;
+        database.replicas.note_write();
         let (mut connection, uses) = database.checkout_warm()?;
         connection.batch_execute(dialect.begin_transaction())?;
         connection.set_in_transaction(true);

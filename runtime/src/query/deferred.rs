@@ -178,7 +178,7 @@ impl<M: Model> Partial<M> {
 
     fn fetch(&self, db: &Db) -> Result<M> {
         let row = {
-            let mut connection = db.connection(self.alias())?;
+            let mut connection = db.read_connection(self.alias(), false)?;
             let sql = &M::SQL[connection.dialect().index()];
             let params = crate::ops::key_params(&self.object);
             connection.query_first(sql.get_by_pk, &params, M::from_row)?

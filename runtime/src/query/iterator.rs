@@ -63,7 +63,8 @@ impl<M: Model> QuerySet<M> {
         let dialect = db.dialect_of(self.alias())?;
         let mut builder = SqlBuilder::new(dialect, "");
         push_select(self, &joins, &mut builder);
-        let rows = db.stream(self.alias(), &builder.sql, &builder.params)?;
+        let locks_rows = self.select.lock.is_some();
+        let rows = db.stream(self.alias(), &builder.sql, &builder.params, locks_rows)?;
         Ok(ModelIter {
             rows,
             joins,

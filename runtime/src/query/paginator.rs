@@ -183,7 +183,7 @@ impl<M: Model> QuerySet<M> {
         query.select.ordering = Some(vec![(OrderKey::Column(key.name()), false)]);
         query.select.limit = Some(size.saturating_add(1));
         query.select.offset = 0;
-        let mut connection = db.connection(self.alias())?;
+        let mut connection = db.read_connection(self.alias(), query.select.lock.is_some())?;
         let mut builder = SqlBuilder::new(connection.dialect(), "SELECT ");
         let select = &query.select;
         builder.push_model_columns(select.table, select.columns);

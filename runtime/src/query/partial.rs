@@ -280,7 +280,8 @@ impl<M: Model> PartialQuerySet<M> {
     pub fn all(&self, db: &Db) -> Result<Vec<Partial<M>>> {
         let names = self.columns.names::<M>();
         let indices = self.columns.indices();
-        let mut connection = db.connection(self.queryset.alias())?;
+        let mut connection =
+            db.read_connection(self.queryset.alias(), self.queryset.select.lock.is_some())?;
         let mut builder = SqlBuilder::new(connection.dialect(), "");
         self.push_select(&mut builder, &names);
         connection.query_map(&builder.sql, &builder.params, |row| {
@@ -342,7 +343,8 @@ impl<M: Model> PartialQuerySet<M> {
         let mut builder = SqlBuilder::new(db.dialect_of(self.queryset.alias())?, "");
         self.push_select(&mut builder, &names);
         let alias = self.queryset.alias();
-        let rows = db.stream(alias, &builder.sql, &builder.params)?;
+        let locks_rows = self.queryset.select.lock.is_some();
+        let rows = db.stream(alias, &builder.sql, &builder.params, locks_rows)?;
         Ok(PartialIter {
             rows,
             indices: self.columns.indices(),

@@ -184,7 +184,7 @@ impl<M: Model> QuerySet<M> {
             };
         }
         select.ordering = Some(Vec::new());
-        let mut connection = db.connection(self.alias())?;
+        let mut connection = db.read_connection(self.alias(), false)?;
         let mut builder = SqlBuilder::new(connection.dialect(), "");
         builder.push_select(&select, SelectList::Exprs(&exprs, None));
         let row = connection.query_first(&builder.sql, &builder.params, |row| P::read(row, 0))?;
@@ -245,7 +245,7 @@ impl<M: Model, P: Projection<M>> ValuesQuery<M, P> {
 
     /// Runs the query: one value (or tuple) per row.
     pub fn all(&self, db: &Db) -> Result<Vec<P::Output>> {
-        let mut connection = db.connection(self.alias())?;
+        let mut connection = db.read_connection(self.alias(), false)?;
         let mut builder = SqlBuilder::new(connection.dialect(), "");
         let values = &self.values;
         builder.push_select(

@@ -310,7 +310,7 @@ impl<M: Model> QuerySet<M> {
         if !self.related.is_empty() {
             return crate::relations::all_with_related(self, db);
         }
-        let mut connection = db.connection(self.alias())?;
+        let mut connection = db.read_connection(self.alias(), self.select.lock.is_some())?;
         if let Some(sql) = self.fixed_select(connection.dialect()) {
             return connection.query_map(sql, &[], M::from_row);
         }
@@ -329,7 +329,7 @@ impl<M: Model> QuerySet<M> {
     /// so it is an [`Error::Usage`] here.
     pub fn for_each(&self, db: &Db, mut on_row: impl FnMut(M) -> Result<bool>) -> Result<()> {
         let joins = self.related.joins_for_streaming::<M>()?;
-        let mut connection = db.connection(self.alias())?;
+        let mut connection = db.read_connection(self.alias(), self.select.lock.is_some())?;
         let mut builder = SqlBuilder::new(connection.dialect(), "");
         crate::relations::push_select(self, &joins, &mut builder);
         connection.for_each_row(&builder.sql, &builder.params, |row| {
@@ -526,7 +526,7 @@ impl<M: Model> QuerySet<M> {
             inner.ordering = Some(Vec::new());
             inner
         });
-        let mut connection = db.connection(self.alias())?;
+        let mut connection = db.read_connection(self.alias(), false)?;
         let mut builder = SqlBuilder::new(connection.dialect(), "SELECT COUNT(*) FROM ");
         match &inner {
             Some(inner) => {
@@ -552,7 +552,7 @@ impl<M: Model> QuerySet<M> {
 
     /// True when at least one row matches (cheaper than `count() > 0`).
     pub fn exists(&self, db: &Db) -> Result<bool> {
-        let mut connection = db.connection(self.alias())?;
+        let mut connection = db.read_connection(self.alias(), self.select.lock.is_some())?;
         let mut probe = self.select.clone();
         probe.ordering = Some(Vec::new());
         probe.limit = Some(probe.limit.map_or(1, |limit| limit.min(1)));

@@ -110,7 +110,7 @@ pub fn fetch_reverse_one<'a, M: Model, T: Model + Clone>(
 /// The row of `T` whose `column` (the primary key or another unique column)
 /// equals `key`, by the prepared statement when `column` is the primary key.
 fn row_where<T: Model>(db: &Db, column: &str, key: Param<'_>) -> Result<Option<T>> {
-    let mut connection = db.connection(T::META.db_alias)?;
+    let mut connection = db.read_connection(T::META.db_alias, false)?;
     let dialect = connection.dialect();
     let sql = &T::SQL[dialect.index()];
     let params = [key];

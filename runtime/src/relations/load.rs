@@ -62,7 +62,7 @@ pub(crate) fn push_select<'q, M: Model>(
 /// statements run on one connection of the query set's database.
 pub(crate) fn all_with_related<M: Model>(query: &QuerySet<M>, db: &Db) -> Result<Vec<M>> {
     let joins = plan_joins(&query.related.select, M::META.columns.len())?;
-    let mut connection = db.connection(query.alias())?;
+    let mut connection = db.read_connection(query.alias(), query.select.lock.is_some())?;
     let dialect = connection.dialect();
     let mut builder = SqlBuilder::new(dialect, "");
     push_select(query, &joins, &mut builder);
