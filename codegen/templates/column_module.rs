@@ -9,4 +9,16 @@ pub mod {{ model.module }} {
     #[doc = {{ handle.doc }}]
     pub const {{ handle.ident }}: {{ handle.ty }} = ::pookie::{{ handle.handle }}::new({{ handle.index }});
 {%- endfor %}
+{%- if !model.form.missing.is_empty() %}
+    /// The types of the required fields of [`{{ model.form.ident }}`](super::{{ model.form.ident }})
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+{%- for field in model.form.missing %}
+        /// The field `{{ field }}`, not set yet.
+        #[derive(Debug, Clone, Copy)]
+        pub struct {{ field }};
+{%- endfor %}
+    }
+{%- endif %}
 }

@@ -9,7 +9,9 @@ pub struct {{ form.ident }}{{ form.generics_decl }} {
 {%- endfor %}
 }
 
-impl {{ form.ident }} {
+// Each unset required field's type is its marker in `{{ model.module }}::missing`.
+#[allow(clippy::type_complexity)]
+impl {{ form.empty }} {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         {{ form.ident }} {
@@ -20,7 +22,8 @@ impl {{ form.ident }} {
     }
 }
 
-impl ::core::default::Default for {{ form.ident }} {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for {{ form.empty }} {
     fn default() -> Self {
         Self::new()
     }
@@ -50,6 +53,16 @@ impl{{ form.generics }} {{ form.ident }}{{ form.generics }} {
         self.{{ setter.key_setter }}(::core::clone::Clone::clone(&value.{{ setter.key_field }}))
     }
 {%- endfor %}
+    /// Inserts the row this form describes and returns it: the same as
+    /// `{{ model.ident }}::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<{{ model.ident }}>
+{%- if !form.missing.is_empty() %}
+    where
+        Self: ::pookie::Insert<Model = {{ model.ident }}>,
+{%- endif %}
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 
 impl ::pookie::Insert for {{ form.complete }} {

@@ -35,6 +35,7 @@
 //! update and delete by primary key, create table) is computed at build time.
 #![warn(missing_docs)]
 
+mod capture;
 mod db;
 mod error;
 mod fields;
@@ -50,7 +51,8 @@ pub mod utils;
 pub mod validation;
 mod value;
 
-pub use db::{ConnectOptions, Db, DbBuilder, On, RawRow, Value};
+pub use capture::{assert_num_queries, capture_queries, CapturedQueries};
+pub use db::{ConnectOptions, Db, DbBuilder, FromValue, On, RawRow, Value};
 pub use error::{Error, Result};
 pub use fields::{json_param, ArrayElement, Choice, InvalidChoice, Json};
 #[doc(hidden)]
@@ -61,7 +63,7 @@ pub use model::{FieldMeta, Insert, Model, ModelMeta, ModelSql, OrderTerm, Unset}
 pub use pookie_dialect::{Dialect, SqlType};
 pub use query::ModelIter;
 pub use query::{
-    value, Abs, AsExpr, Assignment, Avg, Case, Cast, CastTarget, Coalesce, Column, Concat, Count,
+    value, Abs, Arithmetic, AsExpr, Assignment, Avg, Case, Cast, CastTarget, Coalesce, Column, Concat, Count,
     CountAll, CountDistinct, DateLookup, DateType, Expr, FieldType, IntoExpr, KeysetPage, Length,
     Lower, Max, Min, Now, Numeric, OrderBy, Page, Paginator, Projection, QuerySet, Sum, TextType,
     TimestampType, Upper, ValuesQuery, F, Q,

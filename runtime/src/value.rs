@@ -296,9 +296,32 @@ impl IntoField<Option<String>> for &str {
     }
 }
 
-impl IntoField<Vec<u8>> for &[u8] {
-    #[inline]
-    fn into_field(self) -> Vec<u8> {
-        self.to_vec()
-    }
+// An ArrayField (and a BinaryField) takes arrays, slices and vectors of its
+// element, and a text array takes them of `&str` too, as its lookups do:
+// `.tags(["rust", "orm"])`. A nullable one takes the same, as `Some`.
+macro_rules! into_array {
+    ($($source:ty => $target:ty, |$value:ident| $convert:expr, [$($generics:tt)*];)*) => {$(
+        impl<$($generics)*> IntoField<Vec<$target>> for $source {
+            #[inline]
+            fn into_field(self) -> Vec<$target> {
+                let $value = self;
+                $convert
+            }
+        }
+        impl<$($generics)*> IntoField<Option<Vec<$target>>> for $source {
+            #[inline]
+            fn into_field(self) -> Option<Vec<$target>> {
+                let $value = self;
+                Some($convert)
+            }
+        }
+    )*};
+}
+
+into_array! {
+    [T; N] => T, |value| value.into(), [T, const N: usize];
+    &[T] => T, |value| value.to_vec(), [T: Clone];
+    [&str; N] => String, |value| value.iter().map(|s| (*s).to_owned()).collect(), [const N: usize];
+    &[&str] => String, |value| value.iter().map(|s| (*s).to_owned()).collect(), [];
+    Vec<&str> => String, |value| value.into_iter().map(str::to_owned).collect(), [];
 }

@@ -136,8 +136,14 @@ pub(crate) struct FormView {
     pub ident: String,
     /// Doc lines, as string literals.
     pub doc: Vec<String>,
-    /// `<__T0 = ::pookie::Unset, …>` or empty.
+    /// `<__T0 = <type of the field>, …>` or empty: written without
+    /// parameters, the form's type is the complete form.
     pub generics_decl: String,
+    /// The form with every required field unset: `NewAuthor<author::missing::name, …>`.
+    pub empty: String,
+    /// The required fields, in parameter order: each has a marker type in
+    /// the column module's `missing` module.
+    pub missing: Vec<String>,
     /// `<__T0, …>` or empty.
     pub generics: String,
     /// The fields of the form.
@@ -711,6 +717,9 @@ fn form_view(
         }
     };
 
+    // An unset required field has a marker type named after it, so that the
+    // compile error of an incomplete form names what is missing.
+    let markers = format!("{}::missing", rust_ident(&snake_case(name)));
     let mut fields = Vec::new();
     let mut into_model = Vec::new();
     let mut uses_now = false;
@@ -735,7 +744,7 @@ fn form_view(
                 fields.push(FormFieldView {
                     ident: column.ident.clone(),
                     ty: params[position].clone(),
-                    empty: "::pookie::Unset".into(),
+                    empty: format!("{markers}::{}", column.ident),
                 });
             }
             Entry::Optional(_) => fields.push(FormFieldView {
@@ -745,12 +754,14 @@ fn form_view(
             }),
         }
     }
-    if fields.iter().any(|f| f.ident == "new") {
-        return Err(Error::unsupported(
-            &module.name,
-            format!("model `{name}`, field `new`"),
-            "a field named `new` clashes with the constructor of the insert form `New{name}`",
-        ));
+    for method in ["new", "save"] {
+        if fields.iter().any(|f| f.ident == method) {
+            return Err(Error::unsupported(
+                &module.name,
+                format!("model `{name}`, field `{method}`"),
+                format!("a field named `{method}` clashes with the method `{method}` of the insert form `New{name}`"),
+            ));
+        }
     }
 
     let setters: Vec<SetterView> = fields
@@ -847,9 +858,20 @@ fn form_view(
         generics_decl: angle(
             &params
                 .iter()
-                .map(|p| format!("{p} = ::pookie::Unset"))
+                .zip(&complete)
+                .map(|(p, ty)| format!("{p} = {ty}"))
                 .collect::<Vec<_>>(),
         ),
+        empty: format!(
+            "{ident}{}",
+            angle(
+                &required
+                    .iter()
+                    .map(|c| format!("{markers}::{}", c.ident))
+                    .collect::<Vec<_>>()
+            )
+        ),
+        missing: required.iter().map(|c| c.ident.clone()).collect(),
         generics: angle(&params),
         fields,
         complete: format!("{ident}{}", angle(&complete)),
@@ -967,7 +989,7 @@ fn accessors(table: &Table, relations: &[relations::Relation]) -> Vec<AccessorVi
     let module = rust_ident(&snake_case(&table.name));
     relations
         .iter()
-        .map(|relation| {
+        .flat_map(|relation| {
             let target = &relation.target_path;
             let handle = format!("{module}::{}", relation.ident);
             let (takes_db, returns, body, doc) = match relation.kind {
@@ -1018,13 +1040,25 @@ fn accessors(table: &Table, relations: &[relations::Relation]) -> Vec<AccessorVi
                     )],
                 ),
             };
-            AccessorView {
+            let accessor = AccessorView {
                 ident: relation.ident.clone(),
                 doc: doc.iter().map(|l| str_lit(l)).collect(),
                 takes_db,
                 returns,
                 body,
-            }
+            };
+            // A reverse one-to-one may well be absent: offer it as an Option too.
+            let or_none = (relation.kind == Kind::ReverseOneToOne).then(|| AccessorView {
+                ident: format!("{}_or_none", plain(&relation.ident)),
+                doc: vec![
+                    str_lit(&format!(" The [`{}`] whose one-to-one field points to this row, or `None`", relation.target)),
+                    str_lit(" when there is none."),
+                ],
+                takes_db: true,
+                returns: format!("::pookie::Result<{OPTION}<::std::borrow::Cow<'_, {target}>>>"),
+                body: format!("::pookie::relations::fetch_reverse_one_or_none(self, {handle}, db)"),
+            });
+            std::iter::once(accessor).chain(or_none)
         })
         .collect()
 }

@@ -17,7 +17,7 @@ use pookie_dialect::Dialect;
 pub(crate) use connection::Connection;
 pub use options::ConnectOptions;
 use pool::{Database, PooledConnection};
-pub use raw::{On, RawRow, Value};
+pub use raw::{FromValue, On, RawRow, Value};
 pub(crate) use stream::OwnedRows;
 use transaction::{Pin, PinState};
 
@@ -35,7 +35,7 @@ pub const DEFAULT_ALIAS: &str = "default";
 /// db.execute("CREATE TABLE notes (body TEXT)", &[])?;
 /// assert_eq!(db.execute("INSERT INTO notes VALUES (?)", &["hello".into()])?, 1);
 /// let row = db.fetch_one("SELECT COUNT(*) AS n FROM notes", &[])?.unwrap();
-/// assert_eq!(row.get("n").and_then(pookie::Value::as_i64), Some(1));
+/// assert_eq!(row.get::<i64>("n")?, 1);
 /// # Ok::<(), pookie::Error>(())
 /// ```
 #[derive(Clone)]

@@ -67,6 +67,7 @@ fn configure(connection: rusqlite::Connection) -> Result<rusqlite::Connection> {
     )?;
     register_regexp_and_upper(&connection)?;
     connection.create_collation(SQLITE_DECIMAL_COLLATION, compare_decimal_text)?;
+    crate::fields::decimal_aggregates::register(&connection)?;
     Ok(connection)
 }
 

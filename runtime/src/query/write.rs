@@ -79,11 +79,72 @@ impl<M: Model> QuerySet<M> {
         }
     }
 
-    /// Updates the one row matching `lookup` with `assignments`, or creates it
-    /// from `form` when there is none; `true` when it was created. Races are
-    /// settled as in [`get_or_create`](Self::get_or_create): the loser of a
-    /// concurrent insert updates the winner's row.
+    /// Django's `update_or_create(defaults=…, **lookup)`: the one row
+    /// matching `lookup` gets the values of `defaults`, or, when there is
+    /// none, a row is created from `defaults`; `true` when it was created.
+    /// One form serves both ways, so it must set the looked-up fields to the
+    /// looked-up values (as for [`get_or_create`](Self::get_or_create)).
+    /// Updating writes every editable field of the form, as `save` does, and
+    /// returns the row as the database then holds it. Races are settled as in
+    /// `get_or_create`: the loser of a concurrent insert updates the winner's row.
+    ///
+    /// ```ignore
+    /// let (author, created) = Author::objects().update_or_create(
+    ///     &db,
+    ///     author::email.eq("grace@example.com"),
+    ///     NewAuthor::new().name("Grace Hopper").email("grace@example.com"),
+    /// )?;
+    /// ```
     pub fn update_or_create(
+        &self,
+        db: &Db,
+        lookup: Q<M>,
+        defaults: impl Insert<Model = M>,
+    ) -> Result<(M, bool)> {
+        let mut object = defaults.into_model(crate::ops::now());
+        object.loaded_mut().set_db_alias(self.remembered_db());
+        if let Some(found) = self.get_or_none(db, lookup.clone())? {
+            return Ok((self.overwrite(db, &found, object)?, false));
+        }
+        let attempt = if db.is_in_transaction(self.alias()) {
+            db.transaction_on(self.alias(), |tx| {
+                crate::ops::insert(tx, self.alias(), object.clone())
+            })
+        } else {
+            crate::ops::insert(db, self.alias(), object.clone())
+        };
+        match attempt {
+            Ok(created) => Ok((created, true)),
+            Err(error) if lost_a_race(&error) => match self.get_or_none(db, lookup)? {
+                Some(found) => Ok((self.overwrite(db, &found, object)?, false)),
+                None => Err(error),
+            },
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Saves `object` over the row of `found` (`object` takes its key), then
+    /// reads that row back.
+    fn overwrite(&self, db: &Db, found: &M, mut object: M) -> Result<M> {
+        let mut key = found.clone();
+        for pk in M::META.pk_columns {
+            if let Some(index) = M::META.columns.iter().position(|c| c == pk) {
+                object.swap_field(&mut key, index);
+            }
+        }
+        crate::ops::save(db, &mut object)?;
+        crate::ops::refresh_from_db(db, &mut object)?;
+        Ok(object)
+    }
+
+    /// Updates the one row matching `lookup` with `assignments`, or creates it
+    /// from `form` when there is none; `true` when it was created. Unlike
+    /// [`update_or_create`](Self::update_or_create), the update may compute
+    /// values in the database (`post::view_count.set_expr(F(post::view_count) + 1)`)
+    /// and writes only the assigned columns. Races are settled as in
+    /// [`get_or_create`](Self::get_or_create): the loser of a concurrent
+    /// insert updates the winner's row.
+    pub fn update_or_create_with(
         &self,
         db: &Db,
         lookup: Q<M>,
