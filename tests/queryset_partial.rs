@@ -62,7 +62,7 @@ fn raw_post(db: &Db, slug: &str) -> pookie::Result<(String, String, i64)> {
             &[],
         )?
         .expect("the post exists");
-    let text = |name: &str| row.get(name).and_then(Value::as_str).unwrap().to_owned();
+    let text = |name: &str| row.value(name).and_then(Value::as_str).unwrap().to_owned();
     let views = row.value("view_count").and_then(Value::as_i64).unwrap();
     Ok((text("title"), text("body"), views))
 }

@@ -16,7 +16,7 @@ pub mod {{ model.module }} {
     pub mod missing {
 {%- for field in model.form.missing %}
         /// The field `{{ field }}`, not set yet.
-        #[derive(Debug, Clone, Copy)]
+        #[derive(Debug, Clone)]
         pub struct {{ field }};
 {%- endfor %}
     }

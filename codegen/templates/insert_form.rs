@@ -76,4 +76,17 @@ impl ::pookie::Insert for {{ form.complete }} {
             __loaded: ::pookie::Loaded::new(),
         }
     }
+    fn sets_column(&self, column: usize) -> bool {
+{%- if form.sets_column.is_empty() %}
+        let _ = column;
+        false
+{%- else %}
+        match column {
+{%- for arm in form.sets_column %}
+            {{ arm.ident }} => {{ arm.expr }},
+{%- endfor %}
+            _ => false,
+        }
+{%- endif %}
+    }
 }

@@ -225,6 +225,15 @@ pub trait Insert {
     type Model: Model;
     /// The model instance to insert, with defaults applied and `auto_now`/`auto_now_add` fields set to `now`.
     fn into_model(self, now: DateTime<Utc>) -> Self::Model;
+    /// Whether the form sets the field of [`ModelMeta::columns`]`[column]`
+    /// itself (a required field, or an optional one given a value), rather
+    /// than leaving it to its default: what
+    /// [`update_or_create`](crate::QuerySet::update_or_create) writes over
+    /// a row it finds. Every column, unless the form says otherwise.
+    fn sets_column(&self, column: usize) -> bool {
+        let _ = column;
+        true
+    }
 }
 
 /// A placeholder type for a value not set yet. Generated insert forms use a

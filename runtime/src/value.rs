@@ -296,9 +296,10 @@ impl IntoField<Option<String>> for &str {
     }
 }
 
-// An ArrayField (and a BinaryField) takes arrays, slices and vectors of its
-// element, and a text array takes them of `&str` too, as its lookups do:
-// `.tags(["rust", "orm"])`. A nullable one takes the same, as `Some`.
+// An ArrayField (and a BinaryField) takes arrays and slices of its element
+// as well as a vector, and a text array takes them of `&str` too, as its
+// lookups do: `.tags(["rust", "orm"])`. A nullable one takes the same, as
+// `Some`. (A `Vec<&str>` is not taken, so that `vec!["a".into()]` still infers.)
 macro_rules! into_array {
     ($($source:ty => $target:ty, |$value:ident| $convert:expr, [$($generics:tt)*];)*) => {$(
         impl<$($generics)*> IntoField<Vec<$target>> for $source {
@@ -323,5 +324,4 @@ into_array! {
     &[T] => T, |value| value.to_vec(), [T: Clone];
     [&str; N] => String, |value| value.iter().map(|s| (*s).to_owned()).collect(), [const N: usize];
     &[&str] => String, |value| value.iter().map(|s| (*s).to_owned()).collect(), [];
-    Vec<&str> => String, |value| value.into_iter().map(str::to_owned).collect(), [];
 }

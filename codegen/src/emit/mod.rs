@@ -158,6 +158,9 @@ pub(crate) struct FormView {
     pub uses_now: bool,
     /// Setters taking the related instance of a foreign key.
     pub instance_setters: Vec<InstanceSetterView>,
+    /// The arms of `Insert::sets_column`: a column position (or several, as
+    /// `1 | 2`) and whether the form sets it.
+    pub sets_column: Vec<Assign>,
 }
 
 /// A field of the insert form.
@@ -723,7 +726,17 @@ fn form_view(
     let mut fields = Vec::new();
     let mut into_model = Vec::new();
     let mut uses_now = false;
-    for (column, entry) in &entries {
+    let mut always_set = Vec::new();
+    let mut sets_column = Vec::new();
+    for (index, (column, entry)) in entries.iter().enumerate() {
+        match entry {
+            Entry::Absent(_) => {}
+            Entry::Required => always_set.push(index.to_string()),
+            Entry::Optional(_) => sets_column.push(Assign {
+                ident: index.to_string(),
+                expr: format!("self.{}.is_some()", column.ident),
+            }),
+        }
         let expr = match entry {
             Entry::Absent(expr) => expr.clone(),
             Entry::Required => format!("self.{}", column.ident),
@@ -811,8 +824,8 @@ fn form_view(
         .collect();
     let doc = if required_names.is_empty() {
         vec![
-            format!(" The fields of a new [`{name}`]: every field is optional;"),
-            " pass it to [`QuerySet::create`](::pookie::QuerySet::create).".to_owned(),
+            format!(" The fields of a new [`{name}`]: every field is optional; `save` it"),
+            " (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).".to_owned(),
         ]
     } else {
         vec![
@@ -820,7 +833,8 @@ fn form_view(
                 " The fields of a new [`{name}`]: set every required field ({}),",
                 required_names.join(", ")
             ),
-            " then pass it to [`QuerySet::create`](::pookie::QuerySet::create).".to_owned(),
+            " then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).".to_owned(),
+            format!(" Written without parameters, `{ident}` is the type of the complete form."),
         ]
     };
     let complete: Vec<String> = required.iter().map(|c| c.rust_type.clone()).collect();
@@ -878,6 +892,16 @@ fn form_view(
         setters,
         into_model,
         uses_now,
+        sets_column: if always_set.is_empty() {
+            sets_column
+        } else {
+            let mut arms = vec![Assign {
+                ident: always_set.join(" | "),
+                expr: "true".into(),
+            }];
+            arms.extend(sets_column);
+            arms
+        },
         ident,
     })
 }

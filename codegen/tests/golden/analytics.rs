@@ -36,25 +36,40 @@ pub mod metric {
         "metrics",
         "value",
     );
+    /// The types of the required fields of [`NewMetric`](super::NewMetric)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `name`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct name;
+        /// The field `value`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct value;
+    }
 }
 /// The fields of a new [`Metric`]: set every required field (`name`, `value`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewMetric` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewMetric<__T0 = ::pookie::Unset, __T1 = ::pookie::Unset> {
+pub struct NewMetric<__T0 = ::std::string::String, __T1 = f64> {
     name: __T0,
     value: __T1,
 }
-impl NewMetric {
+#[allow(clippy::type_complexity)]
+impl NewMetric<metric::missing::name, metric::missing::value> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewMetric {
-            name: ::pookie::Unset,
-            value: ::pookie::Unset,
+            name: metric::missing::name,
+            value: metric::missing::value,
         }
     }
 }
-impl ::core::default::Default for NewMetric {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewMetric<metric::missing::name, metric::missing::value> {
     fn default() -> Self {
         Self::new()
     }
@@ -78,6 +93,14 @@ impl<__T0, __T1> NewMetric<__T0, __T1> {
             value: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Metric::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Metric>
+    where
+        Self: ::pookie::Insert<Model = Metric>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewMetric<::std::string::String, f64> {
     type Model = Metric;
@@ -91,6 +114,12 @@ impl ::pookie::Insert for NewMetric<::std::string::String, f64> {
             name: self.name,
             value: self.value,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 | 2 => true,
+            _ => false,
         }
     }
 }

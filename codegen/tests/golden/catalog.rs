@@ -37,31 +37,57 @@ pub mod catalog_column {
         "catalog_columns",
         "not_null",
     );
+    /// The types of the required fields of [`NewCatalogColumn`](super::NewCatalogColumn)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `name`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct name;
+        /// The field `data_type`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct data_type;
+        /// The field `not_null`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct not_null;
+    }
 }
 /// The fields of a new [`CatalogColumn`]: set every required field (`name`, `data_type`, `not_null`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewCatalogColumn` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
 pub struct NewCatalogColumn<
-    __T0 = ::pookie::Unset,
-    __T1 = ::pookie::Unset,
-    __T2 = ::pookie::Unset,
+    __T0 = ::std::string::String,
+    __T1 = ::std::string::String,
+    __T2 = bool,
 > {
     name: __T0,
     data_type: __T1,
     not_null: __T2,
 }
-impl NewCatalogColumn {
+#[allow(clippy::type_complexity)]
+impl NewCatalogColumn<
+    catalog_column::missing::name,
+    catalog_column::missing::data_type,
+    catalog_column::missing::not_null,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewCatalogColumn {
-            name: ::pookie::Unset,
-            data_type: ::pookie::Unset,
-            not_null: ::pookie::Unset,
+            name: catalog_column::missing::name,
+            data_type: catalog_column::missing::data_type,
+            not_null: catalog_column::missing::not_null,
         }
     }
 }
-impl ::core::default::Default for NewCatalogColumn {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewCatalogColumn<
+    catalog_column::missing::name,
+    catalog_column::missing::data_type,
+    catalog_column::missing::not_null,
+> {
     fn default() -> Self {
         Self::new()
     }
@@ -101,6 +127,14 @@ impl<__T0, __T1, __T2> NewCatalogColumn<__T0, __T1, __T2> {
             not_null: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `CatalogColumn::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<CatalogColumn>
+    where
+        Self: ::pookie::Insert<Model = CatalogColumn>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert
 for NewCatalogColumn<::std::string::String, ::std::string::String, bool> {
@@ -115,6 +149,12 @@ for NewCatalogColumn<::std::string::String, ::std::string::String, bool> {
             data_type: self.data_type,
             not_null: self.not_null,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            0 | 1 | 2 => true,
+            _ => false,
         }
     }
 }

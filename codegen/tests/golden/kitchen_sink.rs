@@ -349,37 +349,118 @@ pub mod sample {
         "samples",
         "status",
     );
+    /// The types of the required fields of [`NewSample`](super::NewSample)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `small`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct small;
+        /// The field `integer`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct integer;
+        /// The field `big`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct big;
+        /// The field `float`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct float;
+        /// The field `price`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct price;
+        /// The field `huge`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct huge;
+        /// The field `flag`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct flag;
+        /// The field `name`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct name;
+        /// The field `code`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct code;
+        /// The field `body`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct body;
+        /// The field `email`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct email;
+        /// The field `site`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct site;
+        /// The field `slug`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct slug;
+        /// The field `token`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct token;
+        /// The field `day`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct day;
+        /// The field `time`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct time;
+        /// The field `moment`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct moment;
+        /// The field `doc`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct doc;
+        /// The field `settings`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct settings;
+        /// The field `numbers`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct numbers;
+        /// The field `labels`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct labels;
+        /// The field `days`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct days;
+        /// The field `amounts`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct amounts;
+        /// The field `bytes`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct bytes;
+        /// The field `status`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct status;
+    }
 }
 /// The fields of a new [`Sample`]: set every required field (`small`, `integer`, `big`, `float`, `price`, `huge`, `flag`, `name`, `code`, `body`, `email`, `site`, `slug`, `token`, `day`, `time`, `moment`, `doc`, `settings`, `numbers`, `labels`, `days`, `amounts`, `bytes`, `status`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewSample` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
 pub struct NewSample<
-    __T0 = ::pookie::Unset,
-    __T1 = ::pookie::Unset,
-    __T2 = ::pookie::Unset,
-    __T3 = ::pookie::Unset,
-    __T4 = ::pookie::Unset,
-    __T5 = ::pookie::Unset,
-    __T6 = ::pookie::Unset,
-    __T7 = ::pookie::Unset,
-    __T8 = ::pookie::Unset,
-    __T9 = ::pookie::Unset,
-    __T10 = ::pookie::Unset,
-    __T11 = ::pookie::Unset,
-    __T12 = ::pookie::Unset,
-    __T13 = ::pookie::Unset,
-    __T14 = ::pookie::Unset,
-    __T15 = ::pookie::Unset,
-    __T16 = ::pookie::Unset,
-    __T17 = ::pookie::Unset,
-    __T18 = ::pookie::Unset,
-    __T19 = ::pookie::Unset,
-    __T20 = ::pookie::Unset,
-    __T21 = ::pookie::Unset,
-    __T22 = ::pookie::Unset,
-    __T23 = ::pookie::Unset,
-    __T24 = ::pookie::Unset,
+    __T0 = i16,
+    __T1 = i32,
+    __T2 = i64,
+    __T3 = f64,
+    __T4 = ::pookie::rust_decimal::Decimal,
+    __T5 = ::pookie::bigdecimal::BigDecimal,
+    __T6 = bool,
+    __T7 = ::std::string::String,
+    __T8 = ::std::string::String,
+    __T9 = ::std::string::String,
+    __T10 = ::std::string::String,
+    __T11 = ::std::string::String,
+    __T12 = ::std::string::String,
+    __T13 = ::pookie::uuid::Uuid,
+    __T14 = ::pookie::chrono::NaiveDate,
+    __T15 = ::pookie::chrono::NaiveTime,
+    __T16 = ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
+    __T17 = ::pookie::serde_json::Value,
+    __T18 = crate::support::Settings,
+    __T19 = ::std::vec::Vec<i64>,
+    __T20 = ::std::vec::Vec<::std::string::String>,
+    __T21 = ::std::vec::Vec<::pookie::chrono::NaiveDate>,
+    __T22 = ::std::vec::Vec<::pookie::bigdecimal::BigDecimal>,
+    __T23 = ::std::vec::Vec<u8>,
+    __T24 = Status,
 > {
     label: ::core::option::Option<::std::string::String>,
     small: __T0,
@@ -408,40 +489,95 @@ pub struct NewSample<
     bytes: __T23,
     status: __T24,
 }
-impl NewSample {
+#[allow(clippy::type_complexity)]
+impl NewSample<
+    sample::missing::small,
+    sample::missing::integer,
+    sample::missing::big,
+    sample::missing::float,
+    sample::missing::price,
+    sample::missing::huge,
+    sample::missing::flag,
+    sample::missing::name,
+    sample::missing::code,
+    sample::missing::body,
+    sample::missing::email,
+    sample::missing::site,
+    sample::missing::slug,
+    sample::missing::token,
+    sample::missing::day,
+    sample::missing::time,
+    sample::missing::moment,
+    sample::missing::doc,
+    sample::missing::settings,
+    sample::missing::numbers,
+    sample::missing::labels,
+    sample::missing::days,
+    sample::missing::amounts,
+    sample::missing::bytes,
+    sample::missing::status,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewSample {
             label: ::core::option::Option::None,
-            small: ::pookie::Unset,
-            integer: ::pookie::Unset,
-            big: ::pookie::Unset,
-            float: ::pookie::Unset,
-            price: ::pookie::Unset,
-            huge: ::pookie::Unset,
-            flag: ::pookie::Unset,
-            name: ::pookie::Unset,
-            code: ::pookie::Unset,
-            body: ::pookie::Unset,
-            email: ::pookie::Unset,
-            site: ::pookie::Unset,
-            slug: ::pookie::Unset,
-            token: ::pookie::Unset,
-            day: ::pookie::Unset,
-            time: ::pookie::Unset,
-            moment: ::pookie::Unset,
-            doc: ::pookie::Unset,
-            settings: ::pookie::Unset,
-            numbers: ::pookie::Unset,
-            labels: ::pookie::Unset,
-            days: ::pookie::Unset,
-            amounts: ::pookie::Unset,
-            bytes: ::pookie::Unset,
-            status: ::pookie::Unset,
+            small: sample::missing::small,
+            integer: sample::missing::integer,
+            big: sample::missing::big,
+            float: sample::missing::float,
+            price: sample::missing::price,
+            huge: sample::missing::huge,
+            flag: sample::missing::flag,
+            name: sample::missing::name,
+            code: sample::missing::code,
+            body: sample::missing::body,
+            email: sample::missing::email,
+            site: sample::missing::site,
+            slug: sample::missing::slug,
+            token: sample::missing::token,
+            day: sample::missing::day,
+            time: sample::missing::time,
+            moment: sample::missing::moment,
+            doc: sample::missing::doc,
+            settings: sample::missing::settings,
+            numbers: sample::missing::numbers,
+            labels: sample::missing::labels,
+            days: sample::missing::days,
+            amounts: sample::missing::amounts,
+            bytes: sample::missing::bytes,
+            status: sample::missing::status,
         }
     }
 }
-impl ::core::default::Default for NewSample {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewSample<
+    sample::missing::small,
+    sample::missing::integer,
+    sample::missing::big,
+    sample::missing::float,
+    sample::missing::price,
+    sample::missing::huge,
+    sample::missing::flag,
+    sample::missing::name,
+    sample::missing::code,
+    sample::missing::body,
+    sample::missing::email,
+    sample::missing::site,
+    sample::missing::slug,
+    sample::missing::token,
+    sample::missing::day,
+    sample::missing::time,
+    sample::missing::moment,
+    sample::missing::doc,
+    sample::missing::settings,
+    sample::missing::numbers,
+    sample::missing::labels,
+    sample::missing::days,
+    sample::missing::amounts,
+    sample::missing::bytes,
+    sample::missing::status,
+> {
     fn default() -> Self {
         Self::new()
     }
@@ -2014,6 +2150,14 @@ impl<
             status: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Sample::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Sample>
+    where
+        Self: ::pookie::Insert<Model = Sample>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert
 for NewSample<
@@ -2079,6 +2223,14 @@ for NewSample<
             bytes: self.bytes,
             status: self.status,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20
+            | 21 | 22 | 23 | 24 | 25 | 26 | 27 | 28 => true,
+            3 => self.label.is_some(),
+            _ => false,
         }
     }
 }
@@ -3203,8 +3355,8 @@ pub mod nullable {
         ::core::option::Option<super::Status>,
     > = ::pookie::Column::new("nullables", "status");
 }
-/// The fields of a new [`Nullable`]: every field is optional;
-/// pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// The fields of a new [`Nullable`]: every field is optional; `save` it
+/// (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
 pub struct NewNullable {
@@ -3240,6 +3392,7 @@ pub struct NewNullable {
     bytes: ::core::option::Option<::core::option::Option<::std::vec::Vec<u8>>>,
     status: ::core::option::Option<::core::option::Option<Status>>,
 }
+#[allow(clippy::type_complexity)]
 impl NewNullable {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
@@ -3270,6 +3423,7 @@ impl NewNullable {
         }
     }
 }
+#[allow(clippy::type_complexity)]
 impl ::core::default::Default for NewNullable {
     fn default() -> Self {
         Self::new()
@@ -3499,6 +3653,11 @@ impl NewNullable {
         );
         self
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Nullable::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Nullable> {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewNullable {
     type Model = Nullable;
@@ -3533,6 +3692,34 @@ impl ::pookie::Insert for NewNullable {
             bytes: self.bytes.unwrap_or(::core::option::Option::None),
             status: self.status.unwrap_or(::core::option::Option::None),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 => self.small.is_some(),
+            2 => self.integer.is_some(),
+            3 => self.big.is_some(),
+            4 => self.float.is_some(),
+            5 => self.price.is_some(),
+            6 => self.huge.is_some(),
+            7 => self.flag.is_some(),
+            8 => self.name.is_some(),
+            9 => self.code.is_some(),
+            10 => self.body.is_some(),
+            11 => self.email.is_some(),
+            12 => self.site.is_some(),
+            13 => self.slug.is_some(),
+            14 => self.token.is_some(),
+            15 => self.day.is_some(),
+            16 => self.time.is_some(),
+            17 => self.moment.is_some(),
+            18 => self.doc.is_some(),
+            19 => self.settings.is_some(),
+            20 => self.numbers.is_some(),
+            21 => self.labels.is_some(),
+            22 => self.bytes.is_some(),
+            23 => self.status.is_some(),
+            _ => false,
         }
     }
 }
@@ -4505,8 +4692,8 @@ pub mod defaults {
         "counter",
     );
 }
-/// The fields of a new [`Defaults`]: every field is optional;
-/// pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// The fields of a new [`Defaults`]: every field is optional; `save` it
+/// (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
 pub struct NewDefaults {
@@ -4534,6 +4721,7 @@ pub struct NewDefaults {
     note: ::core::option::Option<::core::option::Option<::std::string::String>>,
     counter: ::core::option::Option<i64>,
 }
+#[allow(clippy::type_complexity)]
 impl NewDefaults {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
@@ -4564,6 +4752,7 @@ impl NewDefaults {
         }
     }
 }
+#[allow(clippy::type_complexity)]
 impl ::core::default::Default for NewDefaults {
     fn default() -> Self {
         Self::new()
@@ -4767,6 +4956,11 @@ impl NewDefaults {
         );
         self
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Defaults::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Defaults> {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewDefaults {
     type Model = Defaults;
@@ -4865,6 +5059,34 @@ impl ::pookie::Insert for NewDefaults {
             note: self.note.unwrap_or(::core::option::Option::None),
             counter: self.counter.unwrap_or(0),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            0 => self.uid.is_some(),
+            1 => self.count.is_some(),
+            2 => self.ratio.is_some(),
+            3 => self.price.is_some(),
+            4 => self.whole.is_some(),
+            5 => self.huge.is_some(),
+            6 => self.flag.is_some(),
+            7 => self.title.is_some(),
+            8 => self.status.is_some(),
+            9 => self.size.is_some(),
+            10 => self.token.is_some(),
+            11 => self.fixed_id.is_some(),
+            12 => self.day.is_some(),
+            13 => self.epoch.is_some(),
+            14 => self.time.is_some(),
+            15 => self.noon.is_some(),
+            16 => self.moment.is_some(),
+            17 => self.launch.is_some(),
+            18 => self.tags.is_some(),
+            19 => self.extra.is_some(),
+            20 => self.list.is_some(),
+            21 => self.note.is_some(),
+            22 => self.counter.is_some(),
+            _ => false,
         }
     }
 }
@@ -5675,33 +5897,51 @@ pub mod ticket {
         "tickets",
         "price",
     );
+    /// The types of the required fields of [`NewTicket`](super::NewTicket)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `code`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct code;
+        /// The field `seat`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct seat;
+        /// The field `row`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct row;
+    }
 }
 /// The fields of a new [`Ticket`]: set every required field (`code`, `seat`, `row`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewTicket` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
 pub struct NewTicket<
-    __T0 = ::pookie::Unset,
-    __T1 = ::pookie::Unset,
-    __T2 = ::pookie::Unset,
+    __T0 = ::std::string::String,
+    __T1 = i32,
+    __T2 = ::std::string::String,
 > {
     code: __T0,
     seat: __T1,
     row: __T2,
     price: ::core::option::Option<::pookie::rust_decimal::Decimal>,
 }
-impl NewTicket {
+#[allow(clippy::type_complexity)]
+impl NewTicket<ticket::missing::code, ticket::missing::seat, ticket::missing::row> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewTicket {
-            code: ::pookie::Unset,
-            seat: ::pookie::Unset,
-            row: ::pookie::Unset,
+            code: ticket::missing::code,
+            seat: ticket::missing::seat,
+            row: ticket::missing::row,
             price: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewTicket {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewTicket<ticket::missing::code, ticket::missing::seat, ticket::missing::row> {
     fn default() -> Self {
         Self::new()
     }
@@ -5754,6 +5994,14 @@ impl<__T0, __T1, __T2> NewTicket<__T0, __T1, __T2> {
         );
         self
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Ticket::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Ticket>
+    where
+        Self: ::pookie::Insert<Model = Ticket>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewTicket<::std::string::String, i32, ::std::string::String> {
     type Model = Ticket;
@@ -5771,6 +6019,13 @@ impl ::pookie::Insert for NewTicket<::std::string::String, i32, ::std::string::S
                 .price
                 .unwrap_or(::pookie::rust_decimal::Decimal::from_i128_with_scale(1, 0)),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 | 2 | 3 => true,
+            4 => self.price.is_some(),
+            _ => false,
         }
     }
 }
@@ -6174,25 +6429,40 @@ pub mod country {
     pub const censuses: ::pookie::Reverse<super::Country, super::Census> = ::pookie::Reverse::new(
         1,
     );
+    /// The types of the required fields of [`NewCountry`](super::NewCountry)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `code`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct code;
+        /// The field `name`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct name;
+    }
 }
 /// The fields of a new [`Country`]: set every required field (`code`, `name`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewCountry` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewCountry<__T0 = ::pookie::Unset, __T1 = ::pookie::Unset> {
+pub struct NewCountry<__T0 = ::std::string::String, __T1 = ::std::string::String> {
     code: __T0,
     name: __T1,
 }
-impl NewCountry {
+#[allow(clippy::type_complexity)]
+impl NewCountry<country::missing::code, country::missing::name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewCountry {
-            code: ::pookie::Unset,
-            name: ::pookie::Unset,
+            code: country::missing::code,
+            name: country::missing::name,
         }
     }
 }
-impl ::core::default::Default for NewCountry {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewCountry<country::missing::code, country::missing::name> {
     fn default() -> Self {
         Self::new()
     }
@@ -6219,6 +6489,14 @@ impl<__T0, __T1> NewCountry<__T0, __T1> {
             name: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Country::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Country>
+    where
+        Self: ::pookie::Insert<Model = Country>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewCountry<::std::string::String, ::std::string::String> {
     type Model = Country;
@@ -6231,6 +6509,12 @@ impl ::pookie::Insert for NewCountry<::std::string::String, ::std::string::Strin
             code: self.code,
             name: self.name,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            0 | 1 => true,
+            _ => false,
         }
     }
 }
@@ -6579,25 +6863,40 @@ pub mod city {
     pub const country: ::pookie::ForeignKey<super::City, super::Country> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The types of the required fields of [`NewCity`](super::NewCity)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `country_id`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct country_id;
+        /// The field `name`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct name;
+    }
 }
 /// The fields of a new [`City`]: set every required field (`country_id`, `name`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewCity` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewCity<__T0 = ::pookie::Unset, __T1 = ::pookie::Unset> {
+pub struct NewCity<__T0 = ::std::string::String, __T1 = ::std::string::String> {
     country_id: __T0,
     name: __T1,
 }
-impl NewCity {
+#[allow(clippy::type_complexity)]
+impl NewCity<city::missing::country_id, city::missing::name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewCity {
-            country_id: ::pookie::Unset,
-            name: ::pookie::Unset,
+            country_id: city::missing::country_id,
+            name: city::missing::name,
         }
     }
 }
-impl ::core::default::Default for NewCity {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewCity<city::missing::country_id, city::missing::name> {
     fn default() -> Self {
         Self::new()
     }
@@ -6628,6 +6927,14 @@ impl<__T0, __T1> NewCity<__T0, __T1> {
     pub fn country(self, value: &Country) -> NewCity<::std::string::String, __T1> {
         self.country_id(::core::clone::Clone::clone(&value.code))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `City::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<City>
+    where
+        Self: ::pookie::Insert<Model = City>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewCity<::std::string::String, ::std::string::String> {
     type Model = City;
@@ -6638,6 +6945,12 @@ impl ::pookie::Insert for NewCity<::std::string::String, ::std::string::String> 
             country_id: self.country_id,
             name: self.name,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 | 2 => true,
+            _ => false,
         }
     }
 }
@@ -6965,33 +7278,55 @@ pub mod census {
     pub const country: ::pookie::ForeignKey<super::Census, super::Country> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The types of the required fields of [`NewCensus`](super::NewCensus)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `country_id`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct country_id;
+        /// The field `year`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct year;
+        /// The field `population`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct population;
+    }
 }
 /// The fields of a new [`Census`]: set every required field (`country_id`, `year`, `population`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewCensus` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewCensus<
-    __T0 = ::pookie::Unset,
-    __T1 = ::pookie::Unset,
-    __T2 = ::pookie::Unset,
-> {
+pub struct NewCensus<__T0 = ::std::string::String, __T1 = i16, __T2 = i64> {
     country_id: __T0,
     year: __T1,
     population: __T2,
     note: ::core::option::Option<::std::string::String>,
 }
-impl NewCensus {
+#[allow(clippy::type_complexity)]
+impl NewCensus<
+    census::missing::country_id,
+    census::missing::year,
+    census::missing::population,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewCensus {
-            country_id: ::pookie::Unset,
-            year: ::pookie::Unset,
-            population: ::pookie::Unset,
+            country_id: census::missing::country_id,
+            year: census::missing::year,
+            population: census::missing::population,
             note: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewCensus {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewCensus<
+    census::missing::country_id,
+    census::missing::year,
+    census::missing::population,
+> {
     fn default() -> Self {
         Self::new()
     }
@@ -7049,6 +7384,14 @@ impl<__T0, __T1, __T2> NewCensus<__T0, __T1, __T2> {
     ) -> NewCensus<::std::string::String, __T1, __T2> {
         self.country_id(::core::clone::Clone::clone(&value.code))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Census::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Census>
+    where
+        Self: ::pookie::Insert<Model = Census>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewCensus<::std::string::String, i16, i64> {
     type Model = Census;
@@ -7063,6 +7406,13 @@ impl ::pookie::Insert for NewCensus<::std::string::String, i16, i64> {
             population: self.population,
             note: self.note.unwrap_or_else(|| ::std::string::String::from("")),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            0 | 1 | 2 => true,
+            3 => self.note.is_some(),
+            _ => false,
         }
     }
 }
@@ -7447,25 +7797,36 @@ pub mod device {
     pub const readings: ::pookie::Reverse<super::Device, super::Reading> = ::pookie::Reverse::new(
         0,
     );
+    /// The types of the required fields of [`NewDevice`](super::NewDevice)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `label`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct label;
+    }
 }
 /// The fields of a new [`Device`]: set every required field (`label`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewDevice` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewDevice<__T0 = ::pookie::Unset> {
+pub struct NewDevice<__T0 = ::std::string::String> {
     uid: ::core::option::Option<::pookie::uuid::Uuid>,
     label: __T0,
 }
-impl NewDevice {
+#[allow(clippy::type_complexity)]
+impl NewDevice<device::missing::label> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewDevice {
             uid: ::core::option::Option::None,
-            label: ::pookie::Unset,
+            label: device::missing::label,
         }
     }
 }
-impl ::core::default::Default for NewDevice {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewDevice<device::missing::label> {
     fn default() -> Self {
         Self::new()
     }
@@ -7487,6 +7848,14 @@ impl<__T0> NewDevice<__T0> {
             label: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Device::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Device>
+    where
+        Self: ::pookie::Insert<Model = Device>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewDevice<::std::string::String> {
     type Model = Device;
@@ -7499,6 +7868,13 @@ impl ::pookie::Insert for NewDevice<::std::string::String> {
             uid: self.uid.unwrap_or_else(::pookie::uuid::Uuid::new_v4),
             label: self.label,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 => true,
+            0 => self.uid.is_some(),
+            _ => false,
         }
     }
 }
@@ -7815,31 +8191,57 @@ pub mod reading {
     pub const device: ::pookie::ForeignKey<super::Reading, super::Device> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The types of the required fields of [`NewReading`](super::NewReading)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `device_id`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct device_id;
+        /// The field `value`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct value;
+        /// The field `at`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct at;
+    }
 }
 /// The fields of a new [`Reading`]: set every required field (`device_id`, `value`, `at`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewReading` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
 pub struct NewReading<
-    __T0 = ::pookie::Unset,
-    __T1 = ::pookie::Unset,
-    __T2 = ::pookie::Unset,
+    __T0 = ::pookie::uuid::Uuid,
+    __T1 = f64,
+    __T2 = ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
 > {
     device_id: __T0,
     value: __T1,
     at: __T2,
 }
-impl NewReading {
+#[allow(clippy::type_complexity)]
+impl NewReading<
+    reading::missing::device_id,
+    reading::missing::value,
+    reading::missing::at,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewReading {
-            device_id: ::pookie::Unset,
-            value: ::pookie::Unset,
-            at: ::pookie::Unset,
+            device_id: reading::missing::device_id,
+            value: reading::missing::value,
+            at: reading::missing::at,
         }
     }
 }
-impl ::core::default::Default for NewReading {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewReading<
+    reading::missing::device_id,
+    reading::missing::value,
+    reading::missing::at,
+> {
     fn default() -> Self {
         Self::new()
     }
@@ -7885,6 +8287,14 @@ impl<__T0, __T1, __T2> NewReading<__T0, __T1, __T2> {
     pub fn device(self, value: &Device) -> NewReading<::pookie::uuid::Uuid, __T1, __T2> {
         self.device_id(::core::clone::Clone::clone(&value.uid))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Reading::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Reading>
+    where
+        Self: ::pookie::Insert<Model = Reading>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert
 for NewReading<
@@ -7904,6 +8314,12 @@ for NewReading<
             value: self.value,
             at: self.at,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 | 2 | 3 => true,
+            _ => false,
         }
     }
 }
@@ -8307,17 +8723,38 @@ pub mod profile {
         super::Profile,
         ::core::option::Option<::pookie::chrono::NaiveDate>,
     > = ::pookie::Column::new("profiles", "ends");
+    /// The types of the required fields of [`NewProfile`](super::NewProfile)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `username`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct username;
+        /// The field `email`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct email;
+        /// The field `handle`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct handle;
+        /// The field `age`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct age;
+        /// The field `tags`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct tags;
+    }
 }
 /// The fields of a new [`Profile`]: set every required field (`username`, `email`, `handle`, `age`, `tags`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewProfile` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
 pub struct NewProfile<
-    __T0 = ::pookie::Unset,
-    __T1 = ::pookie::Unset,
-    __T2 = ::pookie::Unset,
-    __T3 = ::pookie::Unset,
-    __T4 = ::pookie::Unset,
+    __T0 = ::std::string::String,
+    __T1 = ::std::string::String,
+    __T2 = ::std::string::String,
+    __T3 = i16,
+    __T4 = ::std::vec::Vec<::std::string::String>,
 > {
     username: __T0,
     email: __T1,
@@ -8333,27 +8770,42 @@ pub struct NewProfile<
     starts: ::core::option::Option<::core::option::Option<::pookie::chrono::NaiveDate>>,
     ends: ::core::option::Option<::core::option::Option<::pookie::chrono::NaiveDate>>,
 }
-impl NewProfile {
+#[allow(clippy::type_complexity)]
+impl NewProfile<
+    profile::missing::username,
+    profile::missing::email,
+    profile::missing::handle,
+    profile::missing::age,
+    profile::missing::tags,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewProfile {
-            username: ::pookie::Unset,
-            email: ::pookie::Unset,
+            username: profile::missing::username,
+            email: profile::missing::email,
             website: ::core::option::Option::None,
-            handle: ::pookie::Unset,
+            handle: profile::missing::handle,
             bio: ::core::option::Option::None,
-            age: ::pookie::Unset,
+            age: profile::missing::age,
             score: ::core::option::Option::None,
             balance: ::core::option::Option::None,
             team: ::core::option::Option::None,
             number: ::core::option::Option::None,
-            tags: ::pookie::Unset,
+            tags: profile::missing::tags,
             starts: ::core::option::Option::None,
             ends: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewProfile {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewProfile<
+    profile::missing::username,
+    profile::missing::email,
+    profile::missing::handle,
+    profile::missing::age,
+    profile::missing::tags,
+> {
     fn default() -> Self {
         Self::new()
     }
@@ -8540,6 +8992,14 @@ impl<__T0, __T1, __T2, __T3, __T4> NewProfile<__T0, __T1, __T2, __T3, __T4> {
         self.ends = ::core::option::Option::Some(::pookie::IntoField::into_field(value));
         self
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Profile::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Profile>
+    where
+        Self: ::pookie::Insert<Model = Profile>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert
 for NewProfile<
@@ -8573,6 +9033,20 @@ for NewProfile<
             starts: self.starts.unwrap_or(::core::option::Option::None),
             ends: self.ends.unwrap_or(::core::option::Option::None),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 | 2 | 4 | 6 | 11 => true,
+            3 => self.website.is_some(),
+            5 => self.bio.is_some(),
+            7 => self.score.is_some(),
+            8 => self.balance.is_some(),
+            9 => self.team.is_some(),
+            10 => self.number.is_some(),
+            12 => self.starts.is_some(),
+            13 => self.ends.is_some(),
+            _ => false,
         }
     }
 }

@@ -35,23 +35,34 @@ pub mod publisher {
     pub const writer_set: ::pookie::Reverse<super::Publisher, super::Writer> = ::pookie::Reverse::new(
         0,
     );
+    /// The types of the required fields of [`NewPublisher`](super::NewPublisher)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `name`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct name;
+    }
 }
 /// The fields of a new [`Publisher`]: set every required field (`name`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewPublisher` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewPublisher<__T0 = ::pookie::Unset> {
+pub struct NewPublisher<__T0 = ::std::string::String> {
     name: __T0,
 }
-impl NewPublisher {
+#[allow(clippy::type_complexity)]
+impl NewPublisher<publisher::missing::name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewPublisher {
-            name: ::pookie::Unset,
+            name: publisher::missing::name,
         }
     }
 }
-impl ::core::default::Default for NewPublisher {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewPublisher<publisher::missing::name> {
     fn default() -> Self {
         Self::new()
     }
@@ -67,6 +78,14 @@ impl<__T0> NewPublisher<__T0> {
             name: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Publisher::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Publisher>
+    where
+        Self: ::pookie::Insert<Model = Publisher>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewPublisher<::std::string::String> {
     type Model = Publisher;
@@ -79,6 +98,12 @@ impl ::pookie::Insert for NewPublisher<::std::string::String> {
             id: ::core::default::Default::default(),
             name: self.name,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 => true,
+            _ => false,
         }
     }
 }
@@ -402,25 +427,36 @@ pub mod writer {
         super::Writer,
         super::super::relations::WriterRating,
     > = ::pookie::Reverse::new(2);
+    /// The types of the required fields of [`NewWriter`](super::NewWriter)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `name`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct name;
+    }
 }
 /// The fields of a new [`Writer`]: set every required field (`name`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewWriter` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewWriter<__T0 = ::pookie::Unset> {
+pub struct NewWriter<__T0 = ::std::string::String> {
     name: __T0,
     publisher_id: ::core::option::Option<::core::option::Option<i32>>,
 }
-impl NewWriter {
+#[allow(clippy::type_complexity)]
+impl NewWriter<writer::missing::name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewWriter {
-            name: ::pookie::Unset,
+            name: writer::missing::name,
             publisher_id: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewWriter {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewWriter<writer::missing::name> {
     fn default() -> Self {
         Self::new()
     }
@@ -451,6 +487,14 @@ impl<__T0> NewWriter<__T0> {
     pub fn publisher(self, value: &Publisher) -> Self {
         self.publisher_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Writer::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Writer>
+    where
+        Self: ::pookie::Insert<Model = Writer>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewWriter<::std::string::String> {
     type Model = Writer;
@@ -464,6 +508,13 @@ impl ::pookie::Insert for NewWriter<::std::string::String> {
             name: self.name,
             publisher_id: self.publisher_id.unwrap_or(::core::option::Option::None),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 => true,
+            2 => self.publisher_id.is_some(),
+            _ => false,
         }
     }
 }
@@ -833,27 +884,42 @@ pub mod book {
     pub const author: ::pookie::ForeignKey<super::Book, super::Writer> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The types of the required fields of [`NewBook`](super::NewBook)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `title`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct title;
+        /// The field `author_id`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct author_id;
+    }
 }
 /// The fields of a new [`Book`]: set every required field (`title`, `author_id`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewBook` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewBook<__T0 = ::pookie::Unset, __T1 = ::pookie::Unset> {
+pub struct NewBook<__T0 = ::std::string::String, __T1 = i32> {
     title: __T0,
     author_id: __T1,
     pages: ::core::option::Option<i32>,
 }
-impl NewBook {
+#[allow(clippy::type_complexity)]
+impl NewBook<book::missing::title, book::missing::author_id> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewBook {
-            title: ::pookie::Unset,
-            author_id: ::pookie::Unset,
+            title: book::missing::title,
+            author_id: book::missing::author_id,
             pages: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewBook {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewBook<book::missing::title, book::missing::author_id> {
     fn default() -> Self {
         Self::new()
     }
@@ -890,6 +956,14 @@ impl<__T0, __T1> NewBook<__T0, __T1> {
     pub fn author(self, value: &Writer) -> NewBook<__T0, i32> {
         self.author_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Book::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Book>
+    where
+        Self: ::pookie::Insert<Model = Book>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewBook<::std::string::String, i32> {
     type Model = Book;
@@ -901,6 +975,13 @@ impl ::pookie::Insert for NewBook<::std::string::String, i32> {
             author_id: self.author_id,
             pages: self.pages.unwrap_or(0),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 | 2 => true,
+            3 => self.pages.is_some(),
+            _ => false,
         }
     }
 }
@@ -1244,21 +1325,34 @@ pub mod topic {
     pub const article_set: ::pookie::ManyToMany<super::Topic, super::Article> = ::pookie::ManyToMany::new(
         0,
     );
-}
-/// The fields of a new [`Topic`]: set every required field (`name`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
-#[derive(Debug, Clone)]
-#[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewTopic<__T0 = ::pookie::Unset> {
-    name: __T0,
-}
-impl NewTopic {
-    /// An empty form: every required field unset, every other field at its default.
-    pub fn new() -> Self {
-        NewTopic { name: ::pookie::Unset }
+    /// The types of the required fields of [`NewTopic`](super::NewTopic)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `name`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct name;
     }
 }
-impl ::core::default::Default for NewTopic {
+/// The fields of a new [`Topic`]: set every required field (`name`),
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewTopic` is the type of the complete form.
+#[derive(Debug, Clone)]
+#[must_use = "an insert form does nothing until it is passed to `create`"]
+pub struct NewTopic<__T0 = ::std::string::String> {
+    name: __T0,
+}
+#[allow(clippy::type_complexity)]
+impl NewTopic<topic::missing::name> {
+    /// An empty form: every required field unset, every other field at its default.
+    pub fn new() -> Self {
+        NewTopic {
+            name: topic::missing::name,
+        }
+    }
+}
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewTopic<topic::missing::name> {
     fn default() -> Self {
         Self::new()
     }
@@ -1274,6 +1368,14 @@ impl<__T0> NewTopic<__T0> {
             name: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Topic::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Topic>
+    where
+        Self: ::pookie::Insert<Model = Topic>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewTopic<::std::string::String> {
     type Model = Topic;
@@ -1286,6 +1388,12 @@ impl ::pookie::Insert for NewTopic<::std::string::String> {
             id: ::core::default::Default::default(),
             name: self.name,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 => true,
+            _ => false,
         }
     }
 }
@@ -1598,23 +1706,34 @@ pub mod article {
     pub const tags: ::pookie::ManyToMany<super::Article, super::Topic> = ::pookie::ManyToMany::new(
         0,
     );
+    /// The types of the required fields of [`NewArticle`](super::NewArticle)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `headline`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct headline;
+    }
 }
 /// The fields of a new [`Article`]: set every required field (`headline`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewArticle` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewArticle<__T0 = ::pookie::Unset> {
+pub struct NewArticle<__T0 = ::std::string::String> {
     headline: __T0,
 }
-impl NewArticle {
+#[allow(clippy::type_complexity)]
+impl NewArticle<article::missing::headline> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewArticle {
-            headline: ::pookie::Unset,
+            headline: article::missing::headline,
         }
     }
 }
-impl ::core::default::Default for NewArticle {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewArticle<article::missing::headline> {
     fn default() -> Self {
         Self::new()
     }
@@ -1630,6 +1749,14 @@ impl<__T0> NewArticle<__T0> {
             headline: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Article::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Article>
+    where
+        Self: ::pookie::Insert<Model = Article>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewArticle<::std::string::String> {
     type Model = Article;
@@ -1642,6 +1769,12 @@ impl ::pookie::Insert for NewArticle<::std::string::String> {
             id: ::core::default::Default::default(),
             headline: self.headline,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 => true,
+            _ => false,
         }
     }
 }

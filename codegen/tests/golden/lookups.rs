@@ -49,29 +49,46 @@ pub mod event {
         super::Event,
         ::core::option::Option<::std::vec::Vec<i64>>,
     > = ::pookie::Column::new("events", "scores");
+    /// The types of the required fields of [`NewEvent`](super::NewEvent)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `name`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct name;
+        /// The field `tags`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct tags;
+    }
 }
 /// The fields of a new [`Event`]: set every required field (`name`, `tags`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewEvent` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewEvent<__T0 = ::pookie::Unset, __T1 = ::pookie::Unset> {
+pub struct NewEvent<
+    __T0 = ::std::string::String,
+    __T1 = ::std::vec::Vec<::std::string::String>,
+> {
     name: __T0,
     data: ::core::option::Option<::core::option::Option<::pookie::serde_json::Value>>,
     tags: __T1,
     scores: ::core::option::Option<::core::option::Option<::std::vec::Vec<i64>>>,
 }
-impl NewEvent {
+#[allow(clippy::type_complexity)]
+impl NewEvent<event::missing::name, event::missing::tags> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewEvent {
-            name: ::pookie::Unset,
+            name: event::missing::name,
             data: ::core::option::Option::None,
-            tags: ::pookie::Unset,
+            tags: event::missing::tags,
             scores: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewEvent {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewEvent<event::missing::name, event::missing::tags> {
     fn default() -> Self {
         Self::new()
     }
@@ -122,6 +139,14 @@ impl<__T0, __T1> NewEvent<__T0, __T1> {
         );
         self
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Event::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Event>
+    where
+        Self: ::pookie::Insert<Model = Event>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert
 for NewEvent<::std::string::String, ::std::vec::Vec<::std::string::String>> {
@@ -138,6 +163,14 @@ for NewEvent<::std::string::String, ::std::vec::Vec<::std::string::String>> {
             tags: self.tags,
             scores: self.scores.unwrap_or(::core::option::Option::None),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 | 3 => true,
+            2 => self.data.is_some(),
+            4 => self.scores.is_some(),
+            _ => false,
         }
     }
 }
@@ -479,25 +512,36 @@ pub mod job {
         "jobs",
         "done",
     );
+    /// The types of the required fields of [`NewJob`](super::NewJob)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `name`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct name;
+    }
 }
 /// The fields of a new [`Job`]: set every required field (`name`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewJob` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewJob<__T0 = ::pookie::Unset> {
+pub struct NewJob<__T0 = ::std::string::String> {
     name: __T0,
     done: ::core::option::Option<bool>,
 }
-impl NewJob {
+#[allow(clippy::type_complexity)]
+impl NewJob<job::missing::name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewJob {
-            name: ::pookie::Unset,
+            name: job::missing::name,
             done: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewJob {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewJob<job::missing::name> {
     fn default() -> Self {
         Self::new()
     }
@@ -519,6 +563,14 @@ impl<__T0> NewJob<__T0> {
         self.done = ::core::option::Option::Some(::pookie::IntoField::into_field(value));
         self
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Job::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Job>
+    where
+        Self: ::pookie::Insert<Model = Job>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewJob<::std::string::String> {
     type Model = Job;
@@ -529,6 +581,13 @@ impl ::pookie::Insert for NewJob<::std::string::String> {
             name: self.name,
             done: self.done.unwrap_or(false),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 => true,
+            2 => self.done.is_some(),
+            _ => false,
         }
     }
 }

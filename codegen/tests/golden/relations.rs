@@ -46,25 +46,36 @@ pub mod employee {
     pub const reports: ::pookie::Reverse<super::Employee, super::Employee> = ::pookie::Reverse::new(
         1,
     );
+    /// The types of the required fields of [`NewEmployee`](super::NewEmployee)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `name`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct name;
+    }
 }
 /// The fields of a new [`Employee`]: set every required field (`name`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewEmployee` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewEmployee<__T0 = ::pookie::Unset> {
+pub struct NewEmployee<__T0 = ::std::string::String> {
     name: __T0,
     reports_to_id: ::core::option::Option<::core::option::Option<i32>>,
 }
-impl NewEmployee {
+#[allow(clippy::type_complexity)]
+impl NewEmployee<employee::missing::name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewEmployee {
-            name: ::pookie::Unset,
+            name: employee::missing::name,
             reports_to_id: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewEmployee {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewEmployee<employee::missing::name> {
     fn default() -> Self {
         Self::new()
     }
@@ -95,6 +106,14 @@ impl<__T0> NewEmployee<__T0> {
     pub fn reports_to(self, value: &Employee) -> Self {
         self.reports_to_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Employee::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Employee>
+    where
+        Self: ::pookie::Insert<Model = Employee>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewEmployee<::std::string::String> {
     type Model = Employee;
@@ -108,6 +127,13 @@ impl ::pookie::Insert for NewEmployee<::std::string::String> {
             name: self.name,
             reports_to_id: self.reports_to_id.unwrap_or(::core::option::Option::None),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 => true,
+            2 => self.reports_to_id.is_some(),
+            _ => false,
         }
     }
 }
@@ -449,23 +475,34 @@ pub mod address {
     pub const shipped_shipments: ::pookie::Reverse<super::Address, super::Shipment> = ::pookie::Reverse::new(
         1,
     );
+    /// The types of the required fields of [`NewAddress`](super::NewAddress)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `city`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct city;
+    }
 }
 /// The fields of a new [`Address`]: set every required field (`city`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewAddress` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewAddress<__T0 = ::pookie::Unset> {
+pub struct NewAddress<__T0 = ::std::string::String> {
     city: __T0,
 }
-impl NewAddress {
+#[allow(clippy::type_complexity)]
+impl NewAddress<address::missing::city> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewAddress {
-            city: ::pookie::Unset,
+            city: address::missing::city,
         }
     }
 }
-impl ::core::default::Default for NewAddress {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewAddress<address::missing::city> {
     fn default() -> Self {
         Self::new()
     }
@@ -481,6 +518,14 @@ impl<__T0> NewAddress<__T0> {
             city: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Address::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Address>
+    where
+        Self: ::pookie::Insert<Model = Address>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewAddress<::std::string::String> {
     type Model = Address;
@@ -493,6 +538,12 @@ impl ::pookie::Insert for NewAddress<::std::string::String> {
             id: ::core::default::Default::default(),
             city: self.city,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 => true,
+            _ => false,
         }
     }
 }
@@ -816,31 +867,53 @@ pub mod shipment {
     pub const ship_to: ::pookie::ForeignKey<super::Shipment, super::Address> = ::pookie::ForeignKey::new(
         1,
     );
+    /// The types of the required fields of [`NewShipment`](super::NewShipment)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `reference`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct reference;
+        /// The field `bill_to_id`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct bill_to_id;
+        /// The field `ship_to_id`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct ship_to_id;
+    }
 }
 /// The fields of a new [`Shipment`]: set every required field (`reference`, `bill_to_id`, `ship_to_id`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewShipment` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewShipment<
-    __T0 = ::pookie::Unset,
-    __T1 = ::pookie::Unset,
-    __T2 = ::pookie::Unset,
-> {
+pub struct NewShipment<__T0 = ::std::string::String, __T1 = i32, __T2 = i32> {
     reference: __T0,
     bill_to_id: __T1,
     ship_to_id: __T2,
 }
-impl NewShipment {
+#[allow(clippy::type_complexity)]
+impl NewShipment<
+    shipment::missing::reference,
+    shipment::missing::bill_to_id,
+    shipment::missing::ship_to_id,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewShipment {
-            reference: ::pookie::Unset,
-            bill_to_id: ::pookie::Unset,
-            ship_to_id: ::pookie::Unset,
+            reference: shipment::missing::reference,
+            bill_to_id: shipment::missing::bill_to_id,
+            ship_to_id: shipment::missing::ship_to_id,
         }
     }
 }
-impl ::core::default::Default for NewShipment {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewShipment<
+    shipment::missing::reference,
+    shipment::missing::bill_to_id,
+    shipment::missing::ship_to_id,
+> {
     fn default() -> Self {
         Self::new()
     }
@@ -888,6 +961,14 @@ impl<__T0, __T1, __T2> NewShipment<__T0, __T1, __T2> {
     pub fn ship_to(self, value: &Address) -> NewShipment<__T0, __T1, i32> {
         self.ship_to_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Shipment::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Shipment>
+    where
+        Self: ::pookie::Insert<Model = Shipment>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewShipment<::std::string::String, i32, i32> {
     type Model = Shipment;
@@ -902,6 +983,12 @@ impl ::pookie::Insert for NewShipment<::std::string::String, i32, i32> {
             bill_to_id: self.bill_to_id,
             ship_to_id: self.ship_to_id,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 | 2 | 3 => true,
+            _ => false,
         }
     }
 }
@@ -1283,25 +1370,40 @@ pub mod writer_rating {
         super::WriterRating,
         super::super::library::Writer,
     > = ::pookie::ForeignKey::new(0);
+    /// The types of the required fields of [`NewWriterRating`](super::NewWriterRating)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `writer_id`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct writer_id;
+        /// The field `stars`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct stars;
+    }
 }
 /// The fields of a new [`WriterRating`]: set every required field (`writer_id`, `stars`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewWriterRating` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewWriterRating<__T0 = ::pookie::Unset, __T1 = ::pookie::Unset> {
+pub struct NewWriterRating<__T0 = i32, __T1 = i16> {
     writer_id: __T0,
     stars: __T1,
 }
-impl NewWriterRating {
+#[allow(clippy::type_complexity)]
+impl NewWriterRating<writer_rating::missing::writer_id, writer_rating::missing::stars> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewWriterRating {
-            writer_id: ::pookie::Unset,
-            stars: ::pookie::Unset,
+            writer_id: writer_rating::missing::writer_id,
+            stars: writer_rating::missing::stars,
         }
     }
 }
-impl ::core::default::Default for NewWriterRating {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewWriterRating<writer_rating::missing::writer_id, writer_rating::missing::stars> {
     fn default() -> Self {
         Self::new()
     }
@@ -1332,6 +1434,14 @@ impl<__T0, __T1> NewWriterRating<__T0, __T1> {
     pub fn writer(self, value: &super::library::Writer) -> NewWriterRating<i32, __T1> {
         self.writer_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `WriterRating::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<WriterRating>
+    where
+        Self: ::pookie::Insert<Model = WriterRating>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewWriterRating<i32, i16> {
     type Model = WriterRating;
@@ -1345,6 +1455,12 @@ impl ::pookie::Insert for NewWriterRating<i32, i16> {
             writer_id: self.writer_id,
             stars: self.stars,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 | 2 => true,
+            _ => false,
         }
     }
 }
@@ -1657,21 +1773,34 @@ pub mod person {
     pub const membership_set: ::pookie::Reverse<super::Person, super::Membership> = ::pookie::Reverse::new(
         1,
     );
-}
-/// The fields of a new [`Person`]: set every required field (`name`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
-#[derive(Debug, Clone)]
-#[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewPerson<__T0 = ::pookie::Unset> {
-    name: __T0,
-}
-impl NewPerson {
-    /// An empty form: every required field unset, every other field at its default.
-    pub fn new() -> Self {
-        NewPerson { name: ::pookie::Unset }
+    /// The types of the required fields of [`NewPerson`](super::NewPerson)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `name`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct name;
     }
 }
-impl ::core::default::Default for NewPerson {
+/// The fields of a new [`Person`]: set every required field (`name`),
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewPerson` is the type of the complete form.
+#[derive(Debug, Clone)]
+#[must_use = "an insert form does nothing until it is passed to `create`"]
+pub struct NewPerson<__T0 = ::std::string::String> {
+    name: __T0,
+}
+#[allow(clippy::type_complexity)]
+impl NewPerson<person::missing::name> {
+    /// An empty form: every required field unset, every other field at its default.
+    pub fn new() -> Self {
+        NewPerson {
+            name: person::missing::name,
+        }
+    }
+}
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewPerson<person::missing::name> {
     fn default() -> Self {
         Self::new()
     }
@@ -1687,6 +1816,14 @@ impl<__T0> NewPerson<__T0> {
             name: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Person::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Person>
+    where
+        Self: ::pookie::Insert<Model = Person>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewPerson<::std::string::String> {
     type Model = Person;
@@ -1699,6 +1836,12 @@ impl ::pookie::Insert for NewPerson<::std::string::String> {
             id: ::core::default::Default::default(),
             name: self.name,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 => true,
+            _ => false,
         }
     }
 }
@@ -2018,21 +2161,34 @@ pub mod club {
     pub const membership_set: ::pookie::Reverse<super::Club, super::Membership> = ::pookie::Reverse::new(
         1,
     );
-}
-/// The fields of a new [`Club`]: set every required field (`name`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
-#[derive(Debug, Clone)]
-#[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewClub<__T0 = ::pookie::Unset> {
-    name: __T0,
-}
-impl NewClub {
-    /// An empty form: every required field unset, every other field at its default.
-    pub fn new() -> Self {
-        NewClub { name: ::pookie::Unset }
+    /// The types of the required fields of [`NewClub`](super::NewClub)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `name`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct name;
     }
 }
-impl ::core::default::Default for NewClub {
+/// The fields of a new [`Club`]: set every required field (`name`),
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewClub` is the type of the complete form.
+#[derive(Debug, Clone)]
+#[must_use = "an insert form does nothing until it is passed to `create`"]
+pub struct NewClub<__T0 = ::std::string::String> {
+    name: __T0,
+}
+#[allow(clippy::type_complexity)]
+impl NewClub<club::missing::name> {
+    /// An empty form: every required field unset, every other field at its default.
+    pub fn new() -> Self {
+        NewClub {
+            name: club::missing::name,
+        }
+    }
+}
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewClub<club::missing::name> {
     fn default() -> Self {
         Self::new()
     }
@@ -2048,6 +2204,14 @@ impl<__T0> NewClub<__T0> {
             name: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Club::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Club>
+    where
+        Self: ::pookie::Insert<Model = Club>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewClub<::std::string::String> {
     type Model = Club;
@@ -2057,6 +2221,12 @@ impl ::pookie::Insert for NewClub<::std::string::String> {
             id: ::core::default::Default::default(),
             name: self.name,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 => true,
+            _ => false,
         }
     }
 }
@@ -2385,27 +2555,42 @@ pub mod membership {
     pub const club: ::pookie::ForeignKey<super::Membership, super::Club> = ::pookie::ForeignKey::new(
         1,
     );
+    /// The types of the required fields of [`NewMembership`](super::NewMembership)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `person_id`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct person_id;
+        /// The field `club_id`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct club_id;
+    }
 }
 /// The fields of a new [`Membership`]: set every required field (`person_id`, `club_id`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewMembership` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewMembership<__T0 = ::pookie::Unset, __T1 = ::pookie::Unset> {
+pub struct NewMembership<__T0 = i32, __T1 = i32> {
     person_id: __T0,
     club_id: __T1,
     role: ::core::option::Option<::std::string::String>,
 }
-impl NewMembership {
+#[allow(clippy::type_complexity)]
+impl NewMembership<membership::missing::person_id, membership::missing::club_id> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewMembership {
-            person_id: ::pookie::Unset,
-            club_id: ::pookie::Unset,
+            person_id: membership::missing::person_id,
+            club_id: membership::missing::club_id,
             role: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewMembership {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewMembership<membership::missing::person_id, membership::missing::club_id> {
     fn default() -> Self {
         Self::new()
     }
@@ -2450,6 +2635,14 @@ impl<__T0, __T1> NewMembership<__T0, __T1> {
     pub fn club(self, value: &Club) -> NewMembership<__T0, i32> {
         self.club_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Membership::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Membership>
+    where
+        Self: ::pookie::Insert<Model = Membership>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewMembership<i32, i32> {
     type Model = Membership;
@@ -2464,6 +2657,13 @@ impl ::pookie::Insert for NewMembership<i32, i32> {
             club_id: self.club_id,
             role: self.role.unwrap_or_else(|| ::std::string::String::from("member")),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 | 2 => true,
+            3 => self.role.is_some(),
+            _ => false,
         }
     }
 }
@@ -2859,21 +3059,34 @@ pub mod owner {
     pub const do_nothing_items: ::pookie::Reverse<super::Owner, super::DoNothingItem> = ::pookie::Reverse::new(
         5,
     );
-}
-/// The fields of a new [`Owner`]: set every required field (`name`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
-#[derive(Debug, Clone)]
-#[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewOwner<__T0 = ::pookie::Unset> {
-    name: __T0,
-}
-impl NewOwner {
-    /// An empty form: every required field unset, every other field at its default.
-    pub fn new() -> Self {
-        NewOwner { name: ::pookie::Unset }
+    /// The types of the required fields of [`NewOwner`](super::NewOwner)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `name`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct name;
     }
 }
-impl ::core::default::Default for NewOwner {
+/// The fields of a new [`Owner`]: set every required field (`name`),
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewOwner` is the type of the complete form.
+#[derive(Debug, Clone)]
+#[must_use = "an insert form does nothing until it is passed to `create`"]
+pub struct NewOwner<__T0 = ::std::string::String> {
+    name: __T0,
+}
+#[allow(clippy::type_complexity)]
+impl NewOwner<owner::missing::name> {
+    /// An empty form: every required field unset, every other field at its default.
+    pub fn new() -> Self {
+        NewOwner {
+            name: owner::missing::name,
+        }
+    }
+}
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewOwner<owner::missing::name> {
     fn default() -> Self {
         Self::new()
     }
@@ -2889,6 +3102,14 @@ impl<__T0> NewOwner<__T0> {
             name: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Owner::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Owner>
+    where
+        Self: ::pookie::Insert<Model = Owner>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewOwner<::std::string::String> {
     type Model = Owner;
@@ -2901,6 +3122,12 @@ impl ::pookie::Insert for NewOwner<::std::string::String> {
             id: ::core::default::Default::default(),
             name: self.name,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 => true,
+            _ => false,
         }
     }
 }
@@ -3275,23 +3502,34 @@ pub mod cascade_item {
     pub const owner: ::pookie::ForeignKey<super::CascadeItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The types of the required fields of [`NewCascadeItem`](super::NewCascadeItem)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `owner_id`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct owner_id;
+    }
 }
 /// The fields of a new [`CascadeItem`]: set every required field (`owner_id`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewCascadeItem` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewCascadeItem<__T0 = ::pookie::Unset> {
+pub struct NewCascadeItem<__T0 = i32> {
     owner_id: __T0,
 }
-impl NewCascadeItem {
+#[allow(clippy::type_complexity)]
+impl NewCascadeItem<cascade_item::missing::owner_id> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewCascadeItem {
-            owner_id: ::pookie::Unset,
+            owner_id: cascade_item::missing::owner_id,
         }
     }
 }
-impl ::core::default::Default for NewCascadeItem {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewCascadeItem<cascade_item::missing::owner_id> {
     fn default() -> Self {
         Self::new()
     }
@@ -3308,6 +3546,14 @@ impl<__T0> NewCascadeItem<__T0> {
     pub fn owner(self, value: &Owner) -> NewCascadeItem<i32> {
         self.owner_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `CascadeItem::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<CascadeItem>
+    where
+        Self: ::pookie::Insert<Model = CascadeItem>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewCascadeItem<i32> {
     type Model = CascadeItem;
@@ -3320,6 +3566,12 @@ impl ::pookie::Insert for NewCascadeItem<i32> {
             id: ::core::default::Default::default(),
             owner_id: self.owner_id,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 => true,
+            _ => false,
         }
     }
 }
@@ -3607,13 +3859,14 @@ pub mod set_null_item {
         0,
     );
 }
-/// The fields of a new [`SetNullItem`]: every field is optional;
-/// pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// The fields of a new [`SetNullItem`]: every field is optional; `save` it
+/// (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
 pub struct NewSetNullItem {
     owner_id: ::core::option::Option<::core::option::Option<i32>>,
 }
+#[allow(clippy::type_complexity)]
 impl NewSetNullItem {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
@@ -3622,6 +3875,7 @@ impl NewSetNullItem {
         }
     }
 }
+#[allow(clippy::type_complexity)]
 impl ::core::default::Default for NewSetNullItem {
     fn default() -> Self {
         Self::new()
@@ -3643,6 +3897,11 @@ impl NewSetNullItem {
     pub fn owner(self, value: &Owner) -> Self {
         self.owner_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `SetNullItem::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<SetNullItem> {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewSetNullItem {
     type Model = SetNullItem;
@@ -3655,6 +3914,12 @@ impl ::pookie::Insert for NewSetNullItem {
             id: ::core::default::Default::default(),
             owner_id: self.owner_id.unwrap_or(::core::option::Option::None),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 => self.owner_id.is_some(),
+            _ => false,
         }
     }
 }
@@ -3942,13 +4207,14 @@ pub mod set_default_item {
         0,
     );
 }
-/// The fields of a new [`SetDefaultItem`]: every field is optional;
-/// pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// The fields of a new [`SetDefaultItem`]: every field is optional; `save` it
+/// (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
 pub struct NewSetDefaultItem {
     owner_id: ::core::option::Option<i32>,
 }
+#[allow(clippy::type_complexity)]
 impl NewSetDefaultItem {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
@@ -3957,6 +4223,7 @@ impl NewSetDefaultItem {
         }
     }
 }
+#[allow(clippy::type_complexity)]
 impl ::core::default::Default for NewSetDefaultItem {
     fn default() -> Self {
         Self::new()
@@ -3975,6 +4242,11 @@ impl NewSetDefaultItem {
     pub fn owner(self, value: &Owner) -> Self {
         self.owner_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `SetDefaultItem::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<SetDefaultItem> {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewSetDefaultItem {
     type Model = SetDefaultItem;
@@ -3987,6 +4259,12 @@ impl ::pookie::Insert for NewSetDefaultItem {
             id: ::core::default::Default::default(),
             owner_id: self.owner_id.unwrap_or(1),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 => self.owner_id.is_some(),
+            _ => false,
         }
     }
 }
@@ -4273,23 +4551,34 @@ pub mod protect_item {
     pub const owner: ::pookie::ForeignKey<super::ProtectItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The types of the required fields of [`NewProtectItem`](super::NewProtectItem)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `owner_id`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct owner_id;
+    }
 }
 /// The fields of a new [`ProtectItem`]: set every required field (`owner_id`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewProtectItem` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewProtectItem<__T0 = ::pookie::Unset> {
+pub struct NewProtectItem<__T0 = i32> {
     owner_id: __T0,
 }
-impl NewProtectItem {
+#[allow(clippy::type_complexity)]
+impl NewProtectItem<protect_item::missing::owner_id> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewProtectItem {
-            owner_id: ::pookie::Unset,
+            owner_id: protect_item::missing::owner_id,
         }
     }
 }
-impl ::core::default::Default for NewProtectItem {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewProtectItem<protect_item::missing::owner_id> {
     fn default() -> Self {
         Self::new()
     }
@@ -4306,6 +4595,14 @@ impl<__T0> NewProtectItem<__T0> {
     pub fn owner(self, value: &Owner) -> NewProtectItem<i32> {
         self.owner_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `ProtectItem::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<ProtectItem>
+    where
+        Self: ::pookie::Insert<Model = ProtectItem>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewProtectItem<i32> {
     type Model = ProtectItem;
@@ -4318,6 +4615,12 @@ impl ::pookie::Insert for NewProtectItem<i32> {
             id: ::core::default::Default::default(),
             owner_id: self.owner_id,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 => true,
+            _ => false,
         }
     }
 }
@@ -4604,23 +4907,34 @@ pub mod restrict_item {
     pub const owner: ::pookie::ForeignKey<super::RestrictItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The types of the required fields of [`NewRestrictItem`](super::NewRestrictItem)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `owner_id`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct owner_id;
+    }
 }
 /// The fields of a new [`RestrictItem`]: set every required field (`owner_id`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewRestrictItem` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewRestrictItem<__T0 = ::pookie::Unset> {
+pub struct NewRestrictItem<__T0 = i32> {
     owner_id: __T0,
 }
-impl NewRestrictItem {
+#[allow(clippy::type_complexity)]
+impl NewRestrictItem<restrict_item::missing::owner_id> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewRestrictItem {
-            owner_id: ::pookie::Unset,
+            owner_id: restrict_item::missing::owner_id,
         }
     }
 }
-impl ::core::default::Default for NewRestrictItem {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewRestrictItem<restrict_item::missing::owner_id> {
     fn default() -> Self {
         Self::new()
     }
@@ -4637,6 +4951,14 @@ impl<__T0> NewRestrictItem<__T0> {
     pub fn owner(self, value: &Owner) -> NewRestrictItem<i32> {
         self.owner_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `RestrictItem::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<RestrictItem>
+    where
+        Self: ::pookie::Insert<Model = RestrictItem>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewRestrictItem<i32> {
     type Model = RestrictItem;
@@ -4649,6 +4971,12 @@ impl ::pookie::Insert for NewRestrictItem<i32> {
             id: ::core::default::Default::default(),
             owner_id: self.owner_id,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 => true,
+            _ => false,
         }
     }
 }
@@ -4935,23 +5263,34 @@ pub mod do_nothing_item {
     pub const owner: ::pookie::ForeignKey<super::DoNothingItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The types of the required fields of [`NewDoNothingItem`](super::NewDoNothingItem)
+    /// not set yet: one in the form's type is a field still missing.
+    #[allow(non_camel_case_types)]
+    pub mod missing {
+        /// The field `owner_id`, not set yet.
+        #[derive(Debug, Clone)]
+        pub struct owner_id;
+    }
 }
 /// The fields of a new [`DoNothingItem`]: set every required field (`owner_id`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewDoNothingItem` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewDoNothingItem<__T0 = ::pookie::Unset> {
+pub struct NewDoNothingItem<__T0 = i32> {
     owner_id: __T0,
 }
-impl NewDoNothingItem {
+#[allow(clippy::type_complexity)]
+impl NewDoNothingItem<do_nothing_item::missing::owner_id> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewDoNothingItem {
-            owner_id: ::pookie::Unset,
+            owner_id: do_nothing_item::missing::owner_id,
         }
     }
 }
-impl ::core::default::Default for NewDoNothingItem {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewDoNothingItem<do_nothing_item::missing::owner_id> {
     fn default() -> Self {
         Self::new()
     }
@@ -4971,6 +5310,14 @@ impl<__T0> NewDoNothingItem<__T0> {
     pub fn owner(self, value: &Owner) -> NewDoNothingItem<i32> {
         self.owner_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `DoNothingItem::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<DoNothingItem>
+    where
+        Self: ::pookie::Insert<Model = DoNothingItem>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewDoNothingItem<i32> {
     type Model = DoNothingItem;
@@ -4983,6 +5330,12 @@ impl ::pookie::Insert for NewDoNothingItem<i32> {
             id: ::core::default::Default::default(),
             owner_id: self.owner_id,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 => true,
+            _ => false,
         }
     }
 }

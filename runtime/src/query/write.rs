@@ -80,13 +80,15 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// Django's `update_or_create(defaults=…, **lookup)`: the one row
-    /// matching `lookup` gets the values of `defaults`, or, when there is
-    /// none, a row is created from `defaults`; `true` when it was created.
-    /// One form serves both ways, so it must set the looked-up fields to the
+    /// matching `lookup` gets the fields `defaults` sets (its required
+    /// fields, and the optional ones given a value), or, when there is none,
+    /// a row is created from `defaults`; `true` when it was created. One
+    /// form serves both ways, so it must set the looked-up fields to the
     /// looked-up values (as for [`get_or_create`](Self::get_or_create)).
-    /// Updating writes every editable field of the form, as `save` does, and
-    /// returns the row as the database then holds it. Races are settled as in
-    /// `get_or_create`: the loser of a concurrent insert updates the winner's row.
+    /// The update is a `save` of the found row (checks, hooks, `auto_now`);
+    /// fields the form leaves to their defaults keep what the row holds.
+    /// Races are settled as in `get_or_create`: the loser of a concurrent
+    /// insert updates the winner's row.
     ///
     /// ```ignore
     /// let (author, created) = Author::objects().update_or_create(
@@ -101,10 +103,13 @@ impl<M: Model> QuerySet<M> {
         lookup: Q<M>,
         defaults: impl Insert<Model = M>,
     ) -> Result<(M, bool)> {
+        let set: Vec<bool> = (0..M::META.columns.len())
+            .map(|column| defaults.sets_column(column))
+            .collect();
         let mut object = defaults.into_model(crate::ops::now());
         object.loaded_mut().set_db_alias(self.remembered_db());
         if let Some(found) = self.get_or_none(db, lookup.clone())? {
-            return Ok((self.overwrite(db, &found, object)?, false));
+            return Ok((self.overwrite(db, found, object, &set)?, false));
         }
         let attempt = if db.is_in_transaction(self.alias()) {
             db.transaction_on(self.alias(), |tx| {
@@ -116,25 +121,20 @@ impl<M: Model> QuerySet<M> {
         match attempt {
             Ok(created) => Ok((created, true)),
             Err(error) if lost_a_race(&error) => match self.get_or_none(db, lookup)? {
-                Some(found) => Ok((self.overwrite(db, &found, object)?, false)),
+                Some(found) => Ok((self.overwrite(db, found, object, &set)?, false)),
                 None => Err(error),
             },
             Err(error) => Err(error),
         }
     }
 
-    /// Saves `object` over the row of `found` (`object` takes its key), then
-    /// reads that row back.
-    fn overwrite(&self, db: &Db, found: &M, mut object: M) -> Result<M> {
-        let mut key = found.clone();
-        for pk in M::META.pk_columns {
-            if let Some(index) = M::META.columns.iter().position(|c| c == pk) {
-                object.swap_field(&mut key, index);
-            }
+    /// Moves the fields of `object` marked in `set` into `found`, then saves it.
+    fn overwrite(&self, db: &Db, mut found: M, mut object: M, set: &[bool]) -> Result<M> {
+        for (column, _) in set.iter().enumerate().filter(|(_, set)| **set) {
+            found.swap_field(&mut object, column);
         }
-        crate::ops::save(db, &mut object)?;
-        crate::ops::refresh_from_db(db, &mut object)?;
-        Ok(object)
+        crate::ops::save(db, &mut found)?;
+        Ok(found)
     }
 
     /// Updates the one row matching `lookup` with `assignments`, or creates it
