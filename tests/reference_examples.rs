@@ -40,7 +40,10 @@ fn seed(db: &Db) -> pookie::Result<(Author, Author)> {
         ("draft-post", 5, false, &grace),
         ("hello", 40, true, &alice),
     ] {
-        post(slug, by).view_count(views).published(published).save(db)?;
+        post(slug, by)
+            .view_count(views)
+            .published(published)
+            .save(db)?;
     }
     Ok((grace, alice))
 }

@@ -1,5 +1,5 @@
 #[doc = {{ model.module_doc }}]
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod {{ model.module }} {
 {%- for handle in model.handles %}
     #[doc = {{ handle.doc }}]
@@ -9,16 +9,9 @@ pub mod {{ model.module }} {
     #[doc = {{ handle.doc }}]
     pub const {{ handle.ident }}: {{ handle.ty }} = ::pookie::{{ handle.handle }}::new({{ handle.index }});
 {%- endfor %}
-{%- if !model.form.missing.is_empty() %}
-    /// The types of the required fields of [`{{ model.form.ident }}`](super::{{ model.form.ident }})
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-{%- for field in model.form.missing %}
-        /// The field `{{ field }}`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct {{ field }};
+{%- for marker in model.form.missing %}
+    /// In the type of [`{{ model.form.ident }}`](super::{{ model.form.ident }}): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct {{ marker }};
 {%- endfor %}
-    }
-{%- endif %}
 }

@@ -25,24 +25,17 @@ pub struct CapturedQueries {
 }
 
 impl CapturedQueries {
-    /// How many statements ran.
-    pub fn len(&self) -> usize {
-        self.statements.len()
-    }
-
-    /// True when none ran.
-    pub fn is_empty(&self) -> bool {
-        self.statements.is_empty()
-    }
-
-    /// The SQL of each statement, in the order they ran.
+    /// The SQL of each statement, in the order they ran. The captured
+    /// statements are also a slice themselves: `queries.len()`, `queries[0]`.
     pub fn statements(&self) -> &[String] {
         &self.statements
     }
+}
 
-    /// The statements, in the order they ran.
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.statements.iter().map(String::as_str)
+impl std::ops::Deref for CapturedQueries {
+    type Target = [String];
+    fn deref(&self) -> &[String] {
+        &self.statements
     }
 }
 
@@ -75,16 +68,15 @@ impl<'a> IntoIterator for &'a CapturedQueries {
 /// });
 /// assert!(rows?.is_empty());
 /// assert_eq!(queries.len(), 2);
-/// assert_eq!(queries.statements()[1], "SELECT body FROM notes");
+/// assert_eq!(queries[1], "SELECT body FROM notes");
 /// # Ok::<(), pookie::Error>(())
 /// ```
 pub fn capture_queries<T>(block: impl FnOnce() -> T) -> (T, CapturedQueries) {
     let recorder = Recorder::default();
     let statements = Arc::clone(&recorder.statements);
     let value = tracing::subscriber::with_default(recorder, block);
-    let statements = std::mem::take(
-        &mut *statements.lock().unwrap_or_else(PoisonError::into_inner),
-    );
+    let statements =
+        std::mem::take(&mut *statements.lock().unwrap_or_else(PoisonError::into_inner));
     (value, CapturedQueries { statements })
 }
 

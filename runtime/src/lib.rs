@@ -63,10 +63,10 @@ pub use model::{FieldMeta, Insert, Model, ModelMeta, ModelSql, OrderTerm, Unset}
 pub use pookie_dialect::{Dialect, SqlType};
 pub use query::ModelIter;
 pub use query::{
-    value, Abs, Arithmetic, AsExpr, Assignment, Avg, Case, Cast, CastTarget, Coalesce, Column, Concat, Count,
-    CountAll, CountDistinct, DateLookup, DateType, Expr, FieldType, IntoExpr, KeysetPage, Length,
-    Lower, Max, Min, Now, Numeric, OrderBy, Page, Paginator, Projection, QuerySet, Sum, TextType,
-    TimestampType, Upper, ValuesQuery, F, Q,
+    value, Abs, Arithmetic, AsExpr, Assignment, Avg, Case, Cast, CastTarget, Coalesce, Column,
+    Concat, Count, CountAll, CountDistinct, DateLookup, DateType, Expr, FieldType, IntoExpr,
+    KeysetPage, Length, Lower, Max, Min, Now, Numeric, OrderBy, Page, Paginator, Projection,
+    QuerySet, Sum, TextType, TimestampType, Upper, ValuesQuery, F, Q,
 };
 pub use query::{ArrayLength, JsonOrdered, JsonPath, JsonScalar, TextColumn};
 pub use query::{Columns, Partial, PartialIter, PartialQuerySet};

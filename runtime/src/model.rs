@@ -218,7 +218,7 @@ pub trait Model: Validate + Clone + Sized + Send + Sync + 'static {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a complete insert form",
     label = "a required field of this form is not set",
-    note = "each `missing::<field>` in the form's type names a required field still unset: call its setter first"
+    note = "each `MissingField_<field>` in the form's type is a required field still unset: call its setter first"
 )]
 pub trait Insert {
     /// The model this form creates.
@@ -237,7 +237,7 @@ pub trait Insert {
 }
 
 /// A placeholder type for a value not set yet. Generated insert forms use a
-/// marker type per required field instead (`author::missing::name`), so that
+/// marker type per required field instead (`author::MissingField_name`), so that
 /// the compile error of an incomplete form names the missing fields.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Unset;

@@ -139,10 +139,10 @@ pub(crate) struct FormView {
     /// `<__T0 = <type of the field>, …>` or empty: written without
     /// parameters, the form's type is the complete form.
     pub generics_decl: String,
-    /// The form with every required field unset: `NewAuthor<author::missing::name, …>`.
+    /// The form with every required field unset: `NewAuthor<author::MissingField_name, …>`.
     pub empty: String,
-    /// The required fields, in parameter order: each has a marker type in
-    /// the column module's `missing` module.
+    /// The marker types of the required fields, in parameter order
+    /// (`MissingField_name`), defined in the column module.
     pub missing: Vec<String>,
     /// `<__T0, …>` or empty.
     pub generics: String,
@@ -722,7 +722,8 @@ fn form_view(
 
     // An unset required field has a marker type named after it, so that the
     // compile error of an incomplete form names what is missing.
-    let markers = format!("{}::missing", rust_ident(&snake_case(name)));
+    let column_module = rust_ident(&snake_case(name));
+    let marker = |column: &Column| format!("MissingField_{}", plain(&column.ident));
     let mut fields = Vec::new();
     let mut into_model = Vec::new();
     let mut uses_now = false;
@@ -757,7 +758,7 @@ fn form_view(
                 fields.push(FormFieldView {
                     ident: column.ident.clone(),
                     ty: params[position].clone(),
-                    empty: format!("{markers}::{}", column.ident),
+                    empty: format!("{column_module}::{}", marker(column)),
                 });
             }
             Entry::Optional(_) => fields.push(FormFieldView {
@@ -833,7 +834,8 @@ fn form_view(
                 " The fields of a new [`{name}`]: set every required field ({}),",
                 required_names.join(", ")
             ),
-            " then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).".to_owned(),
+            " then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create))."
+                .to_owned(),
             format!(" Written without parameters, `{ident}` is the type of the complete form."),
         ]
     };
@@ -881,11 +883,11 @@ fn form_view(
             angle(
                 &required
                     .iter()
-                    .map(|c| format!("{markers}::{}", c.ident))
+                    .map(|c| format!("{column_module}::{}", marker(c)))
                     .collect::<Vec<_>>()
             )
         ),
-        missing: required.iter().map(|c| c.ident.clone()).collect(),
+        missing: required.iter().map(|c| marker(c)).collect(),
         generics: angle(&params),
         fields,
         complete: format!("{ident}{}", angle(&complete)),

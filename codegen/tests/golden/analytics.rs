@@ -14,7 +14,7 @@ pub struct Metric {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Metric`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod metric {
     /// The primary key of [`Metric`](super::Metric).
     pub const pk: ::pookie::Column<super::Metric, i32> = ::pookie::Column::new(
@@ -36,17 +36,12 @@ pub mod metric {
         "metrics",
         "value",
     );
-    /// The types of the required fields of [`NewMetric`](super::NewMetric)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `name`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct name;
-        /// The field `value`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct value;
-    }
+    /// In the type of [`NewMetric`](super::NewMetric): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
+    /// In the type of [`NewMetric`](super::NewMetric): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_value;
 }
 /// The fields of a new [`Metric`]: set every required field (`name`, `value`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -58,18 +53,18 @@ pub struct NewMetric<__T0 = ::std::string::String, __T1 = f64> {
     value: __T1,
 }
 #[allow(clippy::type_complexity)]
-impl NewMetric<metric::missing::name, metric::missing::value> {
+impl NewMetric<metric::MissingField_name, metric::MissingField_value> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewMetric {
-            name: metric::missing::name,
-            value: metric::missing::value,
+            name: metric::MissingField_name,
+            value: metric::MissingField_value,
         }
     }
 }
 #[allow(clippy::type_complexity)]
 impl ::core::default::Default
-for NewMetric<metric::missing::name, metric::missing::value> {
+for NewMetric<metric::MissingField_name, metric::MissingField_value> {
     fn default() -> Self {
         Self::new()
     }

@@ -14,7 +14,7 @@ pub struct Tag {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Tag`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod tag {
     /// The primary key of [`Tag`](super::Tag).
     pub const pk: ::pookie::Column<super::Tag, i32> = ::pookie::Column::new(
@@ -40,17 +40,12 @@ pub mod tag {
     pub const posts: ::pookie::ManyToMany<super::Tag, super::Post> = ::pookie::ManyToMany::new(
         0,
     );
-    /// The types of the required fields of [`NewTag`](super::NewTag)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `name`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct name;
-        /// The field `slug`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct slug;
-    }
+    /// In the type of [`NewTag`](super::NewTag): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
+    /// In the type of [`NewTag`](super::NewTag): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_slug;
 }
 /// The fields of a new [`Tag`]: set every required field (`name`, `slug`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -62,17 +57,18 @@ pub struct NewTag<__T0 = ::std::string::String, __T1 = ::std::string::String> {
     slug: __T1,
 }
 #[allow(clippy::type_complexity)]
-impl NewTag<tag::missing::name, tag::missing::slug> {
+impl NewTag<tag::MissingField_name, tag::MissingField_slug> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewTag {
-            name: tag::missing::name,
-            slug: tag::missing::slug,
+            name: tag::MissingField_name,
+            slug: tag::MissingField_slug,
         }
     }
 }
 #[allow(clippy::type_complexity)]
-impl ::core::default::Default for NewTag<tag::missing::name, tag::missing::slug> {
+impl ::core::default::Default
+for NewTag<tag::MissingField_name, tag::MissingField_slug> {
     fn default() -> Self {
         Self::new()
     }
@@ -465,7 +461,7 @@ pub struct Author {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Author`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod author {
     /// The primary key of [`Author`](super::Author).
     pub const pk: ::pookie::Column<super::Author, i32> = ::pookie::Column::new(
@@ -515,17 +511,12 @@ pub mod author {
     pub const user_profile: ::pookie::ReverseOne<super::Author, super::UserProfile> = ::pookie::ReverseOne::new(
         1,
     );
-    /// The types of the required fields of [`NewAuthor`](super::NewAuthor)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `name`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct name;
-        /// The field `email`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct email;
-    }
+    /// In the type of [`NewAuthor`](super::NewAuthor): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
+    /// In the type of [`NewAuthor`](super::NewAuthor): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_email;
 }
 /// The fields of a new [`Author`]: set every required field (`name`, `email`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -540,12 +531,12 @@ pub struct NewAuthor<__T0 = ::std::string::String, __T1 = ::std::string::String>
     is_active: ::core::option::Option<bool>,
 }
 #[allow(clippy::type_complexity)]
-impl NewAuthor<author::missing::name, author::missing::email> {
+impl NewAuthor<author::MissingField_name, author::MissingField_email> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewAuthor {
-            name: author::missing::name,
-            email: author::missing::email,
+            name: author::MissingField_name,
+            email: author::MissingField_email,
             bio: ::core::option::Option::None,
             website: ::core::option::Option::None,
             is_active: ::core::option::Option::None,
@@ -554,7 +545,7 @@ impl NewAuthor<author::missing::name, author::missing::email> {
 }
 #[allow(clippy::type_complexity)]
 impl ::core::default::Default
-for NewAuthor<author::missing::name, author::missing::email> {
+for NewAuthor<author::MissingField_name, author::MissingField_email> {
     fn default() -> Self {
         Self::new()
     }
@@ -1099,7 +1090,7 @@ pub struct Post {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Post`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod post {
     /// The primary key of [`Post`](super::Post).
     pub const pk: ::pookie::Column<super::Post, i32> = ::pookie::Column::new(
@@ -1159,23 +1150,18 @@ pub mod post {
     pub const tags: ::pookie::ManyToMany<super::Post, super::Tag> = ::pookie::ManyToMany::new(
         1,
     );
-    /// The types of the required fields of [`NewPost`](super::NewPost)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `title`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct title;
-        /// The field `slug`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct slug;
-        /// The field `body`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct body;
-        /// The field `author_id`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct author_id;
-    }
+    /// In the type of [`NewPost`](super::NewPost): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_title;
+    /// In the type of [`NewPost`](super::NewPost): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_slug;
+    /// In the type of [`NewPost`](super::NewPost): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_body;
+    /// In the type of [`NewPost`](super::NewPost): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_author_id;
 }
 /// The fields of a new [`Post`]: set every required field (`title`, `slug`, `body`, `author_id`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -1197,18 +1183,18 @@ pub struct NewPost<
 }
 #[allow(clippy::type_complexity)]
 impl NewPost<
-    post::missing::title,
-    post::missing::slug,
-    post::missing::body,
-    post::missing::author_id,
+    post::MissingField_title,
+    post::MissingField_slug,
+    post::MissingField_body,
+    post::MissingField_author_id,
 > {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewPost {
-            title: post::missing::title,
-            slug: post::missing::slug,
-            body: post::missing::body,
-            author_id: post::missing::author_id,
+            title: post::MissingField_title,
+            slug: post::MissingField_slug,
+            body: post::MissingField_body,
+            author_id: post::MissingField_author_id,
             published: ::core::option::Option::None,
             view_count: ::core::option::Option::None,
         }
@@ -1217,10 +1203,10 @@ impl NewPost<
 #[allow(clippy::type_complexity)]
 impl ::core::default::Default
 for NewPost<
-    post::missing::title,
-    post::missing::slug,
-    post::missing::body,
-    post::missing::author_id,
+    post::MissingField_title,
+    post::MissingField_slug,
+    post::MissingField_body,
+    post::MissingField_author_id,
 > {
     fn default() -> Self {
         Self::new()
@@ -1849,7 +1835,7 @@ pub struct UserProfile {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`UserProfile`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod user_profile {
     /// The primary key of [`UserProfile`](super::UserProfile).
     pub const pk: ::pookie::Column<super::UserProfile, i32> = ::pookie::Column::new(
@@ -1880,14 +1866,9 @@ pub mod user_profile {
     pub const author: ::pookie::ForeignKey<super::UserProfile, super::Author> = ::pookie::ForeignKey::new(
         0,
     );
-    /// The types of the required fields of [`NewUserProfile`](super::NewUserProfile)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `author_id`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct author_id;
-    }
+    /// In the type of [`NewUserProfile`](super::NewUserProfile): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_author_id;
 }
 /// The fields of a new [`UserProfile`]: set every required field (`author_id`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -1900,18 +1881,18 @@ pub struct NewUserProfile<__T0 = i32> {
     prefs: ::core::option::Option<::pookie::serde_json::Value>,
 }
 #[allow(clippy::type_complexity)]
-impl NewUserProfile<user_profile::missing::author_id> {
+impl NewUserProfile<user_profile::MissingField_author_id> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewUserProfile {
-            author_id: user_profile::missing::author_id,
+            author_id: user_profile::MissingField_author_id,
             avatar: ::core::option::Option::None,
             prefs: ::core::option::Option::None,
         }
     }
 }
 #[allow(clippy::type_complexity)]
-impl ::core::default::Default for NewUserProfile<user_profile::missing::author_id> {
+impl ::core::default::Default for NewUserProfile<user_profile::MissingField_author_id> {
     fn default() -> Self {
         Self::new()
     }

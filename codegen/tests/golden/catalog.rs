@@ -15,7 +15,7 @@ pub struct CatalogColumn {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`CatalogColumn`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod catalog_column {
     /// The primary key of [`CatalogColumn`](super::CatalogColumn).
     pub const pk: ::pookie::Column<super::CatalogColumn, ::std::string::String> = ::pookie::Column::new(
@@ -37,20 +37,15 @@ pub mod catalog_column {
         "catalog_columns",
         "not_null",
     );
-    /// The types of the required fields of [`NewCatalogColumn`](super::NewCatalogColumn)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `name`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct name;
-        /// The field `data_type`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct data_type;
-        /// The field `not_null`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct not_null;
-    }
+    /// In the type of [`NewCatalogColumn`](super::NewCatalogColumn): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
+    /// In the type of [`NewCatalogColumn`](super::NewCatalogColumn): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_data_type;
+    /// In the type of [`NewCatalogColumn`](super::NewCatalogColumn): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_not_null;
 }
 /// The fields of a new [`CatalogColumn`]: set every required field (`name`, `data_type`, `not_null`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -68,25 +63,25 @@ pub struct NewCatalogColumn<
 }
 #[allow(clippy::type_complexity)]
 impl NewCatalogColumn<
-    catalog_column::missing::name,
-    catalog_column::missing::data_type,
-    catalog_column::missing::not_null,
+    catalog_column::MissingField_name,
+    catalog_column::MissingField_data_type,
+    catalog_column::MissingField_not_null,
 > {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewCatalogColumn {
-            name: catalog_column::missing::name,
-            data_type: catalog_column::missing::data_type,
-            not_null: catalog_column::missing::not_null,
+            name: catalog_column::MissingField_name,
+            data_type: catalog_column::MissingField_data_type,
+            not_null: catalog_column::MissingField_not_null,
         }
     }
 }
 #[allow(clippy::type_complexity)]
 impl ::core::default::Default
 for NewCatalogColumn<
-    catalog_column::missing::name,
-    catalog_column::missing::data_type,
-    catalog_column::missing::not_null,
+    catalog_column::MissingField_name,
+    catalog_column::MissingField_data_type,
+    catalog_column::MissingField_not_null,
 > {
     fn default() -> Self {
         Self::new()

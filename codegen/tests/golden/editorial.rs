@@ -20,7 +20,7 @@ pub struct CalendarEntry {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`CalendarEntry`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod calendar_entry {
     /// The primary key of [`CalendarEntry`](super::CalendarEntry).
     pub const pk: ::pookie::Column<super::CalendarEntry, i32> = ::pookie::Column::new(
@@ -57,14 +57,9 @@ pub mod calendar_entry {
         super::CalendarEntry,
         ::core::option::Option<::pookie::bigdecimal::BigDecimal>,
     > = ::pookie::Column::new("calendar_entries", "budget");
-    /// The types of the required fields of [`NewCalendarEntry`](super::NewCalendarEntry)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `title`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct title;
-    }
+    /// In the type of [`NewCalendarEntry`](super::NewCalendarEntry): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_title;
 }
 /// The fields of a new [`CalendarEntry`]: set every required field (`title`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -81,11 +76,11 @@ pub struct NewCalendarEntry<__T0 = ::std::string::String> {
     >,
 }
 #[allow(clippy::type_complexity)]
-impl NewCalendarEntry<calendar_entry::missing::title> {
+impl NewCalendarEntry<calendar_entry::MissingField_title> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewCalendarEntry {
-            title: calendar_entry::missing::title,
+            title: calendar_entry::MissingField_title,
             status: ::core::option::Option::None,
             size: ::core::option::Option::None,
             fee: ::core::option::Option::None,
@@ -94,7 +89,7 @@ impl NewCalendarEntry<calendar_entry::missing::title> {
     }
 }
 #[allow(clippy::type_complexity)]
-impl ::core::default::Default for NewCalendarEntry<calendar_entry::missing::title> {
+impl ::core::default::Default for NewCalendarEntry<calendar_entry::MissingField_title> {
     fn default() -> Self {
         Self::new()
     }

@@ -197,7 +197,7 @@ pub struct Sample {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Sample`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod sample {
     /// The primary key of [`Sample`](super::Sample).
     pub const pk: ::pookie::Column<super::Sample, i32> = ::pookie::Column::new(
@@ -349,86 +349,81 @@ pub mod sample {
         "samples",
         "status",
     );
-    /// The types of the required fields of [`NewSample`](super::NewSample)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `small`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct small;
-        /// The field `integer`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct integer;
-        /// The field `big`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct big;
-        /// The field `float`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct float;
-        /// The field `price`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct price;
-        /// The field `huge`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct huge;
-        /// The field `flag`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct flag;
-        /// The field `name`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct name;
-        /// The field `code`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct code;
-        /// The field `body`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct body;
-        /// The field `email`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct email;
-        /// The field `site`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct site;
-        /// The field `slug`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct slug;
-        /// The field `token`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct token;
-        /// The field `day`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct day;
-        /// The field `time`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct time;
-        /// The field `moment`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct moment;
-        /// The field `doc`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct doc;
-        /// The field `settings`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct settings;
-        /// The field `numbers`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct numbers;
-        /// The field `labels`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct labels;
-        /// The field `days`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct days;
-        /// The field `amounts`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct amounts;
-        /// The field `bytes`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct bytes;
-        /// The field `status`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct status;
-    }
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_small;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_integer;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_big;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_float;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_price;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_huge;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_flag;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_code;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_body;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_email;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_site;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_slug;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_token;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_day;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_time;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_moment;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_doc;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_settings;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_numbers;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_labels;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_days;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_amounts;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_bytes;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_status;
 }
 /// The fields of a new [`Sample`]: set every required field (`small`, `integer`, `big`, `float`, `price`, `huge`, `flag`, `name`, `code`, `body`, `email`, `site`, `slug`, `token`, `day`, `time`, `moment`, `doc`, `settings`, `numbers`, `labels`, `days`, `amounts`, `bytes`, `status`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -491,92 +486,92 @@ pub struct NewSample<
 }
 #[allow(clippy::type_complexity)]
 impl NewSample<
-    sample::missing::small,
-    sample::missing::integer,
-    sample::missing::big,
-    sample::missing::float,
-    sample::missing::price,
-    sample::missing::huge,
-    sample::missing::flag,
-    sample::missing::name,
-    sample::missing::code,
-    sample::missing::body,
-    sample::missing::email,
-    sample::missing::site,
-    sample::missing::slug,
-    sample::missing::token,
-    sample::missing::day,
-    sample::missing::time,
-    sample::missing::moment,
-    sample::missing::doc,
-    sample::missing::settings,
-    sample::missing::numbers,
-    sample::missing::labels,
-    sample::missing::days,
-    sample::missing::amounts,
-    sample::missing::bytes,
-    sample::missing::status,
+    sample::MissingField_small,
+    sample::MissingField_integer,
+    sample::MissingField_big,
+    sample::MissingField_float,
+    sample::MissingField_price,
+    sample::MissingField_huge,
+    sample::MissingField_flag,
+    sample::MissingField_name,
+    sample::MissingField_code,
+    sample::MissingField_body,
+    sample::MissingField_email,
+    sample::MissingField_site,
+    sample::MissingField_slug,
+    sample::MissingField_token,
+    sample::MissingField_day,
+    sample::MissingField_time,
+    sample::MissingField_moment,
+    sample::MissingField_doc,
+    sample::MissingField_settings,
+    sample::MissingField_numbers,
+    sample::MissingField_labels,
+    sample::MissingField_days,
+    sample::MissingField_amounts,
+    sample::MissingField_bytes,
+    sample::MissingField_status,
 > {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewSample {
             label: ::core::option::Option::None,
-            small: sample::missing::small,
-            integer: sample::missing::integer,
-            big: sample::missing::big,
-            float: sample::missing::float,
-            price: sample::missing::price,
-            huge: sample::missing::huge,
-            flag: sample::missing::flag,
-            name: sample::missing::name,
-            code: sample::missing::code,
-            body: sample::missing::body,
-            email: sample::missing::email,
-            site: sample::missing::site,
-            slug: sample::missing::slug,
-            token: sample::missing::token,
-            day: sample::missing::day,
-            time: sample::missing::time,
-            moment: sample::missing::moment,
-            doc: sample::missing::doc,
-            settings: sample::missing::settings,
-            numbers: sample::missing::numbers,
-            labels: sample::missing::labels,
-            days: sample::missing::days,
-            amounts: sample::missing::amounts,
-            bytes: sample::missing::bytes,
-            status: sample::missing::status,
+            small: sample::MissingField_small,
+            integer: sample::MissingField_integer,
+            big: sample::MissingField_big,
+            float: sample::MissingField_float,
+            price: sample::MissingField_price,
+            huge: sample::MissingField_huge,
+            flag: sample::MissingField_flag,
+            name: sample::MissingField_name,
+            code: sample::MissingField_code,
+            body: sample::MissingField_body,
+            email: sample::MissingField_email,
+            site: sample::MissingField_site,
+            slug: sample::MissingField_slug,
+            token: sample::MissingField_token,
+            day: sample::MissingField_day,
+            time: sample::MissingField_time,
+            moment: sample::MissingField_moment,
+            doc: sample::MissingField_doc,
+            settings: sample::MissingField_settings,
+            numbers: sample::MissingField_numbers,
+            labels: sample::MissingField_labels,
+            days: sample::MissingField_days,
+            amounts: sample::MissingField_amounts,
+            bytes: sample::MissingField_bytes,
+            status: sample::MissingField_status,
         }
     }
 }
 #[allow(clippy::type_complexity)]
 impl ::core::default::Default
 for NewSample<
-    sample::missing::small,
-    sample::missing::integer,
-    sample::missing::big,
-    sample::missing::float,
-    sample::missing::price,
-    sample::missing::huge,
-    sample::missing::flag,
-    sample::missing::name,
-    sample::missing::code,
-    sample::missing::body,
-    sample::missing::email,
-    sample::missing::site,
-    sample::missing::slug,
-    sample::missing::token,
-    sample::missing::day,
-    sample::missing::time,
-    sample::missing::moment,
-    sample::missing::doc,
-    sample::missing::settings,
-    sample::missing::numbers,
-    sample::missing::labels,
-    sample::missing::days,
-    sample::missing::amounts,
-    sample::missing::bytes,
-    sample::missing::status,
+    sample::MissingField_small,
+    sample::MissingField_integer,
+    sample::MissingField_big,
+    sample::MissingField_float,
+    sample::MissingField_price,
+    sample::MissingField_huge,
+    sample::MissingField_flag,
+    sample::MissingField_name,
+    sample::MissingField_code,
+    sample::MissingField_body,
+    sample::MissingField_email,
+    sample::MissingField_site,
+    sample::MissingField_slug,
+    sample::MissingField_token,
+    sample::MissingField_day,
+    sample::MissingField_time,
+    sample::MissingField_moment,
+    sample::MissingField_doc,
+    sample::MissingField_settings,
+    sample::MissingField_numbers,
+    sample::MissingField_labels,
+    sample::MissingField_days,
+    sample::MissingField_amounts,
+    sample::MissingField_bytes,
+    sample::MissingField_status,
 > {
     fn default() -> Self {
         Self::new()
@@ -3227,7 +3222,7 @@ pub struct Nullable {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Nullable`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod nullable {
     /// The primary key of [`Nullable`](super::Nullable).
     pub const pk: ::pookie::Column<super::Nullable, i32> = ::pookie::Column::new(
@@ -4569,7 +4564,7 @@ pub struct Defaults {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Defaults`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod defaults {
     /// The primary key of [`Defaults`](super::Defaults).
     pub const pk: ::pookie::Column<super::Defaults, ::pookie::uuid::Uuid> = ::pookie::Column::new(
@@ -5865,7 +5860,7 @@ pub struct Ticket {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Ticket`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod ticket {
     /// The primary key of [`Ticket`](super::Ticket).
     pub const pk: ::pookie::Column<super::Ticket, i64> = ::pookie::Column::new(
@@ -5897,20 +5892,15 @@ pub mod ticket {
         "tickets",
         "price",
     );
-    /// The types of the required fields of [`NewTicket`](super::NewTicket)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `code`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct code;
-        /// The field `seat`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct seat;
-        /// The field `row`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct row;
-    }
+    /// In the type of [`NewTicket`](super::NewTicket): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_code;
+    /// In the type of [`NewTicket`](super::NewTicket): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_seat;
+    /// In the type of [`NewTicket`](super::NewTicket): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_row;
 }
 /// The fields of a new [`Ticket`]: set every required field (`code`, `seat`, `row`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -5928,20 +5918,28 @@ pub struct NewTicket<
     price: ::core::option::Option<::pookie::rust_decimal::Decimal>,
 }
 #[allow(clippy::type_complexity)]
-impl NewTicket<ticket::missing::code, ticket::missing::seat, ticket::missing::row> {
+impl NewTicket<
+    ticket::MissingField_code,
+    ticket::MissingField_seat,
+    ticket::MissingField_row,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewTicket {
-            code: ticket::missing::code,
-            seat: ticket::missing::seat,
-            row: ticket::missing::row,
+            code: ticket::MissingField_code,
+            seat: ticket::MissingField_seat,
+            row: ticket::MissingField_row,
             price: ::core::option::Option::None,
         }
     }
 }
 #[allow(clippy::type_complexity)]
 impl ::core::default::Default
-for NewTicket<ticket::missing::code, ticket::missing::seat, ticket::missing::row> {
+for NewTicket<
+    ticket::MissingField_code,
+    ticket::MissingField_seat,
+    ticket::MissingField_row,
+> {
     fn default() -> Self {
         Self::new()
     }
@@ -6404,7 +6402,7 @@ pub struct Country {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Country`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod country {
     /// The primary key of [`Country`](super::Country).
     pub const pk: ::pookie::Column<super::Country, ::std::string::String> = ::pookie::Column::new(
@@ -6429,17 +6427,12 @@ pub mod country {
     pub const censuses: ::pookie::Reverse<super::Country, super::Census> = ::pookie::Reverse::new(
         1,
     );
-    /// The types of the required fields of [`NewCountry`](super::NewCountry)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `code`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct code;
-        /// The field `name`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct name;
-    }
+    /// In the type of [`NewCountry`](super::NewCountry): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_code;
+    /// In the type of [`NewCountry`](super::NewCountry): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
 }
 /// The fields of a new [`Country`]: set every required field (`code`, `name`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -6451,18 +6444,18 @@ pub struct NewCountry<__T0 = ::std::string::String, __T1 = ::std::string::String
     name: __T1,
 }
 #[allow(clippy::type_complexity)]
-impl NewCountry<country::missing::code, country::missing::name> {
+impl NewCountry<country::MissingField_code, country::MissingField_name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewCountry {
-            code: country::missing::code,
-            name: country::missing::name,
+            code: country::MissingField_code,
+            name: country::MissingField_name,
         }
     }
 }
 #[allow(clippy::type_complexity)]
 impl ::core::default::Default
-for NewCountry<country::missing::code, country::missing::name> {
+for NewCountry<country::MissingField_code, country::MissingField_name> {
     fn default() -> Self {
         Self::new()
     }
@@ -6837,7 +6830,7 @@ pub struct City {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`City`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod city {
     /// The primary key of [`City`](super::City).
     pub const pk: ::pookie::Column<super::City, i32> = ::pookie::Column::new(
@@ -6863,17 +6856,12 @@ pub mod city {
     pub const country: ::pookie::ForeignKey<super::City, super::Country> = ::pookie::ForeignKey::new(
         0,
     );
-    /// The types of the required fields of [`NewCity`](super::NewCity)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `country_id`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct country_id;
-        /// The field `name`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct name;
-    }
+    /// In the type of [`NewCity`](super::NewCity): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_country_id;
+    /// In the type of [`NewCity`](super::NewCity): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
 }
 /// The fields of a new [`City`]: set every required field (`country_id`, `name`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -6885,18 +6873,18 @@ pub struct NewCity<__T0 = ::std::string::String, __T1 = ::std::string::String> {
     name: __T1,
 }
 #[allow(clippy::type_complexity)]
-impl NewCity<city::missing::country_id, city::missing::name> {
+impl NewCity<city::MissingField_country_id, city::MissingField_name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewCity {
-            country_id: city::missing::country_id,
-            name: city::missing::name,
+            country_id: city::MissingField_country_id,
+            name: city::MissingField_name,
         }
     }
 }
 #[allow(clippy::type_complexity)]
 impl ::core::default::Default
-for NewCity<city::missing::country_id, city::missing::name> {
+for NewCity<city::MissingField_country_id, city::MissingField_name> {
     fn default() -> Self {
         Self::new()
     }
@@ -7252,7 +7240,7 @@ pub struct Census {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Census`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod census {
     /// [`Census::country_id`](super::Census::country_id).
     pub const country_id: ::pookie::Column<super::Census, ::std::string::String> = ::pookie::Column::new(
@@ -7278,20 +7266,15 @@ pub mod census {
     pub const country: ::pookie::ForeignKey<super::Census, super::Country> = ::pookie::ForeignKey::new(
         0,
     );
-    /// The types of the required fields of [`NewCensus`](super::NewCensus)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `country_id`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct country_id;
-        /// The field `year`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct year;
-        /// The field `population`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct population;
-    }
+    /// In the type of [`NewCensus`](super::NewCensus): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_country_id;
+    /// In the type of [`NewCensus`](super::NewCensus): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_year;
+    /// In the type of [`NewCensus`](super::NewCensus): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_population;
 }
 /// The fields of a new [`Census`]: set every required field (`country_id`, `year`, `population`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -7306,16 +7289,16 @@ pub struct NewCensus<__T0 = ::std::string::String, __T1 = i16, __T2 = i64> {
 }
 #[allow(clippy::type_complexity)]
 impl NewCensus<
-    census::missing::country_id,
-    census::missing::year,
-    census::missing::population,
+    census::MissingField_country_id,
+    census::MissingField_year,
+    census::MissingField_population,
 > {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewCensus {
-            country_id: census::missing::country_id,
-            year: census::missing::year,
-            population: census::missing::population,
+            country_id: census::MissingField_country_id,
+            year: census::MissingField_year,
+            population: census::MissingField_population,
             note: ::core::option::Option::None,
         }
     }
@@ -7323,9 +7306,9 @@ impl NewCensus<
 #[allow(clippy::type_complexity)]
 impl ::core::default::Default
 for NewCensus<
-    census::missing::country_id,
-    census::missing::year,
-    census::missing::population,
+    census::MissingField_country_id,
+    census::MissingField_year,
+    census::MissingField_population,
 > {
     fn default() -> Self {
         Self::new()
@@ -7776,7 +7759,7 @@ pub struct Device {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Device`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod device {
     /// The primary key of [`Device`](super::Device).
     pub const pk: ::pookie::Column<super::Device, ::pookie::uuid::Uuid> = ::pookie::Column::new(
@@ -7797,14 +7780,9 @@ pub mod device {
     pub const readings: ::pookie::Reverse<super::Device, super::Reading> = ::pookie::Reverse::new(
         0,
     );
-    /// The types of the required fields of [`NewDevice`](super::NewDevice)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `label`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct label;
-    }
+    /// In the type of [`NewDevice`](super::NewDevice): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_label;
 }
 /// The fields of a new [`Device`]: set every required field (`label`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -7816,17 +7794,17 @@ pub struct NewDevice<__T0 = ::std::string::String> {
     label: __T0,
 }
 #[allow(clippy::type_complexity)]
-impl NewDevice<device::missing::label> {
+impl NewDevice<device::MissingField_label> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewDevice {
             uid: ::core::option::Option::None,
-            label: device::missing::label,
+            label: device::MissingField_label,
         }
     }
 }
 #[allow(clippy::type_complexity)]
-impl ::core::default::Default for NewDevice<device::missing::label> {
+impl ::core::default::Default for NewDevice<device::MissingField_label> {
     fn default() -> Self {
         Self::new()
     }
@@ -8160,7 +8138,7 @@ pub struct Reading {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Reading`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod reading {
     /// The primary key of [`Reading`](super::Reading).
     pub const pk: ::pookie::Column<super::Reading, i32> = ::pookie::Column::new(
@@ -8191,20 +8169,15 @@ pub mod reading {
     pub const device: ::pookie::ForeignKey<super::Reading, super::Device> = ::pookie::ForeignKey::new(
         0,
     );
-    /// The types of the required fields of [`NewReading`](super::NewReading)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `device_id`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct device_id;
-        /// The field `value`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct value;
-        /// The field `at`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct at;
-    }
+    /// In the type of [`NewReading`](super::NewReading): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_device_id;
+    /// In the type of [`NewReading`](super::NewReading): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_value;
+    /// In the type of [`NewReading`](super::NewReading): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_at;
 }
 /// The fields of a new [`Reading`]: set every required field (`device_id`, `value`, `at`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -8222,25 +8195,25 @@ pub struct NewReading<
 }
 #[allow(clippy::type_complexity)]
 impl NewReading<
-    reading::missing::device_id,
-    reading::missing::value,
-    reading::missing::at,
+    reading::MissingField_device_id,
+    reading::MissingField_value,
+    reading::MissingField_at,
 > {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewReading {
-            device_id: reading::missing::device_id,
-            value: reading::missing::value,
-            at: reading::missing::at,
+            device_id: reading::MissingField_device_id,
+            value: reading::MissingField_value,
+            at: reading::MissingField_at,
         }
     }
 }
 #[allow(clippy::type_complexity)]
 impl ::core::default::Default
 for NewReading<
-    reading::missing::device_id,
-    reading::missing::value,
-    reading::missing::at,
+    reading::MissingField_device_id,
+    reading::MissingField_value,
+    reading::MissingField_at,
 > {
     fn default() -> Self {
         Self::new()
@@ -8646,7 +8619,7 @@ pub struct Profile {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Profile`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod profile {
     /// The primary key of [`Profile`](super::Profile).
     pub const pk: ::pookie::Column<super::Profile, i32> = ::pookie::Column::new(
@@ -8723,26 +8696,21 @@ pub mod profile {
         super::Profile,
         ::core::option::Option<::pookie::chrono::NaiveDate>,
     > = ::pookie::Column::new("profiles", "ends");
-    /// The types of the required fields of [`NewProfile`](super::NewProfile)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `username`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct username;
-        /// The field `email`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct email;
-        /// The field `handle`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct handle;
-        /// The field `age`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct age;
-        /// The field `tags`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct tags;
-    }
+    /// In the type of [`NewProfile`](super::NewProfile): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_username;
+    /// In the type of [`NewProfile`](super::NewProfile): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_email;
+    /// In the type of [`NewProfile`](super::NewProfile): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_handle;
+    /// In the type of [`NewProfile`](super::NewProfile): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_age;
+    /// In the type of [`NewProfile`](super::NewProfile): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_tags;
 }
 /// The fields of a new [`Profile`]: set every required field (`username`, `email`, `handle`, `age`, `tags`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -8772,26 +8740,26 @@ pub struct NewProfile<
 }
 #[allow(clippy::type_complexity)]
 impl NewProfile<
-    profile::missing::username,
-    profile::missing::email,
-    profile::missing::handle,
-    profile::missing::age,
-    profile::missing::tags,
+    profile::MissingField_username,
+    profile::MissingField_email,
+    profile::MissingField_handle,
+    profile::MissingField_age,
+    profile::MissingField_tags,
 > {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewProfile {
-            username: profile::missing::username,
-            email: profile::missing::email,
+            username: profile::MissingField_username,
+            email: profile::MissingField_email,
             website: ::core::option::Option::None,
-            handle: profile::missing::handle,
+            handle: profile::MissingField_handle,
             bio: ::core::option::Option::None,
-            age: profile::missing::age,
+            age: profile::MissingField_age,
             score: ::core::option::Option::None,
             balance: ::core::option::Option::None,
             team: ::core::option::Option::None,
             number: ::core::option::Option::None,
-            tags: profile::missing::tags,
+            tags: profile::MissingField_tags,
             starts: ::core::option::Option::None,
             ends: ::core::option::Option::None,
         }
@@ -8800,11 +8768,11 @@ impl NewProfile<
 #[allow(clippy::type_complexity)]
 impl ::core::default::Default
 for NewProfile<
-    profile::missing::username,
-    profile::missing::email,
-    profile::missing::handle,
-    profile::missing::age,
-    profile::missing::tags,
+    profile::MissingField_username,
+    profile::MissingField_email,
+    profile::MissingField_handle,
+    profile::MissingField_age,
+    profile::MissingField_tags,
 > {
     fn default() -> Self {
         Self::new()

@@ -14,7 +14,7 @@ pub struct Publisher {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Publisher`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod publisher {
     /// The primary key of [`Publisher`](super::Publisher).
     pub const pk: ::pookie::Column<super::Publisher, i32> = ::pookie::Column::new(
@@ -35,14 +35,9 @@ pub mod publisher {
     pub const writer_set: ::pookie::Reverse<super::Publisher, super::Writer> = ::pookie::Reverse::new(
         0,
     );
-    /// The types of the required fields of [`NewPublisher`](super::NewPublisher)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `name`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct name;
-    }
+    /// In the type of [`NewPublisher`](super::NewPublisher): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
 }
 /// The fields of a new [`Publisher`]: set every required field (`name`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -53,16 +48,16 @@ pub struct NewPublisher<__T0 = ::std::string::String> {
     name: __T0,
 }
 #[allow(clippy::type_complexity)]
-impl NewPublisher<publisher::missing::name> {
+impl NewPublisher<publisher::MissingField_name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewPublisher {
-            name: publisher::missing::name,
+            name: publisher::MissingField_name,
         }
     }
 }
 #[allow(clippy::type_complexity)]
-impl ::core::default::Default for NewPublisher<publisher::missing::name> {
+impl ::core::default::Default for NewPublisher<publisher::MissingField_name> {
     fn default() -> Self {
         Self::new()
     }
@@ -392,7 +387,7 @@ pub struct Writer {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Writer`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod writer {
     /// The primary key of [`Writer`](super::Writer).
     pub const pk: ::pookie::Column<super::Writer, i32> = ::pookie::Column::new(
@@ -427,14 +422,9 @@ pub mod writer {
         super::Writer,
         super::super::relations::WriterRating,
     > = ::pookie::Reverse::new(2);
-    /// The types of the required fields of [`NewWriter`](super::NewWriter)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `name`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct name;
-    }
+    /// In the type of [`NewWriter`](super::NewWriter): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
 }
 /// The fields of a new [`Writer`]: set every required field (`name`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -446,17 +436,17 @@ pub struct NewWriter<__T0 = ::std::string::String> {
     publisher_id: ::core::option::Option<::core::option::Option<i32>>,
 }
 #[allow(clippy::type_complexity)]
-impl NewWriter<writer::missing::name> {
+impl NewWriter<writer::MissingField_name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewWriter {
-            name: writer::missing::name,
+            name: writer::MissingField_name,
             publisher_id: ::core::option::Option::None,
         }
     }
 }
 #[allow(clippy::type_complexity)]
-impl ::core::default::Default for NewWriter<writer::missing::name> {
+impl ::core::default::Default for NewWriter<writer::MissingField_name> {
     fn default() -> Self {
         Self::new()
     }
@@ -853,7 +843,7 @@ pub struct Book {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Book`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod book {
     /// The primary key of [`Book`](super::Book).
     pub const pk: ::pookie::Column<super::Book, i32> = ::pookie::Column::new(
@@ -884,17 +874,12 @@ pub mod book {
     pub const author: ::pookie::ForeignKey<super::Book, super::Writer> = ::pookie::ForeignKey::new(
         0,
     );
-    /// The types of the required fields of [`NewBook`](super::NewBook)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `title`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct title;
-        /// The field `author_id`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct author_id;
-    }
+    /// In the type of [`NewBook`](super::NewBook): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_title;
+    /// In the type of [`NewBook`](super::NewBook): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_author_id;
 }
 /// The fields of a new [`Book`]: set every required field (`title`, `author_id`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -907,19 +892,19 @@ pub struct NewBook<__T0 = ::std::string::String, __T1 = i32> {
     pages: ::core::option::Option<i32>,
 }
 #[allow(clippy::type_complexity)]
-impl NewBook<book::missing::title, book::missing::author_id> {
+impl NewBook<book::MissingField_title, book::MissingField_author_id> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewBook {
-            title: book::missing::title,
-            author_id: book::missing::author_id,
+            title: book::MissingField_title,
+            author_id: book::MissingField_author_id,
             pages: ::core::option::Option::None,
         }
     }
 }
 #[allow(clippy::type_complexity)]
 impl ::core::default::Default
-for NewBook<book::missing::title, book::missing::author_id> {
+for NewBook<book::MissingField_title, book::MissingField_author_id> {
     fn default() -> Self {
         Self::new()
     }
@@ -1304,7 +1289,7 @@ pub struct Topic {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Topic`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod topic {
     /// The primary key of [`Topic`](super::Topic).
     pub const pk: ::pookie::Column<super::Topic, i32> = ::pookie::Column::new(
@@ -1325,14 +1310,9 @@ pub mod topic {
     pub const article_set: ::pookie::ManyToMany<super::Topic, super::Article> = ::pookie::ManyToMany::new(
         0,
     );
-    /// The types of the required fields of [`NewTopic`](super::NewTopic)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `name`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct name;
-    }
+    /// In the type of [`NewTopic`](super::NewTopic): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
 }
 /// The fields of a new [`Topic`]: set every required field (`name`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -1343,16 +1323,16 @@ pub struct NewTopic<__T0 = ::std::string::String> {
     name: __T0,
 }
 #[allow(clippy::type_complexity)]
-impl NewTopic<topic::missing::name> {
+impl NewTopic<topic::MissingField_name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewTopic {
-            name: topic::missing::name,
+            name: topic::MissingField_name,
         }
     }
 }
 #[allow(clippy::type_complexity)]
-impl ::core::default::Default for NewTopic<topic::missing::name> {
+impl ::core::default::Default for NewTopic<topic::MissingField_name> {
     fn default() -> Self {
         Self::new()
     }
@@ -1685,7 +1665,7 @@ pub struct Article {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Article`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod article {
     /// The primary key of [`Article`](super::Article).
     pub const pk: ::pookie::Column<super::Article, i32> = ::pookie::Column::new(
@@ -1706,14 +1686,9 @@ pub mod article {
     pub const tags: ::pookie::ManyToMany<super::Article, super::Topic> = ::pookie::ManyToMany::new(
         0,
     );
-    /// The types of the required fields of [`NewArticle`](super::NewArticle)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `headline`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct headline;
-    }
+    /// In the type of [`NewArticle`](super::NewArticle): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_headline;
 }
 /// The fields of a new [`Article`]: set every required field (`headline`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -1724,16 +1699,16 @@ pub struct NewArticle<__T0 = ::std::string::String> {
     headline: __T0,
 }
 #[allow(clippy::type_complexity)]
-impl NewArticle<article::missing::headline> {
+impl NewArticle<article::MissingField_headline> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewArticle {
-            headline: article::missing::headline,
+            headline: article::MissingField_headline,
         }
     }
 }
 #[allow(clippy::type_complexity)]
-impl ::core::default::Default for NewArticle<article::missing::headline> {
+impl ::core::default::Default for NewArticle<article::MissingField_headline> {
     fn default() -> Self {
         Self::new()
     }

@@ -17,7 +17,7 @@ pub struct Event {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Event`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod event {
     /// The primary key of [`Event`](super::Event).
     pub const pk: ::pookie::Column<super::Event, i32> = ::pookie::Column::new(
@@ -49,17 +49,12 @@ pub mod event {
         super::Event,
         ::core::option::Option<::std::vec::Vec<i64>>,
     > = ::pookie::Column::new("events", "scores");
-    /// The types of the required fields of [`NewEvent`](super::NewEvent)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `name`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct name;
-        /// The field `tags`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct tags;
-    }
+    /// In the type of [`NewEvent`](super::NewEvent): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
+    /// In the type of [`NewEvent`](super::NewEvent): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_tags;
 }
 /// The fields of a new [`Event`]: set every required field (`name`, `tags`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -76,19 +71,20 @@ pub struct NewEvent<
     scores: ::core::option::Option<::core::option::Option<::std::vec::Vec<i64>>>,
 }
 #[allow(clippy::type_complexity)]
-impl NewEvent<event::missing::name, event::missing::tags> {
+impl NewEvent<event::MissingField_name, event::MissingField_tags> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewEvent {
-            name: event::missing::name,
+            name: event::MissingField_name,
             data: ::core::option::Option::None,
-            tags: event::missing::tags,
+            tags: event::MissingField_tags,
             scores: ::core::option::Option::None,
         }
     }
 }
 #[allow(clippy::type_complexity)]
-impl ::core::default::Default for NewEvent<event::missing::name, event::missing::tags> {
+impl ::core::default::Default
+for NewEvent<event::MissingField_name, event::MissingField_tags> {
     fn default() -> Self {
         Self::new()
     }
@@ -490,7 +486,7 @@ pub struct Job {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Job`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod job {
     /// The primary key of [`Job`](super::Job).
     pub const pk: ::pookie::Column<super::Job, i32> = ::pookie::Column::new(
@@ -512,14 +508,9 @@ pub mod job {
         "jobs",
         "done",
     );
-    /// The types of the required fields of [`NewJob`](super::NewJob)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `name`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct name;
-    }
+    /// In the type of [`NewJob`](super::NewJob): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
 }
 /// The fields of a new [`Job`]: set every required field (`name`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -531,17 +522,17 @@ pub struct NewJob<__T0 = ::std::string::String> {
     done: ::core::option::Option<bool>,
 }
 #[allow(clippy::type_complexity)]
-impl NewJob<job::missing::name> {
+impl NewJob<job::MissingField_name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewJob {
-            name: job::missing::name,
+            name: job::MissingField_name,
             done: ::core::option::Option::None,
         }
     }
 }
 #[allow(clippy::type_complexity)]
-impl ::core::default::Default for NewJob<job::missing::name> {
+impl ::core::default::Default for NewJob<job::MissingField_name> {
     fn default() -> Self {
         Self::new()
     }

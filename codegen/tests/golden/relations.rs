@@ -16,7 +16,7 @@ pub struct Employee {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Employee`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod employee {
     /// The primary key of [`Employee`](super::Employee).
     pub const pk: ::pookie::Column<super::Employee, i32> = ::pookie::Column::new(
@@ -46,14 +46,9 @@ pub mod employee {
     pub const reports: ::pookie::Reverse<super::Employee, super::Employee> = ::pookie::Reverse::new(
         1,
     );
-    /// The types of the required fields of [`NewEmployee`](super::NewEmployee)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `name`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct name;
-    }
+    /// In the type of [`NewEmployee`](super::NewEmployee): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
 }
 /// The fields of a new [`Employee`]: set every required field (`name`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -65,17 +60,17 @@ pub struct NewEmployee<__T0 = ::std::string::String> {
     reports_to_id: ::core::option::Option<::core::option::Option<i32>>,
 }
 #[allow(clippy::type_complexity)]
-impl NewEmployee<employee::missing::name> {
+impl NewEmployee<employee::MissingField_name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewEmployee {
-            name: employee::missing::name,
+            name: employee::MissingField_name,
             reports_to_id: ::core::option::Option::None,
         }
     }
 }
 #[allow(clippy::type_complexity)]
-impl ::core::default::Default for NewEmployee<employee::missing::name> {
+impl ::core::default::Default for NewEmployee<employee::MissingField_name> {
     fn default() -> Self {
         Self::new()
     }
@@ -450,7 +445,7 @@ pub struct Address {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Address`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod address {
     /// The primary key of [`Address`](super::Address).
     pub const pk: ::pookie::Column<super::Address, i32> = ::pookie::Column::new(
@@ -475,14 +470,9 @@ pub mod address {
     pub const shipped_shipments: ::pookie::Reverse<super::Address, super::Shipment> = ::pookie::Reverse::new(
         1,
     );
-    /// The types of the required fields of [`NewAddress`](super::NewAddress)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `city`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct city;
-    }
+    /// In the type of [`NewAddress`](super::NewAddress): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_city;
 }
 /// The fields of a new [`Address`]: set every required field (`city`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -493,16 +483,16 @@ pub struct NewAddress<__T0 = ::std::string::String> {
     city: __T0,
 }
 #[allow(clippy::type_complexity)]
-impl NewAddress<address::missing::city> {
+impl NewAddress<address::MissingField_city> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewAddress {
-            city: address::missing::city,
+            city: address::MissingField_city,
         }
     }
 }
 #[allow(clippy::type_complexity)]
-impl ::core::default::Default for NewAddress<address::missing::city> {
+impl ::core::default::Default for NewAddress<address::MissingField_city> {
     fn default() -> Self {
         Self::new()
     }
@@ -832,7 +822,7 @@ pub struct Shipment {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Shipment`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod shipment {
     /// The primary key of [`Shipment`](super::Shipment).
     pub const pk: ::pookie::Column<super::Shipment, i32> = ::pookie::Column::new(
@@ -867,20 +857,15 @@ pub mod shipment {
     pub const ship_to: ::pookie::ForeignKey<super::Shipment, super::Address> = ::pookie::ForeignKey::new(
         1,
     );
-    /// The types of the required fields of [`NewShipment`](super::NewShipment)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `reference`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct reference;
-        /// The field `bill_to_id`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct bill_to_id;
-        /// The field `ship_to_id`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct ship_to_id;
-    }
+    /// In the type of [`NewShipment`](super::NewShipment): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_reference;
+    /// In the type of [`NewShipment`](super::NewShipment): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_bill_to_id;
+    /// In the type of [`NewShipment`](super::NewShipment): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_ship_to_id;
 }
 /// The fields of a new [`Shipment`]: set every required field (`reference`, `bill_to_id`, `ship_to_id`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -894,25 +879,25 @@ pub struct NewShipment<__T0 = ::std::string::String, __T1 = i32, __T2 = i32> {
 }
 #[allow(clippy::type_complexity)]
 impl NewShipment<
-    shipment::missing::reference,
-    shipment::missing::bill_to_id,
-    shipment::missing::ship_to_id,
+    shipment::MissingField_reference,
+    shipment::MissingField_bill_to_id,
+    shipment::MissingField_ship_to_id,
 > {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewShipment {
-            reference: shipment::missing::reference,
-            bill_to_id: shipment::missing::bill_to_id,
-            ship_to_id: shipment::missing::ship_to_id,
+            reference: shipment::MissingField_reference,
+            bill_to_id: shipment::MissingField_bill_to_id,
+            ship_to_id: shipment::MissingField_ship_to_id,
         }
     }
 }
 #[allow(clippy::type_complexity)]
 impl ::core::default::Default
 for NewShipment<
-    shipment::missing::reference,
-    shipment::missing::bill_to_id,
-    shipment::missing::ship_to_id,
+    shipment::MissingField_reference,
+    shipment::MissingField_bill_to_id,
+    shipment::MissingField_ship_to_id,
 > {
     fn default() -> Self {
         Self::new()
@@ -1343,7 +1328,7 @@ pub struct WriterRating {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`WriterRating`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod writer_rating {
     /// The primary key of [`WriterRating`](super::WriterRating).
     pub const pk: ::pookie::Column<super::WriterRating, i32> = ::pookie::Column::new(
@@ -1370,17 +1355,12 @@ pub mod writer_rating {
         super::WriterRating,
         super::super::library::Writer,
     > = ::pookie::ForeignKey::new(0);
-    /// The types of the required fields of [`NewWriterRating`](super::NewWriterRating)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `writer_id`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct writer_id;
-        /// The field `stars`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct stars;
-    }
+    /// In the type of [`NewWriterRating`](super::NewWriterRating): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_writer_id;
+    /// In the type of [`NewWriterRating`](super::NewWriterRating): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_stars;
 }
 /// The fields of a new [`WriterRating`]: set every required field (`writer_id`, `stars`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -1392,18 +1372,24 @@ pub struct NewWriterRating<__T0 = i32, __T1 = i16> {
     stars: __T1,
 }
 #[allow(clippy::type_complexity)]
-impl NewWriterRating<writer_rating::missing::writer_id, writer_rating::missing::stars> {
+impl NewWriterRating<
+    writer_rating::MissingField_writer_id,
+    writer_rating::MissingField_stars,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewWriterRating {
-            writer_id: writer_rating::missing::writer_id,
-            stars: writer_rating::missing::stars,
+            writer_id: writer_rating::MissingField_writer_id,
+            stars: writer_rating::MissingField_stars,
         }
     }
 }
 #[allow(clippy::type_complexity)]
 impl ::core::default::Default
-for NewWriterRating<writer_rating::missing::writer_id, writer_rating::missing::stars> {
+for NewWriterRating<
+    writer_rating::MissingField_writer_id,
+    writer_rating::MissingField_stars,
+> {
     fn default() -> Self {
         Self::new()
     }
@@ -1748,7 +1734,7 @@ pub struct Person {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Person`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod person {
     /// The primary key of [`Person`](super::Person).
     pub const pk: ::pookie::Column<super::Person, i32> = ::pookie::Column::new(
@@ -1773,14 +1759,9 @@ pub mod person {
     pub const membership_set: ::pookie::Reverse<super::Person, super::Membership> = ::pookie::Reverse::new(
         1,
     );
-    /// The types of the required fields of [`NewPerson`](super::NewPerson)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `name`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct name;
-    }
+    /// In the type of [`NewPerson`](super::NewPerson): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
 }
 /// The fields of a new [`Person`]: set every required field (`name`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -1791,16 +1772,16 @@ pub struct NewPerson<__T0 = ::std::string::String> {
     name: __T0,
 }
 #[allow(clippy::type_complexity)]
-impl NewPerson<person::missing::name> {
+impl NewPerson<person::MissingField_name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewPerson {
-            name: person::missing::name,
+            name: person::MissingField_name,
         }
     }
 }
 #[allow(clippy::type_complexity)]
-impl ::core::default::Default for NewPerson<person::missing::name> {
+impl ::core::default::Default for NewPerson<person::MissingField_name> {
     fn default() -> Self {
         Self::new()
     }
@@ -2136,7 +2117,7 @@ pub struct Club {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Club`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod club {
     /// The primary key of [`Club`](super::Club).
     pub const pk: ::pookie::Column<super::Club, i32> = ::pookie::Column::new(
@@ -2161,14 +2142,9 @@ pub mod club {
     pub const membership_set: ::pookie::Reverse<super::Club, super::Membership> = ::pookie::Reverse::new(
         1,
     );
-    /// The types of the required fields of [`NewClub`](super::NewClub)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `name`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct name;
-    }
+    /// In the type of [`NewClub`](super::NewClub): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
 }
 /// The fields of a new [`Club`]: set every required field (`name`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -2179,16 +2155,16 @@ pub struct NewClub<__T0 = ::std::string::String> {
     name: __T0,
 }
 #[allow(clippy::type_complexity)]
-impl NewClub<club::missing::name> {
+impl NewClub<club::MissingField_name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewClub {
-            name: club::missing::name,
+            name: club::MissingField_name,
         }
     }
 }
 #[allow(clippy::type_complexity)]
-impl ::core::default::Default for NewClub<club::missing::name> {
+impl ::core::default::Default for NewClub<club::MissingField_name> {
     fn default() -> Self {
         Self::new()
     }
@@ -2520,7 +2496,7 @@ pub struct Membership {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Membership`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod membership {
     /// The primary key of [`Membership`](super::Membership).
     pub const pk: ::pookie::Column<super::Membership, i32> = ::pookie::Column::new(
@@ -2555,17 +2531,12 @@ pub mod membership {
     pub const club: ::pookie::ForeignKey<super::Membership, super::Club> = ::pookie::ForeignKey::new(
         1,
     );
-    /// The types of the required fields of [`NewMembership`](super::NewMembership)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `person_id`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct person_id;
-        /// The field `club_id`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct club_id;
-    }
+    /// In the type of [`NewMembership`](super::NewMembership): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_person_id;
+    /// In the type of [`NewMembership`](super::NewMembership): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_club_id;
 }
 /// The fields of a new [`Membership`]: set every required field (`person_id`, `club_id`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -2578,19 +2549,22 @@ pub struct NewMembership<__T0 = i32, __T1 = i32> {
     role: ::core::option::Option<::std::string::String>,
 }
 #[allow(clippy::type_complexity)]
-impl NewMembership<membership::missing::person_id, membership::missing::club_id> {
+impl NewMembership<
+    membership::MissingField_person_id,
+    membership::MissingField_club_id,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewMembership {
-            person_id: membership::missing::person_id,
-            club_id: membership::missing::club_id,
+            person_id: membership::MissingField_person_id,
+            club_id: membership::MissingField_club_id,
             role: ::core::option::Option::None,
         }
     }
 }
 #[allow(clippy::type_complexity)]
 impl ::core::default::Default
-for NewMembership<membership::missing::person_id, membership::missing::club_id> {
+for NewMembership<membership::MissingField_person_id, membership::MissingField_club_id> {
     fn default() -> Self {
         Self::new()
     }
@@ -3017,7 +2991,7 @@ pub struct Owner {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Owner`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod owner {
     /// The primary key of [`Owner`](super::Owner).
     pub const pk: ::pookie::Column<super::Owner, i32> = ::pookie::Column::new(
@@ -3059,14 +3033,9 @@ pub mod owner {
     pub const do_nothing_items: ::pookie::Reverse<super::Owner, super::DoNothingItem> = ::pookie::Reverse::new(
         5,
     );
-    /// The types of the required fields of [`NewOwner`](super::NewOwner)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `name`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct name;
-    }
+    /// In the type of [`NewOwner`](super::NewOwner): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
 }
 /// The fields of a new [`Owner`]: set every required field (`name`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -3077,16 +3046,16 @@ pub struct NewOwner<__T0 = ::std::string::String> {
     name: __T0,
 }
 #[allow(clippy::type_complexity)]
-impl NewOwner<owner::missing::name> {
+impl NewOwner<owner::MissingField_name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewOwner {
-            name: owner::missing::name,
+            name: owner::MissingField_name,
         }
     }
 }
 #[allow(clippy::type_complexity)]
-impl ::core::default::Default for NewOwner<owner::missing::name> {
+impl ::core::default::Default for NewOwner<owner::MissingField_name> {
     fn default() -> Self {
         Self::new()
     }
@@ -3481,7 +3450,7 @@ pub struct CascadeItem {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`CascadeItem`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod cascade_item {
     /// The primary key of [`CascadeItem`](super::CascadeItem).
     pub const pk: ::pookie::Column<super::CascadeItem, i32> = ::pookie::Column::new(
@@ -3502,14 +3471,9 @@ pub mod cascade_item {
     pub const owner: ::pookie::ForeignKey<super::CascadeItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
-    /// The types of the required fields of [`NewCascadeItem`](super::NewCascadeItem)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `owner_id`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct owner_id;
-    }
+    /// In the type of [`NewCascadeItem`](super::NewCascadeItem): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_owner_id;
 }
 /// The fields of a new [`CascadeItem`]: set every required field (`owner_id`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -3520,16 +3484,16 @@ pub struct NewCascadeItem<__T0 = i32> {
     owner_id: __T0,
 }
 #[allow(clippy::type_complexity)]
-impl NewCascadeItem<cascade_item::missing::owner_id> {
+impl NewCascadeItem<cascade_item::MissingField_owner_id> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewCascadeItem {
-            owner_id: cascade_item::missing::owner_id,
+            owner_id: cascade_item::MissingField_owner_id,
         }
     }
 }
 #[allow(clippy::type_complexity)]
-impl ::core::default::Default for NewCascadeItem<cascade_item::missing::owner_id> {
+impl ::core::default::Default for NewCascadeItem<cascade_item::MissingField_owner_id> {
     fn default() -> Self {
         Self::new()
     }
@@ -3837,7 +3801,7 @@ pub struct SetNullItem {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`SetNullItem`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod set_null_item {
     /// The primary key of [`SetNullItem`](super::SetNullItem).
     pub const pk: ::pookie::Column<super::SetNullItem, i32> = ::pookie::Column::new(
@@ -4185,7 +4149,7 @@ pub struct SetDefaultItem {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`SetDefaultItem`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod set_default_item {
     /// The primary key of [`SetDefaultItem`](super::SetDefaultItem).
     pub const pk: ::pookie::Column<super::SetDefaultItem, i32> = ::pookie::Column::new(
@@ -4530,7 +4494,7 @@ pub struct ProtectItem {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`ProtectItem`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod protect_item {
     /// The primary key of [`ProtectItem`](super::ProtectItem).
     pub const pk: ::pookie::Column<super::ProtectItem, i32> = ::pookie::Column::new(
@@ -4551,14 +4515,9 @@ pub mod protect_item {
     pub const owner: ::pookie::ForeignKey<super::ProtectItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
-    /// The types of the required fields of [`NewProtectItem`](super::NewProtectItem)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `owner_id`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct owner_id;
-    }
+    /// In the type of [`NewProtectItem`](super::NewProtectItem): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_owner_id;
 }
 /// The fields of a new [`ProtectItem`]: set every required field (`owner_id`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -4569,16 +4528,16 @@ pub struct NewProtectItem<__T0 = i32> {
     owner_id: __T0,
 }
 #[allow(clippy::type_complexity)]
-impl NewProtectItem<protect_item::missing::owner_id> {
+impl NewProtectItem<protect_item::MissingField_owner_id> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewProtectItem {
-            owner_id: protect_item::missing::owner_id,
+            owner_id: protect_item::MissingField_owner_id,
         }
     }
 }
 #[allow(clippy::type_complexity)]
-impl ::core::default::Default for NewProtectItem<protect_item::missing::owner_id> {
+impl ::core::default::Default for NewProtectItem<protect_item::MissingField_owner_id> {
     fn default() -> Self {
         Self::new()
     }
@@ -4886,7 +4845,7 @@ pub struct RestrictItem {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`RestrictItem`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod restrict_item {
     /// The primary key of [`RestrictItem`](super::RestrictItem).
     pub const pk: ::pookie::Column<super::RestrictItem, i32> = ::pookie::Column::new(
@@ -4907,14 +4866,9 @@ pub mod restrict_item {
     pub const owner: ::pookie::ForeignKey<super::RestrictItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
-    /// The types of the required fields of [`NewRestrictItem`](super::NewRestrictItem)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `owner_id`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct owner_id;
-    }
+    /// In the type of [`NewRestrictItem`](super::NewRestrictItem): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_owner_id;
 }
 /// The fields of a new [`RestrictItem`]: set every required field (`owner_id`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -4925,16 +4879,16 @@ pub struct NewRestrictItem<__T0 = i32> {
     owner_id: __T0,
 }
 #[allow(clippy::type_complexity)]
-impl NewRestrictItem<restrict_item::missing::owner_id> {
+impl NewRestrictItem<restrict_item::MissingField_owner_id> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewRestrictItem {
-            owner_id: restrict_item::missing::owner_id,
+            owner_id: restrict_item::MissingField_owner_id,
         }
     }
 }
 #[allow(clippy::type_complexity)]
-impl ::core::default::Default for NewRestrictItem<restrict_item::missing::owner_id> {
+impl ::core::default::Default for NewRestrictItem<restrict_item::MissingField_owner_id> {
     fn default() -> Self {
         Self::new()
     }
@@ -5242,7 +5196,7 @@ pub struct DoNothingItem {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`DoNothingItem`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod do_nothing_item {
     /// The primary key of [`DoNothingItem`](super::DoNothingItem).
     pub const pk: ::pookie::Column<super::DoNothingItem, i32> = ::pookie::Column::new(
@@ -5263,14 +5217,9 @@ pub mod do_nothing_item {
     pub const owner: ::pookie::ForeignKey<super::DoNothingItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
-    /// The types of the required fields of [`NewDoNothingItem`](super::NewDoNothingItem)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `owner_id`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct owner_id;
-    }
+    /// In the type of [`NewDoNothingItem`](super::NewDoNothingItem): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_owner_id;
 }
 /// The fields of a new [`DoNothingItem`]: set every required field (`owner_id`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -5281,16 +5230,17 @@ pub struct NewDoNothingItem<__T0 = i32> {
     owner_id: __T0,
 }
 #[allow(clippy::type_complexity)]
-impl NewDoNothingItem<do_nothing_item::missing::owner_id> {
+impl NewDoNothingItem<do_nothing_item::MissingField_owner_id> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewDoNothingItem {
-            owner_id: do_nothing_item::missing::owner_id,
+            owner_id: do_nothing_item::MissingField_owner_id,
         }
     }
 }
 #[allow(clippy::type_complexity)]
-impl ::core::default::Default for NewDoNothingItem<do_nothing_item::missing::owner_id> {
+impl ::core::default::Default
+for NewDoNothingItem<do_nothing_item::MissingField_owner_id> {
     fn default() -> Self {
         Self::new()
     }

@@ -17,7 +17,7 @@ pub struct Customer {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Customer`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod customer {
     /// The primary key of [`Customer`](super::Customer).
     pub const pk: ::pookie::Column<super::Customer, i32> = ::pookie::Column::new(
@@ -65,17 +65,12 @@ pub mod customer {
     pub const reviews: ::pookie::Reverse<super::Customer, super::Review> = ::pookie::Reverse::new(
         3,
     );
-    /// The types of the required fields of [`NewCustomer`](super::NewCustomer)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `name`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct name;
-        /// The field `email`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct email;
-    }
+    /// In the type of [`NewCustomer`](super::NewCustomer): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
+    /// In the type of [`NewCustomer`](super::NewCustomer): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_email;
 }
 /// The fields of a new [`Customer`]: set every required field (`name`, `email`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -89,12 +84,12 @@ pub struct NewCustomer<__T0 = ::std::string::String, __T1 = ::std::string::Strin
     loyalty: ::core::option::Option<i64>,
 }
 #[allow(clippy::type_complexity)]
-impl NewCustomer<customer::missing::name, customer::missing::email> {
+impl NewCustomer<customer::MissingField_name, customer::MissingField_email> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewCustomer {
-            name: customer::missing::name,
-            email: customer::missing::email,
+            name: customer::MissingField_name,
+            email: customer::MissingField_email,
             referred_by_id: ::core::option::Option::None,
             loyalty: ::core::option::Option::None,
         }
@@ -102,7 +97,7 @@ impl NewCustomer<customer::missing::name, customer::missing::email> {
 }
 #[allow(clippy::type_complexity)]
 impl ::core::default::Default
-for NewCustomer<customer::missing::name, customer::missing::email> {
+for NewCustomer<customer::MissingField_name, customer::MissingField_email> {
     fn default() -> Self {
         Self::new()
     }
@@ -608,7 +603,7 @@ pub struct Product {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Product`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod product {
     /// The primary key of [`Product`](super::Product).
     pub const pk: ::pookie::Column<super::Product, ::std::string::String> = ::pookie::Column::new(
@@ -653,20 +648,15 @@ pub mod product {
     pub const reviews: ::pookie::Reverse<super::Product, super::Review> = ::pookie::Reverse::new(
         1,
     );
-    /// The types of the required fields of [`NewProduct`](super::NewProduct)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `sku`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct sku;
-        /// The field `name`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct name;
-        /// The field `price`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct price;
-    }
+    /// In the type of [`NewProduct`](super::NewProduct): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_sku;
+    /// In the type of [`NewProduct`](super::NewProduct): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
+    /// In the type of [`NewProduct`](super::NewProduct): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_price;
 }
 /// The fields of a new [`Product`]: set every required field (`sku`, `name`, `price`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -686,14 +676,18 @@ pub struct NewProduct<
     active: ::core::option::Option<bool>,
 }
 #[allow(clippy::type_complexity)]
-impl NewProduct<product::missing::sku, product::missing::name, product::missing::price> {
+impl NewProduct<
+    product::MissingField_sku,
+    product::MissingField_name,
+    product::MissingField_price,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewProduct {
-            sku: product::missing::sku,
-            name: product::missing::name,
+            sku: product::MissingField_sku,
+            name: product::MissingField_name,
             r#type: ::core::option::Option::None,
-            price: product::missing::price,
+            price: product::MissingField_price,
             stock: ::core::option::Option::None,
             active: ::core::option::Option::None,
         }
@@ -701,7 +695,11 @@ impl NewProduct<product::missing::sku, product::missing::name, product::missing:
 }
 #[allow(clippy::type_complexity)]
 impl ::core::default::Default
-for NewProduct<product::missing::sku, product::missing::name, product::missing::price> {
+for NewProduct<
+    product::MissingField_sku,
+    product::MissingField_name,
+    product::MissingField_price,
+> {
     fn default() -> Self {
         Self::new()
     }
@@ -1246,7 +1244,7 @@ pub struct Order {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Order`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod order {
     /// The primary key of [`Order`](super::Order).
     pub const pk: ::pookie::Column<super::Order, i32> = ::pookie::Column::new(
@@ -1291,14 +1289,9 @@ pub mod order {
     pub const lines: ::pookie::Reverse<super::Order, super::OrderLine> = ::pookie::Reverse::new(
         1,
     );
-    /// The types of the required fields of [`NewOrder`](super::NewOrder)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `customer_id`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct customer_id;
-    }
+    /// In the type of [`NewOrder`](super::NewOrder): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_customer_id;
 }
 /// The fields of a new [`Order`]: set every required field (`customer_id`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -1311,18 +1304,18 @@ pub struct NewOrder<__T0 = i32> {
     paid: ::core::option::Option<bool>,
 }
 #[allow(clippy::type_complexity)]
-impl NewOrder<order::missing::customer_id> {
+impl NewOrder<order::MissingField_customer_id> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewOrder {
-            customer_id: order::missing::customer_id,
+            customer_id: order::MissingField_customer_id,
             note: ::core::option::Option::None,
             paid: ::core::option::Option::None,
         }
     }
 }
 #[allow(clippy::type_complexity)]
-impl ::core::default::Default for NewOrder<order::missing::customer_id> {
+impl ::core::default::Default for NewOrder<order::MissingField_customer_id> {
     fn default() -> Self {
         Self::new()
     }
@@ -1771,7 +1764,7 @@ pub struct OrderLine {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`OrderLine`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod order_line {
     /// The primary key of [`OrderLine`](super::OrderLine).
     pub const pk: ::pookie::Column<super::OrderLine, i32> = ::pookie::Column::new(
@@ -1810,17 +1803,12 @@ pub mod order_line {
     pub const r#return: ::pookie::ReverseOne<super::OrderLine, super::Return> = ::pookie::ReverseOne::new(
         2,
     );
-    /// The types of the required fields of [`NewOrderLine`](super::NewOrderLine)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `order_id`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct order_id;
-        /// The field `product_id`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct product_id;
-    }
+    /// In the type of [`NewOrderLine`](super::NewOrderLine): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_order_id;
+    /// In the type of [`NewOrderLine`](super::NewOrderLine): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_product_id;
 }
 /// The fields of a new [`OrderLine`]: set every required field (`order_id`, `product_id`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -1833,19 +1821,25 @@ pub struct NewOrderLine<__T0 = i32, __T1 = ::std::string::String> {
     quantity: ::core::option::Option<i32>,
 }
 #[allow(clippy::type_complexity)]
-impl NewOrderLine<order_line::missing::order_id, order_line::missing::product_id> {
+impl NewOrderLine<
+    order_line::MissingField_order_id,
+    order_line::MissingField_product_id,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewOrderLine {
-            order_id: order_line::missing::order_id,
-            product_id: order_line::missing::product_id,
+            order_id: order_line::MissingField_order_id,
+            product_id: order_line::MissingField_product_id,
             quantity: ::core::option::Option::None,
         }
     }
 }
 #[allow(clippy::type_complexity)]
 impl ::core::default::Default
-for NewOrderLine<order_line::missing::order_id, order_line::missing::product_id> {
+for NewOrderLine<
+    order_line::MissingField_order_id,
+    order_line::MissingField_product_id,
+> {
     fn default() -> Self {
         Self::new()
     }
@@ -2283,7 +2277,7 @@ pub struct Return {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Return`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod r#return {
     /// The primary key of [`Return`](super::Return).
     pub const pk: ::pookie::Column<super::Return, i32> = ::pookie::Column::new(
@@ -2309,17 +2303,12 @@ pub mod r#return {
     pub const line: ::pookie::ForeignKey<super::Return, super::OrderLine> = ::pookie::ForeignKey::new(
         0,
     );
-    /// The types of the required fields of [`NewReturn`](super::NewReturn)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `line_id`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct line_id;
-        /// The field `reason`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct reason;
-    }
+    /// In the type of [`NewReturn`](super::NewReturn): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_line_id;
+    /// In the type of [`NewReturn`](super::NewReturn): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_reason;
 }
 /// The fields of a new [`Return`]: set every required field (`line_id`, `reason`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -2331,18 +2320,18 @@ pub struct NewReturn<__T0 = i32, __T1 = ::std::string::String> {
     reason: __T1,
 }
 #[allow(clippy::type_complexity)]
-impl NewReturn<r#return::missing::line_id, r#return::missing::reason> {
+impl NewReturn<r#return::MissingField_line_id, r#return::MissingField_reason> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewReturn {
-            line_id: r#return::missing::line_id,
-            reason: r#return::missing::reason,
+            line_id: r#return::MissingField_line_id,
+            reason: r#return::MissingField_reason,
         }
     }
 }
 #[allow(clippy::type_complexity)]
 impl ::core::default::Default
-for NewReturn<r#return::missing::line_id, r#return::missing::reason> {
+for NewReturn<r#return::MissingField_line_id, r#return::MissingField_reason> {
     fn default() -> Self {
         Self::new()
     }
@@ -2706,7 +2695,7 @@ pub struct Review {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Review`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod review {
     /// The primary key of [`Review`](super::Review).
     pub const pk: ::pookie::Column<super::Review, i32> = ::pookie::Column::new(
@@ -2746,20 +2735,15 @@ pub mod review {
     pub const reviewer: ::pookie::ForeignKey<super::Review, super::Customer> = ::pookie::ForeignKey::new(
         1,
     );
-    /// The types of the required fields of [`NewReview`](super::NewReview)
-    /// not set yet: one in the form's type is a field still missing.
-    #[allow(non_camel_case_types)]
-    pub mod missing {
-        /// The field `product_id`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct product_id;
-        /// The field `reviewer_id`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct reviewer_id;
-        /// The field `stars`, not set yet.
-        #[derive(Debug, Clone)]
-        pub struct stars;
-    }
+    /// In the type of [`NewReview`](super::NewReview): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_product_id;
+    /// In the type of [`NewReview`](super::NewReview): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_reviewer_id;
+    /// In the type of [`NewReview`](super::NewReview): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_stars;
 }
 /// The fields of a new [`Review`]: set every required field (`product_id`, `reviewer_id`, `stars`),
 /// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -2774,16 +2758,16 @@ pub struct NewReview<__T0 = ::std::string::String, __T1 = i32, __T2 = i16> {
 }
 #[allow(clippy::type_complexity)]
 impl NewReview<
-    review::missing::product_id,
-    review::missing::reviewer_id,
-    review::missing::stars,
+    review::MissingField_product_id,
+    review::MissingField_reviewer_id,
+    review::MissingField_stars,
 > {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewReview {
-            product_id: review::missing::product_id,
-            reviewer_id: review::missing::reviewer_id,
-            stars: review::missing::stars,
+            product_id: review::MissingField_product_id,
+            reviewer_id: review::MissingField_reviewer_id,
+            stars: review::MissingField_stars,
             body: ::core::option::Option::None,
         }
     }
@@ -2791,9 +2775,9 @@ impl NewReview<
 #[allow(clippy::type_complexity)]
 impl ::core::default::Default
 for NewReview<
-    review::missing::product_id,
-    review::missing::reviewer_id,
-    review::missing::stars,
+    review::MissingField_product_id,
+    review::MissingField_reviewer_id,
+    review::MissingField_stars,
 > {
     fn default() -> Self {
         Self::new()

@@ -62,7 +62,11 @@ impl Aggregate<Total, Option<String>> for DecimalAggregate {
         Ok(())
     }
 
-    fn finalize(&self, _: &mut Context<'_>, total: Option<Total>) -> rusqlite::Result<Option<String>> {
+    fn finalize(
+        &self,
+        _: &mut Context<'_>,
+        total: Option<Total>,
+    ) -> rusqlite::Result<Option<String>> {
         // As SQL's SUM and AVG: NULL over no (non-NULL) value.
         let Some(total) = total.filter(|total| total.count > 0) else {
             return Ok(None);

@@ -232,7 +232,8 @@ impl<M: Model> QuerySet<M> {
     pub(crate) fn remember_db(&self, mut rows: Vec<M>) -> Vec<M> {
         if let Some(db) = self.remembered_db() {
             for row in &mut rows {
-                row.loaded_mut().set_db_alias(Some(std::sync::Arc::clone(&db)));
+                row.loaded_mut()
+                    .set_db_alias(Some(std::sync::Arc::clone(&db)));
             }
         }
         rows

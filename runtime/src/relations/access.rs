@@ -64,7 +64,12 @@ pub fn fetch_related_optional<'a, M: Model, T: Model + Clone>(
         return Ok(None);
     }
     let filter = || format!("{} = {key}", meta.target_column);
-    match row_where::<T>(db, related_alias::<M, T>(this), meta.target_column, key.reborrow())? {
+    match row_where::<T>(
+        db,
+        related_alias::<M, T>(this),
+        meta.target_column,
+        key.reborrow(),
+    )? {
         Some(found) => Ok(Some(Cow::Owned(found))),
         None => Err(Error::DoesNotExist {
             model: T::META.name,
@@ -117,7 +122,13 @@ pub fn fetch_reverse_one_or_none<'a, M: Model, T: Model + Clone>(
     if key == Param::Null {
         return Ok(None);
     }
-    Ok(row_where::<T>(db, related_alias::<M, T>(this), meta.target_column, key.reborrow())?.map(Cow::Owned))
+    Ok(row_where::<T>(
+        db,
+        related_alias::<M, T>(this),
+        meta.target_column,
+        key.reborrow(),
+    )?
+    .map(Cow::Owned))
 }
 
 /// The database a related row of `this` is read from: the one `this` came
@@ -128,12 +139,7 @@ fn related_alias<'a, M: Model, T: Model>(this: &'a M) -> &'a str {
 
 /// The row of `T` whose `column` (the primary key or another unique column)
 /// equals `key`, by the prepared statement when `column` is the primary key.
-fn row_where<T: Model>(
-    db: &Db,
-    alias: &str,
-    column: &str,
-    key: Param<'_>,
-) -> Result<Option<T>> {
+fn row_where<T: Model>(db: &Db, alias: &str, column: &str, key: Param<'_>) -> Result<Option<T>> {
     let mut connection = db.connection(alias)?;
     let dialect = connection.dialect();
     let sql = &T::SQL[dialect.index()];
