@@ -78,14 +78,16 @@ impl ::pookie::Insert for {{ form.complete }} {
     }
     fn sets_column(&self, column: usize) -> bool {
 {%- if form.sets_column.is_empty() %}
+{%- if form.always_set == "false" %}
         let _ = column;
-        false
+{%- endif %}
+        {{ form.always_set }}
 {%- else %}
         match column {
 {%- for arm in form.sets_column %}
             {{ arm.ident }} => {{ arm.expr }},
 {%- endfor %}
-            _ => false,
+            _ => {{ form.always_set }},
         }
 {%- endif %}
     }

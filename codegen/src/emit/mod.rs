@@ -158,9 +158,12 @@ pub(crate) struct FormView {
     pub uses_now: bool,
     /// Setters taking the related instance of a foreign key.
     pub instance_setters: Vec<InstanceSetterView>,
-    /// The arms of `Insert::sets_column`: a column position (or several, as
-    /// `1 | 2`) and whether the form sets it.
+    /// The arms of `Insert::sets_column` for the optional fields: a column
+    /// position and whether the form sets it.
     pub sets_column: Vec<Assign>,
+    /// Its answer for every other column: whether it is a required one
+    /// (`[1, 2].contains(&column)`, or `false`).
+    pub always_set: String,
 }
 
 /// A field of the insert form.
@@ -894,15 +897,11 @@ fn form_view(
         setters,
         into_model,
         uses_now,
-        sets_column: if always_set.is_empty() {
-            sets_column
+        sets_column,
+        always_set: if always_set.is_empty() {
+            "false".to_owned()
         } else {
-            let mut arms = vec![Assign {
-                ident: always_set.join(" | "),
-                expr: "true".into(),
-            }];
-            arms.extend(sets_column);
-            arms
+            format!("[{}].contains(&column)", always_set.join(", "))
         },
         ident,
     })

@@ -112,10 +112,7 @@ impl ::pookie::Insert for NewMetric<::std::string::String, f64> {
         }
     }
     fn sets_column(&self, column: usize) -> bool {
-        match column {
-            1 | 2 => true,
-            _ => false,
-        }
+        [1, 2].contains(&column)
     }
 }
 impl ::pookie::Model for Metric {

@@ -116,10 +116,7 @@ impl ::pookie::Insert for NewTag<::std::string::String, ::std::string::String> {
         }
     }
     fn sets_column(&self, column: usize) -> bool {
-        match column {
-            1 | 2 => true,
-            _ => false,
-        }
+        [1, 2].contains(&column)
     }
 }
 impl ::pookie::Model for Tag {
@@ -631,11 +628,10 @@ impl ::pookie::Insert for NewAuthor<::std::string::String, ::std::string::String
     }
     fn sets_column(&self, column: usize) -> bool {
         match column {
-            1 | 2 => true,
             3 => self.bio.is_some(),
             4 => self.website.is_some(),
             5 => self.is_active.is_some(),
-            _ => false,
+            _ => [1, 2].contains(&column),
         }
     }
 }
@@ -1316,10 +1312,9 @@ for NewPost<::std::string::String, ::std::string::String, ::std::string::String,
     }
     fn sets_column(&self, column: usize) -> bool {
         match column {
-            1 | 2 | 3 | 4 => true,
             5 => self.published.is_some(),
             6 => self.view_count.is_some(),
-            _ => false,
+            _ => [1, 2, 3, 4].contains(&column),
         }
     }
 }
@@ -1961,10 +1956,9 @@ impl ::pookie::Insert for NewUserProfile<i32> {
     }
     fn sets_column(&self, column: usize) -> bool {
         match column {
-            1 => true,
             2 => self.avatar.is_some(),
             3 => self.prefs.is_some(),
-            _ => false,
+            _ => [1].contains(&column),
         }
     }
 }

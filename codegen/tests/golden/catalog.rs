@@ -147,10 +147,7 @@ for NewCatalogColumn<::std::string::String, ::std::string::String, bool> {
         }
     }
     fn sets_column(&self, column: usize) -> bool {
-        match column {
-            0 | 1 | 2 => true,
-            _ => false,
-        }
+        [0, 1, 2].contains(&column)
     }
 }
 impl ::pookie::Model for CatalogColumn {

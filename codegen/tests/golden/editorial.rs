@@ -179,12 +179,11 @@ impl ::pookie::Insert for NewCalendarEntry<::std::string::String> {
     }
     fn sets_column(&self, column: usize) -> bool {
         match column {
-            1 => true,
             2 => self.status.is_some(),
             3 => self.size.is_some(),
             4 => self.fee.is_some(),
             5 => self.budget.is_some(),
-            _ => false,
+            _ => [1].contains(&column),
         }
     }
 }

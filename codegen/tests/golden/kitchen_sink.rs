@@ -2222,10 +2222,14 @@ for NewSample<
     }
     fn sets_column(&self, column: usize) -> bool {
         match column {
-            4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20
-            | 21 | 22 | 23 | 24 | 25 | 26 | 27 | 28 => true,
             3 => self.label.is_some(),
-            _ => false,
+            _ => {
+                [
+                    4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                    23, 24, 25, 26, 27, 28,
+                ]
+                    .contains(&column)
+            }
         }
     }
 }
@@ -6021,9 +6025,8 @@ impl ::pookie::Insert for NewTicket<::std::string::String, i32, ::std::string::S
     }
     fn sets_column(&self, column: usize) -> bool {
         match column {
-            1 | 2 | 3 => true,
             4 => self.price.is_some(),
-            _ => false,
+            _ => [1, 2, 3].contains(&column),
         }
     }
 }
@@ -6505,10 +6508,7 @@ impl ::pookie::Insert for NewCountry<::std::string::String, ::std::string::Strin
         }
     }
     fn sets_column(&self, column: usize) -> bool {
-        match column {
-            0 | 1 => true,
-            _ => false,
-        }
+        [0, 1].contains(&column)
     }
 }
 impl ::pookie::Model for Country {
@@ -6936,10 +6936,7 @@ impl ::pookie::Insert for NewCity<::std::string::String, ::std::string::String> 
         }
     }
     fn sets_column(&self, column: usize) -> bool {
-        match column {
-            1 | 2 => true,
-            _ => false,
-        }
+        [1, 2].contains(&column)
     }
 }
 impl ::pookie::Model for City {
@@ -7393,9 +7390,8 @@ impl ::pookie::Insert for NewCensus<::std::string::String, i16, i64> {
     }
     fn sets_column(&self, column: usize) -> bool {
         match column {
-            0 | 1 | 2 => true,
             3 => self.note.is_some(),
-            _ => false,
+            _ => [0, 1, 2].contains(&column),
         }
     }
 }
@@ -7850,9 +7846,8 @@ impl ::pookie::Insert for NewDevice<::std::string::String> {
     }
     fn sets_column(&self, column: usize) -> bool {
         match column {
-            1 => true,
             0 => self.uid.is_some(),
-            _ => false,
+            _ => [1].contains(&column),
         }
     }
 }
@@ -8290,10 +8285,7 @@ for NewReading<
         }
     }
     fn sets_column(&self, column: usize) -> bool {
-        match column {
-            1 | 2 | 3 => true,
-            _ => false,
-        }
+        [1, 2, 3].contains(&column)
     }
 }
 impl ::pookie::Model for Reading {
@@ -9005,7 +8997,6 @@ for NewProfile<
     }
     fn sets_column(&self, column: usize) -> bool {
         match column {
-            1 | 2 | 4 | 6 | 11 => true,
             3 => self.website.is_some(),
             5 => self.bio.is_some(),
             7 => self.score.is_some(),
@@ -9014,7 +9005,7 @@ for NewProfile<
             10 => self.number.is_some(),
             12 => self.starts.is_some(),
             13 => self.ends.is_some(),
-            _ => false,
+            _ => [1, 2, 4, 6, 11].contains(&column),
         }
     }
 }

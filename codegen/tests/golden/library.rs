@@ -96,10 +96,7 @@ impl ::pookie::Insert for NewPublisher<::std::string::String> {
         }
     }
     fn sets_column(&self, column: usize) -> bool {
-        match column {
-            1 => true,
-            _ => false,
-        }
+        [1].contains(&column)
     }
 }
 impl ::pookie::Model for Publisher {
@@ -502,9 +499,8 @@ impl ::pookie::Insert for NewWriter<::std::string::String> {
     }
     fn sets_column(&self, column: usize) -> bool {
         match column {
-            1 => true,
             2 => self.publisher_id.is_some(),
-            _ => false,
+            _ => [1].contains(&column),
         }
     }
 }
@@ -964,9 +960,8 @@ impl ::pookie::Insert for NewBook<::std::string::String, i32> {
     }
     fn sets_column(&self, column: usize) -> bool {
         match column {
-            1 | 2 => true,
             3 => self.pages.is_some(),
-            _ => false,
+            _ => [1, 2].contains(&column),
         }
     }
 }
@@ -1371,10 +1366,7 @@ impl ::pookie::Insert for NewTopic<::std::string::String> {
         }
     }
     fn sets_column(&self, column: usize) -> bool {
-        match column {
-            1 => true,
-            _ => false,
-        }
+        [1].contains(&column)
     }
 }
 impl ::pookie::Model for Topic {
@@ -1747,10 +1739,7 @@ impl ::pookie::Insert for NewArticle<::std::string::String> {
         }
     }
     fn sets_column(&self, column: usize) -> bool {
-        match column {
-            1 => true,
-            _ => false,
-        }
+        [1].contains(&column)
     }
 }
 impl ::pookie::Model for Article {

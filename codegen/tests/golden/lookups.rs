@@ -163,10 +163,9 @@ for NewEvent<::std::string::String, ::std::vec::Vec<::std::string::String>> {
     }
     fn sets_column(&self, column: usize) -> bool {
         match column {
-            1 | 3 => true,
             2 => self.data.is_some(),
             4 => self.scores.is_some(),
-            _ => false,
+            _ => [1, 3].contains(&column),
         }
     }
 }
@@ -576,9 +575,8 @@ impl ::pookie::Insert for NewJob<::std::string::String> {
     }
     fn sets_column(&self, column: usize) -> bool {
         match column {
-            1 => true,
             2 => self.done.is_some(),
-            _ => false,
+            _ => [1].contains(&column),
         }
     }
 }

@@ -126,9 +126,8 @@ impl ::pookie::Insert for NewEmployee<::std::string::String> {
     }
     fn sets_column(&self, column: usize) -> bool {
         match column {
-            1 => true,
             2 => self.reports_to_id.is_some(),
-            _ => false,
+            _ => [1].contains(&column),
         }
     }
 }
@@ -531,10 +530,7 @@ impl ::pookie::Insert for NewAddress<::std::string::String> {
         }
     }
     fn sets_column(&self, column: usize) -> bool {
-        match column {
-            1 => true,
-            _ => false,
-        }
+        [1].contains(&column)
     }
 }
 impl ::pookie::Model for Address {
@@ -971,10 +967,7 @@ impl ::pookie::Insert for NewShipment<::std::string::String, i32, i32> {
         }
     }
     fn sets_column(&self, column: usize) -> bool {
-        match column {
-            1 | 2 | 3 => true,
-            _ => false,
-        }
+        [1, 2, 3].contains(&column)
     }
 }
 impl ::pookie::Model for Shipment {
@@ -1444,10 +1437,7 @@ impl ::pookie::Insert for NewWriterRating<i32, i16> {
         }
     }
     fn sets_column(&self, column: usize) -> bool {
-        match column {
-            1 | 2 => true,
-            _ => false,
-        }
+        [1, 2].contains(&column)
     }
 }
 impl ::pookie::Model for WriterRating {
@@ -1820,10 +1810,7 @@ impl ::pookie::Insert for NewPerson<::std::string::String> {
         }
     }
     fn sets_column(&self, column: usize) -> bool {
-        match column {
-            1 => true,
-            _ => false,
-        }
+        [1].contains(&column)
     }
 }
 impl ::pookie::Model for Person {
@@ -2200,10 +2187,7 @@ impl ::pookie::Insert for NewClub<::std::string::String> {
         }
     }
     fn sets_column(&self, column: usize) -> bool {
-        match column {
-            1 => true,
-            _ => false,
-        }
+        [1].contains(&column)
     }
 }
 impl ::pookie::Model for Club {
@@ -2635,9 +2619,8 @@ impl ::pookie::Insert for NewMembership<i32, i32> {
     }
     fn sets_column(&self, column: usize) -> bool {
         match column {
-            1 | 2 => true,
             3 => self.role.is_some(),
-            _ => false,
+            _ => [1, 2].contains(&column),
         }
     }
 }
@@ -3094,10 +3077,7 @@ impl ::pookie::Insert for NewOwner<::std::string::String> {
         }
     }
     fn sets_column(&self, column: usize) -> bool {
-        match column {
-            1 => true,
-            _ => false,
-        }
+        [1].contains(&column)
     }
 }
 impl ::pookie::Model for Owner {
@@ -3533,10 +3513,7 @@ impl ::pookie::Insert for NewCascadeItem<i32> {
         }
     }
     fn sets_column(&self, column: usize) -> bool {
-        match column {
-            1 => true,
-            _ => false,
-        }
+        [1].contains(&column)
     }
 }
 impl ::pookie::Model for CascadeItem {
@@ -4577,10 +4554,7 @@ impl ::pookie::Insert for NewProtectItem<i32> {
         }
     }
     fn sets_column(&self, column: usize) -> bool {
-        match column {
-            1 => true,
-            _ => false,
-        }
+        [1].contains(&column)
     }
 }
 impl ::pookie::Model for ProtectItem {
@@ -4928,10 +4902,7 @@ impl ::pookie::Insert for NewRestrictItem<i32> {
         }
     }
     fn sets_column(&self, column: usize) -> bool {
-        match column {
-            1 => true,
-            _ => false,
-        }
+        [1].contains(&column)
     }
 }
 impl ::pookie::Model for RestrictItem {
@@ -5283,10 +5254,7 @@ impl ::pookie::Insert for NewDoNothingItem<i32> {
         }
     }
     fn sets_column(&self, column: usize) -> bool {
-        match column {
-            1 => true,
-            _ => false,
-        }
+        [1].contains(&column)
     }
 }
 impl ::pookie::Model for DoNothingItem {

@@ -176,10 +176,9 @@ impl ::pookie::Insert for NewCustomer<::std::string::String, ::std::string::Stri
     }
     fn sets_column(&self, column: usize) -> bool {
         match column {
-            1 | 2 => true,
             3 => self.referred_by_id.is_some(),
             4 => self.loyalty.is_some(),
-            _ => false,
+            _ => [1, 2].contains(&column),
         }
     }
 }
@@ -802,11 +801,10 @@ impl ::pookie::Insert for NewProduct<::std::string::String, ::std::string::Strin
     }
     fn sets_column(&self, column: usize) -> bool {
         match column {
-            0 | 1 | 3 => true,
             2 => self.r#type.is_some(),
             4 => self.stock.is_some(),
             5 => self.active.is_some(),
-            _ => false,
+            _ => [0, 1, 3].contains(&column),
         }
     }
 }
@@ -1378,10 +1376,9 @@ impl ::pookie::Insert for NewOrder<i32> {
     }
     fn sets_column(&self, column: usize) -> bool {
         match column {
-            3 => true,
             4 => self.note.is_some(),
             5 => self.paid.is_some(),
-            _ => false,
+            _ => [3].contains(&column),
         }
     }
 }
@@ -1909,9 +1906,8 @@ impl ::pookie::Insert for NewOrderLine<i32, ::std::string::String> {
     }
     fn sets_column(&self, column: usize) -> bool {
         match column {
-            1 | 2 => true,
             3 => self.quantity.is_some(),
-            _ => false,
+            _ => [1, 2].contains(&column),
         }
     }
 }
@@ -2383,10 +2379,7 @@ impl ::pookie::Insert for NewReturn<i32, ::std::string::String> {
         }
     }
     fn sets_column(&self, column: usize) -> bool {
-        match column {
-            1 | 2 => true,
-            _ => false,
-        }
+        [1, 2].contains(&column)
     }
 }
 impl ::pookie::Model for Return {
@@ -2867,9 +2860,8 @@ impl ::pookie::Insert for NewReview<::std::string::String, i32, i16> {
     }
     fn sets_column(&self, column: usize) -> bool {
         match column {
-            1 | 2 | 3 => true,
             4 => self.body.is_some(),
-            _ => false,
+            _ => [1, 2, 3].contains(&column),
         }
     }
 }
