@@ -133,7 +133,7 @@ pub fn fetch_reverse_one_or_none<'a, M: Model, T: Model + Clone>(
 
 /// The database a related row of `this` is read from: the one `this` came
 /// from (as Django routes an instance's relations), else `T`'s own.
-fn related_alias<'a, M: Model, T: Model>(this: &'a M) -> &'a str {
+fn related_alias<M: Model, T: Model>(this: &M) -> &str {
     this.loaded().db_alias().unwrap_or(T::META.db_alias)
 }
 
