@@ -136,15 +136,16 @@ on_both_backends! {
         assert_eq!(Author::get(db, grace.id)?, updated);
     }
 
-    fn array_setters_take_arrays_slices_and_vectors(db) {
+    fn array_setters_take_arrays_slices_vectors_and_iterators(db) {
         lookups::create_tables(db)?;
         let from_array = NewEvent::new().name("a").tags(["rust", "orm"]).save(db)?;
         let slice: &[&str] = &["sql"];
         let from_slice = NewEvent::new().name("b").tags(slice).scores([1, 2]).save(db)?;
         let names = vec!["x".to_owned(), "y".to_owned()];
         let from_strings = NewEvent::new().name("c").tags(names.as_slice()).scores(vec![3]).save(db)?;
-        let words: Vec<&str> = "p q".split(' ').collect();
-        let from_iterator = NewEvent::new().name("d").tags(words.as_slice()).save(db)?;
+        let from_iterator = NewEvent::new().name("d").tags("p q".split(' ')).save(db)?;
+        let upper = NewEvent::new().name("e").tags(names.iter().map(|n| n.to_uppercase())).save(db)?;
+        assert_eq!(upper.tags, ["X", "Y"]);
         assert_eq!(from_array.tags, ["rust", "orm"]);
         assert_eq!((from_slice.tags.as_slice(), from_slice.scores.as_deref()), (&["sql".to_owned()][..], Some(&[1_i64, 2][..])));
         assert_eq!(from_strings.tags, ["x", "y"]);

@@ -253,7 +253,7 @@ on_both_backends! {
                 .doc(pookie::serde_json::json!({"a": 1}))
                 .settings(support::Settings { theme: "dark".into(), font_size: 12, tags: vec!["x".into()] })
                 .numbers(vec![1, 2])
-                .labels(vec!["l".into()])
+                .labels(["l"])
                 .days(vec![date])
                 .amounts(vec!["0.5".parse::<pookie::bigdecimal::BigDecimal>().unwrap()])
                 .bytes(vec![0, 255])

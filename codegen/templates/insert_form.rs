@@ -35,14 +35,14 @@ impl{{ form.generics }} {{ form.ident }}{{ form.generics }} {
 {%- for setter in form.setters %}
     #[doc = {{ setter.doc }}]
 {%- if setter.required %}
-    pub fn {{ setter.ident }}(self, value: impl ::pookie::IntoField<{{ setter.value_ty }}>) -> {{ setter.returns }} {
+    pub fn {{ setter.ident }}(self, value: impl {{ setter.bound }}) -> {{ setter.returns }} {
         {{ form.ident }} {
 {%- call m::struct_fields(setter.moved) %}{%- endcall %}
         }
     }
 {%- else %}
-    pub fn {{ setter.ident }}(mut self, value: impl ::pookie::IntoField<{{ setter.value_ty }}>) -> Self {
-        self.{{ setter.ident }} = ::core::option::Option::Some(::pookie::IntoField::into_field(value));
+    pub fn {{ setter.ident }}(mut self, value: impl {{ setter.bound }}) -> Self {
+        self.{{ setter.ident }} = ::core::option::Option::Some({{ setter.convert }});
         self
     }
 {%- endif %}

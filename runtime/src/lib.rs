@@ -78,7 +78,7 @@ pub use relations::{
 };
 pub use row::{FromSql, Row};
 pub use validation::{FieldError, Validate, ValidationError};
-pub use value::{IntoField, Param, ToParam};
+pub use value::{IntoArray, IntoField, Param, ToParam};
 
 /// The `bigdecimal` crate (`DecimalField` of more than 28 digits).
 pub use bigdecimal;

@@ -182,8 +182,11 @@ pub(crate) struct SetterView {
     pub ident: String,
     /// The doc line, as a string literal.
     pub doc: String,
-    /// The field type `value` converts into.
-    pub value_ty: String,
+    /// The trait `value` implements: `::pookie::IntoField<field type>`, or
+    /// `::pookie::IntoArray<element type>` for a non-null ArrayField.
+    pub bound: String,
+    /// The conversion of `value` into the field's type.
+    pub convert: String,
     /// A required field: the setter changes the form's type.
     pub required: bool,
     /// For a required field: the form type it returns.
@@ -787,6 +790,22 @@ fn form_view(
             let column = table.columns.iter().find(|c| c.ident == f.ident);
             let value_ty = column.map(|c| c.rust_type.clone()).unwrap_or_default();
             let doc = str_lit(&format!(" Sets [`{name}::{}`].", plain(&f.ident)));
+            // A list takes anything that iterates over its elements (arrays,
+            // slices, vectors, iterators); a nullable one takes an Option.
+            let element = column
+                .filter(|c| c.scalar.class == Class::Array && !c.nullable)
+                .and_then(|c| c.rust_type.strip_prefix("::std::vec::Vec<"))
+                .and_then(|rest| rest.strip_suffix('>'));
+            let (bound, convert) = match element {
+                Some(element) => (
+                    format!("::pookie::IntoArray<{element}>"),
+                    "::pookie::IntoArray::into_array(value)".to_owned(),
+                ),
+                None => (
+                    format!("::pookie::IntoField<{value_ty}>"),
+                    "::pookie::IntoField::into_field(value)".to_owned(),
+                ),
+            };
             match required.iter().position(|c| c.ident == f.ident) {
                 Some(position) => {
                     let mut returned = params.clone();
@@ -794,7 +813,6 @@ fn form_view(
                     SetterView {
                         ident: f.ident.clone(),
                         doc,
-                        value_ty,
                         required: true,
                         returns: format!("{ident}{}", angle(&returned)),
                         moved: fields
@@ -802,18 +820,21 @@ fn form_view(
                             .map(|other| Assign {
                                 ident: other.ident.clone(),
                                 expr: if other.ident == f.ident {
-                                    "::pookie::IntoField::into_field(value)".into()
+                                    convert.clone()
                                 } else {
                                     format!("self.{}", other.ident)
                                 },
                             })
                             .collect(),
+                        bound,
+                        convert,
                     }
                 }
                 None => SetterView {
                     ident: f.ident.clone(),
                     doc,
-                    value_ty,
+                    bound,
+                    convert,
                     required: false,
                     returns: String::new(),
                     moved: Vec::new(),

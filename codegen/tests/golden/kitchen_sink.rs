@@ -1786,7 +1786,7 @@ impl<
     /// Sets [`Sample::numbers`].
     pub fn numbers(
         self,
-        value: impl ::pookie::IntoField<::std::vec::Vec<i64>>,
+        value: impl ::pookie::IntoArray<i64>,
     ) -> NewSample<
         __T0,
         __T1,
@@ -1835,7 +1835,7 @@ impl<
             moment: self.moment,
             doc: self.doc,
             settings: self.settings,
-            numbers: ::pookie::IntoField::into_field(value),
+            numbers: ::pookie::IntoArray::into_array(value),
             labels: self.labels,
             days: self.days,
             amounts: self.amounts,
@@ -1846,7 +1846,7 @@ impl<
     /// Sets [`Sample::labels`].
     pub fn labels(
         self,
-        value: impl ::pookie::IntoField<::std::vec::Vec<::std::string::String>>,
+        value: impl ::pookie::IntoArray<::std::string::String>,
     ) -> NewSample<
         __T0,
         __T1,
@@ -1896,7 +1896,7 @@ impl<
             doc: self.doc,
             settings: self.settings,
             numbers: self.numbers,
-            labels: ::pookie::IntoField::into_field(value),
+            labels: ::pookie::IntoArray::into_array(value),
             days: self.days,
             amounts: self.amounts,
             bytes: self.bytes,
@@ -1906,7 +1906,7 @@ impl<
     /// Sets [`Sample::days`].
     pub fn days(
         self,
-        value: impl ::pookie::IntoField<::std::vec::Vec<::pookie::chrono::NaiveDate>>,
+        value: impl ::pookie::IntoArray<::pookie::chrono::NaiveDate>,
     ) -> NewSample<
         __T0,
         __T1,
@@ -1957,7 +1957,7 @@ impl<
             settings: self.settings,
             numbers: self.numbers,
             labels: self.labels,
-            days: ::pookie::IntoField::into_field(value),
+            days: ::pookie::IntoArray::into_array(value),
             amounts: self.amounts,
             bytes: self.bytes,
             status: self.status,
@@ -1966,9 +1966,7 @@ impl<
     /// Sets [`Sample::amounts`].
     pub fn amounts(
         self,
-        value: impl ::pookie::IntoField<
-            ::std::vec::Vec<::pookie::bigdecimal::BigDecimal>,
-        >,
+        value: impl ::pookie::IntoArray<::pookie::bigdecimal::BigDecimal>,
     ) -> NewSample<
         __T0,
         __T1,
@@ -2020,7 +2018,7 @@ impl<
             numbers: self.numbers,
             labels: self.labels,
             days: self.days,
-            amounts: ::pookie::IntoField::into_field(value),
+            amounts: ::pookie::IntoArray::into_array(value),
             bytes: self.bytes,
             status: self.status,
         }
@@ -4917,9 +4915,9 @@ impl NewDefaults {
     /// Sets [`Defaults::tags`].
     pub fn tags(
         mut self,
-        value: impl ::pookie::IntoField<::std::vec::Vec<::std::string::String>>,
+        value: impl ::pookie::IntoArray<::std::string::String>,
     ) -> Self {
-        self.tags = ::core::option::Option::Some(::pookie::IntoField::into_field(value));
+        self.tags = ::core::option::Option::Some(::pookie::IntoArray::into_array(value));
         self
     }
     /// Sets [`Defaults::extra`].
@@ -8912,7 +8910,7 @@ impl<__T0, __T1, __T2, __T3, __T4> NewProfile<__T0, __T1, __T2, __T3, __T4> {
     /// Sets [`Profile::tags`].
     pub fn tags(
         self,
-        value: impl ::pookie::IntoField<::std::vec::Vec<::std::string::String>>,
+        value: impl ::pookie::IntoArray<::std::string::String>,
     ) -> NewProfile<__T0, __T1, __T2, __T3, ::std::vec::Vec<::std::string::String>> {
         NewProfile {
             username: self.username,
@@ -8925,7 +8923,7 @@ impl<__T0, __T1, __T2, __T3, __T4> NewProfile<__T0, __T1, __T2, __T3, __T4> {
             balance: self.balance,
             team: self.team,
             number: self.number,
-            tags: ::pookie::IntoField::into_field(value),
+            tags: ::pookie::IntoArray::into_array(value),
             starts: self.starts,
             ends: self.ends,
         }

@@ -116,12 +116,12 @@ impl<__T0, __T1> NewEvent<__T0, __T1> {
     /// Sets [`Event::tags`].
     pub fn tags(
         self,
-        value: impl ::pookie::IntoField<::std::vec::Vec<::std::string::String>>,
+        value: impl ::pookie::IntoArray<::std::string::String>,
     ) -> NewEvent<__T0, ::std::vec::Vec<::std::string::String>> {
         NewEvent {
             name: self.name,
             data: self.data,
-            tags: ::pookie::IntoField::into_field(value),
+            tags: ::pookie::IntoArray::into_array(value),
             scores: self.scores,
         }
     }
