@@ -222,6 +222,13 @@ fn remembers_its_database(default_url: &str, audit_url: &str) -> pookie::Result<
     assert_eq!(post.author(&db)?.name, "Grace Hopper");
     assert_eq!(grace.posts().count(&db)?, 1);
     assert!(grace.user_profile_or_none(&db)?.is_none());
+    let bulk = Author::objects().using("audit").bulk_create(
+        &db,
+        [NewAuthor::new().name("Bulk").email("b@example.com")],
+        0,
+    )?;
+    assert_eq!(bulk[0].db_alias(), "audit");
+    bulk[0].delete(&db)?;
     let streamed: Vec<Author> = Author::objects()
         .using("audit")
         .iterator(&db)?

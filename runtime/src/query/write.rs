@@ -187,7 +187,8 @@ impl<M: Model> QuerySet<M> {
         batch_size: usize,
     ) -> Result<Vec<M>> {
         let now = crate::ops::now();
-        let mut objects: Vec<M> = forms.into_iter().map(|form| form.into_model(now)).collect();
+        let objects: Vec<M> = forms.into_iter().map(|form| form.into_model(now)).collect();
+        let mut objects = self.remember_db(objects);
         if objects.is_empty() {
             return Ok(objects);
         }
