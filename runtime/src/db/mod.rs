@@ -33,7 +33,7 @@ pub const DEFAULT_ALIAS: &str = "default";
 /// let db = pookie::Db::connect("sqlite://:memory:")?;
 /// assert_eq!(db.dialect(), pookie::Dialect::Sqlite);
 /// db.execute("CREATE TABLE notes (body TEXT)", &[])?;
-/// assert_eq!(db.execute("INSERT INTO notes VALUES (?)", &["hello".into()])?, 1);
+/// assert_eq!(db.execute("INSERT INTO notes VALUES ($1)", &["hello".into()])?, 1);
 /// let row = db.fetch_one("SELECT COUNT(*) AS n FROM notes", &[])?.unwrap();
 /// assert_eq!(row.get::<i64>("n")?, 1);
 /// # Ok::<(), pookie::Error>(())
