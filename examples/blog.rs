@@ -26,9 +26,7 @@ fn migrations() -> pookie::migrate::Migrations {
     )))
 }
 
-use blog::{
-    author, post, tag, Author, NewAuthor, NewPost, NewTag, NewUserProfile, Post, Tag, UserProfile,
-};
+use blog::{author, post, tag, Author, NewAuthor, NewPost, NewTag, NewUserProfile, Post, Tag};
 
 fn main() -> ExitCode {
     match run() {
@@ -53,23 +51,23 @@ fn run() -> pookie::Result<()> {
     println!("Opened blog.sqlite3; cleared an earlier run (authors: {authors}, posts: {posts}, tags: {tags})
 ");
 
-    let grace = Author::objects().create(
-        &db,
-        NewAuthor::new()
-            .name("Grace Mutiibwa")
-            .email("grace@blog.ug")
-            .bio("Software engineer and ORM author."),
-    )?;
-    let bob = Author::objects().create(&db, NewAuthor::new().name("Bob").email("bob@blog.ug"))?;
-    UserProfile::objects().create(
-        &db,
-        NewUserProfile::new()
-            .author(&grace)
-            .avatar("https://blog.ug/grace.png"),
-    )?;
+    // `Author(name=…, email=…).save()`: an insert form saves itself.
+    let grace = NewAuthor::new()
+        .name("Grace Mutiibwa")
+        .email("grace@blog.ug")
+        .bio("Software engineer and ORM author.")
+        .save(&db)?;
+    let bob = NewAuthor::new()
+        .name("Bob")
+        .email("bob@blog.ug")
+        .save(&db)?;
+    NewUserProfile::new()
+        .author(&grace)
+        .avatar("https://blog.ug/grace.png")
+        .save(&db)?;
     let mut tags = Vec::new();
     for (name, slug) in [("Python", "python"), ("ORM", "orm"), ("Rust", "rust")] {
-        tags.push(Tag::objects().create(&db, NewTag::new().name(name).slug(slug))?);
+        tags.push(NewTag::new().name(name).slug(slug).save(&db)?);
     }
     let [python, orm, rust] = [&tags[0], &tags[1], &tags[2]];
 

@@ -128,7 +128,7 @@ on_both_backends! {
         );
 
         // update_or_create finds its row again by the whole key.
-        let (updated, created) = Census::objects().update_or_create(
+        let (updated, created) = Census::objects().update_or_create_with(
             db,
             census::country_id.eq("KE") & census::year.eq(2020),
             NewCensus::new().country_id("KE").year(2020).population(0),

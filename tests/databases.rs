@@ -31,13 +31,6 @@ fn names(db: &Db) -> pookie::Result<Vec<String>> {
     Ok(names)
 }
 
-fn placeholder(db: &Db, n: usize) -> String {
-    match db.dialect() {
-        Dialect::Sqlite => "?".to_owned(),
-        Dialect::Postgres => format!("${n}"),
-    }
-}
-
 on_both_backends! {
     fn transactions_commit_on_ok(db) {
         blog::create_tables(db)?;
@@ -128,19 +121,35 @@ on_both_backends! {
         blog::create_tables(db)?;
         new_author(db, "Grace")?;
         new_author(db, "Bob")?;
-        let sql = format!("SELECT name, is_active, id FROM authors WHERE name <> {} ORDER BY name", placeholder(db, 1));
-        let rows = db.fetch_all(&sql, &["Nobody".into()])?;
+        // One placeholder style, `$1`, on both backends.
+        let sql = "SELECT name, is_active, id FROM authors WHERE name <> $1 ORDER BY name";
+        let rows = db.fetch_all(sql, &["Nobody".into()])?;
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].columns(), ["name", "is_active", "id"]);
-        assert_eq!(rows[0].get("name").and_then(Value::as_str), Some("Bob"));
-        assert_eq!(rows[1].get("is_active").and_then(Value::as_bool), Some(true));
-        assert!(rows[0].get("missing").is_none());
+        assert_eq!(rows[0].get::<String>("name")?, "Bob");
+        assert!(rows[1].get::<bool>("is_active")?);
+        assert_eq!(rows[0].value("name").and_then(Value::as_str), Some("Bob"));
+        assert!(rows[0].value("missing").is_none());
         let count = db.fetch_one("SELECT COUNT(*) AS cnt FROM authors", &[])?.unwrap();
-        assert_eq!(count.get("cnt").and_then(Value::as_i64), Some(2));
-        let none = db.fetch_one(&format!("SELECT id FROM authors WHERE id = {}", placeholder(db, 1)), &[(-1i32).into()])?;
+        assert_eq!(count.get::<i64>("cnt")?, 2);
+        let none = db.fetch_one("SELECT id FROM authors WHERE id = $1", &[(-1i32).into()])?;
         assert!(none.is_none());
         let null = db.fetch_one("SELECT bio FROM authors", &[])?.unwrap();
-        assert_eq!(null.get("bio"), Some(&Value::Null));
+        assert_eq!(null.value("bio"), Some(&Value::Null));
+        assert_eq!(null.get::<Option<String>>("bio")?, None);
+        // A missing column and a value of another type are clear errors.
+        let missing = count.get::<i64>("count").unwrap_err().to_string();
+        assert!(missing.contains("count") && missing.contains("no such column") && missing.contains("`cnt`"), "{missing}");
+        let wrong = rows[0].get::<i64>("name").unwrap_err().to_string();
+        assert!(wrong.contains("name") && wrong.contains("expected an integer") && wrong.contains("\"Bob\""), "{wrong}");
+        let null_error = null.get::<String>("bio").unwrap_err().to_string();
+        assert!(null_error.contains("found NULL"), "{null_error}");
+        // Placeholders may repeat and come in any order; `$` inside quotes is text.
+        let swapped = db.fetch_one("SELECT CAST($2 AS BIGINT) AS b, CAST($1 AS TEXT) AS a, '$1' AS text", &["first".into(), 2i64.into()])?.unwrap();
+        assert_eq!(swapped.get::<i64>("b")?, 2);
+        assert_eq!(swapped.get::<String>("a")?, "first");
+        assert_eq!(swapped.get::<String>("text")?, "$1");
+        assert_eq!(db.execute("UPDATE authors SET bio = $1 WHERE name = $2", &["Hi".into(), "Bob".into()])?, 1);
     }
 
     fn many_threads_share_one_pool(db) {
@@ -292,7 +301,7 @@ fn one_program_moves_rows_between_sqlite_and_postgres() {
         .fetch_one("SELECT COUNT(*) AS n FROM authors", &[])
         .unwrap()
         .unwrap();
-    assert_eq!(raw.get("n").and_then(Value::as_i64), Some(3));
+    assert_eq!(raw.get::<i64>("n").unwrap(), 3);
 }
 
 /// The test schema's URL as keyword-form options, to exercise that form too.

@@ -86,7 +86,7 @@ fn extreme_sample(db: &Db, low: bool) -> pookie::Result<Sample> {
                 tags: if low { vec![] } else { vec!["a".into(), "".into()] },
             })
             .numbers(if low { vec![] } else { vec![i64::MIN, 0, i64::MAX] })
-            .labels(if low { vec![] } else { vec!["".into(), "ü, \"q\"".into(), "[x]".into()] })
+            .labels(if low { vec![] } else { vec!["", "ü, \"q\"", "[x]"] })
             .days(if low { vec![] } else { vec![date(1969, 7, 20), date(2150, 1, 1)] })
             .amounts(if low {
                 vec![]

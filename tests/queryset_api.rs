@@ -248,7 +248,7 @@ on_both_backends! {
             let handles: Vec<_> = (0..4)
                 .map(|i| {
                     scope.spawn(move || {
-                        Author::objects().update_or_create(
+                        Author::objects().update_or_create_with(
                             db,
                             author::email.eq("upsert@example.com"),
                             NewAuthor::new().name("First").email("upsert@example.com"),

@@ -62,8 +62,8 @@ fn raw_post(db: &Db, slug: &str) -> pookie::Result<(String, String, i64)> {
             &[],
         )?
         .expect("the post exists");
-    let text = |name: &str| row.get(name).and_then(Value::as_str).unwrap().to_owned();
-    let views = row.get("view_count").and_then(Value::as_i64).unwrap();
+    let text = |name: &str| row.value(name).and_then(Value::as_str).unwrap().to_owned();
+    let views = row.value("view_count").and_then(Value::as_i64).unwrap();
     Ok((text("title"), text("body"), views))
 }
 
@@ -253,7 +253,7 @@ on_both_backends! {
                 .doc(pookie::serde_json::json!({"a": 1}))
                 .settings(support::Settings { theme: "dark".into(), font_size: 12, tags: vec!["x".into()] })
                 .numbers(vec![1, 2])
-                .labels(vec!["l".into()])
+                .labels(["l"])
                 .days(vec![date])
                 .amounts(vec!["0.5".parse::<pookie::bigdecimal::BigDecimal>().unwrap()])
                 .bytes(vec![0, 255])

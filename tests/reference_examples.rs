@@ -12,37 +12,38 @@ pub mod blog {
 
 use blog::{author, post, Author, NewAuthor, NewPost, Post};
 
+/// `Post(title=…, slug=…, body=…, author=…)`: a complete form, named by the
+/// form's type written without parameters.
+fn post(slug: &str, author: &Author) -> NewPost {
+    NewPost::new()
+        .title(format!("Title {slug}"))
+        .slug(slug)
+        .body("text")
+        .author(author)
+}
+
 fn seed(db: &Db) -> pookie::Result<(Author, Author)> {
     blog::create_tables(db)?;
-    let grace = Author::objects().create(
-        db,
-        NewAuthor::new()
-            .name("Grace Mutiibwa")
-            .email("grace@example.com")
-            .bio("Writes about ORMs"),
-    )?;
-    let alice = Author::objects().create(
-        db,
-        NewAuthor::new()
-            .name("Alice")
-            .email("alice@admin.example.com"),
-    )?;
+    // `a = Author(name=…, email=…); a.save()`
+    let grace = NewAuthor::new()
+        .name("Grace Mutiibwa")
+        .email("grace@example.com")
+        .bio("Writes about ORMs")
+        .save(db)?;
+    let alice = NewAuthor::new()
+        .name("Alice")
+        .email("alice@admin.example.com")
+        .save(db)?;
     for (slug, views, published, by) in [
         ("intro", 10, true, &grace),
         ("deep-dive", 20, true, &grace),
         ("draft-post", 5, false, &grace),
         ("hello", 40, true, &alice),
     ] {
-        Post::objects().create(
-            db,
-            NewPost::new()
-                .title(format!("Title {slug}"))
-                .slug(slug)
-                .body("text")
-                .author_id(by.id)
-                .view_count(views)
-                .published(published),
-        )?;
+        post(slug, by)
+            .view_count(views)
+            .published(published)
+            .save(db)?;
     }
     Ok((grace, alice))
 }
@@ -78,11 +79,11 @@ on_both_backends! {
         )?;
         assert!(!created);
         assert_eq!(again.id, grace.id);
+        // `update_or_create(email=…, defaults={…})`
         let (updated, created) = Author::objects().update_or_create(
             db,
             author::email.eq("grace@example.com"),
             NewAuthor::new().name("Grace Updated").email("grace@example.com"),
-            [author::name.set("Grace Updated")],
         )?;
         assert!(!created);
         assert_eq!((updated.id, updated.name.as_str()), (grace.id, "Grace Updated"));
@@ -110,6 +111,9 @@ on_both_backends! {
         assert_eq!(slugs(&by_id.clone().slice(2..4).all(db)?), ["draft-post", "hello"]);
         assert_eq!(slugs(&by_id.clone().offset(1).limit(2).all(db)?), ["deep-dive", "draft-post"]);
         assert_eq!(by_id.clone().slice(0..1).first(db)?.unwrap().slug, "intro");
+        // `qs[2]`, and `qs[10]` past the end.
+        assert_eq!(by_id.nth(db, 2)?.unwrap().slug, "draft-post");
+        assert!(by_id.nth(db, 10)?.is_none());
         assert_eq!(Post::objects().count(db)?, 4);
         assert!(Post::objects().filter(post::author_id.eq(grace.id)).exists(db)?);
     }
@@ -208,7 +212,7 @@ on_both_backends! {
     fn pagination(db) {
         let (grace, _) = seed(db)?;
         for i in 0..21 {
-            Post::objects().create(db, NewPost::new().title("t").slug(format!("extra-{i}")).body("b").author_id(grace.id).published(true))?;
+            post(&format!("extra-{i}"), &grace).published(true).save(db)?;
         }
         let qs = Post::objects().filter(post::published.eq(true)).order_by([post::created_at.desc(), post::id.desc()]);
         let paginator = Paginator::new(qs, 20)?;
@@ -239,5 +243,11 @@ on_both_backends! {
         assert_eq!(found[0].name, "Grace Mutiibwa");
         let reordered = Author::objects().raw(db, "SELECT email, name, id, joined, is_active, website, bio FROM authors WHERE id = $1 OR id = $1", &[found[0].id.into()])?;
         assert_eq!(reordered, found);
+        // `connection.cursor().execute(…)`: the same `$1` placeholders, rows by column name.
+        let row = db
+            .fetch_one("SELECT COUNT(*) AS cnt FROM posts WHERE view_count > $1", &[10.into()])?
+            .expect("COUNT returns a row");
+        assert_eq!(row.get::<i64>("cnt")?, 2);
+        assert_eq!(db.execute("UPDATE posts SET view_count = view_count + $1 WHERE slug = $2", &[1.into(), "intro".into()])?, 1);
     }
 }

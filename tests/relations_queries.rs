@@ -1,15 +1,14 @@
 //! Queries across relations: conditions and ordering through them,
 //! `select_related` and `prefetch_related`, on SQLite and on PostgreSQL.
-//! Statements are counted from the `pookie::sql` events the runtime emits for
-//! each one.
+//! Statements are counted with `pookie::capture_queries` (Django's
+//! `CaptureQueriesContext`).
 
 #[macro_use]
 mod support;
 
-use std::cell::RefCell;
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 
-use pookie::{Db, Error, Model};
+use pookie::{capture_queries, Db, Error, Model};
 
 pub mod blog {
     pookie::include_models!("blog");
@@ -27,58 +26,6 @@ use library::{
     article, book, publisher, topic, writer, Article, Book, NewArticle, NewBook, NewPublisher,
     NewTopic, NewWriter, Publisher, Topic, Writer,
 };
-
-// ---------------------------------------------------------------------------
-// Counting statements: a global subscriber (set once, so that no test races
-// another for tracing's per-callsite interest) recording, per thread, the SQL
-// of every `pookie::sql` INFO event. Each test runs on a thread of its own.
-
-thread_local! {
-    static STATEMENTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-}
-
-struct StatementRecorder;
-
-struct MessageVisitor(String);
-
-impl tracing::field::Visit for MessageVisitor {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "message" {
-            self.0 = format!("{value:?}");
-        }
-    }
-}
-
-impl tracing::Subscriber for StatementRecorder {
-    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
-        metadata.target() == "pookie::sql" && *metadata.level() == tracing::Level::INFO
-    }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
-        let mut visitor = MessageVisitor(String::new());
-        event.record(&mut visitor);
-        STATEMENTS.with(|statements| statements.borrow_mut().push(visitor.0));
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
-/// The SQL of every statement `run` sends, with what it returns.
-fn statements<T>(run: impl FnOnce() -> T) -> (T, Vec<String>) {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
-        tracing::subscriber::set_global_default(StatementRecorder)
-            .expect("no other global subscriber in this test binary");
-    });
-    STATEMENTS.with(|statements| statements.borrow_mut().clear());
-    let value = run();
-    let sent = STATEMENTS.with(|statements| std::mem::take(&mut *statements.borrow_mut()));
-    (value, sent)
-}
 
 // ---------------------------------------------------------------------------
 // Reading what a query loaded, from the instance's `Loaded` slots.
@@ -391,7 +338,7 @@ on_both_backends! {
                     .filter(filter.clone())
                     .select_related(book::author.then(writer::publisher)),
             ] {
-                let (joined, sent) = statements(|| titles(joined_query, db));
+                let (joined, sent) = capture_queries(|| titles(joined_query, db));
                 assert_eq!(joined?, plain, "{described}");
                 assert!(!sent[0].contains("IN (SELECT \"library_writers\""), "{described}: {}", sent[0]);
             }
@@ -426,7 +373,7 @@ on_both_backends! {
 
     fn select_related_loads_single_and_nested_paths_in_one_statement(db) {
         let lib = library(db)?;
-        let (books, sent) = statements(|| {
+        let (books, sent) = capture_queries(|| {
             Book::objects().select_related(book::author.then(writer::publisher)).all(db)
         });
         let books = books?;
@@ -441,7 +388,7 @@ on_both_backends! {
         }
 
         // A duplicate path and a shared prefix are joined once.
-        let (books, sent) = statements(|| {
+        let (books, sent) = capture_queries(|| {
             Book::objects()
                 .select_related(book::author)
                 .select_related(book::author.then(writer::publisher))
@@ -531,7 +478,7 @@ on_both_backends! {
     fn prefetch_related_loads_every_relation_kind(db) {
         let lib = library(db)?;
         // Forward: one query more, one loaded writer shared by its books.
-        let (books, sent) = statements(|| Book::objects().prefetch_related(book::author).all(db));
+        let (books, sent) = capture_queries(|| Book::objects().prefetch_related(book::author).all(db));
         let books = books?;
         assert_eq!(sent.len(), 2, "{sent:?}");
         let ann_books: Vec<&Book> = books.iter().filter(|b| b.author_id == lib.ann.id).collect();
@@ -540,7 +487,7 @@ on_both_backends! {
         assert_eq!(loaded_one::<_, Writer>(ann_books[0], book::author.index()).map(|w| w.name.as_str()), Some("Ann"));
 
         // Reverse: each writer's books in the book ordering; none for Cy.
-        let (writers, sent) = statements(|| Writer::objects().prefetch_related(writer::book_set).all(db));
+        let (writers, sent) = capture_queries(|| Writer::objects().prefetch_related(writer::book_set).all(db));
         let writers = writers?;
         assert_eq!(sent.len(), 2, "{sent:?}");
         let shelves: Vec<Vec<String>> = writers
@@ -564,7 +511,7 @@ on_both_backends! {
         assert_eq!(tagged, [("go".into(), 1), ("rust".into(), 1), ("sql".into(), 1), ("zig".into(), 0)]);
 
         // Nested: publishers, their writers, their books: one query per step.
-        let (publishers, sent) = statements(|| {
+        let (publishers, sent) = capture_queries(|| {
             Publisher::objects()
                 .prefetch_related(publisher::writer_set.then(writer::book_set))
                 .prefetch_related(publisher::writer_set)
@@ -578,7 +525,7 @@ on_both_backends! {
         assert_eq!(loaded_many::<_, Book>(&penguin_writers[0], writer::book_set.index()).len(), 3);
 
         // Forward then forward, and select_related with prefetch_related.
-        let (books, sent) = statements(|| {
+        let (books, sent) = capture_queries(|| {
             Book::objects()
                 .select_related(book::author)
                 .prefetch_related(book::author.then(writer::publisher))
@@ -591,12 +538,12 @@ on_both_backends! {
         assert_eq!(loaded_one::<_, Publisher>(author, writer::publisher.index()).map(|p| p.name.as_str()), Some("Orbit"));
 
         // No parent, no key: no query beyond the main one.
-        let (none, sent) = statements(|| {
+        let (none, sent) = capture_queries(|| {
             Writer::objects().filter(writer::name.eq("Nobody")).prefetch_related(writer::book_set).all(db)
         });
         assert!(none?.is_empty());
         assert_eq!(sent.len(), 1, "{sent:?}");
-        let (cy, sent) = statements(|| {
+        let (cy, sent) = capture_queries(|| {
             Writer::objects().filter(writer::id.eq(lib.cy.id)).prefetch_related(writer::publisher).all(db)
         });
         assert_eq!(sent.len(), 1, "a NULL key asks for nothing: {sent:?}");
@@ -642,7 +589,7 @@ on_both_backends! {
             books.iter().map(read).collect::<pookie::Result<Vec<String>>>()
         };
 
-        let (naive, sent) = statements(|| -> pookie::Result<Vec<String>> {
+        let (naive, sent) = capture_queries(|| -> pookie::Result<Vec<String>> {
             let books = Book::objects().all(db)?;
             author_names(&books, &|book| Ok(Writer::get(db, book.author_id)?.name))
         });
@@ -650,14 +597,14 @@ on_both_backends! {
         assert_eq!(sent.len(), 101);
 
         // The generated accessor reads what the query loaded, without a query.
-        let (joined, sent) = statements(|| -> pookie::Result<Vec<String>> {
+        let (joined, sent) = capture_queries(|| -> pookie::Result<Vec<String>> {
             let books = Book::objects().select_related(book::author).all(db)?;
             author_names(&books, &|book| Ok(book.author(db)?.name.clone()))
         });
         assert_eq!(sent.len(), 1, "{sent:?}");
         assert_eq!(joined?, naive);
 
-        let (prefetched, sent) = statements(|| -> pookie::Result<Vec<String>> {
+        let (prefetched, sent) = capture_queries(|| -> pookie::Result<Vec<String>> {
             let books = Book::objects().prefetch_related(book::author).all(db)?;
             author_names(&books, &|book| Ok(book.author(db)?.name.clone()))
         });
@@ -678,7 +625,7 @@ on_both_backends! {
         )?;
         let last = Writer::objects().order_by([writer::id.desc()]).first(db)?.expect("writers");
         Book::objects().create(db, NewBook::new().title("Last").author(&last))?;
-        let (loaded, sent) = statements(|| Writer::objects().prefetch_related(writer::book_set).all(db));
+        let (loaded, sent) = capture_queries(|| Writer::objects().prefetch_related(writer::book_set).all(db));
         let loaded = loaded?;
         assert_eq!(loaded.len(), writers);
         let max = db.dialect().max_parameters();
@@ -717,7 +664,7 @@ on_both_backends! {
             "Delta by Ann (Penguin)",
             "Gamma by Ben (Orbit)",
         ]);
-        let (writers, sent) = statements(|| -> pookie::Result<Vec<(String, usize)>> {
+        let (writers, sent) = capture_queries(|| -> pookie::Result<Vec<(String, usize)>> {
             let writers = Writer::objects().prefetch_related(writer::book_set).all(db)?;
             Ok(writers
                 .iter()
@@ -726,7 +673,7 @@ on_both_backends! {
         });
         assert_eq!(writers?, [("Ann".into(), 3), ("Ben".into(), 1), ("Cy".into(), 0)]);
         assert_eq!(sent.len(), 2);
-        let (tags, sent) = statements(|| -> pookie::Result<Vec<Vec<String>>> {
+        let (tags, sent) = capture_queries(|| -> pookie::Result<Vec<Vec<String>>> {
             let articles = Article::objects().prefetch_related(article::tags).all(db)?;
             Ok(articles
                 .iter()
@@ -736,7 +683,7 @@ on_both_backends! {
         assert_eq!(tags?, [vec!["rust", "sql"], vec!["go"], vec![]]);
         assert_eq!(sent.len(), 2);
         // Accessors on nested joined rows read them too, NULL keys included.
-        let (line, sent) = statements(|| -> pookie::Result<Vec<String>> {
+        let (line, sent) = capture_queries(|| -> pookie::Result<Vec<String>> {
             let writers = Writer::objects().select_related(writer::publisher).all(db)?;
             writers
                 .iter()

@@ -1,5 +1,5 @@
 #[doc = {{ model.module_doc }}]
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod {{ model.module }} {
 {%- for handle in model.handles %}
     #[doc = {{ handle.doc }}]
@@ -8,5 +8,10 @@ pub mod {{ model.module }} {
 {%- for handle in model.relation_handles %}
     #[doc = {{ handle.doc }}]
     pub const {{ handle.ident }}: {{ handle.ty }} = ::pookie::{{ handle.handle }}::new({{ handle.index }});
+{%- endfor %}
+{%- for marker in model.form.missing %}
+    /// In the type of [`{{ model.form.ident }}`](super::{{ model.form.ident }}): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct {{ marker }};
 {%- endfor %}
 }

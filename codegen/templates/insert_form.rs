@@ -9,7 +9,9 @@ pub struct {{ form.ident }}{{ form.generics_decl }} {
 {%- endfor %}
 }
 
-impl {{ form.ident }} {
+// Each unset required field's type is its marker in `{{ model.module }}::missing`.
+#[allow(clippy::type_complexity)]
+impl {{ form.empty }} {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         {{ form.ident }} {
@@ -20,7 +22,8 @@ impl {{ form.ident }} {
     }
 }
 
-impl ::core::default::Default for {{ form.ident }} {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for {{ form.empty }} {
     fn default() -> Self {
         Self::new()
     }
@@ -32,14 +35,14 @@ impl{{ form.generics }} {{ form.ident }}{{ form.generics }} {
 {%- for setter in form.setters %}
     #[doc = {{ setter.doc }}]
 {%- if setter.required %}
-    pub fn {{ setter.ident }}(self, value: impl ::pookie::IntoField<{{ setter.value_ty }}>) -> {{ setter.returns }} {
+    pub fn {{ setter.ident }}(self, value: impl {{ setter.bound }}) -> {{ setter.returns }} {
         {{ form.ident }} {
 {%- call m::struct_fields(setter.moved) %}{%- endcall %}
         }
     }
 {%- else %}
-    pub fn {{ setter.ident }}(mut self, value: impl ::pookie::IntoField<{{ setter.value_ty }}>) -> Self {
-        self.{{ setter.ident }} = ::core::option::Option::Some(::pookie::IntoField::into_field(value));
+    pub fn {{ setter.ident }}(mut self, value: impl {{ setter.bound }}) -> Self {
+        self.{{ setter.ident }} = ::core::option::Option::Some({{ setter.convert }});
         self
     }
 {%- endif %}
@@ -50,6 +53,16 @@ impl{{ form.generics }} {{ form.ident }}{{ form.generics }} {
         self.{{ setter.key_setter }}(::core::clone::Clone::clone(&value.{{ setter.key_field }}))
     }
 {%- endfor %}
+    /// Inserts the row this form describes and returns it: the same as
+    /// `{{ model.ident }}::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<{{ model.ident }}>
+{%- if !form.missing.is_empty() %}
+    where
+        Self: ::pookie::Insert<Model = {{ model.ident }}>,
+{%- endif %}
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 
 impl ::pookie::Insert for {{ form.complete }} {
@@ -62,5 +75,20 @@ impl ::pookie::Insert for {{ form.complete }} {
 {%- call m::struct_fields(form.into_model) %}{%- endcall %}
             __loaded: ::pookie::Loaded::new(),
         }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+{%- if form.sets_column.is_empty() %}
+{%- if form.always_set == "false" %}
+        let _ = column;
+{%- endif %}
+        {{ form.always_set }}
+{%- else %}
+        match column {
+{%- for arm in form.sets_column %}
+            {{ arm.ident }} => {{ arm.expr }},
+{%- endfor %}
+            _ => {{ form.always_set }},
+        }
+{%- endif %}
     }
 }

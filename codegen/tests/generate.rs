@@ -50,7 +50,8 @@ fn blog_matches_the_contract_shape() {
          // The PookieDB blog: authors write posts, posts carry tags.\n\n"
     ));
     for expected in [
-        "pub struct NewTag<__T0 = ::pookie::Unset, __T1 = ::pookie::Unset> {",
+        "pub struct NewTag<__T0 = ::std::string::String, __T1 = ::std::string::String> {",
+        "impl NewTag<tag::MissingField_name, tag::MissingField_slug> {",
         "pub author_id: i32,",
         "/// The primary key of the [`Author`] this row points to (`author`).",
         "/// How many times the post was read.",
@@ -247,7 +248,7 @@ fn fixed_statements_and_forms() {
         "pub category_id: ::core::option::Option<::std::string::String>,",
         "pub fn get(db: &::pookie::Db, pk: ::std::string::String)",
         // Every field of Product but sku is optional.
-        "pub struct NewProduct<__T0 = ::pookie::Unset> {",
+        "pub struct NewProduct<__T0 = ::std::string::String> {",
     ] {
         assert!(code.contains(expected), "missing {expected:?} in\n{code}");
     }

@@ -602,7 +602,7 @@ fn count(db: &pookie::Db, table: &str) -> i64 {
         .fetch_one(&format!("SELECT COUNT(*) AS n FROM \"{table}\""), &[])
         .unwrap()
         .unwrap();
-    match row.get("n") {
+    match row.value("n") {
         Some(pookie::Value::Int(n)) => *n,
         other => panic!("{other:?}"),
     }

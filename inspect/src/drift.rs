@@ -154,7 +154,10 @@ pub fn drift(db: &Db, expected: &State) -> Result<Vec<Difference>, InspectError>
         Dialect::Sqlite => None,
         Dialect::Postgres => db
             .fetch_one("SELECT current_schema() AS name", &[])?
-            .and_then(|row| row.get("name").and_then(|v| v.as_str().map(str::to_owned))),
+            .and_then(|row| {
+                row.value("name")
+                    .and_then(|v| v.as_str().map(str::to_owned))
+            }),
     };
     let options = Options {
         schema,

@@ -7,7 +7,7 @@ use pookie::{RawRow, Value};
 use super::InspectError;
 
 fn value<'r>(row: &'r RawRow, column: &str) -> Result<&'r Value, InspectError> {
-    row.get(column).ok_or_else(|| {
+    row.value(column).ok_or_else(|| {
         InspectError::new(format!("the catalog query returned no column `{column}`"))
     })
 }

@@ -35,6 +35,7 @@
 //! update and delete by primary key, create table) is computed at build time.
 #![warn(missing_docs)]
 
+mod capture;
 mod db;
 pub mod dynamic;
 mod error;
@@ -52,7 +53,8 @@ pub mod utils;
 pub mod validation;
 mod value;
 
-pub use db::{ConnectOptions, Db, DbBuilder, On, RawRow, ReplicaPolicy, SslMode, Value};
+pub use capture::{assert_num_queries, capture_queries, CapturedQueries};
+pub use db::{ConnectOptions, Db, DbBuilder, FromValue, On, RawRow, ReplicaPolicy, SslMode, Value};
 pub use error::{Error, Result};
 pub use fields::{json_param, ArrayElement, Choice, InvalidChoice, Json};
 #[doc(hidden)]
@@ -63,10 +65,10 @@ pub use model::{FieldMeta, Insert, Model, ModelMeta, ModelSql, OrderTerm, Unset}
 pub use pookie_dialect::{Dialect, SqlType};
 pub use query::ModelIter;
 pub use query::{
-    value, Abs, AsExpr, Assignment, Avg, Case, Cast, CastTarget, Coalesce, Column, Concat, Count,
-    CountAll, CountDistinct, DateLookup, DateType, Expr, FieldType, IntoExpr, KeysetPage, Length,
-    Lower, Max, Min, Now, Numeric, OrderBy, Page, Paginator, Projection, QuerySet, Sum, TextType,
-    TimestampType, Upper, ValuesQuery, F, Q,
+    value, Abs, Arithmetic, AsExpr, Assignment, Avg, Case, Cast, CastTarget, Coalesce, Column,
+    Concat, Count, CountAll, CountDistinct, DateLookup, DateType, Expr, FieldType, IntoExpr,
+    KeysetPage, Length, Lower, Max, Min, Now, Numeric, OrderBy, Page, Paginator, Projection,
+    QuerySet, Sum, TextType, TimestampType, Upper, ValuesQuery, F, Q,
 };
 pub use query::{ArrayLength, JsonOrdered, JsonPath, JsonScalar, TextColumn};
 pub use query::{Columns, Partial, PartialIter, PartialQuerySet};
@@ -78,7 +80,7 @@ pub use relations::{
 };
 pub use row::{FromSql, Row};
 pub use validation::{FieldError, Validate, ValidationError};
-pub use value::{IntoField, Param, ToParam};
+pub use value::{IntoArray, IntoField, Param, ToParam};
 
 /// The `bigdecimal` crate (`DecimalField` of more than 28 digits).
 pub use bigdecimal;

@@ -191,6 +191,24 @@ pub trait Model: Validate + Clone + Sized + Send + Sync + 'static {
     fn touch_auto_now(&mut self, now: DateTime<Utc>);
     /// The user's [`Hooks`](crate::Hooks) for this model, or none.
     fn hooks() -> HookFns<Self>;
+
+    /// The database this instance belongs to (Django's `instance._state.db`):
+    /// the alias of the query set it was read through or created by
+    /// (`objects().using("audit")`), else the model's own
+    /// ([`ModelMeta::db_alias`]). `save`, `delete`, `refresh_from_db` and the
+    /// relation accessors go to it.
+    fn db_alias(&self) -> &str {
+        self.loaded().db_alias().unwrap_or(Self::META.db_alias)
+    }
+
+    /// Moves this instance to the database `alias`: its next `save`,
+    /// `delete`, `refresh_from_db` and relation reads go there (Django's
+    /// `save(using=…)`). Nothing is copied: `save` there updates a row that
+    /// must already exist.
+    fn set_db_alias(&mut self, alias: &str) {
+        let remembered = (alias != Self::META.db_alias).then(|| std::sync::Arc::from(alias));
+        self.loaded_mut().set_db_alias(remembered);
+    }
 }
 
 /// A complete insert form: every required field of the model is set.
@@ -199,16 +217,27 @@ pub trait Model: Validate + Clone + Sized + Send + Sync + 'static {
 /// fields are set, so that forgetting one is a compile error.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a complete insert form",
-    label = "some required field of this form is still `Unset`",
-    note = "call the setter of every required field first: each `Unset` in the form's type is one still missing"
+    label = "a required field of this form is not set",
+    note = "each `MissingField_<field>` in the form's type is a required field still unset: call its setter first"
 )]
 pub trait Insert {
     /// The model this form creates.
     type Model: Model;
     /// The model instance to insert, with defaults applied and `auto_now`/`auto_now_add` fields set to `now`.
     fn into_model(self, now: DateTime<Utc>) -> Self::Model;
+    /// Whether the form sets the field of [`ModelMeta::columns`]`[column]`
+    /// itself (a required field, or an optional one given a value), rather
+    /// than leaving it to its default: what
+    /// [`update_or_create`](crate::QuerySet::update_or_create) writes over
+    /// a row it finds. Every column, unless the form says otherwise.
+    fn sets_column(&self, column: usize) -> bool {
+        let _ = column;
+        true
+    }
 }
 
-/// The type of a required field of an insert form that has not been set yet.
+/// A placeholder type for a value not set yet. Generated insert forms use a
+/// marker type per required field instead (`author::MissingField_name`), so that
+/// the compile error of an incomplete form names the missing fields.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Unset;

@@ -41,6 +41,12 @@ pub fn get_by_key<M: Model>(db: &Db, key: &[Param<'_>]) -> Result<M> {
         })
 }
 
+/// The database `object` belongs to: the one it was read from or saved to
+/// through `.using(…)`, else its model's own.
+pub(crate) fn alias_of<M: Model>(object: &M) -> &str {
+    object.loaded().db_alias().unwrap_or(M::META.db_alias)
+}
+
 /// The key of `object` as parameters, in the order of `META.pk_columns`.
 pub(crate) fn key_params<M: Model>(object: &M) -> Vec<Param<'_>> {
     let mut params = Vec::with_capacity(M::META.pk_columns.len());
@@ -109,7 +115,7 @@ pub fn save<M: Model>(db: &Db, object: &mut M) -> Result<()> {
     (hooks.pre_save)(object, db)?;
     object.touch_auto_now(now());
     let changed = {
-        let mut connection = db.connection(M::META.db_alias)?;
+        let mut connection = db.connection(alias_of(object))?;
         let sql = &M::SQL[connection.dialect().index()];
         if sql.update_by_pk.is_empty() {
             return Ok(());
@@ -145,10 +151,11 @@ pub fn delete<M: Model>(db: &Db, object: &M) -> Result<()> {
                 .select,
         )
     };
-    crate::relations::delete_checked(db, M::META.db_alias, &M::META, rows, |db| {
+    let alias = alias_of(object);
+    crate::relations::delete_checked(db, alias, &M::META, rows, |db| {
         (hooks.pre_delete)(object, db)?;
         {
-            let mut connection = db.connection(M::META.db_alias)?;
+            let mut connection = db.connection(alias)?;
             let sql = &M::SQL[connection.dialect().index()];
             connection.execute(sql.delete_by_pk, &key_params(object))?;
         }
@@ -178,12 +185,15 @@ pub fn drop_table<M: Model>(db: &Db) -> Result<()> {
 /// Django. A row that no longer exists is [`Error::DoesNotExist`].
 pub fn refresh_from_db<M: Model>(db: &Db, object: &mut M) -> Result<()> {
     let fresh = {
-        let mut connection = db.connection(M::META.db_alias)?;
+        let mut connection = db.connection(alias_of(object))?;
         let sql = &M::SQL[connection.dialect().index()];
         connection.query_first(sql.get_by_pk, &key_params(object), M::from_row)?
     };
     match fresh {
-        Some(fresh) => {
+        Some(mut fresh) => {
+            // The instance stays on the database it came from.
+            let remembered = object.loaded_mut().take_db_alias();
+            fresh.loaded_mut().set_db_alias(remembered);
             *object = fresh;
             Ok(())
         }
@@ -227,7 +237,7 @@ pub fn save_update_fields<M: Model, P: crate::Projection<M>>(
     }
     let hooks = M::hooks();
     (hooks.pre_save)(object, db)?;
-    update_columns(db, meta.db_alias, object, columns)?;
+    update_columns(db, alias_of(object), object, columns)?;
     (hooks.post_save)(object, db, false)
 }
 

@@ -35,6 +35,8 @@ impl<M: Model> QuerySet<M> {
         wrapped.push_str(&user_sql);
         wrapped.push_str(") AS ");
         dialect.push_ident(&mut wrapped, "__pookie_raw");
-        connection.query_map(&wrapped, params, M::from_row)
+        let rows = connection.query_map(&wrapped, params, M::from_row)?;
+        drop(connection);
+        Ok(self.remember_db(rows))
     }
 }

@@ -289,6 +289,44 @@ impl IntoField<String> for &String {
     }
 }
 
+impl IntoField<String> for &&str {
+    #[inline]
+    fn into_field(self) -> String {
+        (*self).to_owned()
+    }
+}
+
+/// What the insert-form setter of an `ArrayField` takes: anything that
+/// iterates over values of the element type, or over what converts into
+/// them (`["rust", "orm"]`, `&tags[..]`, `names.iter().map(String::as_str)`).
+///
+/// ```
+/// use pookie::IntoArray;
+/// let tags: Vec<String> = ["rust", "orm"].into_array();
+/// let upper: Vec<String> = tags.iter().map(|t| t.to_uppercase()).into_array();
+/// let scores: Vec<i64> = (1..=3).into_array();
+/// assert_eq!((tags.len(), upper[1].as_str(), scores), (2, "ORM", vec![1, 2, 3]));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "a `{Self}` cannot be used as a list of `{E}`",
+    label = "expected an array, slice, vector or iterator of `{E}` (or of what converts into it)"
+)]
+pub trait IntoArray<E> {
+    /// The values, as the field's vector.
+    fn into_array(self) -> Vec<E>;
+}
+
+impl<E, I> IntoArray<E> for I
+where
+    I: IntoIterator,
+    I::Item: IntoField<E>,
+{
+    #[inline]
+    fn into_array(self) -> Vec<E> {
+        self.into_iter().map(IntoField::into_field).collect()
+    }
+}
+
 impl IntoField<Option<String>> for &str {
     #[inline]
     fn into_field(self) -> Option<String> {
@@ -296,9 +334,32 @@ impl IntoField<Option<String>> for &str {
     }
 }
 
-impl IntoField<Vec<u8>> for &[u8] {
-    #[inline]
-    fn into_field(self) -> Vec<u8> {
-        self.to_vec()
-    }
+// An ArrayField (and a BinaryField) takes arrays and slices of its element
+// as well as a vector, and a text array takes them of `&str` too, as its
+// lookups do: `.tags(["rust", "orm"])`. A nullable one takes the same, as
+// `Some`. (A `Vec<&str>` is not taken, so that `vec!["a".into()]` still infers.)
+macro_rules! into_array {
+    ($($source:ty => $target:ty, |$value:ident| $convert:expr, [$($generics:tt)*];)*) => {$(
+        impl<$($generics)*> IntoField<Vec<$target>> for $source {
+            #[inline]
+            fn into_field(self) -> Vec<$target> {
+                let $value = self;
+                $convert
+            }
+        }
+        impl<$($generics)*> IntoField<Option<Vec<$target>>> for $source {
+            #[inline]
+            fn into_field(self) -> Option<Vec<$target>> {
+                let $value = self;
+                Some($convert)
+            }
+        }
+    )*};
+}
+
+into_array! {
+    [T; N] => T, |value| value.into(), [T, const N: usize];
+    &[T] => T, |value| value.to_vec(), [T: Clone];
+    [&str; N] => String, |value| value.iter().map(|s| (*s).to_owned()).collect(), [const N: usize];
+    &[&str] => String, |value| value.iter().map(|s| (*s).to_owned()).collect(), [];
 }

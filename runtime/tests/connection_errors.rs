@@ -301,11 +301,11 @@ fn a_statement_past_statement_timeout_is_a_timeout_error_and_the_connection_stay
         .unwrap()
         .unwrap();
     assert_eq!(
-        row.get("app").and_then(pookie::Value::as_str),
+        row.value("app").and_then(pookie::Value::as_str),
         Some("pookie-timeouts")
     );
     assert_eq!(
-        row.get("lock").and_then(pookie::Value::as_str),
+        row.value("lock").and_then(pookie::Value::as_str),
         Some("100ms")
     );
 

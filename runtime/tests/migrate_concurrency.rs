@@ -93,7 +93,7 @@ fn race(test: &TestDb) {
         .unwrap()
         .unwrap();
     assert_eq!(
-        distinct.get("n").and_then(pookie::Value::as_i64),
+        distinct.value("n").and_then(pookie::Value::as_i64),
         Some((MIGRATIONS - 1) as i64)
     );
 }

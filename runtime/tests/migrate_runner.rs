@@ -224,12 +224,12 @@ on_both_backends! {
         let slugs: Vec<String> = db
             .fetch_all("SELECT slug FROM post ORDER BY id", &[])?
             .iter()
-            .map(|row| row.get("slug").and_then(pookie::Value::as_str).unwrap_or("NULL").to_owned())
+            .map(|row| row.value("slug").and_then(pookie::Value::as_str).unwrap_or("NULL").to_owned())
             .collect();
         assert_eq!(slugs, ["hello world", "rust"]);
         migrate::rollback(db, &migrations, 1, &mut |_| {})?;
         let cleared = db.fetch_one("SELECT COUNT(*) AS n FROM post WHERE slug IS NULL", &[])?.unwrap();
-        assert_eq!(cleared.get("n").and_then(pookie::Value::as_i64), Some(2));
+        assert_eq!(cleared.value("n").and_then(pookie::Value::as_i64), Some(2));
         assert_eq!(history(db), names(&["0001_post"]));
     }
 

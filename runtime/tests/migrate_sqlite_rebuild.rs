@@ -88,7 +88,7 @@ fn a_rebuild_keeps_the_children_of_the_rebuilt_table() -> pookie::Result<()> {
     );
     let names = db.fetch_all("SELECT name FROM author ORDER BY id", &[])?;
     assert_eq!(
-        names[1].get("name"),
+        names[1].value("name"),
         Some(&pookie::Value::Text(String::new()))
     );
     assert_cascades(db)

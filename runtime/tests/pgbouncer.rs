@@ -79,19 +79,19 @@ fn every_kind_of_parameter_binds_through_pgbouncer() {
         )
         .unwrap()
         .unwrap();
-    assert_eq!(row.get("n").and_then(Value::as_i64), Some(30));
+    assert_eq!(row.value("n").and_then(Value::as_i64), Some(30));
     assert_eq!(
-        row.get("body").and_then(Value::as_str),
+        row.value("body").and_then(Value::as_str),
         Some("it's \"quoted\" \\ and ünïcode")
     );
-    assert_eq!(row.get("same_at").and_then(Value::as_bool), Some(true));
-    assert_eq!(row.get("same_tz").and_then(Value::as_bool), Some(true));
-    assert_eq!(row.get("same_key").and_then(Value::as_bool), Some(true));
-    assert_eq!(row.get("same_raw").and_then(Value::as_bool), Some(true));
-    assert_eq!(row.get("total").and_then(Value::as_str), Some("-375.00"));
-    assert_eq!(row.get("third").and_then(Value::as_str), Some("\"}"));
-    assert_eq!(row.get("tags").and_then(Value::as_i64), Some(3));
-    assert_eq!(row.get("null_tag").and_then(Value::as_bool), Some(true));
+    assert_eq!(row.value("same_at").and_then(Value::as_bool), Some(true));
+    assert_eq!(row.value("same_tz").and_then(Value::as_bool), Some(true));
+    assert_eq!(row.value("same_key").and_then(Value::as_bool), Some(true));
+    assert_eq!(row.value("same_raw").and_then(Value::as_bool), Some(true));
+    assert_eq!(row.value("total").and_then(Value::as_str), Some("-375.00"));
+    assert_eq!(row.value("third").and_then(Value::as_str), Some("\"}"));
+    assert_eq!(row.value("tags").and_then(Value::as_i64), Some(3));
+    assert_eq!(row.value("null_tag").and_then(Value::as_bool), Some(true));
 }
 
 #[test]
@@ -118,7 +118,7 @@ fn transactions_and_streaming_inside_them_work_through_pgbouncer() {
         .fetch_one(&format!("SELECT count(*) AS n FROM {}", table.name), &[])
         .unwrap()
         .unwrap();
-    assert_eq!(count.get("n").and_then(Value::as_i64), Some(200));
+    assert_eq!(count.value("n").and_then(Value::as_i64), Some(200));
     // A failed statement inside a transaction, then a good one after it.
     let failed = db.transaction(|tx| tx.execute("SELECT 1/0", &[]));
     assert!(failed.is_err());
@@ -147,7 +147,7 @@ fn many_threads_share_pgbouncer() {
                         )
                         .unwrap()
                         .unwrap();
-                    assert_eq!(row.get("c").and_then(Value::as_i64), Some(1));
+                    assert_eq!(row.value("c").and_then(Value::as_i64), Some(1));
                 }
             });
         }

@@ -21,7 +21,7 @@ fn on_replica(db: &Db) -> bool {
     db.fetch_one("SELECT pg_is_in_recovery() AS standby", &[])
         .unwrap()
         .unwrap()
-        .get("standby")
+        .value("standby")
         .and_then(Value::as_bool)
         .unwrap()
 }
@@ -61,7 +61,7 @@ fn reads_go_to_the_replica_and_writes_to_the_primary() {
         )
         .unwrap()
         .unwrap();
-    assert_eq!(row.get("any").and_then(Value::as_bool), Some(false));
+    assert_eq!(row.value("any").and_then(Value::as_bool), Some(false));
     // A read that locks rows, and reads inside a transaction, stay on the primary.
     assert!(!db
         .fetch_one(
@@ -70,7 +70,7 @@ fn reads_go_to_the_replica_and_writes_to_the_primary() {
         )
         .unwrap()
         .unwrap()
-        .get("standby")
+        .value("standby")
         .and_then(Value::as_bool)
         .unwrap());
     db.transaction(|tx| {
@@ -128,7 +128,7 @@ fn a_policy_chooses_the_replica() {
         db.fetch_one("SELECT current_setting('application_name') AS app", &[])
             .unwrap()
             .unwrap()
-            .get("app")
+            .value("app")
             .and_then(Value::as_str)
             .unwrap()
             .to_owned()

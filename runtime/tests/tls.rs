@@ -16,7 +16,7 @@ fn server() -> Option<(String, String)> {
     let setting = |name: &str| {
         db.fetch_one(&format!("SHOW {name}"), &[])
             .unwrap()
-            .and_then(|row| row.get(name).and_then(Value::as_str).map(str::to_owned))
+            .and_then(|row| row.value(name).and_then(Value::as_str).map(str::to_owned))
             .unwrap_or_default()
     };
     assert_eq!(
@@ -34,7 +34,7 @@ fn uses_tls(db: &Db) -> bool {
         &[],
     )
     .unwrap()
-    .and_then(|row| row.get("ssl").and_then(Value::as_bool))
+    .and_then(|row| row.value("ssl").and_then(Value::as_bool))
     .unwrap()
 }
 

@@ -138,8 +138,14 @@ pub(crate) struct FormView {
     pub ident: String,
     /// Doc lines, as string literals.
     pub doc: Vec<String>,
-    /// `<__T0 = ::pookie::Unset, …>` or empty.
+    /// `<__T0 = <type of the field>, …>` or empty: written without
+    /// parameters, the form's type is the complete form.
     pub generics_decl: String,
+    /// The form with every required field unset: `NewAuthor<author::MissingField_name, …>`.
+    pub empty: String,
+    /// The marker types of the required fields, in parameter order
+    /// (`MissingField_name`), defined in the column module.
+    pub missing: Vec<String>,
     /// `<__T0, …>` or empty.
     pub generics: String,
     /// The fields of the form.
@@ -154,6 +160,12 @@ pub(crate) struct FormView {
     pub uses_now: bool,
     /// Setters taking the related instance of a foreign key.
     pub instance_setters: Vec<InstanceSetterView>,
+    /// The arms of `Insert::sets_column` for the optional fields: a column
+    /// position and whether the form sets it.
+    pub sets_column: Vec<Assign>,
+    /// Its answer for every other column: whether it is a required one
+    /// (`[1, 2].contains(&column)`, or `false`).
+    pub always_set: String,
 }
 
 /// A field of the insert form.
@@ -172,8 +184,11 @@ pub(crate) struct SetterView {
     pub ident: String,
     /// The doc line, as a string literal.
     pub doc: String,
-    /// The field type `value` converts into.
-    pub value_ty: String,
+    /// The trait `value` implements: `::pookie::IntoField<field type>`, or
+    /// `::pookie::IntoArray<element type>` for a non-null ArrayField.
+    pub bound: String,
+    /// The conversion of `value` into the field's type.
+    pub convert: String,
     /// A required field: the setter changes the form's type.
     pub required: bool,
     /// For a required field: the form type it returns.
@@ -714,10 +729,24 @@ fn form_view(
         }
     };
 
+    // An unset required field has a marker type named after it, so that the
+    // compile error of an incomplete form names what is missing.
+    let column_module = rust_ident(&snake_case(name));
+    let marker = |column: &Column| format!("MissingField_{}", plain(&column.ident));
     let mut fields = Vec::new();
     let mut into_model = Vec::new();
     let mut uses_now = false;
-    for (column, entry) in &entries {
+    let mut always_set = Vec::new();
+    let mut sets_column = Vec::new();
+    for (index, (column, entry)) in entries.iter().enumerate() {
+        match entry {
+            Entry::Absent(_) => {}
+            Entry::Required => always_set.push(index.to_string()),
+            Entry::Optional(_) => sets_column.push(Assign {
+                ident: index.to_string(),
+                expr: format!("self.{}.is_some()", column.ident),
+            }),
+        }
         let expr = match entry {
             Entry::Absent(expr) => expr.clone(),
             Entry::Required => format!("self.{}", column.ident),
@@ -738,7 +767,7 @@ fn form_view(
                 fields.push(FormFieldView {
                     ident: column.ident.clone(),
                     ty: params[position].clone(),
-                    empty: "::pookie::Unset".into(),
+                    empty: format!("{column_module}::{}", marker(column)),
                 });
             }
             Entry::Optional(_) => fields.push(FormFieldView {
@@ -748,12 +777,14 @@ fn form_view(
             }),
         }
     }
-    if fields.iter().any(|f| f.ident == "new") {
-        return Err(Error::unsupported(
-            &module.name,
-            format!("model `{name}`, field `new`"),
-            "a field named `new` clashes with the constructor of the insert form `New{name}`",
-        ));
+    for method in ["new", "save"] {
+        if fields.iter().any(|f| f.ident == method) {
+            return Err(Error::unsupported(
+                &module.name,
+                format!("model `{name}`, field `{method}`"),
+                format!("a field named `{method}` clashes with the method `{method}` of the insert form `New{name}`"),
+            ));
+        }
     }
 
     let setters: Vec<SetterView> = fields
@@ -762,6 +793,22 @@ fn form_view(
             let column = table.columns.iter().find(|c| c.ident == f.ident);
             let value_ty = column.map(|c| c.rust_type.clone()).unwrap_or_default();
             let doc = str_lit(&format!(" Sets [`{name}::{}`].", plain(&f.ident)));
+            // A list takes anything that iterates over its elements (arrays,
+            // slices, vectors, iterators); a nullable one takes an Option.
+            let element = column
+                .filter(|c| c.scalar.class == Class::Array && !c.nullable)
+                .and_then(|c| c.rust_type.strip_prefix("::std::vec::Vec<"))
+                .and_then(|rest| rest.strip_suffix('>'));
+            let (bound, convert) = match element {
+                Some(element) => (
+                    format!("::pookie::IntoArray<{element}>"),
+                    "::pookie::IntoArray::into_array(value)".to_owned(),
+                ),
+                None => (
+                    format!("::pookie::IntoField<{value_ty}>"),
+                    "::pookie::IntoField::into_field(value)".to_owned(),
+                ),
+            };
             match required.iter().position(|c| c.ident == f.ident) {
                 Some(position) => {
                     let mut returned = params.clone();
@@ -769,7 +816,6 @@ fn form_view(
                     SetterView {
                         ident: f.ident.clone(),
                         doc,
-                        value_ty,
                         required: true,
                         returns: format!("{ident}{}", angle(&returned)),
                         moved: fields
@@ -777,18 +823,21 @@ fn form_view(
                             .map(|other| Assign {
                                 ident: other.ident.clone(),
                                 expr: if other.ident == f.ident {
-                                    "::pookie::IntoField::into_field(value)".into()
+                                    convert.clone()
                                 } else {
                                     format!("self.{}", other.ident)
                                 },
                             })
                             .collect(),
+                        bound,
+                        convert,
                     }
                 }
                 None => SetterView {
                     ident: f.ident.clone(),
                     doc,
-                    value_ty,
+                    bound,
+                    convert,
                     required: false,
                     returns: String::new(),
                     moved: Vec::new(),
@@ -803,8 +852,8 @@ fn form_view(
         .collect();
     let doc = if required_names.is_empty() {
         vec![
-            format!(" The fields of a new [`{name}`]: every field is optional;"),
-            " pass it to [`QuerySet::create`](::pookie::QuerySet::create).".to_owned(),
+            format!(" The fields of a new [`{name}`]: every field is optional; `save` it"),
+            " (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).".to_owned(),
         ]
     } else {
         vec![
@@ -812,7 +861,9 @@ fn form_view(
                 " The fields of a new [`{name}`]: set every required field ({}),",
                 required_names.join(", ")
             ),
-            " then pass it to [`QuerySet::create`](::pookie::QuerySet::create).".to_owned(),
+            " then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create))."
+                .to_owned(),
+            format!(" Written without parameters, `{ident}` is the type of the complete form."),
         ]
     };
     let complete: Vec<String> = required.iter().map(|c| c.rust_type.clone()).collect();
@@ -850,15 +901,32 @@ fn form_view(
         generics_decl: angle(
             &params
                 .iter()
-                .map(|p| format!("{p} = ::pookie::Unset"))
+                .zip(&complete)
+                .map(|(p, ty)| format!("{p} = {ty}"))
                 .collect::<Vec<_>>(),
         ),
+        empty: format!(
+            "{ident}{}",
+            angle(
+                &required
+                    .iter()
+                    .map(|c| format!("{column_module}::{}", marker(c)))
+                    .collect::<Vec<_>>()
+            )
+        ),
+        missing: required.iter().map(|c| marker(c)).collect(),
         generics: angle(&params),
         fields,
         complete: format!("{ident}{}", angle(&complete)),
         setters,
         into_model,
         uses_now,
+        sets_column,
+        always_set: if always_set.is_empty() {
+            "false".to_owned()
+        } else {
+            format!("[{}].contains(&column)", always_set.join(", "))
+        },
         ident,
     })
 }
@@ -970,7 +1038,7 @@ fn accessors(table: &Table, relations: &[relations::Relation]) -> Vec<AccessorVi
     let module = rust_ident(&snake_case(&table.name));
     relations
         .iter()
-        .map(|relation| {
+        .flat_map(|relation| {
             let target = &relation.target_path;
             let handle = format!("{module}::{}", relation.ident);
             let (takes_db, returns, body, doc) = match relation.kind {
@@ -1021,13 +1089,25 @@ fn accessors(table: &Table, relations: &[relations::Relation]) -> Vec<AccessorVi
                     )],
                 ),
             };
-            AccessorView {
+            let accessor = AccessorView {
                 ident: relation.ident.clone(),
                 doc: doc.iter().map(|l| str_lit(l)).collect(),
                 takes_db,
                 returns,
                 body,
-            }
+            };
+            // A reverse one-to-one may well be absent: offer it as an Option too.
+            let or_none = (relation.kind == Kind::ReverseOneToOne).then(|| AccessorView {
+                ident: format!("{}_or_none", plain(&relation.ident)),
+                doc: vec![
+                    str_lit(&format!(" The [`{}`] whose one-to-one field points to this row, or `None`", relation.target)),
+                    str_lit(" when there is none."),
+                ],
+                takes_db: true,
+                returns: format!("::pookie::Result<{OPTION}<::std::borrow::Cow<'_, {target}>>>"),
+                body: format!("::pookie::relations::fetch_reverse_one_or_none(self, {handle}, db)"),
+            });
+            std::iter::once(accessor).chain(or_none)
         })
         .collect()
 }

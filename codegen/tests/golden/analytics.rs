@@ -14,7 +14,7 @@ pub struct Metric {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Metric`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod metric {
     /// The primary key of [`Metric`](super::Metric).
     pub const pk: ::pookie::Column<super::Metric, i32> = ::pookie::Column::new(
@@ -36,25 +36,35 @@ pub mod metric {
         "metrics",
         "value",
     );
+    /// In the type of [`NewMetric`](super::NewMetric): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
+    /// In the type of [`NewMetric`](super::NewMetric): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_value;
 }
 /// The fields of a new [`Metric`]: set every required field (`name`, `value`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewMetric` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewMetric<__T0 = ::pookie::Unset, __T1 = ::pookie::Unset> {
+pub struct NewMetric<__T0 = ::std::string::String, __T1 = f64> {
     name: __T0,
     value: __T1,
 }
-impl NewMetric {
+#[allow(clippy::type_complexity)]
+impl NewMetric<metric::MissingField_name, metric::MissingField_value> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewMetric {
-            name: ::pookie::Unset,
-            value: ::pookie::Unset,
+            name: metric::MissingField_name,
+            value: metric::MissingField_value,
         }
     }
 }
-impl ::core::default::Default for NewMetric {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewMetric<metric::MissingField_name, metric::MissingField_value> {
     fn default() -> Self {
         Self::new()
     }
@@ -78,6 +88,14 @@ impl<__T0, __T1> NewMetric<__T0, __T1> {
             value: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Metric::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Metric>
+    where
+        Self: ::pookie::Insert<Model = Metric>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewMetric<::std::string::String, f64> {
     type Model = Metric;
@@ -92,6 +110,9 @@ impl ::pookie::Insert for NewMetric<::std::string::String, f64> {
             value: self.value,
             __loaded: ::pookie::Loaded::new(),
         }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        [1, 2].contains(&column)
     }
 }
 impl ::pookie::Model for Metric {

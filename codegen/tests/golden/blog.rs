@@ -14,7 +14,7 @@ pub struct Tag {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Tag`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod tag {
     /// The primary key of [`Tag`](super::Tag).
     pub const pk: ::pookie::Column<super::Tag, i32> = ::pookie::Column::new(
@@ -40,25 +40,35 @@ pub mod tag {
     pub const posts: ::pookie::ManyToMany<super::Tag, super::Post> = ::pookie::ManyToMany::new(
         0,
     );
+    /// In the type of [`NewTag`](super::NewTag): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
+    /// In the type of [`NewTag`](super::NewTag): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_slug;
 }
 /// The fields of a new [`Tag`]: set every required field (`name`, `slug`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewTag` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewTag<__T0 = ::pookie::Unset, __T1 = ::pookie::Unset> {
+pub struct NewTag<__T0 = ::std::string::String, __T1 = ::std::string::String> {
     name: __T0,
     slug: __T1,
 }
-impl NewTag {
+#[allow(clippy::type_complexity)]
+impl NewTag<tag::MissingField_name, tag::MissingField_slug> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewTag {
-            name: ::pookie::Unset,
-            slug: ::pookie::Unset,
+            name: tag::MissingField_name,
+            slug: tag::MissingField_slug,
         }
     }
 }
-impl ::core::default::Default for NewTag {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewTag<tag::MissingField_name, tag::MissingField_slug> {
     fn default() -> Self {
         Self::new()
     }
@@ -85,6 +95,14 @@ impl<__T0, __T1> NewTag<__T0, __T1> {
             slug: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Tag::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Tag>
+    where
+        Self: ::pookie::Insert<Model = Tag>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewTag<::std::string::String, ::std::string::String> {
     type Model = Tag;
@@ -96,6 +114,9 @@ impl ::pookie::Insert for NewTag<::std::string::String, ::std::string::String> {
             slug: self.slug,
             __loaded: ::pookie::Loaded::new(),
         }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        [1, 2].contains(&column)
     }
 }
 impl ::pookie::Model for Tag {
@@ -437,7 +458,7 @@ pub struct Author {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Author`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod author {
     /// The primary key of [`Author`](super::Author).
     pub const pk: ::pookie::Column<super::Author, i32> = ::pookie::Column::new(
@@ -487,31 +508,41 @@ pub mod author {
     pub const user_profile: ::pookie::ReverseOne<super::Author, super::UserProfile> = ::pookie::ReverseOne::new(
         1,
     );
+    /// In the type of [`NewAuthor`](super::NewAuthor): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
+    /// In the type of [`NewAuthor`](super::NewAuthor): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_email;
 }
 /// The fields of a new [`Author`]: set every required field (`name`, `email`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewAuthor` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewAuthor<__T0 = ::pookie::Unset, __T1 = ::pookie::Unset> {
+pub struct NewAuthor<__T0 = ::std::string::String, __T1 = ::std::string::String> {
     name: __T0,
     email: __T1,
     bio: ::core::option::Option<::core::option::Option<::std::string::String>>,
     website: ::core::option::Option<::core::option::Option<::std::string::String>>,
     is_active: ::core::option::Option<bool>,
 }
-impl NewAuthor {
+#[allow(clippy::type_complexity)]
+impl NewAuthor<author::MissingField_name, author::MissingField_email> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewAuthor {
-            name: ::pookie::Unset,
-            email: ::pookie::Unset,
+            name: author::MissingField_name,
+            email: author::MissingField_email,
             bio: ::core::option::Option::None,
             website: ::core::option::Option::None,
             is_active: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewAuthor {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewAuthor<author::MissingField_name, author::MissingField_email> {
     fn default() -> Self {
         Self::new()
     }
@@ -569,6 +600,14 @@ impl<__T0, __T1> NewAuthor<__T0, __T1> {
         );
         self
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Author::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Author>
+    where
+        Self: ::pookie::Insert<Model = Author>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewAuthor<::std::string::String, ::std::string::String> {
     type Model = Author;
@@ -585,6 +624,14 @@ impl ::pookie::Insert for NewAuthor<::std::string::String, ::std::string::String
             is_active: self.is_active.unwrap_or(true),
             joined: now,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            3 => self.bio.is_some(),
+            4 => self.website.is_some(),
+            5 => self.is_active.is_some(),
+            _ => [1, 2].contains(&column),
         }
     }
 }
@@ -932,6 +979,14 @@ impl Author {
     ) -> ::pookie::Result<::std::borrow::Cow<'_, UserProfile>> {
         ::pookie::relations::fetch_reverse_one(self, author::user_profile, db)
     }
+    /// The [`UserProfile`] whose one-to-one field points to this row, or `None`
+    /// when there is none.
+    pub fn user_profile_or_none(
+        &self,
+        db: &::pookie::Db,
+    ) -> ::pookie::Result<::core::option::Option<::std::borrow::Cow<'_, UserProfile>>> {
+        ::pookie::relations::fetch_reverse_one_or_none(self, author::user_profile, db)
+    }
     /// Drops the table if it exists (on PostgreSQL, with the foreign keys of
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
@@ -1031,7 +1086,7 @@ pub struct Post {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Post`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod post {
     /// The primary key of [`Post`](super::Post).
     pub const pk: ::pookie::Column<super::Post, i32> = ::pookie::Column::new(
@@ -1091,16 +1146,29 @@ pub mod post {
     pub const tags: ::pookie::ManyToMany<super::Post, super::Tag> = ::pookie::ManyToMany::new(
         1,
     );
+    /// In the type of [`NewPost`](super::NewPost): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_title;
+    /// In the type of [`NewPost`](super::NewPost): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_slug;
+    /// In the type of [`NewPost`](super::NewPost): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_body;
+    /// In the type of [`NewPost`](super::NewPost): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_author_id;
 }
 /// The fields of a new [`Post`]: set every required field (`title`, `slug`, `body`, `author_id`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewPost` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
 pub struct NewPost<
-    __T0 = ::pookie::Unset,
-    __T1 = ::pookie::Unset,
-    __T2 = ::pookie::Unset,
-    __T3 = ::pookie::Unset,
+    __T0 = ::std::string::String,
+    __T1 = ::std::string::String,
+    __T2 = ::std::string::String,
+    __T3 = i32,
 > {
     title: __T0,
     slug: __T1,
@@ -1109,20 +1177,33 @@ pub struct NewPost<
     published: ::core::option::Option<bool>,
     view_count: ::core::option::Option<i32>,
 }
-impl NewPost {
+#[allow(clippy::type_complexity)]
+impl NewPost<
+    post::MissingField_title,
+    post::MissingField_slug,
+    post::MissingField_body,
+    post::MissingField_author_id,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewPost {
-            title: ::pookie::Unset,
-            slug: ::pookie::Unset,
-            body: ::pookie::Unset,
-            author_id: ::pookie::Unset,
+            title: post::MissingField_title,
+            slug: post::MissingField_slug,
+            body: post::MissingField_body,
+            author_id: post::MissingField_author_id,
             published: ::core::option::Option::None,
             view_count: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewPost {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewPost<
+    post::MissingField_title,
+    post::MissingField_slug,
+    post::MissingField_body,
+    post::MissingField_author_id,
+> {
     fn default() -> Self {
         Self::new()
     }
@@ -1203,6 +1284,14 @@ impl<__T0, __T1, __T2, __T3> NewPost<__T0, __T1, __T2, __T3> {
     pub fn author(self, value: &Author) -> NewPost<__T0, __T1, __T2, i32> {
         self.author_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Post::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Post>
+    where
+        Self: ::pookie::Insert<Model = Post>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert
 for NewPost<::std::string::String, ::std::string::String, ::std::string::String, i32> {
@@ -1219,6 +1308,13 @@ for NewPost<::std::string::String, ::std::string::String, ::std::string::String,
             created_at: now,
             updated_at: now,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            5 => self.published.is_some(),
+            6 => self.view_count.is_some(),
+            _ => [1, 2, 3, 4].contains(&column),
         }
     }
 }
@@ -1734,7 +1830,7 @@ pub struct UserProfile {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`UserProfile`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod user_profile {
     /// The primary key of [`UserProfile`](super::UserProfile).
     pub const pk: ::pookie::Column<super::UserProfile, i32> = ::pookie::Column::new(
@@ -1765,27 +1861,33 @@ pub mod user_profile {
     pub const author: ::pookie::ForeignKey<super::UserProfile, super::Author> = ::pookie::ForeignKey::new(
         0,
     );
+    /// In the type of [`NewUserProfile`](super::NewUserProfile): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_author_id;
 }
 /// The fields of a new [`UserProfile`]: set every required field (`author_id`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewUserProfile` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewUserProfile<__T0 = ::pookie::Unset> {
+pub struct NewUserProfile<__T0 = i32> {
     author_id: __T0,
     avatar: ::core::option::Option<::core::option::Option<::std::string::String>>,
     prefs: ::core::option::Option<::pookie::serde_json::Value>,
 }
-impl NewUserProfile {
+#[allow(clippy::type_complexity)]
+impl NewUserProfile<user_profile::MissingField_author_id> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewUserProfile {
-            author_id: ::pookie::Unset,
+            author_id: user_profile::MissingField_author_id,
             avatar: ::core::option::Option::None,
             prefs: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewUserProfile {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewUserProfile<user_profile::MissingField_author_id> {
     fn default() -> Self {
         Self::new()
     }
@@ -1824,6 +1926,14 @@ impl<__T0> NewUserProfile<__T0> {
     pub fn author(self, value: &Author) -> NewUserProfile<i32> {
         self.author_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `UserProfile::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<UserProfile>
+    where
+        Self: ::pookie::Insert<Model = UserProfile>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewUserProfile<i32> {
     type Model = UserProfile;
@@ -1842,6 +1952,13 @@ impl ::pookie::Insert for NewUserProfile<i32> {
                     ::pookie::serde_json::Value::Object(::pookie::serde_json::Map::new()),
                 ),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            2 => self.avatar.is_some(),
+            3 => self.prefs.is_some(),
+            _ => [1].contains(&column),
         }
     }
 }

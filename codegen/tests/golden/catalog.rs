@@ -15,7 +15,7 @@ pub struct CatalogColumn {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`CatalogColumn`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod catalog_column {
     /// The primary key of [`CatalogColumn`](super::CatalogColumn).
     pub const pk: ::pookie::Column<super::CatalogColumn, ::std::string::String> = ::pookie::Column::new(
@@ -37,31 +37,52 @@ pub mod catalog_column {
         "catalog_columns",
         "not_null",
     );
+    /// In the type of [`NewCatalogColumn`](super::NewCatalogColumn): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
+    /// In the type of [`NewCatalogColumn`](super::NewCatalogColumn): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_data_type;
+    /// In the type of [`NewCatalogColumn`](super::NewCatalogColumn): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_not_null;
 }
 /// The fields of a new [`CatalogColumn`]: set every required field (`name`, `data_type`, `not_null`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewCatalogColumn` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
 pub struct NewCatalogColumn<
-    __T0 = ::pookie::Unset,
-    __T1 = ::pookie::Unset,
-    __T2 = ::pookie::Unset,
+    __T0 = ::std::string::String,
+    __T1 = ::std::string::String,
+    __T2 = bool,
 > {
     name: __T0,
     data_type: __T1,
     not_null: __T2,
 }
-impl NewCatalogColumn {
+#[allow(clippy::type_complexity)]
+impl NewCatalogColumn<
+    catalog_column::MissingField_name,
+    catalog_column::MissingField_data_type,
+    catalog_column::MissingField_not_null,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewCatalogColumn {
-            name: ::pookie::Unset,
-            data_type: ::pookie::Unset,
-            not_null: ::pookie::Unset,
+            name: catalog_column::MissingField_name,
+            data_type: catalog_column::MissingField_data_type,
+            not_null: catalog_column::MissingField_not_null,
         }
     }
 }
-impl ::core::default::Default for NewCatalogColumn {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewCatalogColumn<
+    catalog_column::MissingField_name,
+    catalog_column::MissingField_data_type,
+    catalog_column::MissingField_not_null,
+> {
     fn default() -> Self {
         Self::new()
     }
@@ -101,6 +122,14 @@ impl<__T0, __T1, __T2> NewCatalogColumn<__T0, __T1, __T2> {
             not_null: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `CatalogColumn::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<CatalogColumn>
+    where
+        Self: ::pookie::Insert<Model = CatalogColumn>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert
 for NewCatalogColumn<::std::string::String, ::std::string::String, bool> {
@@ -116,6 +145,9 @@ for NewCatalogColumn<::std::string::String, ::std::string::String, bool> {
             not_null: self.not_null,
             __loaded: ::pookie::Loaded::new(),
         }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        [0, 1, 2].contains(&column)
     }
 }
 impl ::pookie::Model for CatalogColumn {

@@ -20,7 +20,7 @@ pub struct CalendarEntry {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`CalendarEntry`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod calendar_entry {
     /// The primary key of [`CalendarEntry`](super::CalendarEntry).
     pub const pk: ::pookie::Column<super::CalendarEntry, i32> = ::pookie::Column::new(
@@ -57,12 +57,16 @@ pub mod calendar_entry {
         super::CalendarEntry,
         ::core::option::Option<::pookie::bigdecimal::BigDecimal>,
     > = ::pookie::Column::new("calendar_entries", "budget");
+    /// In the type of [`NewCalendarEntry`](super::NewCalendarEntry): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_title;
 }
 /// The fields of a new [`CalendarEntry`]: set every required field (`title`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewCalendarEntry` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewCalendarEntry<__T0 = ::pookie::Unset> {
+pub struct NewCalendarEntry<__T0 = ::std::string::String> {
     title: __T0,
     status: ::core::option::Option<super::kitchen_sink::Status>,
     size: ::core::option::Option<::core::option::Option<super::kitchen_sink::Size>>,
@@ -71,11 +75,12 @@ pub struct NewCalendarEntry<__T0 = ::pookie::Unset> {
         ::core::option::Option<::pookie::bigdecimal::BigDecimal>,
     >,
 }
-impl NewCalendarEntry {
+#[allow(clippy::type_complexity)]
+impl NewCalendarEntry<calendar_entry::MissingField_title> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewCalendarEntry {
-            title: ::pookie::Unset,
+            title: calendar_entry::MissingField_title,
             status: ::core::option::Option::None,
             size: ::core::option::Option::None,
             fee: ::core::option::Option::None,
@@ -83,7 +88,8 @@ impl NewCalendarEntry {
         }
     }
 }
-impl ::core::default::Default for NewCalendarEntry {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewCalendarEntry<calendar_entry::MissingField_title> {
     fn default() -> Self {
         Self::new()
     }
@@ -143,6 +149,14 @@ impl<__T0> NewCalendarEntry<__T0> {
         );
         self
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `CalendarEntry::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<CalendarEntry>
+    where
+        Self: ::pookie::Insert<Model = CalendarEntry>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewCalendarEntry<::std::string::String> {
     type Model = CalendarEntry;
@@ -161,6 +175,15 @@ impl ::pookie::Insert for NewCalendarEntry<::std::string::String> {
                 .unwrap_or(::pookie::rust_decimal::Decimal::from_i128_with_scale(0, 0)),
             budget: self.budget.unwrap_or(::core::option::Option::None),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            2 => self.status.is_some(),
+            3 => self.size.is_some(),
+            4 => self.fee.is_some(),
+            5 => self.budget.is_some(),
+            _ => [1].contains(&column),
         }
     }
 }

@@ -197,7 +197,7 @@ pub struct Sample {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Sample`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod sample {
     /// The primary key of [`Sample`](super::Sample).
     pub const pk: ::pookie::Column<super::Sample, i32> = ::pookie::Column::new(
@@ -349,37 +349,113 @@ pub mod sample {
         "samples",
         "status",
     );
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_small;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_integer;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_big;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_float;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_price;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_huge;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_flag;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_code;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_body;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_email;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_site;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_slug;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_token;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_day;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_time;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_moment;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_doc;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_settings;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_numbers;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_labels;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_days;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_amounts;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_bytes;
+    /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_status;
 }
 /// The fields of a new [`Sample`]: set every required field (`small`, `integer`, `big`, `float`, `price`, `huge`, `flag`, `name`, `code`, `body`, `email`, `site`, `slug`, `token`, `day`, `time`, `moment`, `doc`, `settings`, `numbers`, `labels`, `days`, `amounts`, `bytes`, `status`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewSample` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
 pub struct NewSample<
-    __T0 = ::pookie::Unset,
-    __T1 = ::pookie::Unset,
-    __T2 = ::pookie::Unset,
-    __T3 = ::pookie::Unset,
-    __T4 = ::pookie::Unset,
-    __T5 = ::pookie::Unset,
-    __T6 = ::pookie::Unset,
-    __T7 = ::pookie::Unset,
-    __T8 = ::pookie::Unset,
-    __T9 = ::pookie::Unset,
-    __T10 = ::pookie::Unset,
-    __T11 = ::pookie::Unset,
-    __T12 = ::pookie::Unset,
-    __T13 = ::pookie::Unset,
-    __T14 = ::pookie::Unset,
-    __T15 = ::pookie::Unset,
-    __T16 = ::pookie::Unset,
-    __T17 = ::pookie::Unset,
-    __T18 = ::pookie::Unset,
-    __T19 = ::pookie::Unset,
-    __T20 = ::pookie::Unset,
-    __T21 = ::pookie::Unset,
-    __T22 = ::pookie::Unset,
-    __T23 = ::pookie::Unset,
-    __T24 = ::pookie::Unset,
+    __T0 = i16,
+    __T1 = i32,
+    __T2 = i64,
+    __T3 = f64,
+    __T4 = ::pookie::rust_decimal::Decimal,
+    __T5 = ::pookie::bigdecimal::BigDecimal,
+    __T6 = bool,
+    __T7 = ::std::string::String,
+    __T8 = ::std::string::String,
+    __T9 = ::std::string::String,
+    __T10 = ::std::string::String,
+    __T11 = ::std::string::String,
+    __T12 = ::std::string::String,
+    __T13 = ::pookie::uuid::Uuid,
+    __T14 = ::pookie::chrono::NaiveDate,
+    __T15 = ::pookie::chrono::NaiveTime,
+    __T16 = ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
+    __T17 = ::pookie::serde_json::Value,
+    __T18 = crate::support::Settings,
+    __T19 = ::std::vec::Vec<i64>,
+    __T20 = ::std::vec::Vec<::std::string::String>,
+    __T21 = ::std::vec::Vec<::pookie::chrono::NaiveDate>,
+    __T22 = ::std::vec::Vec<::pookie::bigdecimal::BigDecimal>,
+    __T23 = ::std::vec::Vec<u8>,
+    __T24 = Status,
 > {
     label: ::core::option::Option<::std::string::String>,
     small: __T0,
@@ -408,40 +484,95 @@ pub struct NewSample<
     bytes: __T23,
     status: __T24,
 }
-impl NewSample {
+#[allow(clippy::type_complexity)]
+impl NewSample<
+    sample::MissingField_small,
+    sample::MissingField_integer,
+    sample::MissingField_big,
+    sample::MissingField_float,
+    sample::MissingField_price,
+    sample::MissingField_huge,
+    sample::MissingField_flag,
+    sample::MissingField_name,
+    sample::MissingField_code,
+    sample::MissingField_body,
+    sample::MissingField_email,
+    sample::MissingField_site,
+    sample::MissingField_slug,
+    sample::MissingField_token,
+    sample::MissingField_day,
+    sample::MissingField_time,
+    sample::MissingField_moment,
+    sample::MissingField_doc,
+    sample::MissingField_settings,
+    sample::MissingField_numbers,
+    sample::MissingField_labels,
+    sample::MissingField_days,
+    sample::MissingField_amounts,
+    sample::MissingField_bytes,
+    sample::MissingField_status,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewSample {
             label: ::core::option::Option::None,
-            small: ::pookie::Unset,
-            integer: ::pookie::Unset,
-            big: ::pookie::Unset,
-            float: ::pookie::Unset,
-            price: ::pookie::Unset,
-            huge: ::pookie::Unset,
-            flag: ::pookie::Unset,
-            name: ::pookie::Unset,
-            code: ::pookie::Unset,
-            body: ::pookie::Unset,
-            email: ::pookie::Unset,
-            site: ::pookie::Unset,
-            slug: ::pookie::Unset,
-            token: ::pookie::Unset,
-            day: ::pookie::Unset,
-            time: ::pookie::Unset,
-            moment: ::pookie::Unset,
-            doc: ::pookie::Unset,
-            settings: ::pookie::Unset,
-            numbers: ::pookie::Unset,
-            labels: ::pookie::Unset,
-            days: ::pookie::Unset,
-            amounts: ::pookie::Unset,
-            bytes: ::pookie::Unset,
-            status: ::pookie::Unset,
+            small: sample::MissingField_small,
+            integer: sample::MissingField_integer,
+            big: sample::MissingField_big,
+            float: sample::MissingField_float,
+            price: sample::MissingField_price,
+            huge: sample::MissingField_huge,
+            flag: sample::MissingField_flag,
+            name: sample::MissingField_name,
+            code: sample::MissingField_code,
+            body: sample::MissingField_body,
+            email: sample::MissingField_email,
+            site: sample::MissingField_site,
+            slug: sample::MissingField_slug,
+            token: sample::MissingField_token,
+            day: sample::MissingField_day,
+            time: sample::MissingField_time,
+            moment: sample::MissingField_moment,
+            doc: sample::MissingField_doc,
+            settings: sample::MissingField_settings,
+            numbers: sample::MissingField_numbers,
+            labels: sample::MissingField_labels,
+            days: sample::MissingField_days,
+            amounts: sample::MissingField_amounts,
+            bytes: sample::MissingField_bytes,
+            status: sample::MissingField_status,
         }
     }
 }
-impl ::core::default::Default for NewSample {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewSample<
+    sample::MissingField_small,
+    sample::MissingField_integer,
+    sample::MissingField_big,
+    sample::MissingField_float,
+    sample::MissingField_price,
+    sample::MissingField_huge,
+    sample::MissingField_flag,
+    sample::MissingField_name,
+    sample::MissingField_code,
+    sample::MissingField_body,
+    sample::MissingField_email,
+    sample::MissingField_site,
+    sample::MissingField_slug,
+    sample::MissingField_token,
+    sample::MissingField_day,
+    sample::MissingField_time,
+    sample::MissingField_moment,
+    sample::MissingField_doc,
+    sample::MissingField_settings,
+    sample::MissingField_numbers,
+    sample::MissingField_labels,
+    sample::MissingField_days,
+    sample::MissingField_amounts,
+    sample::MissingField_bytes,
+    sample::MissingField_status,
+> {
     fn default() -> Self {
         Self::new()
     }
@@ -1655,7 +1786,7 @@ impl<
     /// Sets [`Sample::numbers`].
     pub fn numbers(
         self,
-        value: impl ::pookie::IntoField<::std::vec::Vec<i64>>,
+        value: impl ::pookie::IntoArray<i64>,
     ) -> NewSample<
         __T0,
         __T1,
@@ -1704,7 +1835,7 @@ impl<
             moment: self.moment,
             doc: self.doc,
             settings: self.settings,
-            numbers: ::pookie::IntoField::into_field(value),
+            numbers: ::pookie::IntoArray::into_array(value),
             labels: self.labels,
             days: self.days,
             amounts: self.amounts,
@@ -1715,7 +1846,7 @@ impl<
     /// Sets [`Sample::labels`].
     pub fn labels(
         self,
-        value: impl ::pookie::IntoField<::std::vec::Vec<::std::string::String>>,
+        value: impl ::pookie::IntoArray<::std::string::String>,
     ) -> NewSample<
         __T0,
         __T1,
@@ -1765,7 +1896,7 @@ impl<
             doc: self.doc,
             settings: self.settings,
             numbers: self.numbers,
-            labels: ::pookie::IntoField::into_field(value),
+            labels: ::pookie::IntoArray::into_array(value),
             days: self.days,
             amounts: self.amounts,
             bytes: self.bytes,
@@ -1775,7 +1906,7 @@ impl<
     /// Sets [`Sample::days`].
     pub fn days(
         self,
-        value: impl ::pookie::IntoField<::std::vec::Vec<::pookie::chrono::NaiveDate>>,
+        value: impl ::pookie::IntoArray<::pookie::chrono::NaiveDate>,
     ) -> NewSample<
         __T0,
         __T1,
@@ -1826,7 +1957,7 @@ impl<
             settings: self.settings,
             numbers: self.numbers,
             labels: self.labels,
-            days: ::pookie::IntoField::into_field(value),
+            days: ::pookie::IntoArray::into_array(value),
             amounts: self.amounts,
             bytes: self.bytes,
             status: self.status,
@@ -1835,9 +1966,7 @@ impl<
     /// Sets [`Sample::amounts`].
     pub fn amounts(
         self,
-        value: impl ::pookie::IntoField<
-            ::std::vec::Vec<::pookie::bigdecimal::BigDecimal>,
-        >,
+        value: impl ::pookie::IntoArray<::pookie::bigdecimal::BigDecimal>,
     ) -> NewSample<
         __T0,
         __T1,
@@ -1889,7 +2018,7 @@ impl<
             numbers: self.numbers,
             labels: self.labels,
             days: self.days,
-            amounts: ::pookie::IntoField::into_field(value),
+            amounts: ::pookie::IntoArray::into_array(value),
             bytes: self.bytes,
             status: self.status,
         }
@@ -2014,6 +2143,14 @@ impl<
             status: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Sample::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Sample>
+    where
+        Self: ::pookie::Insert<Model = Sample>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert
 for NewSample<
@@ -2079,6 +2216,18 @@ for NewSample<
             bytes: self.bytes,
             status: self.status,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            3 => self.label.is_some(),
+            _ => {
+                [
+                    4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                    23, 24, 25, 26, 27, 28,
+                ]
+                    .contains(&column)
+            }
         }
     }
 }
@@ -3075,7 +3224,7 @@ pub struct Nullable {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Nullable`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod nullable {
     /// The primary key of [`Nullable`](super::Nullable).
     pub const pk: ::pookie::Column<super::Nullable, i32> = ::pookie::Column::new(
@@ -3203,8 +3352,8 @@ pub mod nullable {
         ::core::option::Option<super::Status>,
     > = ::pookie::Column::new("nullables", "status");
 }
-/// The fields of a new [`Nullable`]: every field is optional;
-/// pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// The fields of a new [`Nullable`]: every field is optional; `save` it
+/// (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
 pub struct NewNullable {
@@ -3240,6 +3389,7 @@ pub struct NewNullable {
     bytes: ::core::option::Option<::core::option::Option<::std::vec::Vec<u8>>>,
     status: ::core::option::Option<::core::option::Option<Status>>,
 }
+#[allow(clippy::type_complexity)]
 impl NewNullable {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
@@ -3270,6 +3420,7 @@ impl NewNullable {
         }
     }
 }
+#[allow(clippy::type_complexity)]
 impl ::core::default::Default for NewNullable {
     fn default() -> Self {
         Self::new()
@@ -3499,6 +3650,11 @@ impl NewNullable {
         );
         self
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Nullable::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Nullable> {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewNullable {
     type Model = Nullable;
@@ -3533,6 +3689,34 @@ impl ::pookie::Insert for NewNullable {
             bytes: self.bytes.unwrap_or(::core::option::Option::None),
             status: self.status.unwrap_or(::core::option::Option::None),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 => self.small.is_some(),
+            2 => self.integer.is_some(),
+            3 => self.big.is_some(),
+            4 => self.float.is_some(),
+            5 => self.price.is_some(),
+            6 => self.huge.is_some(),
+            7 => self.flag.is_some(),
+            8 => self.name.is_some(),
+            9 => self.code.is_some(),
+            10 => self.body.is_some(),
+            11 => self.email.is_some(),
+            12 => self.site.is_some(),
+            13 => self.slug.is_some(),
+            14 => self.token.is_some(),
+            15 => self.day.is_some(),
+            16 => self.time.is_some(),
+            17 => self.moment.is_some(),
+            18 => self.doc.is_some(),
+            19 => self.settings.is_some(),
+            20 => self.numbers.is_some(),
+            21 => self.labels.is_some(),
+            22 => self.bytes.is_some(),
+            23 => self.status.is_some(),
+            _ => false,
         }
     }
 }
@@ -4382,7 +4566,7 @@ pub struct Defaults {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Defaults`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod defaults {
     /// The primary key of [`Defaults`](super::Defaults).
     pub const pk: ::pookie::Column<super::Defaults, ::pookie::uuid::Uuid> = ::pookie::Column::new(
@@ -4505,8 +4689,8 @@ pub mod defaults {
         "counter",
     );
 }
-/// The fields of a new [`Defaults`]: every field is optional;
-/// pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// The fields of a new [`Defaults`]: every field is optional; `save` it
+/// (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
 pub struct NewDefaults {
@@ -4534,6 +4718,7 @@ pub struct NewDefaults {
     note: ::core::option::Option<::core::option::Option<::std::string::String>>,
     counter: ::core::option::Option<i64>,
 }
+#[allow(clippy::type_complexity)]
 impl NewDefaults {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
@@ -4564,6 +4749,7 @@ impl NewDefaults {
         }
     }
 }
+#[allow(clippy::type_complexity)]
 impl ::core::default::Default for NewDefaults {
     fn default() -> Self {
         Self::new()
@@ -4729,9 +4915,9 @@ impl NewDefaults {
     /// Sets [`Defaults::tags`].
     pub fn tags(
         mut self,
-        value: impl ::pookie::IntoField<::std::vec::Vec<::std::string::String>>,
+        value: impl ::pookie::IntoArray<::std::string::String>,
     ) -> Self {
-        self.tags = ::core::option::Option::Some(::pookie::IntoField::into_field(value));
+        self.tags = ::core::option::Option::Some(::pookie::IntoArray::into_array(value));
         self
     }
     /// Sets [`Defaults::extra`].
@@ -4766,6 +4952,11 @@ impl NewDefaults {
             ::pookie::IntoField::into_field(value),
         );
         self
+    }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Defaults::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Defaults> {
+        ::pookie::QuerySet::new().create(db, self)
     }
 }
 impl ::pookie::Insert for NewDefaults {
@@ -4865,6 +5056,34 @@ impl ::pookie::Insert for NewDefaults {
             note: self.note.unwrap_or(::core::option::Option::None),
             counter: self.counter.unwrap_or(0),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            0 => self.uid.is_some(),
+            1 => self.count.is_some(),
+            2 => self.ratio.is_some(),
+            3 => self.price.is_some(),
+            4 => self.whole.is_some(),
+            5 => self.huge.is_some(),
+            6 => self.flag.is_some(),
+            7 => self.title.is_some(),
+            8 => self.status.is_some(),
+            9 => self.size.is_some(),
+            10 => self.token.is_some(),
+            11 => self.fixed_id.is_some(),
+            12 => self.day.is_some(),
+            13 => self.epoch.is_some(),
+            14 => self.time.is_some(),
+            15 => self.noon.is_some(),
+            16 => self.moment.is_some(),
+            17 => self.launch.is_some(),
+            18 => self.tags.is_some(),
+            19 => self.extra.is_some(),
+            20 => self.list.is_some(),
+            21 => self.note.is_some(),
+            22 => self.counter.is_some(),
+            _ => false,
         }
     }
 }
@@ -5643,7 +5862,7 @@ pub struct Ticket {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Ticket`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod ticket {
     /// The primary key of [`Ticket`](super::Ticket).
     pub const pk: ::pookie::Column<super::Ticket, i64> = ::pookie::Column::new(
@@ -5675,33 +5894,54 @@ pub mod ticket {
         "tickets",
         "price",
     );
+    /// In the type of [`NewTicket`](super::NewTicket): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_code;
+    /// In the type of [`NewTicket`](super::NewTicket): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_seat;
+    /// In the type of [`NewTicket`](super::NewTicket): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_row;
 }
 /// The fields of a new [`Ticket`]: set every required field (`code`, `seat`, `row`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewTicket` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
 pub struct NewTicket<
-    __T0 = ::pookie::Unset,
-    __T1 = ::pookie::Unset,
-    __T2 = ::pookie::Unset,
+    __T0 = ::std::string::String,
+    __T1 = i32,
+    __T2 = ::std::string::String,
 > {
     code: __T0,
     seat: __T1,
     row: __T2,
     price: ::core::option::Option<::pookie::rust_decimal::Decimal>,
 }
-impl NewTicket {
+#[allow(clippy::type_complexity)]
+impl NewTicket<
+    ticket::MissingField_code,
+    ticket::MissingField_seat,
+    ticket::MissingField_row,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewTicket {
-            code: ::pookie::Unset,
-            seat: ::pookie::Unset,
-            row: ::pookie::Unset,
+            code: ticket::MissingField_code,
+            seat: ticket::MissingField_seat,
+            row: ticket::MissingField_row,
             price: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewTicket {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewTicket<
+    ticket::MissingField_code,
+    ticket::MissingField_seat,
+    ticket::MissingField_row,
+> {
     fn default() -> Self {
         Self::new()
     }
@@ -5754,6 +5994,14 @@ impl<__T0, __T1, __T2> NewTicket<__T0, __T1, __T2> {
         );
         self
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Ticket::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Ticket>
+    where
+        Self: ::pookie::Insert<Model = Ticket>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewTicket<::std::string::String, i32, ::std::string::String> {
     type Model = Ticket;
@@ -5771,6 +6019,12 @@ impl ::pookie::Insert for NewTicket<::std::string::String, i32, ::std::string::S
                 .price
                 .unwrap_or(::pookie::rust_decimal::Decimal::from_i128_with_scale(1, 0)),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            4 => self.price.is_some(),
+            _ => [1, 2, 3].contains(&column),
         }
     }
 }
@@ -6149,7 +6403,7 @@ pub struct Country {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Country`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod country {
     /// The primary key of [`Country`](super::Country).
     pub const pk: ::pookie::Column<super::Country, ::std::string::String> = ::pookie::Column::new(
@@ -6174,25 +6428,35 @@ pub mod country {
     pub const censuses: ::pookie::Reverse<super::Country, super::Census> = ::pookie::Reverse::new(
         1,
     );
+    /// In the type of [`NewCountry`](super::NewCountry): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_code;
+    /// In the type of [`NewCountry`](super::NewCountry): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
 }
 /// The fields of a new [`Country`]: set every required field (`code`, `name`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewCountry` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewCountry<__T0 = ::pookie::Unset, __T1 = ::pookie::Unset> {
+pub struct NewCountry<__T0 = ::std::string::String, __T1 = ::std::string::String> {
     code: __T0,
     name: __T1,
 }
-impl NewCountry {
+#[allow(clippy::type_complexity)]
+impl NewCountry<country::MissingField_code, country::MissingField_name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewCountry {
-            code: ::pookie::Unset,
-            name: ::pookie::Unset,
+            code: country::MissingField_code,
+            name: country::MissingField_name,
         }
     }
 }
-impl ::core::default::Default for NewCountry {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewCountry<country::MissingField_code, country::MissingField_name> {
     fn default() -> Self {
         Self::new()
     }
@@ -6219,6 +6483,14 @@ impl<__T0, __T1> NewCountry<__T0, __T1> {
             name: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Country::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Country>
+    where
+        Self: ::pookie::Insert<Model = Country>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewCountry<::std::string::String, ::std::string::String> {
     type Model = Country;
@@ -6232,6 +6504,9 @@ impl ::pookie::Insert for NewCountry<::std::string::String, ::std::string::Strin
             name: self.name,
             __loaded: ::pookie::Loaded::new(),
         }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        [0, 1].contains(&column)
     }
 }
 impl ::pookie::Model for Country {
@@ -6553,7 +6828,7 @@ pub struct City {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`City`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod city {
     /// The primary key of [`City`](super::City).
     pub const pk: ::pookie::Column<super::City, i32> = ::pookie::Column::new(
@@ -6579,25 +6854,35 @@ pub mod city {
     pub const country: ::pookie::ForeignKey<super::City, super::Country> = ::pookie::ForeignKey::new(
         0,
     );
+    /// In the type of [`NewCity`](super::NewCity): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_country_id;
+    /// In the type of [`NewCity`](super::NewCity): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
 }
 /// The fields of a new [`City`]: set every required field (`country_id`, `name`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewCity` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewCity<__T0 = ::pookie::Unset, __T1 = ::pookie::Unset> {
+pub struct NewCity<__T0 = ::std::string::String, __T1 = ::std::string::String> {
     country_id: __T0,
     name: __T1,
 }
-impl NewCity {
+#[allow(clippy::type_complexity)]
+impl NewCity<city::MissingField_country_id, city::MissingField_name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewCity {
-            country_id: ::pookie::Unset,
-            name: ::pookie::Unset,
+            country_id: city::MissingField_country_id,
+            name: city::MissingField_name,
         }
     }
 }
-impl ::core::default::Default for NewCity {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewCity<city::MissingField_country_id, city::MissingField_name> {
     fn default() -> Self {
         Self::new()
     }
@@ -6628,6 +6913,14 @@ impl<__T0, __T1> NewCity<__T0, __T1> {
     pub fn country(self, value: &Country) -> NewCity<::std::string::String, __T1> {
         self.country_id(::core::clone::Clone::clone(&value.code))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `City::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<City>
+    where
+        Self: ::pookie::Insert<Model = City>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewCity<::std::string::String, ::std::string::String> {
     type Model = City;
@@ -6639,6 +6932,9 @@ impl ::pookie::Insert for NewCity<::std::string::String, ::std::string::String> 
             name: self.name,
             __loaded: ::pookie::Loaded::new(),
         }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        [1, 2].contains(&column)
     }
 }
 impl ::pookie::Model for City {
@@ -6939,7 +7235,7 @@ pub struct Census {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Census`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod census {
     /// [`Census::country_id`](super::Census::country_id).
     pub const country_id: ::pookie::Column<super::Census, ::std::string::String> = ::pookie::Column::new(
@@ -6965,33 +7261,50 @@ pub mod census {
     pub const country: ::pookie::ForeignKey<super::Census, super::Country> = ::pookie::ForeignKey::new(
         0,
     );
+    /// In the type of [`NewCensus`](super::NewCensus): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_country_id;
+    /// In the type of [`NewCensus`](super::NewCensus): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_year;
+    /// In the type of [`NewCensus`](super::NewCensus): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_population;
 }
 /// The fields of a new [`Census`]: set every required field (`country_id`, `year`, `population`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewCensus` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewCensus<
-    __T0 = ::pookie::Unset,
-    __T1 = ::pookie::Unset,
-    __T2 = ::pookie::Unset,
-> {
+pub struct NewCensus<__T0 = ::std::string::String, __T1 = i16, __T2 = i64> {
     country_id: __T0,
     year: __T1,
     population: __T2,
     note: ::core::option::Option<::std::string::String>,
 }
-impl NewCensus {
+#[allow(clippy::type_complexity)]
+impl NewCensus<
+    census::MissingField_country_id,
+    census::MissingField_year,
+    census::MissingField_population,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewCensus {
-            country_id: ::pookie::Unset,
-            year: ::pookie::Unset,
-            population: ::pookie::Unset,
+            country_id: census::MissingField_country_id,
+            year: census::MissingField_year,
+            population: census::MissingField_population,
             note: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewCensus {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewCensus<
+    census::MissingField_country_id,
+    census::MissingField_year,
+    census::MissingField_population,
+> {
     fn default() -> Self {
         Self::new()
     }
@@ -7049,6 +7362,14 @@ impl<__T0, __T1, __T2> NewCensus<__T0, __T1, __T2> {
     ) -> NewCensus<::std::string::String, __T1, __T2> {
         self.country_id(::core::clone::Clone::clone(&value.code))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Census::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Census>
+    where
+        Self: ::pookie::Insert<Model = Census>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewCensus<::std::string::String, i16, i64> {
     type Model = Census;
@@ -7063,6 +7384,12 @@ impl ::pookie::Insert for NewCensus<::std::string::String, i16, i64> {
             population: self.population,
             note: self.note.unwrap_or_else(|| ::std::string::String::from("")),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            3 => self.note.is_some(),
+            _ => [0, 1, 2].contains(&column),
         }
     }
 }
@@ -7426,7 +7753,7 @@ pub struct Device {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Device`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod device {
     /// The primary key of [`Device`](super::Device).
     pub const pk: ::pookie::Column<super::Device, ::pookie::uuid::Uuid> = ::pookie::Column::new(
@@ -7447,25 +7774,31 @@ pub mod device {
     pub const readings: ::pookie::Reverse<super::Device, super::Reading> = ::pookie::Reverse::new(
         0,
     );
+    /// In the type of [`NewDevice`](super::NewDevice): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_label;
 }
 /// The fields of a new [`Device`]: set every required field (`label`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewDevice` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewDevice<__T0 = ::pookie::Unset> {
+pub struct NewDevice<__T0 = ::std::string::String> {
     uid: ::core::option::Option<::pookie::uuid::Uuid>,
     label: __T0,
 }
-impl NewDevice {
+#[allow(clippy::type_complexity)]
+impl NewDevice<device::MissingField_label> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewDevice {
             uid: ::core::option::Option::None,
-            label: ::pookie::Unset,
+            label: device::MissingField_label,
         }
     }
 }
-impl ::core::default::Default for NewDevice {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewDevice<device::MissingField_label> {
     fn default() -> Self {
         Self::new()
     }
@@ -7487,6 +7820,14 @@ impl<__T0> NewDevice<__T0> {
             label: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Device::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Device>
+    where
+        Self: ::pookie::Insert<Model = Device>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewDevice<::std::string::String> {
     type Model = Device;
@@ -7499,6 +7840,12 @@ impl ::pookie::Insert for NewDevice<::std::string::String> {
             uid: self.uid.unwrap_or_else(::pookie::uuid::Uuid::new_v4),
             label: self.label,
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            0 => self.uid.is_some(),
+            _ => [1].contains(&column),
         }
     }
 }
@@ -7784,7 +8131,7 @@ pub struct Reading {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Reading`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod reading {
     /// The primary key of [`Reading`](super::Reading).
     pub const pk: ::pookie::Column<super::Reading, i32> = ::pookie::Column::new(
@@ -7815,31 +8162,52 @@ pub mod reading {
     pub const device: ::pookie::ForeignKey<super::Reading, super::Device> = ::pookie::ForeignKey::new(
         0,
     );
+    /// In the type of [`NewReading`](super::NewReading): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_device_id;
+    /// In the type of [`NewReading`](super::NewReading): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_value;
+    /// In the type of [`NewReading`](super::NewReading): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_at;
 }
 /// The fields of a new [`Reading`]: set every required field (`device_id`, `value`, `at`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewReading` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
 pub struct NewReading<
-    __T0 = ::pookie::Unset,
-    __T1 = ::pookie::Unset,
-    __T2 = ::pookie::Unset,
+    __T0 = ::pookie::uuid::Uuid,
+    __T1 = f64,
+    __T2 = ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
 > {
     device_id: __T0,
     value: __T1,
     at: __T2,
 }
-impl NewReading {
+#[allow(clippy::type_complexity)]
+impl NewReading<
+    reading::MissingField_device_id,
+    reading::MissingField_value,
+    reading::MissingField_at,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewReading {
-            device_id: ::pookie::Unset,
-            value: ::pookie::Unset,
-            at: ::pookie::Unset,
+            device_id: reading::MissingField_device_id,
+            value: reading::MissingField_value,
+            at: reading::MissingField_at,
         }
     }
 }
-impl ::core::default::Default for NewReading {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewReading<
+    reading::MissingField_device_id,
+    reading::MissingField_value,
+    reading::MissingField_at,
+> {
     fn default() -> Self {
         Self::new()
     }
@@ -7885,6 +8253,14 @@ impl<__T0, __T1, __T2> NewReading<__T0, __T1, __T2> {
     pub fn device(self, value: &Device) -> NewReading<::pookie::uuid::Uuid, __T1, __T2> {
         self.device_id(::core::clone::Clone::clone(&value.uid))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Reading::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Reading>
+    where
+        Self: ::pookie::Insert<Model = Reading>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert
 for NewReading<
@@ -7905,6 +8281,9 @@ for NewReading<
             at: self.at,
             __loaded: ::pookie::Loaded::new(),
         }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        [1, 2, 3].contains(&column)
     }
 }
 impl ::pookie::Model for Reading {
@@ -8230,7 +8609,7 @@ pub struct Profile {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Profile`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod profile {
     /// The primary key of [`Profile`](super::Profile).
     pub const pk: ::pookie::Column<super::Profile, i32> = ::pookie::Column::new(
@@ -8307,17 +8686,33 @@ pub mod profile {
         super::Profile,
         ::core::option::Option<::pookie::chrono::NaiveDate>,
     > = ::pookie::Column::new("profiles", "ends");
+    /// In the type of [`NewProfile`](super::NewProfile): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_username;
+    /// In the type of [`NewProfile`](super::NewProfile): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_email;
+    /// In the type of [`NewProfile`](super::NewProfile): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_handle;
+    /// In the type of [`NewProfile`](super::NewProfile): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_age;
+    /// In the type of [`NewProfile`](super::NewProfile): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_tags;
 }
 /// The fields of a new [`Profile`]: set every required field (`username`, `email`, `handle`, `age`, `tags`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewProfile` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
 pub struct NewProfile<
-    __T0 = ::pookie::Unset,
-    __T1 = ::pookie::Unset,
-    __T2 = ::pookie::Unset,
-    __T3 = ::pookie::Unset,
-    __T4 = ::pookie::Unset,
+    __T0 = ::std::string::String,
+    __T1 = ::std::string::String,
+    __T2 = ::std::string::String,
+    __T3 = i16,
+    __T4 = ::std::vec::Vec<::std::string::String>,
 > {
     username: __T0,
     email: __T1,
@@ -8333,27 +8728,42 @@ pub struct NewProfile<
     starts: ::core::option::Option<::core::option::Option<::pookie::chrono::NaiveDate>>,
     ends: ::core::option::Option<::core::option::Option<::pookie::chrono::NaiveDate>>,
 }
-impl NewProfile {
+#[allow(clippy::type_complexity)]
+impl NewProfile<
+    profile::MissingField_username,
+    profile::MissingField_email,
+    profile::MissingField_handle,
+    profile::MissingField_age,
+    profile::MissingField_tags,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewProfile {
-            username: ::pookie::Unset,
-            email: ::pookie::Unset,
+            username: profile::MissingField_username,
+            email: profile::MissingField_email,
             website: ::core::option::Option::None,
-            handle: ::pookie::Unset,
+            handle: profile::MissingField_handle,
             bio: ::core::option::Option::None,
-            age: ::pookie::Unset,
+            age: profile::MissingField_age,
             score: ::core::option::Option::None,
             balance: ::core::option::Option::None,
             team: ::core::option::Option::None,
             number: ::core::option::Option::None,
-            tags: ::pookie::Unset,
+            tags: profile::MissingField_tags,
             starts: ::core::option::Option::None,
             ends: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewProfile {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewProfile<
+    profile::MissingField_username,
+    profile::MissingField_email,
+    profile::MissingField_handle,
+    profile::MissingField_age,
+    profile::MissingField_tags,
+> {
     fn default() -> Self {
         Self::new()
     }
@@ -8500,7 +8910,7 @@ impl<__T0, __T1, __T2, __T3, __T4> NewProfile<__T0, __T1, __T2, __T3, __T4> {
     /// Sets [`Profile::tags`].
     pub fn tags(
         self,
-        value: impl ::pookie::IntoField<::std::vec::Vec<::std::string::String>>,
+        value: impl ::pookie::IntoArray<::std::string::String>,
     ) -> NewProfile<__T0, __T1, __T2, __T3, ::std::vec::Vec<::std::string::String>> {
         NewProfile {
             username: self.username,
@@ -8513,7 +8923,7 @@ impl<__T0, __T1, __T2, __T3, __T4> NewProfile<__T0, __T1, __T2, __T3, __T4> {
             balance: self.balance,
             team: self.team,
             number: self.number,
-            tags: ::pookie::IntoField::into_field(value),
+            tags: ::pookie::IntoArray::into_array(value),
             starts: self.starts,
             ends: self.ends,
         }
@@ -8539,6 +8949,14 @@ impl<__T0, __T1, __T2, __T3, __T4> NewProfile<__T0, __T1, __T2, __T3, __T4> {
     ) -> Self {
         self.ends = ::core::option::Option::Some(::pookie::IntoField::into_field(value));
         self
+    }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Profile::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Profile>
+    where
+        Self: ::pookie::Insert<Model = Profile>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
     }
 }
 impl ::pookie::Insert
@@ -8573,6 +8991,19 @@ for NewProfile<
             starts: self.starts.unwrap_or(::core::option::Option::None),
             ends: self.ends.unwrap_or(::core::option::Option::None),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            3 => self.website.is_some(),
+            5 => self.bio.is_some(),
+            7 => self.score.is_some(),
+            8 => self.balance.is_some(),
+            9 => self.team.is_some(),
+            10 => self.number.is_some(),
+            12 => self.starts.is_some(),
+            13 => self.ends.is_some(),
+            _ => [1, 2, 4, 6, 11].contains(&column),
         }
     }
 }

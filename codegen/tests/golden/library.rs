@@ -14,7 +14,7 @@ pub struct Publisher {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Publisher`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod publisher {
     /// The primary key of [`Publisher`](super::Publisher).
     pub const pk: ::pookie::Column<super::Publisher, i32> = ::pookie::Column::new(
@@ -35,23 +35,29 @@ pub mod publisher {
     pub const writer_set: ::pookie::Reverse<super::Publisher, super::Writer> = ::pookie::Reverse::new(
         0,
     );
+    /// In the type of [`NewPublisher`](super::NewPublisher): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
 }
 /// The fields of a new [`Publisher`]: set every required field (`name`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewPublisher` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewPublisher<__T0 = ::pookie::Unset> {
+pub struct NewPublisher<__T0 = ::std::string::String> {
     name: __T0,
 }
-impl NewPublisher {
+#[allow(clippy::type_complexity)]
+impl NewPublisher<publisher::MissingField_name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewPublisher {
-            name: ::pookie::Unset,
+            name: publisher::MissingField_name,
         }
     }
 }
-impl ::core::default::Default for NewPublisher {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewPublisher<publisher::MissingField_name> {
     fn default() -> Self {
         Self::new()
     }
@@ -67,6 +73,14 @@ impl<__T0> NewPublisher<__T0> {
             name: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Publisher::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Publisher>
+    where
+        Self: ::pookie::Insert<Model = Publisher>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewPublisher<::std::string::String> {
     type Model = Publisher;
@@ -80,6 +94,9 @@ impl ::pookie::Insert for NewPublisher<::std::string::String> {
             name: self.name,
             __loaded: ::pookie::Loaded::new(),
         }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        [1].contains(&column)
     }
 }
 impl ::pookie::Model for Publisher {
@@ -367,7 +384,7 @@ pub struct Writer {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Writer`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod writer {
     /// The primary key of [`Writer`](super::Writer).
     pub const pk: ::pookie::Column<super::Writer, i32> = ::pookie::Column::new(
@@ -402,25 +419,31 @@ pub mod writer {
         super::Writer,
         super::super::relations::WriterRating,
     > = ::pookie::Reverse::new(2);
+    /// In the type of [`NewWriter`](super::NewWriter): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
 }
 /// The fields of a new [`Writer`]: set every required field (`name`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewWriter` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewWriter<__T0 = ::pookie::Unset> {
+pub struct NewWriter<__T0 = ::std::string::String> {
     name: __T0,
     publisher_id: ::core::option::Option<::core::option::Option<i32>>,
 }
-impl NewWriter {
+#[allow(clippy::type_complexity)]
+impl NewWriter<writer::MissingField_name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewWriter {
-            name: ::pookie::Unset,
+            name: writer::MissingField_name,
             publisher_id: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewWriter {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewWriter<writer::MissingField_name> {
     fn default() -> Self {
         Self::new()
     }
@@ -451,6 +474,14 @@ impl<__T0> NewWriter<__T0> {
     pub fn publisher(self, value: &Publisher) -> Self {
         self.publisher_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Writer::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Writer>
+    where
+        Self: ::pookie::Insert<Model = Writer>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewWriter<::std::string::String> {
     type Model = Writer;
@@ -464,6 +495,12 @@ impl ::pookie::Insert for NewWriter<::std::string::String> {
             name: self.name,
             publisher_id: self.publisher_id.unwrap_or(::core::option::Option::None),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            2 => self.publisher_id.is_some(),
+            _ => [1].contains(&column),
         }
     }
 }
@@ -802,7 +839,7 @@ pub struct Book {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Book`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod book {
     /// The primary key of [`Book`](super::Book).
     pub const pk: ::pookie::Column<super::Book, i32> = ::pookie::Column::new(
@@ -833,27 +870,37 @@ pub mod book {
     pub const author: ::pookie::ForeignKey<super::Book, super::Writer> = ::pookie::ForeignKey::new(
         0,
     );
+    /// In the type of [`NewBook`](super::NewBook): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_title;
+    /// In the type of [`NewBook`](super::NewBook): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_author_id;
 }
 /// The fields of a new [`Book`]: set every required field (`title`, `author_id`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewBook` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewBook<__T0 = ::pookie::Unset, __T1 = ::pookie::Unset> {
+pub struct NewBook<__T0 = ::std::string::String, __T1 = i32> {
     title: __T0,
     author_id: __T1,
     pages: ::core::option::Option<i32>,
 }
-impl NewBook {
+#[allow(clippy::type_complexity)]
+impl NewBook<book::MissingField_title, book::MissingField_author_id> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewBook {
-            title: ::pookie::Unset,
-            author_id: ::pookie::Unset,
+            title: book::MissingField_title,
+            author_id: book::MissingField_author_id,
             pages: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewBook {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewBook<book::MissingField_title, book::MissingField_author_id> {
     fn default() -> Self {
         Self::new()
     }
@@ -890,6 +937,14 @@ impl<__T0, __T1> NewBook<__T0, __T1> {
     pub fn author(self, value: &Writer) -> NewBook<__T0, i32> {
         self.author_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Book::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Book>
+    where
+        Self: ::pookie::Insert<Model = Book>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewBook<::std::string::String, i32> {
     type Model = Book;
@@ -901,6 +956,12 @@ impl ::pookie::Insert for NewBook<::std::string::String, i32> {
             author_id: self.author_id,
             pages: self.pages.unwrap_or(0),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            3 => self.pages.is_some(),
+            _ => [1, 2].contains(&column),
         }
     }
 }
@@ -1223,7 +1284,7 @@ pub struct Topic {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Topic`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod topic {
     /// The primary key of [`Topic`](super::Topic).
     pub const pk: ::pookie::Column<super::Topic, i32> = ::pookie::Column::new(
@@ -1244,21 +1305,29 @@ pub mod topic {
     pub const article_set: ::pookie::ManyToMany<super::Topic, super::Article> = ::pookie::ManyToMany::new(
         0,
     );
+    /// In the type of [`NewTopic`](super::NewTopic): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
 }
 /// The fields of a new [`Topic`]: set every required field (`name`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewTopic` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewTopic<__T0 = ::pookie::Unset> {
+pub struct NewTopic<__T0 = ::std::string::String> {
     name: __T0,
 }
-impl NewTopic {
+#[allow(clippy::type_complexity)]
+impl NewTopic<topic::MissingField_name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
-        NewTopic { name: ::pookie::Unset }
+        NewTopic {
+            name: topic::MissingField_name,
+        }
     }
 }
-impl ::core::default::Default for NewTopic {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewTopic<topic::MissingField_name> {
     fn default() -> Self {
         Self::new()
     }
@@ -1274,6 +1343,14 @@ impl<__T0> NewTopic<__T0> {
             name: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Topic::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Topic>
+    where
+        Self: ::pookie::Insert<Model = Topic>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewTopic<::std::string::String> {
     type Model = Topic;
@@ -1287,6 +1364,9 @@ impl ::pookie::Insert for NewTopic<::std::string::String> {
             name: self.name,
             __loaded: ::pookie::Loaded::new(),
         }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        [1].contains(&column)
     }
 }
 impl ::pookie::Model for Topic {
@@ -1577,7 +1657,7 @@ pub struct Article {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Article`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod article {
     /// The primary key of [`Article`](super::Article).
     pub const pk: ::pookie::Column<super::Article, i32> = ::pookie::Column::new(
@@ -1598,23 +1678,29 @@ pub mod article {
     pub const tags: ::pookie::ManyToMany<super::Article, super::Topic> = ::pookie::ManyToMany::new(
         0,
     );
+    /// In the type of [`NewArticle`](super::NewArticle): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_headline;
 }
 /// The fields of a new [`Article`]: set every required field (`headline`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewArticle` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewArticle<__T0 = ::pookie::Unset> {
+pub struct NewArticle<__T0 = ::std::string::String> {
     headline: __T0,
 }
-impl NewArticle {
+#[allow(clippy::type_complexity)]
+impl NewArticle<article::MissingField_headline> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewArticle {
-            headline: ::pookie::Unset,
+            headline: article::MissingField_headline,
         }
     }
 }
-impl ::core::default::Default for NewArticle {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewArticle<article::MissingField_headline> {
     fn default() -> Self {
         Self::new()
     }
@@ -1630,6 +1716,14 @@ impl<__T0> NewArticle<__T0> {
             headline: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Article::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Article>
+    where
+        Self: ::pookie::Insert<Model = Article>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewArticle<::std::string::String> {
     type Model = Article;
@@ -1643,6 +1737,9 @@ impl ::pookie::Insert for NewArticle<::std::string::String> {
             headline: self.headline,
             __loaded: ::pookie::Loaded::new(),
         }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        [1].contains(&column)
     }
 }
 impl ::pookie::Model for Article {

@@ -17,7 +17,7 @@ pub struct Event {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Event`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod event {
     /// The primary key of [`Event`](super::Event).
     pub const pk: ::pookie::Column<super::Event, i32> = ::pookie::Column::new(
@@ -49,29 +49,42 @@ pub mod event {
         super::Event,
         ::core::option::Option<::std::vec::Vec<i64>>,
     > = ::pookie::Column::new("events", "scores");
+    /// In the type of [`NewEvent`](super::NewEvent): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
+    /// In the type of [`NewEvent`](super::NewEvent): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_tags;
 }
 /// The fields of a new [`Event`]: set every required field (`name`, `tags`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewEvent` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewEvent<__T0 = ::pookie::Unset, __T1 = ::pookie::Unset> {
+pub struct NewEvent<
+    __T0 = ::std::string::String,
+    __T1 = ::std::vec::Vec<::std::string::String>,
+> {
     name: __T0,
     data: ::core::option::Option<::core::option::Option<::pookie::serde_json::Value>>,
     tags: __T1,
     scores: ::core::option::Option<::core::option::Option<::std::vec::Vec<i64>>>,
 }
-impl NewEvent {
+#[allow(clippy::type_complexity)]
+impl NewEvent<event::MissingField_name, event::MissingField_tags> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewEvent {
-            name: ::pookie::Unset,
+            name: event::MissingField_name,
             data: ::core::option::Option::None,
-            tags: ::pookie::Unset,
+            tags: event::MissingField_tags,
             scores: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewEvent {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewEvent<event::MissingField_name, event::MissingField_tags> {
     fn default() -> Self {
         Self::new()
     }
@@ -103,12 +116,12 @@ impl<__T0, __T1> NewEvent<__T0, __T1> {
     /// Sets [`Event::tags`].
     pub fn tags(
         self,
-        value: impl ::pookie::IntoField<::std::vec::Vec<::std::string::String>>,
+        value: impl ::pookie::IntoArray<::std::string::String>,
     ) -> NewEvent<__T0, ::std::vec::Vec<::std::string::String>> {
         NewEvent {
             name: self.name,
             data: self.data,
-            tags: ::pookie::IntoField::into_field(value),
+            tags: ::pookie::IntoArray::into_array(value),
             scores: self.scores,
         }
     }
@@ -121,6 +134,14 @@ impl<__T0, __T1> NewEvent<__T0, __T1> {
             ::pookie::IntoField::into_field(value),
         );
         self
+    }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Event::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Event>
+    where
+        Self: ::pookie::Insert<Model = Event>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
     }
 }
 impl ::pookie::Insert
@@ -138,6 +159,13 @@ for NewEvent<::std::string::String, ::std::vec::Vec<::std::string::String>> {
             tags: self.tags,
             scores: self.scores.unwrap_or(::core::option::Option::None),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            2 => self.data.is_some(),
+            4 => self.scores.is_some(),
+            _ => [1, 3].contains(&column),
         }
     }
 }
@@ -457,7 +485,7 @@ pub struct Job {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Job`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod job {
     /// The primary key of [`Job`](super::Job).
     pub const pk: ::pookie::Column<super::Job, i32> = ::pookie::Column::new(
@@ -479,25 +507,31 @@ pub mod job {
         "jobs",
         "done",
     );
+    /// In the type of [`NewJob`](super::NewJob): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
 }
 /// The fields of a new [`Job`]: set every required field (`name`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewJob` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewJob<__T0 = ::pookie::Unset> {
+pub struct NewJob<__T0 = ::std::string::String> {
     name: __T0,
     done: ::core::option::Option<bool>,
 }
-impl NewJob {
+#[allow(clippy::type_complexity)]
+impl NewJob<job::MissingField_name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewJob {
-            name: ::pookie::Unset,
+            name: job::MissingField_name,
             done: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewJob {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewJob<job::MissingField_name> {
     fn default() -> Self {
         Self::new()
     }
@@ -519,6 +553,14 @@ impl<__T0> NewJob<__T0> {
         self.done = ::core::option::Option::Some(::pookie::IntoField::into_field(value));
         self
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Job::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Job>
+    where
+        Self: ::pookie::Insert<Model = Job>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewJob<::std::string::String> {
     type Model = Job;
@@ -529,6 +571,12 @@ impl ::pookie::Insert for NewJob<::std::string::String> {
             name: self.name,
             done: self.done.unwrap_or(false),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            2 => self.done.is_some(),
+            _ => [1].contains(&column),
         }
     }
 }

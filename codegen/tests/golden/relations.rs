@@ -16,7 +16,7 @@ pub struct Employee {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Employee`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod employee {
     /// The primary key of [`Employee`](super::Employee).
     pub const pk: ::pookie::Column<super::Employee, i32> = ::pookie::Column::new(
@@ -46,25 +46,31 @@ pub mod employee {
     pub const reports: ::pookie::Reverse<super::Employee, super::Employee> = ::pookie::Reverse::new(
         1,
     );
+    /// In the type of [`NewEmployee`](super::NewEmployee): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
 }
 /// The fields of a new [`Employee`]: set every required field (`name`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewEmployee` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewEmployee<__T0 = ::pookie::Unset> {
+pub struct NewEmployee<__T0 = ::std::string::String> {
     name: __T0,
     reports_to_id: ::core::option::Option<::core::option::Option<i32>>,
 }
-impl NewEmployee {
+#[allow(clippy::type_complexity)]
+impl NewEmployee<employee::MissingField_name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewEmployee {
-            name: ::pookie::Unset,
+            name: employee::MissingField_name,
             reports_to_id: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewEmployee {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewEmployee<employee::MissingField_name> {
     fn default() -> Self {
         Self::new()
     }
@@ -95,6 +101,14 @@ impl<__T0> NewEmployee<__T0> {
     pub fn reports_to(self, value: &Employee) -> Self {
         self.reports_to_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Employee::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Employee>
+    where
+        Self: ::pookie::Insert<Model = Employee>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewEmployee<::std::string::String> {
     type Model = Employee;
@@ -108,6 +122,12 @@ impl ::pookie::Insert for NewEmployee<::std::string::String> {
             name: self.name,
             reports_to_id: self.reports_to_id.unwrap_or(::core::option::Option::None),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            2 => self.reports_to_id.is_some(),
+            _ => [1].contains(&column),
         }
     }
 }
@@ -424,7 +444,7 @@ pub struct Address {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Address`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod address {
     /// The primary key of [`Address`](super::Address).
     pub const pk: ::pookie::Column<super::Address, i32> = ::pookie::Column::new(
@@ -449,23 +469,29 @@ pub mod address {
     pub const shipped_shipments: ::pookie::Reverse<super::Address, super::Shipment> = ::pookie::Reverse::new(
         1,
     );
+    /// In the type of [`NewAddress`](super::NewAddress): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_city;
 }
 /// The fields of a new [`Address`]: set every required field (`city`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewAddress` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewAddress<__T0 = ::pookie::Unset> {
+pub struct NewAddress<__T0 = ::std::string::String> {
     city: __T0,
 }
-impl NewAddress {
+#[allow(clippy::type_complexity)]
+impl NewAddress<address::MissingField_city> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewAddress {
-            city: ::pookie::Unset,
+            city: address::MissingField_city,
         }
     }
 }
-impl ::core::default::Default for NewAddress {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewAddress<address::MissingField_city> {
     fn default() -> Self {
         Self::new()
     }
@@ -481,6 +507,14 @@ impl<__T0> NewAddress<__T0> {
             city: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Address::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Address>
+    where
+        Self: ::pookie::Insert<Model = Address>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewAddress<::std::string::String> {
     type Model = Address;
@@ -494,6 +528,9 @@ impl ::pookie::Insert for NewAddress<::std::string::String> {
             city: self.city,
             __loaded: ::pookie::Loaded::new(),
         }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        [1].contains(&column)
     }
 }
 impl ::pookie::Model for Address {
@@ -781,7 +818,7 @@ pub struct Shipment {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Shipment`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod shipment {
     /// The primary key of [`Shipment`](super::Shipment).
     pub const pk: ::pookie::Column<super::Shipment, i32> = ::pookie::Column::new(
@@ -816,31 +853,48 @@ pub mod shipment {
     pub const ship_to: ::pookie::ForeignKey<super::Shipment, super::Address> = ::pookie::ForeignKey::new(
         1,
     );
+    /// In the type of [`NewShipment`](super::NewShipment): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_reference;
+    /// In the type of [`NewShipment`](super::NewShipment): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_bill_to_id;
+    /// In the type of [`NewShipment`](super::NewShipment): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_ship_to_id;
 }
 /// The fields of a new [`Shipment`]: set every required field (`reference`, `bill_to_id`, `ship_to_id`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewShipment` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewShipment<
-    __T0 = ::pookie::Unset,
-    __T1 = ::pookie::Unset,
-    __T2 = ::pookie::Unset,
-> {
+pub struct NewShipment<__T0 = ::std::string::String, __T1 = i32, __T2 = i32> {
     reference: __T0,
     bill_to_id: __T1,
     ship_to_id: __T2,
 }
-impl NewShipment {
+#[allow(clippy::type_complexity)]
+impl NewShipment<
+    shipment::MissingField_reference,
+    shipment::MissingField_bill_to_id,
+    shipment::MissingField_ship_to_id,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewShipment {
-            reference: ::pookie::Unset,
-            bill_to_id: ::pookie::Unset,
-            ship_to_id: ::pookie::Unset,
+            reference: shipment::MissingField_reference,
+            bill_to_id: shipment::MissingField_bill_to_id,
+            ship_to_id: shipment::MissingField_ship_to_id,
         }
     }
 }
-impl ::core::default::Default for NewShipment {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewShipment<
+    shipment::MissingField_reference,
+    shipment::MissingField_bill_to_id,
+    shipment::MissingField_ship_to_id,
+> {
     fn default() -> Self {
         Self::new()
     }
@@ -888,6 +942,14 @@ impl<__T0, __T1, __T2> NewShipment<__T0, __T1, __T2> {
     pub fn ship_to(self, value: &Address) -> NewShipment<__T0, __T1, i32> {
         self.ship_to_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Shipment::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Shipment>
+    where
+        Self: ::pookie::Insert<Model = Shipment>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewShipment<::std::string::String, i32, i32> {
     type Model = Shipment;
@@ -903,6 +965,9 @@ impl ::pookie::Insert for NewShipment<::std::string::String, i32, i32> {
             ship_to_id: self.ship_to_id,
             __loaded: ::pookie::Loaded::new(),
         }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        [1, 2, 3].contains(&column)
     }
 }
 impl ::pookie::Model for Shipment {
@@ -1256,7 +1321,7 @@ pub struct WriterRating {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`WriterRating`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod writer_rating {
     /// The primary key of [`WriterRating`](super::WriterRating).
     pub const pk: ::pookie::Column<super::WriterRating, i32> = ::pookie::Column::new(
@@ -1283,25 +1348,41 @@ pub mod writer_rating {
         super::WriterRating,
         super::super::library::Writer,
     > = ::pookie::ForeignKey::new(0);
+    /// In the type of [`NewWriterRating`](super::NewWriterRating): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_writer_id;
+    /// In the type of [`NewWriterRating`](super::NewWriterRating): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_stars;
 }
 /// The fields of a new [`WriterRating`]: set every required field (`writer_id`, `stars`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewWriterRating` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewWriterRating<__T0 = ::pookie::Unset, __T1 = ::pookie::Unset> {
+pub struct NewWriterRating<__T0 = i32, __T1 = i16> {
     writer_id: __T0,
     stars: __T1,
 }
-impl NewWriterRating {
+#[allow(clippy::type_complexity)]
+impl NewWriterRating<
+    writer_rating::MissingField_writer_id,
+    writer_rating::MissingField_stars,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewWriterRating {
-            writer_id: ::pookie::Unset,
-            stars: ::pookie::Unset,
+            writer_id: writer_rating::MissingField_writer_id,
+            stars: writer_rating::MissingField_stars,
         }
     }
 }
-impl ::core::default::Default for NewWriterRating {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewWriterRating<
+    writer_rating::MissingField_writer_id,
+    writer_rating::MissingField_stars,
+> {
     fn default() -> Self {
         Self::new()
     }
@@ -1332,6 +1413,14 @@ impl<__T0, __T1> NewWriterRating<__T0, __T1> {
     pub fn writer(self, value: &super::library::Writer) -> NewWriterRating<i32, __T1> {
         self.writer_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `WriterRating::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<WriterRating>
+    where
+        Self: ::pookie::Insert<Model = WriterRating>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewWriterRating<i32, i16> {
     type Model = WriterRating;
@@ -1346,6 +1435,9 @@ impl ::pookie::Insert for NewWriterRating<i32, i16> {
             stars: self.stars,
             __loaded: ::pookie::Loaded::new(),
         }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        [1, 2].contains(&column)
     }
 }
 impl ::pookie::Model for WriterRating {
@@ -1632,7 +1724,7 @@ pub struct Person {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Person`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod person {
     /// The primary key of [`Person`](super::Person).
     pub const pk: ::pookie::Column<super::Person, i32> = ::pookie::Column::new(
@@ -1657,21 +1749,29 @@ pub mod person {
     pub const membership_set: ::pookie::Reverse<super::Person, super::Membership> = ::pookie::Reverse::new(
         1,
     );
+    /// In the type of [`NewPerson`](super::NewPerson): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
 }
 /// The fields of a new [`Person`]: set every required field (`name`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewPerson` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewPerson<__T0 = ::pookie::Unset> {
+pub struct NewPerson<__T0 = ::std::string::String> {
     name: __T0,
 }
-impl NewPerson {
+#[allow(clippy::type_complexity)]
+impl NewPerson<person::MissingField_name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
-        NewPerson { name: ::pookie::Unset }
+        NewPerson {
+            name: person::MissingField_name,
+        }
     }
 }
-impl ::core::default::Default for NewPerson {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewPerson<person::MissingField_name> {
     fn default() -> Self {
         Self::new()
     }
@@ -1687,6 +1787,14 @@ impl<__T0> NewPerson<__T0> {
             name: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Person::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Person>
+    where
+        Self: ::pookie::Insert<Model = Person>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewPerson<::std::string::String> {
     type Model = Person;
@@ -1700,6 +1808,9 @@ impl ::pookie::Insert for NewPerson<::std::string::String> {
             name: self.name,
             __loaded: ::pookie::Loaded::new(),
         }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        [1].contains(&column)
     }
 }
 impl ::pookie::Model for Person {
@@ -1993,7 +2104,7 @@ pub struct Club {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Club`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod club {
     /// The primary key of [`Club`](super::Club).
     pub const pk: ::pookie::Column<super::Club, i32> = ::pookie::Column::new(
@@ -2018,21 +2129,29 @@ pub mod club {
     pub const membership_set: ::pookie::Reverse<super::Club, super::Membership> = ::pookie::Reverse::new(
         1,
     );
+    /// In the type of [`NewClub`](super::NewClub): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
 }
 /// The fields of a new [`Club`]: set every required field (`name`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewClub` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewClub<__T0 = ::pookie::Unset> {
+pub struct NewClub<__T0 = ::std::string::String> {
     name: __T0,
 }
-impl NewClub {
+#[allow(clippy::type_complexity)]
+impl NewClub<club::MissingField_name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
-        NewClub { name: ::pookie::Unset }
+        NewClub {
+            name: club::MissingField_name,
+        }
     }
 }
-impl ::core::default::Default for NewClub {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewClub<club::MissingField_name> {
     fn default() -> Self {
         Self::new()
     }
@@ -2048,6 +2167,14 @@ impl<__T0> NewClub<__T0> {
             name: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Club::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Club>
+    where
+        Self: ::pookie::Insert<Model = Club>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewClub<::std::string::String> {
     type Model = Club;
@@ -2058,6 +2185,9 @@ impl ::pookie::Insert for NewClub<::std::string::String> {
             name: self.name,
             __loaded: ::pookie::Loaded::new(),
         }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        [1].contains(&column)
     }
 }
 impl ::pookie::Model for Club {
@@ -2350,7 +2480,7 @@ pub struct Membership {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Membership`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod membership {
     /// The primary key of [`Membership`](super::Membership).
     pub const pk: ::pookie::Column<super::Membership, i32> = ::pookie::Column::new(
@@ -2385,27 +2515,40 @@ pub mod membership {
     pub const club: ::pookie::ForeignKey<super::Membership, super::Club> = ::pookie::ForeignKey::new(
         1,
     );
+    /// In the type of [`NewMembership`](super::NewMembership): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_person_id;
+    /// In the type of [`NewMembership`](super::NewMembership): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_club_id;
 }
 /// The fields of a new [`Membership`]: set every required field (`person_id`, `club_id`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewMembership` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewMembership<__T0 = ::pookie::Unset, __T1 = ::pookie::Unset> {
+pub struct NewMembership<__T0 = i32, __T1 = i32> {
     person_id: __T0,
     club_id: __T1,
     role: ::core::option::Option<::std::string::String>,
 }
-impl NewMembership {
+#[allow(clippy::type_complexity)]
+impl NewMembership<
+    membership::MissingField_person_id,
+    membership::MissingField_club_id,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewMembership {
-            person_id: ::pookie::Unset,
-            club_id: ::pookie::Unset,
+            person_id: membership::MissingField_person_id,
+            club_id: membership::MissingField_club_id,
             role: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewMembership {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewMembership<membership::MissingField_person_id, membership::MissingField_club_id> {
     fn default() -> Self {
         Self::new()
     }
@@ -2450,6 +2593,14 @@ impl<__T0, __T1> NewMembership<__T0, __T1> {
     pub fn club(self, value: &Club) -> NewMembership<__T0, i32> {
         self.club_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Membership::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Membership>
+    where
+        Self: ::pookie::Insert<Model = Membership>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewMembership<i32, i32> {
     type Model = Membership;
@@ -2464,6 +2615,12 @@ impl ::pookie::Insert for NewMembership<i32, i32> {
             club_id: self.club_id,
             role: self.role.unwrap_or_else(|| ::std::string::String::from("member")),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            3 => self.role.is_some(),
+            _ => [1, 2].contains(&column),
         }
     }
 }
@@ -2817,7 +2974,7 @@ pub struct Owner {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Owner`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod owner {
     /// The primary key of [`Owner`](super::Owner).
     pub const pk: ::pookie::Column<super::Owner, i32> = ::pookie::Column::new(
@@ -2859,21 +3016,29 @@ pub mod owner {
     pub const do_nothing_items: ::pookie::Reverse<super::Owner, super::DoNothingItem> = ::pookie::Reverse::new(
         5,
     );
+    /// In the type of [`NewOwner`](super::NewOwner): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
 }
 /// The fields of a new [`Owner`]: set every required field (`name`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewOwner` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewOwner<__T0 = ::pookie::Unset> {
+pub struct NewOwner<__T0 = ::std::string::String> {
     name: __T0,
 }
-impl NewOwner {
+#[allow(clippy::type_complexity)]
+impl NewOwner<owner::MissingField_name> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
-        NewOwner { name: ::pookie::Unset }
+        NewOwner {
+            name: owner::MissingField_name,
+        }
     }
 }
-impl ::core::default::Default for NewOwner {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewOwner<owner::MissingField_name> {
     fn default() -> Self {
         Self::new()
     }
@@ -2889,6 +3054,14 @@ impl<__T0> NewOwner<__T0> {
             name: ::pookie::IntoField::into_field(value),
         }
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Owner::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Owner>
+    where
+        Self: ::pookie::Insert<Model = Owner>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewOwner<::std::string::String> {
     type Model = Owner;
@@ -2902,6 +3075,9 @@ impl ::pookie::Insert for NewOwner<::std::string::String> {
             name: self.name,
             __loaded: ::pookie::Loaded::new(),
         }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        [1].contains(&column)
     }
 }
 impl ::pookie::Model for Owner {
@@ -3254,7 +3430,7 @@ pub struct CascadeItem {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`CascadeItem`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod cascade_item {
     /// The primary key of [`CascadeItem`](super::CascadeItem).
     pub const pk: ::pookie::Column<super::CascadeItem, i32> = ::pookie::Column::new(
@@ -3275,23 +3451,29 @@ pub mod cascade_item {
     pub const owner: ::pookie::ForeignKey<super::CascadeItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
+    /// In the type of [`NewCascadeItem`](super::NewCascadeItem): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_owner_id;
 }
 /// The fields of a new [`CascadeItem`]: set every required field (`owner_id`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewCascadeItem` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewCascadeItem<__T0 = ::pookie::Unset> {
+pub struct NewCascadeItem<__T0 = i32> {
     owner_id: __T0,
 }
-impl NewCascadeItem {
+#[allow(clippy::type_complexity)]
+impl NewCascadeItem<cascade_item::MissingField_owner_id> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewCascadeItem {
-            owner_id: ::pookie::Unset,
+            owner_id: cascade_item::MissingField_owner_id,
         }
     }
 }
-impl ::core::default::Default for NewCascadeItem {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewCascadeItem<cascade_item::MissingField_owner_id> {
     fn default() -> Self {
         Self::new()
     }
@@ -3308,6 +3490,14 @@ impl<__T0> NewCascadeItem<__T0> {
     pub fn owner(self, value: &Owner) -> NewCascadeItem<i32> {
         self.owner_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `CascadeItem::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<CascadeItem>
+    where
+        Self: ::pookie::Insert<Model = CascadeItem>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewCascadeItem<i32> {
     type Model = CascadeItem;
@@ -3321,6 +3511,9 @@ impl ::pookie::Insert for NewCascadeItem<i32> {
             owner_id: self.owner_id,
             __loaded: ::pookie::Loaded::new(),
         }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        [1].contains(&column)
     }
 }
 impl ::pookie::Model for CascadeItem {
@@ -3585,7 +3778,7 @@ pub struct SetNullItem {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`SetNullItem`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod set_null_item {
     /// The primary key of [`SetNullItem`](super::SetNullItem).
     pub const pk: ::pookie::Column<super::SetNullItem, i32> = ::pookie::Column::new(
@@ -3607,13 +3800,14 @@ pub mod set_null_item {
         0,
     );
 }
-/// The fields of a new [`SetNullItem`]: every field is optional;
-/// pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// The fields of a new [`SetNullItem`]: every field is optional; `save` it
+/// (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
 pub struct NewSetNullItem {
     owner_id: ::core::option::Option<::core::option::Option<i32>>,
 }
+#[allow(clippy::type_complexity)]
 impl NewSetNullItem {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
@@ -3622,6 +3816,7 @@ impl NewSetNullItem {
         }
     }
 }
+#[allow(clippy::type_complexity)]
 impl ::core::default::Default for NewSetNullItem {
     fn default() -> Self {
         Self::new()
@@ -3643,6 +3838,11 @@ impl NewSetNullItem {
     pub fn owner(self, value: &Owner) -> Self {
         self.owner_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `SetNullItem::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<SetNullItem> {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewSetNullItem {
     type Model = SetNullItem;
@@ -3655,6 +3855,12 @@ impl ::pookie::Insert for NewSetNullItem {
             id: ::core::default::Default::default(),
             owner_id: self.owner_id.unwrap_or(::core::option::Option::None),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 => self.owner_id.is_some(),
+            _ => false,
         }
     }
 }
@@ -3920,7 +4126,7 @@ pub struct SetDefaultItem {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`SetDefaultItem`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod set_default_item {
     /// The primary key of [`SetDefaultItem`](super::SetDefaultItem).
     pub const pk: ::pookie::Column<super::SetDefaultItem, i32> = ::pookie::Column::new(
@@ -3942,13 +4148,14 @@ pub mod set_default_item {
         0,
     );
 }
-/// The fields of a new [`SetDefaultItem`]: every field is optional;
-/// pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// The fields of a new [`SetDefaultItem`]: every field is optional; `save` it
+/// (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
 pub struct NewSetDefaultItem {
     owner_id: ::core::option::Option<i32>,
 }
+#[allow(clippy::type_complexity)]
 impl NewSetDefaultItem {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
@@ -3957,6 +4164,7 @@ impl NewSetDefaultItem {
         }
     }
 }
+#[allow(clippy::type_complexity)]
 impl ::core::default::Default for NewSetDefaultItem {
     fn default() -> Self {
         Self::new()
@@ -3975,6 +4183,11 @@ impl NewSetDefaultItem {
     pub fn owner(self, value: &Owner) -> Self {
         self.owner_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `SetDefaultItem::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<SetDefaultItem> {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewSetDefaultItem {
     type Model = SetDefaultItem;
@@ -3987,6 +4200,12 @@ impl ::pookie::Insert for NewSetDefaultItem {
             id: ::core::default::Default::default(),
             owner_id: self.owner_id.unwrap_or(1),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 => self.owner_id.is_some(),
+            _ => false,
         }
     }
 }
@@ -4252,7 +4471,7 @@ pub struct ProtectItem {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`ProtectItem`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod protect_item {
     /// The primary key of [`ProtectItem`](super::ProtectItem).
     pub const pk: ::pookie::Column<super::ProtectItem, i32> = ::pookie::Column::new(
@@ -4273,23 +4492,29 @@ pub mod protect_item {
     pub const owner: ::pookie::ForeignKey<super::ProtectItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
+    /// In the type of [`NewProtectItem`](super::NewProtectItem): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_owner_id;
 }
 /// The fields of a new [`ProtectItem`]: set every required field (`owner_id`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewProtectItem` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewProtectItem<__T0 = ::pookie::Unset> {
+pub struct NewProtectItem<__T0 = i32> {
     owner_id: __T0,
 }
-impl NewProtectItem {
+#[allow(clippy::type_complexity)]
+impl NewProtectItem<protect_item::MissingField_owner_id> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewProtectItem {
-            owner_id: ::pookie::Unset,
+            owner_id: protect_item::MissingField_owner_id,
         }
     }
 }
-impl ::core::default::Default for NewProtectItem {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewProtectItem<protect_item::MissingField_owner_id> {
     fn default() -> Self {
         Self::new()
     }
@@ -4306,6 +4531,14 @@ impl<__T0> NewProtectItem<__T0> {
     pub fn owner(self, value: &Owner) -> NewProtectItem<i32> {
         self.owner_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `ProtectItem::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<ProtectItem>
+    where
+        Self: ::pookie::Insert<Model = ProtectItem>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewProtectItem<i32> {
     type Model = ProtectItem;
@@ -4319,6 +4552,9 @@ impl ::pookie::Insert for NewProtectItem<i32> {
             owner_id: self.owner_id,
             __loaded: ::pookie::Loaded::new(),
         }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        [1].contains(&column)
     }
 }
 impl ::pookie::Model for ProtectItem {
@@ -4583,7 +4819,7 @@ pub struct RestrictItem {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`RestrictItem`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod restrict_item {
     /// The primary key of [`RestrictItem`](super::RestrictItem).
     pub const pk: ::pookie::Column<super::RestrictItem, i32> = ::pookie::Column::new(
@@ -4604,23 +4840,29 @@ pub mod restrict_item {
     pub const owner: ::pookie::ForeignKey<super::RestrictItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
+    /// In the type of [`NewRestrictItem`](super::NewRestrictItem): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_owner_id;
 }
 /// The fields of a new [`RestrictItem`]: set every required field (`owner_id`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewRestrictItem` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewRestrictItem<__T0 = ::pookie::Unset> {
+pub struct NewRestrictItem<__T0 = i32> {
     owner_id: __T0,
 }
-impl NewRestrictItem {
+#[allow(clippy::type_complexity)]
+impl NewRestrictItem<restrict_item::MissingField_owner_id> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewRestrictItem {
-            owner_id: ::pookie::Unset,
+            owner_id: restrict_item::MissingField_owner_id,
         }
     }
 }
-impl ::core::default::Default for NewRestrictItem {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewRestrictItem<restrict_item::MissingField_owner_id> {
     fn default() -> Self {
         Self::new()
     }
@@ -4637,6 +4879,14 @@ impl<__T0> NewRestrictItem<__T0> {
     pub fn owner(self, value: &Owner) -> NewRestrictItem<i32> {
         self.owner_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `RestrictItem::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<RestrictItem>
+    where
+        Self: ::pookie::Insert<Model = RestrictItem>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewRestrictItem<i32> {
     type Model = RestrictItem;
@@ -4650,6 +4900,9 @@ impl ::pookie::Insert for NewRestrictItem<i32> {
             owner_id: self.owner_id,
             __loaded: ::pookie::Loaded::new(),
         }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        [1].contains(&column)
     }
 }
 impl ::pookie::Model for RestrictItem {
@@ -4914,7 +5167,7 @@ pub struct DoNothingItem {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`DoNothingItem`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod do_nothing_item {
     /// The primary key of [`DoNothingItem`](super::DoNothingItem).
     pub const pk: ::pookie::Column<super::DoNothingItem, i32> = ::pookie::Column::new(
@@ -4935,23 +5188,30 @@ pub mod do_nothing_item {
     pub const owner: ::pookie::ForeignKey<super::DoNothingItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
+    /// In the type of [`NewDoNothingItem`](super::NewDoNothingItem): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_owner_id;
 }
 /// The fields of a new [`DoNothingItem`]: set every required field (`owner_id`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewDoNothingItem` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewDoNothingItem<__T0 = ::pookie::Unset> {
+pub struct NewDoNothingItem<__T0 = i32> {
     owner_id: __T0,
 }
-impl NewDoNothingItem {
+#[allow(clippy::type_complexity)]
+impl NewDoNothingItem<do_nothing_item::MissingField_owner_id> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewDoNothingItem {
-            owner_id: ::pookie::Unset,
+            owner_id: do_nothing_item::MissingField_owner_id,
         }
     }
 }
-impl ::core::default::Default for NewDoNothingItem {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewDoNothingItem<do_nothing_item::MissingField_owner_id> {
     fn default() -> Self {
         Self::new()
     }
@@ -4971,6 +5231,14 @@ impl<__T0> NewDoNothingItem<__T0> {
     pub fn owner(self, value: &Owner) -> NewDoNothingItem<i32> {
         self.owner_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `DoNothingItem::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<DoNothingItem>
+    where
+        Self: ::pookie::Insert<Model = DoNothingItem>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewDoNothingItem<i32> {
     type Model = DoNothingItem;
@@ -4984,6 +5252,9 @@ impl ::pookie::Insert for NewDoNothingItem<i32> {
             owner_id: self.owner_id,
             __loaded: ::pookie::Loaded::new(),
         }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        [1].contains(&column)
     }
 }
 impl ::pookie::Model for DoNothingItem {

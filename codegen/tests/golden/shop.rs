@@ -17,7 +17,7 @@ pub struct Customer {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Customer`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod customer {
     /// The primary key of [`Customer`](super::Customer).
     pub const pk: ::pookie::Column<super::Customer, i32> = ::pookie::Column::new(
@@ -65,29 +65,39 @@ pub mod customer {
     pub const reviews: ::pookie::Reverse<super::Customer, super::Review> = ::pookie::Reverse::new(
         3,
     );
+    /// In the type of [`NewCustomer`](super::NewCustomer): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
+    /// In the type of [`NewCustomer`](super::NewCustomer): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_email;
 }
 /// The fields of a new [`Customer`]: set every required field (`name`, `email`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewCustomer` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewCustomer<__T0 = ::pookie::Unset, __T1 = ::pookie::Unset> {
+pub struct NewCustomer<__T0 = ::std::string::String, __T1 = ::std::string::String> {
     name: __T0,
     email: __T1,
     referred_by_id: ::core::option::Option<::core::option::Option<i32>>,
     loyalty: ::core::option::Option<i64>,
 }
-impl NewCustomer {
+#[allow(clippy::type_complexity)]
+impl NewCustomer<customer::MissingField_name, customer::MissingField_email> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewCustomer {
-            name: ::pookie::Unset,
-            email: ::pookie::Unset,
+            name: customer::MissingField_name,
+            email: customer::MissingField_email,
             referred_by_id: ::core::option::Option::None,
             loyalty: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewCustomer {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewCustomer<customer::MissingField_name, customer::MissingField_email> {
     fn default() -> Self {
         Self::new()
     }
@@ -139,6 +149,14 @@ impl<__T0, __T1> NewCustomer<__T0, __T1> {
     pub fn referred_by(self, value: &Customer) -> Self {
         self.referred_by_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Customer::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Customer>
+    where
+        Self: ::pookie::Insert<Model = Customer>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewCustomer<::std::string::String, ::std::string::String> {
     type Model = Customer;
@@ -154,6 +172,13 @@ impl ::pookie::Insert for NewCustomer<::std::string::String, ::std::string::Stri
             referred_by_id: self.referred_by_id.unwrap_or(::core::option::Option::None),
             loyalty: self.loyalty.unwrap_or(0),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            3 => self.referred_by_id.is_some(),
+            4 => self.loyalty.is_some(),
+            _ => [1, 2].contains(&column),
         }
     }
 }
@@ -577,7 +602,7 @@ pub struct Product {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Product`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod product {
     /// The primary key of [`Product`](super::Product).
     pub const pk: ::pookie::Column<super::Product, ::std::string::String> = ::pookie::Column::new(
@@ -622,15 +647,25 @@ pub mod product {
     pub const reviews: ::pookie::Reverse<super::Product, super::Review> = ::pookie::Reverse::new(
         1,
     );
+    /// In the type of [`NewProduct`](super::NewProduct): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_sku;
+    /// In the type of [`NewProduct`](super::NewProduct): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
+    /// In the type of [`NewProduct`](super::NewProduct): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_price;
 }
 /// The fields of a new [`Product`]: set every required field (`sku`, `name`, `price`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewProduct` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
 pub struct NewProduct<
-    __T0 = ::pookie::Unset,
-    __T1 = ::pookie::Unset,
-    __T2 = ::pookie::Unset,
+    __T0 = ::std::string::String,
+    __T1 = ::std::string::String,
+    __T2 = f64,
 > {
     sku: __T0,
     name: __T1,
@@ -639,20 +674,31 @@ pub struct NewProduct<
     stock: ::core::option::Option<i16>,
     active: ::core::option::Option<bool>,
 }
-impl NewProduct {
+#[allow(clippy::type_complexity)]
+impl NewProduct<
+    product::MissingField_sku,
+    product::MissingField_name,
+    product::MissingField_price,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewProduct {
-            sku: ::pookie::Unset,
-            name: ::pookie::Unset,
+            sku: product::MissingField_sku,
+            name: product::MissingField_name,
             r#type: ::core::option::Option::None,
-            price: ::pookie::Unset,
+            price: product::MissingField_price,
             stock: ::core::option::Option::None,
             active: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewProduct {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewProduct<
+    product::MissingField_sku,
+    product::MissingField_name,
+    product::MissingField_price,
+> {
     fn default() -> Self {
         Self::new()
     }
@@ -725,6 +771,14 @@ impl<__T0, __T1, __T2> NewProduct<__T0, __T1, __T2> {
         );
         self
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Product::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Product>
+    where
+        Self: ::pookie::Insert<Model = Product>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewProduct<::std::string::String, ::std::string::String, f64> {
     type Model = Product;
@@ -743,6 +797,14 @@ impl ::pookie::Insert for NewProduct<::std::string::String, ::std::string::Strin
             stock: self.stock.unwrap_or(0),
             active: self.active.unwrap_or(true),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            2 => self.r#type.is_some(),
+            4 => self.stock.is_some(),
+            5 => self.active.is_some(),
+            _ => [0, 1, 3].contains(&column),
         }
     }
 }
@@ -1180,7 +1242,7 @@ pub struct Order {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Order`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod order {
     /// The primary key of [`Order`](super::Order).
     pub const pk: ::pookie::Column<super::Order, i32> = ::pookie::Column::new(
@@ -1225,27 +1287,33 @@ pub mod order {
     pub const lines: ::pookie::Reverse<super::Order, super::OrderLine> = ::pookie::Reverse::new(
         1,
     );
+    /// In the type of [`NewOrder`](super::NewOrder): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_customer_id;
 }
 /// The fields of a new [`Order`]: set every required field (`customer_id`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewOrder` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewOrder<__T0 = ::pookie::Unset> {
+pub struct NewOrder<__T0 = i32> {
     customer_id: __T0,
     note: ::core::option::Option<::core::option::Option<::std::string::String>>,
     paid: ::core::option::Option<bool>,
 }
-impl NewOrder {
+#[allow(clippy::type_complexity)]
+impl NewOrder<order::MissingField_customer_id> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewOrder {
-            customer_id: ::pookie::Unset,
+            customer_id: order::MissingField_customer_id,
             note: ::core::option::Option::None,
             paid: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewOrder {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewOrder<order::MissingField_customer_id> {
     fn default() -> Self {
         Self::new()
     }
@@ -1277,6 +1345,14 @@ impl<__T0> NewOrder<__T0> {
     pub fn customer(self, value: &Customer) -> NewOrder<i32> {
         self.customer_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Order::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Order>
+    where
+        Self: ::pookie::Insert<Model = Order>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewOrder<i32> {
     type Model = Order;
@@ -1296,6 +1372,13 @@ impl ::pookie::Insert for NewOrder<i32> {
                 )),
             paid: self.paid.unwrap_or(false),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            4 => self.note.is_some(),
+            5 => self.paid.is_some(),
+            _ => [3].contains(&column),
         }
     }
 }
@@ -1678,7 +1761,7 @@ pub struct OrderLine {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`OrderLine`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod order_line {
     /// The primary key of [`OrderLine`](super::OrderLine).
     pub const pk: ::pookie::Column<super::OrderLine, i32> = ::pookie::Column::new(
@@ -1717,27 +1800,43 @@ pub mod order_line {
     pub const r#return: ::pookie::ReverseOne<super::OrderLine, super::Return> = ::pookie::ReverseOne::new(
         2,
     );
+    /// In the type of [`NewOrderLine`](super::NewOrderLine): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_order_id;
+    /// In the type of [`NewOrderLine`](super::NewOrderLine): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_product_id;
 }
 /// The fields of a new [`OrderLine`]: set every required field (`order_id`, `product_id`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewOrderLine` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewOrderLine<__T0 = ::pookie::Unset, __T1 = ::pookie::Unset> {
+pub struct NewOrderLine<__T0 = i32, __T1 = ::std::string::String> {
     order_id: __T0,
     product_id: __T1,
     quantity: ::core::option::Option<i32>,
 }
-impl NewOrderLine {
+#[allow(clippy::type_complexity)]
+impl NewOrderLine<
+    order_line::MissingField_order_id,
+    order_line::MissingField_product_id,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewOrderLine {
-            order_id: ::pookie::Unset,
-            product_id: ::pookie::Unset,
+            order_id: order_line::MissingField_order_id,
+            product_id: order_line::MissingField_product_id,
             quantity: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewOrderLine {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewOrderLine<
+    order_line::MissingField_order_id,
+    order_line::MissingField_product_id,
+> {
     fn default() -> Self {
         Self::new()
     }
@@ -1781,6 +1880,14 @@ impl<__T0, __T1> NewOrderLine<__T0, __T1> {
     pub fn product(self, value: &Product) -> NewOrderLine<__T0, ::std::string::String> {
         self.product_id(::core::clone::Clone::clone(&value.sku))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `OrderLine::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<OrderLine>
+    where
+        Self: ::pookie::Insert<Model = OrderLine>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewOrderLine<i32, ::std::string::String> {
     type Model = OrderLine;
@@ -1795,6 +1902,12 @@ impl ::pookie::Insert for NewOrderLine<i32, ::std::string::String> {
             product_id: self.product_id,
             quantity: self.quantity.unwrap_or(1),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            3 => self.quantity.is_some(),
+            _ => [1, 2].contains(&column),
         }
     }
 }
@@ -2093,6 +2206,14 @@ impl OrderLine {
     ) -> ::pookie::Result<::std::borrow::Cow<'_, Return>> {
         ::pookie::relations::fetch_reverse_one(self, order_line::r#return, db)
     }
+    /// The [`Return`] whose one-to-one field points to this row, or `None`
+    /// when there is none.
+    pub fn return_or_none(
+        &self,
+        db: &::pookie::Db,
+    ) -> ::pookie::Result<::core::option::Option<::std::borrow::Cow<'_, Return>>> {
+        ::pookie::relations::fetch_reverse_one_or_none(self, order_line::r#return, db)
+    }
     /// Drops the table if it exists (on PostgreSQL, with the foreign keys of
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
@@ -2152,7 +2273,7 @@ pub struct Return {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Return`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod r#return {
     /// The primary key of [`Return`](super::Return).
     pub const pk: ::pookie::Column<super::Return, i32> = ::pookie::Column::new(
@@ -2178,25 +2299,35 @@ pub mod r#return {
     pub const line: ::pookie::ForeignKey<super::Return, super::OrderLine> = ::pookie::ForeignKey::new(
         0,
     );
+    /// In the type of [`NewReturn`](super::NewReturn): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_line_id;
+    /// In the type of [`NewReturn`](super::NewReturn): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_reason;
 }
 /// The fields of a new [`Return`]: set every required field (`line_id`, `reason`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewReturn` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewReturn<__T0 = ::pookie::Unset, __T1 = ::pookie::Unset> {
+pub struct NewReturn<__T0 = i32, __T1 = ::std::string::String> {
     line_id: __T0,
     reason: __T1,
 }
-impl NewReturn {
+#[allow(clippy::type_complexity)]
+impl NewReturn<r#return::MissingField_line_id, r#return::MissingField_reason> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewReturn {
-            line_id: ::pookie::Unset,
-            reason: ::pookie::Unset,
+            line_id: r#return::MissingField_line_id,
+            reason: r#return::MissingField_reason,
         }
     }
 }
-impl ::core::default::Default for NewReturn {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewReturn<r#return::MissingField_line_id, r#return::MissingField_reason> {
     fn default() -> Self {
         Self::new()
     }
@@ -2224,6 +2355,14 @@ impl<__T0, __T1> NewReturn<__T0, __T1> {
     pub fn line(self, value: &OrderLine) -> NewReturn<i32, __T1> {
         self.line_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Return::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Return>
+    where
+        Self: ::pookie::Insert<Model = Return>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewReturn<i32, ::std::string::String> {
     type Model = Return;
@@ -2238,6 +2377,9 @@ impl ::pookie::Insert for NewReturn<i32, ::std::string::String> {
             reason: self.reason,
             __loaded: ::pookie::Loaded::new(),
         }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        [1, 2].contains(&column)
     }
 }
 impl ::pookie::Model for Return {
@@ -2546,7 +2688,7 @@ pub struct Review {
     pub __loaded: ::pookie::Loaded,
 }
 /// Typed column handles of [`Review`], for filters, ordering and updates.
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, non_camel_case_types)]
 pub mod review {
     /// The primary key of [`Review`](super::Review).
     pub const pk: ::pookie::Column<super::Review, i32> = ::pookie::Column::new(
@@ -2586,33 +2728,50 @@ pub mod review {
     pub const reviewer: ::pookie::ForeignKey<super::Review, super::Customer> = ::pookie::ForeignKey::new(
         1,
     );
+    /// In the type of [`NewReview`](super::NewReview): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_product_id;
+    /// In the type of [`NewReview`](super::NewReview): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_reviewer_id;
+    /// In the type of [`NewReview`](super::NewReview): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_stars;
 }
 /// The fields of a new [`Review`]: set every required field (`product_id`, `reviewer_id`, `stars`),
-/// then pass it to [`QuerySet::create`](::pookie::QuerySet::create).
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewReview` is the type of the complete form.
 #[derive(Debug, Clone)]
 #[must_use = "an insert form does nothing until it is passed to `create`"]
-pub struct NewReview<
-    __T0 = ::pookie::Unset,
-    __T1 = ::pookie::Unset,
-    __T2 = ::pookie::Unset,
-> {
+pub struct NewReview<__T0 = ::std::string::String, __T1 = i32, __T2 = i16> {
     product_id: __T0,
     reviewer_id: __T1,
     stars: __T2,
     body: ::core::option::Option<::std::string::String>,
 }
-impl NewReview {
+#[allow(clippy::type_complexity)]
+impl NewReview<
+    review::MissingField_product_id,
+    review::MissingField_reviewer_id,
+    review::MissingField_stars,
+> {
     /// An empty form: every required field unset, every other field at its default.
     pub fn new() -> Self {
         NewReview {
-            product_id: ::pookie::Unset,
-            reviewer_id: ::pookie::Unset,
-            stars: ::pookie::Unset,
+            product_id: review::MissingField_product_id,
+            reviewer_id: review::MissingField_reviewer_id,
+            stars: review::MissingField_stars,
             body: ::core::option::Option::None,
         }
     }
 }
-impl ::core::default::Default for NewReview {
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewReview<
+    review::MissingField_product_id,
+    review::MissingField_reviewer_id,
+    review::MissingField_stars,
+> {
     fn default() -> Self {
         Self::new()
     }
@@ -2674,6 +2833,14 @@ impl<__T0, __T1, __T2> NewReview<__T0, __T1, __T2> {
     pub fn reviewer(self, value: &Customer) -> NewReview<__T0, i32, __T2> {
         self.reviewer_id(::core::clone::Clone::clone(&value.id))
     }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Review::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Review>
+    where
+        Self: ::pookie::Insert<Model = Review>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
 }
 impl ::pookie::Insert for NewReview<::std::string::String, i32, i16> {
     type Model = Review;
@@ -2689,6 +2856,12 @@ impl ::pookie::Insert for NewReview<::std::string::String, i32, i16> {
             stars: self.stars,
             body: self.body.unwrap_or_else(|| ::std::string::String::from("")),
             __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            4 => self.body.is_some(),
+            _ => [1, 2, 3].contains(&column),
         }
     }
 }

@@ -11,7 +11,23 @@ pub const SQLITE_REGEXP_FUNCTION: &str = "regexp";
 /// own `UPPER` changes ASCII letters only).
 pub const SQLITE_UPPER_FUNCTION: &str = "pookie_upper";
 
+/// The SQLite aggregates the runtime registers to sum and average decimal
+/// text exactly (SQLite's own `SUM` and `AVG` go through floats).
+pub const SQLITE_DECIMAL_SUM_FUNCTION: &str = "pookie_decimal_sum";
+/// See [`SQLITE_DECIMAL_SUM_FUNCTION`].
+pub const SQLITE_DECIMAL_AVG_FUNCTION: &str = "pookie_decimal_avg";
+
 impl Dialect {
+    /// The aggregates that sum and average an exact decimal column exactly,
+    /// giving a decimal: `SUM`/`AVG` of NUMERIC on PostgreSQL, the runtime's
+    /// own functions on SQLite, which keeps decimals as text.
+    pub const fn decimal_sum_and_avg(self) -> (&'static str, &'static str) {
+        match self {
+            Dialect::Sqlite => (SQLITE_DECIMAL_SUM_FUNCTION, SQLITE_DECIMAL_AVG_FUNCTION),
+            Dialect::Postgres => ("SUM", "AVG"),
+        }
+    }
+
     /// Appends a regular-expression match of `column` (quoted SQL) against
     /// parameter `placeholder`, and returns the pattern to bind.
     ///

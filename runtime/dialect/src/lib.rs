@@ -26,7 +26,10 @@ mod types;
 pub use array::ArrayTest;
 pub use date_part::{DatePart, DateSource};
 pub use decimal::SQLITE_DECIMAL_COLLATION;
-pub use expressions::{SQLITE_REGEXP_FUNCTION, SQLITE_UPPER_FUNCTION};
+pub use expressions::{
+    SQLITE_DECIMAL_AVG_FUNCTION, SQLITE_DECIMAL_SUM_FUNCTION, SQLITE_REGEXP_FUNCTION,
+    SQLITE_UPPER_FUNCTION,
+};
 pub use json::{BindText, JsonKind, JsonStep};
 pub use pattern::{PatternKind, SQLITE_CASEFOLD_FUNCTION};
 pub use types::SqlType;

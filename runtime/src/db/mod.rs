@@ -20,7 +20,7 @@ pub(crate) use connection::Connection;
 pub use options::ConnectOptions;
 pub use pool::ReplicaPolicy;
 use pool::{Database, PooledConnection, Replica, Replicas};
-pub use raw::{On, RawRow, Value};
+pub use raw::{FromValue, On, RawRow, Value};
 pub(crate) use stream::OwnedRows;
 pub use tls::SslMode;
 use transaction::{Pin, PinState};
@@ -37,9 +37,9 @@ pub const DEFAULT_ALIAS: &str = "default";
 /// let db = pookie::Db::connect("sqlite://:memory:")?;
 /// assert_eq!(db.dialect(), pookie::Dialect::Sqlite);
 /// db.execute("CREATE TABLE notes (body TEXT)", &[])?;
-/// assert_eq!(db.execute("INSERT INTO notes VALUES (?)", &["hello".into()])?, 1);
+/// assert_eq!(db.execute("INSERT INTO notes VALUES ($1)", &["hello".into()])?, 1);
 /// let row = db.fetch_one("SELECT COUNT(*) AS n FROM notes", &[])?.unwrap();
-/// assert_eq!(row.get("n").and_then(pookie::Value::as_i64), Some(1));
+/// assert_eq!(row.get::<i64>("n")?, 1);
 /// # Ok::<(), pookie::Error>(())
 /// ```
 #[derive(Clone)]

@@ -69,6 +69,64 @@ impl Value {
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }
+
+    /// The value's kind and the value, for error messages.
+    fn describe(&self) -> String {
+        match self {
+            Value::Null => "NULL".to_owned(),
+            Value::Bool(v) => format!("the boolean {v}"),
+            Value::Int(v) => format!("the integer {v}"),
+            Value::Float(v) => format!("the float {v}"),
+            Value::Text(v) => format!("the text {v:?}"),
+            Value::Bytes(v) => format!("{} bytes", v.len()),
+            Value::DateTime(v) => format!("the timestamp {v}"),
+        }
+    }
+}
+
+/// A Rust type a raw value converts into, for [`RawRow::get`].
+#[diagnostic::on_unimplemented(
+    message = "a raw row's column cannot be read as `{Self}`",
+    label = "read it as i64, i32, f64, bool, String, Vec<u8>, DateTime<Utc>, Value, or an Option of one"
+)]
+pub trait FromValue: Sized {
+    /// The value as `Self`, or what was expected (`an integer`) when it is not one.
+    fn from_value(value: &Value) -> std::result::Result<Self, &'static str>;
+}
+
+macro_rules! from_value {
+    ($($ty:ty => $expected:literal, |$v:ident| $convert:expr;)*) => {$(
+        impl FromValue for $ty {
+            fn from_value($v: &Value) -> std::result::Result<Self, &'static str> {
+                $convert.ok_or($expected)
+            }
+        }
+    )*};
+}
+
+from_value! {
+    i64 => "an integer", |v| v.as_i64();
+    i32 => "an integer that fits an i32", |v| v.as_i64().and_then(|n| i32::try_from(n).ok());
+    f64 => "a number", |v| v.as_f64();
+    bool => "a boolean", |v| v.as_bool();
+    String => "text", |v| v.as_str().map(str::to_owned);
+    Vec<u8> => "bytes", |v| match v { Value::Bytes(b) => Some(b.clone()), _ => None };
+    DateTime<Utc> => "a timestamp", |v| match v {
+        Value::DateTime(t) => Some(*t),
+        // SQLite keeps timestamps as text.
+        Value::Text(t) => t.parse::<DateTime<Utc>>().ok(),
+        _ => None,
+    };
+    Value => "a value", |v| Some(v.clone());
+}
+
+impl<T: FromValue> FromValue for Option<T> {
+    fn from_value(value: &Value) -> std::result::Result<Self, &'static str> {
+        match value {
+            Value::Null => Ok(None),
+            value => T::from_value(value).map(Some),
+        }
+    }
 }
 
 /// One row of a raw query: values by column name, in select order.
@@ -79,8 +137,29 @@ pub struct RawRow {
 }
 
 impl RawRow {
+    /// The column `name` as a `T`: `row.get::<i64>("cnt")?`. A column the row
+    /// does not have, or a value that is not a `T` (NULL included, unless `T`
+    /// is an `Option`), is an [`Error::Decode`] naming the column.
+    pub fn get<T: FromValue>(&self, name: &str) -> Result<T> {
+        let value = self.value(name).ok_or_else(|| Error::Decode {
+            column: name.to_owned(),
+            message: format!(
+                "the row has no such column (it has {})",
+                self.columns
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        })?;
+        T::from_value(value).map_err(|expected| Error::Decode {
+            column: name.to_owned(),
+            message: format!("expected {expected}, found {}", value.describe()),
+        })
+    }
+
     /// The value of the column `name`, or `None` when there is no such column.
-    pub fn get(&self, name: &str) -> Option<&Value> {
+    pub fn value(&self, name: &str) -> Option<&Value> {
         self.columns
             .iter()
             .position(|c| c == name)
@@ -158,9 +237,12 @@ pub struct On<'a> {
 
 impl On<'_> {
     /// Runs one statement with bound parameters; returns how many rows it changed.
-    /// Placeholders are `?` on SQLite and `$1, $2, …` on PostgreSQL.
+    /// Placeholders are `$1, $2, …` on both backends, as for
+    /// [`QuerySet::raw`](crate::QuerySet::raw) (SQLite's own `?` works there too).
     pub fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
-        self.db.connection(self.alias)?.execute(sql, params)
+        let mut connection = self.db.connection(self.alias)?;
+        let sql = connection.dialect().numbered_placeholders(sql);
+        connection.execute(&sql, params)
     }
 
     /// Runs a query and returns every row, by column name.
@@ -199,8 +281,9 @@ impl On<'_> {
         } else {
             self.db.connection(self.alias)?
         };
+        let sql = connection.dialect().numbered_placeholders(sql);
         let mut columns: Option<Arc<[String]>> = None;
-        connection.for_each_row(sql, params, |row| {
+        connection.for_each_row(&sql, params, |row| {
             let names =
                 columns.get_or_insert_with(|| (0..row.len()).map(|i| row.column_name(i)).collect());
             let values = (0..row.len())
@@ -227,8 +310,8 @@ impl Db {
     }
 
     /// Runs one statement with bound parameters on the `default` database and
-    /// returns how many rows it changed. Placeholders are `?` on SQLite and
-    /// `$1, $2, …` on PostgreSQL.
+    /// returns how many rows it changed. Placeholders are `$1, $2, …` on both
+    /// backends, so that one statement runs unchanged on either.
     pub fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
         self.on(DEFAULT_ALIAS).execute(sql, params)
     }

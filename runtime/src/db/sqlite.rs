@@ -93,6 +93,7 @@ fn configure(
     )?;
     register_regexp_and_upper(&connection)?;
     connection.create_collation(SQLITE_DECIMAL_COLLATION, compare_decimal_text)?;
+    crate::fields::decimal_aggregates::register(&connection)?;
     Ok(connection)
 }
 

@@ -104,7 +104,7 @@ impl Db {
     ///     Ok(())
     /// })?;
     /// let total = db.fetch_one("SELECT SUM(x) AS total FROM t", &[])?.unwrap();
-    /// assert_eq!(total.get("total").and_then(pookie::Value::as_i64), Some(2));
+    /// assert_eq!(total.get::<i64>("total")?, 2);
     /// # Ok::<(), pookie::Error>(())
     /// ```
     pub fn transaction<T>(&self, work: impl FnOnce(&Db) -> Result<T>) -> Result<T> {

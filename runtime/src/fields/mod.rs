@@ -6,6 +6,7 @@
 pub(crate) mod array;
 pub(crate) mod bind;
 pub(crate) mod choice;
+pub(crate) mod decimal_aggregates;
 pub(crate) mod json;
 pub(crate) mod numeric;
 pub(crate) mod scalars;

@@ -327,7 +327,7 @@ impl<'q> SqlBuilder<'q> {
                 distinct,
                 arg,
             } => {
-                self.push(func.name());
+                self.push(func.sql_name(self.dialect));
                 self.push(if *distinct { "(DISTINCT " } else { "(" });
                 match arg {
                     Some(arg) => self.push_expr(arg),

@@ -61,16 +61,29 @@ pub(crate) enum AggFunc {
     Avg,
     Max,
     Min,
+    /// `SUM` of an exact decimal column, exact on every backend.
+    DecimalSum,
+    /// `AVG` of an exact decimal column, exact on every backend.
+    DecimalAvg,
 }
 
 impl AggFunc {
     pub(crate) fn name(self) -> &'static str {
         match self {
             AggFunc::Count => "COUNT",
-            AggFunc::Sum => "SUM",
-            AggFunc::Avg => "AVG",
+            AggFunc::Sum | AggFunc::DecimalSum => "SUM",
+            AggFunc::Avg | AggFunc::DecimalAvg => "AVG",
             AggFunc::Max => "MAX",
             AggFunc::Min => "MIN",
+        }
+    }
+
+    /// The function's spelling on `dialect`.
+    pub(crate) fn sql_name(self, dialect: pookie_dialect::Dialect) -> &'static str {
+        match self {
+            AggFunc::DecimalSum => dialect.decimal_sum_and_avg().0,
+            AggFunc::DecimalAvg => dialect.decimal_sum_and_avg().1,
+            other => other.name(),
         }
     }
 }
@@ -315,32 +328,63 @@ pub(crate) fn sql_expr<M, T>(value: impl IntoExpr<M, T>) -> SqlExpr {
     value.into_sql_expr().0
 }
 
-/// Types arithmetic applies to.
+/// Types `Sum` and `Avg` apply to: numbers, and exact decimals.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a number: arithmetic, `Sum` and `Avg` need a numeric column",
     label = "not a numeric type"
 )]
 pub trait Numeric: FieldType {
-    /// The type of `SUM` over the column: 64-bit for integers, `f64` for floats.
+    /// The type of `SUM` over the column: 64-bit for integers, `f64` for
+    /// floats, the decimal type itself for decimals.
     type Sum: crate::row::FromSql;
+    /// The type of `AVG` over the column: `f64`, or the decimal type itself
+    /// for decimals.
+    type Avg: crate::row::FromSql;
 }
 
+/// Types arithmetic (`+ - * /`, `Abs`) applies to in SQL: integers and
+/// floats. Decimals are summed and averaged exactly, but SQLite would compute
+/// their arithmetic with floats, so it is refused.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not take arithmetic in SQL: only integer and float columns do",
+    label = "not an integer or float type"
+)]
+pub trait Arithmetic: Numeric {}
+
 macro_rules! numeric {
-    ($($ty:ty => $sum:ty),*) => {$(
+    ($($ty:ty => $sum:ty, $avg:ty;)*) => {$(
         impl Numeric for $ty {
             type Sum = $sum;
+            type Avg = $avg;
         }
         impl Numeric for Option<$ty> {
             type Sum = $sum;
+            type Avg = $avg;
         }
     )*};
 }
 
-numeric!(i16 => i64, i32 => i64, i64 => i64, f64 => f64);
+numeric! {
+    i16 => i64, f64;
+    i32 => i64, f64;
+    i64 => i64, f64;
+    f64 => f64, f64;
+    rust_decimal::Decimal => rust_decimal::Decimal, rust_decimal::Decimal;
+    bigdecimal::BigDecimal => bigdecimal::BigDecimal, bigdecimal::BigDecimal;
+}
+
+macro_rules! arithmetic_types {
+    ($($ty:ty),*) => {$(
+        impl Arithmetic for $ty {}
+        impl Arithmetic for Option<$ty> {}
+    )*};
+}
+
+arithmetic_types!(i16, i32, i64, f64);
 
 macro_rules! arithmetic {
     ($($trait:ident :: $method:ident => $op:ident),*) => {$(
-        impl<M, T: Numeric, R: IntoExpr<M, T::Inner>> $trait<R> for Expr<M, T> {
+        impl<M, T: Arithmetic, R: IntoExpr<M, T::Inner>> $trait<R> for Expr<M, T> {
             type Output = Expr<M, T>;
             fn $method(self, right: R) -> Expr<M, T> {
                 Expr::new(SqlExpr::Arith {

@@ -9,7 +9,7 @@ use pookie_dialect::SqlType;
 
 use super::column::{Column, FieldType};
 use super::condition::Q;
-use super::expr::{sql_expr, AggFunc, Expr, Func, IntoExpr, Numeric, SqlExpr};
+use super::expr::{sql_expr, AggFunc, Arithmetic, Expr, Func, IntoExpr, Numeric, SqlExpr};
 
 /// A column or an expression: what aggregates and functions take.
 #[diagnostic::on_unimplemented(
@@ -75,53 +75,86 @@ pub fn CountAll<M>() -> Expr<M, i64> {
     })
 }
 
-/// The sum of a numeric column: `i64` for integers, `f64` for floats; `None`
-/// over no rows.
+/// The sum of a numeric column: `i64` for integers, `f64` for floats, the
+/// decimal type for a `DecimalField` (exact on both backends); `None` over no rows.
 pub fn Sum<E: AsExpr>(expr: E) -> Expr<E::Model, Option<<E::Type as Numeric>::Sum>>
 where
     E::Type: Numeric,
     <E::Type as Numeric>::Sum: SumType,
 {
+    let arg = Some(Box::new(tree(expr)));
+    let sum = <<E::Type as Numeric>::Sum as SumType>::sql_type();
+    if sum.is_none() {
+        return aggregate_of(AggFunc::DecimalSum, arg);
+    }
     // PostgreSQL sums BIGINT into NUMERIC: bring every sum back to the Rust type.
     Expr::new(SqlExpr::Cast {
         expr: Box::new(SqlExpr::Aggregate {
             func: AggFunc::Sum,
             distinct: false,
-            arg: Some(Box::new(tree(expr))),
+            arg,
         }),
-        to: <<E::Type as Numeric>::Sum as SumType>::sql_type(),
+        to: sum.unwrap_or(SqlType::Double),
     })
 }
 
-/// The SQL type of a sum.
+fn aggregate_of<M, T>(func: AggFunc, arg: Option<Box<SqlExpr>>) -> Expr<M, T> {
+    Expr::new(SqlExpr::Aggregate {
+        func,
+        distinct: false,
+        arg,
+    })
+}
+
+/// The SQL type a sum is cast to; `None` for an exact decimal, summed by
+/// the exact aggregate of each backend.
 #[doc(hidden)]
 pub trait SumType {
-    fn sql_type() -> SqlType;
+    fn sql_type() -> Option<SqlType>;
 }
 
 impl SumType for i64 {
-    fn sql_type() -> SqlType {
-        SqlType::BigInt
+    fn sql_type() -> Option<SqlType> {
+        Some(SqlType::BigInt)
     }
 }
 
 impl SumType for f64 {
-    fn sql_type() -> SqlType {
-        SqlType::Double
+    fn sql_type() -> Option<SqlType> {
+        Some(SqlType::Double)
     }
 }
 
-/// The mean of a numeric column, as `f64`; `None` over no rows.
-pub fn Avg<E: AsExpr>(expr: E) -> Expr<E::Model, Option<f64>>
+impl SumType for rust_decimal::Decimal {
+    fn sql_type() -> Option<SqlType> {
+        None
+    }
+}
+
+impl SumType for bigdecimal::BigDecimal {
+    fn sql_type() -> Option<SqlType> {
+        None
+    }
+}
+
+/// The mean of a numeric column: `f64`, or the decimal type for a
+/// `DecimalField` (exact on both backends, to at least 16 fractional digits
+/// for a mean that does not end); `None` over no rows.
+pub fn Avg<E: AsExpr>(expr: E) -> Expr<E::Model, Option<<E::Type as Numeric>::Avg>>
 where
     E::Type: Numeric,
+    <E::Type as Numeric>::Sum: SumType,
 {
+    let arg = Some(Box::new(tree(expr)));
+    if <<E::Type as Numeric>::Sum as SumType>::sql_type().is_none() {
+        return aggregate_of(AggFunc::DecimalAvg, arg);
+    }
     // PostgreSQL averages integers into NUMERIC: read every mean as a double.
     Expr::new(SqlExpr::Cast {
         expr: Box::new(SqlExpr::Aggregate {
             func: AggFunc::Avg,
             distinct: false,
-            arg: Some(Box::new(tree(expr))),
+            arg,
         }),
         to: SqlType::Double,
     })
@@ -188,7 +221,7 @@ where
 /// The absolute value of a number.
 pub fn Abs<E: AsExpr>(expr: E) -> Expr<E::Model, E::Type>
 where
-    E::Type: Numeric,
+    E::Type: Arithmetic,
 {
     Expr::new(SqlExpr::Func {
         func: Func::Abs,

@@ -18,6 +18,7 @@ use crate::relations::{push_select, read_joined, JoinNode};
 pub struct ModelIter<'db, M> {
     rows: OwnedRows<'db>,
     joins: Vec<JoinNode>,
+    remembered: Option<std::sync::Arc<str>>,
     marker: PhantomData<fn() -> M>,
 }
 
@@ -32,7 +33,12 @@ impl<M: Model> Iterator for ModelIter<'_, M> {
 
     fn next(&mut self) -> Option<Result<M>> {
         let joins = &self.joins;
-        self.rows.next_with(|row| read_joined(row, joins))
+        let remembered = &self.remembered;
+        self.rows.next_with(|row| {
+            let mut object: M = read_joined(row, joins)?;
+            object.loaded_mut().set_db_alias(remembered.clone());
+            Ok(object)
+        })
     }
 }
 
@@ -68,6 +74,7 @@ impl<M: Model> QuerySet<M> {
         Ok(ModelIter {
             rows,
             joins,
+            remembered: self.remembered_db(),
             marker: PhantomData,
         })
     }

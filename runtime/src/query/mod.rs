@@ -26,7 +26,7 @@ pub use date::{DateLookup, DateType, TimestampType};
 pub use deferred::Partial;
 #[doc(hidden)]
 pub use deferred::{loaded_index, no_placeholder};
-pub use expr::{value, Expr, IntoExpr, Numeric, SqlExprHandle, F};
+pub use expr::{value, Arithmetic, Expr, IntoExpr, Numeric, SqlExprHandle, F};
 pub use functions::{
     Abs, AsExpr, Avg, Case, Cast, CastTarget, Coalesce, Concat, Count, CountAll, CountDistinct,
     Length, Lower, Max, Min, Now, Sum, SumType, TextExpr, Upper,

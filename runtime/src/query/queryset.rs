@@ -219,6 +219,26 @@ impl<M: Model> QuerySet<M> {
         self.alias.as_deref().unwrap_or(M::META.db_alias)
     }
 
+    /// The database the rows of this query set remember (`Loaded::db_alias`):
+    /// the one `using` named, when it is not the model's own.
+    pub(crate) fn remembered_db(&self) -> Option<std::sync::Arc<str>> {
+        self.alias
+            .as_deref()
+            .filter(|&alias| alias != M::META.db_alias)
+            .map(std::sync::Arc::from)
+    }
+
+    /// Makes each row remember the database it was read from.
+    pub(crate) fn remember_db(&self, mut rows: Vec<M>) -> Vec<M> {
+        if let Some(db) = self.remembered_db() {
+            for row in &mut rows {
+                row.loaded_mut()
+                    .set_db_alias(Some(std::sync::Arc::clone(&db)));
+            }
+        }
+        rows
+    }
+
     fn combine(self, op: SetOp, other: QuerySet<M>) -> Self {
         let alias = self.alias.clone();
         let mut combined = QuerySet::<M>::new();
@@ -307,6 +327,10 @@ impl<M: Model> QuerySet<M> {
 
     /// Runs the query: every matching row.
     pub fn all(&self, db: &Db) -> Result<Vec<M>> {
+        self.all_rows(db).map(|rows| self.remember_db(rows))
+    }
+
+    fn all_rows(&self, db: &Db) -> Result<Vec<M>> {
         if !self.related.is_empty() {
             return crate::relations::all_with_related(self, db);
         }
@@ -332,8 +356,11 @@ impl<M: Model> QuerySet<M> {
         let mut connection = db.read_connection(self.alias(), self.select.lock.is_some())?;
         let mut builder = SqlBuilder::new(connection.dialect(), "");
         crate::relations::push_select(self, &joins, &mut builder);
+        let remembered = self.remembered_db();
         connection.for_each_row(&builder.sql, &builder.params, |row| {
-            on_row(crate::relations::read_joined(row, &joins)?)
+            let mut object: M = crate::relations::read_joined(row, &joins)?;
+            object.loaded_mut().set_db_alias(remembered.clone());
+            on_row(object)
         })
     }
 
@@ -647,6 +674,16 @@ impl<M: Model> QuerySet<M> {
     /// Inserts a new row from a complete insert form and returns it, with the
     /// primary key and every default filled in.
     pub fn create(&self, db: &Db, form: impl Insert<Model = M>) -> Result<M> {
-        crate::ops::insert(db, self.alias(), form.into_model(crate::ops::now()))
+        let mut object = form.into_model(crate::ops::now());
+        object.loaded_mut().set_db_alias(self.remembered_db());
+        crate::ops::insert(db, self.alias(), object)
+    }
+
+    /// The row at position `n` (from 0) in this query set's ordering (the
+    /// primary key when it has none), or `None` when there are fewer rows:
+    /// Django's `qs[n]`, with one `LIMIT 1 OFFSET n` query.
+    pub fn nth(&self, db: &Db, n: u64) -> Result<Option<M>> {
+        let nth = self.clone().ordered_or_by_pk().slice(n..=n);
+        Ok(nth.all(db)?.pop())
     }
 }

@@ -79,11 +79,72 @@ impl<M: Model> QuerySet<M> {
         }
     }
 
-    /// Updates the one row matching `lookup` with `assignments`, or creates it
-    /// from `form` when there is none; `true` when it was created. Races are
-    /// settled as in [`get_or_create`](Self::get_or_create): the loser of a
-    /// concurrent insert updates the winner's row.
+    /// Django's `update_or_create(defaults=…, **lookup)`: the one row
+    /// matching `lookup` gets the fields `defaults` sets (its required
+    /// fields, and the optional ones given a value), or, when there is none,
+    /// a row is created from `defaults`; `true` when it was created. One
+    /// form serves both ways, so it must set the looked-up fields to the
+    /// looked-up values (as for [`get_or_create`](Self::get_or_create)).
+    /// The update is a `save` of the found row (checks, hooks, `auto_now`);
+    /// fields the form leaves to their defaults keep what the row holds.
+    /// Races are settled as in `get_or_create`: the loser of a concurrent
+    /// insert updates the winner's row.
+    ///
+    /// ```ignore
+    /// let (author, created) = Author::objects().update_or_create(
+    ///     &db,
+    ///     author::email.eq("grace@example.com"),
+    ///     NewAuthor::new().name("Grace Hopper").email("grace@example.com"),
+    /// )?;
+    /// ```
     pub fn update_or_create(
+        &self,
+        db: &Db,
+        lookup: Q<M>,
+        defaults: impl Insert<Model = M>,
+    ) -> Result<(M, bool)> {
+        let set: Vec<bool> = (0..M::META.columns.len())
+            .map(|column| defaults.sets_column(column))
+            .collect();
+        let mut object = defaults.into_model(crate::ops::now());
+        object.loaded_mut().set_db_alias(self.remembered_db());
+        if let Some(found) = self.get_or_none(db, lookup.clone())? {
+            return Ok((self.overwrite(db, found, object, &set)?, false));
+        }
+        let attempt = if db.is_in_transaction(self.alias()) {
+            db.transaction_on(self.alias(), |tx| {
+                crate::ops::insert(tx, self.alias(), object.clone())
+            })
+        } else {
+            crate::ops::insert(db, self.alias(), object.clone())
+        };
+        match attempt {
+            Ok(created) => Ok((created, true)),
+            Err(error) if lost_a_race(&error) => match self.get_or_none(db, lookup)? {
+                Some(found) => Ok((self.overwrite(db, found, object, &set)?, false)),
+                None => Err(error),
+            },
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Moves the fields of `object` marked in `set` into `found`, then saves it.
+    fn overwrite(&self, db: &Db, mut found: M, mut object: M, set: &[bool]) -> Result<M> {
+        for (column, _) in set.iter().enumerate().filter(|(_, set)| **set) {
+            found.swap_field(&mut object, column);
+        }
+        crate::ops::save(db, &mut found)?;
+        Ok(found)
+    }
+
+    /// Updates the one row matching `lookup` with `assignments`, or creates it
+    /// from `form` when there is none; `true` when it was created. Unlike
+    /// [`update_or_create`](Self::update_or_create), the update may compute
+    /// values in the database (`post::view_count.set_expr(F(post::view_count) + 1)`)
+    /// and writes only the assigned columns. Races are settled as in
+    /// [`get_or_create`](Self::get_or_create): the loser of a concurrent
+    /// insert updates the winner's row.
+    pub fn update_or_create_with(
         &self,
         db: &Db,
         lookup: Q<M>,
@@ -126,7 +187,8 @@ impl<M: Model> QuerySet<M> {
         batch_size: usize,
     ) -> Result<Vec<M>> {
         let now = crate::ops::now();
-        let mut objects: Vec<M> = forms.into_iter().map(|form| form.into_model(now)).collect();
+        let objects: Vec<M> = forms.into_iter().map(|form| form.into_model(now)).collect();
+        let mut objects = self.remember_db(objects);
         if objects.is_empty() {
             return Ok(objects);
         }

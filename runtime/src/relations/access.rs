@@ -64,7 +64,12 @@ pub fn fetch_related_optional<'a, M: Model, T: Model + Clone>(
         return Ok(None);
     }
     let filter = || format!("{} = {key}", meta.target_column);
-    match row_where::<T>(db, meta.target_column, key.reborrow())? {
+    match row_where::<T>(
+        db,
+        related_alias::<M, T>(this),
+        meta.target_column,
+        key.reborrow(),
+    )? {
         Some(found) => Ok(Some(Cow::Owned(found))),
         None => Err(Error::DoesNotExist {
             model: T::META.name,
@@ -83,34 +88,59 @@ pub fn fetch_reverse_one<'a, M: Model, T: Model + Clone>(
     relation: ReverseOne<M, T>,
     db: &Db,
 ) -> Result<Cow<'a, T>> {
+    fetch_reverse_one_or_none(this, relation, db)?.ok_or_else(|| {
+        let meta = relation.meta();
+        Error::DoesNotExist {
+            model: T::META.name,
+            filter: format!(
+                "{} = {}",
+                meta.target_column,
+                this.column_param(meta.column_index)
+            ),
+        }
+    })
+}
+
+/// [`fetch_reverse_one`], with `None` when no row points at `this`.
+/// Generated accessors (`author.user_profile_or_none(&db)`) call it.
+pub fn fetch_reverse_one_or_none<'a, M: Model, T: Model + Clone>(
+    this: &'a M,
+    relation: ReverseOne<M, T>,
+    db: &Db,
+) -> Result<Option<Cow<'a, T>>> {
     let meta = relation.meta();
     let key = this.column_param(meta.column_index);
-    let missing = || Error::DoesNotExist {
-        model: T::META.name,
-        filter: format!("{} = {key}", meta.target_column),
-    };
     if let Some(loaded) = this.loaded().get::<Option<T>>(relation.index()) {
         match loaded {
             Some(target) if target.column_param(meta.target_column_index) == key => {
-                return Ok(Cow::Borrowed(target));
+                return Ok(Some(Cow::Borrowed(target)));
             }
-            None => return Err(missing()),
+            None => return Ok(None),
             _ => {}
         }
     }
     if key == Param::Null {
-        return Err(missing());
+        return Ok(None);
     }
-    match row_where::<T>(db, meta.target_column, key.reborrow())? {
-        Some(found) => Ok(Cow::Owned(found)),
-        None => Err(missing()),
-    }
+    Ok(row_where::<T>(
+        db,
+        related_alias::<M, T>(this),
+        meta.target_column,
+        key.reborrow(),
+    )?
+    .map(Cow::Owned))
+}
+
+/// The database a related row of `this` is read from: the one `this` came
+/// from (as Django routes an instance's relations), else `T`'s own.
+fn related_alias<M: Model, T: Model>(this: &M) -> &str {
+    this.loaded().db_alias().unwrap_or(T::META.db_alias)
 }
 
 /// The row of `T` whose `column` (the primary key or another unique column)
 /// equals `key`, by the prepared statement when `column` is the primary key.
-fn row_where<T: Model>(db: &Db, column: &str, key: Param<'_>) -> Result<Option<T>> {
-    let mut connection = db.read_connection(T::META.db_alias, false)?;
+fn row_where<T: Model>(db: &Db, alias: &str, column: &str, key: Param<'_>) -> Result<Option<T>> {
+    let mut connection = db.read_connection(alias, false)?;
     let dialect = connection.dialect();
     let sql = &T::SQL[dialect.index()];
     let params = [key];

@@ -15,9 +15,15 @@ pub type LoadedValue = Arc<dyn Any + Send + Sync>;
 ///
 /// Empty, and without an allocation, until a query loads something. It never takes part in comparisons: two instances with the same
 /// fields are equal whatever was loaded with them.
+///
+/// It also remembers the database the instance was read from or saved to
+/// when that was not the model's own (`.using("audit")`), as Django's
+/// `instance._state.db`: `save`, `delete`, `refresh_from_db` and relation
+/// accessors then go back to it.
 #[derive(Clone, Default)]
 pub struct Loaded {
     slots: Slots,
+    db: Option<Arc<str>>,
 }
 
 /// One loaded relation is the common case (`select_related(post::author)`):
@@ -35,7 +41,24 @@ impl Loaded {
     pub const fn new() -> Self {
         Loaded {
             slots: Slots::Empty,
+            db: None,
         }
+    }
+
+    /// The database alias the instance came from, when a query set or a
+    /// write named one (`.using(…)`); `None` means the model's own.
+    pub fn db_alias(&self) -> Option<&str> {
+        self.db.as_deref()
+    }
+
+    /// Takes the remembered database alias out, leaving `None`.
+    pub fn take_db_alias(&mut self) -> Option<Arc<str>> {
+        self.db.take()
+    }
+
+    /// Records the database alias the instance belongs to (`None`: the model's own).
+    pub fn set_db_alias(&mut self, alias: Option<Arc<str>>) {
+        self.db = alias;
     }
 
     /// The value loaded for `relation`, when it is a `T`.
@@ -119,9 +142,12 @@ impl PartialEq for Loaded {
 
 impl fmt::Debug for Loaded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Loaded")
-            .field("relations", &self.relations())
-            .finish()
+        let mut debug = f.debug_struct("Loaded");
+        debug.field("relations", &self.relations());
+        if let Some(db) = &self.db {
+            debug.field("db", db);
+        }
+        debug.finish()
     }
 }
 

@@ -95,14 +95,15 @@ impl<'a, M: Model, T: Model + Clone> ManyRelated<'a, M, T> {
             })],
             having: None,
         };
-        QuerySet::new().filter(Q::new(Cond::InSubquery {
+        let query = QuerySet::new().filter(Q::new(Cond::InSubquery {
             column: ColumnRef {
                 table: T::META.table,
                 name: meta.target_column,
                 nullable: false,
             },
             query: Box::new(target_keys),
-        }))
+        }));
+        super::related_set::on_db_of(self.this, query)
     }
 
     /// The rows prefetched into the instance for this relation, if any.
@@ -171,8 +172,8 @@ impl<'a, M: Model, T: Model + Clone> ManyRelated<'a, M, T> {
         let keys = self.target_keys(targets);
         let (_, through) = self.through()?;
         let source = self.source_key("set")?;
-        db.transaction_on(M::META.db_alias, |tx| {
-            let mut connection = tx.connection(M::META.db_alias)?;
+        db.transaction_on(crate::ops::alias_of(self.this), |tx| {
+            let mut connection = tx.connection(crate::ops::alias_of(self.this))?;
             let mut builder = SqlBuilder::new(connection.dialect(), "DELETE FROM ");
             push_join_delete(&mut builder, through, source.reborrow());
             if !keys.is_empty() {
@@ -192,7 +193,7 @@ impl<'a, M: Model, T: Model + Clone> ManyRelated<'a, M, T> {
     pub fn clear(&self, db: &Db) -> Result<u64> {
         let (_, through) = self.through()?;
         let source = self.source_key("clear")?;
-        let mut connection = db.connection(M::META.db_alias)?;
+        let mut connection = db.connection(crate::ops::alias_of(self.this))?;
         let mut builder = SqlBuilder::new(connection.dialect(), "DELETE FROM ");
         push_join_delete(&mut builder, through, source);
         connection.execute(&builder.sql, &builder.params)
@@ -204,7 +205,7 @@ impl<'a, M: Model, T: Model + Clone> ManyRelated<'a, M, T> {
         if keys.is_empty() {
             return Ok(0);
         }
-        let mut connection = db.connection(M::META.db_alias)?;
+        let mut connection = db.connection(crate::ops::alias_of(self.this))?;
         let mut added = 0;
         for chunk in keys.chunks(ROWS_PER_INSERT) {
             let mut builder = SqlBuilder::new(connection.dialect(), "INSERT INTO ");
@@ -236,7 +237,7 @@ impl<'a, M: Model, T: Model + Clone> ManyRelated<'a, M, T> {
         if keys.is_empty() {
             return Ok(0);
         }
-        let mut connection = db.connection(M::META.db_alias)?;
+        let mut connection = db.connection(crate::ops::alias_of(self.this))?;
         let mut removed = 0;
         for chunk in keys.chunks(KEYS_PER_DELETE) {
             let mut builder = SqlBuilder::new(connection.dialect(), "DELETE FROM ");

@@ -42,7 +42,9 @@ mod prefetch;
 mod related_set;
 mod select_related;
 
-pub use access::{fetch_related, fetch_related_optional, fetch_reverse_one};
+pub use access::{
+    fetch_related, fetch_related_optional, fetch_reverse_one, fetch_reverse_one_or_none,
+};
 pub use delete::Blocker;
 pub(crate) use delete::{delete_checked, describe as describe_blockers};
 pub(crate) use filters::some_of;

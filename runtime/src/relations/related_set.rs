@@ -98,6 +98,14 @@ pub(super) fn key_cond(
     }
 }
 
+/// `query` on the database `this` came from, when it remembers one.
+pub(super) fn on_db_of<M: Model, T: Model>(this: &M, query: QuerySet<T>) -> QuerySet<T> {
+    match this.loaded().db_alias() {
+        Some(alias) => query.using(alias.to_owned()),
+        None => query,
+    }
+}
+
 /// The rows of `T` whose foreign key points at one `M` (the reverse side of
 /// `T`'s `ForeignKey`): `author.posts()`.
 ///
@@ -127,12 +135,13 @@ impl<'a, M: Model, T: Model + Clone> RelatedSet<'a, M, T> {
     pub fn query(&self) -> QuerySet<T> {
         let meta = self.relation.meta();
         let key = self.this.column_param(meta.column_index);
-        QuerySet::new().filter(Q::new(key_cond(
+        let query = QuerySet::new().filter(Q::new(key_cond(
             T::META.table,
             meta.target_column,
             meta.nullable,
             key,
-        )))
+        )));
+        on_db_of(self.this, query)
     }
 
     /// The rows prefetched into the instance for this relation, if any.

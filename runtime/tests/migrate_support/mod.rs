@@ -231,7 +231,7 @@ pub fn table_exists(db: &Db, table: &str) -> bool {
 fn count(db: &Db, sql: &str, param: &str) -> i64 {
     db.fetch_one(sql, &[param.into()])
         .expect("a count")
-        .and_then(|row| row.get("n").and_then(pookie::Value::as_i64))
+        .and_then(|row| row.value("n").and_then(pookie::Value::as_i64))
         .expect("a number")
 }
 
@@ -245,7 +245,7 @@ pub fn history(db: &Db) -> Vec<String> {
         .expect("the history")
         .iter()
         .map(|row| {
-            row.get("name")
+            row.value("name")
                 .and_then(pookie::Value::as_str)
                 .unwrap()
                 .to_owned()
@@ -259,6 +259,6 @@ pub fn history(db: &Db) -> Vec<String> {
 pub fn rows(db: &Db, table: &str) -> i64 {
     db.fetch_one(&format!("SELECT COUNT(*) AS n FROM {table}"), &[])
         .expect("a count")
-        .and_then(|row| row.get("n").and_then(pookie::Value::as_i64))
+        .and_then(|row| row.value("n").and_then(pookie::Value::as_i64))
         .expect("a number")
 }

@@ -187,7 +187,7 @@ fn count(db: &Db, table: &str) -> i64 {
         .fetch_one(&format!("SELECT COUNT(*) AS n FROM {table}"), &[])
         .unwrap()
         .unwrap();
-    row.get("n").and_then(crate::Value::as_i64).unwrap()
+    row.value("n").and_then(crate::Value::as_i64).unwrap()
 }
 
 fn check(db: &Db) {
