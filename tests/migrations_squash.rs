@@ -7,7 +7,6 @@
 #[allow(unused_macros)]
 mod support;
 #[path = "migrations/project.rs"]
-#[allow(dead_code)]
 mod project;
 
 use pookie::Db;

@@ -6,7 +6,6 @@
 #[macro_use]
 #[allow(unused_macros)]
 mod support;
-#[allow(dead_code)]
 #[path = "migrations/project.rs"]
 mod project;
 
