@@ -288,6 +288,27 @@ fn unreadable_file_names_the_path() {
 }
 
 #[test]
+fn non_utf8_file_points_at_the_first_bad_byte() {
+    let dir = std::env::temp_dir().join(format!("pookie-non-utf8-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("latin1.pookie");
+    // Line 2, after four spaces and `name = "é`: the Latin-1 byte 0xe9 of "café".
+    std::fs::write(
+        &path,
+        b"model Cafe {\n    name = CharField(max_length = 10, default = \"caf\xe9\")\n}\n",
+    )
+    .unwrap();
+    let errors = load_files(&[&path]).unwrap_err();
+    let diagnostic = errors.iter().next().unwrap();
+    assert_eq!((diagnostic.line, diagnostic.column), (2, 53));
+    assert!(diagnostic.message.contains("is not UTF-8"), "{diagnostic}");
+    assert!(diagnostic.message.contains("0xe9"), "{diagnostic}");
+    let rendered = errors.to_string();
+    assert!(rendered.contains("latin1.pookie:2:53"), "{rendered}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn odd_inputs_never_panic() {
     let deep_list = format!(
         "model A {{\n    x = JSONField(default = {}{})\n}}\n",
