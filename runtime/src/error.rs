@@ -244,6 +244,16 @@ impl From<postgres::Error> for Error {
                 message.push_str(": ");
                 message.push_str(detail);
             }
+            // 22021 "character not in repertoire": PostgreSQL text cannot hold
+            // NUL, and the server's "invalid byte sequence" would not say
+            // that the value, not the encoding, is the problem.
+            if db_error.code().code() == "22021" && db_error.message().contains("0x00") {
+                return Error::usage(
+                    "a text value contains a NUL character (U+0000), which PostgreSQL \
+                     cannot store in or compare with text: remove the NUL from the value \
+                     (or keep such data in a BinaryField)",
+                );
+            }
             // SQLSTATE class 23 is "integrity constraint violation".
             if db_error.code().code().starts_with("23") {
                 return Error::Integrity {
