@@ -31,14 +31,12 @@ pub fn fetch_related<'a, M: Model, T: Model + Clone>(
 ) -> Result<Cow<'a, T>> {
     fetch_related_optional(this, relation, db)?.ok_or_else(|| {
         let meta = relation.meta();
-        Error::DoesNotExist {
-            model: T::META.name,
-            filter: format!(
-                "{}.{} is NULL; a nullable relation is read with fetch_related_optional",
-                M::META.name,
-                meta.name
-            ),
-        }
+        let why = format!(
+            "{}.{} is NULL; a nullable relation is read with fetch_related_optional",
+            M::META.name,
+            meta.name
+        );
+        Error::does_not_exist(T::META.name, why.clone(), why)
     })
 }
 
@@ -66,10 +64,11 @@ pub fn fetch_related_optional<'a, M: Model, T: Model + Clone>(
     let filter = || format!("{} = {key}", meta.target_column);
     match row_where::<T>(db, meta.target_column, key.reborrow())? {
         Some(found) => Ok(Some(Cow::Owned(found))),
-        None => Err(Error::DoesNotExist {
-            model: T::META.name,
-            filter: filter(),
-        }),
+        None => Err(Error::does_not_exist(
+            T::META.name,
+            meta.target_column,
+            filter(),
+        )),
     }
 }
 
@@ -85,9 +84,12 @@ pub fn fetch_reverse_one<'a, M: Model, T: Model + Clone>(
 ) -> Result<Cow<'a, T>> {
     let meta = relation.meta();
     let key = this.column_param(meta.column_index);
-    let missing = || Error::DoesNotExist {
-        model: T::META.name,
-        filter: format!("{} = {key}", meta.target_column),
+    let missing = || {
+        Error::does_not_exist(
+            T::META.name,
+            meta.target_column,
+            format!("{} = {key}", meta.target_column),
+        )
     };
     if let Some(loaded) = this.loaded().get::<Option<T>>(relation.index()) {
         match loaded {
