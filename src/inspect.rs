@@ -38,7 +38,7 @@ pub fn run(settings: &Settings, options: &Options, output: &Output) -> CommandRe
     match &output.file {
         Some(file) => std::fs::write(file, text)
             .map_err(|e| CommandError(format!("cannot write `{}`: {e}", file.display())))?,
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+#[macro_use]
+mod output;
 mod commands;
 mod inspect;
 mod project;
@@ -262,7 +264,7 @@ fn report(result: CommandResult<ExitCode>) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error}");
+            errln!("error: {error}");
             ExitCode::FAILURE
         }
     }
@@ -277,11 +279,11 @@ fn check(files: &[PathBuf]) -> ExitCode {
                 .map(|module| module.models.iter().filter(|m| !m.is_abstract).count())
                 .sum();
             let noun = if files.len() == 1 { "file" } else { "files" };
-            println!("ok: {models} models in {} {noun}", files.len());
+            outln!("ok: {models} models in {} {noun}", files.len());
             ExitCode::SUCCESS
         }
         Err(diagnostics) => {
-            eprintln!("{diagnostics}");
+            errln!("{diagnostics}");
             ExitCode::FAILURE
         }
     }

@@ -76,3 +76,71 @@ fn help_is_pinned() {
         );
     }
 }
+
+/// Every command once with its output on a full disk (`> /dev/full`: a
+/// message and exit status 1) and once into a pipe closed before it writes
+/// (`| head -c0`: a quiet end, status 0) — never a panic.
+#[test]
+fn output_errors_end_cleanly() {
+    use std::process::Stdio;
+
+    let dir = std::env::temp_dir().join(format!("pookie-cli-output-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite:///{}", dir.join("blog.sqlite3").display());
+    let migrations = ["-d", "examples/blog/migrations", "--database", &url];
+    let with = |args: &[&'static str]| -> Vec<String> {
+        args.iter()
+            .map(|a| a.to_string())
+            .chain(migrations.iter().map(|a| a.to_string()))
+            .collect()
+    };
+    let commands: Vec<Vec<String>> = vec![
+        vec!["check".into(), "schemas/blog.pookie".into()],
+        with(&["migrate"]),
+        with(&["showmigrations"]),
+        with(&["sqlmigrate", "0001"]),
+        with(&["migrate", "--plan", "zero"]),
+        with(&["migrate", "--check"]),
+        vec!["inspectdb".into(), "--database".into(), url.clone()],
+        with(&["makemigrations", "--dry-run"]),
+        with(&["rollback"]),
+    ];
+    for args in &commands {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_pookie"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = text(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{args:?} > /dev/full: {stderr}"
+        );
+        assert!(
+            stderr.contains("error: cannot write the output: No space left on device"),
+            "{args:?} > /dev/full: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pookie"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?} | closed: {stderr}");
+        assert!(stderr.is_empty(), "{args:?} | closed: {stderr}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -42,17 +42,17 @@ pub fn run(settings: &Settings) -> CommandResult<ExitCode> {
     let differences =
         pookie_inspect::drift(&db, &expected).map_err(|error| CommandError(error.to_string()))?;
     if differences.is_empty() {
-        println!("No drift: the database matches the {applied} applied migration(s).");
+        outln!("No drift: the database matches the {applied} applied migration(s).");
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "Drift: the database differs from the {applied} applied migration(s) in {} way(s):",
         differences.len()
     );
     for difference in &differences {
-        println!("  {difference}");
+        outln!("  {difference}");
     }
-    println!(
+    outln!(
         "Someone changed the database outside the migrations: undo the change by hand, \
          or write a migration that makes it (pookie makemigrations) and record it with \
          pookie migrate --fake."

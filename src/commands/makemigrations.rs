@@ -34,7 +34,7 @@ pub fn run(settings: &Settings, options: &Options) -> CommandResult<ExitCode> {
         for (path, text) in &stale {
             std::fs::write(path, text)
                 .map_err(|e| CommandError(format!("cannot write `{}`: {e}", path.display())))?;
-            println!(
+            outln!(
                 "Refreshed {} (it did not show what the migration runs)",
                 path.display()
             );
@@ -42,7 +42,7 @@ pub fn run(settings: &Settings, options: &Options) -> CommandResult<ExitCode> {
     }
     if options.check && !stale.is_empty() {
         for (path, _) in &stale {
-            println!(
+            outln!(
                 "Out of date: {} does not show what the migration runs",
                 path.display()
             );
@@ -63,9 +63,9 @@ pub fn run(settings: &Settings, options: &Options) -> CommandResult<ExitCode> {
         diff(&from, &to, questioner.as_mut()).map_err(|e| CommandError(e.to_string()))?
     };
     if changes.operations.is_empty() {
-        println!("No changes detected");
+        outln!("No changes detected");
         if options.check && !stale.is_empty() {
-            println!("Run `pookie makemigrations` to refresh the review files.");
+            outln!("Run `pookie makemigrations` to refresh the review files.");
             return Ok(ExitCode::FAILURE);
         }
         return Ok(ExitCode::SUCCESS);
@@ -79,9 +79,9 @@ pub fn run(settings: &Settings, options: &Options) -> CommandResult<ExitCode> {
     };
     let name = naming::folder_name(folder.next_number(), &name);
     if options.check {
-        println!("Migrations needed for `{}`:", settings.alias);
+        outln!("Migrations needed for `{}`:", settings.alias);
         print_summary(&name, &changes);
-        println!("Run `pookie makemigrations` to write them.");
+        outln!("Run `pookie makemigrations` to write them.");
         return Ok(ExitCode::FAILURE);
     }
     let text = changes.to_text();
@@ -93,16 +93,16 @@ pub fn run(settings: &Settings, options: &Options) -> CommandResult<ExitCode> {
         };
         rendered.push((backend, render_migration(&from, &text.operations, dialect)?));
     }
-    println!("Migrations for `{}`:", settings.alias);
+    outln!("Migrations for `{}`:", settings.alias);
     print_summary(&name, &changes);
     if options.dry_run {
-        println!("(dry run: nothing written)");
+        outln!("(dry run: nothing written)");
     } else {
         folder::write_migration(&settings.migrations, &name, &text, &rendered)
             .map_err(|e| CommandError(e.to_string()))?;
     }
     for (_, warning) in &changes.warnings {
-        eprintln!("warning: {name}: {warning}");
+        errln!("warning: {name}: {warning}");
     }
     if options.empty {
         print_code_step_help(&changes.operations);
@@ -132,9 +132,9 @@ fn stale_review_files(
 }
 
 fn print_summary(name: &str, changes: &Changes) {
-    println!("  {name}");
+    outln!("  {name}");
     for operation in &changes.operations {
-        println!("    {} {}", operation.sign(), operation.describe());
+        outln!("    {} {}", operation.sign(), operation.describe());
     }
 }
 
@@ -146,16 +146,16 @@ fn print_code_step_help(operations: &[Operation]) {
             names.extend(backward.clone());
         }
     }
-    println!("\nAdd these functions to your program (they run inside the migration's transaction;");
-    println!("read and write rows with raw SQL, as the tables are at this migration):\n");
+    outln!("\nAdd these functions to your program (they run inside the migration's transaction;");
+    outln!("read and write rows with raw SQL, as the tables are at this migration):\n");
     for name in &names {
-        println!(
+        outln!(
             "    fn {name}(db: &pookie::Db) -> pookie::Result<()> {{\n        \
              // e.g. db.execute(\"UPDATE …\", &[])?;\n        Ok(())\n    }}\n"
         );
     }
-    println!("and register them where the migrations are embedded:\n");
-    println!(
+    outln!("and register them where the migrations are embedded:\n");
+    outln!(
         "    pookie::migrate(&db, &pookie::include_migrations!({}))?;",
         names.join(", ")
     );

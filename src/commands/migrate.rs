@@ -29,12 +29,12 @@ pub fn run(settings: &Settings, options: &Options) -> CommandResult<ExitCode> {
     let planned = runner::plan(&db, &migrations, &target)?;
     if options.plan {
         if planned.is_empty() {
-            println!("No planned migration operations.");
+            outln!("No planned migration operations.");
         }
         for (name, direction) in &planned {
             match direction {
-                Direction::Forwards => println!("  ↑ Apply {name}"),
-                Direction::Backwards => println!("  ↓ Unapply {name}"),
+                Direction::Forwards => outln!("  ↑ Apply {name}"),
+                Direction::Backwards => outln!("  ↓ Unapply {name}"),
             }
         }
         return Ok(ExitCode::SUCCESS);
@@ -67,15 +67,15 @@ pub fn run(settings: &Settings, options: &Options) -> CommandResult<ExitCode> {
     runner::migrate_with(&db, &migrations, &run_options, &mut |event| match event {
         Event::Applied { name, faked: false } => {
             forwards += 1;
-            println!("✓ Applied: {name}");
+            outln!("✓ Applied: {name}");
         }
         Event::Applied { name, faked: true } => {
             forwards += 1;
-            println!("✓ Faked: {name} (recorded, not run)");
+            outln!("✓ Faked: {name} (recorded, not run)");
         }
         Event::RolledBack(name) => {
             backwards += 1;
-            println!("↩ Unapplied: {name}");
+            outln!("↩ Unapplied: {name}");
         }
         _ => {}
     })?;
@@ -83,10 +83,10 @@ pub fn run(settings: &Settings, options: &Options) -> CommandResult<ExitCode> {
         return Err(code_step_error(&planned[index].0, &migrations, dialect));
     }
     match (forwards, backwards) {
-        (0, 0) => println!("Already up to date. No migrations to apply."),
-        (n, 0) => println!("Done. {n} migration(s) applied."),
-        (0, n) => println!("Done. {n} migration(s) unapplied."),
-        (f, b) => println!("Done. {f} migration(s) applied, {b} unapplied."),
+        (0, 0) => outln!("Already up to date. No migrations to apply."),
+        (n, 0) => outln!("Done. {n} migration(s) applied."),
+        (0, n) => outln!("Done. {n} migration(s) unapplied."),
+        (f, b) => outln!("Done. {f} migration(s) applied, {b} unapplied."),
     }
     Ok(ExitCode::SUCCESS)
 }

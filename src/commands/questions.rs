@@ -42,7 +42,7 @@ impl Questioner for Prompt {
             match literal(answer) {
                 Some(value) => return Some(value),
                 None => {
-                    eprintln!("`{answer}` is not a literal: write 0, 1.5, true, \"text\" or now")
+                    errln!("`{answer}` is not a literal: write 0, 1.5, true, \"text\" or now")
                 }
             }
         }

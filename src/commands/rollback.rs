@@ -14,13 +14,13 @@ pub fn run(settings: &Settings, steps: usize) -> CommandResult<ExitCode> {
     let db = project::connect(settings)?;
     let rolled = pookie::migrate::rollback(&db, &migrations, steps, &mut |event| {
         if let Event::RolledBack(name) = event {
-            println!("↩ Rolled back: {name}");
+            outln!("↩ Rolled back: {name}");
         }
     })?;
     if rolled.is_empty() {
-        println!("Nothing to roll back: no migration is applied.");
+        outln!("Nothing to roll back: no migration is applied.");
     } else {
-        println!("Done. {} migration(s) rolled back.", rolled.len());
+        outln!("Done. {} migration(s) rolled back.", rolled.len());
     }
     Ok(ExitCode::SUCCESS)
 }

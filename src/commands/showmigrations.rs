@@ -25,16 +25,16 @@ pub fn run(settings: &Settings) -> CommandResult<ExitCode> {
         };
         table.add_row([mark, &migration.name, &when]);
     }
-    println!("{table}");
+    outln!("{table}");
     for entry in &status.unknown {
-        eprintln!(
+        errln!(
             "warning: {} is applied to the database but is not in the migrations folder",
             entry.name
         );
     }
     for migration in &status.migrations {
         if let Some(checksum) = &migration.changed_checksum {
-            eprintln!(
+            errln!(
                 "warning: {} was applied with checksum {checksum}, but its migration.pookie has changed since",
                 migration.name
             );

@@ -40,6 +40,6 @@ pub fn run(
         .into_iter()
         .find(|(name, _)| *name == file)
         .expect("a review file per backend and direction");
-    print!("{text}");
+    out!("{text}");
     Ok(ExitCode::SUCCESS)
 }
