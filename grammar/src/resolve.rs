@@ -32,6 +32,7 @@ pub(crate) fn resolve(cx: &mut Context<'_>, own: &[OwnModel<'_>]) -> Vec<Model> 
             resolve_model(cx, own, &chain, i)
         })
         .collect();
+    check_generated_names(cx, own, &models);
     check_to_fields(cx, own, &models, &index);
     crate::relations::check(cx, own, &models, &index);
     models
@@ -414,6 +415,40 @@ fn check_to_fields(
                     help,
                 );
             }
+        }
+    }
+}
+
+/// Two concrete models cannot share a table.
+fn check_generated_names(cx: &mut Context<'_>, own: &[OwnModel<'_>], models: &[Model]) {
+    let mut tables: HashMap<String, usize> = HashMap::new();
+    for (i, (model, resolved)) in own.iter().zip(models).enumerate() {
+        if model.is_abstract || !model.is_first_definition {
+            continue;
+        }
+        let name = &model.decl.name;
+        let table = resolved.table_name();
+        if let Some(&first) = tables.get(&table) {
+            let diagnostic = cx
+                .error(
+                    model.file,
+                    name.span,
+                    format!(
+                        "models `{}` and `{}` both use the table `{table}`",
+                        own[first].decl.name.name, name.name
+                    ),
+                )
+                .with_label(cx.label(
+                    Location {
+                        file: own[first].file,
+                        span: own[first].decl.name.span,
+                    },
+                    "the table's first model",
+                ))
+                .with_help("give one of them another `db_table` in its meta");
+            cx.report(model.file, diagnostic);
+        } else {
+            tables.insert(table, i);
         }
     }
 }
