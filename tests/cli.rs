@@ -191,9 +191,9 @@ fn check_refuses_what_the_build_would_refuse() {
             "the most PostgreSQL's NUMERIC holds",
         ),
     ];
-    for (name, text, position, message) in cases {
+    for (name, schema, position, message) in cases {
         let path = dir.join(format!("{name}.pookie"));
-        std::fs::write(&path, text).unwrap();
+        std::fs::write(&path, schema).unwrap();
         let output = pookie(&["check", path.to_str().unwrap()]);
         let stderr = text(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{name}: {stderr}");
