@@ -581,8 +581,19 @@ fn report(result: CommandResult<ExitCode>) -> ExitCode {
     }
 }
 
+/// `pookie check`: what it accepts, the build compiles. The schema is loaded
+/// and validated, then the code is generated (without writing it), so that
+/// what the code generator refuses is refused here first.
 fn check(files: &[PathBuf]) -> ExitCode {
+    let generated = |schema: &pookie_grammar::ir::Schema| {
+        pookie_codegen::Config::new().generate(schema).map(drop)
+    };
     match pookie_grammar::load_files(files) {
+        Ok(schema) if generated(&schema).is_err() => {
+            let error = generated(&schema).unwrap_err();
+            errln!("{}", generation_error(&schema, &error));
+            ExitCode::FAILURE
+        }
         Ok(schema) => {
             let models: usize = schema
                 .modules
@@ -663,3 +674,62 @@ const EXAMPLES_COMPLETIONS: &str = "Examples:
   pookie completions bash > ~/.local/share/bash-completion/completions/pookie
   pookie completions zsh > ~/.zfunc/_pookie
   pookie completions fish > ~/.config/fish/completions/pookie.fish";
+
+/// A code generator error as a diagnostic: `file:line:col` of the model (and
+/// field) it names, found in the schema file of its module.
+fn generation_error(schema: &pookie_grammar::ir::Schema, error: &pookie_codegen::Error) -> String {
+    let pookie_codegen::Error::Unsupported {
+        module,
+        location,
+        message,
+    } = error
+    else {
+        return format!("error: {error}");
+    };
+    let path = schema
+        .modules
+        .iter()
+        .find(|m| &m.name == module)
+        .map(|m| m.path.clone());
+    let position = path.as_ref().and_then(|path| {
+        let text = std::fs::read_to_string(path).ok()?;
+        let mut names = location.split('`').skip(1).step_by(2).map(str::to_owned);
+        let model = names.next()?;
+        let field = names.next();
+        locate(&text, &model, field.as_deref())
+    });
+    match (path, position) {
+        (Some(path), Some((line, column))) => format!(
+            "error: {location}: {message}\n  --> {}:{line}:{column}",
+            path.display()
+        ),
+        (Some(path), None) => format!("error: {location}: {message}\n  --> {}", path.display()),
+        _ => format!("error: {error}"),
+    }
+}
+
+/// The 1-based line and column of `model Name` (or of `field =` inside it).
+fn locate(text: &str, model: &str, field: Option<&str>) -> Option<(usize, usize)> {
+    let mut in_model = false;
+    for (index, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let words: Vec<&str> = trimmed.split_whitespace().collect();
+        let model_at = words.iter().position(|w| *w == "model");
+        if let Some(at) = model_at {
+            let name = words.get(at + 1).map(|w| w.trim_end_matches('{'));
+            in_model = name == Some(model);
+            if in_model && field.is_none() {
+                let column = line.find(model).map_or(indent, |c| c) + 1;
+                return Some((index + 1, column));
+            }
+            continue;
+        }
+        if let (true, Some(field)) = (in_model, field) {
+            if words.first() == Some(&field) {
+                return Some((index + 1, indent + 1));
+            }
+        }
+    }
+    None
+}

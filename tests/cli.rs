@@ -84,3 +84,140 @@ fn help_is_pinned() {
         );
     }
 }
+
+/// Every command once with its output on a full disk (`> /dev/full`: a
+/// message and exit status 1) and once into a pipe closed before it writes
+/// (`| head -c0`: a quiet end, status 0) — never a panic.
+#[test]
+fn output_errors_end_cleanly() {
+    use std::process::Stdio;
+
+    let dir = std::env::temp_dir().join(format!("pookie-cli-output-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite:///{}", dir.join("blog.sqlite3").display());
+    let migrations = ["-d", "examples/blog/migrations", "--database", &url];
+    let with = |args: &[&'static str]| -> Vec<String> {
+        args.iter()
+            .map(|a| a.to_string())
+            .chain(migrations.iter().map(|a| a.to_string()))
+            .collect()
+    };
+    let commands: Vec<Vec<String>> = vec![
+        vec!["check".into(), "schemas/blog.pookie".into()],
+        with(&["migrate"]),
+        with(&["showmigrations"]),
+        with(&["sqlmigrate", "0001"]),
+        with(&["migrate", "--plan", "zero"]),
+        with(&["migrate", "--check"]),
+        vec!["inspectdb".into(), "--database".into(), url.clone()],
+        with(&["makemigrations", "--dry-run"]),
+        with(&["rollback"]),
+    ];
+    for args in &commands {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_pookie"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = text(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{args:?} > /dev/full: {stderr}"
+        );
+        assert!(
+            stderr.contains("error: cannot write the output: No space left on device"),
+            "{args:?} > /dev/full: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pookie"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?} | closed: {stderr}");
+        assert!(stderr.is_empty(), "{args:?} | closed: {stderr}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// What `pookie check` accepts, the build compiles: every schema the build
+/// refused is refused by `check` first, with `file:line:col`; a model named
+/// after a Rust keyword is supported.
+#[test]
+fn check_refuses_what_the_build_would_refuse() {
+    let dir = std::env::temp_dir().join(format!("pookie-cli-promise-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases = [
+        (
+            "related_name",
+            "model A {\n    name = CharField(max_length = 10)\n}\nmodel B {\n    a = ForeignKey(A, on_delete = CASCADE, related_name = \"%_*[]\")\n}\n",
+            ":5:44",
+            "is not an identifier",
+        ),
+        (
+            "json_schema",
+            "model C {\n    data = JSONField(schema = \"crate::support:Settings\")\n}\n",
+            ":2:22",
+            "is not a Rust type path",
+        ),
+        (
+            "array_of_json",
+            "model D {\n    docs = ArrayField(JSONField())\n}\n",
+            ":2:5",
+            "ArrayField of this element type is not supported",
+        ),
+        (
+            "fk_to_one_to_one_key",
+            "model Base {\n    name = CharField(max_length = 10)\n}\nmodel Ext {\n    base = OneToOneField(Base, on_delete = CASCADE, primary_key = true)\n}\nmodel Ref {\n    ext = ForeignKey(Ext, on_delete = CASCADE)\n}\n",
+            ":8:5",
+            "ForeignKey to a OneToOneField key is not supported",
+        ),
+        (
+            "same_table",
+            "model F1 {\n    name = CharField(max_length = 10)\n    meta { db_table = \"same\" }\n}\nmodel F2 {\n    name = CharField(max_length = 10)\n    meta { db_table = \"same\" }\n}\n",
+            ":5:7",
+            "both use the table `same`",
+        ),
+        (
+            "max_digits",
+            "model G {\n    price = DecimalField(max_digits = 4294967295, decimal_places = 2)\n}\n",
+            ":2:26",
+            "the most PostgreSQL's NUMERIC holds",
+        ),
+    ];
+    for (name, schema, position, message) in cases {
+        let path = dir.join(format!("{name}.pookie"));
+        std::fs::write(&path, schema).unwrap();
+        let output = pookie(&["check", path.to_str().unwrap()]);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{name}: {stderr}");
+        assert!(stderr.contains(message), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{name}.pookie{position}")),
+            "{name}: no {position} in {stderr}"
+        );
+    }
+    let keyword = dir.join("keyword.pookie");
+    std::fs::write(
+        &keyword,
+        "model type {\n    name = CharField(max_length = 10)\n}\n",
+    )
+    .unwrap();
+    let output = pookie(&["check", keyword.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

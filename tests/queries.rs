@@ -164,9 +164,18 @@ on_both_backends! {
         let b = Post::objects().get(db, post::slug.eq("b"))?;
         assert_eq!(b.view_count, 20);
         match Post::objects().get(db, post::slug.eq("nope")) {
-            Err(Error::DoesNotExist { model, filter }) => {
-                assert_eq!(model, "Post");
-                assert!(filter.contains("slug") && filter.contains("nope"), "{filter}");
+            Err(error @ Error::DoesNotExist { .. }) => {
+                // The message names the model and the column, never the value
+                // (a token or an email would land in logs); the value is
+                // there for debugging, behind `reveal()`.
+                assert_eq!(error.to_string(), "Post matching query does not exist (searched by slug)");
+                assert!(!format!("{error:?}").contains("nope"), "{error:?}");
+                let Error::DoesNotExist { model, filter, .. } = &error else { unreachable!() };
+                assert_eq!(*model, "Post");
+                assert!(filter.reveal().contains("slug") && filter.reveal().contains("nope"), "{}", filter.reveal());
+                let missing = Post::get(db, 424242).unwrap_err();
+                assert_eq!(missing.to_string(), "Post matching query does not exist (searched by id)");
+                assert!(!format!("{missing:?}").contains("424242"));
             }
             other => panic!("expected DoesNotExist, got {other:?}"),
         }

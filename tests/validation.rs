@@ -121,6 +121,17 @@ on_both_backends! {
         Profile::objects().create(db, valid().age(13i16).score(1.0).balance(Decimal::new(10005, 1)))?;
     }
 
+    fn decimal_digits_and_places_are_checked_alike_on_both_backends(db) {
+        kitchen_sink::create_tables(db)?;
+        let dec = |text: &str| -> Decimal { text.parse().unwrap() };
+        // PostgreSQL would round the first and refuse the second; SQLite
+        // would store both unchanged: full_clean refuses both everywhere.
+        fails(db, valid().balance(dec("1.234")), "balance", "no more than 2 decimal places")?;
+        fails(db, valid().balance(dec("123456789012.5")), "balance", "no more than 10 digits in total")?;
+        let kept = Profile::objects().create(db, valid().balance(dec("999.990")))?;
+        assert_eq!(Profile::get(db, kept.id)?.balance, dec("999.99"));
+    }
+
     fn regex(db) {
         kitchen_sink::create_tables(db)?;
         fails(db, valid().username("Grace"), "username", "matching `^[a-z][a-z0-9_]*$`")?;

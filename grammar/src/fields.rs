@@ -465,6 +465,7 @@ fn lower_options(args: &Args<'_>, type_name: &str) -> FieldOptions {
 /// Checks that concern the combination of one field's arguments.
 fn check_field(cx: &mut Context<'_>, args: &Args<'_>, field: &Field) {
     let file = args.file;
+    check_rust_names(cx, args, &field.kind);
     let options = &field.options;
     let null_span = args.span("null");
     if options.null && options.primary_key {
@@ -556,4 +557,127 @@ pub(crate) fn is_string_kind(kind: &FieldKind) -> bool {
             | FieldKind::EmailField { .. }
             | FieldKind::URLField { .. }
     )
+}
+
+/// What the build turns into Rust names must be Rust names: a `related_name`
+/// becomes a method, a JSON `schema` a type path.
+fn check_rust_names(cx: &mut Context<'_>, args: &Args<'_>, kind: &FieldKind) {
+    let related_name = match kind {
+        FieldKind::ForeignKey(r) | FieldKind::OneToOneField(r) => r.related_name.as_deref(),
+        FieldKind::ManyToManyField(m) => m.related_name.as_deref(),
+        _ => None,
+    };
+    if let Some(name) = related_name.filter(|name| !is_identifier(name)) {
+        let span = args.span("related_name").unwrap_or_default();
+        cx.report_at(
+            args.file,
+            span,
+            format!("`related_name` {name:?} is not an identifier"),
+            Some("use letters, digits and underscores, not starting with a digit: it names the reverse accessor method".into()),
+        );
+    }
+    if let FieldKind::JSONField {
+        schema: Some(schema),
+    } = kind
+    {
+        if !is_type_path(schema) {
+            let span = args.span("schema").unwrap_or_default();
+            cx.report_at(
+                args.file,
+                span,
+                format!("`schema` {schema:?} is not a Rust type path"),
+                Some("write the path of a type, segments joined by `::`: `crate::settings::Settings`".into()),
+            );
+        }
+    }
+    if let FieldKind::DecimalField { max_digits, .. } = kind {
+        if *max_digits > MAX_DECIMAL_DIGITS {
+            let span = args.span("max_digits").unwrap_or_default();
+            cx.report_at(
+                args.file,
+                span,
+                format!("`max_digits` ({max_digits}) is more than {MAX_DECIMAL_DIGITS}, the most PostgreSQL's NUMERIC holds"),
+                Some(format!("use at most `max_digits = {MAX_DECIMAL_DIGITS}`")),
+            );
+        }
+    }
+}
+
+/// The largest precision of PostgreSQL's `NUMERIC(p, s)`.
+const MAX_DECIMAL_DIGITS: u32 = 1000;
+
+/// A Rust identifier (ASCII letters, digits and underscores, not starting
+/// with a digit, not `_` alone).
+pub(crate) fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name != "_"
+}
+
+/// A Rust type path: identifiers joined by `::` (a leading `::` allowed), each
+/// segment possibly with generic arguments that are type paths themselves
+/// (`Vec<crate::Tag>`, `std::collections::BTreeMap<String, u32>`).
+fn is_type_path(text: &str) -> bool {
+    fn path(text: &str) -> Option<&str> {
+        let mut rest = text.trim_start();
+        rest = rest.strip_prefix("::").unwrap_or(rest);
+        loop {
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            if !is_identifier(&rest[..end]) {
+                return None;
+            }
+            rest = rest[end..].trim_start();
+            if let Some(args) = rest.strip_prefix('<') {
+                rest = args;
+                loop {
+                    rest = path(rest)?.trim_start();
+                    if let Some(more) = rest.strip_prefix(',') {
+                        rest = more;
+                    } else {
+                        break;
+                    }
+                }
+                rest = rest.strip_prefix('>')?.trim_start();
+            }
+            match rest.strip_prefix("::") {
+                Some(next) => rest = next,
+                None => return Some(rest),
+            }
+        }
+    }
+    path(text).is_some_and(|rest| rest.trim().is_empty())
+}
+
+#[cfg(test)]
+mod rust_name_tests {
+    use super::*;
+
+    #[test]
+    fn type_paths() {
+        for good in [
+            "Settings",
+            "crate::support::Settings",
+            "::std::vec::Vec<String>",
+            "BTreeMap<String, Vec<u8>>",
+        ] {
+            assert!(is_type_path(good), "{good}");
+        }
+        for bad in [
+            "",
+            "crate::support:Settings",
+            "a::",
+            "Vec<",
+            "1abc",
+            "a b",
+            "Vec<>",
+            "a::<b>",
+        ] {
+            assert!(!is_type_path(bad), "{bad}");
+        }
+    }
 }

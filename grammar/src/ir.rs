@@ -64,7 +64,9 @@ pub struct Model {
     /// The abstract model named after `:` (`model Post : Timestamped`).
     pub extends: Option<String>,
     /// Every field of the model in column order: implicit `id` first, then
-    /// inherited fields (from the root of the chain down), then its own.
+    /// inherited fields (from the root of the chain down), then its own. An
+    /// abstract model lists its own fields only: its descendants list the
+    /// inherited ones (so a long chain of abstract models stays linear in size).
     pub fields: Vec<Field>,
     /// The meta options, inherited ones merged under the model's own.
     pub meta: Meta,

@@ -143,11 +143,14 @@ pub fn load_files<P: AsRef<Path>>(paths: &[P]) -> Result<ir::Schema, Diagnostics
     let mut unreadable = Vec::new();
     for path in paths {
         let path = path.as_ref();
-        match std::fs::read_to_string(path) {
-            Ok(text) => sources.push(Source {
-                path: path.to_path_buf(),
-                text,
-            }),
+        match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => sources.push(Source {
+                    path: path.to_path_buf(),
+                    text,
+                }),
+                Err(error) => unreadable.push(not_utf8(path, error.as_bytes(), error.utf8_error())),
+            },
             Err(error) => unreadable.push(Diagnostic::file_error(
                 path,
                 format!("cannot read `{}`: {error}", path.display()),
@@ -160,6 +163,31 @@ pub fn load_files<P: AsRef<Path>>(paths: &[P]) -> Result<ir::Schema, Diagnostics
         return Err(Diagnostics::from(unreadable));
     }
     load(&sources)
+}
+
+/// The diagnostic for a file that is not UTF-8: it points at the first bad byte,
+/// like every other diagnostic, so the user can find it in an editor.
+fn not_utf8(path: &Path, bytes: &[u8], error: std::str::Utf8Error) -> Diagnostic {
+    let valid = error.valid_up_to();
+    // The valid prefix is UTF-8 by definition; the bad byte's line is shown up
+    // to that byte.
+    let mut prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+    let line_end = bytes[valid..]
+        .iter()
+        .position(|&byte| byte == b'\n')
+        .map_or(bytes.len(), |offset| valid + offset);
+    prefix.push_str(&String::from_utf8_lossy(&bytes[valid..line_end]));
+    let file = SourceFile::new(path, &prefix);
+    let span = syntax::Span::new(valid, valid + 1);
+    file.error(
+        span,
+        format!(
+            "`{}` is not UTF-8: byte 0x{:02x} at offset {valid} is not valid UTF-8",
+            path.display(),
+            bytes[valid]
+        ),
+    )
+    .with_help("save the file as UTF-8 (every `.pookie` file is UTF-8 text)")
 }
 
 /// The canonical `.pookie` text of one module (`pookie fmt`, `inspectdb`).

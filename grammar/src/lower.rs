@@ -209,9 +209,10 @@ fn lower_own<'t>(
     }
     let mut fields: Vec<LoweredField> = Vec::new();
     let mut broken_fields = Vec::new();
-    let mut seen: Vec<&Ident> = Vec::new();
+    // By name: a model with many fields must not be checked in quadratic time.
+    let mut seen: HashMap<&str, &Ident> = HashMap::new();
     for field in &decl.fields {
-        if let Some(previous) = seen.iter().find(|seen| seen.name == field.name.name) {
+        if let Some(previous) = seen.get(field.name.name.as_str()) {
             let diagnostic = cx
                 .error(
                     file,
@@ -225,7 +226,7 @@ fn lower_own<'t>(
             cx.report(file, diagnostic);
             continue;
         }
-        seen.push(&field.name);
+        seen.insert(&field.name.name, &field.name);
         match fields::lower_field(cx, file, &decl.name.name, field) {
             Some(lowered) => fields.push(lowered),
             None => broken_fields.push(field.name.name.clone()),

@@ -1,7 +1,7 @@
 //! Inheritance and the checks that need a model's complete field list: inherited
 //! fields and meta, the implicit primary key, and field names used in meta.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::context::{Context, Location};
 use crate::fields::LoweredField;
@@ -32,6 +32,7 @@ pub(crate) fn resolve(cx: &mut Context<'_>, own: &[OwnModel<'_>]) -> Vec<Model> 
             resolve_model(cx, own, &chain, i)
         })
         .collect();
+    check_generated_names(cx, own, &models);
     check_to_fields(cx, own, &models, &index);
     crate::relations::check(cx, own, &models, &index);
     models
@@ -45,7 +46,8 @@ fn ancestors(
     index: &HashMap<&str, usize>,
     i: usize,
 ) -> Vec<usize> {
-    let mut chain = Vec::new();
+    let mut chain: Vec<usize> = Vec::new();
+    let mut in_chain = HashSet::new();
     let mut current = i;
     while let Some(parent) = &own[current].decl.extends {
         let is_own_extends = current == i;
@@ -70,7 +72,7 @@ fn ancestors(
             }
             break;
         }
-        if p == i || chain.contains(&p) {
+        if p == i || in_chain.contains(&p) {
             if p == i {
                 let mut names: Vec<&str> = vec![own[i].decl.name.name.as_str()];
                 names.extend(chain.iter().map(|&a| own[a].decl.name.name.as_str()));
@@ -86,6 +88,7 @@ fn ancestors(
             break;
         }
         chain.push(p);
+        in_chain.insert(p);
         current = p;
     }
     chain.reverse();
@@ -96,24 +99,31 @@ fn resolve_model(cx: &mut Context<'_>, own: &[OwnModel<'_>], chain: &[usize], i:
     let model = &own[i];
     let name = model.decl.name.name.clone();
     let mut placed: Vec<Placed> = Vec::new();
+    // Field name → where it is inherited from: long chains and wide models
+    // stay about linear. An abstract model's IR holds its own fields only
+    // (nothing reads the inherited ones of a model without a table), so a
+    // chain of abstract models does not copy every ancestor's fields into
+    // every descendant.
+    let mut inherited_from: HashMap<&str, (usize, &LoweredField)> = HashMap::new();
     for &a in chain {
         let ancestor = &own[a];
         for lowered in &ancestor.fields {
-            if placed.iter().any(|p| p.field.name == lowered.field.name) {
+            if inherited_from.contains_key(lowered.field.name.as_str()) {
                 // Redefinition inside the chain: reported where it was written.
                 continue;
             }
-            let mut field = lowered.field.clone();
-            field.origin = FieldOrigin::Inherited(ancestor.decl.name.name.clone());
-            placed.push(place(field, ancestor.file, lowered, false));
+            inherited_from.insert(&lowered.field.name, (a, lowered));
+            if !model.is_abstract {
+                let mut field = lowered.field.clone();
+                field.origin = FieldOrigin::Inherited(ancestor.decl.name.name.clone());
+                placed.push(place(field, ancestor.file, lowered, false));
+            }
         }
     }
     for lowered in &model.fields {
-        if let Some(inherited) = placed.iter().find(|p| p.field.name == lowered.field.name) {
-            let parent = match &inherited.field.origin {
-                FieldOrigin::Inherited(parent) => parent.clone(),
-                _ => String::new(),
-            };
+        if let Some(&(a, inherited)) = inherited_from.get(lowered.field.name.as_str()) {
+            let parent = own[a].decl.name.name.clone();
+            let inherited = place(inherited.field.clone(), own[a].file, inherited, false);
             let diagnostic = cx
                 .error(
                     model.file,
@@ -130,10 +140,35 @@ fn resolve_model(cx: &mut Context<'_>, own: &[OwnModel<'_>], chain: &[usize], i:
         }
         placed.push(place(lowered.field.clone(), model.file, lowered, true));
     }
-    check_primary_keys(cx, &name, &placed);
     let composite_key = !model.meta.meta.primary_key.is_empty();
+    // The checks of keys and meta see the inherited fields too: an abstract
+    // model that names fields in its meta gets them back for the checks.
+    let with_inherited: Option<Vec<Placed>> = if model.is_abstract
+        && !inherited_from.is_empty()
+        && (composite_key || !model.meta.field_refs.is_empty())
+    {
+        let mut all: Vec<Placed> = chain
+            .iter()
+            .flat_map(|&a| own[a].fields.iter().map(move |lowered| (a, lowered)))
+            .filter(|(a, lowered)| {
+                inherited_from
+                    .get(lowered.field.name.as_str())
+                    .is_some_and(|(from, _)| from == a)
+            })
+            .map(|(a, lowered)| place(lowered.field.clone(), own[a].file, lowered, false))
+            .collect();
+        all.extend(placed.iter().map(|p| Placed {
+            field: p.field.clone(),
+            ..*p
+        }));
+        Some(all)
+    } else {
+        None
+    };
+    let checked = with_inherited.as_deref().unwrap_or(&placed);
+    check_primary_keys(cx, &name, checked);
     if composite_key {
-        check_composite_key(cx, model, &placed);
+        check_composite_key(cx, model, checked);
     }
     if !model.is_abstract && !composite_key && !placed.iter().any(|p| p.field.options.primary_key) {
         add_implicit_id(cx, model, &mut placed);
@@ -142,7 +177,8 @@ fn resolve_model(cx: &mut Context<'_>, own: &[OwnModel<'_>], chain: &[usize], i:
     for &a in chain {
         broken.extend(own[a].broken_fields.iter().map(String::as_str));
     }
-    check_meta_fields(cx, model, &placed, &broken);
+    let checked = with_inherited.as_deref().unwrap_or(&placed);
+    check_meta_fields(cx, model, checked, &broken);
     Model {
         name,
         doc: model.decl.doc.clone(),
@@ -379,6 +415,40 @@ fn check_to_fields(
                     help,
                 );
             }
+        }
+    }
+}
+
+/// Two concrete models cannot share a table.
+fn check_generated_names(cx: &mut Context<'_>, own: &[OwnModel<'_>], models: &[Model]) {
+    let mut tables: HashMap<String, usize> = HashMap::new();
+    for (i, (model, resolved)) in own.iter().zip(models).enumerate() {
+        if model.is_abstract || !model.is_first_definition {
+            continue;
+        }
+        let name = &model.decl.name;
+        let table = resolved.table_name();
+        if let Some(&first) = tables.get(&table) {
+            let diagnostic = cx
+                .error(
+                    model.file,
+                    name.span,
+                    format!(
+                        "models `{}` and `{}` both use the table `{table}`",
+                        own[first].decl.name.name, name.name
+                    ),
+                )
+                .with_label(cx.label(
+                    Location {
+                        file: own[first].file,
+                        span: own[first].decl.name.span,
+                    },
+                    "the table's first model",
+                ))
+                .with_help("give one of them another `db_table` in its meta");
+            cx.report(model.file, diagnostic);
+        } else {
+            tables.insert(table, i);
         }
     }
 }

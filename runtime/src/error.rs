@@ -10,12 +10,18 @@ pub type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// `get` found no row.
+    /// `get` found no row. The message names the model and the columns
+    /// searched, never the values (a token or an email would land in logs);
+    /// the values are in `filter`, shown only by [`Searched::reveal`].
     DoesNotExist {
         /// The model that was queried.
         model: &'static str,
-        /// The condition that matched nothing, as SQL with its parameters.
-        filter: String,
+        /// The columns searched (`slug`, `author_id, slug`), and how to fix a
+        /// misuse when there is one; no values.
+        columns: String,
+        /// The condition that matched nothing, with its values: hidden from
+        /// `Display` and `Debug`.
+        filter: Searched,
     },
     /// `get` found more than one row.
     MultipleObjectsReturned {
@@ -102,6 +108,41 @@ pub enum Error {
     },
 }
 
+/// The condition of a lookup that found nothing, values included. Its
+/// `Debug` and `Display` hide it (values may be secrets: a token, an email)
+/// so that it never reaches a log by accident; [`reveal`](Self::reveal) gives
+/// it for debugging.
+///
+/// ```
+/// let error = pookie::Error::does_not_exist("Session", "token", "token = 's3cret'");
+/// assert_eq!(error.to_string(), "Session matching query does not exist (searched by token)");
+/// assert!(!format!("{error:?}").contains("s3cret"));
+/// if let pookie::Error::DoesNotExist { filter, .. } = &error {
+///     assert_eq!(filter.reveal(), "token = 's3cret'");
+/// }
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Searched(String);
+
+impl Searched {
+    /// The condition with its values, for debugging: do not log it.
+    pub fn reveal(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Searched {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Searched(<values hidden: call .reveal()>)")
+    }
+}
+
+impl fmt::Display for Searched {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<values hidden: call .reveal()>")
+    }
+}
+
 /// `Result<T, pookie::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -109,6 +150,20 @@ impl Error {
     pub(crate) fn usage(message: impl Into<String>) -> Self {
         Error::Usage {
             message: message.into(),
+        }
+    }
+
+    /// A [`Error::DoesNotExist`] for `model`, naming the `columns` searched;
+    /// `filter` (the condition with its values) is kept hidden.
+    pub fn does_not_exist(
+        model: &'static str,
+        columns: impl Into<String>,
+        filter: impl Into<String>,
+    ) -> Self {
+        Error::DoesNotExist {
+            model,
+            columns: columns.into(),
+            filter: Searched(filter.into()),
         }
     }
 
@@ -183,8 +238,11 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::DoesNotExist { model, filter } => {
-                write!(f, "{model} matching query does not exist ({filter})")
+            Error::DoesNotExist { model, columns, .. } => {
+                write!(
+                    f,
+                    "{model} matching query does not exist (searched by {columns})"
+                )
             }
             Error::MultipleObjectsReturned { model, count } => {
                 write!(
@@ -274,6 +332,16 @@ impl From<postgres::Error> for Error {
                     message,
                     source: Box::new(error),
                 };
+            }
+            // 22021 "character not in repertoire": PostgreSQL text cannot hold
+            // NUL, and the server's "invalid byte sequence" would not say
+            // that the value, not the encoding, is the problem.
+            if db_error.code().code() == "22021" && db_error.message().contains("0x00") {
+                return Error::usage(
+                    "a text value contains a NUL character (U+0000), which PostgreSQL \
+                     cannot store in or compare with text: remove the NUL from the value \
+                     (or keep such data in a BinaryField)",
+                );
             }
             // SQLSTATE class 23 is "integrity constraint violation".
             if code.starts_with("23") {

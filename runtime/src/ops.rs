@@ -35,9 +35,12 @@ pub fn get_by_key<M: Model>(db: &Db, key: &[Param<'_>]) -> Result<M> {
     let sql = &M::SQL[connection.dialect().index()];
     connection
         .query_first(sql.get_by_pk, key, M::from_row)?
-        .ok_or_else(|| Error::DoesNotExist {
-            model: M::META.name,
-            filter: key_filter(M::META.pk_columns, key),
+        .ok_or_else(|| {
+            Error::does_not_exist(
+                M::META.name,
+                M::META.pk_columns.join(", "),
+                key_filter(M::META.pk_columns, key),
+            )
         })
 }
 
@@ -64,6 +67,16 @@ pub(crate) fn key_filter(columns: &[&str], key: &[Param<'_>]) -> String {
         filter.push_str(&format!("{column} = {value}"));
     }
     filter
+}
+
+/// The [`Error::DoesNotExist`] of an instance whose row is gone: names the
+/// key columns; the key's values stay hidden in the error.
+pub(crate) fn missing_row<M: Model>(object: &M) -> Error {
+    Error::does_not_exist(
+        M::META.name,
+        M::META.pk_columns.join(", "),
+        pk_filter(object),
+    )
 }
 
 /// The key of `object`, for error messages.
@@ -125,13 +138,14 @@ pub fn save<M: Model>(db: &Db, object: &mut M) -> Result<()> {
         connection.execute(sql.update_by_pk, &params)?
     };
     if changed == 0 {
-        return Err(Error::DoesNotExist {
-            model: M::META.name,
-            filter: format!(
+        return Err(Error::does_not_exist(
+            M::META.name,
+            format!(
                 "{}; save() updates an existing row, use objects().create() to insert one",
-                pk_filter(object)
+                M::META.pk_columns.join(", ")
             ),
-        });
+            pk_filter(object),
+        ));
     }
     (hooks.post_save)(object, db, false)
 }
@@ -197,10 +211,7 @@ pub fn refresh_from_db<M: Model>(db: &Db, object: &mut M) -> Result<()> {
             *object = fresh;
             Ok(())
         }
-        None => Err(Error::DoesNotExist {
-            model: M::META.name,
-            filter: pk_filter(object),
-        }),
+        None => Err(missing_row(object)),
     }
 }
 
@@ -290,10 +301,7 @@ pub(crate) fn update_columns<M: Model>(
         connection.execute(&sql, &params)?
     };
     if changed == 0 {
-        return Err(Error::DoesNotExist {
-            model: meta.name,
-            filter: pk_filter(object),
-        });
+        return Err(missing_row(object));
     }
     Ok(())
 }

@@ -432,6 +432,94 @@ macro_rules! bounded_decimal {
 
 bounded_decimal!(rust_decimal::Decimal, bigdecimal::BigDecimal);
 
+/// A decimal whose digits [`decimal_digits`] counts.
+pub trait DecimalDigits {
+    /// The digits of the unscaled integer (no sign) and the scale: `-12.50`
+    /// is `("1250", 2)`; a negative scale multiplies by a power of ten.
+    fn unscaled(&self) -> (String, i64);
+}
+
+impl DecimalDigits for rust_decimal::Decimal {
+    fn unscaled(&self) -> (String, i64) {
+        (
+            self.mantissa().unsigned_abs().to_string(),
+            i64::from(self.scale()),
+        )
+    }
+}
+
+impl DecimalDigits for bigdecimal::BigDecimal {
+    fn unscaled(&self) -> (String, i64) {
+        let (integer, scale) = self.as_bigint_and_exponent();
+        let digits = integer.to_string();
+        (digits.trim_start_matches('-').to_owned(), scale)
+    }
+}
+
+/// DecimalField: at most `max_digits` digits in all, at most `decimal_places`
+/// of them after the point (PookieDB's `DecimalValidator`). Trailing zeros
+/// after the point do not count (`1.230` fits two places), so every value
+/// that passes is stored exactly by both backends: PostgreSQL would round
+/// extra places and refuse extra whole digits, SQLite would keep them.
+///
+/// ```
+/// use pookie::validation::decimal_digits;
+/// use pookie::ValidationError;
+/// let check = |text: &str| {
+///     let mut errors = ValidationError::empty();
+///     let value: pookie::rust_decimal::Decimal = text.parse().unwrap();
+///     decimal_digits(&mut errors, "price", &value, 10, 2);
+///     if errors.is_empty() { String::new() } else { errors.to_string() }
+/// };
+/// assert_eq!(check("12345678.90"), "");
+/// assert_eq!(check("1.230"), "");
+/// assert!(check("1.234").contains("no more than 2 decimal places"));
+/// assert!(check("123456789012.5").contains("no more than 10 digits in total"));
+/// assert!(check("123456789.5").contains("no more than 8 digits before the decimal point"));
+/// ```
+pub fn decimal_digits<V: DecimalDigits + ?Sized>(
+    errors: &mut ValidationError,
+    field: &'static str,
+    value: &V,
+    max_digits: u32,
+    decimal_places: u32,
+) {
+    let (mut digits, mut scale) = value.unscaled();
+    while scale > 0 && digits.len() > 1 && digits.ends_with('0') {
+        digits.pop();
+        scale -= 1;
+    }
+    if digits.chars().all(|digit| digit == '0') {
+        // Zero fits every precision, `DecimalField(max_digits = 2, decimal_places = 2)` too.
+        return;
+    }
+    let count = digits.len() as i64;
+    // PookieDB's counting: a negative scale adds whole digits; a scale
+    // beyond the digits adds leading zeros after the point.
+    let (total, decimals) = if scale <= 0 {
+        (count - scale, 0)
+    } else if scale > count {
+        (scale, scale)
+    } else {
+        (count, scale)
+    };
+    let whole = total - decimals;
+    let (max_digits, decimal_places) = (i64::from(max_digits), i64::from(decimal_places));
+    let message = if total > max_digits {
+        format!("ensure that there are no more than {max_digits} digits in total")
+    } else if decimals > decimal_places {
+        format!("ensure that there are no more than {decimal_places} decimal places")
+    } else if whole > max_digits - decimal_places {
+        format!(
+            "ensure that there are no more than {} digits before the decimal point",
+            max_digits - decimal_places
+        )
+    } else {
+        return;
+    };
+    fail(errors, field, message);
+}
+
 /// `min_value`: at least `min`.
 pub fn min_value<V: Bounded + ?Sized>(
     errors: &mut ValidationError,
@@ -522,6 +610,33 @@ pub fn json<T: serde::Serialize + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimal_digits_count_like_pookiedb() {
+        let check = |text: &str, max_digits, places| {
+            let mut errors = ValidationError::empty();
+            let big: bigdecimal::BigDecimal = text.parse().unwrap();
+            decimal_digits(&mut errors, "d", &big, max_digits, places);
+            let mut small_errors = ValidationError::empty();
+            if let Ok(small) = text.parse::<rust_decimal::Decimal>() {
+                decimal_digits(&mut small_errors, "d", &small, max_digits, places);
+                assert_eq!(errors.to_string(), small_errors.to_string(), "{text}");
+            }
+            if errors.is_empty() {
+                String::new()
+            } else {
+                errors.to_string()
+            }
+        };
+        assert_eq!(check("0", 1, 0), "");
+        assert_eq!(check("0.00", 2, 2), "");
+        assert_eq!(check("-99.99", 4, 2), "");
+        assert_eq!(check("1E+3", 4, 0), "");
+        assert!(check("1E+4", 4, 0).contains("4 digits in total"));
+        assert!(check("0.001", 3, 2).contains("2 decimal places"));
+        assert!(check("100.5", 4, 2).contains("2 digits before the decimal point"));
+        assert!(check("12345678901234567890123456789012345678901", 40, 0).contains("40 digits"));
+    }
 
     #[test]
     fn email_addresses() {

@@ -165,6 +165,15 @@ fn field_checks(column: &Column) -> Option<String> {
             body.push(format!("{V}::not_blank(errors, {name}, value.is_empty());"));
         }
         Class::Int { .. } | Class::Float | Class::Decimal { .. } => {
+            if let FieldKind::DecimalField {
+                max_digits,
+                decimal_places,
+            } = column.kind
+            {
+                body.push(format!(
+                    "{V}::decimal_digits(errors, {name}, value, {max_digits}, {decimal_places});"
+                ));
+            }
             if let Some(min) = validators.min_value {
                 body.push(format!(
                     "{V}::min_value(errors, {name}, value, {});",

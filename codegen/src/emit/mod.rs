@@ -355,6 +355,18 @@ pub(crate) struct MethodDocs {
     pub objects: String,
 }
 
+/// The column module of a model: its name in snake_case (`BlogPost` →
+/// `blog_post`). A model named in lowercase (`type`, `post`) would give its
+/// module the name of its struct, so that module is `<name>_columns`.
+pub(crate) fn column_module(name: &str) -> String {
+    let snake = snake_case(name);
+    if snake == name {
+        rust_ident(&format!("{snake}_columns"))
+    } else {
+        rust_ident(&snake)
+    }
+}
+
 /// Builds the view of one module, checking first that everything in it is supported.
 pub(crate) fn module_view(schema: &Schema, module: &Module) -> Result<ModuleView, Error> {
     let enums: Vec<EnumView> = module.enums.iter().map(enums::enum_view).collect();
@@ -527,7 +539,7 @@ fn model_view(
     Ok(ModelView {
         doc: doc.iter().map(|l| str_lit(l)).collect(),
         fields,
-        module: rust_ident(&snake_case(name)),
+        module: column_module(name),
         module_doc: str_lit(&format!(
             " Typed column handles of [`{name}`], for filters, ordering and updates."
         )),
@@ -1035,7 +1047,7 @@ fn relation_handles(
 
 /// The accessor methods of `table`'s relations.
 fn accessors(table: &Table, relations: &[relations::Relation]) -> Vec<AccessorView> {
-    let module = rust_ident(&snake_case(&table.name));
+    let module = column_module(&table.name);
     relations
         .iter()
         .flat_map(|relation| {

@@ -481,6 +481,13 @@ impl ::pookie::Validate for CalendarEntry {
                 ::pookie::validation::max_length(errors, "title", value, 80);
             }
         }
+        {
+            let value = &self.fee;
+            ::pookie::validation::decimal_digits(errors, "fee", value, 10, 2);
+        }
+        if let ::core::option::Option::Some(value) = &self.budget {
+            ::pookie::validation::decimal_digits(errors, "budget", value, 40, 10);
+        }
     }
     fn push_unique_params<'a>(
         &'a self,

@@ -3094,6 +3094,14 @@ impl ::pookie::Validate for Sample {
             }
         }
         {
+            let value = &self.price;
+            ::pookie::validation::decimal_digits(errors, "price", value, 12, 2);
+        }
+        {
+            let value = &self.huge;
+            ::pookie::validation::decimal_digits(errors, "huge", value, 65, 30);
+        }
+        {
             let value = &self.name;
             if !value.is_empty() {
                 ::pookie::validation::max_length(errors, "name", value, 100);
@@ -4471,6 +4479,12 @@ impl Nullable {
 impl ::pookie::Validate for Nullable {
     const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[];
     fn clean_fields(&self, errors: &mut ::pookie::ValidationError) {
+        if let ::core::option::Option::Some(value) = &self.price {
+            ::pookie::validation::decimal_digits(errors, "price", value, 12, 2);
+        }
+        if let ::core::option::Option::Some(value) = &self.huge {
+            ::pookie::validation::decimal_digits(errors, "huge", value, 65, 30);
+        }
         if let ::core::option::Option::Some(value) = &self.name {
             if !value.is_empty() {
                 ::pookie::validation::max_length(errors, "name", value, 100);
@@ -5801,6 +5815,18 @@ impl ::pookie::Validate for Defaults {
     ];
     fn clean_fields(&self, errors: &mut ::pookie::ValidationError) {
         {
+            let value = &self.price;
+            ::pookie::validation::decimal_digits(errors, "price", value, 8, 2);
+        }
+        {
+            let value = &self.whole;
+            ::pookie::validation::decimal_digits(errors, "whole", value, 6, 1);
+        }
+        {
+            let value = &self.huge;
+            ::pookie::validation::decimal_digits(errors, "huge", value, 40, 5);
+        }
+        {
             let value = &self.title;
             if value.is_empty() {
                 ::pookie::validation::not_blank(errors, "title", true);
@@ -6351,6 +6377,10 @@ impl ::pookie::Validate for Ticket {
             } else {
                 ::pookie::validation::max_length(errors, "row", value, 2);
             }
+        }
+        {
+            let value = &self.price;
+            ::pookie::validation::decimal_digits(errors, "price", value, 8, 2);
         }
     }
     fn push_unique_params<'a>(
@@ -9603,6 +9633,7 @@ impl ::pookie::Validate for Profile {
         }
         {
             let value = &self.balance;
+            ::pookie::validation::decimal_digits(errors, "balance", value, 10, 2);
             ::pookie::validation::min_value(
                 errors,
                 "balance",

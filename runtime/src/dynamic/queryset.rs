@@ -236,14 +236,14 @@ impl DynQuerySet {
         let model = self.model.meta().name;
         match rows.rows.len() {
             1 => Ok(rows),
-            0 => Err(Error::DoesNotExist {
-                model,
-                filter: scoped
-                    .select
-                    .filter
-                    .as_ref()
-                    .map_or_else(|| "no filter".to_owned(), ToString::to_string),
-            }),
+            0 => {
+                let filter = scoped.select.filter.as_ref();
+                Err(Error::does_not_exist(
+                    model,
+                    filter.map_or_else(|| "no filter".to_owned(), |f| f.columns()),
+                    filter.map_or_else(|| "no filter".to_owned(), ToString::to_string),
+                ))
+            }
             read => Err(Error::MultipleObjectsReturned {
                 model,
                 count: if (read as u64) < GET_READ_LIMIT {

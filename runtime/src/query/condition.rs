@@ -134,6 +134,52 @@ pub(crate) struct SemiJoin {
 }
 
 impl Cond {
+    /// The columns this condition tests, without their values, for messages
+    /// that may end up in logs: `slug`, `author_id, slug`.
+    pub(crate) fn columns(&self) -> String {
+        let mut names = Vec::new();
+        self.collect_columns(&mut names);
+        names.join(", ")
+    }
+
+    fn collect_columns(&self, names: &mut Vec<String>) {
+        let mut push = |name: String| {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        };
+        match self {
+            Cond::And(parts) | Cond::Or(parts) => {
+                for part in parts {
+                    part.collect_columns(names);
+                }
+            }
+            Cond::Not(inner) => inner.collect_columns(names),
+            Cond::Compare { column, .. }
+            | Cond::In { column, .. }
+            | Cond::IsNull { column }
+            | Cond::Pattern { column, .. }
+            | Cond::Range { column, .. }
+            | Cond::InSubquery { column, .. }
+            | Cond::Regex { column, .. }
+            | Cond::DatePart { column, .. }
+            | Cond::Json { column, .. }
+            | Cond::Array { column, .. }
+            | Cond::ArrayLength { column, .. } => push(column.name.to_owned()),
+            Cond::ExprCompare { .. } | Cond::ExprIsNull(_) => push("an expression".to_owned()),
+            Cond::Related(join) => {
+                push(join.outer.name.to_owned());
+                if let Some(filter) = &join.filter {
+                    let mut inner = Vec::new();
+                    filter.collect_columns(&mut inner);
+                    for name in inner {
+                        push(format!("{}.{name}", join.table));
+                    }
+                }
+            }
+        }
+    }
+
     /// `self AND other`, flattening nested ANDs.
     pub(crate) fn and(self, other: Cond) -> Cond {
         match (self, other) {

@@ -183,10 +183,7 @@ impl<M: Model> Partial<M> {
             let params = crate::ops::key_params(&self.object);
             connection.query_first(sql.get_by_pk, &params, M::from_row)?
         };
-        row.ok_or_else(|| Error::DoesNotExist {
-            model: M::META.name,
-            filter: crate::ops::pk_filter(&self.object),
-        })
+        row.ok_or_else(|| crate::ops::missing_row(&self.object))
     }
 
     /// Swaps every loaded field between this instance and `other`.

@@ -473,10 +473,18 @@ impl<M: Model> QuerySet<M> {
             .clone()
             .order_by([OrderBy::new(by.key, descending)])
             .limit(1);
-        query.all(db)?.pop().ok_or_else(|| Error::DoesNotExist {
-            model: M::META.name,
-            filter: self.describe_filter(),
-        })
+        query.all(db)?.pop().ok_or_else(|| self.does_not_exist())
+    }
+
+    /// The [`Error::DoesNotExist`] of this query set: names its columns, hides
+    /// its values.
+    pub(crate) fn does_not_exist(&self) -> Error {
+        let columns = self
+            .select
+            .filter
+            .as_ref()
+            .map_or_else(|| "no filter".to_owned(), |filter| filter.columns());
+        Error::does_not_exist(M::META.name, columns, self.describe_filter())
     }
 
     pub(crate) fn describe_filter(&self) -> String {
@@ -526,10 +534,7 @@ impl<M: Model> QuerySet<M> {
         let mut rows = read(&probe, db)?;
         match rows.len() {
             1 => Ok(rows.remove(0)),
-            0 => Err(Error::DoesNotExist {
-                model: M::META.name,
-                filter: scoped.describe_filter(),
-            }),
+            0 => Err(scoped.does_not_exist()),
             read => {
                 let count = if (read as u64) < GET_READ_LIMIT {
                     read as u64

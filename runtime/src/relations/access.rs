@@ -31,14 +31,12 @@ pub fn fetch_related<'a, M: Model, T: Model + Clone>(
 ) -> Result<Cow<'a, T>> {
     fetch_related_optional(this, relation, db)?.ok_or_else(|| {
         let meta = relation.meta();
-        Error::DoesNotExist {
-            model: T::META.name,
-            filter: format!(
-                "{}.{} is NULL; a nullable relation is read with fetch_related_optional",
-                M::META.name,
-                meta.name
-            ),
-        }
+        let why = format!(
+            "{}.{} is NULL; a nullable relation is read with fetch_related_optional",
+            M::META.name,
+            meta.name
+        );
+        Error::does_not_exist(T::META.name, why.clone(), why)
     })
 }
 
@@ -71,10 +69,11 @@ pub fn fetch_related_optional<'a, M: Model, T: Model + Clone>(
         key.reborrow(),
     )? {
         Some(found) => Ok(Some(Cow::Owned(found))),
-        None => Err(Error::DoesNotExist {
-            model: T::META.name,
-            filter: filter(),
-        }),
+        None => Err(Error::does_not_exist(
+            T::META.name,
+            meta.target_column,
+            filter(),
+        )),
     }
 }
 
@@ -90,14 +89,15 @@ pub fn fetch_reverse_one<'a, M: Model, T: Model + Clone>(
 ) -> Result<Cow<'a, T>> {
     fetch_reverse_one_or_none(this, relation, db)?.ok_or_else(|| {
         let meta = relation.meta();
-        Error::DoesNotExist {
-            model: T::META.name,
-            filter: format!(
+        Error::does_not_exist(
+            T::META.name,
+            meta.target_column,
+            format!(
                 "{} = {}",
                 meta.target_column,
                 this.column_param(meta.column_index)
             ),
-        }
+        )
     })
 }
 
