@@ -743,7 +743,7 @@ fn form_view(
 
     // An unset required field has a marker type named after it, so that the
     // compile error of an incomplete form names what is missing.
-    let column_module = rust_ident(&snake_case(name));
+    let column_module = column_module(name);
     let marker = |column: &Column| format!("MissingField_{}", plain(&column.ident));
     let mut fields = Vec::new();
     let mut into_model = Vec::new();
