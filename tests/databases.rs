@@ -310,7 +310,7 @@ fn warehouse_options(test_db: &support::TestDb) -> ConnectOptions {
         .schema()
         .expect("a PostgreSQL test database has a schema");
     ConnectOptions::postgres()
-        .name("test")
+        .name(test_db.database().unwrap_or("test"))
         .host("127.0.0.1")
         .port(5432)
         .user("postgres")

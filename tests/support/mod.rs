@@ -39,6 +39,14 @@ impl TestDb {
     }
 
     /// The PostgreSQL schema of this test, if it is one.
+    /// The database of this test, when it has one of its own (through
+    /// PgBouncer); `None` when it is a schema of the server's `test` database.
+    pub fn database(&self) -> Option<&str> {
+        self.database_cleanup
+            .as_ref()
+            .map(|(_, name)| name.as_str())
+    }
+
     pub fn schema(&self) -> Option<&str> {
         match (&self.postgres_cleanup, &self.database_cleanup) {
             (Some((_, schema)), _) => Some(schema.as_str()),
