@@ -491,39 +491,8 @@ impl DynQuerySet {
     }
 
     fn push_row_selection<'q>(&'q self, builder: &mut SqlBuilder<'q>) {
-        let select = &self.select;
-        if !select.is_sliced() && matches!(select.source, Source::Table) {
-            builder.push_where(select.filter.as_ref());
-            return;
-        }
-        let table = self.model.meta().table;
-        let key = self.model.meta().pk_columns;
-        builder.push(if key.len() > 1 { " WHERE (" } else { " WHERE " });
-        for (i, column) in key.iter().enumerate() {
-            if i > 0 {
-                builder.push(", ");
-            }
-            builder.push_ident(column);
-        }
-        builder.push(if key.len() > 1 {
-            ") IN (SELECT "
-        } else {
-            " IN (SELECT "
-        });
-        for (i, column) in key.iter().enumerate() {
-            if i > 0 {
-                builder.push(", ");
-            }
-            builder
-                .dialect
-                .push_qualified(&mut builder.sql, table, column);
-        }
-        builder.push(" FROM ");
-        builder.push_source(select);
-        builder.push_where(select.filter.as_ref());
-        builder.push_ordering(select);
-        builder.push_limit_offset(select.limit, select.offset);
-        builder.push(")");
+        let meta = self.model.meta();
+        builder.push_row_selection(&self.select, meta.table, meta.pk_columns);
     }
 
     /// Inserts a row with these fields (the others take their defaults, as an

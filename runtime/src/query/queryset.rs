@@ -637,43 +637,9 @@ impl<M: Model> QuerySet<M> {
         })
     }
 
-    /// The WHERE of an UPDATE or DELETE: the filter, or, for a sliced, distinct
-    /// or combined query set, the primary keys of the rows it selects.
+    /// The WHERE of an UPDATE or DELETE (see [`SqlBuilder::push_row_selection`]).
     fn push_row_selection<'q>(&'q self, builder: &mut SqlBuilder<'q>) {
-        let select = &self.select;
-        if !select.is_sliced() && matches!(select.source, Source::Table) {
-            builder.push_where(select.filter.as_ref());
-            return;
-        }
-        let table = M::META.table;
-        let key = M::META.pk_columns;
-        // A composite key is compared as a row value: `("a", "b") IN (SELECT …)`.
-        builder.push(if key.len() > 1 { " WHERE (" } else { " WHERE " });
-        for (i, column) in key.iter().enumerate() {
-            if i > 0 {
-                builder.push(", ");
-            }
-            builder.push_ident(column);
-        }
-        builder.push(if key.len() > 1 {
-            ") IN (SELECT "
-        } else {
-            " IN (SELECT "
-        });
-        for (i, column) in key.iter().enumerate() {
-            if i > 0 {
-                builder.push(", ");
-            }
-            builder
-                .dialect
-                .push_qualified(&mut builder.sql, table, column);
-        }
-        builder.push(" FROM ");
-        builder.push_source(select);
-        builder.push_where(select.filter.as_ref());
-        builder.push_ordering(select);
-        builder.push_limit_offset(select.limit, select.offset);
-        builder.push(")");
+        builder.push_row_selection(&self.select, M::META.table, M::META.pk_columns);
     }
 
     /// Inserts a new row from a complete insert form and returns it, with the

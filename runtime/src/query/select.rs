@@ -170,6 +170,40 @@ impl<'q> SqlBuilder<'q> {
         }
     }
 
+    /// The WHERE of an UPDATE or DELETE: the filter, or, for a sliced, distinct
+    /// or combined query set, the primary keys of the rows it selects.
+    pub(crate) fn push_row_selection(&mut self, select: &'q Select, table: &str, key: &[&str]) {
+        if !select.is_sliced() && matches!(select.source, Source::Table) {
+            self.push_where(select.filter.as_ref());
+            return;
+        }
+        // A composite key is compared as a row value: `("a", "b") IN (SELECT …)`.
+        self.push(if key.len() > 1 { " WHERE (" } else { " WHERE " });
+        for (i, column) in key.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.push_ident(column);
+        }
+        self.push(if key.len() > 1 {
+            ") IN (SELECT "
+        } else {
+            " IN (SELECT "
+        });
+        for (i, column) in key.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.dialect.push_qualified(&mut self.sql, table, column);
+        }
+        self.push(" FROM ");
+        self.push_source(select);
+        self.push_where(select.filter.as_ref());
+        self.push_ordering(select);
+        self.push_limit_offset(select.limit, select.offset);
+        self.push(")");
+    }
+
     /// The FROM item: the table, or a set operation aliased as the table.
     pub(crate) fn push_source(&mut self, select: &'q Select) {
         match &select.source {
