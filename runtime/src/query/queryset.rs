@@ -551,32 +551,10 @@ impl<M: Model> QuerySet<M> {
 
     /// How many rows match.
     pub fn count(&self, db: &Db) -> Result<u64> {
-        let select = &self.select;
-        let counted_inner = select.is_sliced() || select.distinct;
-        let inner = counted_inner.then(|| {
-            let mut inner = select.clone();
-            inner.ordering = Some(Vec::new());
-            inner
-        });
         let mut connection = db.read_connection(self.alias(), false)?;
+        let inner = self.select.counted_inner();
         let mut builder = SqlBuilder::new(connection.dialect(), "SELECT COUNT(*) FROM ");
-        match &inner {
-            Some(inner) => {
-                builder.push("(");
-                let list = if inner.distinct {
-                    SelectList::Model
-                } else {
-                    SelectList::One
-                };
-                builder.push_select(inner, list);
-                builder.push(") AS ");
-                builder.push_ident("__pookie_counted");
-            }
-            None => {
-                builder.push_source(select);
-                builder.push_where(select.filter.as_ref());
-            }
-        }
+        builder.push_counted(&self.select, inner.as_ref());
         let count =
             connection.query_first(&builder.sql, &builder.params, |row| row.get::<i64>(0))?;
         Ok(count.unwrap_or(0).max(0) as u64)

@@ -62,6 +62,16 @@ pub(crate) struct Select {
 }
 
 impl Select {
+    /// A sliced or distinct query set is counted as a subquery: this query
+    /// without its ordering. `None` counts the table directly.
+    pub(crate) fn counted_inner(&self) -> Option<Select> {
+        (self.is_sliced() || self.distinct).then(|| {
+            let mut inner = self.clone();
+            inner.ordering = Some(Vec::new());
+            inner
+        })
+    }
+
     pub(crate) fn is_sliced(&self) -> bool {
         self.limit.is_some() || self.offset > 0
     }
@@ -167,6 +177,28 @@ impl<'q> SqlBuilder<'q> {
                 self.push(", ");
             }
             self.dialect.push_qualified(&mut self.sql, table, column);
+        }
+    }
+
+    /// What follows `SELECT COUNT(*) FROM `: the table and filter, or the
+    /// `inner` query (see [`Select::counted_inner`]) as a subquery.
+    pub(crate) fn push_counted(&mut self, select: &'q Select, inner: Option<&'q Select>) {
+        match inner {
+            Some(inner) => {
+                self.push("(");
+                let list = if inner.distinct {
+                    SelectList::Model
+                } else {
+                    SelectList::One
+                };
+                self.push_select(inner, list);
+                self.push(") AS ");
+                self.push_ident("__pookie_counted");
+            }
+            None => {
+                self.push_source(select);
+                self.push_where(select.filter.as_ref());
+            }
         }
     }
 
