@@ -2,20 +2,37 @@
 //! `CaptureQueriesContext` ([`capture_queries`]) and `assertNumQueries`
 //! ([`assert_num_queries`]).
 //!
-//! Every statement the runtime sends is a `tracing` event (target
-//! `pookie::sql`, level INFO, the SQL as its message). Capturing installs a
-//! subscriber for the current thread only, for the duration of the block, so
-//! tests running in parallel each see their own statements; statements run
-//! on other threads are not captured. Inside the block, other `tracing`
-//! output of the thread goes to the capture, not to the program's subscriber.
+//! The runtime hands every statement it sends to [`record`] as well as to
+//! `tracing`. A capture is a thread-local list, not a `tracing` subscriber:
+//! `tracing` caches per call site whether anyone listens, and a call site
+//! first reached on a thread with no subscriber, while another thread's
+//! scoped subscriber is the only one alive, is cached as unheard, so
+//! captures running in parallel tests would miss statements. Statements run
+//! on other threads are not captured; nested captures each see the
+//! statements of their block.
 
+use std::cell::RefCell;
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError};
 
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id, Record};
-use tracing::subscriber::Interest;
-use tracing::{Event, Level, Metadata, Subscriber};
+thread_local! {
+    /// The open captures of this thread, innermost last.
+    static OPEN_CAPTURES: RefCell<Vec<Vec<String>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Whether a capture is open on this thread (the runtime then times and
+/// records its statements even when no `tracing` subscriber listens).
+pub(crate) fn is_capturing() -> bool {
+    OPEN_CAPTURES.with(|open| !open.borrow().is_empty())
+}
+
+/// Adds a statement to every capture open on this thread.
+pub(crate) fn record(sql: &str) {
+    OPEN_CAPTURES.with(|open| {
+        for statements in open.borrow_mut().iter_mut() {
+            statements.push(sql.to_owned());
+        }
+    });
+}
 
 /// The statements a block of code ran, in order, as the SQL sent to the
 /// database (placeholders, not values).
@@ -72,11 +89,28 @@ impl<'a> IntoIterator for &'a CapturedQueries {
 /// # Ok::<(), pookie::Error>(())
 /// ```
 pub fn capture_queries<T>(block: impl FnOnce() -> T) -> (T, CapturedQueries) {
-    let recorder = Recorder::default();
-    let statements = Arc::clone(&recorder.statements);
-    let value = tracing::subscriber::with_default(recorder, block);
-    let statements =
-        std::mem::take(&mut *statements.lock().unwrap_or_else(PoisonError::into_inner));
+    /// Closes the capture also when `block` panics, so that a caught panic
+    /// leaves no capture open on the thread.
+    struct OpenCapture;
+    impl Drop for OpenCapture {
+        fn drop(&mut self) {
+            OPEN_CAPTURES.with(|open| open.borrow_mut().pop());
+        }
+    }
+    impl OpenCapture {
+        fn close(self) -> Vec<String> {
+            let statements = OPEN_CAPTURES.with(|open| {
+                std::mem::take(open.borrow_mut().last_mut().expect("this capture is open"))
+            });
+            drop(self);
+            statements
+        }
+    }
+
+    OPEN_CAPTURES.with(|open| open.borrow_mut().push(Vec::new()));
+    let capture = OpenCapture;
+    let value = block();
+    let statements = capture.close();
     (value, CapturedQueries { statements })
 }
 
@@ -98,53 +132,4 @@ pub fn assert_num_queries<T>(expected: usize, block: impl FnOnce() -> T) -> T {
         queries.len()
     );
     value
-}
-
-/// The subscriber of [`capture_queries`]: it records the message of every
-/// `pookie::sql` INFO event. (Only the installing thread reaches it; the
-/// mutex is what makes it `Sync`, as a subscriber must be.)
-#[derive(Default)]
-struct Recorder {
-    statements: Arc<Mutex<Vec<String>>>,
-}
-
-struct MessageVisitor<'a>(&'a mut String);
-
-impl Visit for MessageVisitor<'_> {
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        if field.name() == "message" {
-            *self.0 = format!("{value:?}");
-        }
-    }
-}
-
-fn is_statement(metadata: &Metadata<'_>) -> bool {
-    metadata.target() == "pookie::sql" && *metadata.level() == Level::INFO
-}
-
-impl Subscriber for Recorder {
-    fn register_callsite(&self, _: &'static Metadata<'static>) -> Interest {
-        // Ask per event: other threads may have other subscribers.
-        Interest::sometimes()
-    }
-    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
-        is_statement(metadata)
-    }
-    fn new_span(&self, _: &Attributes<'_>) -> Id {
-        Id::from_u64(1)
-    }
-    fn record(&self, _: &Id, _: &Record<'_>) {}
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-    fn event(&self, event: &Event<'_>) {
-        if is_statement(event.metadata()) {
-            let mut sql = String::new();
-            event.record(&mut MessageVisitor(&mut sql));
-            self.statements
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(sql);
-        }
-    }
-    fn enter(&self, _: &Id) {}
-    fn exit(&self, _: &Id) {}
 }

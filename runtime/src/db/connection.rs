@@ -20,13 +20,16 @@ pub(crate) enum Connection {
 pub(super) fn log_statement(sql: &str, params: &[Param<'_>], started: Option<Instant>) {
     if let Some(started) = started {
         let micros = started.elapsed().as_micros() as u64;
+        crate::capture::record(sql);
         tracing::info!(target: "pookie::sql", duration_us = micros, "{sql}");
         tracing::debug!(target: "pookie::sql", ?params, "parameters");
     }
 }
 
 pub(super) fn start_timer() -> Option<Instant> {
-    tracing::enabled!(target: "pookie::sql", tracing::Level::INFO).then(Instant::now)
+    (crate::capture::is_capturing()
+        || tracing::enabled!(target: "pookie::sql", tracing::Level::INFO))
+    .then(Instant::now)
 }
 
 impl Connection {
