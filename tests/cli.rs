@@ -190,7 +190,13 @@ fn check_refuses_what_the_build_would_refuse() {
             "same_table",
             "model F1 {\n    name = CharField(max_length = 10)\n    meta { db_table = \"same\" }\n}\nmodel F2 {\n    name = CharField(max_length = 10)\n    meta { db_table = \"same\" }\n}\n",
             ":5:7",
-            "both use the table `same`",
+            "model `F2` uses the table `same`, which is already taken",
+        ),
+        (
+            "same_join_table",
+            "model Tag {\n    name = CharField(max_length = 10)\n}\nmodel Post {\n    tags = ManyToManyField(Tag)\n    labels = ManyToManyField(Tag, related_name = \"labelled\")\n}\n",
+            ":6:5",
+            "the join table of `Post.labels` uses the table `posts_tags`, which is already taken",
         ),
         (
             "max_digits",

@@ -563,6 +563,41 @@ pub fn default_index_name(table: &str, columns: &[String], unique: bool) -> Stri
     )
 }
 
+/// The join table a ManyToManyField without `through` uses, as named when
+/// it has no `db_table`: `<source table>_<target table>` with the columns
+/// `<source table>_id` and `<target table>_id` (`from_…_id` and `to_…_id`
+/// when the field points at its own model). The code generator, `check` and
+/// inspectdb's recognition of join tables follow this one rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DefaultJoin {
+    /// The join table.
+    pub table: String,
+    /// Its column pointing at the model that declares the field.
+    pub source_column: String,
+    /// Its column pointing at the field's target model.
+    pub target_column: String,
+}
+
+impl DefaultJoin {
+    /// The join of a field of the model with table `source_table` pointing at
+    /// the model with table `target_table`.
+    pub fn new(source_table: &str, target_table: &str) -> DefaultJoin {
+        let (source_column, target_column) = if source_table == target_table {
+            (
+                format!("from_{source_table}_id"),
+                format!("to_{target_table}_id"),
+            )
+        } else {
+            (format!("{source_table}_id"), format!("{target_table}_id"))
+        };
+        DefaultJoin {
+            table: format!("{source_table}_{target_table}"),
+            source_column,
+            target_column,
+        }
+    }
+}
+
 /// `Check("price > 0", name = "…")`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckConstraint {

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::context::{Context, Location};
 use crate::fields::LoweredField;
-use crate::ir::{Field, FieldKind, FieldOptions, FieldOrigin, Meta, Model};
+use crate::ir::{DefaultJoin, Field, FieldKind, FieldOptions, FieldOrigin, Meta, Model};
 use crate::lower::OwnModel;
 use crate::meta::META_OPTIONS;
 use crate::suggest;
@@ -32,7 +32,7 @@ pub(crate) fn resolve(cx: &mut Context<'_>, own: &[OwnModel<'_>]) -> Vec<Model> 
             resolve_model(cx, own, &chain, i)
         })
         .collect();
-    check_generated_names(cx, own, &models);
+    check_generated_names(cx, own, &models, &index);
     check_to_fields(cx, own, &models, &index);
     crate::relations::check(cx, own, &models, &index);
     models
@@ -419,36 +419,70 @@ fn check_to_fields(
     }
 }
 
-/// Two concrete models cannot share a table.
-fn check_generated_names(cx: &mut Context<'_>, own: &[OwnModel<'_>], models: &[Model]) {
-    let mut tables: HashMap<String, usize> = HashMap::new();
-    for (i, (model, resolved)) in own.iter().zip(models).enumerate() {
-        if model.is_abstract || !model.is_first_definition {
-            continue;
-        }
-        let name = &model.decl.name;
-        let table = resolved.table_name();
-        if let Some(&first) = tables.get(&table) {
+/// Two concrete models cannot share a table, nor can a model and the join
+/// table of a ManyToManyField, nor two such join tables.
+fn check_generated_names(
+    cx: &mut Context<'_>,
+    own: &[OwnModel<'_>],
+    models: &[Model],
+    index: &HashMap<&str, usize>,
+) {
+    let mut tables: HashMap<String, Location> = HashMap::new();
+    let mut claim = |cx: &mut Context<'_>, table: String, at: Location, what: String| {
+        if let Some(first) = tables.get(&table) {
             let diagnostic = cx
                 .error(
-                    model.file,
-                    name.span,
-                    format!(
-                        "models `{}` and `{}` both use the table `{table}`",
-                        own[first].decl.name.name, name.name
-                    ),
+                    at.file,
+                    at.span,
+                    format!("{what} uses the table `{table}`, which is already taken"),
                 )
-                .with_label(cx.label(
-                    Location {
-                        file: own[first].file,
-                        span: own[first].decl.name.span,
-                    },
-                    "the table's first model",
-                ))
-                .with_help("give one of them another `db_table` in its meta");
-            cx.report(model.file, diagnostic);
+                .with_label(cx.label(*first, "the table's first user"))
+                .with_help(
+                    "give one of them another table: `db_table` in a model's meta, \
+                     `db_table = \"…\"` on a ManyToManyField",
+                );
+            cx.report(at.file, diagnostic);
         } else {
-            tables.insert(table, i);
+            tables.insert(table, at);
+        }
+    };
+    let concrete = || {
+        own.iter()
+            .zip(models)
+            .filter(|(model, _)| !model.is_abstract && model.is_first_definition)
+    };
+    for (model, resolved) in concrete() {
+        let at = Location {
+            file: model.file,
+            span: model.decl.name.span,
+        };
+        let what = format!("model `{}`", model.decl.name.name);
+        claim(cx, resolved.table_name(), at, what);
+    }
+    for (model, resolved) in concrete() {
+        for lowered in &model.fields {
+            let FieldKind::ManyToManyField(m2m) = &lowered.field.kind else {
+                continue;
+            };
+            let Some(&target) = index.get(m2m.to.as_str()) else {
+                continue;
+            };
+            // A `through` that did not resolve is reported already.
+            if m2m.through.is_some() || lowered.spans.through.is_some() {
+                continue;
+            }
+            let table = m2m.db_table.clone().unwrap_or_else(|| {
+                DefaultJoin::new(&resolved.table_name(), &models[target].table_name()).table
+            });
+            let at = Location {
+                file: model.file,
+                span: lowered.spans.name,
+            };
+            let what = format!(
+                "the join table of `{}.{}`",
+                model.decl.name.name, lowered.field.name
+            );
+            claim(cx, table, at, what);
         }
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use pookie_grammar::ir::{
     CheckConstraint, DefaultValue, EnumDef, EnumVariant, Field, FieldKind, FieldOptions,
-    FieldOrigin, Index, ManyToMany, Meta, Model, Module, OnDelete, Relation,
+    DefaultJoin, FieldOrigin, Index, ManyToMany, Meta, Model, Module, OnDelete, Relation,
 };
 use pookie_grammar::naming::{camel_case, snake_case};
 
@@ -487,17 +487,10 @@ impl Context<'_> {
         let (source, target) = (target_of(first)?, target_of(second)?);
         let source_table = &self.catalog.tables[source].name;
         let target_table = &self.catalog.tables[target].name;
-        let (source_column, target_column) = if source == target {
-            (
-                format!("from_{source_table}_id"),
-                format!("to_{target_table}_id"),
-            )
-        } else {
-            (format!("{source_table}_id"), format!("{target_table}_id"))
-        };
-        (first.name == source_column
-            && second.name == target_column
-            && table.name == format!("{source_table}_{target_table}"))
+        let join = DefaultJoin::new(source_table, target_table);
+        (first.name == join.source_column
+            && second.name == join.target_column
+            && table.name == join.table)
         .then_some((source, target))
     }
 }

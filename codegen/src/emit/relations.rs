@@ -3,7 +3,7 @@
 //! models (in any module of the build) declare to it. The order is the order
 //! of `ModelMeta::relations`, which the generated handles index.
 
-use pookie_grammar::ir::{Field, FieldKind, Model, Module, OnDelete, Schema};
+use pookie_grammar::ir::{DefaultJoin, Field, FieldKind, Model, Module, OnDelete, Schema};
 use pookie_grammar::naming::rust_ident;
 
 use super::resolve::find_model;
@@ -206,23 +206,11 @@ fn join_of(
             model: Some(through_model.name.clone()),
         });
     }
-    let source_table = model.table_name();
-    let target_table = target.table_name();
-    let (source_column, target_column) = if model.name == target.name {
-        (
-            format!("from_{source_table}_id"),
-            format!("to_{target_table}_id"),
-        )
-    } else {
-        (format!("{source_table}_id"), format!("{target_table}_id"))
-    };
+    let join = DefaultJoin::new(&model.table_name(), &target.table_name());
     Ok(Join {
-        table: m2m
-            .db_table
-            .clone()
-            .unwrap_or_else(|| format!("{source_table}_{target_table}")),
-        source_column,
-        target_column,
+        table: m2m.db_table.clone().unwrap_or(join.table),
+        source_column: join.source_column,
+        target_column: join.target_column,
         model: None,
     })
 }
