@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use pookie_grammar::ir::{
-    CheckConstraint, DefaultValue, EnumDef, EnumVariant, Field, FieldKind, FieldOptions,
-    DefaultJoin, FieldOrigin, Index, ManyToMany, Meta, Model, Module, OnDelete, Relation,
+    CheckConstraint, DefaultJoin, DefaultValue, EnumDef, EnumVariant, Field, FieldKind,
+    FieldOptions, FieldOrigin, Index, ManyToMany, Meta, Model, Module, OnDelete, Relation,
 };
 use pookie_grammar::naming::{camel_case, snake_case};
 
@@ -491,7 +491,7 @@ impl Context<'_> {
         (first.name == join.source_column
             && second.name == join.target_column
             && table.name == join.table)
-        .then_some((source, target))
+            .then_some((source, target))
     }
 }
 
