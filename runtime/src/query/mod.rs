@@ -1,11 +1,13 @@
 //! Typed queries: column handles, conditions, expressions, and the lazy [`QuerySet`].
 
 mod array;
+mod bulk;
 mod column;
 mod compile;
 mod condition;
 mod date;
 mod deferred;
+mod explain;
 mod expr;
 mod functions;
 mod iterator;
@@ -14,6 +16,7 @@ mod paginator;
 mod partial;
 mod projection;
 mod queryset;
+mod returning;
 mod select;
 mod write;
 

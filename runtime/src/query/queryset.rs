@@ -585,7 +585,18 @@ impl<M: Model> QuerySet<M> {
             return Ok(0);
         }
         let mut connection = db.connection(self.alias())?;
-        let mut builder = SqlBuilder::new(connection.dialect(), "UPDATE ");
+        let mut builder = SqlBuilder::new(connection.dialect(), "");
+        self.push_update(&mut builder, &assignments);
+        connection.execute(&builder.sql, &builder.params)
+    }
+
+    /// `UPDATE … SET <assignments> WHERE <this query set's rows>`.
+    pub(crate) fn push_update<'q>(
+        &'q self,
+        builder: &mut SqlBuilder<'q>,
+        assignments: &'q [Assignment<M>],
+    ) {
+        builder.push("UPDATE ");
         builder.push_ident(M::META.table);
         for (index, assignment) in assignments.iter().enumerate() {
             builder.push(if index == 0 { " SET " } else { ", " });
@@ -593,8 +604,7 @@ impl<M: Model> QuerySet<M> {
             builder.push(" = ");
             builder.push_expr(&assignment.value);
         }
-        self.push_row_selection(&mut builder);
-        connection.execute(&builder.sql, &builder.params)
+        self.push_row_selection(builder);
     }
 
     /// Deletes every matching row in one statement; returns how many were
@@ -608,11 +618,17 @@ impl<M: Model> QuerySet<M> {
         let rows = || Cow::Borrowed(&self.select);
         crate::relations::delete_checked(db, self.alias(), &M::META, rows, |db| {
             let mut connection = db.connection(self.alias())?;
-            let mut builder = SqlBuilder::new(connection.dialect(), "DELETE FROM ");
-            builder.push_ident(M::META.table);
-            self.push_row_selection(&mut builder);
+            let mut builder = SqlBuilder::new(connection.dialect(), "");
+            self.push_delete(&mut builder);
             connection.execute(&builder.sql, &builder.params)
         })
+    }
+
+    /// `DELETE FROM … WHERE <this query set's rows>`.
+    pub(crate) fn push_delete<'q>(&'q self, builder: &mut SqlBuilder<'q>) {
+        builder.push("DELETE FROM ");
+        builder.push_ident(M::META.table);
+        self.push_row_selection(builder);
     }
 
     /// The WHERE of an UPDATE or DELETE (see [`SqlBuilder::push_row_selection`]).

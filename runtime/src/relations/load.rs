@@ -32,6 +32,11 @@ impl RelatedLoads {
                 names.join(" then ")
             )));
         }
+        self.joins::<M>()
+    }
+
+    /// The joins of the `select_related` paths (the main statement's).
+    pub(crate) fn joins<M: Model>(&self) -> Result<Vec<JoinNode>> {
         plan_joins(&self.select, M::META.columns.len())
     }
 }
