@@ -71,7 +71,7 @@ pub use query::{
     QuerySet, Sum, TextType, TimestampType, Upper, ValuesQuery, F, Q,
 };
 pub use query::{ArrayLength, JsonOrdered, JsonPath, JsonScalar, TextColumn};
-pub use query::{Columns, Partial, PartialIter, PartialQuerySet};
+pub use query::{Columns, ConflictKey, OnConflict, Partial, PartialIter, PartialQuerySet};
 #[doc(hidden)]
 pub use query::{SqlExprBox, SqlExprHandle, SumType, TextExpr};
 pub use relations::{

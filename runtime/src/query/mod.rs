@@ -18,6 +18,7 @@ mod projection;
 mod queryset;
 mod returning;
 mod select;
+mod upsert;
 mod write;
 
 pub use array::ArrayLength;
@@ -41,6 +42,7 @@ pub use partial::{Columns, PartialIter, PartialQuerySet};
 pub(crate) use projection::column_names;
 pub use projection::{Projection, SqlExprBox, ValuesQuery};
 pub use queryset::QuerySet;
+pub use upsert::{ConflictKey, OnConflict};
 
 // The query internals that relations build their queries with.
 pub(crate) use compile::SqlBuilder;

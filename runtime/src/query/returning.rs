@@ -29,7 +29,7 @@ impl<M: Model> QuerySet<M> {
         let mut connection = db.connection(self.alias())?;
         let mut builder = SqlBuilder::new(connection.dialect(), "");
         self.push_update(&mut builder, &assignments);
-        push_returning::<M>(&mut builder);
+        push_returning::<M>(builder.dialect, &mut builder.sql);
         let rows = connection.query_map(&builder.sql, &builder.params, M::from_row)?;
         Ok(self.remember_db(rows))
     }
@@ -43,7 +43,7 @@ impl<M: Model> QuerySet<M> {
             let mut connection = db.connection(self.alias())?;
             let mut builder = SqlBuilder::new(connection.dialect(), "");
             self.push_delete(&mut builder);
-            push_returning::<M>(&mut builder);
+            push_returning::<M>(builder.dialect, &mut builder.sql);
             connection.query_map(&builder.sql, &builder.params, M::from_row)
         })?;
         Ok(self.remember_db(deleted))
@@ -51,12 +51,12 @@ impl<M: Model> QuerySet<M> {
 }
 
 /// ` RETURNING <every column of M>`, in [`ModelMeta::columns`](crate::ModelMeta::columns) order.
-pub(crate) fn push_returning<M: Model>(builder: &mut SqlBuilder<'_>) {
-    builder.push(" RETURNING ");
+pub(crate) fn push_returning<M: Model>(dialect: crate::Dialect, sql: &mut String) {
+    sql.push_str(" RETURNING ");
     for (index, column) in M::META.columns.iter().enumerate() {
         if index > 0 {
-            builder.push(", ");
+            sql.push_str(", ");
         }
-        builder.push_ident(column);
+        dialect.push_ident(sql, column);
     }
 }

@@ -193,12 +193,7 @@ impl<M: Model> QuerySet<M> {
             return Ok(objects);
         }
         let meta = &M::META;
-        let columns: Vec<&str> = meta
-            .columns
-            .iter()
-            .copied()
-            .filter(|column| !(meta.auto_pk && *column == meta.pk_column))
-            .collect();
+        let columns = insert_columns::<M>();
         let mut connection = db.connection(self.alias())?;
         let dialect = connection.dialect();
         let per_statement = (dialect.max_parameters() / columns.len().max(1)).max(1);
@@ -210,29 +205,15 @@ impl<M: Model> QuerySet<M> {
         let mut start = 0;
         while start < objects.len() {
             let end = (start + batch).min(objects.len());
-            let mut sql = String::from("INSERT INTO ");
-            dialect.push_ident(&mut sql, meta.table);
-            sql.push_str(" (");
-            for (index, column) in columns.iter().enumerate() {
-                if index > 0 {
-                    sql.push_str(", ");
-                }
-                dialect.push_ident(&mut sql, column);
-            }
-            sql.push_str(") VALUES ");
+            let mut sql = String::new();
             let mut params: Vec<Param<'_>> = Vec::with_capacity((end - start) * columns.len());
-            for (row, object) in objects[start..end].iter().enumerate() {
-                sql.push_str(if row == 0 { "(" } else { ", (" });
-                let first = params.len();
-                object.push_insert_params(&mut params);
-                for n in first..params.len() {
-                    if n > first {
-                        sql.push_str(", ");
-                    }
-                    dialect.push_placeholder(&mut sql, n + 1);
-                }
-                sql.push(')');
-            }
+            push_insert_rows(
+                dialect,
+                &mut sql,
+                &columns,
+                &objects[start..end],
+                &mut params,
+            );
             if meta.auto_pk {
                 if dialect.returns_keys_with_returning() {
                     sql.push_str(" RETURNING ");
@@ -259,6 +240,50 @@ impl<M: Model> QuerySet<M> {
         }
         Ok(objects)
     }
+}
+
+/// `INSERT INTO <table> (<columns>) VALUES (…), (…)` of `objects`, their
+/// insert parameters appended to `params` (`columns` are the model's insert
+/// columns: every column but an auto primary key).
+pub(crate) fn push_insert_rows<'a, M: Model>(
+    dialect: crate::Dialect,
+    sql: &mut String,
+    columns: &[&str],
+    objects: &'a [M],
+    params: &mut Vec<Param<'a>>,
+) {
+    sql.push_str("INSERT INTO ");
+    dialect.push_ident(sql, M::META.table);
+    sql.push_str(" (");
+    for (index, column) in columns.iter().enumerate() {
+        if index > 0 {
+            sql.push_str(", ");
+        }
+        dialect.push_ident(sql, column);
+    }
+    sql.push_str(") VALUES ");
+    for (row, object) in objects.iter().enumerate() {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        let first = params.len();
+        object.push_insert_params(params);
+        for n in first..params.len() {
+            if n > first {
+                sql.push_str(", ");
+            }
+            dialect.push_placeholder(sql, n + 1);
+        }
+        sql.push(')');
+    }
+}
+
+/// The model's insert columns: every column but an auto primary key.
+pub(crate) fn insert_columns<M: Model>() -> Vec<&'static str> {
+    let meta = &M::META;
+    meta.columns
+        .iter()
+        .copied()
+        .filter(|column| !(meta.auto_pk && *column == meta.pk_column))
+        .collect()
 }
 
 impl<M> Clone for Assignment<M> {
