@@ -70,6 +70,10 @@ pub use query::{
     KeysetPage, Length, Lower, Max, Min, Now, Numeric, OrderBy, Page, Paginator, Projection,
     QuerySet, Sum, TextType, TimestampType, Upper, ValuesQuery, F, Q,
 };
+pub use query::{
+    Annotated, CumeDist, DenseRank, FirstValue, FrameBound, Lag, LastValue, Lead, Ntile,
+    PercentRank, Rank, RowNumber, Window, WindowExpr, WindowFunction, WindowFunctionOf,
+};
 pub use query::{ArrayLength, JsonOrdered, JsonPath, JsonScalar, TextColumn};
 pub use query::{Columns, ConflictKey, OnConflict, Partial, PartialIter, PartialQuerySet};
 #[doc(hidden)]

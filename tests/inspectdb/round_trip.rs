@@ -32,6 +32,9 @@ pub mod generated {
     pub mod shop {
         pookie::include_models!("shop");
     }
+    pub mod staff {
+        pookie::include_models!("staff");
+    }
 }
 
 /// Creates the tables of every schema in `schemas/` at `url`, through the
@@ -43,7 +46,7 @@ pub fn create_every_table(url: &str) {
         .database("analytics", url)
         .connect()
         .unwrap_or_else(|e| panic!("{url}: {e}"));
-    let creators: [fn(&pookie::Db) -> pookie::Result<()>; 9] = [
+    let creators: [fn(&pookie::Db) -> pookie::Result<()>; 10] = [
         generated::blog::create_tables,
         generated::shop::create_tables,
         generated::kitchen_sink::create_tables,
@@ -53,6 +56,7 @@ pub fn create_every_table(url: &str) {
         generated::editorial::create_tables,
         generated::library::create_tables,
         generated::relations::create_tables,
+        generated::staff::create_tables,
     ];
     for create in creators {
         create(&db).unwrap_or_else(|e| panic!("creating the tables of schemas/: {e}"));

@@ -318,6 +318,7 @@ impl<'q> SqlBuilder<'q> {
                 self.push_expr(default);
                 self.push(" END");
             }
+            SqlExpr::Window(call) => self.push_window(call),
             SqlExpr::Now => {
                 let now = self.dialect.now();
                 self.push(now);

@@ -39,6 +39,16 @@ pub(crate) enum Func {
     Length,
     Coalesce,
     Abs,
+    RowNumber,
+    Rank,
+    DenseRank,
+    PercentRank,
+    CumeDist,
+    Ntile,
+    Lag,
+    Lead,
+    FirstValue,
+    LastValue,
 }
 
 impl Func {
@@ -49,6 +59,16 @@ impl Func {
             Func::Length => "LENGTH",
             Func::Coalesce => "COALESCE",
             Func::Abs => "ABS",
+            Func::RowNumber => "ROW_NUMBER",
+            Func::Rank => "RANK",
+            Func::DenseRank => "DENSE_RANK",
+            Func::PercentRank => "PERCENT_RANK",
+            Func::CumeDist => "CUME_DIST",
+            Func::Ntile => "NTILE",
+            Func::Lag => "LAG",
+            Func::Lead => "LEAD",
+            Func::FirstValue => "FIRST_VALUE",
+            Func::LastValue => "LAST_VALUE",
         }
     }
 }
@@ -113,6 +133,8 @@ pub(crate) enum SqlExpr {
         default: Box<SqlExpr>,
     },
     Now,
+    /// A function computed over a window (`… OVER (…)`).
+    Window(Box<super::window::WindowCall>),
     /// `COUNT(*)` when `arg` is `None`.
     Aggregate {
         func: AggFunc,
@@ -127,7 +149,8 @@ impl SqlExpr {
     pub(crate) fn is_aggregate(&self) -> bool {
         match self {
             SqlExpr::Aggregate { .. } => true,
-            SqlExpr::Column(_) | SqlExpr::Value(_) | SqlExpr::Now => false,
+            // A window turns even an aggregate into a value per row.
+            SqlExpr::Column(_) | SqlExpr::Value(_) | SqlExpr::Now | SqlExpr::Window(_) => false,
             SqlExpr::Arith { left, right, .. } => left.is_aggregate() || right.is_aggregate(),
             SqlExpr::Func { args, .. } | SqlExpr::Concat(args) => {
                 args.iter().any(SqlExpr::is_aggregate)
@@ -136,6 +159,18 @@ impl SqlExpr {
             SqlExpr::Case { whens, default } => {
                 default.is_aggregate() || whens.iter().any(|(_, then)| then.is_aggregate())
             }
+        }
+    }
+}
+
+impl SqlExpr {
+    /// True for a window function (possibly cast): a value per row that SQL
+    /// computes after grouping, so never a GROUP BY key.
+    pub(crate) fn is_window(&self) -> bool {
+        match self {
+            SqlExpr::Window(_) => true,
+            SqlExpr::Cast { expr, .. } => expr.is_window(),
+            _ => false,
         }
     }
 }
@@ -174,6 +209,7 @@ impl std::fmt::Display for SqlExpr {
                 write!(f, " ELSE {default} END")
             }
             SqlExpr::Now => f.write_str("NOW()"),
+            SqlExpr::Window(call) => write!(f, "{} OVER (…)", call.func),
             SqlExpr::Aggregate {
                 func,
                 distinct,

@@ -1,5 +1,6 @@
 //! Typed queries: column handles, conditions, expressions, and the lazy [`QuerySet`].
 
+mod annotate;
 mod array;
 mod bulk;
 mod column;
@@ -19,8 +20,10 @@ mod queryset;
 mod returning;
 mod select;
 mod upsert;
+mod window;
 mod write;
 
+pub use annotate::Annotated;
 pub use array::ArrayLength;
 pub use column::{Assignment, Column, FieldType, OrderBy, TextColumn, TextType};
 pub(crate) use column::{OrderKey, RelatedOrder};
@@ -43,6 +46,10 @@ pub(crate) use projection::column_names;
 pub use projection::{Projection, SqlExprBox, ValuesQuery};
 pub use queryset::QuerySet;
 pub use upsert::{ConflictKey, OnConflict};
+pub use window::{
+    CumeDist, DenseRank, FirstValue, FrameBound, Lag, LastValue, Lead, Ntile, PercentRank, Rank,
+    RowNumber, Window, WindowExpr, WindowFunction, WindowFunctionOf,
+};
 
 // The query internals that relations build their queries with.
 pub(crate) use compile::SqlBuilder;

@@ -54,6 +54,17 @@ impl<M, T: FieldType + FromSql> Projection<M> for Column<M, T> {
     const WIDTH: usize = 1;
 }
 
+impl<M, T: FromSql> Projection<M> for super::window::WindowExpr<M, T> {
+    type Output = T;
+    fn push_exprs(self, out: &mut Vec<SqlExprBox>) {
+        out.push(SqlExprBox(self.expr));
+    }
+    fn read(row: &Row<'_>, start: usize) -> Result<T> {
+        row.get(start)
+    }
+    const WIDTH: usize = 1;
+}
+
 impl<M, T: FromSql> Projection<M> for Expr<M, T> {
     type Output = T;
     fn push_exprs(self, out: &mut Vec<SqlExprBox>) {
@@ -97,7 +108,7 @@ tuple_projection!(A, B, C, D, E, G);
 tuple_projection!(A, B, C, D, E, G, H);
 tuple_projection!(A, B, C, D, E, G, H, I);
 
-fn exprs_of<M, P: Projection<M>>(projection: P) -> Vec<SqlExpr> {
+pub(crate) fn exprs_of<M, P: Projection<M>>(projection: P) -> Vec<SqlExpr> {
     let mut out = Vec::with_capacity(P::WIDTH);
     projection.push_exprs(&mut out);
     out.into_iter().map(|SqlExprBox(expr)| expr).collect()

@@ -7,6 +7,7 @@ use super::column::{OrderKey, RelatedOrder};
 use super::compile::SqlBuilder;
 use super::condition::Cond;
 use super::expr::SqlExpr;
+use super::window::WindowCall;
 use crate::model::{FieldMeta, OrderTerm};
 
 /// A set operation between query sets.
@@ -103,6 +104,9 @@ pub(crate) enum SelectList<'q> {
     Columns(&'q [&'static str]),
     /// `1` (for EXISTS and counting slices).
     One,
+    /// Every column of the model, then these expressions (`annotate`),
+    /// grouped by the model's columns when any is an aggregate.
+    Annotated(&'q [SqlExpr]),
 }
 
 enum ListKind {
@@ -126,6 +130,7 @@ impl<'q> SqlBuilder<'q> {
             "SELECT "
         });
         let mut grouped: Option<(&'q [SqlExpr], Option<&'q Cond>)> = None;
+        let mut grouped_by_model = false;
         let list_kind = match list {
             SelectList::Exprs(..) => ListKind::Exprs,
             _ => ListKind::Other,
@@ -134,6 +139,17 @@ impl<'q> SqlBuilder<'q> {
             SelectList::Model => self.push_model_columns(select.table, select.columns),
             SelectList::Columns(columns) => self.push_model_columns(select.table, columns),
             SelectList::One => self.push("1"),
+            SelectList::Annotated(exprs) => {
+                self.push_model_columns(select.table, select.columns);
+                for expr in exprs {
+                    self.push(", ");
+                    self.push_expr(expr);
+                }
+                if exprs.iter().any(SqlExpr::is_aggregate) {
+                    grouped = Some((exprs, None));
+                    grouped_by_model = true;
+                }
+            }
             SelectList::Exprs(exprs, having) => {
                 for (index, expr) in exprs.iter().enumerate() {
                     if index > 0 {
@@ -151,7 +167,15 @@ impl<'q> SqlBuilder<'q> {
         self.push_where(select.filter.as_ref());
         if let Some((exprs, having)) = grouped {
             let mut first = true;
-            for expr in exprs.iter().filter(|expr| !expr.is_aggregate()) {
+            if grouped_by_model {
+                self.push(" GROUP BY ");
+                self.push_model_columns(select.table, select.columns);
+                first = false;
+            }
+            for expr in exprs
+                .iter()
+                .filter(|expr| !expr.is_aggregate() && !expr.is_window())
+            {
                 self.push(if first { " GROUP BY " } else { ", " });
                 first = false;
                 self.push_expr(expr);
@@ -307,6 +331,46 @@ impl<'q> SqlBuilder<'q> {
     }
 
     /// ` ORDER BY …` of the query set, or of the model's meta ordering.
+    /// `<function> OVER (PARTITION BY … ORDER BY … <frame>)`.
+    pub(crate) fn push_window(&mut self, call: &'q WindowCall) {
+        self.push_expr(&call.func);
+        self.push(" OVER (");
+        for (index, expr) in call.partition.iter().enumerate() {
+            self.push(if index == 0 { "PARTITION BY " } else { ", " });
+            self.push_expr(expr);
+        }
+        for (index, (key, descending)) in call.order.iter().enumerate() {
+            if index == 0 {
+                self.push(if call.partition.is_empty() {
+                    "ORDER BY "
+                } else {
+                    " ORDER BY "
+                });
+            } else {
+                self.push(", ");
+            }
+            self.push_order_key(call.table, key);
+            if *descending {
+                self.push(" DESC");
+            }
+        }
+        if let Some(frame) = call.frame {
+            frame.push_sql(&mut self.sql);
+        }
+        self.push(")");
+    }
+
+    /// One sort key of an ORDER BY: a column of `table`, an expression, a
+    /// random order or a key through a relation.
+    fn push_order_key(&mut self, table: &'q str, key: &'q OrderKey) {
+        match key {
+            OrderKey::Column(column) => self.dialect.push_qualified(&mut self.sql, table, column),
+            OrderKey::Expr(expr) => self.push_expr(expr),
+            OrderKey::Random => self.push("RANDOM()"),
+            OrderKey::Related(related) => self.push_related_order(table, related, 1),
+        }
+    }
+
     pub(crate) fn push_ordering(&mut self, select: &'q Select) {
         match &select.ordering {
             Some(terms) => {
