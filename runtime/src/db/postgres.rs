@@ -316,6 +316,12 @@ impl ToSql for Param<'_> {
                 Type::FLOAT4 => (*v as f32).to_sql(ty, out),
                 _ => v.to_sql_checked(ty, out),
             },
+            Param::Text(v) if !<&str as ToSql>::accepts(ty) => {
+                // Sent as text (see `encode_format`): the server reads it as
+                // the column's type, be it an enum, a domain or a `db_type`.
+                out.extend_from_slice(v.as_bytes());
+                Ok(IsNull::No)
+            }
             Param::Text(v) => v.as_ref().to_sql_checked(ty, out),
             Param::Bytes(v) => v.as_ref().to_sql_checked(ty, out),
             Param::DateTime(v) => match *ty {
@@ -330,7 +336,11 @@ impl ToSql for Param<'_> {
     fn encode_format(&self, ty: &Type) -> Format {
         // Unnamed statements leave every parameter's type to the server, so
         // values go as text, which it reads as whatever type it infers.
-        if *ty == Type::UNKNOWN {
+        // So do strings bound to a type that has no Rust string
+        // counterpart (an enum, `tsvector`, a range): the server parses them.
+        let text_for_the_server =
+            matches!(self, Param::Text(_)) && !<&str as ToSql>::accepts(ty);
+        if *ty == Type::UNKNOWN || text_for_the_server {
             Format::Text
         } else {
             Format::Binary
