@@ -149,7 +149,8 @@ fn read_columns(
             enum_type = Some(type_name.clone());
             db_type = None;
         } else if element_kind.as_deref() == Some("e") {
-            (kind, guess, db_type) = as_text(&type_text, "is an array of an enum type; read as text");
+            (kind, guess, db_type) =
+                as_text(&type_text, "is an array of an enum type; read as text");
         }
         let auto = matches!(identity.as_str(), "a" | "d")
             || default
@@ -311,7 +312,10 @@ fn as_text(type_text: &str, why: &str) -> Mapped {
 fn field_kind(type_text: &str) -> Mapped {
     if let Some(element) = type_text.strip_suffix("[]") {
         return match field_kind(element) {
-            (_, _, Some(_)) => as_text(type_text, "is an array of a type read as text; read as text"),
+            (_, _, Some(_)) => as_text(
+                type_text,
+                "is an array of a type read as text; read as text",
+            ),
             (base, guess, None) => (
                 FieldKind::ArrayField {
                     base: Box::new(base),

@@ -135,7 +135,7 @@ pub(crate) fn postgres_get<'r, T: PgFromSql<'r>>(
 /// The text of a string column, or the label of an enum type's value (whose
 /// binary form is its label): a `CharField(choices = …)` read from a column
 /// of a PostgreSQL enum type (or of a domain over one).
-struct PgText<'a>(&'a str);
+pub(crate) struct PgText<'a>(pub(crate) &'a str);
 
 impl<'a> PgFromSql<'a> for PgText<'a> {
     fn from_sql(

@@ -5,11 +5,11 @@
 
 use std::collections::BTreeSet;
 
+use pookie_dialect::SqlType;
 use pookie_grammar::ir::{
     default_index_name, DefaultValue, EnumDef, Field, FieldKind, FieldOrigin, Model, Module,
     OnDelete, Schema, Validators,
 };
-use pookie_dialect::SqlType;
 use pookie_grammar::naming::rust_ident;
 
 use super::types::{self, Class, RustDefault, Scalar, OPTION};

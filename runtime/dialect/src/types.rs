@@ -108,12 +108,18 @@ fn is_sqlite_type_name(name: &str) -> bool {
     let words_ok = words
         .split_whitespace()
         .all(|word| word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-        && words.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+        && words
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic());
     let arguments_ok = arguments.is_none_or(|rest| {
         rest.strip_suffix(')').is_some_and(|inside| {
-            inside
-                .split(',')
-                .all(|n| !n.trim().is_empty() && n.trim().chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+'))
+            inside.split(',').all(|n| {
+                !n.trim().is_empty()
+                    && n.trim()
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c == '-' || c == '+')
+            })
         })
     });
     words_ok && arguments_ok

@@ -499,9 +499,7 @@ pub(crate) fn to_param(
         (
             SqlType::Varchar(_) | SqlType::Char(_) | SqlType::Text | SqlType::Named(_),
             Literal::Text(v),
-        ) => {
-            Param::Text(Cow::Owned(v))
-        }
+        ) => Param::Text(Cow::Owned(v)),
         (SqlType::Uuid, Literal::Text(v)) => {
             Param::Uuid(uuid::Uuid::parse_str(&v).map_err(|e| format!("`{v}` is not a UUID: {e}"))?)
         }
