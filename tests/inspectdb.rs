@@ -310,36 +310,62 @@ fn code_generation_accepts_the_inspected_samples() {
     }
 }
 
-/// The real databases end to end: Chinook and Northwind, on SQLite and on
-/// PostgreSQL, inspected into `.pookie` files that `pookie check` accepts, from
-/// which a crate is built that reads every row of every table and finds as
-/// many as `count(*)`.
+/// The all-types database of each backend (see `inspectdb/all_types_*.sql`)
+/// and the real databases, Chinook and Northwind, on SQLite and on
+/// PostgreSQL, end to end: inspected into `.pookie` files that `pookie check`
+/// accepts, from which a crate is built that reads every row of every table
+/// and finds as many as `count(*)`, and writes every row of the all-types
+/// tables back unchanged. The all-types databases are in the repository:
+/// without the samples, the test runs on them alone.
 #[test]
 fn a_crate_built_from_the_inspected_samples_reads_every_row() {
-    let Some(samples) = samples::find() else {
-        return;
-    };
-    let sqlite = [
-        ("chinook_sqlite", samples.chinook_sqlite()),
-        ("northwind_sqlite", samples.northwind_sqlite()),
-    ];
-    let postgres = [
-        ("chinook_postgres", samples.chinook_postgres()),
-        ("northwind_postgres", samples.northwind_postgres()),
-    ];
-    let urls = sqlite.iter().map(|(module, db)| (*module, db.url())).chain(
-        postgres
-            .iter()
-            .filter_map(|(module, db)| Some((*module, db.as_ref()?.url.clone()))),
-    );
+    let all_types_sqlite = SqliteFile::new();
+    all_types_sqlite
+        .execute_batch(include_str!("inspectdb/all_types_sqlite.sql"))
+        .expect("load the SQLite all-types database");
+    let all_types_postgres = PostgresDb::new();
+    if let Some(db) = &all_types_postgres {
+        db.run_script(include_str!("inspectdb/all_types_postgres.sql"))
+            .expect("load the PostgreSQL all-types database");
+        assert_every_column_type_is_covered(db);
+    }
+    let mut urls: Vec<(&str, String, bool)> =
+        vec![("all_types_sqlite", all_types_sqlite.url(), true)];
+    if let Some(db) = &all_types_postgres {
+        urls.push(("all_types_postgres", db.url.clone(), true));
+    }
+    // The copies of the samples live until the crate has read them.
+    let samples = samples::find();
+    let sqlite_samples = samples
+        .as_ref()
+        .map(|s| [s.chinook_sqlite(), s.northwind_sqlite()]);
+    let postgres_samples = samples
+        .as_ref()
+        .map(|s| [s.chinook_postgres(), s.northwind_postgres()]);
+    if let Some([chinook, northwind]) = &sqlite_samples {
+        urls.push(("chinook_sqlite", chinook.url(), false));
+        urls.push(("northwind_sqlite", northwind.url(), false));
+    }
+    if let Some([chinook, northwind]) = &postgres_samples {
+        for (module, db) in [
+            ("chinook_postgres", chinook),
+            ("northwind_postgres", northwind),
+        ] {
+            if let Some(db) = db {
+                urls.push((module, db.url.clone(), false));
+            }
+        }
+    }
     let databases: Vec<sample_crate::Inspected> = urls
-        .map(|(module, url)| {
+        .into_iter()
+        .map(|(module, url, write_back)| {
             let (text, schema) = inspect_and_load(module, &["--database", &url]);
             sample_crate::Inspected {
                 module: module.to_owned(),
                 text,
                 schema,
                 url,
+                write_back,
             }
         })
         .collect();
@@ -371,5 +397,29 @@ fn a_crate_built_from_the_inspected_samples_reads_every_row() {
     assert!(
         output.lines().all(|line| line.ends_with(" rows")),
         "{output}"
+    );
+}
+
+/// Every type of `pg_catalog` a column can have (base, range and multirange
+/// types) has a column in the PostgreSQL all-types table.
+fn assert_every_column_type_is_covered(db: &PostgresDb) {
+    let missing: Vec<String> = db
+        .client()
+        .query(
+            "SELECT t.typname::text FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
+             WHERE n.nspname = 'pg_catalog' AND t.typtype IN ('b', 'r', 'm') AND t.typisdefined \
+               AND t.typrelid = 0 AND NOT (t.typcategory = 'A' AND t.typname LIKE '\\_%') \
+               AND NOT EXISTS (SELECT 1 FROM pg_attribute a \
+                   WHERE a.attrelid = 'all_types'::regclass AND a.atttypid = t.oid) \
+             ORDER BY 1",
+            &[],
+        )
+        .expect("list the column types")
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "types without a column in inspectdb/all_types_postgres.sql: {missing:?}"
     );
 }

@@ -49,7 +49,13 @@ pub(crate) fn statements(dialect: Dialect, table: &Table) -> Statements {
         if i > 0 {
             select.push_str(", ");
         }
-        dialect.push_qualified(&mut select, &table.table, &column.column);
+        if column.reads_as_text() {
+            select.push_str("CAST(");
+            dialect.push_qualified(&mut select, &table.table, &column.column);
+            select.push_str(" AS TEXT)");
+        } else {
+            dialect.push_qualified(&mut select, &table.table, &column.column);
+        }
     }
     select.push_str(" FROM ");
     dialect.push_ident(&mut select, &table.table);

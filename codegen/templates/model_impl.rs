@@ -8,6 +8,7 @@ impl ::pookie::Model for {{ model.ident }} {
         pk_columns: &[{% for column in model.meta.pk_columns %}{{ column }}, {% endfor %}],
         auto_pk: {{ model.auto_pk }},
         columns: &[{% for column in model.meta.columns %}{{ column }}, {% endfor %}],
+        text_columns: &[{% for column in model.meta.text_columns %}{{ column }}, {% endfor %}],
         ordering: &[
 {%- for term in model.meta.ordering %}
             ::pookie::OrderTerm { column: {{ term.column }}, descending: {{ term.descending }} },

@@ -802,3 +802,37 @@ fn a_database_default_expression_makes_the_field_required() {
     // The expression belongs to one database: the DDL of both leaves it out.
     assert!(!code.contains("DEFAULT nextval"), "{code}");
 }
+
+/// `TextField(db_type = …)`: the column is declared with that type (on SQLite
+/// when it can spell it, else `TEXT`), selects read it through a text cast,
+/// and `Model::META` lists it among the columns read as text.
+#[test]
+fn a_db_type_declares_the_column_and_reads_it_as_text() {
+    let text = |name: &str, db_type: &str| {
+        field_with(
+            name,
+            FieldKind::TextField,
+            opts(|o| {
+                o.null = true;
+                o.db_type = Some(db_type.into());
+            }),
+        )
+    };
+    let code = generate(&schema(
+        "search",
+        vec![model(
+            "Doc",
+            None,
+            vec![text("body", "tsvector"), text("tags", "tsvector[]")],
+            Meta::default(),
+        )],
+    ));
+    for expected in [
+        esc("\"body\" tsvector,\n    \"tags\" tsvector[]\n)"),
+        esc("\"body\" tsvector,\n    \"tags\" TEXT\n)"),
+        esc("SELECT \"docs\".\"id\", CAST(\"docs\".\"body\" AS TEXT), CAST(\"docs\".\"tags\" AS TEXT) FROM \"docs\""),
+        "text_columns: &[\"body\", \"tags\"]".to_owned(),
+    ] {
+        assert!(code.contains(&expected), "missing {expected} in\n{code}");
+    }
+}

@@ -61,6 +61,10 @@ pub(crate) const COMMON_ARGS: &[ArgSpec] = &[
 ];
 
 const LENGTH: &[ArgSpec] = &[("max_length", ArgType::PositiveInt)];
+const TEXT: &[ArgSpec] = &[
+    ("max_length", ArgType::PositiveInt),
+    ("db_type", ArgType::Str),
+];
 const DECIMAL: &[ArgSpec] = &[
     ("max_digits", ArgType::PositiveInt),
     ("decimal_places", ArgType::Count),
@@ -86,9 +90,8 @@ const MANY_TO_MANY: &[ArgSpec] = &[
 fn type_args(type_name: &str) -> (&'static [ArgSpec], Option<&'static str>) {
     match type_name {
         "DecimalField" => (DECIMAL, None),
-        "CharField" | "FixedCharField" | "TextField" | "EmailField" | "URLField" | "SlugField" => {
-            (LENGTH, None)
-        }
+        "TextField" => (TEXT, None),
+        "CharField" | "FixedCharField" | "EmailField" | "URLField" | "SlugField" => (LENGTH, None),
         "UUIDField" => (UUID, None),
         "DateField" | "TimeField" | "DateTimeField" => (TEMPORAL, None),
         "JSONField" => (JSON, None),
@@ -442,6 +445,7 @@ fn lower_options(args: &Args<'_>, type_name: &str) -> FieldOptions {
         unique: args.flag("unique"),
         db_index: args.flag("db_index"),
         db_column: args.string("db_column"),
+        db_type: args.string("db_type"),
         primary_key: args.flag("primary_key"),
         editable: args.bool("editable").unwrap_or(true),
         choices: args.ident("choices"),
@@ -494,6 +498,16 @@ fn check_field(cx: &mut Context<'_>, args: &Args<'_>, field: &Field) {
             );
         }
     }
+    if let (Some(db_type), Some(span)) = (&options.db_type, args.span("db_type")) {
+        if let Some(problem) = db_type_problem(db_type) {
+            cx.report_at(
+                file,
+                span,
+                format!("`db_type = {db_type:?}` {problem}"),
+                Some("name a database type, as in `db_type = \"tsvector\"`".to_string()),
+            );
+        }
+    }
     match &field.kind {
         FieldKind::ManyToManyField(many) => {
             if let (Some(through), Some(span)) = (&many.through, args.span("db_table")) {
@@ -543,6 +557,20 @@ fn check_field(cx: &mut Context<'_>, args: &Args<'_>, field: &Field) {
             }
         }
         _ => {}
+    }
+}
+
+/// Why `db_type` cannot be written into a column definition as it is: DDL
+/// and casts spell it verbatim, so it must be one type name and nothing more.
+fn db_type_problem(db_type: &str) -> Option<&'static str> {
+    if db_type.trim().is_empty() {
+        Some("is empty")
+    } else if db_type.contains([';', '\'']) || db_type.contains("--") || db_type.contains("/*") {
+        Some("is more than a type name (it holds `;`, a quote or a comment)")
+    } else if db_type.chars().any(char::is_control) {
+        Some("holds a control character")
+    } else {
+        None
     }
 }
 

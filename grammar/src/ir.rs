@@ -433,6 +433,10 @@ pub struct FieldOptions {
     pub db_index: bool,
     /// `db_column = "…"`.
     pub db_column: Option<String>,
+    /// `db_type = "tsvector"` (TextField only): the column's database type,
+    /// used in DDL as written; its values are read through a cast to text and
+    /// written as text, which the database converts.
+    pub db_type: Option<String>,
     /// `primary_key = true` (also set on the implicit `id`).
     pub primary_key: bool,
     /// `editable = false`: never written by save.
@@ -461,6 +465,7 @@ impl Default for FieldOptions {
             unique: false,
             db_index: false,
             db_column: None,
+            db_type: None,
             primary_key: false,
             editable: true,
             choices: None,

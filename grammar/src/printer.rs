@@ -182,6 +182,9 @@ pub(crate) fn field_call(field: &Field) -> String {
     if let Some(column) = &options.db_column {
         push("db_column", string(column));
     }
+    if let Some(db_type) = &options.db_type {
+        push("db_type", string(db_type));
+    }
     if !options.editable {
         push("editable", "false".into());
     }

@@ -272,6 +272,7 @@ fn field(rng: &mut Rng) -> Field {
             unique: !many && rng.chance(20),
             db_index: !many && rng.chance(20),
             db_column: if many { None } else { maybe(rng) },
+            db_type: (is_text && rng.chance(20)).then(|| "tsvector".to_owned()),
             primary_key: false,
             editable: rng.chance(80),
             choices: None,

@@ -68,6 +68,9 @@ pub struct Column {
     pub guess: Option<String>,
     /// The PostgreSQL enum type of the column, when it has one.
     pub enum_type: Option<String>,
+    /// The column's own type, when no field type reads it: the field is a
+    /// `TextField(db_type = …)`, read and written as text.
+    pub db_type: Option<String>,
     /// NULL allowed.
     pub nullable: bool,
     /// The database default, classified, with its SQL text (kept as `sql(…)`

@@ -298,6 +298,7 @@ impl Context<'_> {
         if let Some(note) = &column.note {
             comments.push(note.clone());
         }
+        options.db_type = column.db_type.clone();
         if let Some(enum_type) = &column.enum_type {
             options.choices = self.enum_names.get(enum_type.as_str()).cloned();
         }

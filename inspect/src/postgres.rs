@@ -84,9 +84,11 @@ fn read_columns(
                 col_description(a.attrelid, a.attnum) AS comment, t.typtype::text AS type_kind, \
                 t.oid AS type_oid, t.typname::text AS type_name, \
                 CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END AS domain_base, \
-                el.typtype::text AS element_kind \
+                bt.typtype::text AS base_kind, bt.oid AS base_oid, bt.typname::text AS base_name, \
+                el.typtype::text AS element_kind, a.attndims::int8 AS dimensions \
          FROM pg_attribute a \
          JOIN pg_type t ON t.oid = a.atttypid \
+         LEFT JOIN pg_type bt ON bt.oid = t.typbasetype AND t.typtype = 'd' \
          LEFT JOIN pg_type el ON el.oid = t.typelem AND t.typcategory = 'A' \
          LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
          WHERE a.attrelid = ($1::int8)::oid AND a.attnum > 0 AND NOT a.attisdropped \
@@ -100,19 +102,36 @@ fn read_columns(
         let default = opt_text(&row, "default_sql")?;
         let identity = text(&row, "identity")?;
         let generated = text(&row, "generated")?;
-        let type_kind = text(&row, "type_kind")?;
-        let type_oid = int(&row, "type_oid")?;
-        let type_name = text(&row, "type_name")?;
+        let mut type_kind = text(&row, "type_kind")?;
+        let mut type_oid = int(&row, "type_oid")?;
+        let mut type_name = text(&row, "type_name")?;
         let domain_base = opt_text(&row, "domain_base")?;
         let element_kind = opt_text(&row, "element_kind")?;
+        let dimensions = int(&row, "dimensions")?;
         let mut notes = Vec::new();
         if let Some(base) = domain_base {
-            notes.push(format!(
-                "Of the domain `{type_name}` over `{base}`: its constraints are not repeated here."
-            ));
+            let checks = domain_checks(db, type_oid)?;
+            notes.push(if checks.is_empty() {
+                format!("Of the domain `{type_name}` over `{base}`.")
+            } else {
+                format!(
+                    "Of the domain `{type_name}` over `{base}`, which checks: {}.",
+                    checks.join("; ")
+                )
+            });
             type_text = base;
+            // A domain over an enum is read as that enum.
+            type_kind = text(&row, "base_kind")?;
+            type_oid = int(&row, "base_oid")?;
+            type_name = text(&row, "base_name")?;
         }
-        let (mut kind, mut guess) = field_kind(&type_text);
+        let (mut kind, mut guess, mut db_type) = field_kind(&type_text);
+        if dimensions > 1 && db_type.is_none() {
+            (kind, guess, db_type) = as_text(
+                &type_text,
+                &format!("has {dimensions} dimensions, which ArrayField does not; read as text"),
+            );
+        }
         let mut enum_type = None;
         if type_kind == "e" {
             let longest = enum_labels(db, type_oid)?
@@ -128,11 +147,10 @@ fn read_columns(
                 enum_types.push(type_oid);
             }
             enum_type = Some(type_name.clone());
+            db_type = None;
         } else if element_kind.as_deref() == Some("e") {
-            kind = FieldKind::ArrayField {
-                base: Box::new(FieldKind::TextField),
-            };
-            guess = Some(format!("an array of the enum type `{type_text}`"));
+            (kind, guess, db_type) =
+                as_text(&type_text, "is an array of an enum type; read as text");
         }
         let auto = matches!(identity.as_str(), "a" | "d")
             || default
@@ -157,6 +175,7 @@ fn read_columns(
             kind,
             guess,
             enum_type,
+            db_type,
             nullable: !not_null,
             auto,
             comment: opt_text(&row, "comment")?,
@@ -164,6 +183,18 @@ fn read_columns(
         });
     }
     Ok(())
+}
+
+/// The CHECK conditions of the domain `type_oid`.
+fn domain_checks(db: &Db, type_oid: i64) -> Result<Vec<String>, InspectError> {
+    db.fetch_all(
+        "SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint \
+         WHERE contypid = ($1::int8)::oid AND contype = 'c' ORDER BY conname",
+        &[Param::I64(type_oid)],
+    )?
+    .iter()
+    .map(|row| Ok(check_condition(&text(row, "definition")?).unwrap_or_default()))
+    .collect()
 }
 
 fn enum_labels(db: &Db, type_oid: i64) -> Result<Vec<String>, InspectError> {
@@ -263,16 +294,36 @@ fn read_indexes(db: &Db, table_oid: i64, table: &mut Table) -> Result<(), Inspec
     Ok(())
 }
 
-/// The field type of a `format_type` text, and a note when it is a guess.
-fn field_kind(type_text: &str) -> (FieldKind, Option<String>) {
+/// What a column of one `format_type` text becomes: its field type, a note
+/// when that type is only the closest one, and the column's own type when
+/// the field reads it as text (`TextField(db_type = …)`).
+type Mapped = (FieldKind, Option<String>, Option<String>);
+
+/// A `TextField(db_type = "<type_text>")`, with `why` as its note.
+fn as_text(type_text: &str, why: &str) -> Mapped {
+    (
+        FieldKind::TextField,
+        Some(format!("`{type_text}` {why}")),
+        Some(type_text.to_string()),
+    )
+}
+
+/// The field type of a `format_type` text.
+fn field_kind(type_text: &str) -> Mapped {
     if let Some(element) = type_text.strip_suffix("[]") {
-        let (base, guess) = field_kind(element);
-        return (
-            FieldKind::ArrayField {
-                base: Box::new(base),
-            },
-            guess,
-        );
+        return match field_kind(element) {
+            (_, _, Some(_)) => as_text(
+                type_text,
+                "is an array of a type read as text; read as text",
+            ),
+            (base, guess, None) => (
+                FieldKind::ArrayField {
+                    base: Box::new(base),
+                },
+                guess,
+                None,
+            ),
+        };
     }
     let (base, params) = match type_text.split_once('(') {
         Some((base, rest)) => {
@@ -321,15 +372,14 @@ fn field_kind(type_text: &str) -> (FieldKind, Option<String>) {
         _ => None,
     };
     if let Some(kind) = kind {
-        return (kind, None);
+        return (kind, None, None);
     }
-    let guess = |kind: FieldKind, why: &str| (kind, Some(format!("`{type_text}` {why}")));
+    let guess = |kind: FieldKind, why: &str| (kind, Some(format!("`{type_text}` {why}")), None);
     match base.as_str() {
         "real" => guess(
             FieldKind::FloatField,
             "is single precision; read as a double",
         ),
-        "numeric" => guess(FieldKind::FloatField, "has no precision; read as a float"),
         "character" => guess(
             FieldKind::FixedCharField { max_length: 1 },
             "without a length",
@@ -341,32 +391,13 @@ fn field_kind(type_text: &str) -> (FieldKind, Option<String>) {
             },
             "has no time zone; values are read as UTC",
         ),
-        "time with time zone" => guess(
-            FieldKind::TimeField {
-                auto_now: false,
-                auto_now_add: false,
-            },
-            "carries a time zone, which is dropped",
-        ),
         "json" => guess(
             FieldKind::JSONField { schema: None },
             "is text JSON; Pookie writes jsonb",
         ),
-        "money" => guess(
-            FieldKind::DecimalField {
-                max_digits: 19,
-                decimal_places: 2,
-            },
-            "is read as a decimal",
-        ),
-        "oid" | "xid" => guess(FieldKind::BigIntegerField, "is a system type"),
-        "bit" | "bit varying" | "varbit" => {
-            guess(FieldKind::TextField, "is a bit string; read as text")
-        }
-        _ => guess(
-            FieldKind::TextField,
-            "has no field type; the closest safe mapping is text",
-        ),
+        // Exact digits without a fixed scale: text keeps every one of them.
+        "numeric" => as_text(type_text, "has no precision; read as text, exactly"),
+        _ => as_text(type_text, "has no field type; read and written as text"),
     }
 }
 
@@ -400,9 +431,12 @@ mod tests {
                 auto_now_add: false
             }
         );
-        let (kind, guess) = field_kind("citext");
+        let (kind, guess, db_type) = field_kind("citext");
         assert_eq!(kind, FieldKind::TextField);
         assert!(guess.is_some_and(|g| g.contains("citext")));
+        assert_eq!(db_type.as_deref(), Some("citext"));
+        assert_eq!(field_kind("numeric").2.as_deref(), Some("numeric"));
+        assert_eq!(field_kind("tsvector[]").2.as_deref(), Some("tsvector[]"));
         assert_eq!(
             check_condition("CHECK ((price > (0)::double precision))").as_deref(),
             Some("price > (0)::double precision")

@@ -66,7 +66,7 @@ fn table(db: &Db, name: &str, is_view: bool, create_sql: &str) -> Result<Table, 
         if hidden == 1 {
             continue; // a hidden column of a virtual table
         }
-        let (kind, guess) = field_kind(&declared);
+        let (kind, guess, db_type) = field_kind(&declared);
         if pk > 0 {
             keyed.push((pk, column.clone()));
         }
@@ -80,6 +80,7 @@ fn table(db: &Db, name: &str, is_view: bool, create_sql: &str) -> Result<Table, 
             kind,
             guess,
             enum_type: None,
+            db_type,
             nullable: !not_null && pk == 0,
             auto: false,
             comment: None,
@@ -325,7 +326,7 @@ fn unquote(name: &str) -> String {
 /// The field type of a declared SQLite type, and a note when it is a guess.
 /// The names Pookie itself writes map back exactly; others follow SQLite's
 /// type-affinity rules.
-fn field_kind(declared: &str) -> (FieldKind, Option<String>) {
+fn field_kind(declared: &str) -> (FieldKind, Option<String>, Option<String>) {
     let upper = declared.trim().to_ascii_uppercase();
     let (base, params) = match upper.split_once('(') {
         Some((base, rest)) => {
@@ -341,7 +342,11 @@ fn field_kind(declared: &str) -> (FieldKind, Option<String>) {
     if base == "ARRAY_TEXT" {
         let note = "an ArrayField stored as JSON text: the element type is not recorded; \
                     write ArrayField(<element type>) if you know it";
-        return (FieldKind::JSONField { schema: None }, Some(note.to_owned()));
+        return (
+            FieldKind::JSONField { schema: None },
+            Some(note.to_owned()),
+            None,
+        );
     }
     let exact = match (base.as_str(), params.as_slice()) {
         ("INTEGER" | "INT" | "MEDIUMINT", _) => Some(FieldKind::IntegerField),
@@ -383,7 +388,7 @@ fn field_kind(declared: &str) -> (FieldKind, Option<String>) {
         _ => None,
     };
     if let Some(kind) = exact {
-        return (kind, None);
+        return (kind, None, None);
     }
     let shown = if declared.trim().is_empty() {
         "no declared type".to_string()
@@ -395,12 +400,13 @@ fn field_kind(declared: &str) -> (FieldKind, Option<String>) {
         FieldKind::IntegerField
     } else if upper.contains("CHAR") || upper.contains("CLOB") || upper.contains("TEXT") {
         FieldKind::TextField
-    } else if upper.contains("BLOB") || upper.is_empty() {
-        if upper.is_empty() {
-            FieldKind::TextField
-        } else {
-            FieldKind::BinaryField
-        }
+    } else if upper.is_empty() {
+        // No declared type holds any value as it comes; `BLOB` declares the
+        // same affinity, and reading through text takes every value.
+        let shown = format!("{shown}: BLOB affinity; read as text");
+        return (FieldKind::TextField, Some(shown), Some("BLOB".to_owned()));
+    } else if upper.contains("BLOB") {
+        FieldKind::BinaryField
     } else if upper.contains("REAL") || upper.contains("FLOA") || upper.contains("DOUB") {
         FieldKind::FloatField
     } else if upper.contains("DATE") || upper.contains("TIME") {
@@ -409,11 +415,16 @@ fn field_kind(declared: &str) -> (FieldKind, Option<String>) {
             auto_now_add: false,
         }
     } else {
-        // NUMERIC affinity: SQLite stores what looks like a number as an
-        // integer or a real, which a FloatField reads.
-        FieldKind::FloatField
+        // NUMERIC affinity (`NUMERIC`, `DECIMAL` without precision, `MONEY`):
+        // integers, reals and text that is no number; text keeps each exactly.
+        let shown = format!("{shown}: NUMERIC affinity; read as text, exactly");
+        return (
+            FieldKind::TextField,
+            Some(shown),
+            Some(declared.trim().to_owned()),
+        );
     };
-    (kind, Some(shown))
+    (kind, Some(shown), None)
 }
 
 #[cfg(test)]
@@ -458,9 +469,18 @@ mod tests {
             }
         );
         assert_eq!(field_kind("DECIMAL_TEXT(8, 3)").1, None);
-        let (kind, guess) = field_kind("MONEY");
-        assert_eq!(kind, FieldKind::FloatField, "NUMERIC affinity");
-        assert_eq!(guess.as_deref(), Some("declared `MONEY`"));
-        assert_eq!(field_kind("").1.as_deref(), Some("no declared type"));
+        let (kind, guess, db_type) = field_kind("MONEY");
+        assert_eq!(kind, FieldKind::TextField, "NUMERIC affinity, read as text");
+        assert_eq!(
+            guess.as_deref(),
+            Some("declared `MONEY`: NUMERIC affinity; read as text, exactly")
+        );
+        assert_eq!(db_type.as_deref(), Some("MONEY"));
+        let (_, guess, db_type) = field_kind("");
+        assert_eq!(
+            guess.as_deref(),
+            Some("no declared type: BLOB affinity; read as text")
+        );
+        assert_eq!(db_type.as_deref(), Some("BLOB"));
     }
 }

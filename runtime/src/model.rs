@@ -28,6 +28,9 @@ pub struct ModelMeta {
     pub auto_pk: bool,
     /// Every column, in select order (the order `from_row` reads).
     pub columns: &'static [&'static str],
+    /// The columns of a type of their own (`TextField(db_type = …)`): selects
+    /// read them as `CAST(… AS TEXT)`, since the Rust side holds their text.
+    pub text_columns: &'static [&'static str],
     /// The default ordering (`meta { ordering = … }`).
     pub ordering: &'static [OrderTerm],
     /// The human-readable name of one instance (`meta { verbose_name = … }`,
@@ -69,6 +72,7 @@ impl ModelMeta {
     ///     pk_columns: &["email"],
     ///     auto_pk: false,
     ///     columns: &["email"],
+    ///     text_columns: &[],
     ///     ordering: &[],
     ///     verbose_name: "subscriber",
     ///     verbose_name_plural: "subscribers",

@@ -1,7 +1,7 @@
 //! Values on their way out of the database: [`Row`] and [`FromSql`].
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use postgres::types::{FromSql as PgFromSql, Type};
+use postgres::types::{FromSql as PgFromSql, Kind, Type};
 use rusqlite::types::ValueRef;
 
 use crate::error::{Error, Result};
@@ -132,6 +132,27 @@ pub(crate) fn postgres_get<'r, T: PgFromSql<'r>>(
         })
 }
 
+/// The text of a string column, or the label of an enum type's value (whose
+/// binary form is its label): a `CharField(choices = …)` read from a column
+/// of a PostgreSQL enum type (or of a domain over one).
+pub(crate) struct PgText<'a>(pub(crate) &'a str);
+
+impl<'a> PgFromSql<'a> for PgText<'a> {
+    fn from_sql(
+        ty: &Type,
+        raw: &'a [u8],
+    ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        match ty.kind() {
+            Kind::Enum(_) => Ok(PgText(std::str::from_utf8(raw)?)),
+            _ => <&str>::from_sql(ty, raw).map(PgText),
+        }
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        matches!(ty.kind(), Kind::Enum(_)) || <&str as PgFromSql>::accepts(ty)
+    }
+}
+
 /// Any PostgreSQL integer column, widened to i64, so that `COUNT(*)` (BIGINT)
 /// or an INTEGER primary key read the same way.
 struct PgInteger(i64);
@@ -219,7 +240,7 @@ impl FromSql for String {
 
     #[inline]
     fn from_postgres(row: &postgres::Row, index: usize) -> Result<Self, String> {
-        let text = postgres_get::<&str>(row, index)?;
+        let PgText(text) = postgres_get(row, index)?;
         // CHAR(n) pads with spaces; SQLite keeps the text as written, so
         // FixedCharField values read the same on both backends without them.
         if row.columns().get(index).map(|c| c.type_()) == Some(&Type::BPCHAR) {

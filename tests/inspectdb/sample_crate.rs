@@ -1,7 +1,8 @@
 //! A crate built from inspected models, as a user would build one: the
 //! `.pookie` files `inspectdb` wrote, a build script running the code
 //! generator over them, and a program that reads every row of every table
-//! through the generated models and compares the number with `count(*)`.
+//! through the generated models and compares the number with `count(*)`; for
+//! the all-types databases it also writes every row back and reads it again.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,9 @@ pub struct Inspected {
     pub text: String,
     pub schema: Schema,
     pub url: String,
+    /// Whether the program also writes every row back (the all-types databases,
+    /// which are throw-away copies; never the samples).
+    pub write_back: bool,
 }
 
 /// The repository root.
@@ -86,8 +90,31 @@ fn main_rs(databases: &[Inspected]) -> String {
         );
     }
     code.push_str(
-        r#"/// Reads every row of `M`; a line on success, a failure otherwise.
-fn check<M: pookie::Model>(db: &pookie::Db, module: &str, failures: &mut Vec<String>) {
+        r#"/// Writes every row of `M` back (every column, through `save`) and reads
+/// them again: the same rows, or the failure.
+fn write_back<M: pookie::Model + std::fmt::Debug>(db: &pookie::Db) -> Result<(), String> {
+    let mut rows = pookie::QuerySet::<M>::new().all(db).map_err(|e| format!("reading: {e}"))?;
+    let before = format!("{rows:?}");
+    for row in &mut rows {
+        pookie::ops::save(db, row).map_err(|e| format!("writing {row:?} back: {e}"))?;
+    }
+    let after = pookie::QuerySet::<M>::new().all(db).map_err(|e| format!("reading again: {e}"))?;
+    let after = format!("{after:?}");
+    if before == after {
+        Ok(())
+    } else {
+        Err(format!("the rows changed on the way back:\n{before}\n{after}"))
+    }
+}
+
+/// Reads every row of `M` (and writes them back when `write` is set); a line
+/// on success, a failure otherwise.
+fn check<M: pookie::Model + std::fmt::Debug>(
+    db: &pookie::Db,
+    module: &str,
+    write: bool,
+    failures: &mut Vec<String>,
+) {
     let name = format!("{module}.{}", M::META.name);
     let count_sql = format!("SELECT count(*) FROM \"{}\"", M::META.table.replace('"', "\"\""));
     let expected = db
@@ -96,7 +123,10 @@ fn check<M: pookie::Model>(db: &pookie::Db, module: &str, failures: &mut Vec<Str
     let read = pookie::QuerySet::<M>::new().all(db).map(|rows| rows.len());
     match (read, expected) {
         (Ok(read), Ok(Some(expected))) if i64::try_from(read) == Ok(expected) => {
-            println!("{name}: {read} rows");
+            match if write { write_back::<M>(db) } else { Ok(()) } {
+                Ok(()) => println!("{name}: {read} rows"),
+                Err(error) => failures.push(format!("{name}: {error}")),
+            }
         }
         (Ok(read), Ok(expected)) => {
             failures.push(format!("{name}: read {read} rows, count(*) is {expected:?}"));
@@ -125,6 +155,7 @@ fn main() -> std::process::ExitCode {
     );
     for db in databases {
         let module = rust_ident(&db.module);
+        let write = db.write_back;
         let _ = writeln!(code, "            {:?} => {{", db.module);
         for model in db.schema.modules.iter().flat_map(|m| &m.models) {
             if model.is_abstract {
@@ -132,7 +163,7 @@ fn main() -> std::process::ExitCode {
             }
             let _ = writeln!(
                 code,
-                "                check::<{module}::{}>(&db, module, &mut failures);",
+                "                check::<{module}::{}>(&db, module, {write}, &mut failures);",
                 rust_ident(&model.name)
             );
         }

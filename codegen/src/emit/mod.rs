@@ -219,6 +219,8 @@ pub(crate) struct MetaView {
     pub pk_columns: Vec<String>,
     /// Every column, in select order.
     pub columns: Vec<String>,
+    /// The columns of a type of their own (`db_type`), selected as text.
+    pub text_columns: Vec<String>,
     /// The default ordering.
     pub ordering: Vec<OrderView>,
     /// The verbose name, as a string literal.
@@ -552,6 +554,12 @@ fn model_view(
             pk_column: str_lit(&pk.column),
             pk_columns: table.pk_columns().map(|c| str_lit(&c.column)).collect(),
             columns: table.columns.iter().map(|c| str_lit(&c.column)).collect(),
+            text_columns: table
+                .columns
+                .iter()
+                .filter(|c| c.reads_as_text())
+                .map(|c| str_lit(&c.column))
+                .collect(),
             ordering: table
                 .ordering
                 .iter()

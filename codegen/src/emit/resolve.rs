@@ -5,6 +5,7 @@
 
 use std::collections::BTreeSet;
 
+use pookie_dialect::SqlType;
 use pookie_grammar::ir::{
     default_index_name, DefaultValue, EnumDef, Field, FieldKind, FieldOrigin, Model, Module,
     OnDelete, Schema, Validators,
@@ -138,6 +139,14 @@ pub(crate) struct Column {
     pub verbose_name: String,
     /// `help_text`, when given.
     pub help_text: Option<String>,
+}
+
+impl Column {
+    /// A column of a type of its own (`db_type`): the Rust side holds its text,
+    /// so selects read it as `CAST(… AS TEXT)`.
+    pub(crate) fn reads_as_text(&self) -> bool {
+        matches!(self.scalar.sql, SqlType::Named(_))
+    }
 }
 
 /// The target of a foreign key.
@@ -450,6 +459,9 @@ fn column(
             if let Some((path, _)) = &choices {
                 scalar.rust = path.clone();
                 scalar.class = Class::Enum;
+            }
+            if let Some(db_type) = &field.options.db_type {
+                scalar.sql = SqlType::Named(db_type.clone());
             }
             if doc.is_empty() && field.origin == FieldOrigin::Implicit && field.options.primary_key
             {

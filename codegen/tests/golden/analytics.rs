@@ -124,6 +124,7 @@ impl ::pookie::Model for Metric {
         pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "name", "value"],
+        text_columns: &[],
         ordering: &[],
         verbose_name: "metric",
         verbose_name_plural: "metrics",

@@ -128,6 +128,7 @@ impl ::pookie::Model for Tag {
         pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "name", "slug"],
+        text_columns: &[],
         ordering: &[
             ::pookie::OrderTerm {
                 column: "name",
@@ -644,6 +645,7 @@ impl ::pookie::Model for Author {
         pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "name", "email", "bio", "website", "is_active", "joined"],
+        text_columns: &[],
         ordering: &[
             ::pookie::OrderTerm {
                 column: "joined",
@@ -1337,6 +1339,7 @@ impl ::pookie::Model for Post {
             "created_at",
             "updated_at",
         ],
+        text_columns: &[],
         ordering: &[
             ::pookie::OrderTerm {
                 column: "created_at",
@@ -1971,6 +1974,7 @@ impl ::pookie::Model for UserProfile {
         pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "author_id", "avatar", "prefs"],
+        text_columns: &[],
         ordering: &[],
         verbose_name: "user profile",
         verbose_name_plural: "user profiles",

@@ -159,6 +159,7 @@ impl ::pookie::Model for CatalogColumn {
         pk_columns: &["name"],
         auto_pk: false,
         columns: &["name", "data_type", "not_null"],
+        text_columns: &[],
         ordering: &[
             ::pookie::OrderTerm {
                 column: "name",

@@ -196,6 +196,7 @@ impl ::pookie::Model for CalendarEntry {
         pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "title", "status", "size", "fee", "budget"],
+        text_columns: &[],
         ordering: &[],
         verbose_name: "calendar entry",
         verbose_name_plural: "calendar",

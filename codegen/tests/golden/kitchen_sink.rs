@@ -2270,6 +2270,7 @@ impl ::pookie::Model for Sample {
             "bytes",
             "status",
         ],
+        text_columns: &[],
         ordering: &[
             ::pookie::OrderTerm {
                 column: "created_at",
@@ -3762,6 +3763,7 @@ impl ::pookie::Model for Nullable {
             "bytes",
             "status",
         ],
+        text_columns: &[],
         ordering: &[],
         verbose_name: "nullable",
         verbose_name_plural: "nullables",
@@ -5134,6 +5136,7 @@ impl ::pookie::Model for Defaults {
             "note",
             "counter",
         ],
+        text_columns: &[],
         ordering: &[],
         verbose_name: "defaults",
         verbose_name_plural: "defaultss",
@@ -6063,6 +6066,7 @@ impl ::pookie::Model for Ticket {
         pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "code", "seat_number", "row", "price"],
+        text_columns: &[],
         ordering: &[
             ::pookie::OrderTerm {
                 column: "code",
@@ -6548,6 +6552,7 @@ impl ::pookie::Model for Country {
         pk_columns: &["code"],
         auto_pk: false,
         columns: &["code", "name"],
+        text_columns: &[],
         ordering: &[],
         verbose_name: "country",
         verbose_name_plural: "countrys",
@@ -6976,6 +6981,7 @@ impl ::pookie::Model for City {
         pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "country_id", "name"],
+        text_columns: &[],
         ordering: &[],
         verbose_name: "city",
         verbose_name_plural: "citys",
@@ -7432,6 +7438,7 @@ impl ::pookie::Model for Census {
         pk_columns: &["country_id", "year"],
         auto_pk: false,
         columns: &["country_id", "year", "population", "note"],
+        text_columns: &[],
         ordering: &[
             ::pookie::OrderTerm {
                 column: "country_id",
@@ -7888,6 +7895,7 @@ impl ::pookie::Model for Device {
         pk_columns: &["uid"],
         auto_pk: false,
         columns: &["uid", "label"],
+        text_columns: &[],
         ordering: &[],
         verbose_name: "device",
         verbose_name_plural: "devices",
@@ -8325,6 +8333,7 @@ impl ::pookie::Model for Reading {
         pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "device_id", "value", "at"],
+        text_columns: &[],
         ordering: &[],
         verbose_name: "reading",
         verbose_name_plural: "readings",
@@ -9061,6 +9070,7 @@ impl ::pookie::Model for Profile {
             "starts",
             "ends",
         ],
+        text_columns: &[],
         ordering: &[],
         verbose_name: "profile",
         verbose_name_plural: "profiles",

@@ -108,6 +108,7 @@ impl ::pookie::Model for Publisher {
         pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "name"],
+        text_columns: &[],
         ordering: &[
             ::pookie::OrderTerm {
                 column: "name",
@@ -513,6 +514,7 @@ impl ::pookie::Model for Writer {
         pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "name", "publisher_id"],
+        text_columns: &[],
         ordering: &[
             ::pookie::OrderTerm {
                 column: "name",
@@ -974,6 +976,7 @@ impl ::pookie::Model for Book {
         pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "title", "author_id", "pages"],
+        text_columns: &[],
         ordering: &[
             ::pookie::OrderTerm {
                 column: "title",
@@ -1378,6 +1381,7 @@ impl ::pookie::Model for Topic {
         pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "name"],
+        text_columns: &[],
         ordering: &[
             ::pookie::OrderTerm {
                 column: "name",
@@ -1751,6 +1755,7 @@ impl ::pookie::Model for Article {
         pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "headline"],
+        text_columns: &[],
         ordering: &[
             ::pookie::OrderTerm {
                 column: "headline",

@@ -191,6 +191,7 @@ impl ::pookie::Model for Customer {
         pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "name", "email", "referred_by_id", "loyalty_points"],
+        text_columns: &[],
         ordering: &[
             ::pookie::OrderTerm {
                 column: "name",
@@ -817,6 +818,7 @@ impl ::pookie::Model for Product {
         pk_columns: &["sku"],
         auto_pk: false,
         columns: &["sku", "name", "type", "price", "stock", "active"],
+        text_columns: &[],
         ordering: &[
             ::pookie::OrderTerm {
                 column: "name",
@@ -1391,6 +1393,7 @@ impl ::pookie::Model for Order {
         pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "created_at", "updated_at", "customer_id", "note", "paid"],
+        text_columns: &[],
         ordering: &[
             ::pookie::OrderTerm {
                 column: "created_at",
@@ -1920,6 +1923,7 @@ impl ::pookie::Model for OrderLine {
         pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "order_id", "product_id", "quantity"],
+        text_columns: &[],
         ordering: &[],
         verbose_name: "order line",
         verbose_name_plural: "order lines",
@@ -2391,6 +2395,7 @@ impl ::pookie::Model for Return {
         pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "line_id", "reason"],
+        text_columns: &[],
         ordering: &[],
         verbose_name: "return",
         verbose_name_plural: "returns",
@@ -2874,6 +2879,7 @@ impl ::pookie::Model for Review {
         pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "product_id", "reviewer_id", "stars", "body"],
+        text_columns: &[],
         ordering: &[],
         verbose_name: "review",
         verbose_name_plural: "reviews",

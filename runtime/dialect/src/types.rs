@@ -42,6 +42,9 @@ pub enum SqlType {
     Bytes,
     /// Array of the element type.
     Array(Box<SqlType>),
+    /// A type the schema names itself (`TextField(db_type = "tsvector")`): spelled
+    /// as given, its values read and written as text.
+    Named(String),
 }
 
 impl Dialect {
@@ -89,7 +92,37 @@ fn sqlite_type_name(ty: &SqlType) -> String {
         SqlType::Bytes => "BLOB".into(),
         // Distinct from JSON_TEXT so that `inspectdb` tells a list from a document.
         SqlType::Array(_) => "ARRAY_TEXT".into(),
+        SqlType::Named(name) if is_sqlite_type_name(name) => name.clone(),
+        // `tsvector[]`, `"char"`: SQLite cannot declare them; text holds their values.
+        SqlType::Named(_) => "TEXT".into(),
     }
+}
+
+/// Whether SQLite accepts `name` as a declared type: words, then at most one
+/// parenthesised list of numbers (`DOUBLE PRECISION`, `NUMERIC(10, 2)`).
+fn is_sqlite_type_name(name: &str) -> bool {
+    let (words, arguments) = match name.split_once('(') {
+        Some((words, rest)) => (words, Some(rest)),
+        None => (name, None),
+    };
+    let words_ok = words
+        .split_whitespace()
+        .all(|word| word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        && words
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic());
+    let arguments_ok = arguments.is_none_or(|rest| {
+        rest.strip_suffix(')').is_some_and(|inside| {
+            inside.split(',').all(|n| {
+                !n.trim().is_empty()
+                    && n.trim()
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c == '-' || c == '+')
+            })
+        })
+    });
+    words_ok && arguments_ok
 }
 
 fn postgres_type_name(ty: &SqlType) -> String {
@@ -110,6 +143,7 @@ fn postgres_type_name(ty: &SqlType) -> String {
         SqlType::Json => "JSONB".into(),
         SqlType::Bytes => "BYTEA".into(),
         SqlType::Array(element) => format!("{}[]", postgres_type_name(element)),
+        SqlType::Named(name) => name.clone(),
     }
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use bytes::BytesMut;
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::types::{Format, IsNull, ToSql, Type};
+use postgres::types::{Format, IsNull, Kind, ToSql, Type};
 
 use super::options::PgOptions;
 use crate::error::{Error, Result};
@@ -306,6 +306,10 @@ impl ToSql for Param<'_> {
         if *ty == Type::UNKNOWN {
             return unnamed::to_text(self, out);
         }
+        if let Kind::Domain(base) = ty.kind() {
+            // A domain's values travel as its base type's.
+            return self.to_sql(base, out);
+        }
         match self {
             Param::Null => Ok(IsNull::Yes),
             Param::Bool(v) => v.to_sql_checked(ty, out),
@@ -316,6 +320,12 @@ impl ToSql for Param<'_> {
                 Type::FLOAT4 => (*v as f32).to_sql(ty, out),
                 _ => v.to_sql_checked(ty, out),
             },
+            Param::Text(v) if !<&str as ToSql>::accepts(ty) => {
+                // Sent as text (see `encode_format`): the server reads it as
+                // the column's type, be it an enum, a domain or a `db_type`.
+                out.extend_from_slice(v.as_bytes());
+                Ok(IsNull::No)
+            }
             Param::Text(v) => v.as_ref().to_sql_checked(ty, out),
             Param::Bytes(v) => v.as_ref().to_sql_checked(ty, out),
             Param::DateTime(v) => match *ty {
@@ -328,9 +338,18 @@ impl ToSql for Param<'_> {
     }
 
     fn encode_format(&self, ty: &Type) -> Format {
+        if let Kind::Domain(base) = ty.kind() {
+            return self.encode_format(base);
+        }
         // Unnamed statements leave every parameter's type to the server, so
         // values go as text, which it reads as whatever type it infers.
-        if *ty == Type::UNKNOWN {
+        // So do strings bound to a type that has no Rust string
+        // counterpart (an enum, `tsvector`, a range): the server parses them.
+        // And NULL, which needs no conversion: some types (`gtsvector`) have
+        // no binary input at all, and the server refuses a binary NULL for them.
+        let text_for_the_server = matches!(self, Param::Null)
+            || (matches!(self, Param::Text(_)) && !<&str as ToSql>::accepts(ty));
+        if *ty == Type::UNKNOWN || text_for_the_server {
             Format::Text
         } else {
             Format::Binary

@@ -496,9 +496,10 @@ pub(crate) fn to_param(
             Param::Decimal(Cow::Owned(text))
         }
         (SqlType::Boolean, Literal::Bool(v)) => Param::Bool(v),
-        (SqlType::Varchar(_) | SqlType::Char(_) | SqlType::Text, Literal::Text(v)) => {
-            Param::Text(Cow::Owned(v))
-        }
+        (
+            SqlType::Varchar(_) | SqlType::Char(_) | SqlType::Text | SqlType::Named(_),
+            Literal::Text(v),
+        ) => Param::Text(Cow::Owned(v)),
         (SqlType::Uuid, Literal::Text(v)) => {
             Param::Uuid(uuid::Uuid::parse_str(&v).map_err(|e| format!("`{v}` is not a UUID: {e}"))?)
         }
@@ -530,7 +531,7 @@ fn type_word(ty: &SqlType) -> &'static str {
         SqlType::Double => "a number",
         SqlType::Decimal { .. } => "a decimal number",
         SqlType::Boolean => "True or False",
-        SqlType::Varchar(_) | SqlType::Char(_) | SqlType::Text => "a string",
+        SqlType::Varchar(_) | SqlType::Char(_) | SqlType::Text | SqlType::Named(_) => "a string",
         SqlType::Uuid => "a UUID string",
         SqlType::Date => "a date string (\"2024-05-01\")",
         SqlType::Time => "a time string (\"12:30\")",

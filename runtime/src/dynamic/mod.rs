@@ -284,6 +284,13 @@ impl DynSchema {
                 pk_columns: Vec::leak(pk_columns),
                 auto_pk: spec.auto_pk,
                 columns: Vec::leak(spec.columns.iter().map(|c| leak(&c.column)).collect()),
+                text_columns: Vec::leak(
+                    spec.columns
+                        .iter()
+                        .filter(|c| matches!(c.sql_type, SqlType::Named(_)))
+                        .map(|c| leak(&c.column))
+                        .collect(),
+                ),
                 ordering: Vec::leak(
                     spec.ordering
                         .iter()
@@ -372,6 +379,7 @@ static UNFILLED: ModelMeta = ModelMeta {
     pk_columns: &[],
     auto_pk: false,
     columns: &[],
+    text_columns: &[],
     ordering: &[],
     verbose_name: "",
     verbose_name_plural: "",

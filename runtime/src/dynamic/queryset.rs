@@ -74,6 +74,7 @@ impl DynQuerySet {
             select: Select {
                 table: meta.table,
                 columns: meta.columns,
+                text_columns: meta.text_columns,
                 pk_column: meta.pk_column,
                 meta_ordering: meta.ordering,
                 fields: meta.fields,
@@ -620,7 +621,7 @@ fn read_value(row: &Row<'_>, index: usize, ty: &SqlType) -> Result<Value> {
         SqlType::Boolean => row
             .get::<Option<bool>>(index)?
             .map_or(Value::Null, Value::Bool),
-        SqlType::Varchar(_) | SqlType::Char(_) | SqlType::Text => row
+        SqlType::Varchar(_) | SqlType::Char(_) | SqlType::Text | SqlType::Named(_) => row
             .get::<Option<String>>(index)?
             .map_or(Value::Null, Value::Text),
         SqlType::Uuid => text(row.get::<Option<uuid::Uuid>>(index)?),

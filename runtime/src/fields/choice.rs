@@ -74,6 +74,6 @@ pub fn choice_from_sqlite<C: Choice>(value: ValueRef<'_>) -> Result<C, String> {
 
 /// Reads column `index` of a PostgreSQL row into the enum `C`. Called by generated code.
 pub fn choice_from_postgres<C: Choice>(row: &postgres::Row, index: usize) -> Result<C, String> {
-    let text: &str = postgres_get(row, index)?;
+    let crate::row::PgText(text) = postgres_get(row, index)?;
     C::parse(text).map_err(|error| error.to_string())
 }

@@ -186,7 +186,7 @@ impl<M: Model> QuerySet<M> {
         let mut connection = db.read_connection(self.alias(), query.select.lock.is_some())?;
         let mut builder = SqlBuilder::new(connection.dialect(), "SELECT ");
         let select = &query.select;
-        builder.push_model_columns(select.table, select.columns);
+        builder.push_model_columns(select.table, select.columns, select.text_columns);
         builder.push(", ");
         builder.push_column(&key.column_ref());
         builder.push(" FROM ");

@@ -81,6 +81,7 @@ impl<M: Model> QuerySet<M> {
             select: Select {
                 table: M::META.table,
                 columns: M::META.columns,
+                text_columns: M::META.text_columns,
                 pk_column: M::META.pk_column,
                 meta_ordering: M::META.ordering,
                 fields: M::META.fields,

@@ -47,6 +47,8 @@ pub(crate) enum Source {
 pub(crate) struct Select {
     pub(crate) table: &'static str,
     pub(crate) columns: &'static [&'static str],
+    /// The columns selected as text (see [`crate::ModelMeta::text_columns`]).
+    pub(crate) text_columns: &'static [&'static str],
     pub(crate) pk_column: &'static str,
     pub(crate) meta_ordering: &'static [OrderTerm],
     /// The model's fields, for what sorts by value (decimals on SQLite).
@@ -136,8 +138,12 @@ impl<'q> SqlBuilder<'q> {
             _ => ListKind::Other,
         };
         match list {
-            SelectList::Model => self.push_model_columns(select.table, select.columns),
-            SelectList::Columns(columns) => self.push_model_columns(select.table, columns),
+            SelectList::Model => {
+                self.push_model_columns(select.table, select.columns, select.text_columns)
+            }
+            SelectList::Columns(columns) => {
+                self.push_model_columns(select.table, columns, select.text_columns)
+            }
             SelectList::One => self.push("1"),
             SelectList::Annotated(exprs) => {
                 self.push_model_columns(select.table, select.columns);
@@ -195,12 +201,24 @@ impl<'q> SqlBuilder<'q> {
         self.push_limit_offset(select.limit, select.offset);
     }
 
-    pub(crate) fn push_model_columns(&mut self, table: &str, columns: &[&str]) {
+    pub(crate) fn push_model_columns(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        text_columns: &[&str],
+    ) {
         for (index, column) in columns.iter().enumerate() {
             if index > 0 {
                 self.push(", ");
             }
+            let as_text = text_columns.contains(column);
+            if as_text {
+                self.push("CAST(");
+            }
             self.dialect.push_qualified(&mut self.sql, table, column);
+            if as_text {
+                self.push(" AS TEXT)");
+            }
         }
     }
 
@@ -291,7 +309,7 @@ impl<'q> SqlBuilder<'q> {
             } else {
                 "SELECT "
             });
-            self.push_model_columns(member.table, member.columns);
+            self.push_model_columns(member.table, member.columns, member.text_columns);
             self.push(" FROM ");
             self.push_source(member);
             self.push_where(member.filter.as_ref());

@@ -167,7 +167,7 @@ pub(crate) fn prefetch_step<A: Model, B: Model>(
     let width = B::META.columns.len();
     for chunk in keys.chunks(prefetcher.dialect.max_parameters()) {
         let mut builder = SqlBuilder::new(prefetcher.dialect, "SELECT ");
-        builder.push_model_columns(B::META.table, B::META.columns);
+        builder.push_model_columns(B::META.table, B::META.columns, B::META.text_columns);
         let (key_table, key_column) = match meta.through {
             Some(through) => {
                 builder.push(", ");

@@ -91,10 +91,11 @@ pub(crate) fn push_joined_select<'q>(
     } else {
         "SELECT "
     });
-    builder.push_model_columns(select.table, select.columns);
+    builder.push_model_columns(select.table, select.columns, select.text_columns);
     for_each_join(joins, select.table, &mut |node, _| {
         builder.push(", ");
-        builder.push_model_columns(&node.alias, (node.step.meta().target)().columns);
+        let target = (node.step.meta().target)();
+        builder.push_model_columns(&node.alias, target.columns, target.text_columns);
     });
     builder.push(" FROM ");
     builder.push_source(select);

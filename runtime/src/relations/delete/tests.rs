@@ -42,6 +42,7 @@ const fn model(
         pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "parent"],
+        text_columns: &[],
         ordering: &[],
         verbose_name: name,
         verbose_name_plural: name,
@@ -152,6 +153,7 @@ fn rows_with_id(meta: &'static ModelMeta, id: i64) -> Select {
     Select {
         table: meta.table,
         columns: meta.columns,
+        text_columns: meta.text_columns,
         pk_column: meta.pk_column,
         meta_ordering: &[],
         fields: &[],
