@@ -50,13 +50,21 @@ impl<M: Model> QuerySet<M> {
     }
 }
 
-/// ` RETURNING <every column of M>`, in [`ModelMeta::columns`](crate::ModelMeta::columns) order.
+/// ` RETURNING <every column of M>`, in [`ModelMeta::columns`](crate::ModelMeta::columns)
+/// order, the [text columns](crate::ModelMeta::text_columns) cast as the SELECTs cast them.
 pub(crate) fn push_returning<M: Model>(dialect: crate::Dialect, sql: &mut String) {
     sql.push_str(" RETURNING ");
     for (index, column) in M::META.columns.iter().enumerate() {
         if index > 0 {
             sql.push_str(", ");
         }
+        let as_text = M::META.text_columns.contains(column);
+        if as_text {
+            sql.push_str("CAST(");
+        }
         dialect.push_ident(sql, column);
+        if as_text {
+            sql.push_str(" AS TEXT)");
+        }
     }
 }

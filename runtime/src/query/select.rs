@@ -146,7 +146,7 @@ impl<'q> SqlBuilder<'q> {
             }
             SelectList::One => self.push("1"),
             SelectList::Annotated(exprs) => {
-                self.push_model_columns(select.table, select.columns);
+                self.push_model_columns(select.table, select.columns, select.text_columns);
                 for expr in exprs {
                     self.push(", ");
                     self.push_expr(expr);
@@ -175,7 +175,7 @@ impl<'q> SqlBuilder<'q> {
             let mut first = true;
             if grouped_by_model {
                 self.push(" GROUP BY ");
-                self.push_model_columns(select.table, select.columns);
+                self.push_model_columns(select.table, select.columns, select.text_columns);
                 first = false;
             }
             for expr in exprs
