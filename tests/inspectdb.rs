@@ -20,6 +20,8 @@ mod samples;
 use std::process::Command;
 
 use databases::{PostgresDb, SqliteFile};
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use pookie_grammar::naming::snake_case;
 use pookie_grammar::{ir::Schema, load, Source};
 
 /// Runs `pookie inspectdb` with `args`; the text it printed, or its error output.
@@ -106,8 +108,7 @@ fn sqlite_edge_cases_inspect_and_check() {
         let file = SqliteFile::new();
         file.execute_batch(&sql)
             .unwrap_or_else(|e| panic!("{name}: cannot load: {e}"));
-        let (text, schema) =
-            inspect_and_check(&name, &["--database", &file.url(), "--include-views"]);
+        inspect_and_check(&name, &["--database", &file.url(), "--include-views"]);
     }
 }
 
@@ -134,30 +135,38 @@ fn postgres_samples_inspect_and_check() {
     assert!(text.contains("BinaryField"), "bytea: {text}");
 }
 
+/// A Diesel edge case loaded into a PostgreSQL database of its own, with the
+/// schemas it created (`public` and any other), or `None` without a server.
+fn postgres_edge_case(name: &str, sql: &str) -> Option<(PostgresDb, Vec<String>)> {
+    let db = PostgresDb::new()?;
+    db.run_script(sql)
+        .unwrap_or_else(|e| panic!("{name}: cannot load: {e}"));
+    let schemas: Vec<String> = db
+        .client()
+        .query(
+            "SELECT nspname::text FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' \
+             AND nspname <> 'information_schema' ORDER BY nspname",
+            &[],
+        )
+        .expect("list schemas")
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    Some((db, schemas))
+}
+
 #[test]
 fn postgres_edge_cases_inspect_and_check() {
     let Some(samples) = samples::find() else {
         return;
     };
     for (name, sql) in samples.edge_cases("postgres") {
-        let Some(db) = PostgresDb::new() else { return };
-        db.run_script(&sql)
-            .unwrap_or_else(|e| panic!("{name}: cannot load: {e}"));
-        let schemas: Vec<String> = db
-            .client()
-            .query(
-                "SELECT nspname::text FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' \
-                 AND nspname <> 'information_schema' ORDER BY nspname",
-                &[],
-            )
-            .expect("list schemas")
-            .iter()
-            .map(|row| row.get(0))
-            .collect();
+        let Some((db, schemas)) = postgres_edge_case(&name, &sql) else {
+            return;
+        };
         for schema in schemas {
-            let what = format!("{name}, schema {schema}");
-            let (text, inspected) = inspect_and_check(
-                &what,
+            inspect_and_check(
+                &format!("{name}, schema {schema}"),
                 &[
                     "--database",
                     &db.url,
@@ -290,10 +299,11 @@ fn schemas_round_trip_on_postgres() {
     assert_round_trip(&original, &inspected, false, &text);
 }
 
-/// The real databases end to end: Chinook and Northwind, on SQLite and on
-/// PostgreSQL, inspected into `.pookie` files that `pookie check` accepts, from
-/// which a crate is built that reads every row of every table and finds as
-/// many as `count(*)`.
+/// The real databases end to end: Chinook, Northwind and every Diesel edge
+/// case, on SQLite and on PostgreSQL, inspected into `.pookie` files that
+/// `pookie check` accepts, from which one crate is built (a module per
+/// database, or per PostgreSQL schema of an edge case) that reads every row of
+/// every table and finds as many as `count(*)`.
 #[test]
 fn a_crate_built_from_the_inspected_samples_reads_every_row() {
     let Some(samples) = samples::find() else {
@@ -303,7 +313,7 @@ fn a_crate_built_from_the_inspected_samples_reads_every_row() {
         ("chinook_sqlite".to_owned(), samples.chinook_sqlite()),
         ("northwind_sqlite".to_owned(), samples.northwind_sqlite()),
     ];
-    // Each Diesel edge case in a file of its own, views included.
+    // Each Diesel edge case in a file of its own.
     let edge_cases = samples.edge_cases("sqlite");
     assert!(!edge_cases.is_empty());
     for (name, sql) in edge_cases {
@@ -317,18 +327,42 @@ fn a_crate_built_from_the_inspected_samples_reads_every_row() {
         ("chinook_postgres", samples.chinook_postgres()),
         ("northwind_postgres", samples.northwind_postgres()),
     ];
-    let urls = sqlite
+    let mut urls: Vec<(String, String, Option<String>)> = sqlite
         .iter()
-        .map(|(module, db)| (module.clone(), db.url()))
-        .chain(
-            postgres
-                .iter()
-                .filter_map(|(module, db)| Some(((*module).to_owned(), db.as_ref()?.url.clone()))),
-        );
+        .map(|(module, db)| (module.clone(), db.url(), None))
+        .chain(postgres.iter().filter_map(|(module, db)| {
+            Some(((*module).to_owned(), db.as_ref()?.url.clone(), None))
+        }))
+        .collect();
+    // Each Diesel edge case in a database of its own; each of its schemas is
+    // a module, read through a connection whose search path is that schema.
+    let mut edge_case_databases = Vec::new();
+    for (name, sql) in samples.edge_cases("postgres") {
+        let Some((db, schemas)) = postgres_edge_case(&name, &sql) else {
+            break;
+        };
+        let case = name.trim_start_matches("print_schema_");
+        for schema in schemas {
+            let module = format!("diesel_postgres_{case}_{}", snake_case(&schema));
+            let options = format!("-csearch_path=\"{}\"", schema.replace('"', "\"\""));
+            let separator = if db.url.contains('?') { '&' } else { '?' };
+            let url = format!(
+                "{}{separator}options={}",
+                db.url,
+                utf8_percent_encode(&options, NON_ALPHANUMERIC)
+            );
+            urls.push((module, url, Some(schema)));
+        }
+        edge_case_databases.push(db);
+    }
     let databases: Vec<sample_crate::Inspected> = urls
-        .map(|(module, url)| {
-            let (text, schema) =
-                inspect_and_check(&module, &["--database", &url, "--include-views"]);
+        .into_iter()
+        .map(|(module, url, schema)| {
+            let mut args = vec!["--database", url.as_str()];
+            if let Some(schema) = &schema {
+                args.extend(["--schema", schema.as_str()]);
+            }
+            let (text, schema) = inspect_and_check(&module, &args);
             sample_crate::Inspected {
                 module,
                 text,
