@@ -20,6 +20,8 @@ mod samples;
 use std::process::Command;
 
 use databases::{PostgresDb, SqliteFile};
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use pookie_grammar::naming::snake_case;
 use pookie_grammar::{ir::Schema, load, Source};
 
 /// Runs `pookie inspectdb` with `args`; the text it printed, or its error output.
@@ -36,22 +38,19 @@ fn inspectdb(args: &[&str]) -> Result<String, String> {
     }
 }
 
-/// Inspects and loads the output as `pookie check` does; panics naming `what`.
-fn inspect_and_load(what: &str, args: &[&str]) -> (String, Schema) {
+/// Inspects, then checks the output as `pookie check` does: it loads, and
+/// code generation accepts it. Panics naming `what`.
+fn inspect_and_check(what: &str, args: &[&str]) -> (String, Schema) {
     let text = inspectdb(args).unwrap_or_else(|error| panic!("{what}: inspectdb failed: {error}"));
     let schema = load(&[Source {
         path: "inspected.pookie".into(),
         text: text.clone(),
     }])
     .unwrap_or_else(|errors| panic!("{what}: the output does not load:\n{errors}\n{text}"));
-    (text, schema)
-}
-
-/// Code generation accepts the inspected models; panics naming `what`.
-fn generates(what: &str, schema: &Schema, text: &str) {
-    if let Err(error) = pookie_codegen::Config::new().generate(schema) {
+    if let Err(error) = pookie_codegen::Config::new().generate(&schema) {
         panic!("{what}: code generation fails: {error}\n{text}");
     }
+    (text, schema)
 }
 
 /// The text with runs of spaces as one: checks do not depend on alignment.
@@ -67,12 +66,12 @@ fn model_count(schema: &Schema) -> usize {
 }
 
 #[test]
-fn sqlite_samples_inspect_and_load() {
+fn sqlite_samples_inspect_and_check() {
     let Some(samples) = samples::find() else {
         return;
     };
     let chinook = samples.chinook_sqlite();
-    let (text, schema) = inspect_and_load("Chinook", &["--database", &chinook.url()]);
+    let (text, schema) = inspect_and_check("Chinook", &["--database", &chinook.url()]);
     assert_eq!(model_count(&schema), 11);
     assert!(
         text.contains("tracks      = ManyToManyField(Track, through = PlaylistTrack)"),
@@ -84,9 +83,9 @@ fn sqlite_samples_inspect_and_load() {
     );
 
     let northwind = samples.northwind_sqlite();
-    let (_, tables) = inspect_and_load("Northwind", &["--database", &northwind.url()]);
+    let (_, tables) = inspect_and_check("Northwind", &["--database", &northwind.url()]);
     assert_eq!(model_count(&tables), 13);
-    let (text, with_views) = inspect_and_load(
+    let (text, with_views) = inspect_and_check(
         "Northwind with views",
         &["--database", &northwind.url(), "--include-views"],
     );
@@ -99,7 +98,7 @@ fn sqlite_samples_inspect_and_load() {
 }
 
 #[test]
-fn sqlite_edge_cases_inspect_and_load() {
+fn sqlite_edge_cases_inspect_and_check() {
     let Some(samples) = samples::find() else {
         return;
     };
@@ -109,21 +108,19 @@ fn sqlite_edge_cases_inspect_and_load() {
         let file = SqliteFile::new();
         file.execute_batch(&sql)
             .unwrap_or_else(|e| panic!("{name}: cannot load: {e}"));
-        let (text, schema) =
-            inspect_and_load(&name, &["--database", &file.url(), "--include-views"]);
-        generates(&name, &schema, &text);
+        inspect_and_check(&name, &["--database", &file.url(), "--include-views"]);
     }
 }
 
 #[test]
-fn postgres_samples_inspect_and_load() {
+fn postgres_samples_inspect_and_check() {
     let Some(samples) = samples::find() else {
         return;
     };
     let Some(chinook) = samples.chinook_postgres() else {
         return;
     };
-    let (text, schema) = inspect_and_load("Chinook", &["--database", &chinook.url]);
+    let (text, schema) = inspect_and_check("Chinook", &["--database", &chinook.url]);
     assert_eq!(model_count(&schema), 11);
     assert!(
         text.contains("ManyToManyField(Track, through = PlaylistTrack)"),
@@ -133,35 +130,43 @@ fn postgres_samples_inspect_and_load() {
     let Some(northwind) = samples.northwind_postgres() else {
         return;
     };
-    let (text, schema) = inspect_and_load("Northwind", &["--database", &northwind.url]);
+    let (text, schema) = inspect_and_check("Northwind", &["--database", &northwind.url]);
     assert_eq!(model_count(&schema), 14);
     assert!(text.contains("BinaryField"), "bytea: {text}");
 }
 
+/// A Diesel edge case loaded into a PostgreSQL database of its own, with the
+/// schemas it created (`public` and any other), or `None` without a server.
+fn postgres_edge_case(name: &str, sql: &str) -> Option<(PostgresDb, Vec<String>)> {
+    let db = PostgresDb::new()?;
+    db.run_script(sql)
+        .unwrap_or_else(|e| panic!("{name}: cannot load: {e}"));
+    let schemas: Vec<String> = db
+        .client()
+        .query(
+            "SELECT nspname::text FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' \
+             AND nspname <> 'information_schema' ORDER BY nspname",
+            &[],
+        )
+        .expect("list schemas")
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    Some((db, schemas))
+}
+
 #[test]
-fn postgres_edge_cases_inspect_and_load() {
+fn postgres_edge_cases_inspect_and_check() {
     let Some(samples) = samples::find() else {
         return;
     };
     for (name, sql) in samples.edge_cases("postgres") {
-        let Some(db) = PostgresDb::new() else { return };
-        db.run_script(&sql)
-            .unwrap_or_else(|e| panic!("{name}: cannot load: {e}"));
-        let schemas: Vec<String> = db
-            .client()
-            .query(
-                "SELECT nspname::text FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' \
-                 AND nspname <> 'information_schema' ORDER BY nspname",
-                &[],
-            )
-            .expect("list schemas")
-            .iter()
-            .map(|row| row.get(0))
-            .collect();
+        let Some((db, schemas)) = postgres_edge_case(&name, &sql) else {
+            return;
+        };
         for schema in schemas {
-            let what = format!("{name}, schema {schema}");
-            let (text, inspected) = inspect_and_load(
-                &what,
+            inspect_and_check(
+                &format!("{name}, schema {schema}"),
                 &[
                     "--database",
                     &db.url,
@@ -170,7 +175,6 @@ fn postgres_edge_cases_inspect_and_load() {
                     "--include-views",
                 ],
             );
-            generates(&what, &inspected, &text);
         }
     }
 }
@@ -215,7 +219,7 @@ fn names_unmappable_things_in_comments() {
          mother_id INTEGER REFERENCES person (id), father_id INTEGER REFERENCES person (id));",
     )
     .unwrap();
-    let (text, _) = inspect_and_load("odd names", &["--database", &db.url()]);
+    let (text, _) = inspect_and_check("odd names", &["--database", &db.url()]);
     // Alignment aside: runs of spaces count as one.
     let text: String = text
         .split(' ')
@@ -282,7 +286,7 @@ fn schemas_round_trip_on_sqlite() {
     let original = repository_schemas();
     let db = SqliteFile::new();
     round_trip::create_every_table(&db.url());
-    let (text, inspected) = inspect_and_load("schemas/ on SQLite", &["--database", &db.url()]);
+    let (text, inspected) = inspect_and_check("schemas/ on SQLite", &["--database", &db.url()]);
     assert_round_trip(&original, &inspected, true, &text);
 }
 
@@ -291,32 +295,18 @@ fn schemas_round_trip_on_postgres() {
     let Some(db) = PostgresDb::new() else { return };
     let original = repository_schemas();
     round_trip::create_every_table(&db.url);
-    let (text, inspected) = inspect_and_load("schemas/ on PostgreSQL", &["--database", &db.url]);
+    let (text, inspected) = inspect_and_check("schemas/ on PostgreSQL", &["--database", &db.url]);
     assert_round_trip(&original, &inspected, false, &text);
 }
 
-/// Code generation accepts the inspected Chinook and Northwind models.
-#[test]
-fn code_generation_accepts_the_inspected_samples() {
-    let Some(samples) = samples::find() else {
-        return;
-    };
-    for (name, db) in [
-        ("Chinook", samples.chinook_sqlite()),
-        ("Northwind", samples.northwind_sqlite()),
-    ] {
-        let (text, schema) = inspect_and_load(name, &["--database", &db.url()]);
-        generates(name, &schema, &text);
-    }
-}
-
 /// The all-types database of each backend (see `inspectdb/all_types_*.sql`)
-/// and the real databases, Chinook and Northwind, on SQLite and on
-/// PostgreSQL, end to end: inspected into `.pookie` files that `pookie check`
-/// accepts, from which a crate is built that reads every row of every table
-/// and finds as many as `count(*)`, and writes every row of the all-types
-/// tables back unchanged. The all-types databases are in the repository:
-/// without the samples, the test runs on them alone.
+/// and the real databases — Chinook, Northwind and every Diesel edge case, on
+/// SQLite and on PostgreSQL — end to end: inspected into `.pookie` files that
+/// `pookie check` accepts, from which one crate is built (a module per
+/// database, or per PostgreSQL schema of an edge case) that reads every row of
+/// every table and finds as many as `count(*)`, and writes every row of the
+/// all-types tables back unchanged. The all-types databases are in the
+/// repository: without the samples, the test runs on them alone.
 #[test]
 fn a_crate_built_from_the_inspected_samples_reads_every_row() {
     let all_types_sqlite = SqliteFile::new();
@@ -329,39 +319,71 @@ fn a_crate_built_from_the_inspected_samples_reads_every_row() {
             .expect("load the PostgreSQL all-types database");
         assert_every_column_type_is_covered(db);
     }
-    let mut urls: Vec<(&str, String, bool)> =
-        vec![("all_types_sqlite", all_types_sqlite.url(), true)];
+    // (module, url, PostgreSQL schema, write the rows back)
+    let mut urls: Vec<(String, String, Option<String>, bool)> =
+        vec![("all_types_sqlite".to_owned(), all_types_sqlite.url(), None, true)];
     if let Some(db) = &all_types_postgres {
-        urls.push(("all_types_postgres", db.url.clone(), true));
+        urls.push(("all_types_postgres".to_owned(), db.url.clone(), None, true));
     }
     // The copies of the samples live until the crate has read them.
     let samples = samples::find();
-    let sqlite_samples = samples
-        .as_ref()
-        .map(|s| [s.chinook_sqlite(), s.northwind_sqlite()]);
-    let postgres_samples = samples
-        .as_ref()
-        .map(|s| [s.chinook_postgres(), s.northwind_postgres()]);
-    if let Some([chinook, northwind]) = &sqlite_samples {
-        urls.push(("chinook_sqlite", chinook.url(), false));
-        urls.push(("northwind_sqlite", northwind.url(), false));
-    }
-    if let Some([chinook, northwind]) = &postgres_samples {
-        for (module, db) in [
-            ("chinook_postgres", chinook),
-            ("northwind_postgres", northwind),
-        ] {
-            if let Some(db) = db {
-                urls.push((module, db.url.clone(), false));
-            }
+    let mut sqlite = Vec::new();
+    let mut postgres = Vec::new();
+    if let Some(samples) = &samples {
+        sqlite.push(("chinook_sqlite".to_owned(), samples.chinook_sqlite()));
+        sqlite.push(("northwind_sqlite".to_owned(), samples.northwind_sqlite()));
+        // Each Diesel edge case in a file of its own.
+        let edge_cases = samples.edge_cases("sqlite");
+        assert!(!edge_cases.is_empty());
+        for (name, sql) in edge_cases {
+            let file = SqliteFile::new();
+            file.execute_batch(&sql)
+                .unwrap_or_else(|e| panic!("{name}: cannot load: {e}"));
+            let case = name.trim_start_matches("print_schema_");
+            sqlite.push((format!("diesel_sqlite_{case}"), file));
         }
+        postgres.push(("chinook_postgres", samples.chinook_postgres()));
+        postgres.push(("northwind_postgres", samples.northwind_postgres()));
+    }
+    urls.extend(
+        sqlite
+            .iter()
+            .map(|(module, db)| (module.clone(), db.url(), None, false)),
+    );
+    urls.extend(postgres.iter().filter_map(|(module, db)| {
+        Some(((*module).to_owned(), db.as_ref()?.url.clone(), None, false))
+    }));
+    // Each Diesel edge case in a database of its own; each of its schemas is
+    // a module, read through a connection whose search path is that schema.
+    let mut edge_case_databases = Vec::new();
+    for (name, sql) in samples.iter().flat_map(|s| s.edge_cases("postgres")) {
+        let Some((db, schemas)) = postgres_edge_case(&name, &sql) else {
+            break;
+        };
+        let case = name.trim_start_matches("print_schema_");
+        for schema in schemas {
+            let module = format!("diesel_postgres_{case}_{}", snake_case(&schema));
+            let options = format!("-csearch_path=\"{}\"", schema.replace('"', "\"\""));
+            let separator = if db.url.contains('?') { '&' } else { '?' };
+            let url = format!(
+                "{}{separator}options={}",
+                db.url,
+                utf8_percent_encode(&options, NON_ALPHANUMERIC)
+            );
+            urls.push((module, url, Some(schema), false));
+        }
+        edge_case_databases.push(db);
     }
     let databases: Vec<sample_crate::Inspected> = urls
         .into_iter()
-        .map(|(module, url, write_back)| {
-            let (text, schema) = inspect_and_load(module, &["--database", &url]);
+        .map(|(module, url, schema, write_back)| {
+            let mut args = vec!["--database", url.as_str()];
+            if let Some(schema) = &schema {
+                args.extend(["--schema", schema.as_str()]);
+            }
+            let (text, schema) = inspect_and_check(&module, &args);
             sample_crate::Inspected {
-                module: module.to_owned(),
+                module,
                 text,
                 schema,
                 url,
@@ -422,4 +444,82 @@ fn assert_every_column_type_is_covered(db: &PostgresDb) {
         missing.is_empty(),
         "types without a column in inspectdb/all_types_postgres.sql: {missing:?}"
     );
+}
+
+/// What the language cannot say about a PostgreSQL table is kept as a note:
+/// `ON UPDATE` actions, index methods other than btree, exclusion
+/// constraints, triggers, materialized views, partitioning (the partitions and
+/// the foreign keys declared on one alone). An `ON DELETE` action the column
+/// cannot carry out is written as what the database does, so that the output
+/// passes `pookie check`.
+#[test]
+fn postgres_keeps_what_the_models_cannot_say_as_notes() {
+    let Some(db) = PostgresDb::new() else { return };
+    db.run_script(
+        "CREATE TABLE parent (id serial PRIMARY KEY, code text UNIQUE, tags text[]);
+         CREATE TABLE child (id serial PRIMARY KEY,
+             parent_id integer NOT NULL REFERENCES parent ON DELETE SET NULL ON UPDATE CASCADE,
+             other_id integer NOT NULL REFERENCES parent ON DELETE SET DEFAULT,
+             maybe_id integer REFERENCES parent ON DELETE SET DEFAULT);
+         CREATE INDEX parent_tags_gin ON parent USING gin (tags);
+         CREATE TABLE booking (id serial PRIMARY KEY, starts date NOT NULL, ends date NOT NULL,
+             EXCLUDE USING gist (daterange(starts, ends) WITH &&));
+         CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+         CREATE TRIGGER child_touch BEFORE UPDATE ON child FOR EACH ROW EXECUTE FUNCTION touch();
+         CREATE MATERIALIZED VIEW parent_codes AS SELECT id, code FROM parent;
+         CREATE TABLE measurement (id integer NOT NULL, taken date NOT NULL, parent_id integer,
+             PRIMARY KEY (id, taken)) PARTITION BY RANGE (taken);
+         CREATE TABLE measurement_2026 PARTITION OF measurement
+             FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+         ALTER TABLE measurement_2026 ADD CONSTRAINT measurement_2026_parent
+             FOREIGN KEY (parent_id) REFERENCES parent (id);",
+    )
+    .expect("create the tables");
+    let (text, schema) = inspect_and_check(
+        "notes on PostgreSQL",
+        &["--database", &db.url, "--include-views"],
+    );
+    assert_eq!(model_count(&schema), 5, "{text}");
+    let text = flat(&text);
+    for expected in [
+        "parent = ForeignKey(Parent, on_delete = DO_NOTHING",
+        "// The database has ON DELETE SET NULL, but the column is NOT NULL, so deleting a referenced row fails: written as `on_delete = DO_NOTHING`",
+        "// The foreign key has ON UPDATE CASCADE: the models do not express it.",
+        "// The database has ON DELETE SET DEFAULT, but the column has no default and is NOT NULL",
+        "maybe = ForeignKey(Parent, on_delete = SET_NULL, related_name = \"child_maybe_set\", null = true)",
+        "// The index `parent_tags_gin` uses the `gin` method",
+        "// The exclusion constraint `booking_daterange_excl` (the models do not express it): EXCLUDE USING gist",
+        "// The trigger `child_touch` runs in the database (the models do not express it): CREATE TRIGGER child_touch BEFORE UPDATE ON public.child",
+        "// A materialized view: read-only",
+        "// A partitioned table: PARTITION BY RANGE (taken).",
+        "// Partition `measurement_2026`: FOR VALUES FROM ('2026-01-01') TO ('2027-01-01').",
+        "// The partition `measurement_2026` alone has the foreign key `measurement_2026_parent`: FOREIGN KEY (parent_id) REFERENCES parent(id).",
+    ] {
+        assert!(text.contains(expected), "missing `{expected}` in:\n{text}");
+    }
+}
+
+/// The same on SQLite: triggers, `ON UPDATE` actions, and an `ON DELETE SET
+/// NULL` on a NOT NULL column.
+#[test]
+fn sqlite_keeps_what_the_models_cannot_say_as_notes() {
+    let db = SqliteFile::new();
+    db.execute_batch(
+        "CREATE TABLE parent (id INTEGER PRIMARY KEY, touched TEXT);
+         CREATE TABLE child (id INTEGER PRIMARY KEY,
+             parent_id INTEGER NOT NULL REFERENCES parent (id) ON DELETE SET NULL ON UPDATE RESTRICT);
+         CREATE TRIGGER parent_touch AFTER UPDATE ON parent
+             BEGIN UPDATE parent SET touched = 'yes' WHERE id = NEW.id; END;",
+    )
+    .unwrap();
+    let (text, _) = inspect_and_check("notes on SQLite", &["--database", &db.url()]);
+    let text = flat(&text);
+    for expected in [
+        "parent = ForeignKey(Parent, on_delete = DO_NOTHING",
+        "// The database has ON DELETE SET NULL, but the column is NOT NULL",
+        "// The foreign key has ON UPDATE RESTRICT: the models do not express it.",
+        "// The trigger `parent_touch` runs in the database (the models do not express it): CREATE TRIGGER parent_touch AFTER UPDATE ON parent",
+    ] {
+        assert!(text.contains(expected), "missing `{expected}` in:\n{text}");
+    }
 }

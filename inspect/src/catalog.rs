@@ -30,6 +30,8 @@ pub struct Table {
     pub name: String,
     /// A view rather than a table.
     pub is_view: bool,
+    /// A materialized view (with `is_view`): it stores rows, refreshed by `REFRESH MATERIALIZED VIEW`.
+    pub materialized: bool,
     /// The table comment (`COMMENT ON TABLE`).
     pub comment: Option<String>,
     /// Columns in table order.
@@ -97,6 +99,8 @@ pub struct ForeignKey {
     pub target_columns: Vec<String>,
     /// The `ON DELETE` action.
     pub on_delete: OnDelete,
+    /// The `ON UPDATE` action, as SQL spells it, unless it is `NO ACTION`.
+    pub on_update: Option<String>,
 }
 
 /// A UNIQUE constraint (its name is not kept: `unique_together` has none).
@@ -117,6 +121,21 @@ pub struct IndexInfo {
     pub unique: bool,
     /// A partial index's WHERE condition.
     pub condition: Option<String>,
+    /// The index method when it is not the default `btree` (`gin`, `gist`, `brin`, `hash`, …).
+    pub method: Option<String>,
+}
+
+/// A referential action as SQL spells it, from the catalogs' spelling;
+/// `None` for `NO ACTION` (the default, nothing to say).
+pub fn action_sql(action: &str) -> Option<String> {
+    let sql = match action.to_ascii_uppercase().as_str() {
+        "CASCADE" | "C" => "CASCADE",
+        "SET NULL" | "N" => "SET NULL",
+        "SET DEFAULT" | "D" => "SET DEFAULT",
+        "RESTRICT" | "R" => "RESTRICT",
+        _ => return None,
+    };
+    Some(sql.to_string())
 }
 
 /// Maps a referential action as the catalogs spell it.
@@ -128,4 +147,11 @@ pub fn on_delete(action: &str) -> OnDelete {
         "RESTRICT" | "R" => OnDelete::Restrict,
         _ => OnDelete::DoNothing,
     }
+}
+
+/// The note for a trigger, which the models cannot express: its definition.
+pub fn trigger_note(name: &str, definition: &str) -> String {
+    format!(
+        "The trigger `{name}` runs in the database (the models do not express it): {definition}"
+    )
 }

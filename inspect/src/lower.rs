@@ -114,17 +114,25 @@ impl Context<'_> {
             db_table: Some(table.name.clone()),
             ..Meta::default()
         };
-        if table.is_view {
+        if table.materialized {
+            meta.managed = Some(false);
+            notes.push(
+                "A materialized view: read-only, never created, dropped or refreshed by Pookie \
+                 (REFRESH MATERIALIZED VIEW updates its rows)."
+                    .into(),
+            );
+        } else if table.is_view {
             meta.managed = Some(false);
             notes.push("A view: read-only, never created or dropped by Pookie.".into());
         }
         self.primary_key(index, &mut fields, &mut meta, &mut notes);
         for fk in table.foreign_keys.iter().filter(|fk| fk.columns.len() > 1) {
             notes.push(format!(
-                "The foreign key ({}) → `{}` ({}) spans several columns, which a relation field cannot express; its columns are plain fields.",
+                "The foreign key ({}) → `{}` ({}){} spans several columns, which a relation field cannot express; its columns are plain fields.",
                 quoted(&fk.columns),
                 fk.target_table,
-                quoted(&fk.target_columns)
+                quoted(&fk.target_columns),
+                on_update_clause(fk),
             ));
         }
         for unique in &table.uniques {
@@ -159,16 +167,23 @@ impl Context<'_> {
                 ));
                 continue;
             };
+            if let Some(method) = &index_info.method {
+                notes.push(format!(
+                    "The index `{}` uses the `{method}` method, which an `Index` cannot say: it is written as a btree index.",
+                    index_info.name
+                ));
+            }
             let default_name = format!(
                 "{}_{}_idx",
                 table.name,
                 index_info.columns[0].as_deref().unwrap_or_default()
             );
-            if let ([single], false, None, true) = (
+            if let ([single], false, None, true, None) = (
                 columns.as_slice(),
                 index_info.unique,
                 &index_info.condition,
                 index_info.name == default_name,
+                &index_info.method,
             ) {
                 // Not on a unique or key field: `db_index` is ignored there (the
                 // unique index serves), so the index would be lost.
@@ -291,6 +306,12 @@ impl Context<'_> {
                 Ok(relation) => kind = relation,
                 Err(note) => comments.push(note),
             }
+            if fk.on_update.is_some() {
+                comments.push(format!(
+                    "The foreign key has{}: the models do not express it.",
+                    on_update_clause(fk)
+                ));
+            }
         }
         if let Some(guess) = &column.guess {
             comments.push(format!("{GUESS}: {guess}"));
@@ -325,6 +346,11 @@ impl Context<'_> {
         });
         if options.default == Some(DefaultValue::Null) {
             options.default = None;
+        }
+        if let FieldKind::ForeignKey(relation) | FieldKind::OneToOneField(relation) = &mut kind {
+            if let Some(note) = enforceable_on_delete(relation, &options) {
+                comments.push(note);
+            }
         }
         let mut field = Field {
             name: name.to_string(),
@@ -464,7 +490,10 @@ impl Context<'_> {
                     && index.name == format!("{}_{}_idx", table.name, second.name)
             })
             || !table.checks.is_empty()
+            || !table.notes.is_empty()
+            || table.indexes.iter().any(|index| index.method.is_some())
             || table.foreign_keys.len() != 2
+            || table.foreign_keys.iter().any(|fk| fk.on_update.is_some())
             || self.catalog.tables.iter().any(|other| {
                 other
                     .foreign_keys
@@ -593,6 +622,43 @@ fn enum_def(name: &str, values: &[String]) -> EnumDef {
             })
             .collect(),
     }
+}
+
+/// ` ON UPDATE <action>` when the foreign key has one other than `NO ACTION`.
+fn on_update_clause(fk: &ForeignKey) -> String {
+    fk.on_update
+        .as_deref()
+        .map(|action| format!(" ON UPDATE {action}"))
+        .unwrap_or_default()
+}
+
+/// An `ON DELETE` action the column cannot carry out is written as what the
+/// database does instead, with a note: `SET NULL` on a NOT NULL column fails,
+/// as does `SET DEFAULT` without a default there (it sets NULL; on a nullable
+/// column that is `SET NULL`). The language refuses the original spelling.
+fn enforceable_on_delete(relation: &mut Relation, options: &FieldOptions) -> Option<String> {
+    let original = relation.on_delete;
+    let (action, why) = match (original, options.null, &options.default) {
+        (OnDelete::SetNull, false, _) => (
+            OnDelete::DoNothing,
+            "the column is NOT NULL, so deleting a referenced row fails",
+        ),
+        (OnDelete::SetDefault, false, None) => (
+            OnDelete::DoNothing,
+            "the column has no default and is NOT NULL, so deleting a referenced row fails",
+        ),
+        (OnDelete::SetDefault, true, None) => (
+            OnDelete::SetNull,
+            "the column has no default, so the database sets NULL",
+        ),
+        _ => return None,
+    };
+    relation.on_delete = action;
+    Some(format!(
+        "The database has ON DELETE {}, but {why}: written as `on_delete = {}`, which leaves that to the database.",
+        original.keyword().replace('_', " "),
+        action.keyword()
+    ))
 }
 
 fn quoted(columns: &[String]) -> String {

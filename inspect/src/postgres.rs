@@ -29,6 +29,7 @@ pub fn catalog(db: &Db, options: &Options) -> Result<Catalog, InspectError> {
     }
     let relations = db.fetch_all(
         "SELECT c.oid, c.relname::text AS name, c.relkind IN ('v', 'm') AS is_view, \
+                c.relkind::text AS relkind, pg_get_partkeydef(c.oid) AS partition_key, \
                 obj_description(c.oid, 'pg_class') AS comment \
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
          WHERE n.nspname = $1::text AND c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition \
@@ -47,12 +48,17 @@ pub fn catalog(db: &Db, options: &Options) -> Result<Catalog, InspectError> {
         let mut table = Table {
             name,
             is_view,
+            materialized: text(&row, "relkind")? == "m",
             comment: opt_text(&row, "comment")?,
             ..Table::default()
         };
         read_columns(db, oid, &mut table, &mut enum_types)?;
         read_constraints(db, oid, schema, &mut table)?;
         read_indexes(db, oid, &mut table)?;
+        if let Some(key) = opt_text(&row, "partition_key")? {
+            read_partitions(db, oid, &key, &mut table)?;
+        }
+        read_triggers(db, oid, &mut table)?;
         tables.push(table);
     }
     options.check_found(tables.iter().map(|t| t.name.as_str()))?;
@@ -221,11 +227,12 @@ fn read_constraints(
                 tn.nspname::text AS target_schema, tc.relname::text AS target_table, \
                 to_json(array(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, o) \
                       JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.o))::text AS target_columns, \
-                con.confdeltype::text AS on_delete, pg_get_constraintdef(con.oid) AS definition \
+                con.confdeltype::text AS on_delete, con.confupdtype::text AS on_update, \
+                pg_get_constraintdef(con.oid) AS definition \
          FROM pg_constraint con \
          LEFT JOIN pg_class tc ON tc.oid = con.confrelid \
          LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace \
-         WHERE con.conrelid = ($1::int8)::oid AND con.contype IN ('p', 'u', 'f', 'c') \
+         WHERE con.conrelid = ($1::int8)::oid AND con.contype IN ('p', 'u', 'f', 'c', 'x') \
          ORDER BY con.conname",
         &[Param::I64(table_oid)],
     )?;
@@ -249,8 +256,13 @@ fn read_constraints(
                     target_table,
                     target_columns: text_list(&row, "target_columns")?,
                     on_delete: catalog::on_delete(&text(&row, "on_delete")?),
+                    on_update: catalog::action_sql(&text(&row, "on_update")?),
                 });
             }
+            "x" => table.notes.push(format!(
+                "The exclusion constraint `{name}` (the models do not express it): {}.",
+                text(&row, "definition")?
+            )),
             _ => {
                 let definition = text(&row, "definition")?;
                 if let Some(check) = check_condition(&definition) {
@@ -276,8 +288,9 @@ fn read_indexes(db: &Db, table_oid: i64, table: &mut Table) -> Result<(), Inspec
                 to_json(array(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o) \
                       LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n \
                       WHERE k.o <= i.indnkeyatts ORDER BY k.o))::text AS columns, \
-                pg_get_expr(i.indpred, i.indrelid) AS condition \
+                pg_get_expr(i.indpred, i.indrelid) AS condition, am.amname::text AS method \
          FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid \
+         JOIN pg_am am ON am.oid = ic.relam \
          WHERE i.indrelid = ($1::int8)::oid AND NOT i.indisprimary \
            AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid) \
          ORDER BY ic.relname",
@@ -289,7 +302,61 @@ fn read_indexes(db: &Db, table_oid: i64, table: &mut Table) -> Result<(), Inspec
             unique: boolean(&row, "is_unique")?,
             columns: opt_text_list(&row, "columns")?,
             condition: opt_text(&row, "condition")?,
+            method: Some(text(&row, "method")?).filter(|m| m != "btree"),
         });
+    }
+    Ok(())
+}
+
+/// A partitioned table reads the rows of all its partitions; the partitions
+/// themselves are not models. What the models cannot say is noted: the
+/// partitioning, each partition, and the foreign keys declared on a partition
+/// alone (those on the parent are the model's relations).
+fn read_partitions(db: &Db, oid: i64, key: &str, table: &mut Table) -> Result<(), InspectError> {
+    table
+        .notes
+        .push(format!("A partitioned table: PARTITION BY {key}."));
+    let partitions = db.fetch_all(
+        "SELECT c.oid, c.relname::text AS name, pg_get_expr(c.relpartbound, c.oid) AS bound \
+         FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid \
+         WHERE i.inhparent = ($1::int8)::oid ORDER BY c.relname",
+        &[Param::I64(oid)],
+    )?;
+    for partition in partitions {
+        let name = text(&partition, "name")?;
+        table.notes.push(format!(
+            "Partition `{name}`: {}.",
+            opt_text(&partition, "bound")?.unwrap_or_default()
+        ));
+        let own_keys = db.fetch_all(
+            "SELECT conname::text AS name, pg_get_constraintdef(oid) AS definition \
+             FROM pg_constraint WHERE conrelid = ($1::int8)::oid AND contype = 'f' \
+               AND conparentid = 0 ORDER BY conname",
+            &[Param::I64(int(&partition, "oid")?)],
+        )?;
+        for key in own_keys {
+            table.notes.push(format!(
+                "The partition `{name}` alone has the foreign key `{}`: {}.",
+                text(&key, "name")?,
+                text(&key, "definition")?
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Triggers have no spelling in the language: each is a note with its definition.
+fn read_triggers(db: &Db, oid: i64, table: &mut Table) -> Result<(), InspectError> {
+    let rows = db.fetch_all(
+        "SELECT tgname::text AS name, pg_get_triggerdef(oid) AS definition FROM pg_trigger \
+         WHERE tgrelid = ($1::int8)::oid AND NOT tgisinternal AND tgparentid = 0 ORDER BY tgname",
+        &[Param::I64(oid)],
+    )?;
+    for row in rows {
+        table.notes.push(catalog::trigger_note(
+            &text(&row, "name")?,
+            &text(&row, "definition")?,
+        ));
     }
     Ok(())
 }

@@ -98,6 +98,7 @@ fn table(db: &Db, name: &str, is_view: bool, create_sql: &str) -> Result<Table, 
             }
         }
     }
+    read_triggers(db, &mut table)?;
     if is_view {
         return Ok(table);
     }
@@ -105,6 +106,20 @@ fn table(db: &Db, name: &str, is_view: bool, create_sql: &str) -> Result<Table, 
     read_indexes(db, &mut table)?;
     table.checks = checks(create_sql);
     Ok(table)
+}
+
+/// Triggers have no spelling in the language: each is a note with its SQL.
+fn read_triggers(db: &Db, table: &mut Table) -> Result<(), InspectError> {
+    let rows = db.fetch_all(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?1 ORDER BY name",
+        &[name_param(&table.name)],
+    )?;
+    for row in rows {
+        let name = text(&row, "name")?;
+        let sql = opt_text(&row, "sql")?.unwrap_or_default();
+        table.notes.push(catalog::trigger_note(&name, &sql));
+    }
+    Ok(())
 }
 
 fn declared_type(db: &Db, table: &str, column: &str) -> Result<String, InspectError> {
@@ -120,7 +135,7 @@ fn declared_type(db: &Db, table: &str, column: &str) -> Result<String, InspectEr
 
 fn foreign_keys(db: &Db, table: &str) -> Result<Vec<ForeignKey>, InspectError> {
     let rows = db.fetch_all(
-        "SELECT id, \"table\", \"from\", \"to\", on_delete FROM pragma_foreign_key_list(?1) ORDER BY id, seq",
+        "SELECT id, \"table\", \"from\", \"to\", on_delete, on_update FROM pragma_foreign_key_list(?1) ORDER BY id, seq",
         &[name_param(table)],
     )?;
     let mut keys: Vec<(i64, ForeignKey)> = Vec::new();
@@ -130,6 +145,7 @@ fn foreign_keys(db: &Db, table: &str) -> Result<Vec<ForeignKey>, InspectError> {
         let from = text(&row, "from")?;
         let to = opt_text(&row, "to")?;
         let action = text(&row, "on_delete")?;
+        let on_update = text(&row, "on_update")?;
         if keys.last().map(|(last, _)| *last) != Some(id) {
             keys.push((
                 id,
@@ -138,6 +154,7 @@ fn foreign_keys(db: &Db, table: &str) -> Result<Vec<ForeignKey>, InspectError> {
                     target_table: target,
                     target_columns: Vec::new(),
                     on_delete: catalog::on_delete(&action),
+                    on_update: catalog::action_sql(&on_update),
                 },
             ));
         }
@@ -195,6 +212,7 @@ fn read_indexes(db: &Db, table: &mut Table) -> Result<(), InspectError> {
                     columns,
                     unique,
                     condition,
+                    method: None,
                 });
             }
         }
