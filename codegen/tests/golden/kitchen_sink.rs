@@ -3083,6 +3083,11 @@ impl Sample {
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
     }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
+    }
 }
 impl ::pookie::Validate for Sample {
     const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[];
@@ -4475,6 +4480,11 @@ impl Nullable {
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
     }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
+    }
 }
 impl ::pookie::Validate for Nullable {
     const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[];
@@ -5798,6 +5808,11 @@ impl Defaults {
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
     }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
+    }
 }
 impl ::pookie::Validate for Defaults {
     const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[
@@ -6324,6 +6339,11 @@ impl Ticket {
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
     }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
+    }
 }
 impl ::pookie::Validate for Ticket {
     const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[
@@ -6583,7 +6603,7 @@ impl ::pookie::Model for Country {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "code",
                 column_index: 0,
-                target: || &<City as ::pookie::Model>::META,
+                target: <City>::__pookie_meta,
                 target_table: "citys",
                 target_column: "country_id",
                 target_column_index: 1,
@@ -6596,7 +6616,7 @@ impl ::pookie::Model for Country {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "code",
                 column_index: 0,
-                target: || &<Census as ::pookie::Model>::META,
+                target: <Census>::__pookie_meta,
                 target_table: "censuses",
                 target_column: "country_id",
                 target_column_index: 0,
@@ -6764,6 +6784,11 @@ impl Country {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Country {
@@ -7023,7 +7048,7 @@ impl ::pookie::Model for City {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "country_id",
                 column_index: 1,
-                target: || &<Country as ::pookie::Model>::META,
+                target: <Country>::__pookie_meta,
                 target_table: "countrys",
                 target_column: "code",
                 target_column_index: 0,
@@ -7201,6 +7226,11 @@ impl City {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for City {
@@ -7500,7 +7530,7 @@ impl ::pookie::Model for Census {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "country_id",
                 column_index: 0,
-                target: || &<Country as ::pookie::Model>::META,
+                target: <Country>::__pookie_meta,
                 target_table: "countrys",
                 target_column: "code",
                 target_column_index: 0,
@@ -7701,6 +7731,11 @@ impl Census {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Census {
@@ -7923,7 +7958,7 @@ impl ::pookie::Model for Device {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "uid",
                 column_index: 0,
-                target: || &<Reading as ::pookie::Model>::META,
+                target: <Reading>::__pookie_meta,
                 target_table: "readings",
                 target_column: "device_id",
                 target_column_index: 1,
@@ -8087,6 +8122,11 @@ impl Device {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Device {
@@ -8384,7 +8424,7 @@ impl ::pookie::Model for Reading {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "device_id",
                 column_index: 1,
-                target: || &<Device as ::pookie::Model>::META,
+                target: <Device>::__pookie_meta,
                 target_table: "devices",
                 target_column: "uid",
                 target_column_index: 0,
@@ -8573,6 +8613,11 @@ impl Reading {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Reading {
@@ -9517,6 +9562,11 @@ impl Profile {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Profile {

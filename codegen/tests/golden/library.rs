@@ -148,7 +148,7 @@ impl ::pookie::Model for Publisher {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<Writer as ::pookie::Model>::META,
+                target: <Writer>::__pookie_meta,
                 target_table: "library_authors",
                 target_column: "publisher_id",
                 target_column_index: 2,
@@ -311,6 +311,11 @@ impl Publisher {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Publisher {
@@ -565,7 +570,7 @@ impl ::pookie::Model for Writer {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "publisher_id",
                 column_index: 2,
-                target: || &<Publisher as ::pookie::Model>::META,
+                target: <Publisher>::__pookie_meta,
                 target_table: "library_publishers",
                 target_column: "id",
                 target_column_index: 0,
@@ -578,7 +583,7 @@ impl ::pookie::Model for Writer {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<Book as ::pookie::Model>::META,
+                target: <Book>::__pookie_meta,
                 target_table: "library_books",
                 target_column: "author_id",
                 target_column_index: 2,
@@ -591,7 +596,7 @@ impl ::pookie::Model for Writer {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<super::relations::WriterRating as ::pookie::Model>::META,
+                target: <super::relations::WriterRating>::__pookie_meta,
                 target_table: "writer_ratings",
                 target_column: "writer_id",
                 target_column_index: 1,
@@ -779,6 +784,11 @@ impl Writer {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Writer {
@@ -1038,7 +1048,7 @@ impl ::pookie::Model for Book {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "author_id",
                 column_index: 2,
-                target: || &<Writer as ::pookie::Model>::META,
+                target: <Writer>::__pookie_meta,
                 target_table: "library_authors",
                 target_column: "id",
                 target_column_index: 0,
@@ -1227,6 +1237,11 @@ impl Book {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Book {
@@ -1418,7 +1433,7 @@ impl ::pookie::Model for Topic {
                 kind: ::pookie::RelationKind::ManyToMany,
                 column: "id",
                 column_index: 0,
-                target: || &<Article as ::pookie::Model>::META,
+                target: <Article>::__pookie_meta,
                 target_table: "library_articles",
                 target_column: "id",
                 target_column_index: 0,
@@ -1586,6 +1601,11 @@ impl Topic {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Topic {
@@ -1791,7 +1811,7 @@ impl ::pookie::Model for Article {
                 kind: ::pookie::RelationKind::ManyToMany,
                 column: "id",
                 column_index: 0,
-                target: || &<Topic as ::pookie::Model>::META,
+                target: <Topic>::__pookie_meta,
                 target_table: "library_tags",
                 target_column: "id",
                 target_column_index: 0,
@@ -1959,6 +1979,11 @@ impl Article {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Article {

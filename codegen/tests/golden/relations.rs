@@ -192,7 +192,7 @@ impl ::pookie::Model for Employee {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "reports_to_id",
                 column_index: 2,
-                target: || &<Employee as ::pookie::Model>::META,
+                target: <Employee>::__pookie_meta,
                 target_table: "employees",
                 target_column: "id",
                 target_column_index: 0,
@@ -205,7 +205,7 @@ impl ::pookie::Model for Employee {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<Employee as ::pookie::Model>::META,
+                target: <Employee>::__pookie_meta,
                 target_table: "employees",
                 target_column: "reports_to_id",
                 target_column_index: 2,
@@ -387,6 +387,11 @@ impl Employee {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Employee {
@@ -577,7 +582,7 @@ impl ::pookie::Model for Address {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<Shipment as ::pookie::Model>::META,
+                target: <Shipment>::__pookie_meta,
                 target_table: "shipments",
                 target_column: "bill_to_id",
                 target_column_index: 2,
@@ -590,7 +595,7 @@ impl ::pookie::Model for Address {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<Shipment as ::pookie::Model>::META,
+                target: <Shipment>::__pookie_meta,
                 target_table: "shipments",
                 target_column: "ship_to_id",
                 target_column_index: 3,
@@ -757,6 +762,11 @@ impl Address {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Address {
@@ -1038,7 +1048,7 @@ impl ::pookie::Model for Shipment {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "bill_to_id",
                 column_index: 2,
-                target: || &<Address as ::pookie::Model>::META,
+                target: <Address>::__pookie_meta,
                 target_table: "addresses",
                 target_column: "id",
                 target_column_index: 0,
@@ -1051,7 +1061,7 @@ impl ::pookie::Model for Shipment {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "ship_to_id",
                 column_index: 3,
-                target: || &<Address as ::pookie::Model>::META,
+                target: <Address>::__pookie_meta,
                 target_table: "addresses",
                 target_column: "id",
                 target_column_index: 0,
@@ -1248,6 +1258,11 @@ impl Shipment {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Shipment {
@@ -1496,7 +1511,7 @@ impl ::pookie::Model for WriterRating {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "writer_id",
                 column_index: 1,
-                target: || &<super::library::Writer as ::pookie::Model>::META,
+                target: <super::library::Writer>::__pookie_meta,
                 target_table: "library_authors",
                 target_column: "id",
                 target_column_index: 0,
@@ -1674,6 +1689,11 @@ impl WriterRating {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for WriterRating {
@@ -1862,7 +1882,7 @@ impl ::pookie::Model for Person {
                 kind: ::pookie::RelationKind::ManyToMany,
                 column: "id",
                 column_index: 0,
-                target: || &<Club as ::pookie::Model>::META,
+                target: <Club>::__pookie_meta,
                 target_table: "clubs",
                 target_column: "id",
                 target_column_index: 0,
@@ -1880,7 +1900,7 @@ impl ::pookie::Model for Person {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<Membership as ::pookie::Model>::META,
+                target: <Membership>::__pookie_meta,
                 target_table: "memberships",
                 target_column: "person_id",
                 target_column_index: 1,
@@ -2047,6 +2067,11 @@ impl Person {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Person {
@@ -2234,7 +2259,7 @@ impl ::pookie::Model for Club {
                 kind: ::pookie::RelationKind::ManyToMany,
                 column: "id",
                 column_index: 0,
-                target: || &<Person as ::pookie::Model>::META,
+                target: <Person>::__pookie_meta,
                 target_table: "people",
                 target_column: "id",
                 target_column_index: 0,
@@ -2252,7 +2277,7 @@ impl ::pookie::Model for Club {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<Membership as ::pookie::Model>::META,
+                target: <Membership>::__pookie_meta,
                 target_table: "memberships",
                 target_column: "club_id",
                 target_column_index: 2,
@@ -2419,6 +2444,11 @@ impl Club {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Club {
@@ -2692,7 +2722,7 @@ impl ::pookie::Model for Membership {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "person_id",
                 column_index: 1,
-                target: || &<Person as ::pookie::Model>::META,
+                target: <Person>::__pookie_meta,
                 target_table: "people",
                 target_column: "id",
                 target_column_index: 0,
@@ -2705,7 +2735,7 @@ impl ::pookie::Model for Membership {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "club_id",
                 column_index: 2,
-                target: || &<Club as ::pookie::Model>::META,
+                target: <Club>::__pookie_meta,
                 target_table: "clubs",
                 target_column: "id",
                 target_column_index: 0,
@@ -2902,6 +2932,11 @@ impl Membership {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Membership {
@@ -3124,7 +3159,7 @@ impl ::pookie::Model for Owner {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<CascadeItem as ::pookie::Model>::META,
+                target: <CascadeItem>::__pookie_meta,
                 target_table: "cascade_items",
                 target_column: "owner_id",
                 target_column_index: 1,
@@ -3137,7 +3172,7 @@ impl ::pookie::Model for Owner {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<SetNullItem as ::pookie::Model>::META,
+                target: <SetNullItem>::__pookie_meta,
                 target_table: "set_null_items",
                 target_column: "owner_id",
                 target_column_index: 1,
@@ -3150,7 +3185,7 @@ impl ::pookie::Model for Owner {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<SetDefaultItem as ::pookie::Model>::META,
+                target: <SetDefaultItem>::__pookie_meta,
                 target_table: "set_default_items",
                 target_column: "owner_id",
                 target_column_index: 1,
@@ -3163,7 +3198,7 @@ impl ::pookie::Model for Owner {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<ProtectItem as ::pookie::Model>::META,
+                target: <ProtectItem>::__pookie_meta,
                 target_table: "protect_items",
                 target_column: "owner_id",
                 target_column_index: 1,
@@ -3176,7 +3211,7 @@ impl ::pookie::Model for Owner {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<RestrictItem as ::pookie::Model>::META,
+                target: <RestrictItem>::__pookie_meta,
                 target_table: "restrict_items",
                 target_column: "owner_id",
                 target_column_index: 1,
@@ -3189,7 +3224,7 @@ impl ::pookie::Model for Owner {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<DoNothingItem as ::pookie::Model>::META,
+                target: <DoNothingItem>::__pookie_meta,
                 target_table: "do_nothing_items",
                 target_column: "owner_id",
                 target_column_index: 1,
@@ -3372,6 +3407,11 @@ impl Owner {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Owner {
@@ -3560,7 +3600,7 @@ impl ::pookie::Model for CascadeItem {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "owner_id",
                 column_index: 1,
-                target: || &<Owner as ::pookie::Model>::META,
+                target: <Owner>::__pookie_meta,
                 target_table: "owners",
                 target_column: "id",
                 target_column_index: 0,
@@ -3727,6 +3767,11 @@ impl CascadeItem {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for CascadeItem {
@@ -3908,7 +3953,7 @@ impl ::pookie::Model for SetNullItem {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "owner_id",
                 column_index: 1,
-                target: || &<Owner as ::pookie::Model>::META,
+                target: <Owner>::__pookie_meta,
                 target_table: "owners",
                 target_column: "id",
                 target_column_index: 0,
@@ -4075,6 +4120,11 @@ impl SetNullItem {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for SetNullItem {
@@ -4253,7 +4303,7 @@ impl ::pookie::Model for SetDefaultItem {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "owner_id",
                 column_index: 1,
-                target: || &<Owner as ::pookie::Model>::META,
+                target: <Owner>::__pookie_meta,
                 target_table: "owners",
                 target_column: "id",
                 target_column_index: 0,
@@ -4420,6 +4470,11 @@ impl SetDefaultItem {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for SetDefaultItem {
@@ -4601,7 +4656,7 @@ impl ::pookie::Model for ProtectItem {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "owner_id",
                 column_index: 1,
-                target: || &<Owner as ::pookie::Model>::META,
+                target: <Owner>::__pookie_meta,
                 target_table: "owners",
                 target_column: "id",
                 target_column_index: 0,
@@ -4768,6 +4823,11 @@ impl ProtectItem {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for ProtectItem {
@@ -4949,7 +5009,7 @@ impl ::pookie::Model for RestrictItem {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "owner_id",
                 column_index: 1,
-                target: || &<Owner as ::pookie::Model>::META,
+                target: <Owner>::__pookie_meta,
                 target_table: "owners",
                 target_column: "id",
                 target_column_index: 0,
@@ -5116,6 +5176,11 @@ impl RestrictItem {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for RestrictItem {
@@ -5301,7 +5366,7 @@ impl ::pookie::Model for DoNothingItem {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "owner_id",
                 column_index: 1,
-                target: || &<Owner as ::pookie::Model>::META,
+                target: <Owner>::__pookie_meta,
                 target_table: "owners",
                 target_column: "id",
                 target_column_index: 0,
@@ -5468,6 +5533,11 @@ impl DoNothingItem {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for DoNothingItem {

@@ -267,7 +267,7 @@ impl ::pookie::Model for Customer {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "referred_by_id",
                 column_index: 3,
-                target: || &<Customer as ::pookie::Model>::META,
+                target: <Customer>::__pookie_meta,
                 target_table: "customers",
                 target_column: "id",
                 target_column_index: 0,
@@ -280,7 +280,7 @@ impl ::pookie::Model for Customer {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<Customer as ::pookie::Model>::META,
+                target: <Customer>::__pookie_meta,
                 target_table: "customers",
                 target_column: "referred_by_id",
                 target_column_index: 3,
@@ -293,7 +293,7 @@ impl ::pookie::Model for Customer {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<Order as ::pookie::Model>::META,
+                target: <Order>::__pookie_meta,
                 target_table: "shop_orders",
                 target_column: "customer_id",
                 target_column_index: 3,
@@ -306,7 +306,7 @@ impl ::pookie::Model for Customer {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<Review as ::pookie::Model>::META,
+                target: <Review>::__pookie_meta,
                 target_table: "reviews",
                 target_column: "reviewer_id",
                 target_column_index: 2,
@@ -518,6 +518,11 @@ impl Customer {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Customer {
@@ -909,7 +914,7 @@ impl ::pookie::Model for Product {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "sku",
                 column_index: 0,
-                target: || &<OrderLine as ::pookie::Model>::META,
+                target: <OrderLine>::__pookie_meta,
                 target_table: "order_lines",
                 target_column: "product_id",
                 target_column_index: 2,
@@ -922,7 +927,7 @@ impl ::pookie::Model for Product {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "sku",
                 column_index: 0,
-                target: || &<Review as ::pookie::Model>::META,
+                target: <Review>::__pookie_meta,
                 target_table: "reviews",
                 target_column: "product_id",
                 target_column_index: 1,
@@ -1136,6 +1141,11 @@ impl Product {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Product {
@@ -1479,7 +1489,7 @@ impl ::pookie::Model for Order {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "customer_id",
                 column_index: 3,
-                target: || &<Customer as ::pookie::Model>::META,
+                target: <Customer>::__pookie_meta,
                 target_table: "customers",
                 target_column: "id",
                 target_column_index: 0,
@@ -1492,7 +1502,7 @@ impl ::pookie::Model for Order {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<OrderLine as ::pookie::Model>::META,
+                target: <OrderLine>::__pookie_meta,
                 target_table: "order_lines",
                 target_column: "order_id",
                 target_column_index: 1,
@@ -1707,6 +1717,11 @@ impl Order {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Order {
@@ -1979,7 +1994,7 @@ impl ::pookie::Model for OrderLine {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "order_id",
                 column_index: 1,
-                target: || &<Order as ::pookie::Model>::META,
+                target: <Order>::__pookie_meta,
                 target_table: "shop_orders",
                 target_column: "id",
                 target_column_index: 0,
@@ -1992,7 +2007,7 @@ impl ::pookie::Model for OrderLine {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "product_id",
                 column_index: 2,
-                target: || &<Product as ::pookie::Model>::META,
+                target: <Product>::__pookie_meta,
                 target_table: "products",
                 target_column: "sku",
                 target_column_index: 0,
@@ -2005,7 +2020,7 @@ impl ::pookie::Model for OrderLine {
                 kind: ::pookie::RelationKind::ReverseOneToOne,
                 column: "id",
                 column_index: 0,
-                target: || &<Return as ::pookie::Model>::META,
+                target: <Return>::__pookie_meta,
                 target_table: "returns",
                 target_column: "line_id",
                 target_column_index: 1,
@@ -2218,6 +2233,11 @@ impl OrderLine {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for OrderLine {
@@ -2438,7 +2458,7 @@ impl ::pookie::Model for Return {
                 kind: ::pookie::RelationKind::OneToOne,
                 column: "line_id",
                 column_index: 1,
-                target: || &<OrderLine as ::pookie::Model>::META,
+                target: <OrderLine>::__pookie_meta,
                 target_table: "order_lines",
                 target_column: "id",
                 target_column_index: 0,
@@ -2616,6 +2636,11 @@ impl Return {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Return {
@@ -2945,7 +2970,7 @@ impl ::pookie::Model for Review {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "product_id",
                 column_index: 1,
-                target: || &<Product as ::pookie::Model>::META,
+                target: <Product>::__pookie_meta,
                 target_table: "products",
                 target_column: "sku",
                 target_column_index: 0,
@@ -2958,7 +2983,7 @@ impl ::pookie::Model for Review {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "reviewer_id",
                 column_index: 2,
-                target: || &<Customer as ::pookie::Model>::META,
+                target: <Customer>::__pookie_meta,
                 target_table: "customers",
                 target_column: "id",
                 target_column_index: 0,
@@ -3166,6 +3191,11 @@ impl Review {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Review {
