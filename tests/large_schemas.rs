@@ -16,7 +16,10 @@ const MODELS: usize = 500;
 fn chain_schema() -> String {
     let mut text = String::new();
     for i in 0..MODELS {
-        let _ = writeln!(text, "model Link{i} {{\n    name = CharField(max_length = 20)");
+        let _ = writeln!(
+            text,
+            "model Link{i} {{\n    name = CharField(max_length = 20)"
+        );
         if i > 0 {
             let _ = writeln!(
                 text,
