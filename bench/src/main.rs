@@ -37,8 +37,8 @@ struct Args {
     /// Run only the scenarios whose name contains this text (for profiling).
     #[arg(long)]
     only: Option<String>,
-    /// Measure the build side instead: code generation of 1,000 models and
-    /// the compile time of a crate with 200 models.
+    /// Measure the build side instead: code generation of 100, 1,000 and
+    /// 5,000 models, and the rebuild of crates with 200 and 1,000 models.
     #[arg(long)]
     build_side: bool,
     /// Measure scenario 7 instead: iterating 1,000,000 rows next to loading them all.

@@ -12,8 +12,11 @@ use pookie_grammar::ir::{
     Model, Module, OnDelete, Relation,
 };
 
+/// The code of the schema's one module, pretty-printed so that the checks
+/// below match one layout.
 fn generate(schema: &Schema) -> String {
     let files = Config::new()
+        .pretty_print(true)
         .generate(schema)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(files.len(), 1);
@@ -364,7 +367,7 @@ fn foreign_keys_resolve_across_modules_and_cycles_keep_source_order() {
         ],
     );
     one.modules.append(&mut other.modules);
-    let files = Config::new().generate(&one).unwrap();
+    let files = Config::new().pretty_print(true).generate(&one).unwrap();
     let code_one = &files[Path::new("one.rs")];
     assert!(code_one.contains("A::create_table(db)?;\n    B::create_table(db)?;"));
     assert!(code_one.contains("ON DELETE SET NULL"));
@@ -523,6 +526,7 @@ fn choices_generate_a_rust_enum() {
     enums.modules[0].enums = with_enum.modules[0].enums.clone();
     other.modules.push(enums.modules.remove(0));
     let files = Config::new()
+        .pretty_print(true)
         .generate(&other)
         .unwrap_or_else(|e| panic!("{e}"));
     let code = &files[Path::new("m.rs")];
@@ -764,7 +768,7 @@ fn modules_become_files_named_after_them() {
         path: "elsewhere/two.pookie".into(),
         ..Module::default()
     });
-    let files = Config::new().generate(&two).unwrap();
+    let files = Config::new().pretty_print(true).generate(&two).unwrap();
     let names: Vec<_> = files.keys().map(|p| p.display().to_string()).collect();
     assert_eq!(names, ["one.rs", "two.rs"]);
     assert!(files[Path::new("two.rs")].contains("let _ = db;"));

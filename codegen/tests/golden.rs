@@ -36,6 +36,7 @@ fn generated_code_matches_the_golden_files() {
     std::env::set_current_dir(cwd).unwrap();
     let schema = schema.unwrap_or_else(|e| panic!("{e}"));
     let generated = pookie_codegen::Config::new()
+        .pretty_print(true)
         .generate(&schema)
         .unwrap_or_else(|e| panic!("{e}"));
 

@@ -6,10 +6,11 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use pookie_grammar::ir::Schema;
 use pookie_grammar::naming::rust_ident;
+
+use crate::support::user_crate;
 
 /// One inspected database: the module its models go in, the `.pookie` text
 /// `inspectdb` wrote, its schema, and where the program reads it.
@@ -23,11 +24,6 @@ pub struct Inspected {
     pub write_back: bool,
 }
 
-/// The repository root.
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// Writes the crate for `databases` into `dir` (replacing what a previous run
 /// left there).
 fn write_crate(dir: &Path, databases: &[Inspected]) -> std::io::Result<()> {
@@ -38,28 +34,7 @@ fn write_crate(dir: &Path, databases: &[Inspected]) -> std::io::Result<()> {
     for db in databases {
         std::fs::write(schemas.join(format!("{}.pookie", db.module)), &db.text)?;
     }
-    let path = |relative: &str| root().join(relative).display().to_string();
-    std::fs::write(
-        dir.join("Cargo.toml"),
-        format!(
-            "[package]\n\
-             name = \"inspected-samples\"\n\
-             version = \"0.0.0\"\n\
-             edition = \"2021\"\n\
-             publish = false\n\n\
-             [dependencies]\n\
-             pookie = {{ path = {:?} }}\n\n\
-             [build-dependencies]\n\
-             pookie-codegen = {{ path = {:?} }}\n\n\
-             # Not a member of the repository's workspace.\n\
-             [workspace]\n",
-            path("runtime"),
-            path("codegen"),
-        ),
-    )?;
-    // The repository's versions of every dependency: nothing to resolve or
-    // download, and the compiled dependencies of the outer build are reused.
-    std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    user_crate::write_manifest(dir, "inspected-samples")?;
     // Each file is a build of its own: the databases share model names.
     std::fs::write(
         dir.join("build.rs"),
@@ -187,16 +162,6 @@ fn main() -> std::process::ExitCode {
     code
 }
 
-/// The directory the outer build compiles into: the inner build shares it, so
-/// the dependencies it has in common with the outer build are not compiled
-/// again.
-fn target_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| root().join("target"))
-}
-
 /// Writes the crate for `databases`; the paths of its `.pookie` files.
 pub fn write(databases: &[Inspected]) -> Vec<PathBuf> {
     let dir = crate_dir();
@@ -208,33 +173,14 @@ pub fn write(databases: &[Inspected]) -> Vec<PathBuf> {
 }
 
 fn crate_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("inspected-samples")
+    user_crate::dir("inspected-samples")
 }
 
 /// Builds and runs the crate [`write`] wrote; its output, or why it failed.
 pub fn build_and_run(databases: &[Inspected]) -> Result<String, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .arg("run")
-        .arg("--quiet")
-        .arg("--manifest-path")
-        .arg(crate_dir().join("Cargo.toml"))
-        .arg("--")
-        .args(
-            databases
-                .iter()
-                .map(|db| format!("{}={}", db.module, db.url)),
-        )
-        .env("CARGO_TARGET_DIR", target_dir())
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    if output.status.success() {
-        Ok(stdout)
-    } else {
-        Err(format!(
-            "{stdout}{}",
-            String::from_utf8_lossy(&output.stderr)
-        ))
-    }
+    let args: Vec<String> = databases
+        .iter()
+        .map(|db| format!("{}={}", db.module, db.url))
+        .collect();
+    user_crate::run(&crate_dir(), &args)
 }

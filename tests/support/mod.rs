@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod user_crate;
+
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Once;

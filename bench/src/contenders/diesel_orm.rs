@@ -147,7 +147,7 @@ impl Contender for DieselContender {
     }
 
     fn user_by_id(&mut self, id: i32) -> usize {
-        let user: User = on_connection!(self, c => users::table.find(id).select(User::as_select()).first(c).unwrap());
+        let user: User = on_connection!(self, c => users::table.filter(users::id.eq(id)).select(User::as_select()).get_result(c).unwrap());
         std::hint::black_box(&user);
         user.name.len()
     }

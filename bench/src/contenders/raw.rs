@@ -50,14 +50,32 @@ struct PgStatements {
 }
 
 const ALL_USERS: &str = "SELECT id, name, hair_color FROM users";
-const USER_BY_ID: &str = "SELECT id, name, hair_color FROM users WHERE id = ";
-const USERS_WITH_POSTS: &str = "SELECT users.id, users.name, users.hair_color, posts.id, posts.user_id, posts.title, posts.body \
-     FROM users LEFT JOIN posts ON posts.user_id = users.id WHERE users.hair_color = ";
 
-const POSTS_WITH_USERS: &str = "SELECT posts.id, posts.user_id, posts.title, posts.body, users.id, users.name, users.hair_color \
-     FROM posts INNER JOIN users ON users.id = posts.user_id WHERE users.hair_color = ";
+/// A statement with one parameter at its end, in each dialect's placeholder:
+/// constant texts, so no call formats one.
+macro_rules! ending_in_a_parameter {
+    ($($name:ident = $text:literal;)*) => {
+        $(
+            #[allow(non_snake_case)]
+            mod $name {
+                pub const SQLITE: &str = concat!($text, "?");
+                pub const POSTGRES: &str = concat!($text, "$1");
+            }
+        )*
+    };
+}
+
+ending_in_a_parameter! {
+    USER_BY_ID = "SELECT id, name, hair_color FROM users WHERE id = ";
+    USERS_WITH_POSTS = "SELECT users.id, users.name, users.hair_color, posts.id, posts.user_id, posts.title, posts.body \
+         FROM users LEFT JOIN posts ON posts.user_id = users.id WHERE users.hair_color = ";
+    POSTS_WITH_USERS = "SELECT posts.id, posts.user_id, posts.title, posts.body, users.id, users.name, users.hair_color \
+         FROM posts INNER JOIN users ON users.id = posts.user_id WHERE users.hair_color = ";
+}
+
 const POSTS_OF_USERS: &str = "SELECT id, user_id, title, body FROM posts WHERE user_id ";
 const COMMENTS_OF_POSTS: &str = "SELECT id, post_id, text FROM comments WHERE post_id ";
+const INSERT_USERS: &str = "INSERT INTO users (name, hair_color) VALUES ";
 
 /// Hand-written driver code.
 pub struct RawContender {
@@ -65,6 +83,8 @@ pub struct RawContender {
     /// SQLite's `IN (?, …)` texts by prefix and length, so that the
     /// statement cache finds them without formatting them again.
     in_lists: Vec<(&'static str, usize, String)>,
+    /// SQLite's multi-row INSERT texts by row count, for the same reason.
+    multi_inserts: Vec<(usize, String)>,
 }
 
 /// The text `{prefix}IN (?, ?, …)` with `count` placeholders, made once.
@@ -206,6 +226,17 @@ impl RawContender {
         RawContender {
             connection,
             in_lists: Vec::new(),
+            multi_inserts: Vec::new(),
+        }
+    }
+}
+
+impl RawContender {
+    /// Runs `BEGIN` or `COMMIT`, keeping the prepared statements.
+    fn transaction_control(&mut self, sql: &str) {
+        match &mut self.connection {
+            Connection::Sqlite(connection) => connection.execute_batch(sql).unwrap(),
+            Connection::Postgres(pg) => pg.client.batch_execute(sql).unwrap(),
         }
     }
 }
@@ -222,13 +253,13 @@ impl Contender for RawContender {
                 pg.client.batch_execute(sql).unwrap();
                 // Prepared once, after the tables exist, as an expert would.
                 pg.all_users = pg.client.prepare(ALL_USERS).unwrap();
-                pg.user_by_id = pg.client.prepare(&format!("{USER_BY_ID}$1")).unwrap();
+                pg.user_by_id = pg.client.prepare(USER_BY_ID::POSTGRES).unwrap();
                 pg.insert_user = pg
                     .client
                     .prepare("INSERT INTO users (name, hair_color) VALUES ($1, $2)")
                     .unwrap();
-                pg.users_with_posts = pg.client.prepare(&format!("{USERS_WITH_POSTS}$1")).unwrap();
-                pg.posts_with_users = pg.client.prepare(&format!("{POSTS_WITH_USERS}$1")).unwrap();
+                pg.users_with_posts = pg.client.prepare(USERS_WITH_POSTS::POSTGRES).unwrap();
+                pg.posts_with_users = pg.client.prepare(POSTS_WITH_USERS::POSTGRES).unwrap();
                 pg.posts_of_users = pg
                     .client
                     .prepare(&format!("{POSTS_OF_USERS}= ANY($1)"))
@@ -268,9 +299,7 @@ impl Contender for RawContender {
     fn user_by_id(&mut self, id: i32) -> usize {
         let user = match &mut self.connection {
             Connection::Sqlite(connection) => {
-                let mut statement = connection
-                    .prepare_cached(&format!("{USER_BY_ID}?"))
-                    .unwrap();
+                let mut statement = connection.prepare_cached(USER_BY_ID::SQLITE).unwrap();
                 statement
                     .query_row([id], |row| {
                         Ok(User {
@@ -297,11 +326,21 @@ impl Contender for RawContender {
     fn insert_users(&mut self, users: &[NewUserData]) -> Option<()> {
         match &mut self.connection {
             Connection::Sqlite(connection) => {
-                let sql = format!(
-                    "INSERT INTO users (name, hair_color) VALUES {}",
-                    placeholders(false, users.len(), 2)
-                );
-                let mut statement = connection.prepare_cached(&sql).unwrap();
+                let position = match self
+                    .multi_inserts
+                    .iter()
+                    .position(|(n, _)| *n == users.len())
+                {
+                    Some(position) => position,
+                    None => {
+                        let sql = format!("{INSERT_USERS}{}", placeholders(false, users.len(), 2));
+                        self.multi_inserts.push((users.len(), sql));
+                        self.multi_inserts.len() - 1
+                    }
+                };
+                let mut statement = connection
+                    .prepare_cached(&self.multi_inserts[position].1)
+                    .unwrap();
                 for (index, (name, hair_color)) in users.iter().enumerate() {
                     statement.raw_bind_parameter(index * 2 + 1, name).unwrap();
                     statement
@@ -314,10 +353,7 @@ impl Contender for RawContender {
                 let statement = match pg.multi_insert.iter().find(|(n, _)| *n == users.len()) {
                     Some((_, statement)) => statement.clone(),
                     None => {
-                        let sql = format!(
-                            "INSERT INTO users (name, hair_color) VALUES {}",
-                            placeholders(true, users.len(), 2)
-                        );
+                        let sql = format!("{INSERT_USERS}{}", placeholders(true, users.len(), 2));
                         let statement = pg.client.prepare(&sql).unwrap();
                         pg.multi_insert.push((users.len(), statement.clone()));
                         statement
@@ -336,11 +372,12 @@ impl Contender for RawContender {
     }
 
     fn bulk_insert_in_transaction(&mut self, users: &[NewUserData]) {
-        self.run_script("BEGIN");
+        // Not `run_script`, which prepares every statement again.
+        self.transaction_control("BEGIN");
         for chunk in users.chunks(1000) {
             self.insert_users(chunk);
         }
-        self.run_script("COMMIT");
+        self.transaction_control("COMMIT");
     }
 
     fn insert_users_in_transaction(&mut self, users: &[NewUserData]) {
@@ -372,9 +409,7 @@ impl Contender for RawContender {
     fn users_with_posts(&mut self, hair_color: &str) -> Option<usize> {
         let pairs: Vec<(User, Option<Post>)> = match &mut self.connection {
             Connection::Sqlite(connection) => {
-                let mut statement = connection
-                    .prepare_cached(&format!("{USERS_WITH_POSTS}?"))
-                    .unwrap();
+                let mut statement = connection.prepare_cached(USERS_WITH_POSTS::SQLITE).unwrap();
                 statement
                     .query_map([hair_color], |row| {
                         let user = User {
@@ -427,9 +462,7 @@ impl Contender for RawContender {
     fn posts_with_users(&mut self, hair_color: &str) -> Option<usize> {
         let pairs: Vec<(Post, User)> = match &mut self.connection {
             Connection::Sqlite(connection) => {
-                let mut statement = connection
-                    .prepare_cached(&format!("{POSTS_WITH_USERS}?"))
-                    .unwrap();
+                let mut statement = connection.prepare_cached(POSTS_WITH_USERS::SQLITE).unwrap();
                 statement.raw_bind_parameter(1, hair_color).unwrap();
                 let mut rows = statement.raw_query();
                 let mut pairs = Vec::new();

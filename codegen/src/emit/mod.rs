@@ -265,7 +265,10 @@ pub(crate) struct RelationView {
     pub column: String,
     /// Its position.
     pub column_index: usize,
-    /// A function returning the target's `ModelMeta`.
+    /// The target's own function returning its `ModelMeta`: a named function
+    /// per model, not a closure, because the compiler counts every closure's
+    /// `call_once` shim as one function, and a chain of relations between
+    /// closures then exceeds its recursion limit after about 130 models.
     pub target: String,
     /// The target table.
     pub target_table: String,
@@ -982,7 +985,7 @@ fn relation_view(relation: &relations::Relation) -> RelationView {
         kind: relation.kind.variant().to_owned(),
         column: str_lit(&relation.column),
         column_index: relation.column_index,
-        target: format!("|| &<{} as ::pookie::Model>::META", relation.target_path),
+        target: format!("<{}>::__pookie_meta", relation.target_path),
         target_table: str_lit(&relation.target_table),
         target_column: str_lit(&relation.target_column),
         target_column_index: relation.target_column_index,

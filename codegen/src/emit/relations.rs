@@ -307,6 +307,12 @@ pub(crate) fn relations(
                     FieldKind::ManyToManyField(m) => (&m.to, Kind::ManyToMany),
                     _ => continue,
                 };
+                // Only a relation naming this model can point at it: looking
+                // every relation's target up first made generation cubic in
+                // the number of models.
+                if *to != model.name {
+                    continue;
+                }
                 // A relation's `to` names a model of the whole build: the one
                 // found from the source's module must be this very model.
                 let Some((found_module, found)) = find_model(schema, source_module, to) else {

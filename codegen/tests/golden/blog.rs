@@ -181,7 +181,7 @@ impl ::pookie::Model for Tag {
                 kind: ::pookie::RelationKind::ManyToMany,
                 column: "id",
                 column_index: 0,
-                target: || &<Post as ::pookie::Model>::META,
+                target: <Post>::__pookie_meta,
                 target_table: "posts",
                 target_column: "id",
                 target_column_index: 0,
@@ -360,6 +360,11 @@ impl Tag {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Tag {
@@ -746,7 +751,7 @@ impl ::pookie::Model for Author {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<Post as ::pookie::Model>::META,
+                target: <Post>::__pookie_meta,
                 target_table: "posts",
                 target_column: "author_id",
                 target_column_index: 4,
@@ -759,7 +764,7 @@ impl ::pookie::Model for Author {
                 kind: ::pookie::RelationKind::ReverseOneToOne,
                 column: "id",
                 column_index: 0,
-                target: || &<UserProfile as ::pookie::Model>::META,
+                target: <UserProfile>::__pookie_meta,
                 target_table: "user_profiles",
                 target_column: "author_id",
                 target_column_index: 1,
@@ -993,6 +998,11 @@ impl Author {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Author {
@@ -1466,7 +1476,7 @@ impl ::pookie::Model for Post {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "author_id",
                 column_index: 4,
-                target: || &<Author as ::pookie::Model>::META,
+                target: <Author>::__pookie_meta,
                 target_table: "authors",
                 target_column: "id",
                 target_column_index: 0,
@@ -1479,7 +1489,7 @@ impl ::pookie::Model for Post {
                 kind: ::pookie::RelationKind::ManyToMany,
                 column: "id",
                 column_index: 0,
-                target: || &<Tag as ::pookie::Model>::META,
+                target: <Tag>::__pookie_meta,
                 target_table: "tags",
                 target_column: "id",
                 target_column_index: 0,
@@ -1732,6 +1742,11 @@ impl Post {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Post {
@@ -2034,7 +2049,7 @@ impl ::pookie::Model for UserProfile {
                 kind: ::pookie::RelationKind::OneToOne,
                 column: "author_id",
                 column_index: 1,
-                target: || &<Author as ::pookie::Model>::META,
+                target: <Author>::__pookie_meta,
                 target_table: "authors",
                 target_column: "id",
                 target_column_index: 0,
@@ -2223,6 +2238,11 @@ impl UserProfile {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for UserProfile {

@@ -366,6 +366,11 @@ impl CatalogColumn {
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
     }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
+    }
 }
 impl ::pookie::Validate for CatalogColumn {
     const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[

@@ -3084,6 +3084,11 @@ impl Sample {
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
     }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
+    }
 }
 impl ::pookie::Validate for Sample {
     const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[];
@@ -4477,6 +4482,11 @@ impl Nullable {
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
     }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
+    }
 }
 impl ::pookie::Validate for Nullable {
     const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[];
@@ -5801,6 +5811,11 @@ impl Defaults {
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
     }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
+    }
 }
 impl ::pookie::Validate for Defaults {
     const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[
@@ -6328,6 +6343,11 @@ impl Ticket {
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
     }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
+    }
 }
 impl ::pookie::Validate for Ticket {
     const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[
@@ -6588,7 +6608,7 @@ impl ::pookie::Model for Country {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "code",
                 column_index: 0,
-                target: || &<City as ::pookie::Model>::META,
+                target: <City>::__pookie_meta,
                 target_table: "citys",
                 target_column: "country_id",
                 target_column_index: 1,
@@ -6601,7 +6621,7 @@ impl ::pookie::Model for Country {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "code",
                 column_index: 0,
-                target: || &<Census as ::pookie::Model>::META,
+                target: <Census>::__pookie_meta,
                 target_table: "censuses",
                 target_column: "country_id",
                 target_column_index: 0,
@@ -6769,6 +6789,11 @@ impl Country {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Country {
@@ -7029,7 +7054,7 @@ impl ::pookie::Model for City {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "country_id",
                 column_index: 1,
-                target: || &<Country as ::pookie::Model>::META,
+                target: <Country>::__pookie_meta,
                 target_table: "countrys",
                 target_column: "code",
                 target_column_index: 0,
@@ -7207,6 +7232,11 @@ impl City {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for City {
@@ -7507,7 +7537,7 @@ impl ::pookie::Model for Census {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "country_id",
                 column_index: 0,
-                target: || &<Country as ::pookie::Model>::META,
+                target: <Country>::__pookie_meta,
                 target_table: "countrys",
                 target_column: "code",
                 target_column_index: 0,
@@ -7708,6 +7738,11 @@ impl Census {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Census {
@@ -7931,7 +7966,7 @@ impl ::pookie::Model for Device {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "uid",
                 column_index: 0,
-                target: || &<Reading as ::pookie::Model>::META,
+                target: <Reading>::__pookie_meta,
                 target_table: "readings",
                 target_column: "device_id",
                 target_column_index: 1,
@@ -8095,6 +8130,11 @@ impl Device {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Device {
@@ -8393,7 +8433,7 @@ impl ::pookie::Model for Reading {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "device_id",
                 column_index: 1,
-                target: || &<Device as ::pookie::Model>::META,
+                target: <Device>::__pookie_meta,
                 target_table: "devices",
                 target_column: "uid",
                 target_column_index: 0,
@@ -8582,6 +8622,11 @@ impl Reading {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Reading {
@@ -9527,6 +9572,11 @@ impl Profile {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Profile {

@@ -149,7 +149,7 @@ impl ::pookie::Model for Publisher {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<Writer as ::pookie::Model>::META,
+                target: <Writer>::__pookie_meta,
                 target_table: "library_authors",
                 target_column: "publisher_id",
                 target_column_index: 2,
@@ -312,6 +312,11 @@ impl Publisher {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Publisher {
@@ -567,7 +572,7 @@ impl ::pookie::Model for Writer {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "publisher_id",
                 column_index: 2,
-                target: || &<Publisher as ::pookie::Model>::META,
+                target: <Publisher>::__pookie_meta,
                 target_table: "library_publishers",
                 target_column: "id",
                 target_column_index: 0,
@@ -580,7 +585,7 @@ impl ::pookie::Model for Writer {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<Book as ::pookie::Model>::META,
+                target: <Book>::__pookie_meta,
                 target_table: "library_books",
                 target_column: "author_id",
                 target_column_index: 2,
@@ -593,7 +598,7 @@ impl ::pookie::Model for Writer {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<super::relations::WriterRating as ::pookie::Model>::META,
+                target: <super::relations::WriterRating>::__pookie_meta,
                 target_table: "writer_ratings",
                 target_column: "writer_id",
                 target_column_index: 1,
@@ -781,6 +786,11 @@ impl Writer {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Writer {
@@ -1041,7 +1051,7 @@ impl ::pookie::Model for Book {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "author_id",
                 column_index: 2,
-                target: || &<Writer as ::pookie::Model>::META,
+                target: <Writer>::__pookie_meta,
                 target_table: "library_authors",
                 target_column: "id",
                 target_column_index: 0,
@@ -1230,6 +1240,11 @@ impl Book {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Book {
@@ -1422,7 +1437,7 @@ impl ::pookie::Model for Topic {
                 kind: ::pookie::RelationKind::ManyToMany,
                 column: "id",
                 column_index: 0,
-                target: || &<Article as ::pookie::Model>::META,
+                target: <Article>::__pookie_meta,
                 target_table: "library_articles",
                 target_column: "id",
                 target_column_index: 0,
@@ -1590,6 +1605,11 @@ impl Topic {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Topic {
@@ -1796,7 +1816,7 @@ impl ::pookie::Model for Article {
                 kind: ::pookie::RelationKind::ManyToMany,
                 column: "id",
                 column_index: 0,
-                target: || &<Topic as ::pookie::Model>::META,
+                target: <Topic>::__pookie_meta,
                 target_table: "library_tags",
                 target_column: "id",
                 target_column_index: 0,
@@ -1964,6 +1984,11 @@ impl Article {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Article {

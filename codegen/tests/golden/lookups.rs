@@ -429,6 +429,11 @@ impl Event {
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
     }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
+    }
 }
 impl ::pookie::Validate for Event {
     const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[];
@@ -794,6 +799,11 @@ impl Job {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Job {

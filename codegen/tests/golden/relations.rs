@@ -193,7 +193,7 @@ impl ::pookie::Model for Employee {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "reports_to_id",
                 column_index: 2,
-                target: || &<Employee as ::pookie::Model>::META,
+                target: <Employee>::__pookie_meta,
                 target_table: "employees",
                 target_column: "id",
                 target_column_index: 0,
@@ -206,7 +206,7 @@ impl ::pookie::Model for Employee {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<Employee as ::pookie::Model>::META,
+                target: <Employee>::__pookie_meta,
                 target_table: "employees",
                 target_column: "reports_to_id",
                 target_column_index: 2,
@@ -388,6 +388,11 @@ impl Employee {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Employee {
@@ -579,7 +584,7 @@ impl ::pookie::Model for Address {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<Shipment as ::pookie::Model>::META,
+                target: <Shipment>::__pookie_meta,
                 target_table: "shipments",
                 target_column: "bill_to_id",
                 target_column_index: 2,
@@ -592,7 +597,7 @@ impl ::pookie::Model for Address {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<Shipment as ::pookie::Model>::META,
+                target: <Shipment>::__pookie_meta,
                 target_table: "shipments",
                 target_column: "ship_to_id",
                 target_column_index: 3,
@@ -759,6 +764,11 @@ impl Address {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Address {
@@ -1041,7 +1051,7 @@ impl ::pookie::Model for Shipment {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "bill_to_id",
                 column_index: 2,
-                target: || &<Address as ::pookie::Model>::META,
+                target: <Address>::__pookie_meta,
                 target_table: "addresses",
                 target_column: "id",
                 target_column_index: 0,
@@ -1054,7 +1064,7 @@ impl ::pookie::Model for Shipment {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "ship_to_id",
                 column_index: 3,
-                target: || &<Address as ::pookie::Model>::META,
+                target: <Address>::__pookie_meta,
                 target_table: "addresses",
                 target_column: "id",
                 target_column_index: 0,
@@ -1251,6 +1261,11 @@ impl Shipment {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Shipment {
@@ -1500,7 +1515,7 @@ impl ::pookie::Model for WriterRating {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "writer_id",
                 column_index: 1,
-                target: || &<super::library::Writer as ::pookie::Model>::META,
+                target: <super::library::Writer>::__pookie_meta,
                 target_table: "library_authors",
                 target_column: "id",
                 target_column_index: 0,
@@ -1678,6 +1693,11 @@ impl WriterRating {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for WriterRating {
@@ -1867,7 +1887,7 @@ impl ::pookie::Model for Person {
                 kind: ::pookie::RelationKind::ManyToMany,
                 column: "id",
                 column_index: 0,
-                target: || &<Club as ::pookie::Model>::META,
+                target: <Club>::__pookie_meta,
                 target_table: "clubs",
                 target_column: "id",
                 target_column_index: 0,
@@ -1885,7 +1905,7 @@ impl ::pookie::Model for Person {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<Membership as ::pookie::Model>::META,
+                target: <Membership>::__pookie_meta,
                 target_table: "memberships",
                 target_column: "person_id",
                 target_column_index: 1,
@@ -2052,6 +2072,11 @@ impl Person {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Person {
@@ -2240,7 +2265,7 @@ impl ::pookie::Model for Club {
                 kind: ::pookie::RelationKind::ManyToMany,
                 column: "id",
                 column_index: 0,
-                target: || &<Person as ::pookie::Model>::META,
+                target: <Person>::__pookie_meta,
                 target_table: "people",
                 target_column: "id",
                 target_column_index: 0,
@@ -2258,7 +2283,7 @@ impl ::pookie::Model for Club {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<Membership as ::pookie::Model>::META,
+                target: <Membership>::__pookie_meta,
                 target_table: "memberships",
                 target_column: "club_id",
                 target_column_index: 2,
@@ -2425,6 +2450,11 @@ impl Club {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Club {
@@ -2699,7 +2729,7 @@ impl ::pookie::Model for Membership {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "person_id",
                 column_index: 1,
-                target: || &<Person as ::pookie::Model>::META,
+                target: <Person>::__pookie_meta,
                 target_table: "people",
                 target_column: "id",
                 target_column_index: 0,
@@ -2712,7 +2742,7 @@ impl ::pookie::Model for Membership {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "club_id",
                 column_index: 2,
-                target: || &<Club as ::pookie::Model>::META,
+                target: <Club>::__pookie_meta,
                 target_table: "clubs",
                 target_column: "id",
                 target_column_index: 0,
@@ -2909,6 +2939,11 @@ impl Membership {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Membership {
@@ -3132,7 +3167,7 @@ impl ::pookie::Model for Owner {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<CascadeItem as ::pookie::Model>::META,
+                target: <CascadeItem>::__pookie_meta,
                 target_table: "cascade_items",
                 target_column: "owner_id",
                 target_column_index: 1,
@@ -3145,7 +3180,7 @@ impl ::pookie::Model for Owner {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<SetNullItem as ::pookie::Model>::META,
+                target: <SetNullItem>::__pookie_meta,
                 target_table: "set_null_items",
                 target_column: "owner_id",
                 target_column_index: 1,
@@ -3158,7 +3193,7 @@ impl ::pookie::Model for Owner {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<SetDefaultItem as ::pookie::Model>::META,
+                target: <SetDefaultItem>::__pookie_meta,
                 target_table: "set_default_items",
                 target_column: "owner_id",
                 target_column_index: 1,
@@ -3171,7 +3206,7 @@ impl ::pookie::Model for Owner {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<ProtectItem as ::pookie::Model>::META,
+                target: <ProtectItem>::__pookie_meta,
                 target_table: "protect_items",
                 target_column: "owner_id",
                 target_column_index: 1,
@@ -3184,7 +3219,7 @@ impl ::pookie::Model for Owner {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<RestrictItem as ::pookie::Model>::META,
+                target: <RestrictItem>::__pookie_meta,
                 target_table: "restrict_items",
                 target_column: "owner_id",
                 target_column_index: 1,
@@ -3197,7 +3232,7 @@ impl ::pookie::Model for Owner {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<DoNothingItem as ::pookie::Model>::META,
+                target: <DoNothingItem>::__pookie_meta,
                 target_table: "do_nothing_items",
                 target_column: "owner_id",
                 target_column_index: 1,
@@ -3380,6 +3415,11 @@ impl Owner {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Owner {
@@ -3569,7 +3609,7 @@ impl ::pookie::Model for CascadeItem {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "owner_id",
                 column_index: 1,
-                target: || &<Owner as ::pookie::Model>::META,
+                target: <Owner>::__pookie_meta,
                 target_table: "owners",
                 target_column: "id",
                 target_column_index: 0,
@@ -3736,6 +3776,11 @@ impl CascadeItem {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for CascadeItem {
@@ -3918,7 +3963,7 @@ impl ::pookie::Model for SetNullItem {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "owner_id",
                 column_index: 1,
-                target: || &<Owner as ::pookie::Model>::META,
+                target: <Owner>::__pookie_meta,
                 target_table: "owners",
                 target_column: "id",
                 target_column_index: 0,
@@ -4085,6 +4130,11 @@ impl SetNullItem {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for SetNullItem {
@@ -4264,7 +4314,7 @@ impl ::pookie::Model for SetDefaultItem {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "owner_id",
                 column_index: 1,
-                target: || &<Owner as ::pookie::Model>::META,
+                target: <Owner>::__pookie_meta,
                 target_table: "owners",
                 target_column: "id",
                 target_column_index: 0,
@@ -4431,6 +4481,11 @@ impl SetDefaultItem {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for SetDefaultItem {
@@ -4613,7 +4668,7 @@ impl ::pookie::Model for ProtectItem {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "owner_id",
                 column_index: 1,
-                target: || &<Owner as ::pookie::Model>::META,
+                target: <Owner>::__pookie_meta,
                 target_table: "owners",
                 target_column: "id",
                 target_column_index: 0,
@@ -4780,6 +4835,11 @@ impl ProtectItem {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for ProtectItem {
@@ -4962,7 +5022,7 @@ impl ::pookie::Model for RestrictItem {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "owner_id",
                 column_index: 1,
-                target: || &<Owner as ::pookie::Model>::META,
+                target: <Owner>::__pookie_meta,
                 target_table: "owners",
                 target_column: "id",
                 target_column_index: 0,
@@ -5129,6 +5189,11 @@ impl RestrictItem {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for RestrictItem {
@@ -5315,7 +5380,7 @@ impl ::pookie::Model for DoNothingItem {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "owner_id",
                 column_index: 1,
-                target: || &<Owner as ::pookie::Model>::META,
+                target: <Owner>::__pookie_meta,
                 target_table: "owners",
                 target_column: "id",
                 target_column_index: 0,
@@ -5482,6 +5547,11 @@ impl DoNothingItem {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for DoNothingItem {

@@ -268,7 +268,7 @@ impl ::pookie::Model for Customer {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "referred_by_id",
                 column_index: 3,
-                target: || &<Customer as ::pookie::Model>::META,
+                target: <Customer>::__pookie_meta,
                 target_table: "customers",
                 target_column: "id",
                 target_column_index: 0,
@@ -281,7 +281,7 @@ impl ::pookie::Model for Customer {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<Customer as ::pookie::Model>::META,
+                target: <Customer>::__pookie_meta,
                 target_table: "customers",
                 target_column: "referred_by_id",
                 target_column_index: 3,
@@ -294,7 +294,7 @@ impl ::pookie::Model for Customer {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<Order as ::pookie::Model>::META,
+                target: <Order>::__pookie_meta,
                 target_table: "shop_orders",
                 target_column: "customer_id",
                 target_column_index: 3,
@@ -307,7 +307,7 @@ impl ::pookie::Model for Customer {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<Review as ::pookie::Model>::META,
+                target: <Review>::__pookie_meta,
                 target_table: "reviews",
                 target_column: "reviewer_id",
                 target_column_index: 2,
@@ -519,6 +519,11 @@ impl Customer {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Customer {
@@ -911,7 +916,7 @@ impl ::pookie::Model for Product {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "sku",
                 column_index: 0,
-                target: || &<OrderLine as ::pookie::Model>::META,
+                target: <OrderLine>::__pookie_meta,
                 target_table: "order_lines",
                 target_column: "product_id",
                 target_column_index: 2,
@@ -924,7 +929,7 @@ impl ::pookie::Model for Product {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "sku",
                 column_index: 0,
-                target: || &<Review as ::pookie::Model>::META,
+                target: <Review>::__pookie_meta,
                 target_table: "reviews",
                 target_column: "product_id",
                 target_column_index: 1,
@@ -1138,6 +1143,11 @@ impl Product {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Product {
@@ -1482,7 +1492,7 @@ impl ::pookie::Model for Order {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "customer_id",
                 column_index: 3,
-                target: || &<Customer as ::pookie::Model>::META,
+                target: <Customer>::__pookie_meta,
                 target_table: "customers",
                 target_column: "id",
                 target_column_index: 0,
@@ -1495,7 +1505,7 @@ impl ::pookie::Model for Order {
                 kind: ::pookie::RelationKind::ReverseForeignKey,
                 column: "id",
                 column_index: 0,
-                target: || &<OrderLine as ::pookie::Model>::META,
+                target: <OrderLine>::__pookie_meta,
                 target_table: "order_lines",
                 target_column: "order_id",
                 target_column_index: 1,
@@ -1710,6 +1720,11 @@ impl Order {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Order {
@@ -1983,7 +1998,7 @@ impl ::pookie::Model for OrderLine {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "order_id",
                 column_index: 1,
-                target: || &<Order as ::pookie::Model>::META,
+                target: <Order>::__pookie_meta,
                 target_table: "shop_orders",
                 target_column: "id",
                 target_column_index: 0,
@@ -1996,7 +2011,7 @@ impl ::pookie::Model for OrderLine {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "product_id",
                 column_index: 2,
-                target: || &<Product as ::pookie::Model>::META,
+                target: <Product>::__pookie_meta,
                 target_table: "products",
                 target_column: "sku",
                 target_column_index: 0,
@@ -2009,7 +2024,7 @@ impl ::pookie::Model for OrderLine {
                 kind: ::pookie::RelationKind::ReverseOneToOne,
                 column: "id",
                 column_index: 0,
-                target: || &<Return as ::pookie::Model>::META,
+                target: <Return>::__pookie_meta,
                 target_table: "returns",
                 target_column: "line_id",
                 target_column_index: 1,
@@ -2222,6 +2237,11 @@ impl OrderLine {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for OrderLine {
@@ -2443,7 +2463,7 @@ impl ::pookie::Model for Return {
                 kind: ::pookie::RelationKind::OneToOne,
                 column: "line_id",
                 column_index: 1,
-                target: || &<OrderLine as ::pookie::Model>::META,
+                target: <OrderLine>::__pookie_meta,
                 target_table: "order_lines",
                 target_column: "id",
                 target_column_index: 0,
@@ -2621,6 +2641,11 @@ impl Return {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Return {
@@ -2951,7 +2976,7 @@ impl ::pookie::Model for Review {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "product_id",
                 column_index: 1,
-                target: || &<Product as ::pookie::Model>::META,
+                target: <Product>::__pookie_meta,
                 target_table: "products",
                 target_column: "sku",
                 target_column_index: 0,
@@ -2964,7 +2989,7 @@ impl ::pookie::Model for Review {
                 kind: ::pookie::RelationKind::ForeignKey,
                 column: "reviewer_id",
                 column_index: 2,
-                target: || &<Customer as ::pookie::Model>::META,
+                target: <Customer>::__pookie_meta,
                 target_table: "customers",
                 target_column: "id",
                 target_column_index: 0,
@@ -3172,6 +3197,11 @@ impl Review {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for Review {
