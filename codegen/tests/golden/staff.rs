@@ -166,6 +166,7 @@ impl ::pookie::Model for StaffMember {
         pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "name", "department", "salary"],
+        text_columns: &[],
         ordering: &[],
         verbose_name: "staff member",
         verbose_name_plural: "staff members",
@@ -393,6 +394,11 @@ impl StaffMember {
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
     }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
+    }
 }
 impl ::pookie::Validate for StaffMember {
     const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[
@@ -594,6 +600,7 @@ impl ::pookie::Model for PageVisit {
         pk_columns: &["id"],
         auto_pk: true,
         columns: &["id", "url", "timestamp"],
+        text_columns: &[],
         ordering: &[],
         verbose_name: "page visit",
         verbose_name_plural: "page visits",
@@ -797,6 +804,11 @@ impl PageVisit {
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
         ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
     }
 }
 impl ::pookie::Validate for PageVisit {
