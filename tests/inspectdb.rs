@@ -320,8 +320,12 @@ fn a_crate_built_from_the_inspected_samples_reads_every_row() {
         assert_every_column_type_is_covered(db);
     }
     // (module, url, PostgreSQL schema, write the rows back)
-    let mut urls: Vec<(String, String, Option<String>, bool)> =
-        vec![("all_types_sqlite".to_owned(), all_types_sqlite.url(), None, true)];
+    let mut urls: Vec<(String, String, Option<String>, bool)> = vec![(
+        "all_types_sqlite".to_owned(),
+        all_types_sqlite.url(),
+        None,
+        true,
+    )];
     if let Some(db) = &all_types_postgres {
         urls.push(("all_types_postgres".to_owned(), db.url.clone(), None, true));
     }
