@@ -4,11 +4,11 @@
 use std::collections::{HashMap, HashSet};
 use std::marker::PhantomData;
 
-use super::condition::{CmpOp, ColumnRef, Cond, Q};
+use super::condition::{Cond, Q};
 use super::partial::Columns;
 use super::queryset::QuerySet;
 use super::returning::push_returning;
-use super::write::{insert_columns, push_insert_rows};
+use super::write::{columns_equal, insert_columns, push_insert_rows};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::model::{Insert, Model};
@@ -151,12 +151,18 @@ impl<M: Model> OnConflict<M> {
         }
     }
 
+    /// The values of the key's columns in `object`.
+    fn key_values<'a>(&'a self, object: &'a M) -> impl Iterator<Item = Param<'a>> + 'a {
+        self.key.iter().map(move |column| {
+            let index = M::META.columns.iter().position(|c| c == column);
+            index.map_or(Param::Null, |index| object.column_param(index))
+        })
+    }
+
     /// The key of `object`, comparable with another's.
     fn key_of(&self, object: &M) -> String {
         let mut key = String::new();
-        for column in &self.key {
-            let index = M::META.columns.iter().position(|c| c == column);
-            let value = index.map_or(Param::Null, |index| object.column_param(index));
+        for value in self.key_values(object) {
             key.push_str(&format!("{value:?}\u{1f}"));
         }
         key
@@ -164,24 +170,7 @@ impl<M: Model> OnConflict<M> {
 
     /// The condition "key equals that of `object`".
     fn key_cond(&self, object: &M) -> Cond {
-        let compares = self
-            .key
-            .iter()
-            .map(|&name| {
-                let index = M::META.columns.iter().position(|c| *c == name);
-                let value = index.map_or(Param::Null, |index| object.column_param(index));
-                Cond::Compare {
-                    column: ColumnRef {
-                        table: M::META.table,
-                        name,
-                        nullable: false,
-                    },
-                    op: CmpOp::Eq,
-                    value: value.into_owned(),
-                }
-            })
-            .collect();
-        Cond::And(compares)
+        columns_equal::<M>(&self.key, self.key_values(object))
     }
 }
 

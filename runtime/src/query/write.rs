@@ -19,10 +19,21 @@ fn lost_a_race(error: &Error) -> bool {
 /// The condition "primary key equals that of `object`" (every column of a
 /// composite key).
 pub(crate) fn pk_cond<M: Model>(object: &M) -> Q<M> {
-    let mut compares: Vec<Cond> = M::META
-        .pk_columns
+    Q::new(columns_equal::<M>(
+        M::META.pk_columns,
+        crate::ops::key_params(object),
+    ))
+}
+
+/// The condition "each of `columns` of `M`'s table equals its value": one
+/// comparison, or their `AND`.
+pub(crate) fn columns_equal<'v, M: Model>(
+    columns: &[&'static str],
+    values: impl IntoIterator<Item = Param<'v>>,
+) -> Cond {
+    let mut compares: Vec<Cond> = columns
         .iter()
-        .zip(crate::ops::key_params(object))
+        .zip(values)
         .map(|(&name, value)| Cond::Compare {
             column: ColumnRef {
                 table: M::META.table,
@@ -33,11 +44,11 @@ pub(crate) fn pk_cond<M: Model>(object: &M) -> Q<M> {
             value: value.into_owned(),
         })
         .collect();
-    Q::new(if compares.len() == 1 {
+    if compares.len() == 1 {
         compares.remove(0)
     } else {
         Cond::And(compares)
-    })
+    }
 }
 
 impl<M: Model> QuerySet<M> {
