@@ -5,7 +5,7 @@
 #[macro_use]
 mod support;
 
-use pookie::{capture_queries, Db, Error, OnConflict};
+use pookie::{capture_queries, Db, Error, OnConflict, UniqueKey};
 
 pub mod blog {
     pookie::include_models!("blog");
@@ -36,7 +36,7 @@ fn stored(db: &Db) -> pookie::Result<Vec<(String, String)>> {
 on_both_backends! {
     fn upsert_inserts_then_updates_the_named_columns(db) {
         blog::create_tables(db)?;
-        let on_slug = OnConflict::on(tag::slug).update(tag::name);
+        let on_slug = OnConflict::on(tag::unique::slug).update(tag::name);
         let (created, queries) =
             capture_queries(|| Tag::objects().upsert(db, tag_form("rust", "Rust"), &on_slug));
         let created = created?;
@@ -53,7 +53,7 @@ on_both_backends! {
     fn do_nothing_keeps_the_stored_row_and_gives_it_back(db) {
         blog::create_tables(db)?;
         let first = Tag::objects().create(db, tag_form("go", "Go"))?;
-        let keep = OnConflict::on(tag::slug).do_nothing();
+        let keep = OnConflict::on(tag::unique::slug).do_nothing();
         let (kept, queries) =
             capture_queries(|| Tag::objects().upsert(db, tag_form("go", "Golang"), &keep));
         let kept = kept?;
@@ -77,7 +77,7 @@ on_both_backends! {
             tag_form("sql", "SQL"),
             tag_form("go", "Go 1.23"),
         ];
-        let rows = Tag::objects().bulk_upsert(db, forms, &OnConflict::on(tag::slug).update_all(), 0)?;
+        let rows = Tag::objects().bulk_upsert(db, forms, &OnConflict::on(tag::unique::slug).update_all(), 0)?;
         let got: Vec<(&str, &str)> = rows.iter().map(|t| (t.slug.as_str(), t.name.as_str())).collect();
         assert_eq!(got, [("go", "Go 1.23"), ("rust", "Rust 2024"), ("sql", "SQL"), ("go", "Go 1.23")]);
         assert_eq!(rows[1].id, rust.id);
@@ -94,14 +94,14 @@ on_both_backends! {
         // Batches of two, doing nothing on conflicts: the stored rows come back.
         let forms = ["a", "go", "b", "rust", "c"].map(|slug| tag_form(slug, &format!("new {slug}")));
         let (rows, queries) = capture_queries(|| {
-            Tag::objects().bulk_upsert(db, forms, &OnConflict::on(tag::slug).do_nothing(), 2)
+            Tag::objects().bulk_upsert(db, forms, &OnConflict::on(tag::unique::slug).do_nothing(), 2)
         });
         let names: Vec<String> = rows?.into_iter().map(|t| t.name).collect();
         assert_eq!(names, ["new a", "Go 1.23", "new b", "Rust 2024", "new c"]);
         let inserts = queries.iter().filter(|sql| sql.starts_with("INSERT")).count();
         assert_eq!(inserts, 3, "{queries}");
         assert_eq!(Tag::objects().count(db)?, 6);
-        assert!(Tag::objects().bulk_upsert(db, Vec::<NewTag>::new(), &OnConflict::on(tag::slug).do_nothing(), 0)?.is_empty());
+        assert!(Tag::objects().bulk_upsert(db, Vec::<NewTag>::new(), &OnConflict::on(tag::unique::slug).do_nothing(), 0)?.is_empty());
     }
 
     fn a_composite_key_conflicts_on_every_column(db) {
@@ -111,7 +111,7 @@ on_both_backends! {
         let forms = [2010, 2020].map(|year| {
             NewCensus::new().country_id("KE").year(year).population(i64::from(year)).note("revised")
         });
-        let on_key = OnConflict::on((census::country_id, census::year)).update_all();
+        let on_key = OnConflict::on(census::unique::country_and_year).update_all();
         let rows = Census::objects().bulk_upsert(db, forms, &on_key, 0)?;
         let got: Vec<(i16, i64, &str)> = rows.iter().map(|c| (c.year, c.population, c.note.as_str())).collect();
         assert_eq!(got, [(2010, 2010, "revised"), (2020, 2020, "revised")]);
@@ -127,13 +127,16 @@ on_both_backends! {
     fn misuse_is_a_clear_error(db) {
         blog::create_tables(db)?;
         let error = Tag::objects()
-            .upsert(db, tag_form("x", "X"), &OnConflict::on(tag::slug).update(tag::id))
+            .upsert(db, tag_form("x", "X"), &OnConflict::on(tag::unique::slug).update(tag::id))
             .unwrap_err();
         assert!(matches!(error, Error::Usage { .. }), "{error:?}");
         assert!(error.to_string().contains("cannot update `id`"), "{error}");
-        // The database knows no unique key on `name, slug` together.
+        // A key written by hand that the database does not know as unique
+        // (the schema's keys are in `tag::unique`; a key outside it does not
+        // compile: tests/compile-fail/upsert_on_a_column_that_is_not_unique.rs).
+        let not_unique = UniqueKey::new(&["name", "slug"]);
         let error = Tag::objects()
-            .upsert(db, tag_form("x", "X"), &OnConflict::on((tag::name, tag::slug)).do_nothing())
+            .upsert(db, tag_form("x", "X"), &OnConflict::on(not_unique).do_nothing())
             .unwrap_err();
         assert!(!matches!(error, Error::Usage { .. }), "{error:?}");
         assert!(error.to_string().to_lowercase().contains("conflict"), "{error}");
@@ -143,7 +146,7 @@ on_both_backends! {
     fn concurrent_upserts_of_the_same_keys_all_succeed(db) {
         blog::create_tables(db)?;
         let slugs = ["a", "b", "c", "d", "e"];
-        let on_slug = OnConflict::on(tag::slug).update(tag::name);
+        let on_slug = OnConflict::on(tag::unique::slug).update(tag::name);
         let results: Vec<pookie::Result<()>> = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..4)
                 .map(|writer| {

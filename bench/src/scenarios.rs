@@ -3,10 +3,10 @@
 use pookie::{Dialect, Model};
 
 use crate::contenders::{
-    Contender, DieselContender, NewUserData, PookieContender, RawContender, Target,
+    Contender, DieselContender, NewUserData, PookieContender, RawContender, TallyData, Target,
 };
 use crate::harness::{compare, format_duration};
-use crate::models::{Comment, Post, User};
+use crate::models::{Comment, Post, Tally, User};
 
 /// The statements that (re)create the three tables, from Pookie's own DDL so
 /// that every implementation works on identical tables.
@@ -14,6 +14,7 @@ fn schema_script(dialect: Dialect) -> String {
     let index = dialect.index();
     let mut script = String::new();
     for drop in [
+        Tally::SQL[index].drop_table,
         Comment::SQL[index].drop_table,
         Post::SQL[index].drop_table,
         User::SQL[index].drop_table,
@@ -25,6 +26,7 @@ fn schema_script(dialect: Dialect) -> String {
         User::SQL[index].create_table,
         Post::SQL[index].create_table,
         Comment::SQL[index].create_table,
+        Tally::SQL[index].create_table,
     ] {
         for statement in create {
             script.push_str(statement);
@@ -99,6 +101,20 @@ fn associations_script(users: usize) -> String {
         comments,
     );
     script
+}
+
+/// Rows of the upsert scenario.
+const TALLIES: usize = 100;
+
+/// The stored tallies the upsert scenario starts from: every key it proposes.
+fn tallies_script() -> String {
+    let rows: Vec<String> = (0..TALLIES).map(|i| format!("('key {i}', 0)")).collect();
+    format!("INSERT INTO tallies (key, count) VALUES {};\n", rows.join(", "))
+}
+
+/// The proposed tallies: the stored keys with new counts.
+fn proposed_tallies() -> Vec<TallyData> {
+    (0..TALLIES).map(|i| (format!("key {i}"), i as i32 + 1)).collect()
 }
 
 fn new_users(count: usize) -> Vec<NewUserData> {
@@ -333,6 +349,22 @@ fn run_scenarios(
             "10000 single-row inserts in one transaction".to_owned(),
             times,
         ));
+    }
+
+    let name = format!("upsert, {TALLIES} stored keys in one statement");
+    if wanted(&name) {
+        // Every key is stored already, so every run does the same work: each
+        // row conflicts, is updated and comes back.
+        reset(contenders, &tallies_script());
+        let tallies = proposed_tallies();
+        let times = compare(
+            contenders,
+            &all,
+            rounds,
+            |c, i| assert_eq!(c[i].upsert_tallies(&tallies), TALLIES),
+            |_, _| {},
+        );
+        results.rows.push((name, times));
     }
 
     if wanted("loading associations, 100 users") {

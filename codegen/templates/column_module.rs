@@ -9,6 +9,13 @@ pub mod {{ model.module }} {
     #[doc = {{ handle.doc }}]
     pub const {{ handle.ident }}: {{ handle.ty }} = ::pookie::{{ handle.handle }}::new({{ handle.index }});
 {%- endfor %}
+    /// The unique keys of [`{{ model.ident }}`](super::{{ model.ident }}), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+{%- for key in model.unique_keys %}
+        #[doc = {{ key.doc }}]
+        pub const {{ key.ident }}: ::pookie::UniqueKey<super::super::{{ model.ident }}> = ::pookie::UniqueKey::new({{ key.columns }});
+{%- endfor %}
+    }
 {%- for marker in model.form.missing %}
     /// In the type of [`{{ model.form.ident }}`](super::{{ model.form.ident }}): a required field not set yet.
     #[derive(Debug, Clone)]

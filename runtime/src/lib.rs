@@ -75,7 +75,9 @@ pub use query::{
     PercentRank, Rank, RowNumber, Window, WindowExpr, WindowFunction, WindowFunctionOf,
 };
 pub use query::{ArrayLength, JsonOrdered, JsonPath, JsonScalar, TextColumn};
-pub use query::{Columns, ConflictKey, OnConflict, Partial, PartialIter, PartialQuerySet};
+pub use query::{
+    Columns, ConflictKey, OnConflict, Partial, PartialIter, PartialQuerySet, UniqueKey,
+};
 #[doc(hidden)]
 pub use query::{SqlExprBox, SqlExprHandle, SumType, TextExpr};
 pub use relations::{

@@ -12,6 +12,9 @@ pub use raw::RawContender;
 /// A new user: name and hair colour.
 pub type NewUserData = (String, Option<String>);
 
+/// A proposed tally: key and count.
+pub type TallyData = (String, i32);
+
 /// Where each implementation keeps its tables.
 #[derive(Debug, Clone)]
 pub enum Target {
@@ -62,4 +65,9 @@ pub trait Contender {
     /// memory. Returns the number of comments reached through the users, or
     /// `None` when not supported.
     fn users_posts_comments(&mut self) -> Option<usize>;
+    /// Upserts the tallies with one multi-row `INSERT … ON CONFLICT (key) DO
+    /// UPDATE SET count = EXCLUDED.count RETURNING …`, reading the stored
+    /// rows into structs (Pookie's upsert always gives them back); returns
+    /// how many rows came back.
+    fn upsert_tallies(&mut self, tallies: &[TallyData]) -> usize;
 }

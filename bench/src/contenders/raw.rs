@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use postgres::fallible_iterator::FallibleIterator;
 
-use super::{Contender, NewUserData, Target};
+use super::{Contender, NewUserData, TallyData, Target};
 
 #[allow(dead_code)]
 struct User {
@@ -20,6 +20,13 @@ struct Post {
     user_id: i32,
     title: String,
     body: Option<String>,
+}
+
+#[allow(dead_code)]
+struct Tally {
+    id: i32,
+    key: String,
+    count: i32,
 }
 
 #[allow(dead_code)]
@@ -47,6 +54,7 @@ struct PgStatements {
     posts_of_users: postgres::Statement,
     comments_of_posts: postgres::Statement,
     multi_insert: Vec<(usize, postgres::Statement)>,
+    upsert_tallies: Vec<(usize, postgres::Statement)>,
 }
 
 const ALL_USERS: &str = "SELECT id, name, hair_color FROM users";
@@ -76,6 +84,9 @@ ending_in_a_parameter! {
 const POSTS_OF_USERS: &str = "SELECT id, user_id, title, body FROM posts WHERE user_id ";
 const COMMENTS_OF_POSTS: &str = "SELECT id, post_id, text FROM comments WHERE post_id ";
 const INSERT_USERS: &str = "INSERT INTO users (name, hair_color) VALUES ";
+const UPSERT_TALLIES: &str = "INSERT INTO tallies (key, count) VALUES ";
+const ON_KEY_UPDATE_COUNT: &str =
+    " ON CONFLICT (key) DO UPDATE SET count = excluded.count RETURNING id, key, count";
 
 /// Hand-written driver code.
 pub struct RawContender {
@@ -85,6 +96,8 @@ pub struct RawContender {
     in_lists: Vec<(&'static str, usize, String)>,
     /// SQLite's multi-row INSERT texts by row count, for the same reason.
     multi_inserts: Vec<(usize, String)>,
+    /// The upsert's SQLite text per row count, formatted once.
+    upserts: Vec<(usize, String)>,
 }
 
 /// The text `{prefix}IN (?, ?, …)` with `count` placeholders, made once.
@@ -219,6 +232,7 @@ impl RawContender {
                     posts_of_users: client.prepare("SELECT 1").unwrap(),
                     comments_of_posts: client.prepare("SELECT 1").unwrap(),
                     multi_insert: Vec::new(),
+                    upsert_tallies: Vec::new(),
                     client,
                 }))
             }
@@ -227,6 +241,7 @@ impl RawContender {
             connection,
             in_lists: Vec::new(),
             multi_inserts: Vec::new(),
+            upserts: Vec::new(),
         }
     }
 }
@@ -269,6 +284,7 @@ impl Contender for RawContender {
                     .prepare(&format!("{COMMENTS_OF_POSTS}= ANY($1)"))
                     .unwrap();
                 pg.multi_insert.clear();
+                pg.upsert_tallies.clear();
             }
         }
     }
@@ -587,4 +603,64 @@ fn comments_in(tree: &UserTree) -> usize {
         .flat_map(|(_, posts)| posts)
         .map(|(_, comments)| comments.len())
         .sum()
+
+    fn upsert_tallies(&mut self, tallies: &[TallyData]) -> usize {
+        let sql_for = |postgres: bool| {
+            format!(
+                "{UPSERT_TALLIES}{}{ON_KEY_UPDATE_COUNT}",
+                placeholders(postgres, tallies.len(), 2)
+            )
+        };
+        let mut stored = Vec::with_capacity(tallies.len());
+        match &mut self.connection {
+            Connection::Sqlite(connection) => {
+                let position = match self.upserts.iter().position(|(n, _)| *n == tallies.len()) {
+                    Some(position) => position,
+                    None => {
+                        self.upserts.push((tallies.len(), sql_for(false)));
+                        self.upserts.len() - 1
+                    }
+                };
+                let mut statement = connection.prepare_cached(&self.upserts[position].1).unwrap();
+                for (index, (key, count)) in tallies.iter().enumerate() {
+                    statement.raw_bind_parameter(index * 2 + 1, key).unwrap();
+                    statement.raw_bind_parameter(index * 2 + 2, count).unwrap();
+                }
+                let mut rows = statement.raw_query();
+                while let Some(row) = rows.next().unwrap() {
+                    stored.push(Tally {
+                        id: row.get(0).unwrap(),
+                        key: row.get(1).unwrap(),
+                        count: row.get(2).unwrap(),
+                    });
+                }
+            }
+            Connection::Postgres(pg) => {
+                let statement = match pg.upsert_tallies.iter().find(|(n, _)| *n == tallies.len()) {
+                    Some((_, statement)) => statement.clone(),
+                    None => {
+                        let statement = pg.client.prepare(&sql_for(true)).unwrap();
+                        pg.upsert_tallies.push((tallies.len(), statement.clone()));
+                        statement
+                    }
+                };
+                let mut params: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                    Vec::with_capacity(tallies.len() * 2);
+                for (key, count) in tallies {
+                    params.push(key);
+                    params.push(count);
+                }
+                let mut rows = pg.client.query_raw(&statement, params).unwrap();
+                while let Some(row) = rows.next().unwrap() {
+                    stored.push(Tally {
+                        id: row.get(0),
+                        key: row.get(1),
+                        count: row.get(2),
+                    });
+                }
+            }
+        }
+        std::hint::black_box(&stored);
+        stored.len()
+    }
 }

@@ -76,6 +76,8 @@ pub(crate) struct ModelView {
     pub relations: Vec<RelationView>,
     /// The relation handles of the column module.
     pub relation_handles: Vec<RelationHandleView>,
+    /// The `unique` module's keys: what an upsert may detect a conflict on.
+    pub unique_keys: Vec<UniqueKeyView>,
     /// The relation accessors of the inherent impl.
     pub accessors: Vec<AccessorView>,
     /// The parameters bound by the UPDATE (the primary key last).
@@ -128,6 +130,16 @@ pub(crate) struct HandleView {
     pub table: String,
     /// The column, as a string literal.
     pub column: String,
+    /// The doc line, as a string literal.
+    pub doc: String,
+}
+
+/// A `pub const` of the `unique` module: a set of columns unique together.
+pub(crate) struct UniqueKeyView {
+    /// The constant's name: the fields' names joined by `_and_`.
+    pub ident: String,
+    /// The columns, as a slice of string literals.
+    pub columns: String,
     /// The doc line, as a string literal.
     pub doc: String,
 }
@@ -581,6 +593,7 @@ fn model_view(
         column_params: table.columns.iter().map(param_expr).collect(),
         relations: relations.iter().map(relation_view).collect(),
         relation_handles: relation_handles(&module.name, table, relations, &mut handles_taken)?,
+        unique_keys: unique_keys(table),
         accessors: accessors(table, relations),
         update_params,
         validate: checks::validate_view(table, param_expr),
@@ -597,6 +610,50 @@ fn model_view(
         },
         ident,
     })
+}
+
+/// The model's unique keys, the primary key first: one constant each, named
+/// after its fields as the schema names them (`slug`, `country_and_year`).
+fn unique_keys(table: &Table) -> Vec<UniqueKeyView> {
+    let mut sets: Vec<&[usize]> = vec![&table.pk];
+    sets.extend(
+        table
+            .unique_sets
+            .iter()
+            .map(Vec::as_slice)
+            .filter(|set| *set != table.pk.as_slice()),
+    );
+    sets.into_iter()
+        .map(|set| {
+            let columns: Vec<&Column> = set.iter().map(|&i| &table.columns[i]).collect();
+            let ident = rust_ident(
+                &columns
+                    .iter()
+                    .map(|c| c.field.as_str())
+                    .collect::<Vec<_>>()
+                    .join("_and_"),
+            );
+            let fields: Vec<String> = columns.iter().map(|c| format!("`{}`", c.field)).collect();
+            UniqueKeyView {
+                ident,
+                columns: format!(
+                    "&[{}]",
+                    columns
+                        .iter()
+                        .map(|c| str_lit(&c.column))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                doc: str_lit(&if set == table.pk.as_slice() {
+                    format!(" The primary key: {}.", fields.join(" and "))
+                } else if fields.len() == 1 {
+                    format!(" Unique: {}.", fields[0])
+                } else {
+                    format!(" Unique together: {}.", fields.join(" and "))
+                }),
+            }
+        })
+        .collect()
 }
 
 fn field_meta(column: &Column) -> FieldMetaView {

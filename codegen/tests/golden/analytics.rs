@@ -36,6 +36,13 @@ pub mod metric {
         "metrics",
         "value",
     );
+    /// The unique keys of [`Metric`](super::Metric), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Metric> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewMetric`](super::NewMetric): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;

@@ -40,6 +40,21 @@ pub mod tag {
     pub const posts: ::pookie::ManyToMany<super::Tag, super::Post> = ::pookie::ManyToMany::new(
         0,
     );
+    /// The unique keys of [`Tag`](super::Tag), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Tag> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+        /// Unique: `name`.
+        pub const name: ::pookie::UniqueKey<super::super::Tag> = ::pookie::UniqueKey::new(
+            &["name"],
+        );
+        /// Unique: `slug`.
+        pub const slug: ::pookie::UniqueKey<super::super::Tag> = ::pookie::UniqueKey::new(
+            &["slug"],
+        );
+    }
     /// In the type of [`NewTag`](super::NewTag): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;
@@ -514,6 +529,17 @@ pub mod author {
     pub const user_profile: ::pookie::ReverseOne<super::Author, super::UserProfile> = ::pookie::ReverseOne::new(
         1,
     );
+    /// The unique keys of [`Author`](super::Author), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Author> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+        /// Unique: `email`.
+        pub const email: ::pookie::UniqueKey<super::super::Author> = ::pookie::UniqueKey::new(
+            &["email"],
+        );
+    }
     /// In the type of [`NewAuthor`](super::NewAuthor): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;
@@ -1158,6 +1184,21 @@ pub mod post {
     pub const tags: ::pookie::ManyToMany<super::Post, super::Tag> = ::pookie::ManyToMany::new(
         1,
     );
+    /// The unique keys of [`Post`](super::Post), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Post> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+        /// Unique: `slug`.
+        pub const slug: ::pookie::UniqueKey<super::super::Post> = ::pookie::UniqueKey::new(
+            &["slug"],
+        );
+        /// Unique together: `author` and `slug`.
+        pub const author_and_slug: ::pookie::UniqueKey<super::super::Post> = ::pookie::UniqueKey::new(
+            &["author_id", "slug"],
+        );
+    }
     /// In the type of [`NewPost`](super::NewPost): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_title;
@@ -1879,6 +1920,17 @@ pub mod user_profile {
     pub const author: ::pookie::ForeignKey<super::UserProfile, super::Author> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The unique keys of [`UserProfile`](super::UserProfile), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::UserProfile> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+        /// Unique: `author`.
+        pub const author: ::pookie::UniqueKey<super::super::UserProfile> = ::pookie::UniqueKey::new(
+            &["author_id"],
+        );
+    }
     /// In the type of [`NewUserProfile`](super::NewUserProfile): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_author_id;

@@ -37,6 +37,13 @@ pub mod catalog_column {
         "catalog_columns",
         "not_null",
     );
+    /// The unique keys of [`CatalogColumn`](super::CatalogColumn), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `name`.
+        pub const name: ::pookie::UniqueKey<super::super::CatalogColumn> = ::pookie::UniqueKey::new(
+            &["name"],
+        );
+    }
     /// In the type of [`NewCatalogColumn`](super::NewCatalogColumn): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;

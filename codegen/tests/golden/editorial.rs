@@ -57,6 +57,13 @@ pub mod calendar_entry {
         super::CalendarEntry,
         ::core::option::Option<::pookie::bigdecimal::BigDecimal>,
     > = ::pookie::Column::new("calendar_entries", "budget");
+    /// The unique keys of [`CalendarEntry`](super::CalendarEntry), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::CalendarEntry> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewCalendarEntry`](super::NewCalendarEntry): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_title;

@@ -349,6 +349,13 @@ pub mod sample {
         "samples",
         "status",
     );
+    /// The unique keys of [`Sample`](super::Sample), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Sample> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewSample`](super::NewSample): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_small;
@@ -3365,6 +3372,13 @@ pub mod nullable {
         super::Nullable,
         ::core::option::Option<super::Status>,
     > = ::pookie::Column::new("nullables", "status");
+    /// The unique keys of [`Nullable`](super::Nullable), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Nullable> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
 }
 /// The fields of a new [`Nullable`]: every field is optional; `save` it
 /// (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -4714,6 +4728,13 @@ pub mod defaults {
         "defaultss",
         "counter",
     );
+    /// The unique keys of [`Defaults`](super::Defaults), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `uid`.
+        pub const uid: ::pookie::UniqueKey<super::super::Defaults> = ::pookie::UniqueKey::new(
+            &["uid"],
+        );
+    }
 }
 /// The fields of a new [`Defaults`]: every field is optional; `save` it
 /// (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -5938,6 +5959,25 @@ pub mod ticket {
         "tickets",
         "price",
     );
+    /// The unique keys of [`Ticket`](super::Ticket), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Ticket> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+        /// Unique: `code`.
+        pub const code: ::pookie::UniqueKey<super::super::Ticket> = ::pookie::UniqueKey::new(
+            &["code"],
+        );
+        /// Unique together: `row` and `seat`.
+        pub const row_and_seat: ::pookie::UniqueKey<super::super::Ticket> = ::pookie::UniqueKey::new(
+            &["row", "seat_number"],
+        );
+        /// Unique together: `code` and `price`.
+        pub const code_and_price: ::pookie::UniqueKey<super::super::Ticket> = ::pookie::UniqueKey::new(
+            &["code", "price"],
+        );
+    }
     /// In the type of [`NewTicket`](super::NewTicket): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_code;
@@ -6482,6 +6522,17 @@ pub mod country {
     pub const censuses: ::pookie::Reverse<super::Country, super::Census> = ::pookie::Reverse::new(
         1,
     );
+    /// The unique keys of [`Country`](super::Country), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `code`.
+        pub const code: ::pookie::UniqueKey<super::super::Country> = ::pookie::UniqueKey::new(
+            &["code"],
+        );
+        /// Unique: `name`.
+        pub const name: ::pookie::UniqueKey<super::super::Country> = ::pookie::UniqueKey::new(
+            &["name"],
+        );
+    }
     /// In the type of [`NewCountry`](super::NewCountry): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_code;
@@ -6914,6 +6965,13 @@ pub mod city {
     pub const country: ::pookie::ForeignKey<super::City, super::Country> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The unique keys of [`City`](super::City), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::City> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewCity`](super::NewCity): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_country_id;
@@ -7327,6 +7385,13 @@ pub mod census {
     pub const country: ::pookie::ForeignKey<super::Census, super::Country> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The unique keys of [`Census`](super::Census), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `country` and `year`.
+        pub const country_and_year: ::pookie::UniqueKey<super::super::Census> = ::pookie::UniqueKey::new(
+            &["country_id", "year"],
+        );
+    }
     /// In the type of [`NewCensus`](super::NewCensus): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_country_id;
@@ -7846,6 +7911,13 @@ pub mod device {
     pub const readings: ::pookie::Reverse<super::Device, super::Reading> = ::pookie::Reverse::new(
         0,
     );
+    /// The unique keys of [`Device`](super::Device), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `uid`.
+        pub const uid: ::pookie::UniqueKey<super::super::Device> = ::pookie::UniqueKey::new(
+            &["uid"],
+        );
+    }
     /// In the type of [`NewDevice`](super::NewDevice): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_label;
@@ -8240,6 +8312,13 @@ pub mod reading {
     pub const device: ::pookie::ForeignKey<super::Reading, super::Device> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The unique keys of [`Reading`](super::Reading), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Reading> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewReading`](super::NewReading): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_device_id;
@@ -8770,6 +8849,25 @@ pub mod profile {
         super::Profile,
         ::core::option::Option<::pookie::chrono::NaiveDate>,
     > = ::pookie::Column::new("profiles", "ends");
+    /// The unique keys of [`Profile`](super::Profile), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Profile> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+        /// Unique: `username`.
+        pub const username: ::pookie::UniqueKey<super::super::Profile> = ::pookie::UniqueKey::new(
+            &["username"],
+        );
+        /// Unique: `email`.
+        pub const email: ::pookie::UniqueKey<super::super::Profile> = ::pookie::UniqueKey::new(
+            &["email"],
+        );
+        /// Unique together: `team` and `number`.
+        pub const team_and_number: ::pookie::UniqueKey<super::super::Profile> = ::pookie::UniqueKey::new(
+            &["team", "number"],
+        );
+    }
     /// In the type of [`NewProfile`](super::NewProfile): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_username;

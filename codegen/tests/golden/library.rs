@@ -35,6 +35,17 @@ pub mod publisher {
     pub const writer_set: ::pookie::Reverse<super::Publisher, super::Writer> = ::pookie::Reverse::new(
         0,
     );
+    /// The unique keys of [`Publisher`](super::Publisher), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Publisher> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+        /// Unique: `name`.
+        pub const name: ::pookie::UniqueKey<super::super::Publisher> = ::pookie::UniqueKey::new(
+            &["name"],
+        );
+    }
     /// In the type of [`NewPublisher`](super::NewPublisher): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;
@@ -425,6 +436,13 @@ pub mod writer {
         super::Writer,
         super::super::relations::WriterRating,
     > = ::pookie::Reverse::new(2);
+    /// The unique keys of [`Writer`](super::Writer), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Writer> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewWriter`](super::NewWriter): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;
@@ -882,6 +900,13 @@ pub mod book {
     pub const author: ::pookie::ForeignKey<super::Book, super::Writer> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The unique keys of [`Book`](super::Book), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Book> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewBook`](super::NewBook): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_title;
@@ -1323,6 +1348,17 @@ pub mod topic {
     pub const article_set: ::pookie::ManyToMany<super::Topic, super::Article> = ::pookie::ManyToMany::new(
         0,
     );
+    /// The unique keys of [`Topic`](super::Topic), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Topic> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+        /// Unique: `name`.
+        pub const name: ::pookie::UniqueKey<super::super::Topic> = ::pookie::UniqueKey::new(
+            &["name"],
+        );
+    }
     /// In the type of [`NewTopic`](super::NewTopic): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;
@@ -1702,6 +1738,13 @@ pub mod article {
     pub const tags: ::pookie::ManyToMany<super::Article, super::Topic> = ::pookie::ManyToMany::new(
         0,
     );
+    /// The unique keys of [`Article`](super::Article), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Article> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewArticle`](super::NewArticle): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_headline;

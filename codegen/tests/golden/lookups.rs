@@ -49,6 +49,13 @@ pub mod event {
         super::Event,
         ::core::option::Option<::std::vec::Vec<i64>>,
     > = ::pookie::Column::new("events", "scores");
+    /// The unique keys of [`Event`](super::Event), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Event> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewEvent`](super::NewEvent): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;
@@ -513,6 +520,13 @@ pub mod job {
         "jobs",
         "done",
     );
+    /// The unique keys of [`Job`](super::Job), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Job> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewJob`](super::NewJob): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;

@@ -46,6 +46,13 @@ pub mod employee {
     pub const reports: ::pookie::Reverse<super::Employee, super::Employee> = ::pookie::Reverse::new(
         1,
     );
+    /// The unique keys of [`Employee`](super::Employee), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Employee> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewEmployee`](super::NewEmployee): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;
@@ -475,6 +482,13 @@ pub mod address {
     pub const shipped_shipments: ::pookie::Reverse<super::Address, super::Shipment> = ::pookie::Reverse::new(
         1,
     );
+    /// The unique keys of [`Address`](super::Address), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Address> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewAddress`](super::NewAddress): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_city;
@@ -865,6 +879,17 @@ pub mod shipment {
     pub const ship_to: ::pookie::ForeignKey<super::Shipment, super::Address> = ::pookie::ForeignKey::new(
         1,
     );
+    /// The unique keys of [`Shipment`](super::Shipment), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Shipment> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+        /// Unique: `reference`.
+        pub const reference: ::pookie::UniqueKey<super::super::Shipment> = ::pookie::UniqueKey::new(
+            &["reference"],
+        );
+    }
     /// In the type of [`NewShipment`](super::NewShipment): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_reference;
@@ -1366,6 +1391,13 @@ pub mod writer_rating {
         super::WriterRating,
         super::super::library::Writer,
     > = ::pookie::ForeignKey::new(0);
+    /// The unique keys of [`WriterRating`](super::WriterRating), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::WriterRating> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewWriterRating`](super::NewWriterRating): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_writer_id;
@@ -1773,6 +1805,13 @@ pub mod person {
     pub const membership_set: ::pookie::Reverse<super::Person, super::Membership> = ::pookie::Reverse::new(
         1,
     );
+    /// The unique keys of [`Person`](super::Person), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Person> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewPerson`](super::NewPerson): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;
@@ -2159,6 +2198,13 @@ pub mod club {
     pub const membership_set: ::pookie::Reverse<super::Club, super::Membership> = ::pookie::Reverse::new(
         1,
     );
+    /// The unique keys of [`Club`](super::Club), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Club> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewClub`](super::NewClub): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;
@@ -2551,6 +2597,17 @@ pub mod membership {
     pub const club: ::pookie::ForeignKey<super::Membership, super::Club> = ::pookie::ForeignKey::new(
         1,
     );
+    /// The unique keys of [`Membership`](super::Membership), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Membership> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+        /// Unique together: `person` and `club`.
+        pub const person_and_club: ::pookie::UniqueKey<super::super::Membership> = ::pookie::UniqueKey::new(
+            &["person_id", "club_id"],
+        );
+    }
     /// In the type of [`NewMembership`](super::NewMembership): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_person_id;
@@ -3058,6 +3115,13 @@ pub mod owner {
     pub const do_nothing_items: ::pookie::Reverse<super::Owner, super::DoNothingItem> = ::pookie::Reverse::new(
         5,
     );
+    /// The unique keys of [`Owner`](super::Owner), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Owner> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewOwner`](super::NewOwner): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;
@@ -3499,6 +3563,13 @@ pub mod cascade_item {
     pub const owner: ::pookie::ForeignKey<super::CascadeItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The unique keys of [`CascadeItem`](super::CascadeItem), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::CascadeItem> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewCascadeItem`](super::NewCascadeItem): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_owner_id;
@@ -3853,6 +3924,13 @@ pub mod set_null_item {
     pub const owner: ::pookie::ForeignKey<super::SetNullItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The unique keys of [`SetNullItem`](super::SetNullItem), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::SetNullItem> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
 }
 /// The fields of a new [`SetNullItem`]: every field is optional; `save` it
 /// (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -4207,6 +4285,13 @@ pub mod set_default_item {
     pub const owner: ::pookie::ForeignKey<super::SetDefaultItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The unique keys of [`SetDefaultItem`](super::SetDefaultItem), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::SetDefaultItem> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
 }
 /// The fields of a new [`SetDefaultItem`]: every field is optional; `save` it
 /// (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -4558,6 +4643,13 @@ pub mod protect_item {
     pub const owner: ::pookie::ForeignKey<super::ProtectItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The unique keys of [`ProtectItem`](super::ProtectItem), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::ProtectItem> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewProtectItem`](super::NewProtectItem): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_owner_id;
@@ -4912,6 +5004,13 @@ pub mod restrict_item {
     pub const owner: ::pookie::ForeignKey<super::RestrictItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The unique keys of [`RestrictItem`](super::RestrictItem), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::RestrictItem> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewRestrictItem`](super::NewRestrictItem): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_owner_id;
@@ -5266,6 +5365,13 @@ pub mod do_nothing_item {
     pub const owner: ::pookie::ForeignKey<super::DoNothingItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The unique keys of [`DoNothingItem`](super::DoNothingItem), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::DoNothingItem> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewDoNothingItem`](super::NewDoNothingItem): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_owner_id;

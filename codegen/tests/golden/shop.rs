@@ -65,6 +65,17 @@ pub mod customer {
     pub const reviews: ::pookie::Reverse<super::Customer, super::Review> = ::pookie::Reverse::new(
         3,
     );
+    /// The unique keys of [`Customer`](super::Customer), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Customer> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+        /// Unique: `email`.
+        pub const email: ::pookie::UniqueKey<super::super::Customer> = ::pookie::UniqueKey::new(
+            &["email"],
+        );
+    }
     /// In the type of [`NewCustomer`](super::NewCustomer): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;
@@ -653,6 +664,17 @@ pub mod product {
     pub const reviews: ::pookie::Reverse<super::Product, super::Review> = ::pookie::Reverse::new(
         1,
     );
+    /// The unique keys of [`Product`](super::Product), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `sku`.
+        pub const sku: ::pookie::UniqueKey<super::super::Product> = ::pookie::UniqueKey::new(
+            &["sku"],
+        );
+        /// Unique together: `name` and `type`.
+        pub const name_and_type: ::pookie::UniqueKey<super::super::Product> = ::pookie::UniqueKey::new(
+            &["name", "type"],
+        );
+    }
     /// In the type of [`NewProduct`](super::NewProduct): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_sku;
@@ -1299,6 +1321,13 @@ pub mod order {
     pub const lines: ::pookie::Reverse<super::Order, super::OrderLine> = ::pookie::Reverse::new(
         1,
     );
+    /// The unique keys of [`Order`](super::Order), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Order> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewOrder`](super::NewOrder): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_customer_id;
@@ -1818,6 +1847,13 @@ pub mod order_line {
     pub const r#return: ::pookie::ReverseOne<super::OrderLine, super::Return> = ::pookie::ReverseOne::new(
         2,
     );
+    /// The unique keys of [`OrderLine`](super::OrderLine), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::OrderLine> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewOrderLine`](super::NewOrderLine): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_order_id;
@@ -2323,6 +2359,17 @@ pub mod r#return {
     pub const line: ::pookie::ForeignKey<super::Return, super::OrderLine> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The unique keys of [`Return`](super::Return), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Return> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+        /// Unique: `line`.
+        pub const line: ::pookie::UniqueKey<super::super::Return> = ::pookie::UniqueKey::new(
+            &["line_id"],
+        );
+    }
     /// In the type of [`NewReturn`](super::NewReturn): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_line_id;
@@ -2758,6 +2805,13 @@ pub mod review {
     pub const reviewer: ::pookie::ForeignKey<super::Review, super::Customer> = ::pookie::ForeignKey::new(
         1,
     );
+    /// The unique keys of [`Review`](super::Review), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Review> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewReview`](super::NewReview): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_product_id;

@@ -43,6 +43,17 @@ pub mod staff_member {
         "staff_members",
         "salary",
     );
+    /// The unique keys of [`StaffMember`](super::StaffMember), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::StaffMember> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+        /// Unique: `name`.
+        pub const name: ::pookie::UniqueKey<super::super::StaffMember> = ::pookie::UniqueKey::new(
+            &["name"],
+        );
+    }
     /// In the type of [`NewStaffMember`](super::NewStaffMember): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;
@@ -500,6 +511,13 @@ pub mod page_visit {
         super::PageVisit,
         ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
     > = ::pookie::Column::new("page_visits", "timestamp");
+    /// The unique keys of [`PageVisit`](super::PageVisit), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::PageVisit> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewPageVisit`](super::NewPageVisit): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_url;

@@ -45,7 +45,7 @@ pub use partial::{Columns, PartialIter, PartialQuerySet};
 pub(crate) use projection::column_names;
 pub use projection::{Projection, SqlExprBox, ValuesQuery};
 pub use queryset::QuerySet;
-pub use upsert::{ConflictKey, OnConflict};
+pub use upsert::{ConflictKey, OnConflict, UniqueKey};
 pub use window::{
     CumeDist, DenseRank, FirstValue, FrameBound, Lag, LastValue, Lead, Ntile, PercentRank, Rank,
     RowNumber, Window, WindowExpr, WindowFunction, WindowFunctionOf,

@@ -15,10 +15,13 @@ use crate::model::{Insert, Model};
 use crate::value::Param;
 
 /// What an upsert does when a row with the same unique key exists:
-/// `OnConflict::on(post::slug).update((post::title, post::body))`,
-/// `OnConflict::on(post::slug).update_all()`, `OnConflict::on_pk().do_nothing()`.
-/// The key must be the primary key or unique (a `unique` field or a
-/// `unique_together`): the database refuses any other.
+/// `OnConflict::on(post::unique::slug).update((post::title, post::body))`,
+/// `OnConflict::on(post::unique::slug).update_all()`, `OnConflict::on_pk().do_nothing()`.
+/// The key is one of the model's unique keys, which the generated
+/// `<model>::unique` module lists (the primary key, `unique` fields,
+/// `unique_together` sets and unique indexes without a condition): a conflict
+/// on columns that are not unique does not compile, as no database could
+/// detect one.
 pub struct OnConflict<M> {
     key: Vec<&'static str>,
     action: Action,
@@ -31,6 +34,45 @@ enum Action {
     UpdateAll,
 }
 
+/// A set of columns of `M` whose values are unique together, as the schema
+/// declares them. The generated `<model>::unique` module holds one constant
+/// per key; [`OnConflict::on`] takes nothing else.
+pub struct UniqueKey<M> {
+    columns: &'static [&'static str],
+    marker: PhantomData<fn() -> M>,
+}
+
+impl<M> UniqueKey<M> {
+    /// The key of these columns. Generated code calls it for the keys the
+    /// schema declares; a key written by hand that is not unique in the
+    /// database fails at run time instead of at compile time.
+    pub const fn new(columns: &'static [&'static str]) -> UniqueKey<M> {
+        UniqueKey {
+            columns,
+            marker: PhantomData,
+        }
+    }
+
+    /// The key's column names, in key order.
+    pub fn columns(&self) -> &'static [&'static str] {
+        self.columns
+    }
+}
+
+impl<M> Clone for UniqueKey<M> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<M> Copy for UniqueKey<M> {}
+
+impl<M> std::fmt::Debug for UniqueKey<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("UniqueKey").field(&self.columns).finish()
+    }
+}
+
 /// The key of an [`OnConflict`], waiting for its action.
 pub struct ConflictKey<M> {
     key: Vec<&'static str>,
@@ -38,12 +80,11 @@ pub struct ConflictKey<M> {
 }
 
 impl<M: Model> OnConflict<M> {
-    /// A conflict on these columns (a column handle or a tuple of them).
-    pub fn on(key: impl Columns<M>) -> ConflictKey<M> {
-        let mut names = Vec::new();
-        key.push_names(&mut names);
+    /// A conflict on a unique key of the model (`post::unique::slug`,
+    /// `census::unique::country_and_year`).
+    pub fn on(key: UniqueKey<M>) -> ConflictKey<M> {
         ConflictKey {
-            key: names,
+            key: key.columns.to_vec(),
             marker: PhantomData,
         }
     }
@@ -185,7 +226,7 @@ impl<M: Model> QuerySet<M> {
     /// let tag = Tag::objects().upsert(
     ///     &db,
     ///     NewTag::new().slug("rust").name("Rust"),
-    ///     &OnConflict::on(tag::slug).update(tag::name),
+    ///     &OnConflict::on(tag::unique::slug).update(tag::name),
     /// )?;
     /// ```
     pub fn upsert(
