@@ -5,9 +5,11 @@
 #[macro_use]
 mod support;
 
+use chrono::{Datelike, Timelike};
 use pookie::{
-    Avg, Count, CumeDist, Db, DenseRank, FirstValue, FrameBound, Lag, LastValue, Lead, Max, Ntile,
-    PercentRank, Rank, RowNumber, Sum, Window, F,
+    Avg, Count, CumeDist, Db, DenseRank, ExtractDay, ExtractHour, ExtractMonth, ExtractWeekDay,
+    ExtractYear, FirstValue, FrameBound, Lag, LastValue, Lead, Max, Ntile, PercentRank, Rank,
+    RowNumber, Sum, TruncDate, Window, F,
 };
 
 pub mod staff {
@@ -33,6 +35,19 @@ fn employees(db: &Db) -> pookie::Result<()> {
                 .department(department)
                 .salary(salary),
         )?;
+    }
+    Ok(())
+}
+
+/// Five visits on 1 and 2 March 2026: (url, day, hour).
+fn page_visits(db: &Db) -> pookie::Result<()> {
+    staff::create_tables(db)?;
+    for (url, day, hour) in [("/a", 1, 9), ("/b", 1, 10), ("/a", 2, 8), ("/c", 1, 12), ("/b", 2, 9)] {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 3, day)
+            .and_then(|d| d.and_hms_opt(hour, 0, 0))
+            .expect("a time")
+            .and_utc();
+        PageVisit::objects().create(db, NewPageVisit::new().url(url).timestamp(at))?;
     }
     Ok(())
 }
@@ -95,19 +110,52 @@ on_both_backends! {
         ]);
     }
 
-    // peewee: fn.Count(PageVisit.id).over(partition_by=[<the day>]), ordered by
-    // timestamp.
+    // peewee: window = Window(partition_by=[fn.date_trunc('day', PageView.timestamp)]);
+    // PageView.select(PageView.url, PageView.timestamp,
+    // fn.Count(PageView.id).over(window=window)).order_by(PageView.timestamp).
+    fn page_visits_counted_per_day(db) {
+        page_visits(db)?;
+        let per_day = Window::new().partition_by(TruncDate(page_visit::timestamp));
+        let views: Vec<(String, chrono::DateTime<chrono::Utc>, i64)> = PageVisit::objects()
+            .order_by([page_visit::timestamp.asc()])
+            .values_list((page_visit::url, page_visit::timestamp, Count(page_visit::id).over(per_day)))
+            .all(db)?;
+        let views: Vec<(&str, u32, u32, i64)> =
+            views.iter().map(|(u, t, n)| (u.as_str(), t.day(), t.hour(), *n)).collect();
+        assert_eq!(views, [("/a", 1, 9, 3), ("/b", 1, 10, 3), ("/c", 1, 12, 3), ("/a", 2, 8, 2), ("/b", 2, 9, 2)]);
+    }
+
+    // The day itself as a value, a grouping key and a filter (Django's
+    // TruncDate and Extract…).
+    fn visits_per_day_with_date_functions(db) {
+        page_visits(db)?;
+        let march = |day| chrono::NaiveDate::from_ymd_opt(2026, 3, day).expect("a date");
+        let per_day: Vec<(chrono::NaiveDate, i64)> = PageVisit::objects()
+            .order_by([TruncDate(page_visit::timestamp).asc()])
+            .values_list((TruncDate(page_visit::timestamp), Count(page_visit::id)))
+            .all(db)?;
+        assert_eq!(per_day, [(march(1), 3), (march(2), 2)]);
+        let mornings: Vec<(String, i32, i32, i32, i32)> = PageVisit::objects()
+            .filter(ExtractHour(page_visit::timestamp).lt(10))
+            .order_by([page_visit::timestamp.asc()])
+            .values_list((
+                page_visit::url,
+                ExtractYear(page_visit::timestamp),
+                ExtractMonth(page_visit::timestamp),
+                ExtractDay(page_visit::timestamp),
+                ExtractWeekDay(page_visit::timestamp),
+            ))
+            .all(db)?;
+        // 2026-03-01 is a Sunday (1), 2026-03-02 a Monday (2).
+        assert_eq!(
+            mornings,
+            [("/a".to_owned(), 2026, 3, 1, 1), ("/a".to_owned(), 2026, 3, 2, 2), ("/b".to_owned(), 2026, 3, 2, 2)]
+        );
+    }
+
+    // A running count per URL, ordered by timestamp.
     fn page_visits_counted_per_url(db) {
-        staff::create_tables(db)?;
-        let at = |day: u32, hour: u32| {
-            chrono::NaiveDate::from_ymd_opt(2026, 3, day)
-                .and_then(|d| d.and_hms_opt(hour, 0, 0))
-                .expect("a time")
-                .and_utc()
-        };
-        for (url, day, hour) in [("/a", 1, 9), ("/b", 1, 10), ("/a", 2, 8), ("/c", 1, 12), ("/b", 2, 9)] {
-            PageVisit::objects().create(db, NewPageVisit::new().url(url).timestamp(at(day, hour)))?;
-        }
+        page_visits(db)?;
         let views: Vec<(String, i64, i64)> = PageVisit::objects()
             .order_by([page_visit::timestamp.asc()])
             .values_list((

@@ -76,6 +76,10 @@ pub use query::{
 };
 pub use query::{ArrayLength, JsonOrdered, JsonPath, JsonScalar, TextColumn};
 pub use query::{
+    DateExpr, ExtractDay, ExtractHour, ExtractMinute, ExtractMonth, ExtractWeekDay, ExtractYear,
+    TimestampExpr, TruncDate,
+};
+pub use query::{
     Columns, ConflictKey, OnConflict, Partial, PartialIter, PartialQuerySet, UniqueKey,
 };
 #[doc(hidden)]

@@ -323,6 +323,16 @@ impl<'q> SqlBuilder<'q> {
                 let now = self.dialect.now();
                 self.push(now);
             }
+            SqlExpr::DatePart {
+                column,
+                part,
+                source,
+            } => {
+                let mut column_sql = String::new();
+                self.push_column_to(&mut column_sql, column);
+                self.dialect
+                    .push_date_part(&mut self.sql, &column_sql, *part, *source);
+            }
             SqlExpr::Aggregate {
                 func,
                 distinct,

@@ -133,6 +133,12 @@ pub(crate) enum SqlExpr {
         default: Box<SqlExpr>,
     },
     Now,
+    /// A part of a date or timestamp column (`ExtractYear`, `TruncDate`).
+    DatePart {
+        column: ColumnRef,
+        part: pookie_dialect::DatePart,
+        source: pookie_dialect::DateSource,
+    },
     /// A function computed over a window (`… OVER (…)`).
     Window(Box<super::window::WindowCall>),
     /// `COUNT(*)` when `arg` is `None`.
@@ -150,7 +156,11 @@ impl SqlExpr {
         match self {
             SqlExpr::Aggregate { .. } => true,
             // A window turns even an aggregate into a value per row.
-            SqlExpr::Column(_) | SqlExpr::Value(_) | SqlExpr::Now | SqlExpr::Window(_) => false,
+            SqlExpr::Column(_)
+            | SqlExpr::Value(_)
+            | SqlExpr::Now
+            | SqlExpr::DatePart { .. }
+            | SqlExpr::Window(_) => false,
             SqlExpr::Arith { left, right, .. } => left.is_aggregate() || right.is_aggregate(),
             SqlExpr::Func { args, .. } | SqlExpr::Concat(args) => {
                 args.iter().any(SqlExpr::is_aggregate)
@@ -209,6 +219,7 @@ impl std::fmt::Display for SqlExpr {
                 write!(f, " ELSE {default} END")
             }
             SqlExpr::Now => f.write_str("NOW()"),
+            SqlExpr::DatePart { column, part, .. } => write!(f, "{part:?}({})", column.name),
             SqlExpr::Window(call) => write!(f, "{} OVER (…)", call.func),
             SqlExpr::Aggregate {
                 func,

@@ -7,6 +7,7 @@ mod column;
 mod compile;
 mod condition;
 mod date;
+mod date_functions;
 mod deferred;
 mod explain;
 mod expr;
@@ -30,6 +31,10 @@ pub(crate) use column::{OrderKey, RelatedOrder};
 pub(crate) use condition::SemiJoin;
 pub use condition::Q;
 pub use date::{DateLookup, DateType, TimestampType};
+pub use date_functions::{
+    DateExpr, ExtractDay, ExtractHour, ExtractMinute, ExtractMonth, ExtractWeekDay, ExtractYear,
+    TimestampExpr, TruncDate,
+};
 pub use deferred::Partial;
 #[doc(hidden)]
 pub use deferred::{loaded_index, no_placeholder};
