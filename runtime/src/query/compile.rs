@@ -21,6 +21,10 @@ pub(crate) struct SqlBuilder<'q> {
     /// While a condition on a joined model is written against its join: the
     /// table its columns name, and the alias that stands for it here.
     pub(crate) table_alias: Option<(&'static str, String)>,
+    /// For each correlated subquery being written, innermost last: the alias
+    /// of the query around it (see [`SqlBuilder::push_subquery`]), which
+    /// `OuterRef` columns are written against.
+    pub(crate) outer_scopes: Vec<Option<(&'static str, String)>>,
 }
 
 impl<'q> SqlBuilder<'q> {
@@ -32,6 +36,7 @@ impl<'q> SqlBuilder<'q> {
             sql,
             params: Vec::new(),
             table_alias: None,
+            outer_scopes: Vec::new(),
         }
     }
 
@@ -62,6 +67,25 @@ impl<'q> SqlBuilder<'q> {
     pub(crate) fn push_column(&mut self, column: &ColumnRef) {
         let table = match &self.table_alias {
             Some((table, alias)) if *table == column.table => alias.as_str(),
+            _ => column.table,
+        };
+        self.dialect
+            .push_qualified(&mut self.sql, table, column.name);
+    }
+
+    /// The name `table` goes by here: the alias standing for it, or its own.
+    pub(crate) fn table_name(&self, table: &'static str) -> Cow<'static, str> {
+        match &self.table_alias {
+            Some((aliased, alias)) if *aliased == table => Cow::Owned(alias.clone()),
+            _ => Cow::Borrowed(table),
+        }
+    }
+
+    /// Writes a column of the enclosing query's row (`OuterRef`), under the
+    /// name that query gives its table.
+    fn push_outer_column(&mut self, column: &ColumnRef) {
+        let table = match self.outer_scopes.last() {
+            Some(Some((aliased, alias))) if *aliased == column.table => alias.as_str(),
             _ => column.table,
         };
         self.dialect
@@ -172,13 +196,23 @@ impl<'q> SqlBuilder<'q> {
             Cond::InSubquery { column, query } => {
                 self.push_null_guarded(column, negated, |builder| {
                     builder.push_column(column);
-                    builder.push(" IN (");
-                    builder.push_select(
+                    builder.push(" IN ");
+                    builder.push_subquery(
                         &query.select,
                         SelectList::Exprs(&query.exprs, query.having.as_ref()),
                     );
-                    builder.push(")");
                 });
+            }
+            Cond::InTree {
+                column,
+                walk,
+                min_depth,
+            } => self.push_null_guarded(column, negated, |builder| {
+                builder.push_in_tree(column, walk, *min_depth);
+            }),
+            Cond::Exists(select) => {
+                self.push("EXISTS ");
+                self.push_subquery(select, SelectList::One);
             }
             Cond::Regex {
                 column,
@@ -319,6 +353,11 @@ impl<'q> SqlBuilder<'q> {
                 self.push(" END");
             }
             SqlExpr::Window(call) => self.push_window(call),
+            SqlExpr::Outer(column) => self.push_outer_column(column),
+            SqlExpr::Subquery(values) => self.push_subquery(
+                &values.select,
+                SelectList::Exprs(&values.exprs, values.having.as_ref()),
+            ),
             SqlExpr::Now => {
                 let now = self.dialect.now();
                 self.push(now);

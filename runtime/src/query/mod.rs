@@ -19,6 +19,8 @@ mod projection;
 mod queryset;
 mod returning;
 mod select;
+mod subquery;
+mod tree;
 mod upsert;
 mod window;
 mod write;
@@ -45,6 +47,8 @@ pub use partial::{Columns, PartialIter, PartialQuerySet};
 pub(crate) use projection::column_names;
 pub use projection::{Projection, SqlExprBox, ValuesQuery};
 pub use queryset::QuerySet;
+pub use subquery::{Correlation, Exists, OuterRef, Subquery};
+pub use tree::Tree;
 pub use upsert::{ConflictKey, OnConflict};
 pub use window::{
     CumeDist, DenseRank, FirstValue, FrameBound, Lag, LastValue, Lead, Ntile, PercentRank, Rank,
