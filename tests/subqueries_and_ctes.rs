@@ -9,7 +9,8 @@
 mod support;
 
 use pookie::{
-    capture_queries, Coalesce, Count, Db, Dialect, Exists, Max, OuterRef, QuerySet, Subquery, F,
+    capture_queries, Coalesce, Count, Cte, Db, Dialect, Exists, Max, OuterRef, QuerySet, Subquery,
+    Sum, F,
 };
 
 pub mod blog {
@@ -222,6 +223,36 @@ on_both_backends! {
         );
         let has_outread_post = Exists::new(Post::objects().filter(outread), posts_of_the_author());
         assert_eq!(author_names(by_name().filter(has_outread_post), db)?, ["Ada"]);
+    }
+
+    fn a_named_cte_read_filtered_against_and_joined(db) {
+        blog(db)?;
+        let id_of = |name: &str| -> pookie::Result<i32> {
+            Ok(Author::objects().get(db, author::name.eq(name))?.id)
+        };
+        let (ada, bo) = (id_of("Ada")?, id_of("Bo")?);
+        let totals = Cte::new(
+            "author_totals",
+            post::author_id,
+            Post::objects()
+                .filter(post::slug.ne("zz"))
+                .values_list((Count(post::id), Sum(post::view_count))),
+        );
+        let mut expected = vec![(ada, (2, Some(40))), (bo, (1, Some(5)))];
+        expected.sort();
+        assert_eq!(totals.all(db)?, expected);
+
+        let with_totals = by_name().filter(author::email.contains("@") & author::id.in_cte(&totals));
+        assert_eq!(author_names(with_totals, db)?, ["Ada", "Bo"]);
+        assert_eq!(author_names(by_name().exclude(author::id.in_cte(&totals)), db)?, ["Cy"]);
+
+        let joined = by_name()
+            .filter(author::name.ne("Nobody"))
+            .join_cte(author::id, &totals)
+            .all(db)?;
+        let got: Vec<(&str, (i64, Option<i64>))> =
+            joined.iter().map(|(a, values)| (a.name.as_str(), *values)).collect();
+        assert_eq!(got, [("Ada", (2, Some(40))), ("Bo", (1, Some(5)))]);
     }
 
     // peewee: subquery = Tweet.select(fn.COUNT(Tweet.id)).where(Tweet.user == User.id)

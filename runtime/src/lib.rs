@@ -74,7 +74,7 @@ pub use query::{
     Annotated, CumeDist, DenseRank, FirstValue, FrameBound, Lag, LastValue, Lead, Ntile,
     PercentRank, Rank, RowNumber, Window, WindowExpr, WindowFunction, WindowFunctionOf,
 };
-pub use query::{Correlation, Exists, OuterRef, Subquery, Tree};
+pub use query::{Correlation, Cte, CteJoin, Exists, OuterRef, Subquery, Tree};
 pub use query::{ArrayLength, JsonOrdered, JsonPath, JsonScalar, TextColumn};
 pub use query::{Columns, ConflictKey, OnConflict, Partial, PartialIter, PartialQuerySet};
 #[doc(hidden)]

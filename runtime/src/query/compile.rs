@@ -210,6 +210,9 @@ impl<'q> SqlBuilder<'q> {
             } => self.push_null_guarded(column, negated, |builder| {
                 builder.push_in_tree(column, walk, *min_depth);
             }),
+            Cond::InCte { column, cte } => self.push_null_guarded(column, negated, |builder| {
+                builder.push_in_cte(column, cte);
+            }),
             Cond::Exists(select) => {
                 self.push("EXISTS ");
                 self.push_subquery(select, SelectList::One);

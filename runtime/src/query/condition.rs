@@ -82,6 +82,11 @@ pub(crate) enum Cond {
         walk: Box<super::tree::TreeWalk>,
         min_depth: u32,
     },
+    /// `column IN` the keys of a named CTE.
+    InCte {
+        column: ColumnRef,
+        cte: Box<super::cte::CteDef>,
+    },
     /// `EXISTS (SELECT 1 …)`, usually correlated with the enclosing row.
     Exists(Box<super::select::Select>),
     Regex {
@@ -171,6 +176,7 @@ impl Cond {
             | Cond::Range { column, .. }
             | Cond::InSubquery { column, .. }
             | Cond::InTree { column, .. }
+            | Cond::InCte { column, .. }
             | Cond::Regex { column, .. }
             | Cond::DatePart { column, .. }
             | Cond::Json { column, .. }
@@ -282,6 +288,7 @@ impl fmt::Display for Cond {
             Cond::ExprCompare { left, op, right } => write!(f, "{left}{}{right}", op.sql()),
             Cond::ExprIsNull(expr) => write!(f, "{expr} IS NULL"),
             Cond::Exists(select) => write!(f, "EXISTS (SELECT … FROM {})", select.table),
+            Cond::InCte { column, cte } => write!(f, "{} IN {}", column.name, cte.name()),
             Cond::InTree { column, walk, .. } => {
                 write!(f, "{} IN (WITH RECURSIVE … {})", column.name, walk.table())
             }

@@ -6,6 +6,7 @@ mod bulk;
 mod column;
 mod compile;
 mod condition;
+mod cte;
 mod date;
 mod deferred;
 mod explain;
@@ -48,6 +49,7 @@ pub(crate) use projection::column_names;
 pub use projection::{Projection, SqlExprBox, ValuesQuery};
 pub use queryset::QuerySet;
 pub use subquery::{Correlation, Exists, OuterRef, Subquery};
+pub use cte::{Cte, CteJoin};
 pub use tree::Tree;
 pub use upsert::{ConflictKey, OnConflict};
 pub use window::{

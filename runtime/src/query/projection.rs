@@ -120,7 +120,7 @@ pub(crate) fn exprs_of<M, P: Projection<M>>(projection: P) -> Vec<SqlExpr> {
 /// and [`having`](Self::having) filters the groups.
 pub struct ValuesQuery<M, P> {
     pub(crate) values: Values,
-    alias: Option<Cow<'static, str>>,
+    pub(crate) alias: Option<Cow<'static, str>>,
     marker: PhantomData<fn() -> (M, P)>,
 }
 
