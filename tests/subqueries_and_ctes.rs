@@ -62,7 +62,9 @@ fn posts_of_the_author() -> pookie::Correlation<Post, Author> {
 }
 
 fn names<T>(rows: &[(Author, T)]) -> Vec<&str> {
-    rows.iter().map(|(author, _)| author.name.as_str()).collect()
+    rows.iter()
+        .map(|(author, _)| author.name.as_str())
+        .collect()
 }
 
 fn author_names(query: QuerySet<Author>, db: &Db) -> pookie::Result<Vec<String>> {
@@ -321,7 +323,10 @@ fn with_depth(rows: Vec<(Employee, i64)>) -> Vec<(String, i64)> {
 }
 
 fn pairs(expected: &[(&str, i64)]) -> Vec<(String, i64)> {
-    expected.iter().map(|(name, depth)| (name.to_string(), *depth)).collect()
+    expected
+        .iter()
+        .map(|(name, depth)| (name.to_string(), *depth))
+        .collect()
 }
 
 on_both_backends! {

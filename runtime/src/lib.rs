@@ -74,9 +74,9 @@ pub use query::{
     Annotated, CumeDist, DenseRank, FirstValue, FrameBound, Lag, LastValue, Lead, Ntile,
     PercentRank, Rank, RowNumber, Window, WindowExpr, WindowFunction, WindowFunctionOf,
 };
-pub use query::{Correlation, Cte, CteJoin, Exists, OuterRef, Subquery, Tree};
 pub use query::{ArrayLength, JsonOrdered, JsonPath, JsonScalar, TextColumn};
 pub use query::{Columns, ConflictKey, OnConflict, Partial, PartialIter, PartialQuerySet};
+pub use query::{Correlation, Cte, CteJoin, Exists, OuterRef, Subquery, Tree};
 #[doc(hidden)]
 pub use query::{SqlExprBox, SqlExprHandle, SumType, TextExpr};
 pub use relations::{

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::marker::PhantomData;
 
-use super::column::FieldType;
+use super::column::{Column, FieldType};
 use super::compile::SqlBuilder;
 use super::condition::{ColumnRef, Cond, Q};
 use super::functions::AsExpr;
@@ -16,7 +16,6 @@ use crate::db::Db;
 use crate::error::Result;
 use crate::model::Model;
 use crate::row::{FromSql, Row};
-use crate::Column;
 
 /// The key column of every named CTE.
 const KEY: &str = "key";
@@ -36,7 +35,8 @@ impl CteDef {
 }
 
 /// Rows of a query set's projection under a name, each with a key of Rust
-/// type `K` and values of type `T` (the projection's output): SQL's `WITH
+/// type `K` (the key expression's type) and values of type `T` (the
+/// projection's output): SQL's `WITH
 /// name AS (…)`. Read it on its own ([`all`](Self::all)), filter against its
 /// keys ([`Column::in_cte`]) or join it to a model's rows on them
 /// ([`QuerySet::join_cte`]).
@@ -90,13 +90,16 @@ impl Cte<(), ()> {
         name: impl Into<Cow<'static, str>>,
         key: E,
         query: ValuesQuery<N, P>,
-    ) -> Cte<<E::Type as FieldType>::Inner, P::Output>
+    ) -> Cte<E::Type, P::Output>
     where
         N: Model,
         E: AsExpr<Model = N>,
         P: Projection<N>,
     {
-        let alias = query.alias.clone().unwrap_or(Cow::Borrowed(N::META.db_alias));
+        let alias = query
+            .alias
+            .clone()
+            .unwrap_or(Cow::Borrowed(N::META.db_alias));
         let mut values = query.values;
         values.exprs.insert(0, key.into_tree().0);
         Cte {
@@ -159,7 +162,11 @@ impl<M: Model> QuerySet<M> {
     /// CTE row is left out; one with several comes once per CTE row), in one
     /// statement that starts with the CTE (`WITH name AS (…) SELECT …`).
     /// Filter, order and slice the query set before joining.
-    pub fn join_cte<T: FieldType, K, V>(self, column: Column<M, T>, cte: &Cte<K, V>) -> CteJoin<M, V>
+    pub fn join_cte<T: FieldType, K, V>(
+        self,
+        column: Column<M, T>,
+        cte: &Cte<K, V>,
+    ) -> CteJoin<M, V>
     where
         K: FieldType<Inner = T::Inner>,
     {

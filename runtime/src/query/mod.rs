@@ -32,6 +32,7 @@ pub use column::{Assignment, Column, FieldType, OrderBy, TextColumn, TextType};
 pub(crate) use column::{OrderKey, RelatedOrder};
 pub(crate) use condition::SemiJoin;
 pub use condition::Q;
+pub use cte::{Cte, CteJoin};
 pub use date::{DateLookup, DateType, TimestampType};
 pub use deferred::Partial;
 #[doc(hidden)]
@@ -49,7 +50,6 @@ pub(crate) use projection::column_names;
 pub use projection::{Projection, SqlExprBox, ValuesQuery};
 pub use queryset::QuerySet;
 pub use subquery::{Correlation, Exists, OuterRef, Subquery};
-pub use cte::{Cte, CteJoin};
 pub use tree::Tree;
 pub use upsert::{ConflictKey, OnConflict};
 pub use window::{

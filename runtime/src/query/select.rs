@@ -155,7 +155,9 @@ impl<'q> SqlBuilder<'q> {
         };
         let table = self.table_name(select.table);
         match list {
-            SelectList::Model => self.push_model_columns(&table, select.columns, select.text_columns),
+            SelectList::Model => {
+                self.push_model_columns(&table, select.columns, select.text_columns)
+            }
             SelectList::Columns(columns) => {
                 self.push_model_columns(&table, columns, select.text_columns)
             }

@@ -240,7 +240,10 @@ impl<O> Subquery<O, ()> {
     /// among those matching `on`; `None` when no row does. Order and slice the
     /// query (`.slice(..1)`) so that one row is the one you mean; PostgreSQL
     /// fails a subquery that yields several rows, SQLite takes the first.
-    pub fn new<N, P>(query: ValuesQuery<N, P>, on: Correlation<N, O>) -> Subquery<O, Option<Inner<P>>>
+    pub fn new<N, P>(
+        query: ValuesQuery<N, P>,
+        on: Correlation<N, O>,
+    ) -> Subquery<O, Option<Inner<P>>>
     where
         P: Projection<N> + AsExpr<Model = N>,
     {
@@ -403,6 +406,8 @@ impl Exists {
     ///     .filter(Exists::new(Post::objects(), OuterRef(author::id).eq(post::author_id)))
     ///     .all(&db)?;
     /// ```
+    // Django's spelling; what it makes is a condition, not an `Exists`.
+    #[allow(clippy::new_ret_no_self)]
     pub fn new<N, O>(query: QuerySet<N>, on: Correlation<N, O>) -> Q<O> {
         Self::rows(query.select, Some(on.cond))
     }

@@ -239,7 +239,11 @@ impl<M: Model> Tree<M> {
         builder.push_cte_column(KEY);
         builder.push_depth_floor(" WHERE ", self.min_depth);
         if let Some(filter) = &self.filter {
-            builder.push(if self.min_depth > 0 { " AND " } else { " WHERE " });
+            builder.push(if self.min_depth > 0 {
+                " AND "
+            } else {
+                " WHERE "
+            });
             builder.push_cond(filter, false);
         }
         builder.push_ordering(&self.order);
@@ -310,7 +314,8 @@ impl<'q> SqlBuilder<'q> {
         } else {
             (walk.link, KEY)
         };
-        self.dialect.push_qualified(&mut self.sql, table, step_column);
+        self.dialect
+            .push_qualified(&mut self.sql, table, step_column);
         self.push(" = ");
         self.push_cte_column(reached);
         self.push(" WHERE ");
