@@ -257,6 +257,36 @@ on_both_backends! {
         assert_eq!(got, [("Ada", (2, Some(40))), ("Bo", (1, Some(5)))]);
     }
 
+    fn a_cte_written_in_sql_with_typed_columns(db) {
+        blog(db)?;
+        let ada = Author::objects().get(db, author::name.eq("Ada"))?.id;
+        let busy: Cte<i32, (i64, String)> = Cte::raw(
+            "busy",
+            "SELECT author_id, COUNT(*), MAX(slug) FROM posts \
+             WHERE view_count > $1 AND body = $2 AND slug <> '$1' GROUP BY author_id",
+            vec![7.into(), "text".into()],
+        )?;
+        assert_eq!(busy.all(db)?, [(ada, (2, "a2".to_owned()))]);
+        // Its parameters take their place among the statement's.
+        let filtered = by_name().filter(author::name.ne("Zed") & author::id.in_cte(&busy));
+        assert_eq!(author_names(filtered, db)?, ["Ada"]);
+        let joined = by_name()
+            .filter(author::email.contains("@"))
+            .join_cte(author::id, &busy)
+            .all(db)?;
+        let got: Vec<(&str, &(i64, String))> =
+            joined.iter().map(|(a, values)| (a.name.as_str(), values)).collect();
+        assert_eq!(got, [("Ada", &(2, "a2".to_owned()))]);
+
+        let unbound = Cte::<i32, i64>::raw("bad", "SELECT author_id, $2 FROM posts", vec![1.into()]);
+        match unbound {
+            Err(pookie::Error::Usage { message }) => {
+                assert!(message.contains("`bad`") && message.contains("$2"), "{message}");
+            }
+            other => panic!("expected a usage error, got {other:?}"),
+        }
+    }
+
     // peewee: subquery = Tweet.select(fn.COUNT(Tweet.id)).where(Tweet.user == User.id)
     //         User.update(num_tweets=subquery)
     fn an_update_sets_a_column_from_a_subquery(db) {

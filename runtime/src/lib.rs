@@ -76,7 +76,7 @@ pub use query::{
 };
 pub use query::{ArrayLength, JsonOrdered, JsonPath, JsonScalar, TextColumn};
 pub use query::{Columns, ConflictKey, OnConflict, Partial, PartialIter, PartialQuerySet};
-pub use query::{Correlation, Cte, CteJoin, Exists, OuterRef, Subquery, Tree};
+pub use query::{Correlation, Cte, CteJoin, CteValues, Exists, OuterRef, Subquery, Tree};
 #[doc(hidden)]
 pub use query::{SqlExprBox, SqlExprHandle, SumType, TextExpr};
 pub use relations::{

@@ -1,6 +1,7 @@
 //! Named common table expressions (`WITH name AS (…)`) made from a query
-//! set's projection, keyed by one of its expressions: read on their own,
-//! filtered against (`column IN` the keys) or joined to a model's rows.
+//! set's projection keyed by one of its expressions, or from hand-written
+//! SQL with typed columns: read on their own, filtered against (`column IN`
+//! the keys) or joined to a model's rows.
 
 use std::borrow::Cow;
 use std::marker::PhantomData;
@@ -13,20 +14,125 @@ use super::projection::{Projection, ValuesQuery};
 use super::queryset::QuerySet;
 use super::select::{SelectList, Values};
 use crate::db::Db;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::row::{FromSql, Row};
+use crate::value::Param;
 
 /// The key column of every named CTE.
 const KEY: &str = "key";
 
-/// A named CTE as the compiler reads it: its name and the query of its rows,
+/// A named CTE as the compiler reads it: its name and what makes its rows,
 /// the key first.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct CteDef {
     name: Cow<'static, str>,
-    values: Values,
+    body: Body,
+    /// How many columns its rows have, the key included.
+    width: usize,
 }
+
+#[derive(Debug, Clone, PartialEq)]
+enum Body {
+    Query(Values),
+    /// Hand-written SQL, cut at its placeholders.
+    Raw {
+        pieces: Vec<RawPiece>,
+        params: Vec<Param<'static>>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum RawPiece {
+    Text(String),
+    /// `$n`: the parameter at index `n - 1`.
+    Param(usize),
+}
+
+/// Cuts `sql` at its placeholders `$1, $2, …` (text inside quotes is left
+/// alone), each checked against the number of parameters.
+fn raw_pieces(name: &str, sql: &str, params: usize) -> Result<Vec<RawPiece>> {
+    let mut pieces = Vec::new();
+    let mut text = String::new();
+    let mut quote: Option<char> = None;
+    let mut chars = sql.trim().trim_end_matches(';').chars().peekable();
+    while let Some(ch) = chars.next() {
+        match quote {
+            Some(open) => {
+                if ch == open {
+                    quote = None;
+                }
+                text.push(ch);
+            }
+            None if ch == '\'' || ch == '"' => {
+                quote = Some(ch);
+                text.push(ch);
+            }
+            None if ch == '$' && chars.peek().is_some_and(char::is_ascii_digit) => {
+                let mut digits = String::new();
+                while let Some(digit) = chars.next_if(char::is_ascii_digit) {
+                    digits.push(digit);
+                }
+                let n: usize = digits.parse().unwrap_or(0);
+                if n == 0 || n > params {
+                    return Err(Error::usage(format!(
+                        "the SQL of the CTE `{name}` refers to ${digits}, but {params} \
+                         parameter(s) were given: number them from $1"
+                    )));
+                }
+                pieces.push(RawPiece::Text(std::mem::take(&mut text)));
+                pieces.push(RawPiece::Param(n - 1));
+            }
+            None => text.push(ch),
+        }
+    }
+    pieces.push(RawPiece::Text(text));
+    Ok(pieces)
+}
+
+/// The Rust values of a row of a hand-written CTE, after its key: one value
+/// (`i64`, `Option<String>`, …) or a tuple of them.
+pub trait CteValues: Sized {
+    /// How many columns they take.
+    #[doc(hidden)]
+    const WIDTH: usize;
+    /// Reads them, starting at column `start`.
+    #[doc(hidden)]
+    fn read(row: &Row<'_>, start: usize) -> Result<Self>;
+}
+
+impl<T: FromSql> CteValues for T {
+    const WIDTH: usize = 1;
+    fn read(row: &Row<'_>, start: usize) -> Result<T> {
+        row.get(start)
+    }
+}
+
+macro_rules! tuple_cte_values {
+    ($($name:ident),+) => {
+        impl<$($name: FromSql),+> CteValues for ($($name,)+) {
+            const WIDTH: usize = 0 $(+ { let _ = stringify!($name); 1 })+;
+            #[allow(unused_assignments)]
+            fn read(row: &Row<'_>, start: usize) -> Result<Self> {
+                let mut index = start;
+                Ok(($({
+                    let value: $name = row.get(index)?;
+                    index += 1;
+                    value
+                },)+))
+            }
+        }
+    };
+}
+
+tuple_cte_values!(A);
+tuple_cte_values!(A, B);
+tuple_cte_values!(A, B, C);
+tuple_cte_values!(A, B, C, D);
+tuple_cte_values!(A, B, C, D, E);
+tuple_cte_values!(A, B, C, D, E, G);
+tuple_cte_values!(A, B, C, D, E, G, H);
+tuple_cte_values!(A, B, C, D, E, G, H, I);
 
 impl CteDef {
     pub(crate) fn name(&self) -> &str {
@@ -76,8 +182,7 @@ impl<K, T> std::fmt::Debug for Cte<K, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Cte")
             .field("name", &self.def.name)
-            .field("table", &self.def.values.select.table)
-            .field("exprs", &self.def.values.exprs)
+            .field("body", &self.def.body)
             .finish()
     }
 }
@@ -105,12 +210,56 @@ impl Cte<(), ()> {
         Cte {
             def: CteDef {
                 name: name.into(),
-                values,
+                width: values.exprs.len(),
+                body: Body::Query(values),
             },
             read: P::read,
             alias,
             marker: PhantomData,
         }
+    }
+}
+
+impl<K: FieldType, T: CteValues> Cte<K, T> {
+    /// Rows written in SQL under `name`: the first column is the key (Rust
+    /// type `K`), the others the values `T`, in order (their names do not
+    /// matter). Placeholders are `$1, $2, …` on both backends, bound to
+    /// `params`; a placeholder beyond them is an [`Error::Usage`]. Runs on
+    /// the default database unless [`using`](Self::using) says otherwise.
+    ///
+    /// ```ignore
+    /// let busy: Cte<i32, i64> = Cte::raw(
+    ///     "busy",
+    ///     "SELECT author_id, COUNT(*) FROM posts WHERE view_count > $1 GROUP BY author_id",
+    ///     vec![100.into()],
+    /// )?;
+    /// ```
+    pub fn raw(
+        name: impl Into<Cow<'static, str>>,
+        sql: &str,
+        params: Vec<Param<'static>>,
+    ) -> Result<Self> {
+        let name = name.into();
+        let pieces = raw_pieces(&name, sql, params.len())?;
+        Ok(Cte {
+            def: CteDef {
+                name,
+                body: Body::Raw { pieces, params },
+                width: 1 + T::WIDTH,
+            },
+            read: T::read,
+            alias: Cow::Borrowed(crate::db::DEFAULT_ALIAS),
+            marker: PhantomData,
+        })
+    }
+}
+
+impl<K, T> Cte<K, T> {
+    /// Runs [`all`](Self::all) on the database registered as `alias`.
+    #[must_use]
+    pub fn using(mut self, alias: impl Into<Cow<'static, str>>) -> Self {
+        self.alias = alias.into();
+        self
     }
 }
 
@@ -225,16 +374,26 @@ impl<'q> SqlBuilder<'q> {
         self.push_ident(&def.name);
         self.push("(");
         self.push_ident(KEY);
-        for index in 1..def.values.exprs.len() {
+        for index in 1..def.width {
             self.push(", ");
             self.push_ident(&value_column(index));
         }
         self.push(") AS (");
-        let values = &def.values;
-        self.push_select(
-            &values.select,
-            SelectList::Exprs(&values.exprs, values.having.as_ref()),
-        );
+        match &def.body {
+            Body::Query(values) => self.push_select(
+                &values.select,
+                SelectList::Exprs(&values.exprs, values.having.as_ref()),
+            ),
+            Body::Raw { pieces, params } => {
+                // Each placeholder becomes one of this statement's, in order.
+                for piece in pieces {
+                    match piece {
+                        RawPiece::Text(text) => self.push(text),
+                        RawPiece::Param(index) => self.push_param(params[*index].reborrow()),
+                    }
+                }
+            }
+        }
         self.push(")");
     }
 
@@ -243,7 +402,7 @@ impl<'q> SqlBuilder<'q> {
     }
 
     fn push_cte_values(&mut self, def: &CteDef) {
-        for index in 1..def.values.exprs.len() {
+        for index in 1..def.width {
             if index > 1 {
                 self.push(", ");
             }

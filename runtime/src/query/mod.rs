@@ -32,7 +32,7 @@ pub use column::{Assignment, Column, FieldType, OrderBy, TextColumn, TextType};
 pub(crate) use column::{OrderKey, RelatedOrder};
 pub(crate) use condition::SemiJoin;
 pub use condition::Q;
-pub use cte::{Cte, CteJoin};
+pub use cte::{Cte, CteJoin, CteValues};
 pub use date::{DateLookup, DateType, TimestampType};
 pub use deferred::Partial;
 #[doc(hidden)]
