@@ -34,7 +34,7 @@ pub(crate) struct CteDef {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Body {
-    Query(Values),
+    Query(Box<Values>),
     /// Hand-written SQL, cut at its placeholders.
     Raw {
         pieces: Vec<RawPiece>,
@@ -211,7 +211,7 @@ impl Cte<(), ()> {
             def: CteDef {
                 name: name.into(),
                 width: values.exprs.len(),
-                body: Body::Query(values),
+                body: Body::Query(Box::new(values)),
             },
             read: P::read,
             alias,
