@@ -516,6 +516,52 @@ mod tests {
         (builder.sql, builder.params)
     }
 
+    /// The rows of a table `employees(id, boss_id)` matching `filter`.
+    fn employees(filter: Cond) -> crate::query::Select {
+        crate::query::Select {
+            table: "employees",
+            columns: &["id", "boss_id"],
+            text_columns: &[],
+            pk_column: "id",
+            meta_ordering: &[],
+            fields: &[],
+            source: crate::query::Source::Table,
+            filter: Some(filter),
+            ordering: Some(Vec::new()),
+            limit: None,
+            offset: 0,
+            distinct: false,
+            lock: None,
+        }
+    }
+
+    #[test]
+    fn subqueries_on_the_outer_table_read_the_outer_row_through_their_aliases() {
+        let boss_of_the_outer_row = || Cond::ExprCompare {
+            left: SqlExpr::Outer(ColumnRef {
+                table: "employees",
+                name: "id",
+                nullable: false,
+            }),
+            op: CmpOp::Eq,
+            right: SqlExpr::Column(ColumnRef {
+                table: "employees",
+                name: "boss_id",
+                nullable: true,
+            }),
+        };
+        let inner = Cond::Exists(Box::new(employees(boss_of_the_outer_row())));
+        let middle = Cond::Exists(Box::new(employees(boss_of_the_outer_row().and(inner))));
+        let mut builder = SqlBuilder::new(Dialect::Postgres, "SELECT 1 FROM \"employees\"");
+        builder.push_where(Some(&middle));
+        assert_eq!(
+            builder.sql,
+            "SELECT 1 FROM \"employees\" WHERE EXISTS (SELECT 1 FROM \"employees\" AS \"__pookie_s1\" \
+             WHERE (\"employees\".\"id\" = \"__pookie_s1\".\"boss_id\" AND EXISTS (SELECT 1 \
+             FROM \"employees\" AS \"__pookie_s2\" WHERE \"__pookie_s1\".\"id\" = \"__pookie_s2\".\"boss_id\")))"
+        );
+    }
+
     #[test]
     fn nested_conditions_number_parameters_in_order() {
         let cond = Cond::Compare {

@@ -76,6 +76,23 @@ impl<M, T: FromSql> Projection<M> for Expr<M, T> {
     const WIDTH: usize = 1;
 }
 
+/// A condition selected as a value: whether the row matches it
+/// (`true`/`false`, never NULL: an unknown comparison counts as no match, as
+/// it does in a filter).
+impl<M> Projection<M> for Q<M> {
+    type Output = bool;
+    fn push_exprs(self, out: &mut Vec<SqlExprBox>) {
+        out.push(SqlExprBox(SqlExpr::Case {
+            whens: vec![(self.cond, SqlExpr::Value(true.into()))],
+            default: Box::new(SqlExpr::Value(false.into())),
+        }));
+    }
+    fn read(row: &Row<'_>, start: usize) -> Result<bool> {
+        row.get(start)
+    }
+    const WIDTH: usize = 1;
+}
+
 macro_rules! tuple_projection {
     ($($name:ident),+) => {
         impl<M, $($name: Projection<M>),+> Projection<M> for ($($name,)+) {

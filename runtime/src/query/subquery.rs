@@ -426,20 +426,3 @@ impl Exists {
         Q::new(Cond::Exists(Box::new(select)))
     }
 }
-
-/// A condition selected as a value: whether the row matches it
-/// (`true`/`false`, never NULL: an unknown comparison counts as no match, as
-/// it does in a filter).
-impl<M> Projection<M> for Q<M> {
-    type Output = bool;
-    fn push_exprs(self, out: &mut Vec<SqlExprBox>) {
-        out.push(SqlExprBox(SqlExpr::Case {
-            whens: vec![(self.cond, SqlExpr::Value(true.into()))],
-            default: Box::new(SqlExpr::Value(false.into())),
-        }));
-    }
-    fn read(row: &Row<'_>, start: usize) -> Result<bool> {
-        row.get(start)
-    }
-    const WIDTH: usize = 1;
-}
