@@ -26,6 +26,9 @@ const KEY: &str = "__pookie_key";
 const LINK: &str = "__pookie_link";
 const DEPTH: &str = "__pookie_depth";
 const PATH: &str = "__pookie_path";
+/// The SQL literal between the keys of a path: the ASCII unit separator, a
+/// character no key is expected to hold (a comma would cut text keys apart).
+const PATH_SEPARATOR: &str = "'\u{1f}'";
 
 /// A walk through a self-referencing foreign key, as the compiler reads it.
 #[derive(Debug, Clone, PartialEq)]
@@ -272,7 +275,8 @@ impl<'q> SqlBuilder<'q> {
 
     /// `WITH RECURSIVE __pookie_tree(key, link, depth, path) AS (…)`: the
     /// starting rows at depth 0, then each step from the rows reached. The
-    /// path (`,1,4,9,`) stops the walk where a row would come back.
+    /// path (`␟1␟4␟9␟`, the keys as text between unit separators) stops the
+    /// walk where a row would come back.
     pub(crate) fn push_tree_cte(&mut self, walk: &'q TreeWalk) {
         // The walk reads its table under its own name, inside a subquery too.
         let subquery_alias = self.table_alias.take();
@@ -338,15 +342,16 @@ impl<'q> SqlBuilder<'q> {
         self.table_alias = subquery_alias;
     }
 
-    /// `<path> || CAST(key AS TEXT) || ','`, or `',' || …` to start a path.
+    /// `<path> || CAST(key AS TEXT) || '␟'`, or `'␟' || …` to start a path.
     fn push_path_step(&mut self, path: Option<&str>, table: &str, key: &str) {
         match path {
             Some(path) => self.push_cte_column(path),
-            None => self.push("','"),
+            None => self.push(PATH_SEPARATOR),
         }
         self.push(" || CAST(");
         self.dialect.push_qualified(&mut self.sql, table, key);
-        self.push(" AS TEXT) || ','");
+        self.push(" AS TEXT) || ");
+        self.push(PATH_SEPARATOR);
     }
 
     /// `column IN (WITH RECURSIVE … SELECT key FROM __pookie_tree …)`.
