@@ -42,7 +42,13 @@ fn employees(db: &Db) -> pookie::Result<()> {
 /// Five visits on 1 and 2 March 2026: (url, day, hour).
 fn page_visits(db: &Db) -> pookie::Result<()> {
     staff::create_tables(db)?;
-    for (url, day, hour) in [("/a", 1, 9), ("/b", 1, 10), ("/a", 2, 8), ("/c", 1, 12), ("/b", 2, 9)] {
+    for (url, day, hour) in [
+        ("/a", 1, 9),
+        ("/b", 1, 10),
+        ("/a", 2, 8),
+        ("/c", 1, 12),
+        ("/b", 2, 9),
+    ] {
         let at = chrono::NaiveDate::from_ymd_opt(2026, 3, day)
             .and_then(|d| d.and_hms_opt(hour, 0, 0))
             .expect("a time")

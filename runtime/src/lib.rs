@@ -76,11 +76,12 @@ pub use query::{
 };
 pub use query::{ArrayLength, JsonOrdered, JsonPath, JsonScalar, TextColumn};
 pub use query::{
+    Columns, ConflictKey, OnConflict, Partial, PartialIter, PartialQuerySet, UniqueKey,
+};
+pub use query::{Correlation, Cte, CteJoin, CteValues, Exists, OuterRef, Subquery, Tree};
+pub use query::{
     DateExpr, ExtractDay, ExtractHour, ExtractMinute, ExtractMonth, ExtractWeekDay, ExtractYear,
     TimestampExpr, TruncDate,
-};
-pub use query::{
-    Columns, ConflictKey, OnConflict, Partial, PartialIter, PartialQuerySet, UniqueKey,
 };
 #[doc(hidden)]
 pub use query::{SqlExprBox, SqlExprHandle, SumType, TextExpr};

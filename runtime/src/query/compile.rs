@@ -21,6 +21,10 @@ pub(crate) struct SqlBuilder<'q> {
     /// While a condition on a joined model is written against its join: the
     /// table its columns name, and the alias that stands for it here.
     pub(crate) table_alias: Option<(&'static str, String)>,
+    /// For each correlated subquery being written, innermost last: the alias
+    /// of the query around it (see [`SqlBuilder::push_subquery`]), which
+    /// `OuterRef` columns are written against.
+    pub(crate) outer_scopes: Vec<Option<(&'static str, String)>>,
 }
 
 impl<'q> SqlBuilder<'q> {
@@ -32,6 +36,7 @@ impl<'q> SqlBuilder<'q> {
             sql,
             params: Vec::new(),
             table_alias: None,
+            outer_scopes: Vec::new(),
         }
     }
 
@@ -62,6 +67,25 @@ impl<'q> SqlBuilder<'q> {
     pub(crate) fn push_column(&mut self, column: &ColumnRef) {
         let table = match &self.table_alias {
             Some((table, alias)) if *table == column.table => alias.as_str(),
+            _ => column.table,
+        };
+        self.dialect
+            .push_qualified(&mut self.sql, table, column.name);
+    }
+
+    /// The name `table` goes by here: the alias standing for it, or its own.
+    pub(crate) fn table_name(&self, table: &'static str) -> Cow<'static, str> {
+        match &self.table_alias {
+            Some((aliased, alias)) if *aliased == table => Cow::Owned(alias.clone()),
+            _ => Cow::Borrowed(table),
+        }
+    }
+
+    /// Writes a column of the enclosing query's row (`OuterRef`), under the
+    /// name that query gives its table.
+    fn push_outer_column(&mut self, column: &ColumnRef) {
+        let table = match self.outer_scopes.last() {
+            Some(Some((aliased, alias))) if *aliased == column.table => alias.as_str(),
             _ => column.table,
         };
         self.dialect
@@ -172,13 +196,26 @@ impl<'q> SqlBuilder<'q> {
             Cond::InSubquery { column, query } => {
                 self.push_null_guarded(column, negated, |builder| {
                     builder.push_column(column);
-                    builder.push(" IN (");
-                    builder.push_select(
+                    builder.push(" IN ");
+                    builder.push_subquery(
                         &query.select,
                         SelectList::Exprs(&query.exprs, query.having.as_ref()),
                     );
-                    builder.push(")");
                 });
+            }
+            Cond::InTree {
+                column,
+                walk,
+                min_depth,
+            } => self.push_null_guarded(column, negated, |builder| {
+                builder.push_in_tree(column, walk, *min_depth);
+            }),
+            Cond::InCte { column, cte } => self.push_null_guarded(column, negated, |builder| {
+                builder.push_in_cte(column, cte);
+            }),
+            Cond::Exists(select) => {
+                self.push("EXISTS ");
+                self.push_subquery(select, SelectList::One);
             }
             Cond::Regex {
                 column,
@@ -319,6 +356,11 @@ impl<'q> SqlBuilder<'q> {
                 self.push(" END");
             }
             SqlExpr::Window(call) => self.push_window(call),
+            SqlExpr::Outer(column) => self.push_outer_column(column),
+            SqlExpr::Subquery(values) => self.push_subquery(
+                &values.select,
+                SelectList::Exprs(&values.exprs, values.having.as_ref()),
+            ),
             SqlExpr::Now => {
                 let now = self.dialect.now();
                 self.push(now);
@@ -482,6 +524,52 @@ mod tests {
         let mut builder = SqlBuilder::new(dialect, "SELECT 1 FROM \"authors\"");
         builder.push_where(Some(cond));
         (builder.sql, builder.params)
+    }
+
+    /// The rows of a table `employees(id, boss_id)` matching `filter`.
+    fn employees(filter: Cond) -> crate::query::Select {
+        crate::query::Select {
+            table: "employees",
+            columns: &["id", "boss_id"],
+            text_columns: &[],
+            pk_column: "id",
+            meta_ordering: &[],
+            fields: &[],
+            source: crate::query::Source::Table,
+            filter: Some(filter),
+            ordering: Some(Vec::new()),
+            limit: None,
+            offset: 0,
+            distinct: false,
+            lock: None,
+        }
+    }
+
+    #[test]
+    fn subqueries_on_the_outer_table_read_the_outer_row_through_their_aliases() {
+        let boss_of_the_outer_row = || Cond::ExprCompare {
+            left: SqlExpr::Outer(ColumnRef {
+                table: "employees",
+                name: "id",
+                nullable: false,
+            }),
+            op: CmpOp::Eq,
+            right: SqlExpr::Column(ColumnRef {
+                table: "employees",
+                name: "boss_id",
+                nullable: true,
+            }),
+        };
+        let inner = Cond::Exists(Box::new(employees(boss_of_the_outer_row())));
+        let middle = Cond::Exists(Box::new(employees(boss_of_the_outer_row().and(inner))));
+        let mut builder = SqlBuilder::new(Dialect::Postgres, "SELECT 1 FROM \"employees\"");
+        builder.push_where(Some(&middle));
+        assert_eq!(
+            builder.sql,
+            "SELECT 1 FROM \"employees\" WHERE EXISTS (SELECT 1 FROM \"employees\" AS \"__pookie_s1\" \
+             WHERE (\"employees\".\"id\" = \"__pookie_s1\".\"boss_id\" AND EXISTS (SELECT 1 \
+             FROM \"employees\" AS \"__pookie_s2\" WHERE \"__pookie_s1\".\"id\" = \"__pookie_s2\".\"boss_id\")))"
+        );
     }
 
     #[test]

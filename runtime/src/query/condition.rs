@@ -70,11 +70,25 @@ pub(crate) enum Cond {
         low: Param<'static>,
         high: Param<'static>,
     },
-    /// `column IN (SELECT …)`.
+    /// `column IN (SELECT …)`; the subquery may read the enclosing row.
     InSubquery {
         column: ColumnRef,
         query: Box<Values>,
     },
+    /// `column IN (WITH RECURSIVE …)`: the rows a walk through a
+    /// self-referencing foreign key reaches, `min_depth` steps away or more.
+    InTree {
+        column: ColumnRef,
+        walk: Box<super::tree::TreeWalk>,
+        min_depth: u32,
+    },
+    /// `column IN` the keys of a named CTE.
+    InCte {
+        column: ColumnRef,
+        cte: Box<super::cte::CteDef>,
+    },
+    /// `EXISTS (SELECT 1 …)`, usually correlated with the enclosing row.
+    Exists(Box<super::select::Select>),
     Regex {
         column: ColumnRef,
         case_insensitive: bool,
@@ -161,12 +175,15 @@ impl Cond {
             | Cond::Pattern { column, .. }
             | Cond::Range { column, .. }
             | Cond::InSubquery { column, .. }
+            | Cond::InTree { column, .. }
+            | Cond::InCte { column, .. }
             | Cond::Regex { column, .. }
             | Cond::DatePart { column, .. }
             | Cond::Json { column, .. }
             | Cond::Array { column, .. }
             | Cond::ArrayLength { column, .. } => push(column.name.to_owned()),
             Cond::ExprCompare { .. } | Cond::ExprIsNull(_) => push("an expression".to_owned()),
+            Cond::Exists(select) => push(format!("EXISTS ({})", select.table)),
             Cond::Related(join) => {
                 push(join.outer.name.to_owned());
                 if let Some(filter) = &join.filter {
@@ -270,6 +287,11 @@ impl fmt::Display for Cond {
             }
             Cond::ExprCompare { left, op, right } => write!(f, "{left}{}{right}", op.sql()),
             Cond::ExprIsNull(expr) => write!(f, "{expr} IS NULL"),
+            Cond::Exists(select) => write!(f, "EXISTS (SELECT … FROM {})", select.table),
+            Cond::InCte { column, cte } => write!(f, "{} IN {}", column.name, cte.name()),
+            Cond::InTree { column, walk, .. } => {
+                write!(f, "{} IN (WITH RECURSIVE … {})", column.name, walk.table())
+            }
             Cond::Pattern {
                 column,
                 kind,

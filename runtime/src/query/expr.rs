@@ -139,6 +139,10 @@ pub(crate) enum SqlExpr {
         part: pookie_dialect::DatePart,
         source: pookie_dialect::DateSource,
     },
+    /// A column of the enclosing query's row, inside a subquery (`OuterRef`).
+    Outer(ColumnRef),
+    /// A scalar subquery: `(SELECT <one expression> …)`.
+    Subquery(Box<super::select::Values>),
     /// A function computed over a window (`… OVER (…)`).
     Window(Box<super::window::WindowCall>),
     /// `COUNT(*)` when `arg` is `None`.
@@ -156,11 +160,14 @@ impl SqlExpr {
         match self {
             SqlExpr::Aggregate { .. } => true,
             // A window turns even an aggregate into a value per row.
+            // A subquery's aggregates are its own: it is one value per outer row.
             SqlExpr::Column(_)
             | SqlExpr::Value(_)
             | SqlExpr::Now
             | SqlExpr::DatePart { .. }
-            | SqlExpr::Window(_) => false,
+            | SqlExpr::Window(_)
+            | SqlExpr::Outer(_)
+            | SqlExpr::Subquery(_) => false,
             SqlExpr::Arith { left, right, .. } => left.is_aggregate() || right.is_aggregate(),
             SqlExpr::Func { args, .. } | SqlExpr::Concat(args) => {
                 args.iter().any(SqlExpr::is_aggregate)
@@ -220,6 +227,8 @@ impl std::fmt::Display for SqlExpr {
             }
             SqlExpr::Now => f.write_str("NOW()"),
             SqlExpr::DatePart { column, part, .. } => write!(f, "{part:?}({})", column.name),
+            SqlExpr::Outer(column) => write!(f, "OuterRef({})", column.name),
+            SqlExpr::Subquery(values) => write!(f, "(SELECT … FROM {})", values.select.table),
             SqlExpr::Window(call) => write!(f, "{} OVER (…)", call.func),
             SqlExpr::Aggregate {
                 func,

@@ -6,6 +6,7 @@ mod bulk;
 mod column;
 mod compile;
 mod condition;
+mod cte;
 mod date;
 mod date_functions;
 mod deferred;
@@ -20,6 +21,8 @@ mod projection;
 mod queryset;
 mod returning;
 mod select;
+mod subquery;
+mod tree;
 mod upsert;
 mod window;
 mod write;
@@ -30,6 +33,7 @@ pub use column::{Assignment, Column, FieldType, OrderBy, TextColumn, TextType};
 pub(crate) use column::{OrderKey, RelatedOrder};
 pub(crate) use condition::SemiJoin;
 pub use condition::Q;
+pub use cte::{Cte, CteJoin, CteValues};
 pub use date::{DateLookup, DateType, TimestampType};
 pub use date_functions::{
     DateExpr, ExtractDay, ExtractHour, ExtractMinute, ExtractMonth, ExtractWeekDay, ExtractYear,
@@ -50,6 +54,8 @@ pub use partial::{Columns, PartialIter, PartialQuerySet};
 pub(crate) use projection::column_names;
 pub use projection::{Projection, SqlExprBox, ValuesQuery};
 pub use queryset::QuerySet;
+pub use subquery::{Correlation, Exists, OuterRef, Subquery};
+pub use tree::Tree;
 pub use upsert::{ConflictKey, OnConflict, UniqueKey};
 pub use window::{
     CumeDist, DenseRank, FirstValue, FrameBound, Lag, LastValue, Lead, Ntile, PercentRank, Rank,

@@ -9,7 +9,7 @@ use super::compile::SqlBuilder;
 use super::condition::{Cond, Q};
 use super::expr::{Expr, SqlExpr};
 use super::queryset::QuerySet;
-use super::select::{SelectList, Source, Values};
+use super::select::{Select, SelectList, Source, Values};
 use crate::db::Db;
 use crate::error::Result;
 use crate::model::Model;
@@ -76,6 +76,23 @@ impl<M, T: FromSql> Projection<M> for Expr<M, T> {
     const WIDTH: usize = 1;
 }
 
+/// A condition selected as a value: whether the row matches it
+/// (`true`/`false`, never NULL: an unknown comparison counts as no match, as
+/// it does in a filter).
+impl<M> Projection<M> for Q<M> {
+    type Output = bool;
+    fn push_exprs(self, out: &mut Vec<SqlExprBox>) {
+        out.push(SqlExprBox(SqlExpr::Case {
+            whens: vec![(self.cond, SqlExpr::Value(true.into()))],
+            default: Box::new(SqlExpr::Value(false.into())),
+        }));
+    }
+    fn read(row: &Row<'_>, start: usize) -> Result<bool> {
+        row.get(start)
+    }
+    const WIDTH: usize = 1;
+}
+
 macro_rules! tuple_projection {
     ($($name:ident),+) => {
         impl<M, $($name: Projection<M>),+> Projection<M> for ($($name,)+) {
@@ -120,7 +137,7 @@ pub(crate) fn exprs_of<M, P: Projection<M>>(projection: P) -> Vec<SqlExpr> {
 /// and [`having`](Self::having) filters the groups.
 pub struct ValuesQuery<M, P> {
     pub(crate) values: Values,
-    alias: Option<Cow<'static, str>>,
+    pub(crate) alias: Option<Cow<'static, str>>,
     marker: PhantomData<fn() -> (M, P)>,
 }
 
@@ -182,19 +199,7 @@ impl<M: Model> QuerySet<M> {
     /// ```
     pub fn aggregate<P: Projection<M>>(&self, db: &Db, aggregates: P) -> Result<P::Output> {
         let exprs = exprs_of(aggregates);
-        let mut select = self.select.clone();
-        if select.is_sliced() || select.distinct {
-            // Aggregate over the slice's rows: read them as a subquery.
-            let inner = std::mem::replace(&mut select.source, Source::Table);
-            let mut member = select.clone();
-            member.source = inner;
-            select = QuerySet::<M>::new().select;
-            select.source = Source::Compound {
-                first: Box::new(member),
-                rest: Vec::new(),
-            };
-        }
-        select.ordering = Some(Vec::new());
+        let select = over_rows::<M>(self.select.clone());
         let mut connection = db.read_connection(self.alias(), false)?;
         let mut builder = SqlBuilder::new(connection.dialect(), "");
         builder.push_select(&select, SelectList::Exprs(&exprs, None));
@@ -285,6 +290,24 @@ impl<M, T: FieldType> Column<M, T> {
             query: Box::new(query.values),
         })
     }
+}
+
+/// `select` made ready for aggregates over its rows, unordered: a sliced or
+/// distinct one is read as a subquery, so that the aggregates see its rows
+/// rather than the whole table's.
+pub(crate) fn over_rows<M: Model>(mut select: Select) -> Select {
+    if select.is_sliced() || select.distinct {
+        let inner = std::mem::replace(&mut select.source, Source::Table);
+        let mut member = select;
+        member.source = inner;
+        select = QuerySet::<M>::new().select;
+        select.source = Source::Compound {
+            first: Box::new(member),
+            rest: Vec::new(),
+        };
+    }
+    select.ordering = Some(Vec::new());
+    select
 }
 
 /// The column names of a projection made of columns only.

@@ -125,6 +125,22 @@ impl<'q> SqlBuilder<'q> {
         self.table_alias = outer_alias;
     }
 
+    /// Writes `select` in parentheses as a subquery that may read the
+    /// enclosing query's row (`OuterRef`). Its table gets an alias of its own
+    /// (`__pookie_s1`, `__pookie_s2` when nested), so that the enclosing
+    /// table, even when it is the same one, keeps the name it has outside.
+    pub(crate) fn push_subquery(&mut self, select: &'q Select, list: SelectList<'q>) {
+        let outer = self.table_alias.take();
+        self.outer_scopes.push(outer.clone());
+        let alias = format!("__pookie_s{}", self.outer_scopes.len());
+        self.table_alias = Some((select.table, alias));
+        self.push("(");
+        self.push_select_inner(select, list);
+        self.push(")");
+        self.outer_scopes.pop();
+        self.table_alias = outer;
+    }
+
     fn push_select_inner(&mut self, select: &'q Select, list: SelectList<'q>) {
         self.push(if select.distinct {
             "SELECT DISTINCT "
@@ -137,16 +153,17 @@ impl<'q> SqlBuilder<'q> {
             SelectList::Exprs(..) => ListKind::Exprs,
             _ => ListKind::Other,
         };
+        let table = self.table_name(select.table);
         match list {
             SelectList::Model => {
-                self.push_model_columns(select.table, select.columns, select.text_columns)
+                self.push_model_columns(&table, select.columns, select.text_columns)
             }
             SelectList::Columns(columns) => {
-                self.push_model_columns(select.table, columns, select.text_columns)
+                self.push_model_columns(&table, columns, select.text_columns)
             }
             SelectList::One => self.push("1"),
             SelectList::Annotated(exprs) => {
-                self.push_model_columns(select.table, select.columns, select.text_columns);
+                self.push_model_columns(&table, select.columns, select.text_columns);
                 for expr in exprs {
                     self.push(", ");
                     self.push_expr(expr);
@@ -175,7 +192,7 @@ impl<'q> SqlBuilder<'q> {
             let mut first = true;
             if grouped_by_model {
                 self.push(" GROUP BY ");
-                self.push_model_columns(select.table, select.columns, select.text_columns);
+                self.push_model_columns(&table, select.columns, select.text_columns);
                 first = false;
             }
             for expr in exprs
@@ -279,18 +296,30 @@ impl<'q> SqlBuilder<'q> {
     }
 
     /// The FROM item: the table, or a set operation aliased as the table.
+    /// In a correlated subquery, the table or set operation takes the
+    /// subquery's alias.
     pub(crate) fn push_source(&mut self, select: &'q Select) {
+        let name = self.table_name(select.table);
         match &select.source {
-            Source::Table => self.push_ident(select.table),
+            Source::Table => {
+                self.push_ident(select.table);
+                if name != select.table {
+                    self.push(" AS ");
+                    self.push_ident(&name);
+                }
+            }
             Source::Compound { first, rest } => {
+                // Each member reads its own table under the table's name.
+                let alias = self.table_alias.take();
                 self.push("(");
                 self.push_compound_member(first);
                 for (op, member) in rest {
                     self.push(op.sql());
                     self.push_compound_member(member);
                 }
+                self.table_alias = alias;
                 self.push(") AS ");
-                self.push_ident(select.table);
+                self.push_ident(&name);
             }
         }
     }
@@ -319,6 +348,13 @@ impl<'q> SqlBuilder<'q> {
     /// A sort key through a forward relation, at `depth` relations from the
     /// query's table (each level gets an alias of its own).
     fn push_related_order(&mut self, outer: &str, related: &'q RelatedOrder, depth: usize) {
+        // The related table is read under its own name or alias, never as a subquery's.
+        let subquery_alias = self.table_alias.take();
+        self.push_related_order_inner(outer, related, depth);
+        self.table_alias = subquery_alias;
+    }
+
+    fn push_related_order_inner(&mut self, outer: &str, related: &'q RelatedOrder, depth: usize) {
         // An expression names its columns by the target's table, which an
         // alias would hide: it reads the table under its own name (so, on a
         // self-referential relation, the outer row's columns are out of its reach).
@@ -331,7 +367,7 @@ impl<'q> SqlBuilder<'q> {
             OrderKey::Column(column) => self.push_sort_column(&alias, related.fields, column),
             OrderKey::Expr(expr) => self.push_expr(expr),
             OrderKey::Random => self.push("RANDOM()"),
-            OrderKey::Related(inner) => self.push_related_order(&alias, inner, depth + 1),
+            OrderKey::Related(inner) => self.push_related_order_inner(&alias, inner, depth + 1),
         }
         self.push(" FROM ");
         self.push_ident(related.table);
@@ -380,28 +416,30 @@ impl<'q> SqlBuilder<'q> {
 
     /// One sort key of an ORDER BY: a column of `table`, an expression, a
     /// random order or a key through a relation.
-    fn push_order_key(&mut self, table: &'q str, key: &'q OrderKey) {
+    fn push_order_key(&mut self, table: &'static str, key: &'q OrderKey) {
+        let table = self.table_name(table);
         match key {
-            OrderKey::Column(column) => self.dialect.push_qualified(&mut self.sql, table, column),
+            OrderKey::Column(column) => self.dialect.push_qualified(&mut self.sql, &table, column),
             OrderKey::Expr(expr) => self.push_expr(expr),
             OrderKey::Random => self.push("RANDOM()"),
-            OrderKey::Related(related) => self.push_related_order(table, related, 1),
+            OrderKey::Related(related) => self.push_related_order(&table, related, 1),
         }
     }
 
     pub(crate) fn push_ordering(&mut self, select: &'q Select) {
+        let table = self.table_name(select.table);
         match &select.ordering {
             Some(terms) => {
                 for (index, (key, descending)) in terms.iter().enumerate() {
                     self.push(if index == 0 { " ORDER BY " } else { ", " });
                     match key {
                         OrderKey::Column(column) => {
-                            self.push_sort_column(select.table, select.fields, column);
+                            self.push_sort_column(&table, select.fields, column);
                         }
                         OrderKey::Expr(expr) => self.push_expr(expr),
                         OrderKey::Random => self.push("RANDOM()"),
                         OrderKey::Related(related) => {
-                            self.push_related_order(select.table, related, 1);
+                            self.push_related_order(&table, related, 1);
                         }
                     }
                     if *descending {
@@ -409,7 +447,7 @@ impl<'q> SqlBuilder<'q> {
                     }
                 }
             }
-            None => self.push_order_by(select.table, select.fields, select.meta_ordering),
+            None => self.push_order_by(&table, select.fields, select.meta_ordering),
         }
     }
 }
