@@ -75,6 +75,7 @@ pub use query::{
     PercentRank, Rank, RowNumber, Window, WindowExpr, WindowFunction, WindowFunctionOf,
 };
 pub use query::{ArrayLength, JsonOrdered, JsonPath, JsonScalar, TextColumn};
+pub use query::{SearchHeadline, SearchIndex, SearchQuery, SearchRank};
 pub use query::{Columns, ConflictKey, OnConflict, Partial, PartialIter, PartialQuerySet};
 #[doc(hidden)]
 pub use query::{SqlExprBox, SqlExprHandle, SumType, TextExpr};

@@ -227,6 +227,7 @@ impl<'q> SqlBuilder<'q> {
                 self.push_array_length_cond(column, *op, value, negated);
             }
             Cond::Related(join) => self.push_semi_join(join, negated),
+            Cond::Search(call) => self.push_search_cond(call),
         }
     }
 
@@ -319,6 +320,7 @@ impl<'q> SqlBuilder<'q> {
                 self.push(" END");
             }
             SqlExpr::Window(call) => self.push_window(call),
+            SqlExpr::Search(value) => self.push_search_expr(value),
             SqlExpr::Now => {
                 let now = self.dialect.now();
                 self.push(now);

@@ -135,6 +135,8 @@ pub(crate) enum SqlExpr {
     Now,
     /// A function computed over a window (`… OVER (…)`).
     Window(Box<super::window::WindowCall>),
+    /// A full-text search rank or marked text.
+    Search(Box<super::search::SearchValue>),
     /// `COUNT(*)` when `arg` is `None`.
     Aggregate {
         func: AggFunc,
@@ -150,7 +152,11 @@ impl SqlExpr {
         match self {
             SqlExpr::Aggregate { .. } => true,
             // A window turns even an aggregate into a value per row.
-            SqlExpr::Column(_) | SqlExpr::Value(_) | SqlExpr::Now | SqlExpr::Window(_) => false,
+            SqlExpr::Column(_)
+            | SqlExpr::Value(_)
+            | SqlExpr::Now
+            | SqlExpr::Window(_)
+            | SqlExpr::Search(_) => false,
             SqlExpr::Arith { left, right, .. } => left.is_aggregate() || right.is_aggregate(),
             SqlExpr::Func { args, .. } | SqlExpr::Concat(args) => {
                 args.iter().any(SqlExpr::is_aggregate)
@@ -210,6 +216,7 @@ impl std::fmt::Display for SqlExpr {
             }
             SqlExpr::Now => f.write_str("NOW()"),
             SqlExpr::Window(call) => write!(f, "{} OVER (…)", call.func),
+            SqlExpr::Search(value) => write!(f, "{value}"),
             SqlExpr::Aggregate {
                 func,
                 distinct,

@@ -18,6 +18,7 @@ mod partial;
 mod projection;
 mod queryset;
 mod returning;
+mod search;
 mod select;
 mod upsert;
 mod window;
@@ -45,6 +46,7 @@ pub use partial::{Columns, PartialIter, PartialQuerySet};
 pub(crate) use projection::column_names;
 pub use projection::{Projection, SqlExprBox, ValuesQuery};
 pub use queryset::QuerySet;
+pub use search::{SearchHeadline, SearchIndex, SearchQuery, SearchRank};
 pub use upsert::{ConflictKey, OnConflict};
 pub use window::{
     CumeDist, DenseRank, FirstValue, FrameBound, Lag, LastValue, Lead, Ntile, PercentRank, Rank,
