@@ -274,6 +274,45 @@ on_both_backends! {
         assert!(plan.contains(index), "{plan}");
     }
 
+    fn inspectdb_gives_the_search_indexes_back(db) {
+        stories(db)?;
+        if db.dialect() == Dialect::Sqlite {
+            // An FTS5 table over the same rows that no SearchIndex made.
+            db.execute(
+                "CREATE VIRTUAL TABLE story_words USING fts5(title, content='stories', content_rowid='id')",
+                &[],
+            )?;
+        }
+        let schema = match db.dialect() {
+            Dialect::Sqlite => None,
+            Dialect::Postgres => db
+                .fetch_one("SELECT current_schema() AS name", &[])?
+                .and_then(|row| row.value("name").and_then(|v| v.as_str().map(str::to_owned))),
+        };
+        let options = pookie_inspect::Options {
+            schema,
+            ..pookie_inspect::Options::default()
+        };
+        let module = pookie_inspect::inspect(db, &options).unwrap_or_else(|e| panic!("{e}"));
+        let tables: Vec<String> = module.models.iter().map(|m| m.table_name()).collect();
+        assert_eq!(tables, ["stories"], "no model for the FTS5 tables and their shadow tables");
+        let stories = &module.models[0];
+        // A database keeps no order of its indexes: compare them by name.
+        let by_name = |indexes: &[pookie_grammar::ir::SearchIndex]| {
+            let mut indexes = indexes.to_vec();
+            indexes.sort_by_key(|index| index.name());
+            indexes
+        };
+        let written = story_schema(true);
+        let expected = &written.model("Story").unwrap().meta.search_indexes;
+        assert_eq!(by_name(&stories.meta.search_indexes), by_name(expected));
+        let comment = stories.comment.clone().unwrap_or_default();
+        assert!(!comment.contains("trigger"), "the sync triggers are part of the index: {comment}");
+        if db.dialect() == Dialect::Sqlite {
+            assert!(comment.contains("story_words"), "{comment}");
+        }
+    }
+
     fn a_migration_adds_a_search_index_to_a_table_with_rows(db) {
         migrate_to_a_search_index(db)?;
     }
