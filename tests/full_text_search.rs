@@ -426,7 +426,10 @@ fn search_objects(db: &Db) -> pookie::Result<Vec<String>> {
     Ok(db
         .fetch_all(sql, &[])?
         .iter()
-        .filter_map(|row| row.value("name").and_then(|v| v.as_str().map(str::to_owned)))
+        .filter_map(|row| {
+            row.value("name")
+                .and_then(|v| v.as_str().map(str::to_owned))
+        })
         .collect())
 }
 
@@ -446,7 +449,10 @@ fn migrate_to_a_search_index(db: &Db) -> pookie::Result<()> {
     assert!(
         matches!(
             operations.as_slice(),
-            [Operation::AddSearchIndex { .. }, Operation::AddSearchIndex { .. }]
+            [
+                Operation::AddSearchIndex { .. },
+                Operation::AddSearchIndex { .. }
+            ]
         ),
         "{operations:?}"
     );
@@ -458,7 +464,11 @@ fn migrate_to_a_search_index(db: &Db) -> pookie::Result<()> {
 
     let both = Migrations::new(vec![create, add]);
     runner::migrate(db, &both)?;
-    assert_eq!(found(db, "rust")?, [1, 4], "the rows already there are indexed");
+    assert_eq!(
+        found(db, "rust")?,
+        [1, 4],
+        "the rows already there are indexed"
+    );
     assert_eq!(found(db, "running")?, [1]);
     let summaries: Vec<i32> = Story::objects()
         .search(summary_words, "recipes")
@@ -479,7 +489,11 @@ fn migrate_to_a_search_index(db: &Db) -> pookie::Result<()> {
         Dialect::Postgres => &["stories_summary_words_search", "stories_title_body_search"],
     };
     assert_eq!(search_objects(db)?, expected_objects);
-    assert_eq!(drift(db, &indexed), Vec::<String>::new(), "the index is no drift");
+    assert_eq!(
+        drift(db, &indexed),
+        Vec::<String>::new(),
+        "the index is no drift"
+    );
     assert!(
         !drift(db, &plain).is_empty(),
         "against a state without the indexes, they are reported"

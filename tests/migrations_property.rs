@@ -440,7 +440,10 @@ impl SchemaSpec {
                     return None;
                 }
                 model.search_indexes.push(new);
-                Some(format!("add search index {name:?} on {}{fields:?}", model.name))
+                Some(format!(
+                    "add search index {name:?} on {}{fields:?}",
+                    model.name
+                ))
             }
             13 => {
                 let model = self.models.get_mut(m)?;
@@ -449,7 +452,10 @@ impl SchemaSpec {
                 }
                 let i = rng.below(model.search_indexes.len());
                 let (name, fields) = model.search_indexes.remove(i);
-                Some(format!("remove search index {name:?} on {}{fields:?}", model.name))
+                Some(format!(
+                    "remove search index {name:?} on {}{fields:?}",
+                    model.name
+                ))
             }
             9 => {
                 let name = self.models.get(m)?.name.clone();

@@ -73,7 +73,12 @@ pub(crate) fn resolve(
 
 /// The statements that create the index; on SQLite they index the rows
 /// already in the table (`fill` for a table that may have rows).
-pub(crate) fn create(dialect: Dialect, index: &SearchIndexDef, style: Style, fill: bool) -> Vec<String> {
+pub(crate) fn create(
+    dialect: Dialect,
+    index: &SearchIndexDef,
+    style: Style,
+    fill: bool,
+) -> Vec<String> {
     let names = index.names();
     let if_not_exists = if style == Style::CreateTables {
         "IF NOT EXISTS "

@@ -213,11 +213,19 @@ fn lower_option(
         "search_indexes" => {
             let mut names: Vec<(String, Span)> = Vec::new();
             for call in expect_calls(cx, file, name, "SearchIndex", value)? {
-                let (index, fields, at) = lower_search_index(cx, file, call)?;
+                let LoweredSearchIndex {
+                    index,
+                    fields,
+                    name_at: at,
+                } = lower_search_index(cx, file, call)?;
                 let index_name = index.name();
                 if let Some((_, first)) = names.iter().find(|(seen, _)| *seen == index_name) {
                     let diagnostic = cx
-                        .error(file, at, format!("two search indexes are named `{index_name}`"))
+                        .error(
+                            file,
+                            at,
+                            format!("two search indexes are named `{index_name}`"),
+                        )
                         .with_label(cx.sources[file].label(*first, "first one here"))
                         .with_help("give one of them another `name = \"…\"`");
                     cx.report(file, diagnostic);
@@ -268,16 +276,14 @@ pub(crate) fn lower_index(
     Some((index, fields))
 }
 
-/// `SearchIndex(fields = […], name = "…", config = "…")`, with the field
-/// names and where they were written, and where its name was (the call's
-/// when it has none). The name becomes a Rust identifier and
+/// `SearchIndex(fields = […], name = "…", config = "…")`. The name becomes a Rust identifier and
 /// part of SQL names, the configuration a SQL literal: both are plain
 /// lowercase identifiers.
 pub(crate) fn lower_search_index(
     cx: &mut Context<'_>,
     file: usize,
     call: &Call,
-) -> Option<(SearchIndex, Vec<(String, Span)>, Span)> {
+) -> Option<LoweredSearchIndex> {
     let args = args::collect(cx, file, call, SEARCH_INDEX_ARGS, None, "SearchIndex");
     let fields = args.require(
         cx,
@@ -315,8 +321,14 @@ pub(crate) fn lower_search_index(
     let index_name = index.name();
     if !is_plain_identifier(&index_name) || crate::naming::is_rust_keyword(&index_name) {
         let (at, help) = match args.span("name") {
-            Some(at) => (at, "use lowercase letters, digits and `_`, e.g. `name = \"title_body\"`"),
-            None => (call.name.span, "give it a `name = \"…\"` of lowercase letters, digits and `_`"),
+            Some(at) => (
+                at,
+                "use lowercase letters, digits and `_`, e.g. `name = \"title_body\"`",
+            ),
+            None => (
+                call.name.span,
+                "give it a `name = \"…\"` of lowercase letters, digits and `_`",
+            ),
         };
         cx.report_at(
             file,
@@ -330,13 +342,28 @@ pub(crate) fn lower_search_index(
         cx.report_at(
             file,
             args.span("config").unwrap_or(call.name.span),
-            format!("`{}` is not a text-search configuration name", index.config()),
+            format!(
+                "`{}` is not a text-search configuration name",
+                index.config()
+            ),
             Some("use a PostgreSQL configuration such as `\"english\"` or `\"simple\"`".into()),
         );
         return None;
     }
-    let at = args.span("name").unwrap_or(call.name.span);
-    Some((index, fields, at))
+    let name_at = args.span("name").unwrap_or(call.name.span);
+    Some(LoweredSearchIndex {
+        index,
+        fields,
+        name_at,
+    })
+}
+
+/// A `SearchIndex(…)` with the field names and where they were written,
+/// and where its name was (the call's when it has none).
+pub(crate) struct LoweredSearchIndex {
+    pub(crate) index: SearchIndex,
+    pub(crate) fields: Vec<(String, Span)>,
+    pub(crate) name_at: Span,
 }
 
 /// Lowercase ASCII letters, digits and `_`, not starting with a digit.

@@ -175,10 +175,7 @@ fn split_arguments(list: &str) -> Vec<String> {
 /// An identifier or string without its quotes (doubled quotes undone).
 fn unquote(text: &str) -> String {
     for quote in ['"', '\'', '`'] {
-        if let Some(inner) = text
-            .strip_prefix(quote)
-            .and_then(|t| t.strip_suffix(quote))
-        {
+        if let Some(inner) = text.strip_prefix(quote).and_then(|t| t.strip_suffix(quote)) {
             let doubled = format!("{quote}{quote}");
             return inner.replace(&doubled, &quote.to_string());
         }
@@ -220,9 +217,6 @@ mod tests {
                 config: "english".into(),
             })
         );
-        assert_eq!(
-            from_gin_index("posts", "posts_title_idx", definition),
-            None
-        );
+        assert_eq!(from_gin_index("posts", "posts_title_idx", definition), None);
     }
 }

@@ -75,8 +75,8 @@ pub use query::{
     PercentRank, Rank, RowNumber, Window, WindowExpr, WindowFunction, WindowFunctionOf,
 };
 pub use query::{ArrayLength, JsonOrdered, JsonPath, JsonScalar, TextColumn};
-pub use query::{SearchHeadline, SearchIndex, SearchQuery, SearchRank};
 pub use query::{Columns, ConflictKey, OnConflict, Partial, PartialIter, PartialQuerySet};
+pub use query::{SearchHeadline, SearchIndex, SearchQuery, SearchRank};
 #[doc(hidden)]
 pub use query::{SqlExprBox, SqlExprHandle, SumType, TextExpr};
 pub use relations::{

@@ -335,8 +335,8 @@ pub(crate) fn table(schema: &Schema, module: &Module, model: &Model) -> Result<T
         &table,
         &columns,
         (pk.len() == 1).then(|| &columns[pk[0]]),
-        &column_of,
-        &fail,
+        column_of,
+        fail,
     )?;
     let verbose_name = model
         .meta

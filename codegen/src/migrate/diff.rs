@@ -573,7 +573,12 @@ impl Differ<'_> {
                 }
             }
             for index in &cur.meta.search_indexes {
-                if !target.meta.search_indexes.iter().any(|t| same_search_index(t, index)) {
+                if !target
+                    .meta
+                    .search_indexes
+                    .iter()
+                    .any(|t| same_search_index(t, index))
+                {
                     self.push(
                         Operation::RemoveSearchIndex {
                             model: name.clone(),
@@ -800,7 +805,12 @@ impl Differ<'_> {
                 }
             }
             for index in &target.meta.search_indexes {
-                if !cur.meta.search_indexes.iter().any(|c| same_search_index(c, index)) {
+                if !cur
+                    .meta
+                    .search_indexes
+                    .iter()
+                    .any(|c| same_search_index(c, index))
+                {
                     self.push(
                         Operation::AddSearchIndex {
                             model: name.clone(),

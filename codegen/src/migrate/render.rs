@@ -8,9 +8,9 @@ use pookie_grammar::migration::{Operation, State};
 use super::resolved::Resolved;
 use super::{alter, backend_of, names, sqlite_rebuild, values, RenderedStep};
 use crate::ddl::{self, Style};
-use crate::search;
 use crate::emit::relations::{JoinSide, JoinTable};
 use crate::emit::resolve::{Column, IndexDef, Table};
+use crate::search;
 use crate::Error;
 
 /// The steps of one operation.
@@ -56,13 +56,13 @@ pub(super) fn operation(
         .render()
         .and_then(|output| context.with_search_indexes(output))
         .map_err(|error| match error {
-        Error::Unsupported {
-            location, message, ..
-        } if !location.starts_with("operation") => {
-            failure(operation, format!("{location}: {message}"))
-        }
-        other => other,
-    })
+            Error::Unsupported {
+                location, message, ..
+            } if !location.starts_with("operation") => {
+                failure(operation, format!("{location}: {message}"))
+            }
+            other => other,
+        })
 }
 
 /// What rendering one operation needs.
@@ -127,7 +127,9 @@ impl Context<'_> {
         }
         let mut wrapped = Output::sql(std::mem::take(&mut steps));
         wrapped.steps.extend(output.steps);
-        wrapped.steps.extend(created.into_iter().map(RenderedStep::Sql));
+        wrapped
+            .steps
+            .extend(created.into_iter().map(RenderedStep::Sql));
         wrapped.rebuilds = output.rebuilds;
         Ok(wrapped)
     }

@@ -450,7 +450,12 @@ fn meta_naming(model: &Model, name: &str) -> Option<&'static str> {
         Some("unique_together")
     } else if meta.indexes.iter().flat_map(|i| &i.fields).any(names) {
         Some("indexes")
-    } else if meta.search_indexes.iter().flat_map(|i| &i.fields).any(names) {
+    } else if meta
+        .search_indexes
+        .iter()
+        .flat_map(|i| &i.fields)
+        .any(names)
+    {
         Some("search_indexes")
     } else if meta.primary_key.iter().any(names) {
         Some("primary_key")

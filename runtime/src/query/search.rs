@@ -287,7 +287,11 @@ impl std::fmt::Display for SearchValue {
             Output::Rank => "SEARCH_RANK",
             Output::Marked { .. } => "SEARCH_HEADLINE",
         };
-        write!(f, "{what}({}.{})", self.call.index.table, self.call.index.name)
+        write!(
+            f,
+            "{what}({}.{})",
+            self.call.index.table, self.call.index.name
+        )
     }
 }
 
@@ -448,7 +452,11 @@ impl<'q> SqlBuilder<'q> {
         // bm25() and highlight() need the FTS5 table in the FROM of a MATCH:
         // a subquery on the row's own rowid.
         let rank = matches!(output, Output::Rank);
-        self.push(if rank { "COALESCE((SELECT " } else { "(SELECT " });
+        self.push(if rank {
+            "COALESCE((SELECT "
+        } else {
+            "(SELECT "
+        });
         match output {
             Output::Rank => {
                 self.push("-bm25(");

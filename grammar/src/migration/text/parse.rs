@@ -419,10 +419,13 @@ impl<'c> Lowering<'_, 'c, '_> {
                     "SearchIndex",
                     "add `index = SearchIndex(fields = [\"…\"], name = \"…\")`",
                 )?;
-                let (index, refs, _) = meta::lower_search_index(self.cx, FILE, call)?;
+                let lowered = meta::lower_search_index(self.cx, FILE, call)?;
                 let model = model?;
-                self.check_field_refs(&model, "search index", &refs);
-                Some(Operation::AddSearchIndex { model, index })
+                self.check_field_refs(&model, "search index", &lowered.fields);
+                Some(Operation::AddSearchIndex {
+                    model,
+                    index: lowered.index,
+                })
             }
             "AddConstraint" => {
                 let model = self.existing_model(&args, "model");
