@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use pookie::migrate::{self as runner, Down, MigrateOptions, Migration, Migrations, Plan, Script};
 use pookie::migrate::{Step, Target};
-use pookie::{Db, Dialect, SearchQuery, SearchRank};
+use pookie::{Db, Dialect, SearchHeadline, SearchQuery, SearchRank};
 use pookie_codegen::migrate::diff::{diff, NoInput};
 use pookie_codegen::migrate::folder::checksum;
 use pookie_codegen::migrate::{created_tables, render_migration, RenderedScript, RenderedStep};
@@ -185,6 +185,12 @@ on_both_backends! {
                 (4, Some("<b>Rust</b> and <b>Rust</b> again".to_owned()), None),
             ]
         );
+        let django: Vec<Option<String>> = Story::objects()
+            .order_by([story::id.asc()])
+            .values_list(SearchHeadline(title_body, story::title, "rust", "<b>", "</b>"))
+            .all(db)?;
+        let same: Vec<Option<String>> = marked.iter().map(|row| row.1.clone()).collect();
+        assert_eq!(django, same, "SearchHeadline is highlight");
         // A nullable column of another index; the row with no summary has none.
         let summaries: Vec<Option<String>> = Story::objects()
             .order_by([story::id.asc()])

@@ -182,3 +182,111 @@ pub(crate) fn drop(dialect: Dialect, index: &SearchIndexDef) -> Vec<String> {
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use pookie_dialect::Dialect;
+    use pookie_grammar::ir::SearchIndex;
+    use pookie_grammar::migration::{Operation, State};
+    use pookie_grammar::Source;
+
+    use crate::migrate::{render_migration, RenderedStep};
+
+    fn state() -> State {
+        let schema = pookie_grammar::load(&[Source {
+            path: "blog.pookie".into(),
+            text:
+                "model Post {\n    title = CharField(max_length = 50)\n    body = TextField()\n}\n"
+                    .into(),
+        }])
+        .unwrap();
+        State::from_schema(&schema, "default")
+    }
+
+    fn sql(steps: &[RenderedStep]) -> Vec<&str> {
+        steps
+            .iter()
+            .map(|step| match step {
+                RenderedStep::Sql(sql) => sql.as_str(),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
+
+    fn add() -> Operation {
+        Operation::AddSearchIndex {
+            model: "Post".into(),
+            index: SearchIndex {
+                fields: vec!["title".into(), "body".into()],
+                name: None,
+                config: Some("english".into()),
+            },
+        }
+    }
+
+    /// Adding an index to a table with rows indexes them; removing it drops
+    /// every object it made.
+    #[test]
+    fn add_search_index_up_and_down() {
+        let rendered = render_migration(&state(), &[add()], Dialect::Sqlite).unwrap();
+        let up = sql(&rendered.up.steps);
+        assert_eq!(up.len(), 5, "{up:#?}");
+        assert!(up[0].starts_with(
+            "CREATE VIRTUAL TABLE \"posts_title_body\" USING fts5(\"title\", \"body\", \
+             content='posts', content_rowid='id', tokenize='porter unicode61')"
+        ));
+        assert_eq!(
+            up[4],
+            "INSERT INTO \"posts_title_body\"(\"posts_title_body\") VALUES ('rebuild')"
+        );
+        let down = rendered.down.unwrap();
+        assert_eq!(
+            sql(&down.steps),
+            [
+                "DROP TRIGGER \"posts_title_body_ai\"",
+                "DROP TRIGGER \"posts_title_body_ad\"",
+                "DROP TRIGGER \"posts_title_body_au\"",
+                "DROP TABLE \"posts_title_body\"",
+            ]
+        );
+
+        let rendered = render_migration(&state(), &[add()], Dialect::Postgres).unwrap();
+        assert_eq!(
+            sql(&rendered.up.steps),
+            [
+                "CREATE INDEX \"posts_title_body_search\" ON \"posts\" USING GIN \
+              (to_tsvector('english', COALESCE(\"title\", '') || ' ' || COALESCE(\"body\", '')))"
+            ]
+        );
+        assert_eq!(
+            sql(&rendered.down.unwrap().steps),
+            ["DROP INDEX \"posts_title_body_search\""]
+        );
+    }
+
+    /// A renamed column changes what the FTS5 table and its triggers name:
+    /// they are made again around the rename.
+    #[test]
+    fn renaming_an_indexed_field_makes_the_index_again() {
+        let mut before = state();
+        before.apply(&add()).unwrap();
+        let rename = Operation::RenameField {
+            model: "Post".into(),
+            old: "body".into(),
+            new: "text".into(),
+        };
+        let rendered = render_migration(&before, &[rename], Dialect::Sqlite).unwrap();
+        let up = sql(&rendered.up.steps);
+        assert_eq!(up[3], "DROP TABLE \"posts_title_body\"", "{up:#?}");
+        assert_eq!(
+            up[4], "ALTER TABLE \"posts\" RENAME COLUMN \"body\" TO \"text\"",
+            "{up:#?}"
+        );
+        // The state names the index after its fields: `title_text` now.
+        assert!(
+            up[5].starts_with("CREATE VIRTUAL TABLE \"posts_title_text\""),
+            "{up:#?}"
+        );
+        assert!(up.last().unwrap().contains("'rebuild'"), "{up:#?}");
+    }
+}
