@@ -112,7 +112,7 @@ impl Context<'_> {
         let before = defs(&self.before, old)?;
         let after = defs(&self.after, new)?;
         let rebuilt = output.rebuilds;
-        let mut steps: Vec<String> = before
+        let dropped: Vec<String> = before
             .iter()
             .filter(|index| rebuilt || !after.contains(index))
             .flat_map(|index| search::drop(self.dialect, index))
@@ -122,15 +122,15 @@ impl Context<'_> {
             .filter(|index| rebuilt || !before.contains(index))
             .flat_map(|index| search::create(self.dialect, index, Style::Migration, true))
             .collect();
-        if steps.is_empty() && created.is_empty() {
+        if dropped.is_empty() && created.is_empty() {
             return Ok(output);
         }
-        let mut wrapped = Output::sql(std::mem::take(&mut steps));
+        let mut wrapped = Output::sql(dropped);
         wrapped.steps.extend(output.steps);
         wrapped
             .steps
             .extend(created.into_iter().map(RenderedStep::Sql));
-        wrapped.rebuilds = output.rebuilds;
+        wrapped.rebuilds = rebuilt;
         Ok(wrapped)
     }
 
