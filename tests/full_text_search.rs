@@ -288,6 +288,8 @@ on_both_backends! {
                 "CREATE VIRTUAL TABLE story_words USING fts5(title, content='stories', content_rowid='id')",
                 &[],
             )?;
+            // And one holding rows of its own.
+            db.execute("CREATE VIRTUAL TABLE notes USING fts5(text)", &[])?;
         }
         let schema = match db.dialect() {
             Dialect::Sqlite => None,
@@ -301,8 +303,12 @@ on_both_backends! {
         };
         let module = pookie_inspect::inspect(db, &options).unwrap_or_else(|e| panic!("{e}"));
         let tables: Vec<String> = module.models.iter().map(|m| m.table_name()).collect();
-        assert_eq!(tables, ["stories"], "no model for the FTS5 tables and their shadow tables");
-        let stories = &module.models[0];
+        let expected_tables: &[&str] = match db.dialect() {
+            Dialect::Sqlite => &["notes", "stories"],
+            Dialect::Postgres => &["stories"],
+        };
+        assert_eq!(tables, expected_tables, "no model for the shadow tables of FTS5 tables");
+        let stories = module.models.iter().find(|m| m.table_name() == "stories").unwrap();
         // A database keeps no order of its indexes: compare them by name.
         let by_name = |indexes: &[pookie_grammar::ir::SearchIndex]| {
             let mut indexes = indexes.to_vec();
@@ -316,6 +322,9 @@ on_both_backends! {
         assert!(!comment.contains("trigger"), "the sync triggers are part of the index: {comment}");
         if db.dialect() == Dialect::Sqlite {
             assert!(comment.contains("story_words"), "{comment}");
+            let notes = module.models.iter().find(|m| m.table_name() == "notes").unwrap();
+            let note = notes.comment.clone().unwrap_or_default();
+            assert!(note.contains("FTS5 full-text table holding its own rows"), "{note}");
         }
     }
 

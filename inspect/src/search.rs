@@ -66,6 +66,23 @@ impl Fts5Table {
         Some(table)
     }
 
+    /// Whether its rows are another table's (`content='table'`).
+    pub(crate) fn external_content(&self) -> bool {
+        self.content
+            .as_deref()
+            .is_some_and(|content| !content.is_empty())
+    }
+
+    /// The note for an FTS5 table that holds its own rows: its columns are
+    /// read, but no `SearchIndex` makes such a table.
+    pub(crate) fn own_content_note(&self) -> String {
+        format!(
+            "`{}` is an FTS5 full-text table holding its own rows (rowid as key): Pookie reads \
+             it but would not create it; a `SearchIndex` indexes a model's own table.",
+            self.name
+        )
+    }
+
     /// The tables FTS5 keeps its index in, named after the virtual table.
     pub(crate) fn shadow_tables(&self) -> Vec<String> {
         ["data", "idx", "content", "docsize", "config"]

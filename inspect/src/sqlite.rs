@@ -31,9 +31,14 @@ pub fn catalog(db: &Db, options: &Options) -> Result<Catalog, InspectError> {
         let sql = opt_text(object, "sql")?.unwrap_or_default();
         fts_tables.extend(Fts5Table::parse(&name, &sql));
     }
+    // An FTS5 table over another table's rows is that table's search index;
+    // one holding its own content is a table of its own, with a note.
     let search_objects: Vec<String> = fts_tables
         .iter()
-        .flat_map(|fts| fts.shadow_tables().into_iter().chain([fts.name.clone()]))
+        .flat_map(|fts| {
+            let over_a_table = fts.external_content().then(|| fts.name.clone());
+            fts.shadow_tables().into_iter().chain(over_a_table)
+        })
         .collect();
     let mut tables = Vec::new();
     for object in objects {
@@ -122,6 +127,9 @@ fn table(
                 column.auto = true;
             }
         }
+    }
+    if let Some(fts) = fts_tables.iter().find(|fts| fts.name == name) {
+        table.notes.push(fts.own_content_note());
     }
     for fts in fts_tables
         .iter()
