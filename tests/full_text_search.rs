@@ -328,6 +328,21 @@ on_both_backends! {
         }
     }
 
+    fn drift_reports_a_search_index_broken_by_hand(db) {
+        stories(db)?;
+        let state = story_schema(true);
+        assert_eq!(drift(db, &state), Vec::<String>::new());
+        let broken = match db.dialect() {
+            Dialect::Sqlite => "DROP TRIGGER stories_title_body_au",
+            Dialect::Postgres => "DROP INDEX stories_title_body_search",
+        };
+        db.execute(broken, &[])?;
+        assert_eq!(
+            drift(db, &state),
+            ["table `stories`: search index `title_body` is missing"]
+        );
+    }
+
     fn a_migration_adds_a_search_index_to_a_table_with_rows(db) {
         migrate_to_a_search_index(db)?;
     }

@@ -73,6 +73,21 @@ impl Fts5Table {
             .is_some_and(|content| !content.is_empty())
     }
 
+    /// The note for a search index's FTS5 table some of whose sync
+    /// triggers are gone.
+    pub(crate) fn missing_triggers_note(&self, missing: &[String]) -> String {
+        format!(
+            "The full-text search table `{}` lacks its trigger(s) {}: rows written to this table \
+             are not indexed. It is left out; declare the `SearchIndex` and migrate to make it again.",
+            self.name,
+            missing
+                .iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+
     /// The note for an FTS5 table that holds its own rows: its columns are
     /// read, but no `SearchIndex` makes such a table.
     pub(crate) fn own_content_note(&self) -> String {

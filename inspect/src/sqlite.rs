@@ -131,12 +131,29 @@ fn table(
     if let Some(fts) = fts_tables.iter().find(|fts| fts.name == name) {
         table.notes.push(fts.own_content_note());
     }
+    let triggers: Vec<String> = db
+        .fetch_all(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?1",
+            &[name_param(name)],
+        )?
+        .iter()
+        .map(|row| text(row, "name"))
+        .collect::<Result<_, _>>()?;
     for fts in fts_tables
         .iter()
         .filter(|fts| fts.content.as_deref() == Some(name))
     {
         match fts.search_index_of(name) {
-            Some(index) => table.search_indexes.push(index),
+            // Without its triggers the index misses the rows written since:
+            // it is not the search index a schema declares.
+            Some(index) => match search::sync_triggers(name, &index)
+                .into_iter()
+                .filter(|trigger| !triggers.contains(trigger))
+                .collect::<Vec<_>>()
+            {
+                missing if missing.is_empty() => table.search_indexes.push(index),
+                missing => table.notes.push(fts.missing_triggers_note(&missing)),
+            },
             None => table.notes.push(fts.note()),
         }
     }
