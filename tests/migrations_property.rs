@@ -99,6 +99,9 @@ struct ModelSpec {
     fields: Vec<FieldSpec>,
     /// (name, fields); `None` lets the diff name it.
     indexes: Vec<(Option<String>, Vec<String>)>,
+    /// Full-text search indexes over text fields: (name, fields); `None`
+    /// for the default name (the field names joined).
+    search_indexes: Vec<(Option<String>, Vec<String>)>,
     unique_together: Vec<Vec<String>>,
     renamed_from: Option<String>,
 }
@@ -193,6 +196,7 @@ impl SchemaSpec {
             name: name.clone(),
             fields: Vec::new(),
             indexes: Vec::new(),
+            search_indexes: Vec::new(),
             unique_together: Vec::new(),
             renamed_from: None,
         });
@@ -261,7 +265,7 @@ impl SchemaSpec {
     /// fit the schema (the caller tries another).
     fn edit(&mut self, rng: &mut Rng) -> Option<String> {
         let m = rng.below(self.models.len().max(1));
-        match rng.below(12) {
+        match rng.below(14) {
             0 => {
                 let model = self.models.get(m)?.name.clone();
                 let kind = Self::scalar_kind(rng, false);
@@ -320,6 +324,9 @@ impl SchemaSpec {
                     .indexes
                     .retain(|(_, fields)| !fields.contains(&field.name));
                 model
+                    .search_indexes
+                    .retain(|(_, fields)| !fields.contains(&field.name));
+                model
                     .unique_together
                     .retain(|set| !set.contains(&field.name));
                 Some(format!("remove field {} from {}", field.name, model.name))
@@ -330,7 +337,7 @@ impl SchemaSpec {
                 let i = rng.below(model.fields.len());
                 let old = std::mem::replace(&mut model.fields[i].name, new.clone());
                 model.fields[i].renamed_from = Some(old.clone());
-                for (_, fields) in &mut model.indexes {
+                for (_, fields) in model.indexes.iter_mut().chain(&mut model.search_indexes) {
                     fields
                         .iter_mut()
                         .filter(|f| **f == old)
@@ -409,6 +416,47 @@ impl SchemaSpec {
                 Some(format!("remove index {name:?} on {}{fields:?}", model.name))
             }
             8 => (self.models.len() < 5).then(|| self.add_model(rng)),
+            12 => {
+                let name = rng.chance(50).then(|| self.fresh("fts"));
+                let model = self.models.get_mut(m)?;
+                let texts: Vec<String> = model
+                    .fields
+                    .iter()
+                    .filter(|f| matches!(f.kind, Kind::Char(_) | Kind::Text))
+                    .map(|f| f.name.clone())
+                    .collect();
+                let mut fields = vec![rng.pick(&texts)?.clone()];
+                if texts.len() > 1 && rng.chance(50) {
+                    let other = rng.pick(&texts)?.clone();
+                    if other != fields[0] {
+                        fields.push(other);
+                    }
+                }
+                let named = |(own, fields): &(Option<String>, Vec<String>)| {
+                    own.clone().unwrap_or_else(|| fields.join("_"))
+                };
+                let new = (name.clone(), fields.clone());
+                if model.search_indexes.iter().any(|i| named(i) == named(&new)) {
+                    return None;
+                }
+                model.search_indexes.push(new);
+                Some(format!(
+                    "add search index {name:?} on {}{fields:?}",
+                    model.name
+                ))
+            }
+            13 => {
+                let model = self.models.get_mut(m)?;
+                if model.search_indexes.is_empty() {
+                    return None;
+                }
+                let i = rng.below(model.search_indexes.len());
+                let (name, fields) = model.search_indexes.remove(i);
+                Some(format!(
+                    "remove search index {name:?} on {}{fields:?}",
+                    model.name
+                ))
+            }
             9 => {
                 let name = self.models.get(m)?.name.clone();
                 if self.models.len() < 2 || self.referenced(&name) {
@@ -536,6 +584,20 @@ impl SchemaSpec {
                     })
                     .collect();
                 meta.push(format!("indexes = [{}]", indexes.join(", ")));
+            }
+            if !model.search_indexes.is_empty() {
+                let indexes: Vec<String> = model
+                    .search_indexes
+                    .iter()
+                    .map(|(name, fields)| match name {
+                        Some(name) => format!(
+                            "SearchIndex(fields = [{}], name = \"{name}\", config = \"english\")",
+                            quoted(fields)
+                        ),
+                        None => format!("SearchIndex(fields = [{}])", quoted(fields)),
+                    })
+                    .collect();
+                meta.push(format!("search_indexes = [{}]", indexes.join(", ")));
             }
             if !meta.is_empty() {
                 writeln!(out, "    meta {{").unwrap();

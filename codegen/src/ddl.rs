@@ -105,6 +105,9 @@ pub(crate) fn create_table_in(dialect: Dialect, table: &Table, style: Style) -> 
     for index in &table.indexes {
         statements.push(create_index(dialect, &table.table, index, style));
     }
+    for index in &table.search_indexes {
+        statements.extend(crate::search::create(dialect, index, style, false));
+    }
     statements
 }
 

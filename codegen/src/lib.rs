@@ -67,6 +67,7 @@ mod emit;
 mod error;
 mod format;
 pub mod migrate;
+mod search;
 mod sql;
 mod write;
 

@@ -16,6 +16,15 @@ pub mod {{ model.module }} {
         pub const {{ key.ident }}: ::pookie::UniqueKey<super::super::{{ model.ident }}> = ::pookie::UniqueKey::new({{ key.columns }});
 {%- endfor %}
     }
+{%- if !model.search_handles.is_empty() %}
+    /// The full-text search indexes of [`{{ model.ident }}`](super::{{ model.ident }}): `Model::objects().search(index, query)`.
+    pub mod search {
+{%- for handle in model.search_handles %}
+        #[doc = {{ handle.doc }}]
+        pub const {{ handle.ident }}: ::pookie::SearchIndex<super::super::{{ model.ident }}> = ::pookie::SearchIndex::new({{ handle.table }}, {{ handle.name }}, {{ handle.config }}, {{ handle.key }}, &[{{ handle.columns|join(", ") }}]);
+{%- endfor %}
+    }
+{%- endif %}
 {%- for marker in model.form.missing %}
     /// In the type of [`{{ model.form.ident }}`](super::{{ model.form.ident }}): a required field not set yet.
     #[derive(Debug, Clone)]

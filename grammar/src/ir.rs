@@ -556,6 +556,39 @@ pub struct Index {
     pub condition: Option<String>,
 }
 
+/// `SearchIndex(fields = […], name = "…", config = "english")`: a full-text
+/// index over text fields. PostgreSQL gets a GIN index on the fields'
+/// `tsvector`; SQLite an FTS5 table `<table>_<name>` kept in sync by triggers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchIndex {
+    /// Text field names, in index order.
+    pub fields: Vec<String>,
+    /// The index name as written; see [`SearchIndex::name`].
+    pub name: Option<String>,
+    /// The text-search configuration as written; see [`SearchIndex::config`].
+    pub config: Option<String>,
+}
+
+impl SearchIndex {
+    /// The configuration used when none is written: no stemming, no stop
+    /// words, the closest PostgreSQL comes to FTS5's default tokenizer.
+    pub const DEFAULT_CONFIG: &'static str = "simple";
+
+    /// The index name: its own, else the field names joined by `_`.
+    pub fn name(&self) -> String {
+        match &self.name {
+            Some(name) => name.clone(),
+            None => self.fields.join("_"),
+        }
+    }
+
+    /// The text-search configuration (PostgreSQL's `regconfig`; on SQLite
+    /// `english` picks the Porter stemmer): its own, else `simple`.
+    pub fn config(&self) -> &str {
+        self.config.as_deref().unwrap_or(Self::DEFAULT_CONFIG)
+    }
+}
+
 /// The name of an index without one: `<table>_<columns>_idx`, or `_uniq` for a
 /// unique one (a `db_index` field's index is the one-column case). The code
 /// generator and migrations name indexes alike, so that the tables a migration
@@ -625,6 +658,8 @@ pub struct Meta {
     pub indexes: Vec<Index>,
     /// `constraints = [Check(…)]`.
     pub constraints: Vec<CheckConstraint>,
+    /// `search_indexes = [SearchIndex(…)]`.
+    pub search_indexes: Vec<SearchIndex>,
     /// `primary_key = ["order", "product"]`: a composite primary key, the named
     /// fields in key order. Empty for a single-field key (`primary_key = true` on
     /// the field, or the implicit `id`). Never inherited.

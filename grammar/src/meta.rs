@@ -3,7 +3,7 @@
 
 use crate::args::{self, ArgSpec, ArgType};
 use crate::context::Context;
-use crate::ir::{CheckConstraint, Index, Meta, OrderItem};
+use crate::ir::{CheckConstraint, Index, Meta, OrderItem, SearchIndex};
 use crate::suggest;
 use crate::syntax::{Call, MetaBlock, Span, Value, ValueKind};
 
@@ -17,6 +17,7 @@ pub(crate) const META_OPTIONS: &[&str] = &[
     "unique_together",
     "indexes",
     "constraints",
+    "search_indexes",
     "verbose_name",
     "verbose_name_plural",
     "managed",
@@ -28,6 +29,12 @@ const INDEX_ARGS: &[ArgSpec] = &[
     ("unique", ArgType::Bool),
     ("name", ArgType::Str),
     ("condition", ArgType::Str),
+];
+
+const SEARCH_INDEX_ARGS: &[ArgSpec] = &[
+    ("fields", ArgType::StrList),
+    ("name", ArgType::Str),
+    ("config", ArgType::Str),
 ];
 
 const CHECK_ARGS: &[ArgSpec] = &[("check", ArgType::Str), ("name", ArgType::Str)];
@@ -49,6 +56,9 @@ pub(crate) struct OwnMeta {
     /// `abstract = true`.
     pub(crate) is_abstract: bool,
     pub(crate) field_refs: Vec<FieldRef>,
+    /// Where `search_indexes` was written, for the checks that need the
+    /// model's fields (text fields, an integer primary key).
+    pub(crate) search_indexes_at: Option<Span>,
 }
 
 /// Lowers the model's `meta` blocks (a second block is reported).
@@ -200,6 +210,38 @@ fn lower_option(
                 meta.indexes.push(index);
             }
         }
+        "search_indexes" => {
+            let mut names: Vec<(String, Span)> = Vec::new();
+            for call in expect_calls(cx, file, name, "SearchIndex", value)? {
+                let LoweredSearchIndex {
+                    index,
+                    fields,
+                    name_at: at,
+                } = lower_search_index(cx, file, call)?;
+                let index_name = index.name();
+                if let Some((_, first)) = names.iter().find(|(seen, _)| *seen == index_name) {
+                    let diagnostic = cx
+                        .error(
+                            file,
+                            at,
+                            format!("two search indexes are named `{index_name}`"),
+                        )
+                        .with_label(cx.sources[file].label(*first, "first one here"))
+                        .with_help("give one of them another `name = \"…\"`");
+                    cx.report(file, diagnostic);
+                    return None;
+                }
+                names.push((index_name, at));
+                own.field_refs
+                    .extend(fields.into_iter().map(|(field, span)| FieldRef {
+                        name: field,
+                        span,
+                        option: name,
+                    }));
+                meta.search_indexes.push(index);
+            }
+            own.search_indexes_at = Some(value.span);
+        }
         "constraints" => {
             for call in expect_calls(cx, file, name, "Check", value)? {
                 meta.constraints.push(lower_check(cx, file, call)?);
@@ -232,6 +274,105 @@ pub(crate) fn lower_index(
         condition: args.string("condition"),
     };
     Some((index, fields))
+}
+
+/// `SearchIndex(fields = […], name = "…", config = "…")`. The name becomes a Rust identifier and
+/// part of SQL names, the configuration a SQL literal: both are plain
+/// lowercase identifiers.
+pub(crate) fn lower_search_index(
+    cx: &mut Context<'_>,
+    file: usize,
+    call: &Call,
+) -> Option<LoweredSearchIndex> {
+    let args = args::collect(cx, file, call, SEARCH_INDEX_ARGS, None, "SearchIndex");
+    let fields = args.require(
+        cx,
+        args.strings("fields"),
+        "fields",
+        "SearchIndex",
+        call.name.span,
+        "add `fields = [\"title\", \"body\"]`",
+    )?;
+    if fields.is_empty() {
+        cx.report_at(
+            file,
+            args.span("fields").unwrap_or(call.name.span),
+            "a search index needs at least one field",
+            Some("name the text fields to search: `fields = [\"title\", \"body\"]`".into()),
+        );
+        return None;
+    }
+    for (i, (field, span)) in fields.iter().enumerate() {
+        if fields[..i].iter().any(|(earlier, _)| earlier == field) {
+            cx.report_at(
+                file,
+                *span,
+                format!("field `{field}` is named twice in a search index"),
+                None,
+            );
+            return None;
+        }
+    }
+    let index = SearchIndex {
+        fields: fields.iter().map(|(field, _)| field.clone()).collect(),
+        name: args.string("name"),
+        config: args.string("config"),
+    };
+    let index_name = index.name();
+    if !is_plain_identifier(&index_name) || crate::naming::is_rust_keyword(&index_name) {
+        let (at, help) = match args.span("name") {
+            Some(at) => (
+                at,
+                "use lowercase letters, digits and `_`, e.g. `name = \"title_body\"`",
+            ),
+            None => (
+                call.name.span,
+                "give it a `name = \"…\"` of lowercase letters, digits and `_`",
+            ),
+        };
+        cx.report_at(
+            file,
+            at,
+            format!("`{index_name}` cannot name a search index: it names a Rust constant and SQL objects"),
+            Some(help.into()),
+        );
+        return None;
+    }
+    if !is_plain_identifier(index.config()) {
+        cx.report_at(
+            file,
+            args.span("config").unwrap_or(call.name.span),
+            format!(
+                "`{}` is not a text-search configuration name",
+                index.config()
+            ),
+            Some("use a PostgreSQL configuration such as `\"english\"` or `\"simple\"`".into()),
+        );
+        return None;
+    }
+    let name_at = args.span("name").unwrap_or(call.name.span);
+    Some(LoweredSearchIndex {
+        index,
+        fields,
+        name_at,
+    })
+}
+
+/// A `SearchIndex(…)` with the field names and where they were written,
+/// and where its name was (the call's when it has none).
+pub(crate) struct LoweredSearchIndex {
+    pub(crate) index: SearchIndex,
+    pub(crate) fields: Vec<(String, Span)>,
+    pub(crate) name_at: Span,
+}
+
+/// Lowercase ASCII letters, digits and `_`, not starting with a digit.
+fn is_plain_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// `Check("…", name = "…")`.

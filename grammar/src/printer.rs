@@ -13,7 +13,7 @@ use std::fmt::Write;
 
 use crate::ir::{
     CheckConstraint, DefaultValue, EnumDef, Field, FieldKind, FieldOrigin, Index, Meta, Model,
-    Module, Number, OrderItem,
+    Module, Number, OrderItem, SearchIndex,
 };
 
 const INDENT: &str = "    ";
@@ -407,6 +407,10 @@ fn meta_options(meta: &Meta) -> Vec<(&'static str, String)> {
         let checks: Vec<String> = meta.constraints.iter().map(check).collect();
         options.push(("constraints", format!("[{}]", checks.join(", "))));
     }
+    if !meta.search_indexes.is_empty() && own("search_indexes") {
+        let indexes: Vec<String> = meta.search_indexes.iter().map(search_index).collect();
+        options.push(("search_indexes", format!("[{}]", indexes.join(", "))));
+    }
     if let (Some(name), true) = (&meta.verbose_name, own("verbose_name")) {
         options.push(("verbose_name", string(name)));
     }
@@ -442,6 +446,17 @@ pub(crate) fn index(index: &Index) -> String {
         args.push(format!("condition = {}", string(condition)));
     }
     format!("Index({})", args.join(", "))
+}
+
+pub(crate) fn search_index(index: &SearchIndex) -> String {
+    let mut args = vec![format!("fields = {}", strings(&index.fields))];
+    if let Some(name) = &index.name {
+        args.push(format!("name = {}", string(name)));
+    }
+    if let Some(config) = &index.config {
+        args.push(format!("config = {}", string(config)));
+    }
+    format!("SearchIndex({})", args.join(", "))
 }
 
 pub(crate) fn check(check: &CheckConstraint) -> String {

@@ -179,6 +179,9 @@ fn resolve_model(cx: &mut Context<'_>, own: &[OwnModel<'_>], chain: &[usize], i:
     }
     let checked = with_inherited.as_deref().unwrap_or(&placed);
     check_meta_fields(cx, model, checked, &broken);
+    if !model.is_abstract {
+        check_search_indexes(cx, model, checked);
+    }
     Model {
         name,
         doc: model.decl.doc.clone(),
@@ -318,6 +321,23 @@ fn check_meta_fields(
                     None,
                 );
             }
+            Some(p) if reference.option == "search_indexes" && !is_text(&p.field.kind) => {
+                cx.report_at(
+                    model.file,
+                    reference.span,
+                    format!(
+                        "`{}` is not a text field but {} {}: a search index covers text fields only",
+                        reference.name,
+                        if p.field.kind.type_name().starts_with(['A', 'E', 'I', 'O', 'U']) {
+                            "an"
+                        } else {
+                            "a"
+                        },
+                        p.field.kind.type_name()
+                    ),
+                    Some("index CharField, TextField, EmailField, URLField or SlugField fields".into()),
+                );
+            }
             Some(_) => {}
             None => {
                 let help = suggest::did_you_mean(
@@ -336,6 +356,62 @@ fn check_meta_fields(
             }
         }
     }
+}
+
+fn is_text(kind: &FieldKind) -> bool {
+    matches!(
+        kind,
+        FieldKind::CharField { .. }
+            | FieldKind::FixedCharField { .. }
+            | FieldKind::TextField
+            | FieldKind::EmailField { .. }
+            | FieldKind::URLField { .. }
+            | FieldKind::SlugField { .. }
+    )
+}
+
+/// On SQLite a search index is an FTS5 table whose rows are the model's rows
+/// by `rowid`: the model needs a single integer primary key.
+fn check_search_indexes(cx: &mut Context<'_>, model: &OwnModel<'_>, placed: &[Placed]) {
+    let Some(at) = model.meta.search_indexes_at else {
+        return;
+    };
+    let keys: Vec<&Placed> = placed
+        .iter()
+        .filter(|p| p.field.options.primary_key)
+        .collect();
+    let integer = |kind: &FieldKind| {
+        matches!(
+            kind,
+            FieldKind::AutoField
+                | FieldKind::BigAutoField
+                | FieldKind::SmallIntegerField
+                | FieldKind::IntegerField
+                | FieldKind::BigIntegerField
+        )
+    };
+    let problem = match keys.as_slice() {
+        [key] if integer(&key.field.kind) => return,
+        [key] => format!(
+            "its primary key `{}` is a {}",
+            key.field.name,
+            key.field.kind.type_name()
+        ),
+        _ => "its primary key has several fields".to_owned(),
+    };
+    cx.report_at(
+        model.file,
+        at,
+        format!(
+            "model `{}` cannot have a search index: {problem}",
+            model.decl.name.name
+        ),
+        Some(
+            "a search index finds rows by an integer primary key (SQLite's FTS5 rowid); \
+             keep the implicit `id` or use an integer key"
+                .into(),
+        ),
+    );
 }
 
 /// The model's own meta over what its ancestors wrote (root first). `db_table`,
@@ -376,6 +452,7 @@ fn copy_option(to: &mut Meta, from: &Meta, option: &str) {
         "unique_together" => to.unique_together.clone_from(&from.unique_together),
         "indexes" => to.indexes.clone_from(&from.indexes),
         "constraints" => to.constraints.clone_from(&from.constraints),
+        "search_indexes" => to.search_indexes.clone_from(&from.search_indexes),
         "verbose_name" => to.verbose_name.clone_from(&from.verbose_name),
         "verbose_name_plural" => to.verbose_name_plural.clone_from(&from.verbose_name_plural),
         "managed" => to.managed = from.managed,

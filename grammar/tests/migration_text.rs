@@ -119,6 +119,7 @@ CreateModel(name = Tag) {
         unique_together     = [["slug", "code"]]
         indexes             = [Index(fields = ["slug"], unique = true, name = "tags_slug_uniq", condition = "count > 0")]
         constraints         = [Check("count >= 0", name = "tags_count_check")]
+        search_indexes      = [SearchIndex(fields = ["name", "slug"], name = "words", config = "english")]
         verbose_name        = "tag"
         verbose_name_plural = "tags"
         managed             = true
@@ -168,6 +169,12 @@ AlterField(model = Post, name = "headline", field = CharField(max_length = 300),
 AddIndex(model = Post, index = Index(fields = ["slug"], name = "posts_slug_idx"))
 
 RemoveIndex(model = Post, name = "posts_slug_idx")
+
+AddSearchIndex(model = Post, index = SearchIndex(fields = ["headline", "slug"]))
+
+AddSearchIndex(model = Post, index = SearchIndex(fields = ["headline"], name = "headline_en", config = "english"))
+
+RemoveSearchIndex(model = Post, name = "headline_slug")
 
 AlterUniqueTogether(model = Post, unique_together = [["author", "slug"], ["headline"]])
 
@@ -239,6 +246,8 @@ fn every_operation_prints_back_to_itself() {
             Operation::AlterField { .. } => "AlterField",
             Operation::AddIndex { .. } => "AddIndex",
             Operation::RemoveIndex { .. } => "RemoveIndex",
+            Operation::AddSearchIndex { .. } => "AddSearchIndex",
+            Operation::RemoveSearchIndex { .. } => "RemoveSearchIndex",
             Operation::AlterUniqueTogether { .. } => "AlterUniqueTogether",
             Operation::AddConstraint { .. } => "AddConstraint",
             Operation::RemoveConstraint { .. } => "RemoveConstraint",
@@ -261,6 +270,8 @@ fn every_operation_prints_back_to_itself() {
         "AlterField",
         "AddIndex",
         "RemoveIndex",
+        "AddSearchIndex",
+        "RemoveSearchIndex",
         "AlterUniqueTogether",
         "AddConstraint",
         "RemoveConstraint",

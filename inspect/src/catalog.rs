@@ -46,6 +46,8 @@ pub struct Table {
     pub indexes: Vec<IndexInfo>,
     /// CHECK constraints: optional name and condition.
     pub checks: Vec<(Option<String>, String)>,
+    /// Full-text search indexes (`meta { search_indexes }`).
+    pub search_indexes: Vec<crate::search::SearchIndexInfo>,
     /// Things the backend read but cannot express, one sentence each.
     pub notes: Vec<String>,
 }

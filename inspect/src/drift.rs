@@ -7,7 +7,9 @@
 //! Compared: tables (the history table `pookie_migrations`, SQLite's own
 //! tables and the tables of unmanaged models are left out), columns (type,
 //! nullability, default, one-column UNIQUE, foreign key), primary keys,
-//! `unique_together`, indexes, CHECK constraints and the join tables of
+//! `unique_together`, indexes, CHECK constraints, full-text search indexes
+//! (recognized by their names and definitions, not reported as foreign
+//! tables, triggers or indexes) and the join tables of
 //! many-to-many fields. PostgreSQL re-spells the conditions of CHECK
 //! constraints and partial indexes (`price > 0` comes back as
 //! `price > (0)::double precision`), so there only their presence is compared.
@@ -19,7 +21,7 @@ use pookie::{Db, Dialect};
 use pookie_grammar::ir::{DefaultValue, Model, OnDelete, Schema};
 use pookie_grammar::migration::State;
 
-use crate::shape::{self, ColumnShape, IndexShape, Shape};
+use crate::shape::{self, ColumnShape, IndexShape, SearchShape, Shape};
 use crate::{inspect, InspectError, Options};
 
 /// The tables drift never reports: the migration history.
@@ -53,6 +55,8 @@ pub enum Subject {
     Check(String),
     /// The join table of a many-to-many field without `through`, by target table.
     ManyToMany(String),
+    /// A full-text search index, by name.
+    SearchIndex(String),
 }
 
 /// How a [`Subject`] differs.
@@ -102,6 +106,7 @@ impl fmt::Display for Subject {
             Subject::ManyToMany(target) => {
                 write!(f, "the many-to-many join table to `{target}`")
             }
+            Subject::SearchIndex(name) => write!(f, "search index `{name}`"),
         }
     }
 }
@@ -331,6 +336,26 @@ fn compare_tables(
             report(Subject::Check(name.clone()), Change::Unexpected);
         }
     }
+    for index in &expected.search_indexes {
+        let subject = || Subject::SearchIndex(index.0.clone());
+        match found.search_indexes.iter().find(|other| other.0 == index.0) {
+            None => report(subject(), Change::Missing),
+            Some(other) if other != index => report(
+                subject(),
+                differs(
+                    Aspect::Definition,
+                    describe_search_index(other),
+                    describe_search_index(index),
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+    for index in &found.search_indexes {
+        if !expected.search_indexes.iter().any(|e| e.0 == index.0) {
+            report(Subject::SearchIndex(index.0.clone()), Change::Unexpected);
+        }
+    }
     for target in &expected.many_to_many {
         if !found.many_to_many.contains(target) {
             report(Subject::ManyToMany(target.clone()), Change::Missing);
@@ -404,6 +429,10 @@ fn describe_index(index: &IndexShape) -> String {
         text.push_str(&format!(" WHERE {condition}"));
     }
     text
+}
+
+fn describe_search_index(index: &SearchShape) -> String {
+    format!("on {} ({})", list(&index.1), index.2)
 }
 
 fn describe_default(default: Option<&DefaultValue>) -> String {

@@ -48,6 +48,7 @@ pub mod lower;
 pub mod naming;
 pub mod postgres;
 mod rows;
+pub mod search;
 pub mod shape;
 pub mod sqlite;
 

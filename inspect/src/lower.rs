@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use pookie_grammar::ir::{
     CheckConstraint, DefaultJoin, DefaultValue, EnumDef, EnumVariant, Field, FieldKind,
     FieldOptions, FieldOrigin, Index, ManyToMany, Meta, Model, Module, OnDelete, Relation,
+    SearchIndex,
 };
 use pookie_grammar::naming::{camel_case, snake_case};
 
@@ -200,6 +201,27 @@ impl Context<'_> {
                 unique: index_info.unique,
                 name: Some(index_info.name.clone()),
                 condition: index_info.condition.clone(),
+            });
+        }
+        for search in &table.search_indexes {
+            let Some(fields) = search
+                .columns
+                .iter()
+                .map(|c| self.field_of(index, c).map(str::to_owned))
+                .collect::<Option<Vec<String>>>()
+            else {
+                notes.push(format!(
+                    "The search index `{}` names a column the table does not have; it is left out.",
+                    search.name
+                ));
+                continue;
+            };
+            let default_name = fields.join("_");
+            meta.search_indexes.push(SearchIndex {
+                name: (search.name != default_name).then(|| search.name.clone()),
+                config: (search.config != SearchIndex::DEFAULT_CONFIG)
+                    .then(|| search.config.clone()),
+                fields,
             });
         }
         meta.constraints = table

@@ -288,7 +288,8 @@ fn read_indexes(db: &Db, table_oid: i64, table: &mut Table) -> Result<(), Inspec
                 to_json(array(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o) \
                       LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n \
                       WHERE k.o <= i.indnkeyatts ORDER BY k.o))::text AS columns, \
-                pg_get_expr(i.indpred, i.indrelid) AS condition, am.amname::text AS method \
+                pg_get_expr(i.indpred, i.indrelid) AS condition, am.amname::text AS method, \
+                pg_get_indexdef(i.indexrelid) AS definition \
          FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid \
          JOIN pg_am am ON am.oid = ic.relam \
          WHERE i.indrelid = ($1::int8)::oid AND NOT i.indisprimary \
@@ -297,6 +298,12 @@ fn read_indexes(db: &Db, table_oid: i64, table: &mut Table) -> Result<(), Inspec
         &[Param::I64(table_oid)],
     )?;
     for row in rows {
+        let name = text(&row, "name")?;
+        let definition = text(&row, "definition")?;
+        if let Some(index) = super::search::from_gin_index(&table.name, &name, &definition) {
+            table.search_indexes.push(index);
+            continue;
+        }
         table.indexes.push(IndexInfo {
             name: text(&row, "name")?,
             unique: boolean(&row, "is_unique")?,

@@ -14,6 +14,10 @@ use pookie_grammar::ir::{DefaultValue, Field, FieldKind, Model, OnDelete, Schema
 /// An index as stored: columns, unique, name, partial condition.
 pub type IndexShape = (Vec<String>, bool, Option<String>, Option<String>);
 
+/// A full-text search index as stored: name, columns, configuration (on
+/// SQLite, what its tokenizer says of it: `english` or `simple`).
+pub type SearchShape = (String, Vec<String>, String);
+
 /// What a database stores of one table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shape {
@@ -31,6 +35,8 @@ pub struct Shape {
     pub indexes: Vec<IndexShape>,
     /// The CHECK constraints: name and condition.
     pub checks: Vec<(Option<String>, String)>,
+    /// The full-text search indexes, in name order.
+    pub search_indexes: Vec<SearchShape>,
 }
 
 /// What a database stores of one column.
@@ -108,7 +114,26 @@ pub fn shape(schema: &Schema, model: &Model, sqlite: bool) -> Shape {
         })
         .collect();
     many_to_many.sort();
+    let mut search_indexes: Vec<SearchShape> = model
+        .meta
+        .search_indexes
+        .iter()
+        .map(|index| {
+            let config = match index.config() {
+                "english" => "english",
+                _ if sqlite => "simple",
+                other => other,
+            };
+            (
+                index.name(),
+                index.fields.iter().map(|f| column_of(f)).collect(),
+                config.to_owned(),
+            )
+        })
+        .collect();
+    search_indexes.sort();
     Shape {
+        search_indexes,
         columns,
         primary_key: model
             .primary_key_fields()

@@ -9,6 +9,7 @@ use pookie_grammar::ir::FieldKind;
 
 use super::catalog::{self, Catalog, Column, ForeignKey, IndexInfo, Table, Unique};
 use super::rows::{boolean, int, opt_text, text};
+use super::search::{self, Fts5Table};
 use super::{defaults, InspectError, Options};
 
 fn name_param(name: &str) -> Param<'_> {
@@ -22,15 +23,38 @@ pub fn catalog(db: &Db, options: &Options) -> Result<Catalog, InspectError> {
          WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
         &[],
     )?;
+    // FTS5 tables and the tables they keep their index in are not models:
+    // they come back as the search indexes of their content tables.
+    let mut fts_tables = Vec::new();
+    for object in &objects {
+        let name = text(object, "name")?;
+        let sql = opt_text(object, "sql")?.unwrap_or_default();
+        fts_tables.extend(Fts5Table::parse(&name, &sql));
+    }
+    // An FTS5 table over another table's rows is that table's search index;
+    // one holding its own content is a table of its own, with a note.
+    let search_objects: Vec<String> = fts_tables
+        .iter()
+        .flat_map(|fts| {
+            let over_a_table = fts.external_content().then(|| fts.name.clone());
+            fts.shadow_tables().into_iter().chain(over_a_table)
+        })
+        .collect();
     let mut tables = Vec::new();
     for object in objects {
         let name = text(&object, "name")?;
         let is_view = text(&object, "type")? == "view";
-        if !options.wants(&name, is_view) {
+        if !options.wants(&name, is_view) || search_objects.contains(&name) {
             continue;
         }
         let sql = opt_text(&object, "sql")?;
-        tables.push(table(db, &name, is_view, sql.as_deref().unwrap_or(""))?);
+        tables.push(table(
+            db,
+            &name,
+            is_view,
+            sql.as_deref().unwrap_or(""),
+            &fts_tables,
+        )?);
     }
     options.check_found(tables.iter().map(|t| t.name.as_str()))?;
     Ok(Catalog {
@@ -39,7 +63,13 @@ pub fn catalog(db: &Db, options: &Options) -> Result<Catalog, InspectError> {
     })
 }
 
-fn table(db: &Db, name: &str, is_view: bool, create_sql: &str) -> Result<Table, InspectError> {
+fn table(
+    db: &Db,
+    name: &str,
+    is_view: bool,
+    create_sql: &str,
+    fts_tables: &[Fts5Table],
+) -> Result<Table, InspectError> {
     let mut table = Table {
         name: name.to_string(),
         is_view,
@@ -98,6 +128,35 @@ fn table(db: &Db, name: &str, is_view: bool, create_sql: &str) -> Result<Table, 
             }
         }
     }
+    if let Some(fts) = fts_tables.iter().find(|fts| fts.name == name) {
+        table.notes.push(fts.own_content_note());
+    }
+    let triggers: Vec<String> = db
+        .fetch_all(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?1",
+            &[name_param(name)],
+        )?
+        .iter()
+        .map(|row| text(row, "name"))
+        .collect::<Result<_, _>>()?;
+    for fts in fts_tables
+        .iter()
+        .filter(|fts| fts.content.as_deref() == Some(name))
+    {
+        match fts.search_index_of(name) {
+            // Without its triggers the index misses the rows written since:
+            // it is not the search index a schema declares.
+            Some(index) => match search::sync_triggers(name, &index)
+                .into_iter()
+                .filter(|trigger| !triggers.contains(trigger))
+                .collect::<Vec<_>>()
+            {
+                missing if missing.is_empty() => table.search_indexes.push(index),
+                missing => table.notes.push(fts.missing_triggers_note(&missing)),
+            },
+            None => table.notes.push(fts.note()),
+        }
+    }
     read_triggers(db, &mut table)?;
     if is_view {
         return Ok(table);
@@ -114,8 +173,16 @@ fn read_triggers(db: &Db, table: &mut Table) -> Result<(), InspectError> {
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?1 ORDER BY name",
         &[name_param(&table.name)],
     )?;
+    let sync_triggers: Vec<String> = table
+        .search_indexes
+        .iter()
+        .flat_map(|index| search::sync_triggers(&table.name, index))
+        .collect();
     for row in rows {
         let name = text(&row, "name")?;
+        if sync_triggers.contains(&name) {
+            continue; // part of a search index
+        }
         let sql = opt_text(&row, "sql")?.unwrap_or_default();
         table.notes.push(catalog::trigger_note(&name, &sql));
     }

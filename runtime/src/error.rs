@@ -361,8 +361,14 @@ impl From<postgres::Error> for Error {
                 Some(Box::new(error)),
             );
         }
+        // "error serializing parameter 0" alone hides why: a value the
+        // runtime refused to bind says so in the cause.
+        let message = match std::error::Error::source(&error) {
+            Some(cause) => format!("{error}: {cause}"),
+            None => error.to_string(),
+        };
         Error::Database {
-            message: error.to_string(),
+            message,
             source: Box::new(error),
         }
     }

@@ -83,6 +83,7 @@ pub use query::{
     DateExpr, ExtractDay, ExtractHour, ExtractMinute, ExtractMonth, ExtractWeekDay, ExtractYear,
     TimestampExpr, TruncDate,
 };
+pub use query::{SearchHeadline, SearchIndex, SearchQuery, SearchRank};
 #[doc(hidden)]
 pub use query::{SqlExprBox, SqlExprHandle, SumType, TextExpr};
 pub use relations::{

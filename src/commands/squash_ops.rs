@@ -156,6 +156,8 @@ fn acts_on(operation: &Operation) -> Option<&str> {
         | Operation::AlterField { model, .. }
         | Operation::AddIndex { model, .. }
         | Operation::RemoveIndex { model, .. }
+        | Operation::AddSearchIndex { model, .. }
+        | Operation::RemoveSearchIndex { model, .. }
         | Operation::AlterUniqueTogether { model, .. }
         | Operation::AddConstraint { model, .. }
         | Operation::RemoveConstraint { model, .. } => Some(model),

@@ -29,6 +29,9 @@ pub mod generated {
     pub mod relations {
         pookie::include_models!("relations");
     }
+    pub mod search {
+        pookie::include_models!("search");
+    }
     pub mod shop {
         pookie::include_models!("shop");
     }
@@ -46,7 +49,7 @@ pub fn create_every_table(url: &str) {
         .database("analytics", url)
         .connect()
         .unwrap_or_else(|e| panic!("{url}: {e}"));
-    let creators: [fn(&pookie::Db) -> pookie::Result<()>; 10] = [
+    let creators: [fn(&pookie::Db) -> pookie::Result<()>; 11] = [
         generated::blog::create_tables,
         generated::shop::create_tables,
         generated::kitchen_sink::create_tables,
@@ -57,6 +60,7 @@ pub fn create_every_table(url: &str) {
         generated::library::create_tables,
         generated::relations::create_tables,
         generated::staff::create_tables,
+        generated::search::create_tables,
     ];
     for create in creators {
         create(&db).unwrap_or_else(|e| panic!("creating the tables of schemas/: {e}"));

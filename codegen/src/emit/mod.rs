@@ -78,6 +78,8 @@ pub(crate) struct ModelView {
     pub relation_handles: Vec<RelationHandleView>,
     /// The `unique` module's keys: what an upsert may detect a conflict on.
     pub unique_keys: Vec<UniqueKeyView>,
+    /// The search-index handles of the column module's `search` module.
+    pub search_handles: Vec<SearchHandleView>,
     /// The relation accessors of the inherent impl.
     pub accessors: Vec<AccessorView>,
     /// The parameters bound by the UPDATE (the primary key last).
@@ -306,6 +308,22 @@ pub(crate) struct RelationHandleView {
     pub handle: &'static str,
     /// The relation's position in `META.relations`.
     pub index: usize,
+    /// The doc line, as a string literal.
+    pub doc: String,
+}
+
+/// A `pub const` search-index handle.
+pub(crate) struct SearchHandleView {
+    /// The constant's name: the index name.
+    pub ident: String,
+    /// The table, the index name, the configuration and the key column, as
+    /// string literals.
+    pub table: String,
+    pub name: String,
+    pub config: String,
+    pub key: String,
+    /// The indexed columns, as string literals.
+    pub columns: Vec<String>,
     /// The doc line, as a string literal.
     pub doc: String,
 }
@@ -594,6 +612,7 @@ fn model_view(
         relations: relations.iter().map(relation_view).collect(),
         relation_handles: relation_handles(&module.name, table, relations, &mut handles_taken)?,
         unique_keys: unique_keys(table),
+        search_handles: search_handles(table),
         accessors: accessors(table, relations),
         update_params,
         validate: checks::validate_view(table, param_expr),
@@ -1109,6 +1128,32 @@ fn relation_handles(
                 index,
                 doc: str_lit(&what),
             })
+        })
+        .collect()
+}
+
+/// The handles of `table`'s search indexes.
+fn search_handles(table: &Table) -> Vec<SearchHandleView> {
+    table
+        .search_indexes
+        .iter()
+        .map(|index| {
+            let fields: Vec<String> = index.columns.iter().map(|c| format!("`{c}`")).collect();
+            SearchHandleView {
+                ident: rust_ident(&index.name),
+                table: str_lit(&index.table),
+                name: str_lit(&index.name),
+                config: str_lit(&index.config),
+                key: str_lit(&index.key),
+                columns: index.columns.iter().map(|c| str_lit(c)).collect(),
+                doc: str_lit(&format!(
+                    " The full-text search index over {} of [`{}`](super::super::{}) (configuration `{}`).",
+                    fields.join(", "),
+                    table.name,
+                    table.ident,
+                    index.config
+                )),
+            }
         })
         .collect()
 }

@@ -39,6 +39,8 @@ pub(crate) struct Table {
     /// together: a non-auto primary key, `unique` fields, `unique_together`,
     /// unique indexes without a condition.
     pub unique_sets: Vec<Vec<usize>>,
+    /// Full-text search indexes.
+    pub search_indexes: Vec<crate::search::SearchIndexDef>,
     /// Check constraints: optional name and condition.
     pub checks: Vec<(Option<String>, String)>,
     /// The named database the model lives in.
@@ -328,12 +330,21 @@ pub(crate) fn table(schema: &Schema, module: &Module, model: &Model) -> Result<T
     ) {
         add_set(set.iter().filter_map(|c| position_of(c)).collect());
     }
+    let search_indexes = crate::search::resolve(
+        model,
+        &table,
+        &columns,
+        (pk.len() == 1).then(|| &columns[pk[0]]),
+        column_of,
+        fail,
+    )?;
     let verbose_name = model
         .meta
         .verbose_name
         .clone()
         .unwrap_or_else(|| words_of(&model.name));
     Ok(Table {
+        search_indexes,
         name: model.name.clone(),
         ident: rust_ident(&model.name),
         table,

@@ -16,7 +16,9 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use pookie_grammar::ir::{CheckConstraint, DefaultValue, Field, FieldKind, Index, Meta, Model};
+use pookie_grammar::ir::{
+    CheckConstraint, DefaultValue, Field, FieldKind, Index, Meta, Model, SearchIndex,
+};
 use pookie_grammar::migration::{MigrationText, Operation, State};
 
 use pookie_grammar::ir::default_index_name;
@@ -570,6 +572,22 @@ impl Differ<'_> {
                     );
                 }
             }
+            for index in &cur.meta.search_indexes {
+                if !target
+                    .meta
+                    .search_indexes
+                    .iter()
+                    .any(|t| same_search_index(t, index))
+                {
+                    self.push(
+                        Operation::RemoveSearchIndex {
+                            model: name.clone(),
+                            name: index.name(),
+                        },
+                        None,
+                    );
+                }
+            }
             let cur_checks = named_checks(&cur, None);
             let to_checks = named_checks(&target, Some(&cur_checks));
             for check in &cur_checks {
@@ -786,6 +804,22 @@ impl Differ<'_> {
                     );
                 }
             }
+            for index in &target.meta.search_indexes {
+                if !cur
+                    .meta
+                    .search_indexes
+                    .iter()
+                    .any(|c| same_search_index(c, index))
+                {
+                    self.push(
+                        Operation::AddSearchIndex {
+                            model: name.clone(),
+                            index: index.clone(),
+                        },
+                        None,
+                    );
+                }
+            }
             let cur_checks = named_checks(&cur, None);
             for constraint in named_checks(&target, Some(&cur_checks)) {
                 if !cur_checks.contains(&constraint) {
@@ -992,6 +1026,12 @@ fn column_of(model: &Model, name: &str) -> String {
     field
         .and_then(Field::column_name)
         .unwrap_or_else(|| name.to_owned())
+}
+
+/// Whether two search indexes make the same database objects: a name
+/// written or left to its default is the same name.
+fn same_search_index(a: &SearchIndex, b: &SearchIndex) -> bool {
+    a.name() == b.name() && a.fields == b.fields && a.config() == b.config()
 }
 
 /// The model's meta indexes, each with a name: its own, else the name of the

@@ -292,6 +292,20 @@ fn reverse(
                 index: index.clone(),
             }
         }
+        Operation::AddSearchIndex { model, index } => Operation::RemoveSearchIndex {
+            model: model.clone(),
+            name: index.name(),
+        },
+        Operation::RemoveSearchIndex { model, name } => Operation::AddSearchIndex {
+            model: model.clone(),
+            index: model_of(model)?
+                .meta
+                .search_indexes
+                .iter()
+                .find(|index| index.name() == *name)
+                .cloned()
+                .ok_or_else(|| missing(format!("search index `{name}` of `{model}`")))?,
+        },
         Operation::AlterUniqueTogether { model, .. } => Operation::AlterUniqueTogether {
             model: model.clone(),
             unique_together: model_of(model)?.meta.unique_together.clone(),

@@ -77,6 +77,12 @@ fn part(op: &Operation) -> Option<String> {
             None => format!("add_{}_index", s(model)),
         },
         Operation::RemoveIndex { name, .. } => format!("remove_{}", id(name)),
+        Operation::AddSearchIndex { model, index } => {
+            format!("add_{}_{}_search", s(model), id(&index.name()))
+        }
+        Operation::RemoveSearchIndex { model, name } => {
+            format!("remove_{}_{}_search", s(model), id(name))
+        }
         Operation::AlterUniqueTogether { model, .. } => {
             format!("alter_{}_unique_together", s(model))
         }

@@ -10,6 +10,7 @@ use super::{alter, backend_of, names, sqlite_rebuild, values, RenderedStep};
 use crate::ddl::{self, Style};
 use crate::emit::relations::{JoinSide, JoinTable};
 use crate::emit::resolve::{Column, IndexDef, Table};
+use crate::search;
 use crate::Error;
 
 /// The steps of one operation.
@@ -51,14 +52,17 @@ pub(super) fn operation(
         after: Resolved::new(after),
         operation,
     };
-    context.render().map_err(|error| match error {
-        Error::Unsupported {
-            location, message, ..
-        } if !location.starts_with("operation") => {
-            failure(operation, format!("{location}: {message}"))
-        }
-        other => other,
-    })
+    context
+        .render()
+        .and_then(|output| context.with_search_indexes(output))
+        .map_err(|error| match error {
+            Error::Unsupported {
+                location, message, ..
+            } if !location.starts_with("operation") => {
+                failure(operation, format!("{location}: {message}"))
+            }
+            other => other,
+        })
 }
 
 /// What rendering one operation needs.
@@ -70,6 +74,66 @@ pub(super) struct Context<'s> {
 }
 
 impl Context<'_> {
+    /// Search indexes are dropped before and created again after an
+    /// operation that changes them, or the table or columns they are made of:
+    /// an FTS5 table names its columns and content table, its triggers die
+    /// with a rebuilt table, and a PostgreSQL index is named after its table.
+    /// A table created by the operation has them already.
+    fn with_search_indexes(&self, output: Output) -> Result<Output, Error> {
+        let (old, new) = match self.operation {
+            Operation::CreateModel { .. } => return Ok(output),
+            Operation::DeleteModel { name } => (Some(name), None),
+            Operation::RenameModel { old, new } => (Some(old), Some(new)),
+            Operation::AlterModelTable { model, .. }
+            | Operation::AlterModelOptions { model, .. }
+            | Operation::AddField { model, .. }
+            | Operation::RemoveField { model, .. }
+            | Operation::RenameField { model, .. }
+            | Operation::AlterField { model, .. }
+            | Operation::AddIndex { model, .. }
+            | Operation::RemoveIndex { model, .. }
+            | Operation::AddSearchIndex { model, .. }
+            | Operation::RemoveSearchIndex { model, .. }
+            | Operation::AlterUniqueTogether { model, .. }
+            | Operation::AddConstraint { model, .. }
+            | Operation::RemoveConstraint { model, .. } => (Some(model), Some(model)),
+            Operation::CreateEnum { .. }
+            | Operation::AlterEnum { .. }
+            | Operation::DeleteEnum { .. }
+            | Operation::RunSql { .. }
+            | Operation::RunRust { .. } => return Ok(output),
+        };
+        let defs = |resolved: &Resolved<'_>, name: Option<&String>| -> Result<_, Error> {
+            Ok(match name {
+                Some(name) if resolved.managed(name) => resolved.table(name)?.search_indexes,
+                _ => Vec::new(),
+            })
+        };
+        let before = defs(&self.before, old)?;
+        let after = defs(&self.after, new)?;
+        let rebuilt = output.rebuilds;
+        let dropped: Vec<String> = before
+            .iter()
+            .filter(|index| rebuilt || !after.contains(index))
+            .flat_map(|index| search::drop(self.dialect, index))
+            .collect();
+        let created: Vec<String> = after
+            .iter()
+            .filter(|index| rebuilt || !before.contains(index))
+            .flat_map(|index| search::create(self.dialect, index, Style::Migration, true))
+            .collect();
+        if dropped.is_empty() && created.is_empty() {
+            return Ok(output);
+        }
+        let mut wrapped = Output::sql(dropped);
+        wrapped.steps.extend(output.steps);
+        wrapped
+            .steps
+            .extend(created.into_iter().map(RenderedStep::Sql));
+        wrapped.rebuilds = rebuilt;
+        Ok(wrapped)
+    }
+
     fn render(&self) -> Result<Output, Error> {
         let dialect = self.dialect;
         Ok(match self.operation {
@@ -121,6 +185,10 @@ impl Context<'_> {
                 }
                 let (before, after) = self.tables(model)?;
                 Output::sql(index_changes(dialect, &before, &after))
+            }
+            // The objects are written by `with_search_indexes`.
+            Operation::AddSearchIndex { .. } | Operation::RemoveSearchIndex { .. } => {
+                Output::default()
             }
             Operation::AlterUniqueTogether { model, .. }
             | Operation::AddConstraint { model, .. }

@@ -89,7 +89,7 @@
 //! Models are named by their model name; fields by their field name (the
 //! column follows from the field as everywhere else).
 
-use crate::ir::{CheckConstraint, DefaultValue, EnumDef, Field, Index, Meta, Model};
+use crate::ir::{CheckConstraint, DefaultValue, EnumDef, Field, Index, Meta, Model, SearchIndex};
 
 mod state;
 mod text;
@@ -211,6 +211,21 @@ pub enum Operation {
         /// The index name.
         name: String,
     },
+    /// Adds a full-text search index (`meta { search_indexes }`); on SQLite
+    /// it indexes the rows already in the table.
+    AddSearchIndex {
+        /// The model name.
+        model: String,
+        /// The search index.
+        index: SearchIndex,
+    },
+    /// Removes a full-text search index by name.
+    RemoveSearchIndex {
+        /// The model name.
+        model: String,
+        /// The search index's name.
+        name: String,
+    },
     /// Sets `meta { unique_together }` (field names).
     AlterUniqueTogether {
         /// The model name.
@@ -295,6 +310,14 @@ impl Operation {
                 index.fields.join(", ")
             ),
             Operation::RemoveIndex { model, name } => format!("Remove index {name} from {model}"),
+            Operation::AddSearchIndex { model, index } => format!(
+                "Create search index {} on {model} ({})",
+                index.name(),
+                index.fields.join(", ")
+            ),
+            Operation::RemoveSearchIndex { model, name } => {
+                format!("Remove search index {name} from {model}")
+            }
             Operation::AlterUniqueTogether { model, .. } => {
                 format!("Alter unique_together of {model}")
             }
@@ -323,11 +346,13 @@ impl Operation {
             Operation::CreateModel { .. }
             | Operation::AddField { .. }
             | Operation::AddIndex { .. }
+            | Operation::AddSearchIndex { .. }
             | Operation::AddConstraint { .. }
             | Operation::CreateEnum { .. } => '+',
             Operation::DeleteModel { .. }
             | Operation::RemoveField { .. }
             | Operation::RemoveIndex { .. }
+            | Operation::RemoveSearchIndex { .. }
             | Operation::RemoveConstraint { .. }
             | Operation::DeleteEnum { .. } => '-',
             Operation::RunSql { .. } | Operation::RunRust { .. } => '>',

@@ -158,6 +158,31 @@ impl State {
                     })?;
                 target.meta.indexes.remove(i);
             }
+            Operation::AddSearchIndex { model, index } => {
+                let target = self.model_mut(model, "AddSearchIndex")?;
+                check_fields_exist(target, &index.fields, "AddSearchIndex")?;
+                let name = index.name();
+                if target.meta.search_indexes.iter().any(|i| i.name() == name) {
+                    return Err(error(format!(
+                        "AddSearchIndex: model `{model}` already has a search index `{name}`"
+                    )));
+                }
+                target.meta.search_indexes.push(index.clone());
+            }
+            Operation::RemoveSearchIndex { model, name } => {
+                let target = self.model_mut(model, "RemoveSearchIndex")?;
+                let i = target
+                    .meta
+                    .search_indexes
+                    .iter()
+                    .position(|i| i.name() == *name)
+                    .ok_or_else(|| {
+                        error(format!(
+                            "RemoveSearchIndex: model `{model}` has no search index `{name}`"
+                        ))
+                    })?;
+                target.meta.search_indexes.remove(i);
+            }
             Operation::AlterUniqueTogether {
                 model,
                 unique_together,
@@ -326,6 +351,10 @@ impl State {
             .iter_mut()
             .flat_map(|index| index.fields.iter_mut())
             .for_each(rename);
+        meta.search_indexes
+            .iter_mut()
+            .flat_map(|index| index.fields.iter_mut())
+            .for_each(rename);
         meta.primary_key.iter_mut().for_each(rename);
         meta.ordering
             .iter_mut()
@@ -421,6 +450,13 @@ fn meta_naming(model: &Model, name: &str) -> Option<&'static str> {
         Some("unique_together")
     } else if meta.indexes.iter().flat_map(|i| &i.fields).any(names) {
         Some("indexes")
+    } else if meta
+        .search_indexes
+        .iter()
+        .flat_map(|i| &i.fields)
+        .any(names)
+    {
+        Some("search_indexes")
     } else if meta.primary_key.iter().any(names) {
         Some("primary_key")
     } else {

@@ -21,6 +21,7 @@ mod decimal;
 mod expressions;
 mod json;
 mod pattern;
+mod search;
 mod types;
 
 pub use array::ArrayTest;
@@ -32,6 +33,7 @@ pub use expressions::{
 };
 pub use json::{BindText, JsonKind, JsonStep};
 pub use pattern::{PatternKind, SQLITE_CASEFOLD_FUNCTION};
+pub use search::{fts5_phrase_query, fts5_tokenizer, fts5_words_query, SearchNames};
 pub use types::SqlType;
 
 /// A SQL backend.

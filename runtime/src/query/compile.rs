@@ -264,6 +264,7 @@ impl<'q> SqlBuilder<'q> {
                 self.push_array_length_cond(column, *op, value, negated);
             }
             Cond::Related(join) => self.push_semi_join(join, negated),
+            Cond::Search(call) => self.push_search_cond(call),
         }
     }
 
@@ -361,6 +362,7 @@ impl<'q> SqlBuilder<'q> {
                 &values.select,
                 SelectList::Exprs(&values.exprs, values.having.as_ref()),
             ),
+            SqlExpr::Search(value) => self.push_search_expr(value),
             SqlExpr::Now => {
                 let now = self.dialect.now();
                 self.push(now);

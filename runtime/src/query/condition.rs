@@ -128,6 +128,8 @@ pub(crate) enum Cond {
     },
     /// A condition across a relation, as a semi-join.
     Related(Box<SemiJoin>),
+    /// The rows a full-text search index matches.
+    Search(Box<super::search::SearchCall>),
 }
 
 /// `outer IN (SELECT inner FROM table WHERE filter)`: the rows whose `outer`
@@ -184,6 +186,7 @@ impl Cond {
             | Cond::ArrayLength { column, .. } => push(column.name.to_owned()),
             Cond::ExprCompare { .. } | Cond::ExprIsNull(_) => push("an expression".to_owned()),
             Cond::Exists(select) => push(format!("EXISTS ({})", select.table)),
+            Cond::Search(call) => push(format!("search index {}", call.index_name())),
             Cond::Related(join) => {
                 push(join.outer.name.to_owned());
                 if let Some(filter) = &join.filter {
@@ -334,6 +337,7 @@ impl fmt::Display for Cond {
                     None => Ok(()),
                 }
             }
+            Cond::Search(call) => write!(f, "{call}"),
         }
     }
 }

@@ -145,6 +145,8 @@ pub(crate) enum SqlExpr {
     Subquery(Box<super::select::Values>),
     /// A function computed over a window (`… OVER (…)`).
     Window(Box<super::window::WindowCall>),
+    /// A full-text search rank or marked text.
+    Search(Box<super::search::SearchValue>),
     /// `COUNT(*)` when `arg` is `None`.
     Aggregate {
         func: AggFunc,
@@ -167,7 +169,8 @@ impl SqlExpr {
             | SqlExpr::DatePart { .. }
             | SqlExpr::Window(_)
             | SqlExpr::Outer(_)
-            | SqlExpr::Subquery(_) => false,
+            | SqlExpr::Subquery(_)
+            | SqlExpr::Search(_) => false,
             SqlExpr::Arith { left, right, .. } => left.is_aggregate() || right.is_aggregate(),
             SqlExpr::Func { args, .. } | SqlExpr::Concat(args) => {
                 args.iter().any(SqlExpr::is_aggregate)
@@ -230,6 +233,7 @@ impl std::fmt::Display for SqlExpr {
             SqlExpr::Outer(column) => write!(f, "OuterRef({})", column.name),
             SqlExpr::Subquery(values) => write!(f, "(SELECT … FROM {})", values.select.table),
             SqlExpr::Window(call) => write!(f, "{} OVER (…)", call.func),
+            SqlExpr::Search(value) => write!(f, "{value}"),
             SqlExpr::Aggregate {
                 func,
                 distinct,

@@ -34,6 +34,8 @@ const OPERATIONS: &[&str] = &[
     "AlterField",
     "AddIndex",
     "RemoveIndex",
+    "AddSearchIndex",
+    "RemoveSearchIndex",
     "AlterUniqueTogether",
     "AddConstraint",
     "RemoveConstraint",
@@ -79,9 +81,9 @@ fn specs(operation: &str) -> Option<&'static [ArgSpec]> {
         "AlterModelTable" => MODEL_TABLE,
         "AlterModelOptions" => MODEL,
         "AddField" | "AlterField" => FIELD_CHANGE,
-        "RemoveField" | "RemoveIndex" | "RemoveConstraint" => MODEL_NAME,
+        "RemoveField" | "RemoveIndex" | "RemoveSearchIndex" | "RemoveConstraint" => MODEL_NAME,
         "RenameField" => RENAME_FIELD,
-        "AddIndex" => ADD_INDEX,
+        "AddIndex" | "AddSearchIndex" => ADD_INDEX,
         "AlterUniqueTogether" => UNIQUE_TOGETHER,
         "AddConstraint" => ADD_CONSTRAINT,
         "CreateEnum" | "AlterEnum" | "DeleteEnum" => NAME_ENUM,
@@ -409,6 +411,22 @@ impl<'c> Lowering<'_, 'c, '_> {
                 self.check_field_refs(&model, "index", &refs);
                 Some(Operation::AddIndex { model, index })
             }
+            "AddSearchIndex" => {
+                let model = self.existing_model(&args, "model");
+                let call = self.call_arg(
+                    &args,
+                    "index",
+                    "SearchIndex",
+                    "add `index = SearchIndex(fields = [\"…\"], name = \"…\")`",
+                )?;
+                let lowered = meta::lower_search_index(self.cx, FILE, call)?;
+                let model = model?;
+                self.check_field_refs(&model, "search index", &lowered.fields);
+                Some(Operation::AddSearchIndex {
+                    model,
+                    index: lowered.index,
+                })
+            }
             "AddConstraint" => {
                 let model = self.existing_model(&args, "model");
                 let call = self.call_arg(
@@ -421,6 +439,18 @@ impl<'c> Lowering<'_, 'c, '_> {
                 Some(Operation::AddConstraint {
                     model: model?,
                     constraint,
+                })
+            }
+            "RemoveSearchIndex" => {
+                let model = self.existing_model(&args, "model");
+                let removed = self.string(
+                    &args,
+                    "name",
+                    "add `name = \"…\"`, the name of the search index",
+                );
+                Some(Operation::RemoveSearchIndex {
+                    model: model?,
+                    name: removed?,
                 })
             }
             "RemoveIndex" | "RemoveConstraint" => {

@@ -4,8 +4,8 @@ use std::fmt::Write;
 
 use crate::ir::{DefaultValue, Field};
 use crate::printer::{
-    check, default_value, enum_body, field_call, index, model_body, model_name, string, strings,
-    write_doc,
+    check, default_value, enum_body, field_call, index, model_body, model_name, search_index,
+    string, strings, write_doc,
 };
 
 use super::MigrationText;
@@ -150,6 +150,25 @@ fn operation_text(out: &mut String, operation: &Operation) {
             out,
             format!(
                 "RemoveIndex(model = {}, name = {})",
+                model_name(model),
+                string(name)
+            ),
+        ),
+        Operation::AddSearchIndex {
+            model,
+            index: added,
+        } => line(
+            out,
+            format!(
+                "AddSearchIndex(model = {}, index = {})",
+                model_name(model),
+                search_index(added)
+            ),
+        ),
+        Operation::RemoveSearchIndex { model, name } => line(
+            out,
+            format!(
+                "RemoveSearchIndex(model = {}, name = {})",
                 model_name(model),
                 string(name)
             ),
