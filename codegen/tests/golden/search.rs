@@ -46,6 +46,13 @@ pub mod story {
         "stories",
         "views",
     );
+    /// The unique keys of [`Story`](super::Story), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Story> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// The full-text search indexes of [`Story`](super::Story): `Model::objects().search(index, query)`.
     pub mod search {
         /// The full-text search index over `title`, `body` of [`Story`](super::super::Story) (configuration `english`).
