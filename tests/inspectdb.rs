@@ -381,7 +381,7 @@ fn a_crate_built_from_the_inspected_samples_reads_every_row() {
     let databases: Vec<sample_crate::Inspected> = urls
         .into_iter()
         .map(|(module, url, schema, write_back)| {
-            let mut args = vec!["--database", url.as_str()];
+            let mut args = vec!["--database", url.as_str(), "--include-views"];
             if let Some(schema) = &schema {
                 args.extend(["--schema", schema.as_str()]);
             }

@@ -316,6 +316,7 @@ on_both_backends! {
             unique: false,
             name: Some(s("posts_title_author_idx")),
             condition: None,
+            method: Default::default(),
         };
         let Some(mut h) = round_trip(dialect, vec![
             Operation::AddIndex { model: s("Post"), index: index.clone() },

@@ -16,10 +16,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use pookie::{Db, Dialect};
-use pookie_grammar::ir::{DefaultValue, Model, OnDelete, Schema};
+use pookie_grammar::ir::{DefaultValue, IndexMethod, Model, OnDelete, OnUpdate, Schema};
 use pookie_grammar::migration::State;
 
-use crate::shape::{self, ColumnShape, IndexShape, Shape};
+use crate::shape::{self, ColumnShape, IndexShape, ReferenceShape, Shape};
 use crate::{inspect, InspectError, Options};
 
 /// The tables drift never reports: the migration history.
@@ -280,7 +280,8 @@ fn compare_tables(
                 let same = other.0 == index.0
                     && other.1 == index.1
                     && (!sqlite || other.3 == index.3)
-                    && other.3.is_some() == index.3.is_some();
+                    && other.3.is_some() == index.3.is_some()
+                    && other.4 == index.4;
                 if !same {
                     report(
                         Subject::Index(name.clone()),
@@ -394,12 +395,15 @@ fn list(columns: &[String]) -> String {
 }
 
 fn describe_index(index: &IndexShape) -> String {
-    let (columns, unique, _, condition) = index;
+    let (columns, unique, _, condition, method) = index;
     let mut text = format!(
         "{}on {}",
         if *unique { "UNIQUE " } else { "" },
         list(columns)
     );
+    if *method != IndexMethod::Btree {
+        text.push_str(&format!(" USING {}", method.name()));
+    }
     if let Some(condition) = condition {
         text.push_str(&format!(" WHERE {condition}"));
     }
@@ -421,8 +425,8 @@ fn describe_default(default: Option<&DefaultValue>) -> String {
     format!("default {value}")
 }
 
-fn describe_references(references: Option<&(String, Option<String>, OnDelete)>) -> String {
-    let Some((table, column, on_delete)) = references else {
+fn describe_references(references: Option<&ReferenceShape>) -> String {
+    let Some((table, column, on_delete, on_update)) = references else {
         return "nothing (no foreign key)".to_owned();
     };
     let target = match column {
@@ -436,5 +440,8 @@ fn describe_references(references: Option<&(String, Option<String>, OnDelete)>) 
         OnDelete::SetDefault => "SET DEFAULT",
         OnDelete::DoNothing => "NO ACTION",
     };
-    format!("{target} ON DELETE {action}")
+    match on_update {
+        OnUpdate::DoNothing => format!("{target} ON DELETE {action}"),
+        other => format!("{target} ON DELETE {action} ON UPDATE {}", other.sql()),
+    }
 }

@@ -9,10 +9,23 @@
 //! shapes of the migrations' state with those of the live database.
 
 use pookie::{Dialect, SqlType};
-use pookie_grammar::ir::{DefaultValue, Field, FieldKind, Model, OnDelete, Schema};
+use pookie_grammar::ir::{
+    DefaultValue, Field, FieldKind, IndexMethod, Model, OnDelete, OnUpdate, Schema,
+};
 
-/// An index as stored: columns, unique, name, partial condition.
-pub type IndexShape = (Vec<String>, bool, Option<String>, Option<String>);
+/// An index as stored: columns, unique, name, partial condition, method
+/// (always `btree` on SQLite, which has no other).
+pub type IndexShape = (
+    Vec<String>,
+    bool,
+    Option<String>,
+    Option<String>,
+    IndexMethod,
+);
+
+/// A foreign key as stored: target table, target column when not its primary
+/// key, `ON DELETE` and `ON UPDATE` actions.
+pub type ReferenceShape = (String, Option<String>, OnDelete, OnUpdate);
 
 /// What a database stores of one table.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,9 +62,8 @@ pub struct ColumnShape {
     pub primary_key: bool,
     /// The default the database stores (none for defaults the application fills in).
     pub default: Option<DefaultValue>,
-    /// A foreign key: target table, target column when not its primary key,
-    /// `ON DELETE` action.
-    pub references: Option<(String, Option<String>, OnDelete)>,
+    /// A foreign key.
+    pub references: Option<ReferenceShape>,
 }
 
 /// The shape of `model` (a model of `schema`), with column names for field
@@ -76,7 +88,7 @@ pub fn shape(schema: &Schema, model: &Model, sqlite: bool) -> Shape {
         .map(|f| {
             let column = f.column_name().unwrap_or_default();
             let name = format!("{}_{column}_idx", model.table_name());
-            (vec![column], false, Some(name), None)
+            (vec![column], false, Some(name), None, IndexMethod::Btree)
         })
         .chain(model.meta.indexes.iter().map(|index| {
             let columns: Vec<String> = index.fields.iter().map(|f| column_of(f)).collect();
@@ -84,7 +96,18 @@ pub fn shape(schema: &Schema, model: &Model, sqlite: bool) -> Shape {
                 let suffix = if index.unique { "uniq" } else { "idx" };
                 format!("{}_{}_{suffix}", model.table_name(), columns.join("_"))
             });
-            (columns, index.unique, Some(name), index.condition.clone())
+            let method = if sqlite {
+                IndexMethod::Btree
+            } else {
+                index.method
+            };
+            (
+                columns,
+                index.unique,
+                Some(name),
+                index.condition.clone(),
+                method,
+            )
         }))
         .collect();
     indexes.sort();
@@ -156,7 +179,7 @@ fn column_shape(schema: &Schema, field: &Field, sqlite: bool) -> Option<ColumnSh
             (
                 // A key that cannot be resolved (a composite one) has no one type.
                 key_kind.unwrap_or(FieldKind::TextField),
-                Some((table_of(schema, &r.to), to_field, on_delete)),
+                Some((table_of(schema, &r.to), to_field, on_delete, r.on_update)),
             )
         }
         kind => (stored_kind(kind, sqlite, false), None),

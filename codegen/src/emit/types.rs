@@ -137,12 +137,18 @@ pub(crate) fn scalar(kind: &FieldKind) -> Result<Scalar, &'static str> {
                 | Class::DateTime
                 | Class::Date
                 | Class::Time
-                | Class::Uuid => make(
+                | Class::Uuid
+                | Class::Json { typed: false } => make(
                     &format!("::std::vec::Vec<{}>", element.rust),
                     SqlType::Array(Box::new(element.sql)),
                     Class::Array,
                 ),
-                Class::Json { .. } | Class::Array | Class::Bytes | Class::Enum => {
+                // The elements of a typed JSON array are the user's type, which
+                // reads one JSON value: `JSONField(schema = "Vec<…>")` is that array.
+                Class::Json { typed: true } => {
+                    return Err("ArrayField of a JSONField with a `schema` (write `JSONField(schema = \"Vec<…>\")`)")
+                }
+                Class::Array | Class::Bytes | Class::Enum => {
                     return Err("ArrayField of this element type")
                 }
             }

@@ -700,6 +700,7 @@ model Event {
             unique: false,
             name: None,
             condition: None,
+            method: Default::default(),
         };
         state
             .apply(&Operation::AddIndex {
@@ -729,6 +730,7 @@ model Event {
                     unique: false,
                     name: None,
                     condition: None,
+                    method: Default::default(),
                 },
             })
             .unwrap_err();
