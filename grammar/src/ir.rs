@@ -625,7 +625,7 @@ pub struct Index {
 
 /// The access method of an index. SQLite has B-trees only: there, every
 /// method is a B-tree index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum IndexMethod {
     /// `btree`, the default: equality, ranges, ordering; the only one that can be unique.
     #[default]

@@ -850,10 +850,446 @@ impl NewJob<::std::string::String> {
         ::pookie::validation::full_clean(&object, db, true)
     }
 }
+/// A batch of JSON documents: `jsonb[]` on PostgreSQL, one JSON array on SQLite.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
+    /// The primary key.
+    pub id: i32,
+    pub name: ::std::string::String,
+    pub documents: ::std::vec::Vec<::pookie::serde_json::Value>,
+    pub extra: ::core::option::Option<::std::vec::Vec<::pookie::serde_json::Value>>,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
+}
+/// Typed column handles of [`Batch`], for filters, ordering and updates.
+#[allow(non_upper_case_globals, non_camel_case_types)]
+pub mod batch {
+    /// The primary key of [`Batch`](super::Batch).
+    pub const pk: ::pookie::Column<super::Batch, i32> = ::pookie::Column::new(
+        "batches",
+        "id",
+    );
+    /// [`Batch::id`](super::Batch::id).
+    pub const id: ::pookie::Column<super::Batch, i32> = ::pookie::Column::new(
+        "batches",
+        "id",
+    );
+    /// [`Batch::name`](super::Batch::name).
+    pub const name: ::pookie::Column<super::Batch, ::std::string::String> = ::pookie::Column::new(
+        "batches",
+        "name",
+    );
+    /// [`Batch::documents`](super::Batch::documents).
+    pub const documents: ::pookie::Column<
+        super::Batch,
+        ::std::vec::Vec<::pookie::serde_json::Value>,
+    > = ::pookie::Column::new("batches", "documents");
+    /// [`Batch::extra`](super::Batch::extra).
+    pub const extra: ::pookie::Column<
+        super::Batch,
+        ::core::option::Option<::std::vec::Vec<::pookie::serde_json::Value>>,
+    > = ::pookie::Column::new("batches", "extra");
+    /// In the type of [`NewBatch`](super::NewBatch): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_name;
+    /// In the type of [`NewBatch`](super::NewBatch): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_documents;
+}
+/// The fields of a new [`Batch`]: set every required field (`name`, `documents`),
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewBatch` is the type of the complete form.
+#[derive(Debug, Clone)]
+#[must_use = "an insert form does nothing until it is passed to `create`"]
+pub struct NewBatch<
+    __T0 = ::std::string::String,
+    __T1 = ::std::vec::Vec<::pookie::serde_json::Value>,
+> {
+    name: __T0,
+    documents: __T1,
+    extra: ::core::option::Option<
+        ::core::option::Option<::std::vec::Vec<::pookie::serde_json::Value>>,
+    >,
+}
+#[allow(clippy::type_complexity)]
+impl NewBatch<batch::MissingField_name, batch::MissingField_documents> {
+    /// An empty form: every required field unset, every other field at its default.
+    pub fn new() -> Self {
+        NewBatch {
+            name: batch::MissingField_name,
+            documents: batch::MissingField_documents,
+            extra: ::core::option::Option::None,
+        }
+    }
+}
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewBatch<batch::MissingField_name, batch::MissingField_documents> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+#[allow(clippy::type_complexity)]
+impl<__T0, __T1> NewBatch<__T0, __T1> {
+    /// Sets [`Batch::name`].
+    pub fn name(
+        self,
+        value: impl ::pookie::IntoField<::std::string::String>,
+    ) -> NewBatch<::std::string::String, __T1> {
+        NewBatch {
+            name: ::pookie::IntoField::into_field(value),
+            documents: self.documents,
+            extra: self.extra,
+        }
+    }
+    /// Sets [`Batch::documents`].
+    pub fn documents(
+        self,
+        value: impl ::pookie::IntoArray<::pookie::serde_json::Value>,
+    ) -> NewBatch<__T0, ::std::vec::Vec<::pookie::serde_json::Value>> {
+        NewBatch {
+            name: self.name,
+            documents: ::pookie::IntoArray::into_array(value),
+            extra: self.extra,
+        }
+    }
+    /// Sets [`Batch::extra`].
+    pub fn extra(
+        mut self,
+        value: impl ::pookie::IntoField<
+            ::core::option::Option<::std::vec::Vec<::pookie::serde_json::Value>>,
+        >,
+    ) -> Self {
+        self.extra = ::core::option::Option::Some(
+            ::pookie::IntoField::into_field(value),
+        );
+        self
+    }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Batch::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Batch>
+    where
+        Self: ::pookie::Insert<Model = Batch>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
+}
+impl ::pookie::Insert
+for NewBatch<::std::string::String, ::std::vec::Vec<::pookie::serde_json::Value>> {
+    type Model = Batch;
+    fn into_model(
+        self,
+        now: ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
+    ) -> Batch {
+        let _ = now;
+        Batch {
+            id: ::core::default::Default::default(),
+            name: self.name,
+            documents: self.documents,
+            extra: self.extra.unwrap_or(::core::option::Option::None),
+            __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            3 => self.extra.is_some(),
+            _ => [1, 2].contains(&column),
+        }
+    }
+}
+impl ::pookie::Model for Batch {
+    const META: ::pookie::ModelMeta = ::pookie::ModelMeta {
+        name: "Batch",
+        table: "batches",
+        db_alias: "default",
+        pk_column: "id",
+        pk_columns: &["id"],
+        auto_pk: true,
+        columns: &["id", "name", "documents", "extra"],
+        text_columns: &[],
+        ordering: &[],
+        verbose_name: "batch",
+        verbose_name_plural: "batchs",
+        fields: &[
+            ::pookie::FieldMeta {
+                name: "id",
+                column: "id",
+                field_type: "AutoField",
+                verbose_name: "ID",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: false,
+                editable: true,
+                primary_key: true,
+                unique: false,
+            },
+            ::pookie::FieldMeta {
+                name: "name",
+                column: "name",
+                field_type: "CharField",
+                verbose_name: "name",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: false,
+                editable: true,
+                primary_key: false,
+                unique: false,
+            },
+            ::pookie::FieldMeta {
+                name: "documents",
+                column: "documents",
+                field_type: "ArrayField",
+                verbose_name: "documents",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: true,
+                editable: true,
+                primary_key: false,
+                unique: false,
+            },
+            ::pookie::FieldMeta {
+                name: "extra",
+                column: "extra",
+                field_type: "ArrayField",
+                verbose_name: "extra",
+                help_text: ::core::option::Option::None,
+                null: true,
+                blank: true,
+                editable: true,
+                primary_key: false,
+                unique: false,
+            },
+        ],
+        relations: &[],
+    };
+    const SQL: [::pookie::ModelSql; 2] = [
+        ::pookie::ModelSql {
+            select: "SELECT \"batches\".\"id\", \"batches\".\"name\", \"batches\".\"documents\", \"batches\".\"extra\" FROM \"batches\"",
+            get_by_pk: "SELECT \"batches\".\"id\", \"batches\".\"name\", \"batches\".\"documents\", \"batches\".\"extra\" FROM \"batches\" WHERE \"batches\".\"id\" = ?",
+            insert: "INSERT INTO \"batches\" (\"name\", \"documents\", \"extra\") VALUES (?, ?, ?)",
+            update_by_pk: "UPDATE \"batches\" SET \"name\" = ?, \"documents\" = ?, \"extra\" = ? WHERE \"id\" = ?",
+            delete_by_pk: "DELETE FROM \"batches\" WHERE \"id\" = ?",
+            create_table: &[
+                "CREATE TABLE IF NOT EXISTS \"batches\" (\n    \"id\" INTEGER PRIMARY KEY AUTOINCREMENT,\n    \"name\" VARCHAR(40) NOT NULL,\n    \"documents\" ARRAY_TEXT NOT NULL,\n    \"extra\" ARRAY_TEXT\n)",
+            ],
+            drop_table: "DROP TABLE IF EXISTS \"batches\"",
+        },
+        ::pookie::ModelSql {
+            select: "SELECT \"batches\".\"id\", \"batches\".\"name\", \"batches\".\"documents\", \"batches\".\"extra\" FROM \"batches\"",
+            get_by_pk: "SELECT \"batches\".\"id\", \"batches\".\"name\", \"batches\".\"documents\", \"batches\".\"extra\" FROM \"batches\" WHERE \"batches\".\"id\" = $1",
+            insert: "INSERT INTO \"batches\" (\"name\", \"documents\", \"extra\") VALUES ($1, $2, $3) RETURNING \"id\"",
+            update_by_pk: "UPDATE \"batches\" SET \"name\" = $1, \"documents\" = $2, \"extra\" = $3 WHERE \"id\" = $4",
+            delete_by_pk: "DELETE FROM \"batches\" WHERE \"id\" = $1",
+            create_table: &[
+                "CREATE TABLE IF NOT EXISTS \"batches\" (\n    \"id\" INTEGER GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n    \"name\" VARCHAR(40) NOT NULL,\n    \"documents\" JSONB[] NOT NULL,\n    \"extra\" JSONB[]\n)",
+            ],
+            drop_table: "DROP TABLE IF EXISTS \"batches\" CASCADE",
+        },
+    ];
+    fn from_row(row: &::pookie::Row<'_>) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Batch {
+            id: row.get(0)?,
+            name: row.get(1)?,
+            documents: row.get(2)?,
+            extra: row.get(3)?,
+            __loaded: ::pookie::Loaded::new(),
+        })
+    }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Batch {
+            id: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            name: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            documents: match ::pookie::__private::loaded_index(indices, 2) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            extra: match ::pookie::__private::loaded_index(indices, 3) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            __loaded: ::pookie::Loaded::new(),
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.id),
+            1 => ::core::option::Option::Some(&self.name),
+            2 => ::core::option::Option::Some(&self.documents),
+            3 => ::core::option::Option::Some(&self.extra),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.id),
+            1 => ::core::option::Option::Some(&mut self.name),
+            2 => ::core::option::Option::Some(&mut self.documents),
+            3 => ::core::option::Option::Some(&mut self.extra),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.id, &mut other.id),
+            1 => ::core::mem::swap(&mut self.name, &mut other.name),
+            2 => ::core::mem::swap(&mut self.documents, &mut other.documents),
+            3 => ::core::mem::swap(&mut self.extra, &mut other.extra),
+            _ => {}
+        }
+    }
+    fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
+        out.push(::pookie::ToParam::to_param(&self.name));
+        out.push(::pookie::ToParam::to_param(&self.documents));
+        out.push(::pookie::ToParam::to_param(&self.extra));
+    }
+    fn push_update_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
+        out.push(::pookie::ToParam::to_param(&self.name));
+        out.push(::pookie::ToParam::to_param(&self.documents));
+        out.push(::pookie::ToParam::to_param(&self.extra));
+        out.push(::pookie::ToParam::to_param(&self.id));
+    }
+    fn pk_param(&self) -> ::pookie::Param<'_> {
+        ::pookie::ToParam::to_param(&self.id)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.id),
+            1 => ::pookie::ToParam::to_param(&self.name),
+            2 => ::pookie::ToParam::to_param(&self.documents),
+            3 => ::pookie::ToParam::to_param(&self.extra),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
+    }
+    fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
+        self.id = ::pookie::ops::auto_pk(pk)?;
+        ::core::result::Result::Ok(())
+    }
+    fn touch_auto_now(
+        &mut self,
+        now: ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
+    ) {
+        let _ = now;
+    }
+    fn hooks() -> ::pookie::HookFns<Self> {
+        #[allow(unused_imports)]
+        use ::pookie::__hooks::{NoHooks as _, UserHooks as _};
+        let probe = &::pookie::__hooks::Probe::<Self>::new();
+        probe.hook_fns()
+    }
+}
+impl Batch {
+    /// Every row of [`Batch`], in the model's default ordering: the start of every query.
+    pub fn objects() -> ::pookie::QuerySet<Self> {
+        ::pookie::QuerySet::new()
+    }
+    /// Fetches the row with this primary key, or [`Error::DoesNotExist`](::pookie::Error::DoesNotExist).
+    pub fn get(db: &::pookie::Db, pk: i32) -> ::pookie::Result<Self> {
+        ::pookie::ops::get_by_pk(db, &pk)
+    }
+    /// Writes every editable field of this row back to the database, by primary key.
+    pub fn save(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::save(db, self)
+    }
+    /// Writes only the listed columns of this row back to the database
+    /// (`save(update_fields = …)`): one column handle, or a tuple of them.
+    pub fn save_update_fields(
+        &mut self,
+        db: &::pookie::Db,
+        fields: impl ::pookie::Projection<Self>,
+    ) -> ::pookie::Result<()> {
+        ::pookie::ops::save_update_fields(db, self, fields)
+    }
+    /// Reads this row again from the database, replacing every field.
+    pub fn refresh_from_db(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::refresh_from_db(db, self)
+    }
+    /// Deletes this row.
+    pub fn delete(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::delete(db, self)
+    }
+    /// Creates the table and its indexes if they do not exist.
+    pub fn create_table(db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::create_table::<Self>(db)
+    }
+    /// Drops the table if it exists (on PostgreSQL, with the foreign keys of
+    /// other tables that point at it).
+    pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
+    }
+}
+impl ::pookie::Validate for Batch {
+    const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[];
+    fn clean_fields(&self, errors: &mut ::pookie::ValidationError) {
+        {
+            let value = &self.name;
+            if value.is_empty() {
+                ::pookie::validation::not_blank(errors, "name", true);
+            } else {
+                ::pookie::validation::max_length(errors, "name", value, 40);
+            }
+        }
+    }
+    fn push_unique_params<'a>(
+        &'a self,
+        set: usize,
+        out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
+    ) {
+        let _ = (set, out);
+    }
+}
+impl Batch {
+    /// Runs every check of this instance: each field's built-in checks, then
+    /// its [`Hooks::clean`](::pookie::Hooks::clean), then uniqueness against
+    /// the database (its own row excluded). `save` runs it first.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::full_clean(self, db, false)
+    }
+    /// Checks only that no other row holds this instance's unique values.
+    pub fn validate_unique(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::validate_unique(self, db, false)
+    }
+}
+#[allow(clippy::type_complexity)]
+impl NewBatch<::std::string::String, ::std::vec::Vec<::pookie::serde_json::Value>> {
+    /// Runs every check of the instance this form would create, as `create`
+    /// does before inserting it.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        let object = ::pookie::Insert::into_model(
+            ::core::clone::Clone::clone(self),
+            ::pookie::ops::now(),
+        );
+        ::pookie::validation::full_clean(&object, db, true)
+    }
+}
 /// Creates the tables of every model of this schema, each after the tables it refers to.
 pub fn create_tables(db: &::pookie::Db) -> ::pookie::Result<()> {
     Event::create_table(db)?;
     Job::create_table(db)?;
+    Batch::create_table(db)?;
     ::core::result::Result::Ok(())
 }
 /// Every model of this schema module, in source order: give it to
@@ -861,5 +1297,9 @@ pub fn create_tables(db: &::pookie::Db) -> ::pookie::Result<()> {
 /// modules' lists to list the models a program includes and find them by name.
 pub const MODELS: ::pookie::registry::Models = ::pookie::registry::Models {
     module: "lookups",
-    models: &[&<Event as ::pookie::Model>::META, &<Job as ::pookie::Model>::META],
+    models: &[
+        &<Event as ::pookie::Model>::META,
+        &<Job as ::pookie::Model>::META,
+        &<Batch as ::pookie::Model>::META,
+    ],
 };
