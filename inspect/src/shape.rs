@@ -164,18 +164,7 @@ fn column_shape(schema: &Schema, field: &Field, sqlite: bool) -> Option<ColumnSh
                 .as_ref()
                 .and_then(|f| target.and_then(|t| t.field(f)))
                 .and_then(Field::column_name);
-            let key = target.map(Model::primary_key_fields).unwrap_or_default();
-            let key_kind = match (&to_field, key.as_slice()) {
-                (Some(column), _) => target.and_then(|target| {
-                    target
-                        .fields
-                        .iter()
-                        .find(|f| f.column_name().as_deref() == Some(column.as_str()))
-                        .map(|f| stored_kind(&f.kind, sqlite, true))
-                }),
-                (None, [key]) => Some(stored_kind(&key.kind, sqlite, true)),
-                _ => None,
-            };
+            let key_kind = referenced_kind(schema, field).map(|kind| stored_kind(kind, sqlite, true));
             (
                 // A key that cannot be resolved (a composite one) has no one type.
                 key_kind.unwrap_or(FieldKind::TextField),
@@ -228,6 +217,28 @@ fn column_shape(schema: &Schema, field: &Field, sqlite: bool) -> Option<ColumnSh
         default: if field.kind.is_auto() { None } else { default },
         references,
     })
+}
+
+/// The type of the column a relation field references: the target's key or
+/// `to_field`, followed through relations (a key that is itself a
+/// OneToOneField stores its own target's key); `None` when there is no one
+/// column (a composite key, a target outside the schema, a circle).
+fn referenced_kind<'s>(schema: &'s Schema, field: &'s Field) -> Option<&'s FieldKind> {
+    let mut field = field;
+    for _ in 0..=schema.modules.iter().map(|m| m.models.len()).sum::<usize>() {
+        let (FieldKind::ForeignKey(r) | FieldKind::OneToOneField(r)) = &field.kind else {
+            return Some(&field.kind);
+        };
+        let target = find(schema, &r.to)?;
+        field = match &r.to_field {
+            Some(name) => target.field(name)?,
+            None => match target.primary_key_fields().as_slice() {
+                [key] => key,
+                _ => return None,
+            },
+        };
+    }
+    None
 }
 
 /// The default a date or time column's literal default is compared as: each
