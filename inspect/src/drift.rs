@@ -364,6 +364,12 @@ fn column_differences(
             shape::type_name(&found.kind, dialect),
             shape::type_name(&expected.kind, dialect),
         ));
+    } else if let (Some(found_type), Some(expected_type)) = (&found.db_type, &expected.db_type) {
+        // Both read as text: their own types are what differs, when the
+        // database names one (a type SQLite cannot spell is declared TEXT).
+        if found_type != expected_type {
+            out.push((Aspect::Type, found_type.clone(), expected_type.clone()));
+        }
     }
     if found.null != expected.null {
         let null = |null: bool| if null { "NULL" } else { "NOT NULL" }.to_owned();

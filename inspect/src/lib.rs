@@ -25,6 +25,8 @@
 //!   application behaviour and do not come back; nor do abstract models
 //!   (their fields are in each table);
 //! - `PROTECT` comes back as `RESTRICT` (the database enforces it that way);
+//! - on SQLite, which has B-tree indexes only, an index `method` does not
+//!   come back;
 //! - on SQLite, `BigAutoField` comes back as `AutoField` (one rowid type) and
 //!   `ArrayField` as `JSONField` with a note (JSON text that does not record
 //!   its element type);

@@ -54,6 +54,9 @@ pub struct ColumnShape {
     /// The stored type, normalised by [`stored_kind`] (a relation's column has
     /// the type of the key it references).
     pub kind: FieldKind,
+    /// The column's own type of a `TextField(db_type = …)`, lowercase with
+    /// single spaces (`double precision`), as the database spells it back.
+    pub db_type: Option<String>,
     /// NULL allowed.
     pub null: bool,
     /// A one-column UNIQUE constraint.
@@ -211,6 +214,13 @@ fn column_shape(schema: &Schema, field: &Field, sqlite: bool) -> Option<ColumnSh
     Some(ColumnShape {
         column,
         kind,
+        db_type: field.options.db_type.as_deref().map(|db_type| {
+            db_type
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        }),
         null: field.options.null,
         unique: field.options.unique || matches!(field.kind, FieldKind::OneToOneField(_)),
         primary_key: field.options.primary_key,
