@@ -551,9 +551,13 @@ fn a_changed_index_method_or_on_update_is_a_migration() {
     };
     assert_eq!(index.method, IndexMethod::Hash);
     // Written again as it was: nothing to do.
-    assert!(checked(&with("", ""), &with(", on_update = DO_NOTHING", ", method = \"btree\""), &mut NoInput)
-        .operations
-        .is_empty());
+    assert!(checked(
+        &with("", ""),
+        &with(", on_update = DO_NOTHING", ", method = \"btree\""),
+        &mut NoInput
+    )
+    .operations
+    .is_empty());
 }
 
 #[test]

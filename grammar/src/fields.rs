@@ -6,7 +6,8 @@ use crate::args::{self, ArgSpec, ArgType, Args};
 use crate::context::Context;
 use crate::defaults;
 use crate::ir::{
-    Field, FieldKind, FieldOptions, FieldOrigin, ManyToMany, Number, OnDelete, OnUpdate, Relation, Validators,
+    Field, FieldKind, FieldOptions, FieldOrigin, ManyToMany, Number, OnDelete, OnUpdate, Relation,
+    Validators,
 };
 use crate::suggest;
 use crate::syntax::{Call, FieldDecl, Span, ValueKind};

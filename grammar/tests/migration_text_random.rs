@@ -326,20 +326,20 @@ fn operation(rng: &mut Rng, added: &mut Vec<String>) -> Operation {
         4 => {
             let unique = rng.chance(50);
             Operation::AddIndex {
-            model: "Author".into(),
-            index: Index {
-                fields: vec!["name".into(), "id".into()],
-                unique,
-                name: rng.chance(70).then(|| rng.text(10)),
-                condition: rng.chance(50).then(|| rng.text(10)),
-                // Only a btree index can be unique.
-                method: if unique || rng.chance(50) {
-                    IndexMethod::Btree
-                } else {
-                    IndexMethod::Brin
+                model: "Author".into(),
+                index: Index {
+                    fields: vec!["name".into(), "id".into()],
+                    unique,
+                    name: rng.chance(70).then(|| rng.text(10)),
+                    condition: rng.chance(50).then(|| rng.text(10)),
+                    // Only a btree index can be unique.
+                    method: if unique || rng.chance(50) {
+                        IndexMethod::Btree
+                    } else {
+                        IndexMethod::Brin
+                    },
                 },
-            },
-        }
+            }
         }
         5 => Operation::AddConstraint {
             model: "Author".into(),

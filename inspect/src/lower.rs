@@ -457,7 +457,10 @@ impl Context<'_> {
         let relation = Relation {
             to: self.model_names[target].clone(),
             on_delete: fk.on_delete,
-            on_update: fk.on_update.as_deref().map_or(OnUpdate::DoNothing, on_update),
+            on_update: fk
+                .on_update
+                .as_deref()
+                .map_or(OnUpdate::DoNothing, on_update),
             related_name: None,
             to_field,
         };

@@ -167,7 +167,8 @@ fn column_shape(schema: &Schema, field: &Field, sqlite: bool) -> Option<ColumnSh
                 .as_ref()
                 .and_then(|f| target.and_then(|t| t.field(f)))
                 .and_then(Field::column_name);
-            let key_kind = referenced_kind(schema, field).map(|kind| stored_kind(kind, sqlite, true));
+            let key_kind =
+                referenced_kind(schema, field).map(|kind| stored_kind(kind, sqlite, true));
             (
                 // A key that cannot be resolved (a composite one) has no one type.
                 key_kind.unwrap_or(FieldKind::TextField),

@@ -445,9 +445,7 @@ pub(crate) fn join_table(
             column: join.source_column,
             table: model.table_name(),
             key: own_key.column_name().unwrap_or_default(),
-            kind: column_kind(schema, module, own_key)
-                .map_err(&fail)?
-                .clone(),
+            kind: column_kind(schema, module, own_key).map_err(&fail)?.clone(),
         },
         target: JoinSide {
             column: join.target_column,
