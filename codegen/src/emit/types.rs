@@ -619,6 +619,23 @@ mod tests {
             base: Box::new(FieldKind::BinaryField),
         };
         assert!(scalar(&nested).is_err());
+        let typed_json = FieldKind::ArrayField {
+            base: Box::new(FieldKind::JSONField {
+                schema: Some("crate::Doc".into()),
+            }),
+        };
+        assert!(scalar(&typed_json).unwrap_err().contains("schema"));
+    }
+
+    #[test]
+    fn an_array_of_json_values_is_a_vector_of_values() {
+        let array = scalar(&FieldKind::ArrayField {
+            base: Box::new(FieldKind::JSONField { schema: None }),
+        })
+        .unwrap();
+        assert_eq!(array.rust, format!("::std::vec::Vec<{JSON}>"));
+        assert_eq!(array.sql, SqlType::Array(Box::new(SqlType::Json)));
+        assert_eq!(array.class, Class::Array);
     }
 
     #[test]
