@@ -175,16 +175,10 @@ fn check_refuses_what_the_build_would_refuse() {
             "is not a Rust type path",
         ),
         (
-            "array_of_json",
-            "model D {\n    docs = ArrayField(JSONField())\n}\n",
+            "array_of_typed_json",
+            "model D {\n    docs = ArrayField(JSONField(schema = \"crate::Doc\"))\n}\n",
             ":2:5",
-            "ArrayField of this element type is not supported",
-        ),
-        (
-            "fk_to_one_to_one_key",
-            "model Base {\n    name = CharField(max_length = 10)\n}\nmodel Ext {\n    base = OneToOneField(Base, on_delete = CASCADE, primary_key = true)\n}\nmodel Ref {\n    ext = ForeignKey(Ext, on_delete = CASCADE)\n}\n",
-            ":8:5",
-            "ForeignKey to a OneToOneField key is not supported",
+            "ArrayField of a JSONField with a `schema`",
         ),
         (
             "same_table",
@@ -225,5 +219,26 @@ fn check_refuses_what_the_build_would_refuse() {
     .unwrap();
     let output = pookie(&["check", keyword.to_str().unwrap()]);
     assert!(output.status.success(), "{}", text(&output.stderr));
+    // What the build once refused and now generates: check accepts it too.
+    let accepted = [
+        (
+            "array_of_json",
+            "model D {\n    docs = ArrayField(JSONField())\n}\n",
+        ),
+        (
+            "fk_to_one_to_one_key",
+            "model Base {\n    name = CharField(max_length = 10)\n}\nmodel Ext {\n    base = OneToOneField(Base, on_delete = CASCADE, primary_key = true)\n}\nmodel Ref {\n    ext = ForeignKey(Ext, on_delete = CASCADE)\n}\n",
+        ),
+        (
+            "fk_to_nullable_unique",
+            "model Voucher {\n    code = CharField(max_length = 10, null = true, unique = true)\n}\nmodel Use {\n    voucher = ForeignKey(Voucher, on_delete = CASCADE, to_field = \"code\")\n}\n",
+        ),
+    ];
+    for (name, schema) in accepted {
+        let path = dir.join(format!("{name}.pookie"));
+        std::fs::write(&path, schema).unwrap();
+        let output = pookie(&["check", path.to_str().unwrap()]);
+        assert!(output.status.success(), "{name}: {}", text(&output.stderr));
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -113,6 +113,10 @@ fn postgres_drift_is_reported_table_by_table_and_column_by_column() {
             "ALTER TABLE authors ALTER COLUMN is_active SET DEFAULT false",
             "ALTER TABLE posts DROP COLUMN view_count",
             "ALTER TABLE posts ALTER COLUMN body DROP NOT NULL",
+            "ALTER TABLE stamps DROP CONSTRAINT stamps_passport_id_fkey",
+            "ALTER TABLE stamps ADD FOREIGN KEY (passport_id) REFERENCES passports ON DELETE CASCADE",
+            "DROP INDEX passports_number_hash",
+            "CREATE INDEX passports_number_hash ON passports (number)",
             "DROP TABLE user_profiles",
             "CREATE TABLE scratch (id INTEGER PRIMARY KEY, note TEXT)",
         ],
@@ -123,9 +127,11 @@ fn postgres_drift_is_reported_table_by_table_and_column_by_column() {
             "table `authors`: column `is_active` has default false in the database, default true in the migrations",
             "table `authors`: column `name` is VARCHAR(200) in the database, VARCHAR(100) in the migrations",
             "table `authors`: column `nickname` is in the database but not in the migrations",
+            "table `passports`: index `passports_number_hash` is on (`number`) in the database, on (`number`) USING hash in the migrations",
             "table `posts`: column `body` is NULL in the database, NOT NULL in the migrations",
             "table `posts`: column `view_count` is missing",
             "table `scratch` is in the database but not in the migrations",
+            "table `stamps`: column `passport_id` references `passports` ON DELETE CASCADE in the database, `passports` ON DELETE CASCADE ON UPDATE CASCADE in the migrations",
             "table `user_profiles` is missing",
         ]
     );

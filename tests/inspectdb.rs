@@ -381,7 +381,7 @@ fn a_crate_built_from_the_inspected_samples_reads_every_row() {
     let databases: Vec<sample_crate::Inspected> = urls
         .into_iter()
         .map(|(module, url, schema, write_back)| {
-            let mut args = vec!["--database", url.as_str()];
+            let mut args = vec!["--database", url.as_str(), "--include-views"];
             if let Some(schema) = &schema {
                 args.extend(["--schema", schema.as_str()]);
             }
@@ -451,9 +451,12 @@ fn assert_every_column_type_is_covered(db: &PostgresDb) {
 }
 
 /// What the language cannot say about a PostgreSQL table is kept as a note:
-/// `ON UPDATE` actions, index methods other than btree, exclusion
+/// index methods other than btree, hash, gist, gin and brin, exclusion
 /// constraints, triggers, materialized views, partitioning (the partitions and
-/// the foreign keys declared on one alone). An `ON DELETE` action the column
+/// the foreign keys declared on one alone), a table without columns (which
+/// gets no model), a table without a key (a stand-in, nullable only on an
+/// unmanaged model). `ON UPDATE` actions and the index methods the language
+/// has are written out. An `ON DELETE` or `ON UPDATE` action the column
 /// cannot carry out is written as what the database does, so that the output
 /// passes `pookie check`.
 #[test]
@@ -463,9 +466,14 @@ fn postgres_keeps_what_the_models_cannot_say_as_notes() {
         "CREATE TABLE parent (id serial PRIMARY KEY, code text UNIQUE, tags text[]);
          CREATE TABLE child (id serial PRIMARY KEY,
              parent_id integer NOT NULL REFERENCES parent ON DELETE SET NULL ON UPDATE CASCADE,
+             code text NOT NULL REFERENCES parent (code) ON UPDATE SET NULL,
              other_id integer NOT NULL REFERENCES parent ON DELETE SET DEFAULT,
              maybe_id integer REFERENCES parent ON DELETE SET DEFAULT);
          CREATE INDEX parent_tags_gin ON parent USING gin (tags);
+         CREATE INDEX parent_code_spgist ON parent USING spgist (code);
+         CREATE TABLE nothing ();
+         CREATE TABLE loose (label text, amount integer);
+         CREATE TABLE coded (note text, code text NOT NULL UNIQUE);
          CREATE TABLE booking (id serial PRIMARY KEY, starts date NOT NULL, ends date NOT NULL,
              EXCLUDE USING gist (daterange(starts, ends) WITH &&));
          CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
@@ -483,15 +491,23 @@ fn postgres_keeps_what_the_models_cannot_say_as_notes() {
         "notes on PostgreSQL",
         &["--database", &db.url, "--include-views"],
     );
-    assert_eq!(model_count(&schema), 5, "{text}");
+    assert_eq!(model_count(&schema), 7, "{text}");
     let text = flat(&text);
     for expected in [
-        "parent = ForeignKey(Parent, on_delete = DO_NOTHING",
+        "parent = ForeignKey(Parent, on_delete = DO_NOTHING, on_update = CASCADE",
         "// The database has ON DELETE SET NULL, but the column is NOT NULL, so deleting a referenced row fails: written as `on_delete = DO_NOTHING`",
-        "// The foreign key has ON UPDATE CASCADE: the models do not express it.",
+        "// The database has ON UPDATE SET NULL, but the column is NOT NULL, so changing a referenced key fails: written as `on_update = DO_NOTHING`",
+        "code = ForeignKey(Parent, on_delete = DO_NOTHING, related_name = \"child_code_set\", to_field = \"code\", db_column = \"code\")",
         "// The database has ON DELETE SET DEFAULT, but the column has no default and is NOT NULL",
         "maybe = ForeignKey(Parent, on_delete = SET_NULL, related_name = \"child_maybe_set\", null = true)",
-        "// The index `parent_tags_gin` uses the `gin` method",
+        "indexes = [Index(fields = [\"code\"], name = \"parent_code_spgist\"), Index(fields = [\"tags\"], name = \"parent_tags_gin\", method = \"gin\")]",
+        "// The index `parent_code_spgist` uses the `spgist` method, which an `Index` cannot say: it is written as a btree index.",
+        "// The table `nothing` has no columns, so no model can read its rows: it has no model.",
+        "// The table has no primary key and no column that is NOT NULL: `label` stands in for one, and can be NULL",
+        "label = TextField(primary_key = true, null = true)",
+        "managed = false",
+        "// The table has no primary key: `code`, NOT NULL and unique, stands in for one.",
+        "code = TextField(primary_key = true)",
         "// The exclusion constraint `booking_daterange_excl` (the models do not express it): EXCLUDE USING gist",
         "// The trigger `child_touch` runs in the database (the models do not express it): CREATE TRIGGER child_touch BEFORE UPDATE ON public.child",
         "// A materialized view: read-only",
@@ -504,7 +520,7 @@ fn postgres_keeps_what_the_models_cannot_say_as_notes() {
 }
 
 /// The same on SQLite: triggers, `ON UPDATE` actions, and an `ON DELETE SET
-/// NULL` on a NOT NULL column.
+/// NULL` on a NOT NULL column; a view, whose key stands in and can be NULL.
 #[test]
 fn sqlite_keeps_what_the_models_cannot_say_as_notes() {
     let db = SqliteFile::new();
@@ -513,15 +529,20 @@ fn sqlite_keeps_what_the_models_cannot_say_as_notes() {
          CREATE TABLE child (id INTEGER PRIMARY KEY,
              parent_id INTEGER NOT NULL REFERENCES parent (id) ON DELETE SET NULL ON UPDATE RESTRICT);
          CREATE TRIGGER parent_touch AFTER UPDATE ON parent
-             BEGIN UPDATE parent SET touched = 'yes' WHERE id = NEW.id; END;",
+             BEGIN UPDATE parent SET touched = 'yes' WHERE id = NEW.id; END;
+         CREATE VIEW touched AS SELECT id, upper(touched) AS loud FROM parent;",
     )
     .unwrap();
-    let (text, _) = inspect_and_check("notes on SQLite", &["--database", &db.url()]);
+    let (text, _) = inspect_and_check(
+        "notes on SQLite",
+        &["--database", &db.url(), "--include-views"],
+    );
     let text = flat(&text);
     for expected in [
-        "parent = ForeignKey(Parent, on_delete = DO_NOTHING",
+        "parent = ForeignKey(Parent, on_delete = DO_NOTHING, on_update = RESTRICT)",
         "// The database has ON DELETE SET NULL, but the column is NOT NULL",
-        "// The foreign key has ON UPDATE RESTRICT: the models do not express it.",
+        "// A view has no primary key and no column that is NOT NULL: `id` stands in for one, and can be NULL",
+        "id = IntegerField(primary_key = true, null = true)",
         "// The trigger `parent_touch` runs in the database (the models do not express it): CREATE TRIGGER parent_touch AFTER UPDATE ON parent",
     ] {
         assert!(text.contains(expected), "missing `{expected}` in:\n{text}");

@@ -172,6 +172,43 @@ on_both_backends! {
 }
 
 on_both_backends! {
+    fn arrays_of_json_values_are_written_and_read_back(db) {
+        lookups::create_tables(db)?;
+        let documents = vec![
+            json!({"kind": "note", "tags": ["a", "b"], "n": 1.5}),
+            json!([1, "two", null]),
+            json!("text with \"quotes\" and a comma, {braces}"),
+            json!(null),
+            json!(42),
+        ];
+        let created = Batch::objects().create(
+            db,
+            NewBatch::new().name("full").documents(documents.clone()).extra(None),
+        )?;
+        assert_eq!(created.documents, documents);
+        Batch::objects().create(db, NewBatch::new().name("empty").documents(Vec::<Value>::new()).extra(Some(vec![json!({})])))?;
+        let read = Batch::objects().order_by([batch::name.asc()]).all(db)?;
+        let rows: Vec<(String, Vec<Value>, Option<Vec<Value>>)> =
+            read.into_iter().map(|b| (b.name, b.documents, b.extra)).collect();
+        assert_eq!(
+            rows,
+            [
+                ("empty".to_owned(), vec![], Some(vec![json!({})])),
+                ("full".to_owned(), documents.clone(), None),
+            ]
+        );
+        // Written back through save, and counted by length.
+        let mut full = Batch::objects().get(db, batch::name.eq("full"))?;
+        full.documents.push(json!({"added": true}));
+        full.extra = Some(vec![json!([])]);
+        full.save(db)?;
+        let again = Batch::objects().get(db, batch::name.eq("full"))?;
+        assert_eq!(again.documents.len(), 6);
+        assert_eq!(again.documents[5], json!({"added": true}));
+        assert_eq!(again.extra, Some(vec![json!([])]));
+        assert_eq!(Batch::objects().filter(batch::documents.len().gt(0)).count(db)?, 1);
+    }
+
     fn lookups_combine_with_and_or(db) {
         seed(db)?;
         let q = event::data.key("type").eq("view") | event::tags.contains(["sql"]);

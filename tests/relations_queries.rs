@@ -282,6 +282,109 @@ on_both_backends! {
         assert_eq!(ship.map(|a| a.city.as_str()), Some("Oslo"));
     }
 
+    fn a_foreign_key_to_a_one_to_one_primary_key_holds_that_key(db) {
+        use relations::{
+            passport, person, stamp, NewPassport, NewPerson, NewStamp, Passport, Person, Stamp,
+        };
+        library::create_tables(db)?;
+        relations::create_tables(db)?;
+        let ada = Person::objects().create(db, NewPerson::new().name("Ada"))?;
+        let bo = Person::objects().create(db, NewPerson::new().name("Bo"))?;
+        let ada_passport =
+            Passport::objects().create(db, NewPassport::new().person(&ada).number("P-1"))?;
+        let bo_passport = Passport::objects().create(db, NewPassport::new().person_id(bo.id).number("P-2"))?;
+        assert_eq!(ada_passport.person_id, ada.id);
+        Stamp::objects().create(db, NewStamp::new().passport(&ada_passport).country("FR"))?;
+        Stamp::objects().create(db, NewStamp::new().passport(&ada_passport).country("NO"))?;
+        Stamp::objects().create(db, NewStamp::new().passport(&bo_passport).country("JP"))?;
+
+        // The stamp's column holds the person's key, read through both relations.
+        let stamps = Stamp::objects().order_by([stamp::country.asc()]).all(db)?;
+        let keys: Vec<(String, i32)> = stamps.iter().map(|s| (s.country.clone(), s.passport_id)).collect();
+        assert_eq!(keys, [("FR".to_owned(), ada.id), ("JP".to_owned(), bo.id), ("NO".to_owned(), ada.id)]);
+        assert_eq!(stamps[1].passport(db)?.number, "P-2");
+        assert_eq!(stamps[1].passport(db)?.person(db)?.name, "Bo");
+        let countries: Vec<String> = ada_passport
+            .stamps()
+            .order_by([stamp::country.asc()])
+            .all(db)?
+            .into_iter()
+            .map(|s| s.country)
+            .collect();
+        assert_eq!(countries, ["FR", "NO"]);
+        assert_eq!(ada.passport(db)?.number, "P-1");
+
+        // Joined in one statement, two levels deep, and filtered through.
+        let (joined, sent) = capture_queries(|| {
+            Stamp::objects()
+                .select_related(stamp::passport)
+                .order_by([stamp::country.asc()])
+                .all(db)
+        });
+        let joined = joined?;
+        assert_eq!(sent.len(), 1, "{sent:?}");
+        let numbers: Vec<Option<String>> = joined
+            .iter()
+            .map(|s| loaded_one::<_, Passport>(s, stamp::passport.index()).map(|p| p.number.clone()))
+            .collect();
+        assert_eq!(numbers, [Some("P-1".to_owned()), Some("P-2".to_owned()), Some("P-1".to_owned())]);
+        let of_bo = Stamp::objects()
+            .filter(stamp::passport.is(passport::person.is(person::name.eq("Bo"))))
+            .all(db)?;
+        assert_eq!(names(&of_bo, |s| &s.country), ["JP"]);
+
+        // ON UPDATE CASCADE carries a changed person key to the passport and its stamps.
+        db.execute(&format!("UPDATE people SET id = 100 WHERE id = {}", ada.id), &[])?;
+        let moved = Passport::objects().get(db, passport::number.eq("P-1"))?;
+        assert_eq!(moved.person_id, 100);
+        assert_eq!(Stamp::objects().filter(stamp::passport_id.eq(100)).count(db)?, 2);
+    }
+
+    fn a_not_null_foreign_key_to_a_nullable_unique_field(db) {
+        use relations::{redemption, voucher, NewRedemption, NewVoucher, Redemption, Voucher};
+        library::create_tables(db)?;
+        relations::create_tables(db)?;
+        let v1 = Voucher::objects().create(db, NewVoucher::new().code(Some("V1".to_owned())))?;
+        Voucher::objects().create(db, NewVoucher::new())?;
+        Voucher::objects().create(db, NewVoucher::new().code(Some("V2".to_owned())))?;
+        Redemption::objects().create(db, NewRedemption::new().voucher_id("V1"))?;
+        Redemption::objects().create(db, NewRedemption::new().voucher_id("V2"))?;
+        Redemption::objects().create(db, NewRedemption::new().voucher_id("V2"))?;
+
+        let redemptions = Redemption::objects().order_by([redemption::id.asc()]).all(db)?;
+        let codes: Vec<&str> = redemptions.iter().map(|r| r.voucher_id.as_str()).collect();
+        assert_eq!(codes, ["V1", "V2", "V2"]);
+        assert_eq!(redemptions[0].voucher(db)?.id, v1.id);
+        assert_eq!(v1.redemptions().count(db)?, 1);
+        let joined = Redemption::objects()
+            .select_related(redemption::voucher)
+            .order_by([redemption::id.asc()])
+            .all(db)?;
+        let loaded: Vec<Option<String>> = joined
+            .iter()
+            .map(|r| loaded_one::<_, Voucher>(r, redemption::voucher.index()).and_then(|v| v.code.clone()))
+            .collect();
+        assert_eq!(loaded, [Some("V1".to_owned()), Some("V2".to_owned()), Some("V2".to_owned())]);
+        let used = Voucher::objects()
+            .filter(voucher::redemptions.exists())
+            .order_by([voucher::id.asc()])
+            .all(db)?;
+        assert_eq!(used.iter().map(|v| v.code.clone()).collect::<Vec<_>>(), [Some("V1".to_owned()), Some("V2".to_owned())]);
+        let prefetched = Voucher::objects()
+            .prefetch_related(voucher::redemptions)
+            .order_by([voucher::id.asc()])
+            .all(db)?;
+        let counts: Vec<usize> = prefetched
+            .iter()
+            .map(|v| loaded_many::<_, Redemption>(v, voucher::redemptions.index()).len())
+            .collect();
+        assert_eq!(counts, [1, 0, 2]);
+
+        // ON UPDATE RESTRICT: a referenced code cannot change.
+        let refused = db.execute("UPDATE vouchers SET code = 'V9' WHERE code = 'V1'", &[]);
+        assert!(matches!(refused, Err(Error::Integrity { .. })), "{refused:?}");
+    }
+
     fn relations_across_schema_files(db) {
         use relations::{writer_rating, NewWriterRating, WriterRating};
         let lib = library(db)?;

@@ -2,7 +2,7 @@
 //! definitions, literals and quoting all come from [`Dialect`].
 
 use pookie_dialect::{Dialect, SqlType};
-use pookie_grammar::ir::OnDelete;
+use pookie_grammar::ir::{IndexMethod, OnDelete, OnUpdate};
 
 use crate::emit::relations::JoinTable;
 use crate::emit::resolve::{Column, IndexDef, Reference, Table};
@@ -127,6 +127,12 @@ pub(crate) fn create_index(
     sql.push_str(" ON ");
     dialect.push_ident(&mut sql, table);
     sql.push(' ');
+    // SQLite has B-tree indexes only, and no `USING`: there every method is a B-tree.
+    if dialect == Dialect::Postgres && index.method != IndexMethod::Btree {
+        sql.push_str("USING ");
+        sql.push_str(index.method.name());
+        sql.push(' ');
+    }
     push_column_list(dialect, &mut sql, &index.columns);
     if let Some(condition) = &index.condition {
         sql.push_str(" WHERE ");
@@ -162,6 +168,10 @@ pub(crate) fn push_references(dialect: Dialect, out: &mut String, reference: &Re
     dialect.push_ident(out, &reference.column);
     out.push_str(") ON DELETE ");
     out.push_str(on_delete(reference.on_delete));
+    if reference.on_update != OnUpdate::DoNothing {
+        out.push_str(" ON UPDATE ");
+        out.push_str(reference.on_update.sql());
+    }
 }
 
 /// `"name" TYPE [NOT NULL] [PRIMARY KEY] [UNIQUE] [DEFAULT literal]`; a column
@@ -260,6 +270,7 @@ pub(crate) fn create_join_table_in(
             table: side.table.clone(),
             column: side.key.clone(),
             on_delete: OnDelete::Cascade,
+            on_update: OnUpdate::DoNothing,
         };
         push_foreign_key(dialect, &mut line, &side.column, &reference);
         lines.push(line);
@@ -281,5 +292,6 @@ pub(crate) fn join_index(join: &JoinTable) -> IndexDef {
         unique: false,
         columns: vec![join.target.column.clone()],
         condition: None,
+        method: IndexMethod::Btree,
     }
 }

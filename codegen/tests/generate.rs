@@ -176,6 +176,7 @@ fn shop() -> Schema {
                 unique: false,
                 name: None,
                 condition: None,
+                method: Default::default(),
             }],
             constraints: vec![CheckConstraint {
                 check: "price > 0".into(),
@@ -358,6 +359,7 @@ fn foreign_keys_resolve_across_modules_and_cycles_keep_source_order() {
                             on_delete: OnDelete::SetDefault,
                             related_name: None,
                             to_field: None,
+                            on_update: Default::default(),
                         }),
                     ),
                     field("big", fk("Big", OnDelete::Restrict)),

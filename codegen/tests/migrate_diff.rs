@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 
 use pookie_codegen::migrate::diff::{diff, Changes, DiffError, NoInput, Problem, Questioner};
-use pookie_grammar::ir::{DefaultValue, Field, Schema};
+use pookie_grammar::ir::{DefaultValue, Field, FieldKind, IndexMethod, OnUpdate, Schema};
 use pookie_grammar::migration::{Operation, State};
 use pookie_grammar::Source;
 
@@ -522,6 +522,42 @@ fn indexes_get_the_generated_code_names() {
             name: "posts_slug_author_id_idx".into()
         }]
     );
+}
+
+#[test]
+fn a_changed_index_method_or_on_update_is_a_migration() {
+    let with = |on_update: &str, method: &str| {
+        format!("model Post {{\n    slug = SlugField()\n    author = ForeignKey(Author, on_delete = CASCADE{on_update})\n    meta {{ db_table = \"posts\" indexes = [Index(fields = [\"slug\"]{method})] }}\n}}\n{AUTHOR}")
+    };
+    let changes = checked(
+        &with("", ""),
+        &with(", on_update = CASCADE", ", method = \"hash\""),
+        &mut NoInput,
+    );
+    assert_eq!(
+        described(&changes),
+        [
+            "Remove index posts_slug_idx from Post",
+            "Alter field author of Post",
+            "Create index posts_slug_idx on Post (slug) using hash"
+        ]
+    );
+    let Operation::AlterField { field, .. } = &changes.operations[1] else {
+        panic!("{:?}", changes.operations)
+    };
+    assert!(matches!(&field.kind, FieldKind::ForeignKey(r) if r.on_update == OnUpdate::Cascade));
+    let Operation::AddIndex { index, .. } = &changes.operations[2] else {
+        panic!("{:?}", changes.operations)
+    };
+    assert_eq!(index.method, IndexMethod::Hash);
+    // Written again as it was: nothing to do.
+    assert!(checked(
+        &with("", ""),
+        &with(", on_update = DO_NOTHING", ", method = \"btree\""),
+        &mut NoInput
+    )
+    .operations
+    .is_empty());
 }
 
 #[test]

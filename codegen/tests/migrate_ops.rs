@@ -5,7 +5,7 @@
 mod migrate_support;
 
 use pookie_dialect::Dialect;
-use pookie_grammar::ir::{CheckConstraint, DefaultValue, Index};
+use pookie_grammar::ir::{CheckConstraint, DefaultValue, Index, IndexMethod};
 use pookie_grammar::migration::{Backend, Operation};
 
 use migrate_support::{field, model, Harness};
@@ -316,6 +316,7 @@ on_both_backends! {
             unique: false,
             name: Some(s("posts_title_author_idx")),
             condition: None,
+            method: Default::default(),
         };
         let Some(mut h) = round_trip(dialect, vec![
             Operation::AddIndex { model: s("Post"), index: index.clone() },
@@ -327,6 +328,56 @@ on_both_backends! {
         let schema = h.schema();
         h.up(&[Operation::RemoveIndex { model: s("Post"), name: s("posts_title_author_idx") }]);
         assert!(!has_line(&mut h, "posts", "posts_title_author_idx"));
+        h.down(state);
+        assert_eq!(h.schema(), schema);
+    }
+
+    fn alter_foreign_key_on_update(dialect) {
+        let author = field(BLOG, "author = ForeignKey(Author, on_delete = CASCADE, on_update = CASCADE)");
+        let Some(mut h) = round_trip(dialect, vec![Operation::AlterField {
+            model: s("Post"), field: author, once_default: None,
+        }], |h| {
+            assert!(
+                has_line(h, "posts", "on update CASCADE") || has_line(h, "posts", "ON UPDATE CASCADE"),
+                "{:#?}", h.schema()["posts"]
+            );
+            // A changed author key follows into the posts, and back.
+            h.exec("UPDATE authors SET id = 10 WHERE id = 1").unwrap();
+            assert_eq!(h.select("posts", &[s("id"), s("author_id")]), [
+                some(&["1", "10"]), some(&["2", "2"]), some(&["3", "10"]),
+            ]);
+            h.exec("UPDATE authors SET id = 1 WHERE id = 10").unwrap();
+            if h.dialect == Dialect::Sqlite {
+                assert!(h.rendered.as_ref().unwrap().up.rebuilds_tables);
+            }
+        }) else { return };
+        // After the down script, a referenced key cannot change again.
+        assert!(h.exec("UPDATE authors SET id = 10 WHERE id = 1").is_err());
+    }
+
+    fn change_an_index_method(dialect) {
+        let btree = Index {
+            fields: vec![s("title")],
+            unique: false,
+            name: Some(s("posts_title_lookup")),
+            condition: None,
+            method: IndexMethod::Btree,
+        };
+        let hash = Index { method: IndexMethod::Hash, ..btree.clone() };
+        let Some(mut h) = Harness::new(dialect, BLOG, ROWS) else { return };
+        h.up(&[Operation::AddIndex { model: s("Post"), index: btree }]);
+        let state = h.state.clone();
+        let schema = h.schema();
+        // What makemigrations writes for a changed method: the index again.
+        h.up(&[
+            Operation::RemoveIndex { model: s("Post"), name: s("posts_title_lookup") },
+            Operation::AddIndex { model: s("Post"), index: hash },
+        ]);
+        match h.dialect {
+            Dialect::Postgres => assert!(has_line(&mut h, "posts", "posts_title_lookup hash (title)"), "{:#?}", h.schema()["posts"]),
+            // SQLite has B-tree indexes only: the same index again.
+            Dialect::Sqlite => assert_eq!(h.schema(), schema),
+        }
         h.down(state);
         assert_eq!(h.schema(), schema);
     }

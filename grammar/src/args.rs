@@ -3,7 +3,7 @@
 //! duplicate, misplaced positional, wrong type).
 
 use crate::context::Context;
-use crate::ir::OnDelete;
+use crate::ir::{OnDelete, OnUpdate};
 use crate::suggest;
 use crate::syntax::{Call, Span, Value, ValueKind};
 
@@ -24,6 +24,8 @@ pub(crate) enum ArgType {
     EnumName,
     /// One of the `on_delete` constants.
     OnDelete,
+    /// One of the `on_update` constants.
+    OnUpdate,
     /// A model: a name, a string, or `self`.
     Model,
     /// A field type call (`CharField(max_length = 50)`).
@@ -43,6 +45,7 @@ impl ArgType {
             ArgType::Any => "a value",
             ArgType::EnumName => "an enum name",
             ArgType::OnDelete => "an `on_delete` action",
+            ArgType::OnUpdate => "an `on_update` action",
             ArgType::Model => "a model name",
             ArgType::FieldType => "a field type such as `CharField(max_length = 50)`",
             ArgType::StrList => "a list of strings",
@@ -225,6 +228,23 @@ fn check_type(cx: &mut Context<'_>, file: usize, name: &str, ty: ArgType, value:
                     file,
                     value.span,
                     format!("unknown `on_delete` action `{constant}`"),
+                    Some(help),
+                );
+                return false;
+            }
+        }
+        (ArgType::OnUpdate, ValueKind::Ident(constant)) => {
+            if OnUpdate::from_keyword(constant).is_some() {
+                true
+            } else {
+                let help = suggest::did_you_mean(constant, OnUpdate::ALL.map(OnUpdate::keyword))
+                    .unwrap_or_else(|| {
+                        "use CASCADE, SET_NULL, SET_DEFAULT, RESTRICT or DO_NOTHING".to_string()
+                    });
+                cx.report_at(
+                    file,
+                    value.span,
+                    format!("unknown `on_update` action `{constant}`"),
                     Some(help),
                 );
                 return false;

@@ -6,7 +6,8 @@ use crate::args::{self, ArgSpec, ArgType, Args};
 use crate::context::Context;
 use crate::defaults;
 use crate::ir::{
-    Field, FieldKind, FieldOptions, FieldOrigin, ManyToMany, Number, OnDelete, Relation, Validators,
+    Field, FieldKind, FieldOptions, FieldOrigin, ManyToMany, Number, OnDelete, OnUpdate, Relation,
+    Validators,
 };
 use crate::suggest;
 use crate::syntax::{Call, FieldDecl, Span, ValueKind};
@@ -76,6 +77,7 @@ const ARRAY: &[ArgSpec] = &[("base_field", ArgType::FieldType)];
 const RELATION: &[ArgSpec] = &[
     ("to", ArgType::Model),
     ("on_delete", ArgType::OnDelete),
+    ("on_update", ArgType::OnUpdate),
     ("related_name", ArgType::Str),
     ("to_field", ArgType::Str),
 ];
@@ -107,6 +109,8 @@ fn type_args(type_name: &str) -> (&'static [ArgSpec], Option<&'static str>) {
 pub(crate) struct FieldSpans {
     pub(crate) name: Span,
     pub(crate) primary_key: Option<Span>,
+    /// `null = true` as written.
+    pub(crate) null: Option<Span>,
     pub(crate) to_field: Option<Span>,
     pub(crate) related_name: Option<Span>,
     pub(crate) through: Option<Span>,
@@ -156,6 +160,7 @@ pub(crate) fn lower_field(
             primary_key: args
                 .span("primary_key")
                 .filter(|_| field.options.primary_key),
+            null: args.span("null").filter(|_| field.options.null),
             to_field: args.span("to_field"),
             related_name: args.span("related_name"),
             through: args.span("through"),
@@ -330,6 +335,10 @@ fn lower_kind(
             let relation = Relation {
                 to: to?,
                 on_delete: on_delete?,
+                on_update: args
+                    .ident("on_update")
+                    .and_then(|name| OnUpdate::from_keyword(&name))
+                    .unwrap_or_default(),
                 related_name: args.string("related_name"),
                 to_field: args.string("to_field"),
             };
@@ -471,17 +480,9 @@ fn check_field(cx: &mut Context<'_>, args: &Args<'_>, field: &Field) {
     let file = args.file;
     check_rust_names(cx, args, &field.kind);
     let options = &field.options;
+    // A primary key with `null = true` is checked with the model's meta
+    // (`resolve`): only a model Pookie does not manage may have one.
     let null_span = args.span("null");
-    if options.null && options.primary_key {
-        if let Some(span) = null_span {
-            cx.report_at(
-                file,
-                span,
-                "a primary key cannot be null",
-                Some("remove `null = true`".to_string()),
-            );
-        }
-    }
     if let Some(choices) = &options.choices {
         let span = args
             .span("choices")
@@ -552,6 +553,23 @@ fn check_field(cx: &mut Context<'_>, args: &Args<'_>, field: &Field) {
                     file,
                     on_delete_span,
                     "`on_delete = SET_DEFAULT` requires a `default`",
+                    Some(format!("add `default = …` to `{}`", field.name)),
+                );
+            }
+            let on_update_span = args.span("on_update").unwrap_or_default();
+            if relation.on_update == OnUpdate::SetNull && !options.null {
+                cx.report_at(
+                    file,
+                    on_update_span,
+                    "`on_update = SET_NULL` requires `null = true`",
+                    Some(format!("add `null = true` to `{}`", field.name)),
+                );
+            }
+            if relation.on_update == OnUpdate::SetDefault && !args.written("default") {
+                cx.report_at(
+                    file,
+                    on_update_span,
+                    "`on_update = SET_DEFAULT` requires a `default`",
                     Some(format!("add `default = …` to `{}`", field.name)),
                 );
             }

@@ -345,6 +345,9 @@ pub struct Relation {
     pub to: String,
     /// What happens to this row when the target row is deleted.
     pub on_delete: OnDelete,
+    /// What happens to this row when the target row's key changes (`NO ACTION`
+    /// unless written).
+    pub on_update: OnUpdate,
     /// The name of the reverse accessor on the target model.
     pub related_name: Option<String>,
     /// The target field, when it is not the target's primary key.
@@ -402,6 +405,68 @@ impl OnDelete {
         OnDelete::Protect,
         OnDelete::Restrict,
         OnDelete::DoNothing,
+    ];
+}
+
+/// The `on_update` behaviour of a relation: the database's `ON UPDATE` action
+/// when the referenced key changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnUpdate {
+    /// Change the column along with the referenced key.
+    Cascade,
+    /// Set the column to NULL (requires `null = true`).
+    SetNull,
+    /// Set the column to its default.
+    SetDefault,
+    /// Refuse the change at once (`ON UPDATE RESTRICT`).
+    Restrict,
+    /// Refuse the change at the end of the statement (`ON UPDATE NO ACTION`, the default).
+    #[default]
+    DoNothing,
+}
+
+impl OnUpdate {
+    /// The constant as written in `.pookie` (`CASCADE`).
+    pub fn keyword(self) -> &'static str {
+        match self {
+            OnUpdate::Cascade => "CASCADE",
+            OnUpdate::SetNull => "SET_NULL",
+            OnUpdate::SetDefault => "SET_DEFAULT",
+            OnUpdate::Restrict => "RESTRICT",
+            OnUpdate::DoNothing => "DO_NOTHING",
+        }
+    }
+
+    /// Parses the constant as written in `.pookie`.
+    pub fn from_keyword(keyword: &str) -> Option<Self> {
+        Some(match keyword {
+            "CASCADE" => OnUpdate::Cascade,
+            "SET_NULL" => OnUpdate::SetNull,
+            "SET_DEFAULT" => OnUpdate::SetDefault,
+            "RESTRICT" => OnUpdate::Restrict,
+            "DO_NOTHING" => OnUpdate::DoNothing,
+            _ => return None,
+        })
+    }
+
+    /// The referential action as SQL spells it (`SET NULL`).
+    pub fn sql(self) -> &'static str {
+        match self {
+            OnUpdate::Cascade => "CASCADE",
+            OnUpdate::SetNull => "SET NULL",
+            OnUpdate::SetDefault => "SET DEFAULT",
+            OnUpdate::Restrict => "RESTRICT",
+            OnUpdate::DoNothing => "NO ACTION",
+        }
+    }
+
+    /// Every constant, for "did you mean" help.
+    pub const ALL: [OnUpdate; 5] = [
+        OnUpdate::Cascade,
+        OnUpdate::SetNull,
+        OnUpdate::SetDefault,
+        OnUpdate::Restrict,
+        OnUpdate::DoNothing,
     ];
 }
 
@@ -543,7 +608,7 @@ pub struct OrderItem {
     pub descending: bool,
 }
 
-/// `Index(fields = […], unique = …, name = "…", condition = "…")`.
+/// `Index(fields = […], unique = …, name = "…", condition = "…", method = "…")`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Index {
     /// Field names, in index order.
@@ -554,6 +619,54 @@ pub struct Index {
     pub name: Option<String>,
     /// A partial index's WHERE condition, as SQL.
     pub condition: Option<String>,
+    /// The index method (PostgreSQL's `USING …`); `btree` unless written.
+    pub method: IndexMethod,
+}
+
+/// The access method of an index. SQLite has B-trees only: there, every
+/// method is a B-tree index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum IndexMethod {
+    /// `btree`, the default: equality, ranges, ordering; the only one that can be unique.
+    #[default]
+    Btree,
+    /// `hash`: equality only.
+    Hash,
+    /// `gist`: geometric types, ranges, full-text search.
+    Gist,
+    /// `gin`: arrays, `jsonb`, full-text search.
+    Gin,
+    /// `brin`: block ranges of large, naturally ordered tables.
+    Brin,
+}
+
+impl IndexMethod {
+    /// The method as written in `.pookie` and in SQL (`gin`).
+    pub fn name(self) -> &'static str {
+        match self {
+            IndexMethod::Btree => "btree",
+            IndexMethod::Hash => "hash",
+            IndexMethod::Gist => "gist",
+            IndexMethod::Gin => "gin",
+            IndexMethod::Brin => "brin",
+        }
+    }
+
+    /// Parses a method name, in any case.
+    pub fn from_name(name: &str) -> Option<Self> {
+        IndexMethod::ALL
+            .into_iter()
+            .find(|method| method.name().eq_ignore_ascii_case(name))
+    }
+
+    /// Every method, for "did you mean" help.
+    pub const ALL: [IndexMethod; 5] = [
+        IndexMethod::Btree,
+        IndexMethod::Hash,
+        IndexMethod::Gist,
+        IndexMethod::Gin,
+        IndexMethod::Brin,
+    ];
 }
 
 /// `SearchIndex(fields = […], name = "…", config = "english")`: a full-text

@@ -3,7 +3,7 @@
 
 use crate::args::{self, ArgSpec, ArgType};
 use crate::context::Context;
-use crate::ir::{CheckConstraint, Index, Meta, OrderItem, SearchIndex};
+use crate::ir::{CheckConstraint, Index, IndexMethod, Meta, OrderItem, SearchIndex};
 use crate::suggest;
 use crate::syntax::{Call, MetaBlock, Span, Value, ValueKind};
 
@@ -29,6 +29,7 @@ const INDEX_ARGS: &[ArgSpec] = &[
     ("unique", ArgType::Bool),
     ("name", ArgType::Str),
     ("condition", ArgType::Str),
+    ("method", ArgType::Str),
 ];
 
 const SEARCH_INDEX_ARGS: &[ArgSpec] = &[
@@ -267,11 +268,54 @@ pub(crate) fn lower_index(
         call.name.span,
         "add `fields = [\"…\"]`",
     )?;
+    let method = match args.string("method") {
+        None => IndexMethod::Btree,
+        Some(name) => {
+            let span = args.span("method").unwrap_or(call.name.span);
+            let Some(method) = IndexMethod::from_name(&name) else {
+                let help = suggest::did_you_mean(&name, IndexMethod::ALL.map(IndexMethod::name))
+                    .unwrap_or_else(|| {
+                        "use \"btree\", \"hash\", \"gist\", \"gin\" or \"brin\"".to_string()
+                    });
+                cx.report_at(
+                    file,
+                    span,
+                    format!("unknown index method `{name}`"),
+                    Some(help),
+                );
+                return None;
+            };
+            method
+        }
+    };
+    let unique = args.flag("unique");
+    if unique && method != IndexMethod::Btree {
+        cx.report_at(
+            file,
+            args.span("method").unwrap_or(call.name.span),
+            format!(
+                "a `{}` index cannot be unique: only `btree` indexes enforce uniqueness",
+                method.name()
+            ),
+            Some("remove `method`, or remove `unique = true`".to_string()),
+        );
+        return None;
+    }
+    if method == IndexMethod::Hash && fields.len() > 1 {
+        cx.report_at(
+            file,
+            args.span("method").unwrap_or(call.name.span),
+            "a `hash` index has one field",
+            Some("index one field, or use another method".to_string()),
+        );
+        return None;
+    }
     let index = Index {
         fields: fields.iter().map(|(field, _)| field.clone()).collect(),
-        unique: args.flag("unique"),
+        unique,
         name: args.string("name"),
         condition: args.string("condition"),
+        method,
     };
     Some((index, fields))
 }

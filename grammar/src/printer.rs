@@ -12,8 +12,8 @@
 use std::fmt::Write;
 
 use crate::ir::{
-    CheckConstraint, DefaultValue, EnumDef, Field, FieldKind, FieldOrigin, Index, Meta, Model,
-    Module, Number, OrderItem, SearchIndex,
+    CheckConstraint, DefaultValue, EnumDef, Field, FieldKind, FieldOrigin, Index, IndexMethod,
+    Meta, Model, Module, Number, OnUpdate, OrderItem, SearchIndex,
 };
 
 const INDENT: &str = "    ";
@@ -282,6 +282,9 @@ fn kind_args(kind: &FieldKind) -> Vec<String> {
         FieldKind::ForeignKey(relation) | FieldKind::OneToOneField(relation) => {
             args.push(model_name(&relation.to));
             args.push(format!("on_delete = {}", relation.on_delete.keyword()));
+            if relation.on_update != OnUpdate::DoNothing {
+                args.push(format!("on_update = {}", relation.on_update.keyword()));
+            }
             if let Some(name) = &relation.related_name {
                 args.push(format!("related_name = {}", string(name)));
             }
@@ -444,6 +447,9 @@ pub(crate) fn index(index: &Index) -> String {
     }
     if let Some(condition) = &index.condition {
         args.push(format!("condition = {}", string(condition)));
+    }
+    if index.method != IndexMethod::Btree {
+        args.push(format!("method = {}", string(index.method.name())));
     }
     format!("Index({})", args.join(", "))
 }

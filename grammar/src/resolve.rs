@@ -15,6 +15,7 @@ struct Placed {
     field: Field,
     at: Location,
     primary_key_at: Option<Location>,
+    null_at: Option<Location>,
     is_own: bool,
 }
 
@@ -182,13 +183,15 @@ fn resolve_model(cx: &mut Context<'_>, own: &[OwnModel<'_>], chain: &[usize], i:
     if !model.is_abstract {
         check_search_indexes(cx, model, checked);
     }
+    let meta = merge_meta(own, chain, i);
+    check_nullable_key(cx, &placed, meta.managed == Some(false));
     Model {
         name,
         doc: model.decl.doc.clone(),
         is_abstract: model.is_abstract,
         extends: model.decl.extends.as_ref().map(|e| e.name.clone()),
         fields: placed.into_iter().map(|p| p.field).collect(),
-        meta: merge_meta(own, chain, i),
+        meta,
         comment: None,
     }
 }
@@ -204,6 +207,7 @@ fn place(field: Field, file: usize, lowered: &LoweredField, is_own: bool) -> Pla
             .spans
             .primary_key
             .map(|span| Location { file, span }),
+        null_at: lowered.spans.null.map(|span| Location { file, span }),
         is_own,
     }
 }
@@ -225,6 +229,29 @@ fn check_primary_keys(cx: &mut Context<'_>, model: &str, placed: &[Placed]) {
             ))
             .with_help("keep `primary_key = true` on one field; use `unique = true` on the other");
         cx.report(at.file, diagnostic);
+    }
+}
+
+/// A primary key that can be NULL identifies no row; it stands in for a key
+/// only on a model Pookie does not manage (a view, a table without a key):
+/// one that reads rows, never creates the table.
+fn check_nullable_key(cx: &mut Context<'_>, placed: &[Placed], unmanaged: bool) {
+    if unmanaged {
+        return;
+    }
+    for key in placed.iter().filter(|p| p.field.options.primary_key) {
+        if let Some(at) = key.null_at {
+            cx.report_at(
+                at.file,
+                at.span,
+                "a primary key cannot be null",
+                Some(
+                    "remove `null = true` (only a model with `managed = false`, such as a view, \
+                     may have a stand-in key that can be NULL)"
+                        .to_string(),
+                ),
+            );
+        }
     }
 }
 
@@ -293,6 +320,7 @@ fn add_implicit_id(cx: &mut Context<'_>, model: &OwnModel<'_>, placed: &mut Vec<
                 span: model.decl.name.span,
             },
             primary_key_at: None,
+            null_at: None,
             is_own: false,
         },
     );

@@ -3,7 +3,7 @@
 
 use pookie_grammar::ir::{
     CheckConstraint, DefaultValue, EnumDef, EnumVariant, Field, FieldKind, FieldOptions,
-    FieldOrigin, Index, Meta, Model,
+    FieldOrigin, Index, IndexMethod, Meta, Model,
 };
 use pookie_grammar::migration::{
     parse_migration, print_migration, Backend, MigrationText, Operation, State,
@@ -441,6 +441,7 @@ fn built_operations_round_trip() {
             unique: false,
             name: None,
             condition: None,
+            method: IndexMethod::Brin,
         },
     });
     operations.push(Operation::AddConstraint {

@@ -4,7 +4,7 @@
 
 use pookie_grammar::ir::{
     CheckConstraint, DefaultValue, EnumDef, EnumVariant, Field, FieldKind, FieldOptions,
-    FieldOrigin, Index, ManyToMany, Number, OnDelete, Relation, Validators,
+    FieldOrigin, Index, IndexMethod, ManyToMany, Number, OnDelete, OnUpdate, Relation, Validators,
 };
 use pookie_grammar::migration::{
     parse_migration, print_migration, Backend, MigrationText, Operation, State,
@@ -218,6 +218,7 @@ fn kind_and_default(rng: &mut Rng) -> (FieldKind, Option<DefaultValue>, bool) {
             FieldKind::ForeignKey(Relation {
                 to: "Author".into(),
                 on_delete: *rng.pick(&[OnDelete::Cascade, OnDelete::Protect, OnDelete::DoNothing]),
+                on_update: *rng.pick(&[OnUpdate::Cascade, OnUpdate::Restrict, OnUpdate::DoNothing]),
                 related_name: rng.chance(50).then(|| rng.ident()),
                 to_field: rng.chance(30).then(|| "id".to_string()),
             }),
@@ -227,6 +228,7 @@ fn kind_and_default(rng: &mut Rng) -> (FieldKind, Option<DefaultValue>, bool) {
             FieldKind::OneToOneField(Relation {
                 to: "Author".into(),
                 on_delete: OnDelete::Restrict,
+                on_update: OnUpdate::DoNothing,
                 related_name: rng.chance(50).then(|| rng.ident()),
                 to_field: None,
             }),
@@ -321,15 +323,24 @@ fn operation(rng: &mut Rng, added: &mut Vec<String>) -> Operation {
                 once_default,
             }
         }
-        4 => Operation::AddIndex {
-            model: "Author".into(),
-            index: Index {
-                fields: vec!["name".into(), "id".into()],
-                unique: rng.chance(50),
-                name: rng.chance(70).then(|| rng.text(10)),
-                condition: rng.chance(50).then(|| rng.text(10)),
-            },
-        },
+        4 => {
+            let unique = rng.chance(50);
+            Operation::AddIndex {
+                model: "Author".into(),
+                index: Index {
+                    fields: vec!["name".into(), "id".into()],
+                    unique,
+                    name: rng.chance(70).then(|| rng.text(10)),
+                    condition: rng.chance(50).then(|| rng.text(10)),
+                    // Only a btree index can be unique.
+                    method: if unique || rng.chance(50) {
+                        IndexMethod::Btree
+                    } else {
+                        IndexMethod::Brin
+                    },
+                },
+            }
+        }
         5 => Operation::AddConstraint {
             model: "Author".into(),
             constraint: CheckConstraint {

@@ -18,10 +18,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use pookie::{Db, Dialect};
-use pookie_grammar::ir::{DefaultValue, Model, OnDelete, Schema};
+use pookie_grammar::ir::{DefaultValue, IndexMethod, Model, OnDelete, OnUpdate, Schema};
 use pookie_grammar::migration::State;
 
-use crate::shape::{self, ColumnShape, IndexShape, SearchShape, Shape};
+use crate::shape::{self, ColumnShape, IndexShape, ReferenceShape, SearchShape, Shape};
 use crate::{inspect, InspectError, Options};
 
 /// The tables drift never reports: the migration history.
@@ -168,8 +168,14 @@ pub fn drift(db: &Db, expected: &State) -> Result<Vec<Difference>, InspectError>
         schema,
         ..Options::default()
     };
+    let mut module = inspect(db, &options)?;
+    // Every inspected table is in the database, also one that inspectdb
+    // leaves unmanaged (a keyless table whose stand-in key can be NULL).
+    for model in &mut module.models {
+        model.meta.managed = None;
+    }
     let found = Schema {
-        modules: vec![inspect(db, &options)?],
+        modules: vec![module],
     };
     let expected_schema = expected.to_schema();
     Ok(compare(&expected_schema, &found, dialect))
@@ -285,7 +291,8 @@ fn compare_tables(
                 let same = other.0 == index.0
                     && other.1 == index.1
                     && (!sqlite || other.3 == index.3)
-                    && other.3.is_some() == index.3.is_some();
+                    && other.3.is_some() == index.3.is_some()
+                    && other.4 == index.4;
                 if !same {
                     report(
                         Subject::Index(name.clone()),
@@ -382,6 +389,12 @@ fn column_differences(
             shape::type_name(&found.kind, dialect),
             shape::type_name(&expected.kind, dialect),
         ));
+    } else if let (Some(found_type), Some(expected_type)) = (&found.db_type, &expected.db_type) {
+        // Both read as text: their own types are what differs, when the
+        // database names one (a type SQLite cannot spell is declared TEXT).
+        if found_type != expected_type {
+            out.push((Aspect::Type, found_type.clone(), expected_type.clone()));
+        }
     }
     if found.null != expected.null {
         let null = |null: bool| if null { "NULL" } else { "NOT NULL" }.to_owned();
@@ -419,12 +432,15 @@ fn list(columns: &[String]) -> String {
 }
 
 fn describe_index(index: &IndexShape) -> String {
-    let (columns, unique, _, condition) = index;
+    let (columns, unique, _, condition, method) = index;
     let mut text = format!(
         "{}on {}",
         if *unique { "UNIQUE " } else { "" },
         list(columns)
     );
+    if *method != IndexMethod::Btree {
+        text.push_str(&format!(" USING {}", method.name()));
+    }
     if let Some(condition) = condition {
         text.push_str(&format!(" WHERE {condition}"));
     }
@@ -450,8 +466,8 @@ fn describe_default(default: Option<&DefaultValue>) -> String {
     format!("default {value}")
 }
 
-fn describe_references(references: Option<&(String, Option<String>, OnDelete)>) -> String {
-    let Some((table, column, on_delete)) = references else {
+fn describe_references(references: Option<&ReferenceShape>) -> String {
+    let Some((table, column, on_delete, on_update)) = references else {
         return "nothing (no foreign key)".to_owned();
     };
     let target = match column {
@@ -465,5 +481,8 @@ fn describe_references(references: Option<&(String, Option<String>, OnDelete)>) 
         OnDelete::SetDefault => "SET DEFAULT",
         OnDelete::DoNothing => "NO ACTION",
     };
-    format!("{target} ON DELETE {action}")
+    match on_update {
+        OnUpdate::DoNothing => format!("{target} ON DELETE {action}"),
+        other => format!("{target} ON DELETE {action} ON UPDATE {}", other.sql()),
+    }
 }

@@ -25,6 +25,8 @@
 //!   application behaviour and do not come back; nor do abstract models
 //!   (their fields are in each table);
 //! - `PROTECT` comes back as `RESTRICT` (the database enforces it that way);
+//! - on SQLite, which has B-tree indexes only, an index `method` does not
+//!   come back;
 //! - on SQLite, `BigAutoField` comes back as `AutoField` (one rowid type) and
 //!   `ArrayField` as `JSONField` with a note (JSON text that does not record
 //!   its element type);
@@ -182,12 +184,28 @@ pub fn inspect(db: &Db, options: &Options) -> Result<Module, InspectError> {
 
 /// The `.pookie` text for the database: a header naming where it came from,
 /// then the canonical print of the module.
+///
+/// A table without columns (PostgreSQL allows `CREATE TABLE t ()`) has no
+/// model: no model can read its rows. The header names it instead.
 pub fn render(db: &Db, options: &Options) -> Result<String, InspectError> {
-    let module = inspect(db, options)?;
+    let mut catalog = read_catalog(db, options)?;
+    let (empty, tables): (Vec<_>, Vec<_>) = std::mem::take(&mut catalog.tables)
+        .into_iter()
+        .partition(|table| table.columns.is_empty());
+    catalog.tables = tables;
+    let module = lower::module("inspected", &catalog);
     let mut text = String::from(
         "// Written by `pookie inspectdb`. Read the `//` notes: each marks something the\n\
-         // database has that the models do not say exactly.\n\n",
+         // database has that the models do not say exactly.\n",
     );
+    for table in &empty {
+        let what = if table.is_view { "view" } else { "table" };
+        text.push_str(&format!(
+            "// The {what} `{}` has no columns, so no model can read its rows: it has no model.\n",
+            table.name
+        ));
+    }
+    text.push('\n');
     text.push_str(&pookie_grammar::print_module(&module));
     Ok(text)
 }

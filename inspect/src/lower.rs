@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use pookie_grammar::ir::{
     CheckConstraint, DefaultJoin, DefaultValue, EnumDef, EnumVariant, Field, FieldKind,
-    FieldOptions, FieldOrigin, Index, ManyToMany, Meta, Model, Module, OnDelete, Relation,
-    SearchIndex,
+    FieldOptions, FieldOrigin, Index, IndexMethod, ManyToMany, Meta, Model, Module, OnDelete,
+    OnUpdate, Relation, SearchIndex,
 };
 use pookie_grammar::naming::{camel_case, snake_case};
 
@@ -168,12 +168,18 @@ impl Context<'_> {
                 ));
                 continue;
             };
-            if let Some(method) = &index_info.method {
-                notes.push(format!(
-                    "The index `{}` uses the `{method}` method, which an `Index` cannot say: it is written as a btree index.",
-                    index_info.name
-                ));
-            }
+            let method = match index_info.method.as_deref().map(IndexMethod::from_name) {
+                None => IndexMethod::Btree,
+                Some(Some(method)) => method,
+                Some(None) => {
+                    notes.push(format!(
+                        "The index `{}` uses the `{}` method, which an `Index` cannot say: it is written as a btree index.",
+                        index_info.name,
+                        index_info.method.as_deref().unwrap_or_default()
+                    ));
+                    IndexMethod::Btree
+                }
+            };
             let default_name = format!(
                 "{}_{}_idx",
                 table.name,
@@ -201,6 +207,7 @@ impl Context<'_> {
                 unique: index_info.unique,
                 name: Some(index_info.name.clone()),
                 condition: index_info.condition.clone(),
+                method,
             });
         }
         for search in &table.search_indexes {
@@ -279,40 +286,78 @@ impl Context<'_> {
                     }
                 }
             }
-            [] => {
-                let what = if table.is_view { "A view" } else { "The table" };
-                let stand_in = table
-                    .columns
-                    .iter()
-                    .position(|c| !c.nullable)
-                    .or((!table.columns.is_empty()).then_some(0));
-                match stand_in {
-                    Some(i) => {
-                        let field = &mut fields[i];
-                        let was_nullable = field.options.null;
-                        field.options.primary_key = true;
-                        field.options.null = false;
-                        field.options.unique = false;
-                        notes.push(format!(
-                            "{what} has no primary key: `{}` stands in for one{}. \
-                             Its values are not known to be unique: check before using get, save or delete.",
-                            field.name,
-                            if was_nullable {
-                                " (the column allows NULL; here it does not)"
-                            } else {
-                                ""
-                            }
-                        ));
-                    }
-                    None => notes.push(format!("{what} has no columns.")),
-                }
-            }
+            [] => self.stand_in_key(index, fields, meta, notes),
             _ => {
                 meta.primary_key = key.iter().map(|&i| fields[i].name.clone()).collect();
                 for &i in &key {
                     fields[i].options.null = false;
                 }
             }
+        }
+    }
+
+    /// The field that stands in for the key of a table or view without one,
+    /// so that every row reads: a column that is NOT NULL and unique on its
+    /// own, else one that is NOT NULL (its values are not known to be
+    /// unique), else the first column, kept nullable, on a model Pookie does
+    /// not manage (a key that can be NULL only reads rows).
+    fn stand_in_key(
+        &self,
+        index: usize,
+        fields: &mut [Field],
+        meta: &mut Meta,
+        notes: &mut Vec<String>,
+    ) {
+        let table = &self.catalog.tables[index];
+        let what = if table.is_view { "A view" } else { "The table" };
+        let unique_alone = |name: &str| {
+            table.is_unique_set(&[name.to_owned()])
+                || table.indexes.iter().any(|index| {
+                    index.unique
+                        && index.condition.is_none()
+                        && index.columns == [Some(name.to_owned())]
+                })
+        };
+        let unique = table
+            .columns
+            .iter()
+            .position(|c| !c.nullable && unique_alone(&c.name));
+        if let Some(i) = unique {
+            let field = &mut fields[i];
+            field.options.primary_key = true;
+            field.options.unique = false;
+            notes.push(format!(
+                "{what} has no primary key: `{}`, NOT NULL and unique, stands in for one.",
+                field.name
+            ));
+        } else if let Some(i) = table.columns.iter().position(|c| !c.nullable) {
+            let field = &mut fields[i];
+            field.options.primary_key = true;
+            field.options.unique = false;
+            notes.push(format!(
+                "{what} has no primary key: `{}` stands in for one. Its values are not known \
+                 to be unique: check before using get, save or delete.",
+                field.name
+            ));
+        } else if let Some(field) = fields.first_mut() {
+            field.options.primary_key = true;
+            field.options.unique = false;
+            let unmanaged = if table.is_view {
+                String::new()
+            } else {
+                meta.managed = Some(false);
+                " The model is `managed = false`: Pookie reads and writes its rows but never \
+                 creates, alters or drops the table (give the table a primary key to manage it)."
+                    .to_owned()
+            };
+            notes.push(format!(
+                "{what} has no primary key and no column that is NOT NULL: `{}` stands in for \
+                 one, and can be NULL (an `Option`), so get, save and delete cannot find a row \
+                 whose `{}` is NULL; its values are not known to be unique.{unmanaged}",
+                field.name, field.name
+            ));
+        } else {
+            notes.push(format!("{what} has no columns."));
         }
     }
 
@@ -326,13 +371,15 @@ impl Context<'_> {
         if let Some(fk) = single_column_fk(table, &column.name) {
             match self.relation(table, column, fk) {
                 Ok(relation) => kind = relation,
-                Err(note) => comments.push(note),
-            }
-            if fk.on_update.is_some() {
-                comments.push(format!(
-                    "The foreign key has{}: the models do not express it.",
-                    on_update_clause(fk)
-                ));
+                Err(note) => {
+                    comments.push(note);
+                    if fk.on_update.is_some() {
+                        comments.push(format!(
+                            "The foreign key has{}: the plain field does not express it.",
+                            on_update_clause(fk)
+                        ));
+                    }
+                }
             }
         }
         if let Some(guess) = &column.guess {
@@ -371,6 +418,9 @@ impl Context<'_> {
         }
         if let FieldKind::ForeignKey(relation) | FieldKind::OneToOneField(relation) = &mut kind {
             if let Some(note) = enforceable_on_delete(relation, &options) {
+                comments.push(note);
+            }
+            if let Some(note) = enforceable_on_update(relation, &options) {
                 comments.push(note);
             }
         }
@@ -428,6 +478,10 @@ impl Context<'_> {
         let relation = Relation {
             to: self.model_names[target].clone(),
             on_delete: fk.on_delete,
+            on_update: fk
+                .on_update
+                .as_deref()
+                .map_or(OnUpdate::DoNothing, on_update),
             related_name: None,
             to_field,
         };
@@ -679,6 +733,44 @@ fn enforceable_on_delete(relation: &mut Relation, options: &FieldOptions) -> Opt
     Some(format!(
         "The database has ON DELETE {}, but {why}: written as `on_delete = {}`, which leaves that to the database.",
         original.keyword().replace('_', " "),
+        action.keyword()
+    ))
+}
+
+/// The `on_update` action of an `ON UPDATE` action as SQL spells it.
+fn on_update(action: &str) -> OnUpdate {
+    match action {
+        "CASCADE" => OnUpdate::Cascade,
+        "SET NULL" => OnUpdate::SetNull,
+        "SET DEFAULT" => OnUpdate::SetDefault,
+        "RESTRICT" => OnUpdate::Restrict,
+        _ => OnUpdate::DoNothing,
+    }
+}
+
+/// [`enforceable_on_delete`] for `ON UPDATE`: the language refuses `SET_NULL`
+/// on a NOT NULL column and `SET_DEFAULT` without a default.
+fn enforceable_on_update(relation: &mut Relation, options: &FieldOptions) -> Option<String> {
+    let original = relation.on_update;
+    let (action, why) = match (original, options.null, &options.default) {
+        (OnUpdate::SetNull, false, _) => (
+            OnUpdate::DoNothing,
+            "the column is NOT NULL, so changing a referenced key fails",
+        ),
+        (OnUpdate::SetDefault, false, None) => (
+            OnUpdate::DoNothing,
+            "the column has no default and is NOT NULL, so changing a referenced key fails",
+        ),
+        (OnUpdate::SetDefault, true, None) => (
+            OnUpdate::SetNull,
+            "the column has no default, so the database sets NULL",
+        ),
+        _ => return None,
+    };
+    relation.on_update = action;
+    Some(format!(
+        "The database has ON UPDATE {}, but {why}: written as `on_update = {}`, which leaves that to the database.",
+        original.sql(),
         action.keyword()
     ))
 }

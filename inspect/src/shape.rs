@@ -9,10 +9,23 @@
 //! shapes of the migrations' state with those of the live database.
 
 use pookie::{Dialect, SqlType};
-use pookie_grammar::ir::{DefaultValue, Field, FieldKind, Model, OnDelete, Schema};
+use pookie_grammar::ir::{
+    DefaultValue, Field, FieldKind, IndexMethod, Model, OnDelete, OnUpdate, Schema,
+};
 
-/// An index as stored: columns, unique, name, partial condition.
-pub type IndexShape = (Vec<String>, bool, Option<String>, Option<String>);
+/// An index as stored: columns, unique, name, partial condition, method
+/// (always `btree` on SQLite, which has no other).
+pub type IndexShape = (
+    Vec<String>,
+    bool,
+    Option<String>,
+    Option<String>,
+    IndexMethod,
+);
+
+/// A foreign key as stored: target table, target column when not its primary
+/// key, `ON DELETE` and `ON UPDATE` actions.
+pub type ReferenceShape = (String, Option<String>, OnDelete, OnUpdate);
 
 /// A full-text search index as stored: name, columns, configuration (on
 /// SQLite, what its tokenizer says of it: `english` or `simple`).
@@ -47,6 +60,9 @@ pub struct ColumnShape {
     /// The stored type, normalised by [`stored_kind`] (a relation's column has
     /// the type of the key it references).
     pub kind: FieldKind,
+    /// The column's own type of a `TextField(db_type = …)`, lowercase with
+    /// single spaces (`double precision`), as the database spells it back.
+    pub db_type: Option<String>,
     /// NULL allowed.
     pub null: bool,
     /// A one-column UNIQUE constraint.
@@ -55,9 +71,8 @@ pub struct ColumnShape {
     pub primary_key: bool,
     /// The default the database stores (none for defaults the application fills in).
     pub default: Option<DefaultValue>,
-    /// A foreign key: target table, target column when not its primary key,
-    /// `ON DELETE` action.
-    pub references: Option<(String, Option<String>, OnDelete)>,
+    /// A foreign key.
+    pub references: Option<ReferenceShape>,
 }
 
 /// The shape of `model` (a model of `schema`), with column names for field
@@ -82,7 +97,7 @@ pub fn shape(schema: &Schema, model: &Model, sqlite: bool) -> Shape {
         .map(|f| {
             let column = f.column_name().unwrap_or_default();
             let name = format!("{}_{column}_idx", model.table_name());
-            (vec![column], false, Some(name), None)
+            (vec![column], false, Some(name), None, IndexMethod::Btree)
         })
         .chain(model.meta.indexes.iter().map(|index| {
             let columns: Vec<String> = index.fields.iter().map(|f| column_of(f)).collect();
@@ -90,7 +105,18 @@ pub fn shape(schema: &Schema, model: &Model, sqlite: bool) -> Shape {
                 let suffix = if index.unique { "uniq" } else { "idx" };
                 format!("{}_{}_{suffix}", model.table_name(), columns.join("_"))
             });
-            (columns, index.unique, Some(name), index.condition.clone())
+            let method = if sqlite {
+                IndexMethod::Btree
+            } else {
+                index.method
+            };
+            (
+                columns,
+                index.unique,
+                Some(name),
+                index.condition.clone(),
+                method,
+            )
         }))
         .collect();
     indexes.sort();
@@ -166,22 +192,12 @@ fn column_shape(schema: &Schema, field: &Field, sqlite: bool) -> Option<ColumnSh
                 .as_ref()
                 .and_then(|f| target.and_then(|t| t.field(f)))
                 .and_then(Field::column_name);
-            let key = target.map(Model::primary_key_fields).unwrap_or_default();
-            let key_kind = match (&to_field, key.as_slice()) {
-                (Some(column), _) => target.and_then(|target| {
-                    target
-                        .fields
-                        .iter()
-                        .find(|f| f.column_name().as_deref() == Some(column.as_str()))
-                        .map(|f| stored_kind(&f.kind, sqlite, true))
-                }),
-                (None, [key]) => Some(stored_kind(&key.kind, sqlite, true)),
-                _ => None,
-            };
+            let key_kind =
+                referenced_kind(schema, field).map(|kind| stored_kind(kind, sqlite, true));
             (
                 // A key that cannot be resolved (a composite one) has no one type.
                 key_kind.unwrap_or(FieldKind::TextField),
-                Some((table_of(schema, &r.to), to_field, on_delete)),
+                Some((table_of(schema, &r.to), to_field, on_delete, r.on_update)),
             )
         }
         kind => (stored_kind(kind, sqlite, false), None),
@@ -224,12 +240,41 @@ fn column_shape(schema: &Schema, field: &Field, sqlite: bool) -> Option<ColumnSh
     Some(ColumnShape {
         column,
         kind,
+        db_type: field.options.db_type.as_deref().map(|db_type| {
+            db_type
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        }),
         null: field.options.null,
         unique: field.options.unique || matches!(field.kind, FieldKind::OneToOneField(_)),
         primary_key: field.options.primary_key,
         default: if field.kind.is_auto() { None } else { default },
         references,
     })
+}
+
+/// The type of the column a relation field references: the target's key or
+/// `to_field`, followed through relations (a key that is itself a
+/// OneToOneField stores its own target's key); `None` when there is no one
+/// column (a composite key, a target outside the schema, a circle).
+fn referenced_kind<'s>(schema: &'s Schema, field: &'s Field) -> Option<&'s FieldKind> {
+    let mut field = field;
+    for _ in 0..=schema.modules.iter().map(|m| m.models.len()).sum::<usize>() {
+        let (FieldKind::ForeignKey(r) | FieldKind::OneToOneField(r)) = &field.kind else {
+            return Some(&field.kind);
+        };
+        let target = find(schema, &r.to)?;
+        field = match &r.to_field {
+            Some(name) => target.field(name)?,
+            None => match target.primary_key_fields().as_slice() {
+                [key] => key,
+                _ => return None,
+            },
+        };
+    }
+    None
 }
 
 /// The default a date or time column's literal default is compared as: each

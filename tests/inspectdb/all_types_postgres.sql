@@ -34,7 +34,7 @@ CREATE TABLE all_types (
     c_txid_snapshot txid_snapshot, c_uuid uuid, c_varbit varbit, c_varchar varchar(10),
     c_xid xid, c_xid8 xid8, c_xml xml,
     c_int4_array int4[], c_text_array text[], c_int4_matrix int4[][], c_tsvector_array tsvector[],
-    c_numeric_array numeric[],
+    c_numeric_array numeric[], c_jsonb_array jsonb[], c_json_array json[],
     c_rating rating, c_rating_domain rating_domain, c_rating_array rating[],
     c_positive positive, c_address address
 );
@@ -51,7 +51,7 @@ INSERT INTO all_types (
     c_tsmultirange, c_tsquery, c_tsrange, c_tstzmultirange, c_tstzrange, c_tsvector,
     c_txid_snapshot, c_uuid, c_varbit, c_varchar, c_xid, c_xid8, c_xml,
     c_int4_array, c_text_array, c_int4_matrix, c_tsvector_array, c_numeric_array,
-    c_rating, c_rating_domain, c_rating_array, c_positive, c_address
+    c_jsonb_array, c_json_array, c_rating, c_rating_domain, c_rating_array, c_positive, c_address
 ) VALUES (
     'postgres=arwdDxt/postgres', B'101', true, '((0,0),(1,1))', 'abcd', '\x00ff', 'x', '7',
     '192.168.0.0/24', '<(0,0),1>', '2024-05-01', '{[2024-01-01,2024-02-01)}',
@@ -68,6 +68,48 @@ INSERT INTO all_types (
     'a fat cat', '10:20:10,14,15', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', B'1101', 'varchar',
     '42', '42', '<a>xml</a>',
     '{1,2,3}', '{a,"b c"}', '{{1,2},{3,4}}', '{"a fat","cat"}', '{1.5,2}',
+    ARRAY['{"a": [1, 2]}', 'null', '"text"']::jsonb[], ARRAY['{"b": true}', '3']::json[],
     'PG-13', 'R', '{G,PG}', 5, '("Main Street",10)'
 );
 INSERT INTO all_types DEFAULT VALUES;
+
+-- What a table can be besides its columns' types: no columns at all (no
+-- model can read it: inspectdb names it in a note); no primary key, with a
+-- NOT NULL unique column to stand in for one, or with only nullable columns
+-- (the first stands in, as an Option, on an unmanaged model); a primary key
+-- that is a one-to-one relation, and a foreign key to it; a NOT NULL foreign
+-- key to a nullable unique column; ON UPDATE actions; index methods; a view.
+CREATE TABLE no_columns ();
+INSERT INTO no_columns DEFAULT VALUES;
+CREATE TABLE keyless_unique (note text, code text NOT NULL UNIQUE, amount integer NOT NULL);
+INSERT INTO keyless_unique VALUES ('first', 'a', 1), (NULL, 'b', 1);
+CREATE TABLE keyless_nullable (label text, amount integer);
+INSERT INTO keyless_nullable VALUES ('a', 1), (NULL, 2), (NULL, NULL), ('a', 1);
+CREATE TABLE person (id serial PRIMARY KEY, name text NOT NULL);
+CREATE INDEX person_name_hash ON person USING hash (name);
+CREATE INDEX all_types_jsonb_gin ON all_types USING gin (c_jsonb);
+CREATE INDEX all_types_date_brin ON all_types USING brin (c_date);
+CREATE TABLE passport (
+    person_id integer PRIMARY KEY REFERENCES person ON DELETE CASCADE ON UPDATE CASCADE,
+    number text NOT NULL
+);
+CREATE TABLE stamp (
+    id serial PRIMARY KEY,
+    passport_id integer NOT NULL REFERENCES passport ON DELETE CASCADE ON UPDATE CASCADE,
+    country text NOT NULL
+);
+CREATE TABLE voucher (id serial PRIMARY KEY, code text UNIQUE);
+CREATE TABLE redemption (
+    id serial PRIMARY KEY,
+    voucher_code text NOT NULL REFERENCES voucher (code) ON UPDATE RESTRICT,
+    replaced_by text REFERENCES voucher (code) ON UPDATE SET NULL
+);
+INSERT INTO person (name) VALUES ('Ada'), ('Bo');
+INSERT INTO passport VALUES (1, 'P-1'), (2, 'P-2');
+INSERT INTO stamp (passport_id, country) VALUES (1, 'FR'), (1, 'NO'), (2, 'JP');
+INSERT INTO voucher (code) VALUES ('V1'), (NULL), ('V2');
+INSERT INTO redemption (voucher_code, replaced_by) VALUES ('V1', 'V2'), ('V2', NULL);
+CREATE VIEW person_names AS SELECT id, name, upper(name) AS loud FROM person;
+CREATE VIEW stamps_per_person AS
+    SELECT p.name, count(s.id) AS stamps FROM person p
+    LEFT JOIN stamp s ON s.passport_id = p.id GROUP BY p.name;

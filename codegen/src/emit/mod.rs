@@ -977,6 +977,13 @@ fn form_view(
             if fields.iter().any(|f| f.ident == relation.ident) {
                 return None;
             }
+            let (key_field, key_nullable) = relation.target_field.as_ref()?;
+            // A NOT NULL key cannot take a referenced value that can be NULL
+            // (`to_field` on a nullable unique field): the key's own setter
+            // takes the value instead.
+            if *key_nullable && !relation.nullable {
+                return None;
+            }
             Some(InstanceSetterView {
                 ident: relation.ident.clone(),
                 doc: str_lit(&format!(
@@ -990,7 +997,7 @@ fn form_view(
                     "Self".to_owned()
                 },
                 key_setter: setter.ident.clone(),
-                key_field: rust_ident(relation.target_field.as_deref().unwrap_or("id")),
+                key_field: key_field.clone(),
             })
         })
         .collect();

@@ -6,7 +6,7 @@
 use pookie_grammar::ir::{DefaultJoin, Field, FieldKind, Model, Module, OnDelete, Schema};
 use pookie_grammar::naming::rust_ident;
 
-use super::resolve::find_model;
+use super::resolve::{column_kind, find_model};
 use crate::Error;
 
 /// What a relation is, seen from the model that has it (`RelationKind`).
@@ -84,8 +84,10 @@ pub(crate) struct Relation {
     pub nullable: bool,
     /// The foreign key's `on_delete` (`Cascade` for many-to-many).
     pub on_delete: OnDelete,
-    /// For a forward relation: the field of the target it references.
-    pub target_field: Option<String>,
+    /// For a forward relation: the Rust name of the target's struct field it
+    /// references (`person_id` for a relation field `person`), and whether
+    /// that field can be NULL.
+    pub target_field: Option<(String, bool)>,
 }
 
 /// A many-to-many join table that this module creates (one per
@@ -141,6 +143,17 @@ fn path_from(module: &Module, target_module: &Module, target: &Model) -> String 
 }
 
 /// The single key field of `model`, or an error naming why there is none.
+/// The Rust name of the struct field that holds `field`'s value: a relation
+/// holds its key in `<name>_id`.
+fn struct_field(field: &Field) -> String {
+    match field.kind {
+        FieldKind::ForeignKey(_) | FieldKind::OneToOneField(_) => {
+            rust_ident(&format!("{}_id", field.name))
+        }
+        _ => rust_ident(&field.name),
+    }
+}
+
 fn key_field<'m>(model: &'m Model, fail: &dyn Fn(String) -> Error) -> Result<&'m Field, Error> {
     match model.primary_key_fields().as_slice() {
         [key] => Ok(*key),
@@ -265,7 +278,7 @@ pub(crate) fn relations(
                     join: None,
                     nullable: field.options.null,
                     on_delete: r.on_delete,
-                    target_field: Some(referenced.name.clone()),
+                    target_field: Some((struct_field(referenced), referenced.options.null)),
                 });
             }
             FieldKind::ManyToManyField(_) => {
@@ -420,7 +433,7 @@ pub(crate) fn join_table(
             message,
         )
     };
-    let (_, target) = find_model(schema, module, &m2m.to)
+    let (target_module, target) = find_model(schema, module, &m2m.to)
         .ok_or_else(|| fail(format!("`{}` is not a model of this build", m2m.to)))?;
     let join = join_of(schema, module, model, field, target, &fail)?;
     let own_key = key_field(model, &fail)?;
@@ -432,13 +445,15 @@ pub(crate) fn join_table(
             column: join.source_column,
             table: model.table_name(),
             key: own_key.column_name().unwrap_or_default(),
-            kind: own_key.kind.clone(),
+            kind: column_kind(schema, module, own_key).map_err(&fail)?.clone(),
         },
         target: JoinSide {
             column: join.target_column,
             table: target.table_name(),
             key: target_key.column_name().unwrap_or_default(),
-            kind: target_key.kind.clone(),
+            kind: column_kind(schema, target_module, target_key)
+                .map_err(&fail)?
+                .clone(),
         },
     }))
 }

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 
 use pookie_dialect::SqlType;
 use pookie_grammar::ir::{
-    default_index_name, DefaultValue, EnumDef, Field, FieldKind, FieldOrigin, Model, Module,
-    OnDelete, Schema, Validators,
+    default_index_name, DefaultValue, EnumDef, Field, FieldKind, FieldOrigin, IndexMethod, Model,
+    Module, OnDelete, OnUpdate, Schema, Validators,
 };
 use pookie_grammar::naming::rust_ident;
 
@@ -160,6 +160,8 @@ pub(crate) struct Reference {
     pub column: String,
     /// The `ON DELETE` action.
     pub on_delete: OnDelete,
+    /// The `ON UPDATE` action.
+    pub on_update: OnUpdate,
 }
 
 /// A secondary index.
@@ -173,6 +175,8 @@ pub(crate) struct IndexDef {
     pub columns: Vec<String>,
     /// The WHERE condition of a partial index.
     pub condition: Option<String>,
+    /// The access method (PostgreSQL's `USING …`; SQLite has B-trees only).
+    pub method: IndexMethod,
 }
 
 /// Resolves `model` (a concrete model of `module`).
@@ -284,6 +288,7 @@ pub(crate) fn table(schema: &Schema, module: &Module, model: &Model) -> Result<T
             unique: false,
             columns: vec![c.column.clone()],
             condition: None,
+            method: IndexMethod::Btree,
         })
         .collect();
     for index in &model.meta.indexes {
@@ -304,6 +309,7 @@ pub(crate) fn table(schema: &Schema, module: &Module, model: &Model) -> Result<T
             unique: index.unique,
             columns: index_columns,
             condition: index.condition.clone(),
+            method: index.method,
         });
     }
     let position_of = |column: &str| columns.iter().position(|c| c.column == column);
@@ -427,7 +433,8 @@ fn column(
                     target.name
                 ))
             })?;
-            let scalar = types::scalar(&target_field.kind).map_err(|type_name| {
+            let key_kind = column_kind(schema, target_module, target_field).map_err(&fail)?;
+            let scalar = types::scalar(key_kind).map_err(|type_name| {
                 fail(format!(
                     "a {} to a {type_name} key is not supported by the code generator yet",
                     field.kind.type_name()
@@ -456,6 +463,7 @@ fn column(
                     table: target.table_name(),
                     column: target_column,
                     on_delete: relation.on_delete,
+                    on_update: relation.on_update,
                 }),
                 same_module.then(|| target.name.clone()),
                 rust_ident(&format!("{}_id", field.name)),
@@ -662,6 +670,41 @@ pub(crate) fn find_model<'s>(
                 .find(|model| model.name == name)
                 .map(|model| (m, model))
         })
+}
+
+/// The kind of the column `field` stores: its own, or for a relation the
+/// kind of the target's key (or `to_field`), followed through as many
+/// relations as it takes (a ForeignKey to a model whose primary key is a
+/// OneToOneField stores that key's type).
+pub(crate) fn column_kind<'s>(
+    schema: &'s Schema,
+    module: &'s Module,
+    field: &'s Field,
+) -> Result<&'s FieldKind, String> {
+    let (mut module, mut field) = (module, field);
+    // A chain longer than the number of models goes round in a circle.
+    let models: usize = schema.modules.iter().map(|m| m.models.len()).sum();
+    for _ in 0..=models {
+        let (FieldKind::ForeignKey(relation) | FieldKind::OneToOneField(relation)) = &field.kind
+        else {
+            return Ok(&field.kind);
+        };
+        let (target_module, target) = find_model(schema, module, &relation.to)
+            .ok_or_else(|| format!("`{}` is not a model of this build", relation.to))?;
+        field = match &relation.to_field {
+            Some(name) => target.field(name),
+            None => target.primary_key(),
+        }
+        .ok_or_else(|| {
+            format!(
+                "the {} points to a field of `{}` that does not exist",
+                field.kind.type_name(),
+                target.name
+            )
+        })?;
+        module = target_module;
+    }
+    Err("the relation's key points through relations in a circle back to itself".to_owned())
 }
 
 /// A model name as lowercase words, as PookieDB names a model without

@@ -137,12 +137,18 @@ pub(crate) fn scalar(kind: &FieldKind) -> Result<Scalar, &'static str> {
                 | Class::DateTime
                 | Class::Date
                 | Class::Time
-                | Class::Uuid => make(
+                | Class::Uuid
+                | Class::Json { typed: false } => make(
                     &format!("::std::vec::Vec<{}>", element.rust),
                     SqlType::Array(Box::new(element.sql)),
                     Class::Array,
                 ),
-                Class::Json { .. } | Class::Array | Class::Bytes | Class::Enum => {
+                // The elements of a typed JSON array are the user's type, which
+                // reads one JSON value: `JSONField(schema = "Vec<…>")` is that array.
+                Class::Json { typed: true } => {
+                    return Err("ArrayField of a JSONField with a `schema` (write `JSONField(schema = \"Vec<…>\")`)")
+                }
+                Class::Array | Class::Bytes | Class::Enum => {
                     return Err("ArrayField of this element type")
                 }
             }
@@ -613,6 +619,23 @@ mod tests {
             base: Box::new(FieldKind::BinaryField),
         };
         assert!(scalar(&nested).is_err());
+        let typed_json = FieldKind::ArrayField {
+            base: Box::new(FieldKind::JSONField {
+                schema: Some("crate::Doc".into()),
+            }),
+        };
+        assert!(scalar(&typed_json).unwrap_err().contains("schema"));
+    }
+
+    #[test]
+    fn an_array_of_json_values_is_a_vector_of_values() {
+        let array = scalar(&FieldKind::ArrayField {
+            base: Box::new(FieldKind::JSONField { schema: None }),
+        })
+        .unwrap();
+        assert_eq!(array.rust, format!("::std::vec::Vec<{JSON}>"));
+        assert_eq!(array.sql, SqlType::Array(Box::new(SqlType::Json)));
+        assert_eq!(array.class, Class::Array);
     }
 
     #[test]

@@ -136,7 +136,10 @@ pub(super) fn alter_column(
     let new_unique = new.unique && !new.primary_key;
     let same_reference = match (&old.references, &new.references) {
         (Some(a), Some(b)) => {
-            a.table == b.table && a.column == b.column && a.on_delete == b.on_delete
+            a.table == b.table
+                && a.column == b.column
+                && a.on_delete == b.on_delete
+                && a.on_update == b.on_update
         }
         _ => false,
     };

@@ -1051,6 +1051,7 @@ pub(crate) fn named_indexes(model: &Model, like: Option<&[Index]>) -> Vec<Index>
                         l.fields == index.fields
                             && l.unique == index.unique
                             && l.condition == index.condition
+                            && l.method == index.method
                     })
                 });
                 index.name = Some(match same {

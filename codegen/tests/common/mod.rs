@@ -76,6 +76,7 @@ pub fn fk(to: &str, on_delete: OnDelete) -> FieldKind {
         on_delete,
         related_name: None,
         to_field: None,
+        on_update: Default::default(),
     })
 }
 
@@ -171,6 +172,7 @@ pub fn blog() -> Schema {
                     on_delete: OnDelete::Cascade,
                     related_name: Some("posts".into()),
                     to_field: None,
+                    on_update: Default::default(),
                 }),
             ),
             field_with(

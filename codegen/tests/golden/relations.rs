@@ -46,13 +46,6 @@ pub mod employee {
     pub const reports: ::pookie::Reverse<super::Employee, super::Employee> = ::pookie::Reverse::new(
         1,
     );
-    /// The unique keys of [`Employee`](super::Employee), for [`OnConflict::on`](::pookie::OnConflict::on).
-    pub mod unique {
-        /// The primary key: `id`.
-        pub const id: ::pookie::UniqueKey<super::super::Employee> = ::pookie::UniqueKey::new(
-            &["id"],
-        );
-    }
     /// In the type of [`NewEmployee`](super::NewEmployee): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;
@@ -482,13 +475,6 @@ pub mod address {
     pub const shipped_shipments: ::pookie::Reverse<super::Address, super::Shipment> = ::pookie::Reverse::new(
         1,
     );
-    /// The unique keys of [`Address`](super::Address), for [`OnConflict::on`](::pookie::OnConflict::on).
-    pub mod unique {
-        /// The primary key: `id`.
-        pub const id: ::pookie::UniqueKey<super::super::Address> = ::pookie::UniqueKey::new(
-            &["id"],
-        );
-    }
     /// In the type of [`NewAddress`](super::NewAddress): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_city;
@@ -879,17 +865,6 @@ pub mod shipment {
     pub const ship_to: ::pookie::ForeignKey<super::Shipment, super::Address> = ::pookie::ForeignKey::new(
         1,
     );
-    /// The unique keys of [`Shipment`](super::Shipment), for [`OnConflict::on`](::pookie::OnConflict::on).
-    pub mod unique {
-        /// The primary key: `id`.
-        pub const id: ::pookie::UniqueKey<super::super::Shipment> = ::pookie::UniqueKey::new(
-            &["id"],
-        );
-        /// Unique: `reference`.
-        pub const reference: ::pookie::UniqueKey<super::super::Shipment> = ::pookie::UniqueKey::new(
-            &["reference"],
-        );
-    }
     /// In the type of [`NewShipment`](super::NewShipment): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_reference;
@@ -1391,13 +1366,6 @@ pub mod writer_rating {
         super::WriterRating,
         super::super::library::Writer,
     > = ::pookie::ForeignKey::new(0);
-    /// The unique keys of [`WriterRating`](super::WriterRating), for [`OnConflict::on`](::pookie::OnConflict::on).
-    pub mod unique {
-        /// The primary key: `id`.
-        pub const id: ::pookie::UniqueKey<super::super::WriterRating> = ::pookie::UniqueKey::new(
-            &["id"],
-        );
-    }
     /// In the type of [`NewWriterRating`](super::NewWriterRating): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_writer_id;
@@ -1805,13 +1773,10 @@ pub mod person {
     pub const membership_set: ::pookie::Reverse<super::Person, super::Membership> = ::pookie::Reverse::new(
         1,
     );
-    /// The unique keys of [`Person`](super::Person), for [`OnConflict::on`](::pookie::OnConflict::on).
-    pub mod unique {
-        /// The primary key: `id`.
-        pub const id: ::pookie::UniqueKey<super::super::Person> = ::pookie::UniqueKey::new(
-            &["id"],
-        );
-    }
+    /// The [`Passport`](super::Passport) rows of [`Person::passport`](super::Person::passport): filter and load through them.
+    pub const passport: ::pookie::ReverseOne<super::Person, super::Passport> = ::pookie::ReverseOne::new(
+        2,
+    );
     /// In the type of [`NewPerson`](super::NewPerson): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;
@@ -1948,6 +1913,19 @@ impl ::pookie::Model for Person {
                 target_table: "memberships",
                 target_column: "person_id",
                 target_column_index: 1,
+                through: ::core::option::Option::None,
+                nullable: false,
+                on_delete: ::pookie::OnDelete::Cascade,
+            },
+            ::pookie::RelationMeta {
+                name: "passport",
+                kind: ::pookie::RelationKind::ReverseOneToOne,
+                column: "id",
+                column_index: 0,
+                target: <Passport>::__pookie_meta,
+                target_table: "passports",
+                target_column: "person_id",
+                target_column_index: 0,
                 through: ::core::option::Option::None,
                 nullable: false,
                 on_delete: ::pookie::OnDelete::Cascade,
@@ -2107,6 +2085,22 @@ impl Person {
     pub fn membership_set(&self) -> ::pookie::RelatedSet<'_, Self, Membership> {
         ::pookie::RelatedSet::new(self, person::membership_set)
     }
+    /// The [`Passport`] whose one-to-one field points to this row, or
+    /// [`Error::DoesNotExist`](::pookie::Error::DoesNotExist) when there is none.
+    pub fn passport(
+        &self,
+        db: &::pookie::Db,
+    ) -> ::pookie::Result<::std::borrow::Cow<'_, Passport>> {
+        ::pookie::relations::fetch_reverse_one(self, person::passport, db)
+    }
+    /// The [`Passport`] whose one-to-one field points to this row, or `None`
+    /// when there is none.
+    pub fn passport_or_none(
+        &self,
+        db: &::pookie::Db,
+    ) -> ::pookie::Result<::core::option::Option<::std::borrow::Cow<'_, Passport>>> {
+        ::pookie::relations::fetch_reverse_one_or_none(self, person::passport, db)
+    }
     /// Drops the table if it exists (on PostgreSQL, with the foreign keys of
     /// other tables that point at it).
     pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
@@ -2198,13 +2192,6 @@ pub mod club {
     pub const membership_set: ::pookie::Reverse<super::Club, super::Membership> = ::pookie::Reverse::new(
         1,
     );
-    /// The unique keys of [`Club`](super::Club), for [`OnConflict::on`](::pookie::OnConflict::on).
-    pub mod unique {
-        /// The primary key: `id`.
-        pub const id: ::pookie::UniqueKey<super::super::Club> = ::pookie::UniqueKey::new(
-            &["id"],
-        );
-    }
     /// In the type of [`NewClub`](super::NewClub): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;
@@ -2597,17 +2584,6 @@ pub mod membership {
     pub const club: ::pookie::ForeignKey<super::Membership, super::Club> = ::pookie::ForeignKey::new(
         1,
     );
-    /// The unique keys of [`Membership`](super::Membership), for [`OnConflict::on`](::pookie::OnConflict::on).
-    pub mod unique {
-        /// The primary key: `id`.
-        pub const id: ::pookie::UniqueKey<super::super::Membership> = ::pookie::UniqueKey::new(
-            &["id"],
-        );
-        /// Unique together: `person` and `club`.
-        pub const person_and_club: ::pookie::UniqueKey<super::super::Membership> = ::pookie::UniqueKey::new(
-            &["person_id", "club_id"],
-        );
-    }
     /// In the type of [`NewMembership`](super::NewMembership): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_person_id;
@@ -3115,13 +3091,6 @@ pub mod owner {
     pub const do_nothing_items: ::pookie::Reverse<super::Owner, super::DoNothingItem> = ::pookie::Reverse::new(
         5,
     );
-    /// The unique keys of [`Owner`](super::Owner), for [`OnConflict::on`](::pookie::OnConflict::on).
-    pub mod unique {
-        /// The primary key: `id`.
-        pub const id: ::pookie::UniqueKey<super::super::Owner> = ::pookie::UniqueKey::new(
-            &["id"],
-        );
-    }
     /// In the type of [`NewOwner`](super::NewOwner): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;
@@ -3563,13 +3532,6 @@ pub mod cascade_item {
     pub const owner: ::pookie::ForeignKey<super::CascadeItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
-    /// The unique keys of [`CascadeItem`](super::CascadeItem), for [`OnConflict::on`](::pookie::OnConflict::on).
-    pub mod unique {
-        /// The primary key: `id`.
-        pub const id: ::pookie::UniqueKey<super::super::CascadeItem> = ::pookie::UniqueKey::new(
-            &["id"],
-        );
-    }
     /// In the type of [`NewCascadeItem`](super::NewCascadeItem): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_owner_id;
@@ -3924,13 +3886,6 @@ pub mod set_null_item {
     pub const owner: ::pookie::ForeignKey<super::SetNullItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
-    /// The unique keys of [`SetNullItem`](super::SetNullItem), for [`OnConflict::on`](::pookie::OnConflict::on).
-    pub mod unique {
-        /// The primary key: `id`.
-        pub const id: ::pookie::UniqueKey<super::super::SetNullItem> = ::pookie::UniqueKey::new(
-            &["id"],
-        );
-    }
 }
 /// The fields of a new [`SetNullItem`]: every field is optional; `save` it
 /// (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -4285,13 +4240,6 @@ pub mod set_default_item {
     pub const owner: ::pookie::ForeignKey<super::SetDefaultItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
-    /// The unique keys of [`SetDefaultItem`](super::SetDefaultItem), for [`OnConflict::on`](::pookie::OnConflict::on).
-    pub mod unique {
-        /// The primary key: `id`.
-        pub const id: ::pookie::UniqueKey<super::super::SetDefaultItem> = ::pookie::UniqueKey::new(
-            &["id"],
-        );
-    }
 }
 /// The fields of a new [`SetDefaultItem`]: every field is optional; `save` it
 /// (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -4643,13 +4591,6 @@ pub mod protect_item {
     pub const owner: ::pookie::ForeignKey<super::ProtectItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
-    /// The unique keys of [`ProtectItem`](super::ProtectItem), for [`OnConflict::on`](::pookie::OnConflict::on).
-    pub mod unique {
-        /// The primary key: `id`.
-        pub const id: ::pookie::UniqueKey<super::super::ProtectItem> = ::pookie::UniqueKey::new(
-            &["id"],
-        );
-    }
     /// In the type of [`NewProtectItem`](super::NewProtectItem): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_owner_id;
@@ -5004,13 +4945,6 @@ pub mod restrict_item {
     pub const owner: ::pookie::ForeignKey<super::RestrictItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
-    /// The unique keys of [`RestrictItem`](super::RestrictItem), for [`OnConflict::on`](::pookie::OnConflict::on).
-    pub mod unique {
-        /// The primary key: `id`.
-        pub const id: ::pookie::UniqueKey<super::super::RestrictItem> = ::pookie::UniqueKey::new(
-            &["id"],
-        );
-    }
     /// In the type of [`NewRestrictItem`](super::NewRestrictItem): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_owner_id;
@@ -5365,13 +5299,6 @@ pub mod do_nothing_item {
     pub const owner: ::pookie::ForeignKey<super::DoNothingItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
-    /// The unique keys of [`DoNothingItem`](super::DoNothingItem), for [`OnConflict::on`](::pookie::OnConflict::on).
-    pub mod unique {
-        /// The primary key: `id`.
-        pub const id: ::pookie::UniqueKey<super::super::DoNothingItem> = ::pookie::UniqueKey::new(
-            &["id"],
-        );
-    }
     /// In the type of [`NewDoNothingItem`](super::NewDoNothingItem): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_owner_id;
@@ -5697,6 +5624,1557 @@ impl NewDoNothingItem<i32> {
         ::pookie::validation::full_clean(&object, db, true)
     }
 }
+/// A person's passport: its primary key is its one-to-one relation to the
+/// person, and follows a change of the person's key (`on_update = CASCADE`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Passport {
+    /// The primary key of the [`Person`] this row points to (`person`).
+    pub person_id: i32,
+    pub number: ::std::string::String,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
+}
+/// Typed column handles of [`Passport`], for filters, ordering and updates.
+#[allow(non_upper_case_globals, non_camel_case_types)]
+pub mod passport {
+    /// The primary key of [`Passport`](super::Passport).
+    pub const pk: ::pookie::Column<super::Passport, i32> = ::pookie::Column::new(
+        "passports",
+        "person_id",
+    );
+    /// [`Passport::person_id`](super::Passport::person_id).
+    pub const person_id: ::pookie::Column<super::Passport, i32> = ::pookie::Column::new(
+        "passports",
+        "person_id",
+    );
+    /// [`Passport::number`](super::Passport::number).
+    pub const number: ::pookie::Column<super::Passport, ::std::string::String> = ::pookie::Column::new(
+        "passports",
+        "number",
+    );
+    /// The [`Person`](super::Person) that [`Passport::person`](super::Passport::person) points to: filter, order and load through it.
+    pub const person: ::pookie::ForeignKey<super::Passport, super::Person> = ::pookie::ForeignKey::new(
+        0,
+    );
+    /// The [`Stamp`](super::Stamp) rows of [`Passport::stamps`](super::Passport::stamps): filter and load through them.
+    pub const stamps: ::pookie::Reverse<super::Passport, super::Stamp> = ::pookie::Reverse::new(
+        1,
+    );
+    /// In the type of [`NewPassport`](super::NewPassport): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_person_id;
+    /// In the type of [`NewPassport`](super::NewPassport): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_number;
+}
+/// The fields of a new [`Passport`]: set every required field (`person_id`, `number`),
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewPassport` is the type of the complete form.
+#[derive(Debug, Clone)]
+#[must_use = "an insert form does nothing until it is passed to `create`"]
+pub struct NewPassport<__T0 = i32, __T1 = ::std::string::String> {
+    person_id: __T0,
+    number: __T1,
+}
+#[allow(clippy::type_complexity)]
+impl NewPassport<passport::MissingField_person_id, passport::MissingField_number> {
+    /// An empty form: every required field unset, every other field at its default.
+    pub fn new() -> Self {
+        NewPassport {
+            person_id: passport::MissingField_person_id,
+            number: passport::MissingField_number,
+        }
+    }
+}
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewPassport<passport::MissingField_person_id, passport::MissingField_number> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+#[allow(clippy::type_complexity)]
+impl<__T0, __T1> NewPassport<__T0, __T1> {
+    /// Sets [`Passport::person_id`].
+    pub fn person_id(
+        self,
+        value: impl ::pookie::IntoField<i32>,
+    ) -> NewPassport<i32, __T1> {
+        NewPassport {
+            person_id: ::pookie::IntoField::into_field(value),
+            number: self.number,
+        }
+    }
+    /// Sets [`Passport::number`].
+    pub fn number(
+        self,
+        value: impl ::pookie::IntoField<::std::string::String>,
+    ) -> NewPassport<__T0, ::std::string::String> {
+        NewPassport {
+            person_id: self.person_id,
+            number: ::pookie::IntoField::into_field(value),
+        }
+    }
+    /// Sets [`Passport::person_id`] to the key of `value`.
+    pub fn person(self, value: &Person) -> NewPassport<i32, __T1> {
+        self.person_id(::core::clone::Clone::clone(&value.id))
+    }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Passport::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Passport>
+    where
+        Self: ::pookie::Insert<Model = Passport>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
+}
+impl ::pookie::Insert for NewPassport<i32, ::std::string::String> {
+    type Model = Passport;
+    fn into_model(
+        self,
+        now: ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
+    ) -> Passport {
+        let _ = now;
+        Passport {
+            person_id: self.person_id,
+            number: self.number,
+            __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        [0, 1].contains(&column)
+    }
+}
+impl ::pookie::Model for Passport {
+    const META: ::pookie::ModelMeta = ::pookie::ModelMeta {
+        name: "Passport",
+        table: "passports",
+        db_alias: "default",
+        pk_column: "person_id",
+        pk_columns: &["person_id"],
+        auto_pk: false,
+        columns: &["person_id", "number"],
+        text_columns: &[],
+        ordering: &[],
+        verbose_name: "passport",
+        verbose_name_plural: "passports",
+        fields: &[
+            ::pookie::FieldMeta {
+                name: "person",
+                column: "person_id",
+                field_type: "OneToOneField",
+                verbose_name: "person",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: false,
+                editable: true,
+                primary_key: true,
+                unique: true,
+            },
+            ::pookie::FieldMeta {
+                name: "number",
+                column: "number",
+                field_type: "CharField",
+                verbose_name: "number",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: false,
+                editable: true,
+                primary_key: false,
+                unique: false,
+            },
+        ],
+        relations: &[
+            ::pookie::RelationMeta {
+                name: "person",
+                kind: ::pookie::RelationKind::OneToOne,
+                column: "person_id",
+                column_index: 0,
+                target: <Person>::__pookie_meta,
+                target_table: "people",
+                target_column: "id",
+                target_column_index: 0,
+                through: ::core::option::Option::None,
+                nullable: false,
+                on_delete: ::pookie::OnDelete::Cascade,
+            },
+            ::pookie::RelationMeta {
+                name: "stamps",
+                kind: ::pookie::RelationKind::ReverseForeignKey,
+                column: "person_id",
+                column_index: 0,
+                target: <Stamp>::__pookie_meta,
+                target_table: "stamps",
+                target_column: "passport_id",
+                target_column_index: 1,
+                through: ::core::option::Option::None,
+                nullable: false,
+                on_delete: ::pookie::OnDelete::Cascade,
+            },
+        ],
+    };
+    const SQL: [::pookie::ModelSql; 2] = [
+        ::pookie::ModelSql {
+            select: "SELECT \"passports\".\"person_id\", \"passports\".\"number\" FROM \"passports\"",
+            get_by_pk: "SELECT \"passports\".\"person_id\", \"passports\".\"number\" FROM \"passports\" WHERE \"passports\".\"person_id\" = ?",
+            insert: "INSERT INTO \"passports\" (\"person_id\", \"number\") VALUES (?, ?)",
+            update_by_pk: "UPDATE \"passports\" SET \"number\" = ? WHERE \"person_id\" = ?",
+            delete_by_pk: "DELETE FROM \"passports\" WHERE \"person_id\" = ?",
+            create_table: &[
+                "CREATE TABLE IF NOT EXISTS \"passports\" (\n    \"person_id\" INTEGER NOT NULL PRIMARY KEY,\n    \"number\" VARCHAR(20) NOT NULL,\n    FOREIGN KEY (\"person_id\") REFERENCES \"people\" (\"id\") ON DELETE CASCADE ON UPDATE CASCADE\n)",
+                "CREATE INDEX IF NOT EXISTS \"passports_number_hash\" ON \"passports\" (\"number\")",
+            ],
+            drop_table: "DROP TABLE IF EXISTS \"passports\"",
+        },
+        ::pookie::ModelSql {
+            select: "SELECT \"passports\".\"person_id\", \"passports\".\"number\" FROM \"passports\"",
+            get_by_pk: "SELECT \"passports\".\"person_id\", \"passports\".\"number\" FROM \"passports\" WHERE \"passports\".\"person_id\" = $1",
+            insert: "INSERT INTO \"passports\" (\"person_id\", \"number\") VALUES ($1, $2)",
+            update_by_pk: "UPDATE \"passports\" SET \"number\" = $1 WHERE \"person_id\" = $2",
+            delete_by_pk: "DELETE FROM \"passports\" WHERE \"person_id\" = $1",
+            create_table: &[
+                "CREATE TABLE IF NOT EXISTS \"passports\" (\n    \"person_id\" INTEGER NOT NULL PRIMARY KEY,\n    \"number\" VARCHAR(20) NOT NULL,\n    FOREIGN KEY (\"person_id\") REFERENCES \"people\" (\"id\") ON DELETE CASCADE ON UPDATE CASCADE\n)",
+                "CREATE INDEX IF NOT EXISTS \"passports_number_hash\" ON \"passports\" USING hash (\"number\")",
+            ],
+            drop_table: "DROP TABLE IF EXISTS \"passports\" CASCADE",
+        },
+    ];
+    fn from_row(row: &::pookie::Row<'_>) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Passport {
+            person_id: row.get(0)?,
+            number: row.get(1)?,
+            __loaded: ::pookie::Loaded::new(),
+        })
+    }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Passport {
+            person_id: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            number: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            __loaded: ::pookie::Loaded::new(),
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.person_id),
+            1 => ::core::option::Option::Some(&self.number),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.person_id),
+            1 => ::core::option::Option::Some(&mut self.number),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.person_id, &mut other.person_id),
+            1 => ::core::mem::swap(&mut self.number, &mut other.number),
+            _ => {}
+        }
+    }
+    fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
+        out.push(::pookie::ToParam::to_param(&self.person_id));
+        out.push(::pookie::ToParam::to_param(&self.number));
+    }
+    fn push_update_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
+        out.push(::pookie::ToParam::to_param(&self.number));
+        out.push(::pookie::ToParam::to_param(&self.person_id));
+    }
+    fn pk_param(&self) -> ::pookie::Param<'_> {
+        ::pookie::ToParam::to_param(&self.person_id)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.person_id),
+            1 => ::pookie::ToParam::to_param(&self.number),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
+    }
+    fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
+        let _ = pk;
+        ::core::result::Result::Ok(())
+    }
+    fn touch_auto_now(
+        &mut self,
+        now: ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
+    ) {
+        let _ = now;
+    }
+    fn hooks() -> ::pookie::HookFns<Self> {
+        #[allow(unused_imports)]
+        use ::pookie::__hooks::{NoHooks as _, UserHooks as _};
+        let probe = &::pookie::__hooks::Probe::<Self>::new();
+        probe.hook_fns()
+    }
+}
+impl Passport {
+    /// Every row of [`Passport`], in the model's default ordering: the start of every query.
+    pub fn objects() -> ::pookie::QuerySet<Self> {
+        ::pookie::QuerySet::new()
+    }
+    /// Fetches the row with this primary key, or [`Error::DoesNotExist`](::pookie::Error::DoesNotExist).
+    pub fn get(db: &::pookie::Db, pk: i32) -> ::pookie::Result<Self> {
+        ::pookie::ops::get_by_pk(db, &pk)
+    }
+    /// Writes every editable field of this row back to the database, by primary key.
+    pub fn save(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::save(db, self)
+    }
+    /// Writes only the listed columns of this row back to the database
+    /// (`save(update_fields = …)`): one column handle, or a tuple of them.
+    pub fn save_update_fields(
+        &mut self,
+        db: &::pookie::Db,
+        fields: impl ::pookie::Projection<Self>,
+    ) -> ::pookie::Result<()> {
+        ::pookie::ops::save_update_fields(db, self, fields)
+    }
+    /// Reads this row again from the database, replacing every field.
+    pub fn refresh_from_db(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::refresh_from_db(db, self)
+    }
+    /// Deletes this row.
+    pub fn delete(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::delete(db, self)
+    }
+    /// Creates the table and its indexes if they do not exist.
+    pub fn create_table(db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::create_table::<Self>(db)
+    }
+    /// The [`Person`] this row points to through `person`.
+    /// One query, unless `select_related` or `prefetch_related` loaded it.
+    pub fn person(
+        &self,
+        db: &::pookie::Db,
+    ) -> ::pookie::Result<::std::borrow::Cow<'_, Person>> {
+        ::pookie::relations::fetch_related(self, passport::person, db)
+    }
+    /// The [`Stamp`] rows that point to this row: a query set to filter, order and count.
+    pub fn stamps(&self) -> ::pookie::RelatedSet<'_, Self, Stamp> {
+        ::pookie::RelatedSet::new(self, passport::stamps)
+    }
+    /// Drops the table if it exists (on PostgreSQL, with the foreign keys of
+    /// other tables that point at it).
+    pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
+    }
+}
+impl ::pookie::Validate for Passport {
+    const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[
+        ::pookie::validation::UniqueSet {
+            fields: &["person"],
+            exists: [
+                "SELECT 1 FROM \"passports\" WHERE \"person_id\" = ? LIMIT 1",
+                "SELECT 1 FROM \"passports\" WHERE \"person_id\" = $1 LIMIT 1",
+            ],
+            exists_other: [
+                "SELECT 1 FROM \"passports\" WHERE \"person_id\" = ? AND \"person_id\" <> ? LIMIT 1",
+                "SELECT 1 FROM \"passports\" WHERE \"person_id\" = $1 AND \"person_id\" <> $2 LIMIT 1",
+            ],
+        },
+    ];
+    fn clean_fields(&self, errors: &mut ::pookie::ValidationError) {
+        {
+            let value = &self.number;
+            if value.is_empty() {
+                ::pookie::validation::not_blank(errors, "number", true);
+            } else {
+                ::pookie::validation::max_length(errors, "number", value, 20);
+            }
+        }
+    }
+    fn push_unique_params<'a>(
+        &'a self,
+        set: usize,
+        out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
+    ) {
+        if set == 0 {
+            out.push(::pookie::ToParam::to_param(&self.person_id));
+        }
+    }
+}
+impl Passport {
+    /// Runs every check of this instance: each field's built-in checks, then
+    /// its [`Hooks::clean`](::pookie::Hooks::clean), then uniqueness against
+    /// the database (its own row excluded). `save` runs it first.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::full_clean(self, db, false)
+    }
+    /// Checks only that no other row holds this instance's unique values.
+    pub fn validate_unique(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::validate_unique(self, db, false)
+    }
+}
+#[allow(clippy::type_complexity)]
+impl NewPassport<i32, ::std::string::String> {
+    /// Runs every check of the instance this form would create, as `create`
+    /// does before inserting it.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        let object = ::pookie::Insert::into_model(
+            ::core::clone::Clone::clone(self),
+            ::pookie::ops::now(),
+        );
+        ::pookie::validation::full_clean(&object, db, true)
+    }
+}
+/// A stamp in a passport: a foreign key to a model whose primary key is a
+/// one-to-one relation, so its column holds a person's key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stamp {
+    /// The primary key.
+    pub id: i32,
+    /// The primary key of the [`Passport`] this row points to (`passport`).
+    pub passport_id: i32,
+    pub country: ::std::string::String,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
+}
+/// Typed column handles of [`Stamp`], for filters, ordering and updates.
+#[allow(non_upper_case_globals, non_camel_case_types)]
+pub mod stamp {
+    /// The primary key of [`Stamp`](super::Stamp).
+    pub const pk: ::pookie::Column<super::Stamp, i32> = ::pookie::Column::new(
+        "stamps",
+        "id",
+    );
+    /// [`Stamp::id`](super::Stamp::id).
+    pub const id: ::pookie::Column<super::Stamp, i32> = ::pookie::Column::new(
+        "stamps",
+        "id",
+    );
+    /// [`Stamp::passport_id`](super::Stamp::passport_id).
+    pub const passport_id: ::pookie::Column<super::Stamp, i32> = ::pookie::Column::new(
+        "stamps",
+        "passport_id",
+    );
+    /// [`Stamp::country`](super::Stamp::country).
+    pub const country: ::pookie::Column<super::Stamp, ::std::string::String> = ::pookie::Column::new(
+        "stamps",
+        "country",
+    );
+    /// The [`Passport`](super::Passport) that [`Stamp::passport`](super::Stamp::passport) points to: filter, order and load through it.
+    pub const passport: ::pookie::ForeignKey<super::Stamp, super::Passport> = ::pookie::ForeignKey::new(
+        0,
+    );
+    /// In the type of [`NewStamp`](super::NewStamp): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_passport_id;
+    /// In the type of [`NewStamp`](super::NewStamp): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_country;
+}
+/// The fields of a new [`Stamp`]: set every required field (`passport_id`, `country`),
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewStamp` is the type of the complete form.
+#[derive(Debug, Clone)]
+#[must_use = "an insert form does nothing until it is passed to `create`"]
+pub struct NewStamp<__T0 = i32, __T1 = ::std::string::String> {
+    passport_id: __T0,
+    country: __T1,
+}
+#[allow(clippy::type_complexity)]
+impl NewStamp<stamp::MissingField_passport_id, stamp::MissingField_country> {
+    /// An empty form: every required field unset, every other field at its default.
+    pub fn new() -> Self {
+        NewStamp {
+            passport_id: stamp::MissingField_passport_id,
+            country: stamp::MissingField_country,
+        }
+    }
+}
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default
+for NewStamp<stamp::MissingField_passport_id, stamp::MissingField_country> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+#[allow(clippy::type_complexity)]
+impl<__T0, __T1> NewStamp<__T0, __T1> {
+    /// Sets [`Stamp::passport_id`].
+    pub fn passport_id(
+        self,
+        value: impl ::pookie::IntoField<i32>,
+    ) -> NewStamp<i32, __T1> {
+        NewStamp {
+            passport_id: ::pookie::IntoField::into_field(value),
+            country: self.country,
+        }
+    }
+    /// Sets [`Stamp::country`].
+    pub fn country(
+        self,
+        value: impl ::pookie::IntoField<::std::string::String>,
+    ) -> NewStamp<__T0, ::std::string::String> {
+        NewStamp {
+            passport_id: self.passport_id,
+            country: ::pookie::IntoField::into_field(value),
+        }
+    }
+    /// Sets [`Stamp::passport_id`] to the key of `value`.
+    pub fn passport(self, value: &Passport) -> NewStamp<i32, __T1> {
+        self.passport_id(::core::clone::Clone::clone(&value.person_id))
+    }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Stamp::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Stamp>
+    where
+        Self: ::pookie::Insert<Model = Stamp>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
+}
+impl ::pookie::Insert for NewStamp<i32, ::std::string::String> {
+    type Model = Stamp;
+    fn into_model(
+        self,
+        now: ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
+    ) -> Stamp {
+        let _ = now;
+        Stamp {
+            id: ::core::default::Default::default(),
+            passport_id: self.passport_id,
+            country: self.country,
+            __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        [1, 2].contains(&column)
+    }
+}
+impl ::pookie::Model for Stamp {
+    const META: ::pookie::ModelMeta = ::pookie::ModelMeta {
+        name: "Stamp",
+        table: "stamps",
+        db_alias: "default",
+        pk_column: "id",
+        pk_columns: &["id"],
+        auto_pk: true,
+        columns: &["id", "passport_id", "country"],
+        text_columns: &[],
+        ordering: &[],
+        verbose_name: "stamp",
+        verbose_name_plural: "stamps",
+        fields: &[
+            ::pookie::FieldMeta {
+                name: "id",
+                column: "id",
+                field_type: "AutoField",
+                verbose_name: "ID",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: false,
+                editable: true,
+                primary_key: true,
+                unique: false,
+            },
+            ::pookie::FieldMeta {
+                name: "passport",
+                column: "passport_id",
+                field_type: "ForeignKey",
+                verbose_name: "passport",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: false,
+                editable: true,
+                primary_key: false,
+                unique: false,
+            },
+            ::pookie::FieldMeta {
+                name: "country",
+                column: "country",
+                field_type: "CharField",
+                verbose_name: "country",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: false,
+                editable: true,
+                primary_key: false,
+                unique: false,
+            },
+        ],
+        relations: &[
+            ::pookie::RelationMeta {
+                name: "passport",
+                kind: ::pookie::RelationKind::ForeignKey,
+                column: "passport_id",
+                column_index: 1,
+                target: <Passport>::__pookie_meta,
+                target_table: "passports",
+                target_column: "person_id",
+                target_column_index: 0,
+                through: ::core::option::Option::None,
+                nullable: false,
+                on_delete: ::pookie::OnDelete::Cascade,
+            },
+        ],
+    };
+    const SQL: [::pookie::ModelSql; 2] = [
+        ::pookie::ModelSql {
+            select: "SELECT \"stamps\".\"id\", \"stamps\".\"passport_id\", \"stamps\".\"country\" FROM \"stamps\"",
+            get_by_pk: "SELECT \"stamps\".\"id\", \"stamps\".\"passport_id\", \"stamps\".\"country\" FROM \"stamps\" WHERE \"stamps\".\"id\" = ?",
+            insert: "INSERT INTO \"stamps\" (\"passport_id\", \"country\") VALUES (?, ?)",
+            update_by_pk: "UPDATE \"stamps\" SET \"passport_id\" = ?, \"country\" = ? WHERE \"id\" = ?",
+            delete_by_pk: "DELETE FROM \"stamps\" WHERE \"id\" = ?",
+            create_table: &[
+                "CREATE TABLE IF NOT EXISTS \"stamps\" (\n    \"id\" INTEGER PRIMARY KEY AUTOINCREMENT,\n    \"passport_id\" INTEGER NOT NULL,\n    \"country\" VARCHAR(40) NOT NULL,\n    FOREIGN KEY (\"passport_id\") REFERENCES \"passports\" (\"person_id\") ON DELETE CASCADE ON UPDATE CASCADE\n)",
+            ],
+            drop_table: "DROP TABLE IF EXISTS \"stamps\"",
+        },
+        ::pookie::ModelSql {
+            select: "SELECT \"stamps\".\"id\", \"stamps\".\"passport_id\", \"stamps\".\"country\" FROM \"stamps\"",
+            get_by_pk: "SELECT \"stamps\".\"id\", \"stamps\".\"passport_id\", \"stamps\".\"country\" FROM \"stamps\" WHERE \"stamps\".\"id\" = $1",
+            insert: "INSERT INTO \"stamps\" (\"passport_id\", \"country\") VALUES ($1, $2) RETURNING \"id\"",
+            update_by_pk: "UPDATE \"stamps\" SET \"passport_id\" = $1, \"country\" = $2 WHERE \"id\" = $3",
+            delete_by_pk: "DELETE FROM \"stamps\" WHERE \"id\" = $1",
+            create_table: &[
+                "CREATE TABLE IF NOT EXISTS \"stamps\" (\n    \"id\" INTEGER GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n    \"passport_id\" INTEGER NOT NULL,\n    \"country\" VARCHAR(40) NOT NULL,\n    FOREIGN KEY (\"passport_id\") REFERENCES \"passports\" (\"person_id\") ON DELETE CASCADE ON UPDATE CASCADE\n)",
+            ],
+            drop_table: "DROP TABLE IF EXISTS \"stamps\" CASCADE",
+        },
+    ];
+    fn from_row(row: &::pookie::Row<'_>) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Stamp {
+            id: row.get(0)?,
+            passport_id: row.get(1)?,
+            country: row.get(2)?,
+            __loaded: ::pookie::Loaded::new(),
+        })
+    }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Stamp {
+            id: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            passport_id: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            country: match ::pookie::__private::loaded_index(indices, 2) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            __loaded: ::pookie::Loaded::new(),
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.id),
+            1 => ::core::option::Option::Some(&self.passport_id),
+            2 => ::core::option::Option::Some(&self.country),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.id),
+            1 => ::core::option::Option::Some(&mut self.passport_id),
+            2 => ::core::option::Option::Some(&mut self.country),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.id, &mut other.id),
+            1 => ::core::mem::swap(&mut self.passport_id, &mut other.passport_id),
+            2 => ::core::mem::swap(&mut self.country, &mut other.country),
+            _ => {}
+        }
+    }
+    fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
+        out.push(::pookie::ToParam::to_param(&self.passport_id));
+        out.push(::pookie::ToParam::to_param(&self.country));
+    }
+    fn push_update_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
+        out.push(::pookie::ToParam::to_param(&self.passport_id));
+        out.push(::pookie::ToParam::to_param(&self.country));
+        out.push(::pookie::ToParam::to_param(&self.id));
+    }
+    fn pk_param(&self) -> ::pookie::Param<'_> {
+        ::pookie::ToParam::to_param(&self.id)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.id),
+            1 => ::pookie::ToParam::to_param(&self.passport_id),
+            2 => ::pookie::ToParam::to_param(&self.country),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
+    }
+    fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
+        self.id = ::pookie::ops::auto_pk(pk)?;
+        ::core::result::Result::Ok(())
+    }
+    fn touch_auto_now(
+        &mut self,
+        now: ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
+    ) {
+        let _ = now;
+    }
+    fn hooks() -> ::pookie::HookFns<Self> {
+        #[allow(unused_imports)]
+        use ::pookie::__hooks::{NoHooks as _, UserHooks as _};
+        let probe = &::pookie::__hooks::Probe::<Self>::new();
+        probe.hook_fns()
+    }
+}
+impl Stamp {
+    /// Every row of [`Stamp`], in the model's default ordering: the start of every query.
+    pub fn objects() -> ::pookie::QuerySet<Self> {
+        ::pookie::QuerySet::new()
+    }
+    /// Fetches the row with this primary key, or [`Error::DoesNotExist`](::pookie::Error::DoesNotExist).
+    pub fn get(db: &::pookie::Db, pk: i32) -> ::pookie::Result<Self> {
+        ::pookie::ops::get_by_pk(db, &pk)
+    }
+    /// Writes every editable field of this row back to the database, by primary key.
+    pub fn save(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::save(db, self)
+    }
+    /// Writes only the listed columns of this row back to the database
+    /// (`save(update_fields = …)`): one column handle, or a tuple of them.
+    pub fn save_update_fields(
+        &mut self,
+        db: &::pookie::Db,
+        fields: impl ::pookie::Projection<Self>,
+    ) -> ::pookie::Result<()> {
+        ::pookie::ops::save_update_fields(db, self, fields)
+    }
+    /// Reads this row again from the database, replacing every field.
+    pub fn refresh_from_db(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::refresh_from_db(db, self)
+    }
+    /// Deletes this row.
+    pub fn delete(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::delete(db, self)
+    }
+    /// Creates the table and its indexes if they do not exist.
+    pub fn create_table(db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::create_table::<Self>(db)
+    }
+    /// The [`Passport`] this row points to through `passport`.
+    /// One query, unless `select_related` or `prefetch_related` loaded it.
+    pub fn passport(
+        &self,
+        db: &::pookie::Db,
+    ) -> ::pookie::Result<::std::borrow::Cow<'_, Passport>> {
+        ::pookie::relations::fetch_related(self, stamp::passport, db)
+    }
+    /// Drops the table if it exists (on PostgreSQL, with the foreign keys of
+    /// other tables that point at it).
+    pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
+    }
+}
+impl ::pookie::Validate for Stamp {
+    const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[];
+    fn clean_fields(&self, errors: &mut ::pookie::ValidationError) {
+        {
+            let value = &self.country;
+            if value.is_empty() {
+                ::pookie::validation::not_blank(errors, "country", true);
+            } else {
+                ::pookie::validation::max_length(errors, "country", value, 40);
+            }
+        }
+    }
+    fn push_unique_params<'a>(
+        &'a self,
+        set: usize,
+        out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
+    ) {
+        let _ = (set, out);
+    }
+}
+impl Stamp {
+    /// Runs every check of this instance: each field's built-in checks, then
+    /// its [`Hooks::clean`](::pookie::Hooks::clean), then uniqueness against
+    /// the database (its own row excluded). `save` runs it first.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::full_clean(self, db, false)
+    }
+    /// Checks only that no other row holds this instance's unique values.
+    pub fn validate_unique(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::validate_unique(self, db, false)
+    }
+}
+#[allow(clippy::type_complexity)]
+impl NewStamp<i32, ::std::string::String> {
+    /// Runs every check of the instance this form would create, as `create`
+    /// does before inserting it.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        let object = ::pookie::Insert::into_model(
+            ::core::clone::Clone::clone(self),
+            ::pookie::ops::now(),
+        );
+        ::pookie::validation::full_clean(&object, db, true)
+    }
+}
+/// A voucher whose code, when it has one, is unique.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Voucher {
+    /// The primary key.
+    pub id: i32,
+    pub code: ::core::option::Option<::std::string::String>,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
+}
+/// Typed column handles of [`Voucher`], for filters, ordering and updates.
+#[allow(non_upper_case_globals, non_camel_case_types)]
+pub mod voucher {
+    /// The primary key of [`Voucher`](super::Voucher).
+    pub const pk: ::pookie::Column<super::Voucher, i32> = ::pookie::Column::new(
+        "vouchers",
+        "id",
+    );
+    /// [`Voucher::id`](super::Voucher::id).
+    pub const id: ::pookie::Column<super::Voucher, i32> = ::pookie::Column::new(
+        "vouchers",
+        "id",
+    );
+    /// [`Voucher::code`](super::Voucher::code).
+    pub const code: ::pookie::Column<
+        super::Voucher,
+        ::core::option::Option<::std::string::String>,
+    > = ::pookie::Column::new("vouchers", "code");
+    /// The [`Redemption`](super::Redemption) rows of [`Voucher::redemptions`](super::Voucher::redemptions): filter and load through them.
+    pub const redemptions: ::pookie::Reverse<super::Voucher, super::Redemption> = ::pookie::Reverse::new(
+        0,
+    );
+}
+/// The fields of a new [`Voucher`]: every field is optional; `save` it
+/// (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+#[derive(Debug, Clone)]
+#[must_use = "an insert form does nothing until it is passed to `create`"]
+pub struct NewVoucher {
+    code: ::core::option::Option<::core::option::Option<::std::string::String>>,
+}
+#[allow(clippy::type_complexity)]
+impl NewVoucher {
+    /// An empty form: every required field unset, every other field at its default.
+    pub fn new() -> Self {
+        NewVoucher {
+            code: ::core::option::Option::None,
+        }
+    }
+}
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewVoucher {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+#[allow(clippy::type_complexity)]
+impl NewVoucher {
+    /// Sets [`Voucher::code`].
+    pub fn code(
+        mut self,
+        value: impl ::pookie::IntoField<::core::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.code = ::core::option::Option::Some(::pookie::IntoField::into_field(value));
+        self
+    }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Voucher::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Voucher> {
+        ::pookie::QuerySet::new().create(db, self)
+    }
+}
+impl ::pookie::Insert for NewVoucher {
+    type Model = Voucher;
+    fn into_model(
+        self,
+        now: ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
+    ) -> Voucher {
+        let _ = now;
+        Voucher {
+            id: ::core::default::Default::default(),
+            code: self.code.unwrap_or(::core::option::Option::None),
+            __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        match column {
+            1 => self.code.is_some(),
+            _ => false,
+        }
+    }
+}
+impl ::pookie::Model for Voucher {
+    const META: ::pookie::ModelMeta = ::pookie::ModelMeta {
+        name: "Voucher",
+        table: "vouchers",
+        db_alias: "default",
+        pk_column: "id",
+        pk_columns: &["id"],
+        auto_pk: true,
+        columns: &["id", "code"],
+        text_columns: &[],
+        ordering: &[],
+        verbose_name: "voucher",
+        verbose_name_plural: "vouchers",
+        fields: &[
+            ::pookie::FieldMeta {
+                name: "id",
+                column: "id",
+                field_type: "AutoField",
+                verbose_name: "ID",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: false,
+                editable: true,
+                primary_key: true,
+                unique: false,
+            },
+            ::pookie::FieldMeta {
+                name: "code",
+                column: "code",
+                field_type: "CharField",
+                verbose_name: "code",
+                help_text: ::core::option::Option::None,
+                null: true,
+                blank: false,
+                editable: true,
+                primary_key: false,
+                unique: true,
+            },
+        ],
+        relations: &[
+            ::pookie::RelationMeta {
+                name: "redemptions",
+                kind: ::pookie::RelationKind::ReverseForeignKey,
+                column: "code",
+                column_index: 1,
+                target: <Redemption>::__pookie_meta,
+                target_table: "redemptions",
+                target_column: "voucher_id",
+                target_column_index: 1,
+                through: ::core::option::Option::None,
+                nullable: false,
+                on_delete: ::pookie::OnDelete::Cascade,
+            },
+        ],
+    };
+    const SQL: [::pookie::ModelSql; 2] = [
+        ::pookie::ModelSql {
+            select: "SELECT \"vouchers\".\"id\", \"vouchers\".\"code\" FROM \"vouchers\"",
+            get_by_pk: "SELECT \"vouchers\".\"id\", \"vouchers\".\"code\" FROM \"vouchers\" WHERE \"vouchers\".\"id\" = ?",
+            insert: "INSERT INTO \"vouchers\" (\"code\") VALUES (?)",
+            update_by_pk: "UPDATE \"vouchers\" SET \"code\" = ? WHERE \"id\" = ?",
+            delete_by_pk: "DELETE FROM \"vouchers\" WHERE \"id\" = ?",
+            create_table: &[
+                "CREATE TABLE IF NOT EXISTS \"vouchers\" (\n    \"id\" INTEGER PRIMARY KEY AUTOINCREMENT,\n    \"code\" VARCHAR(20) UNIQUE\n)",
+            ],
+            drop_table: "DROP TABLE IF EXISTS \"vouchers\"",
+        },
+        ::pookie::ModelSql {
+            select: "SELECT \"vouchers\".\"id\", \"vouchers\".\"code\" FROM \"vouchers\"",
+            get_by_pk: "SELECT \"vouchers\".\"id\", \"vouchers\".\"code\" FROM \"vouchers\" WHERE \"vouchers\".\"id\" = $1",
+            insert: "INSERT INTO \"vouchers\" (\"code\") VALUES ($1) RETURNING \"id\"",
+            update_by_pk: "UPDATE \"vouchers\" SET \"code\" = $1 WHERE \"id\" = $2",
+            delete_by_pk: "DELETE FROM \"vouchers\" WHERE \"id\" = $1",
+            create_table: &[
+                "CREATE TABLE IF NOT EXISTS \"vouchers\" (\n    \"id\" INTEGER GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n    \"code\" VARCHAR(20) UNIQUE\n)",
+            ],
+            drop_table: "DROP TABLE IF EXISTS \"vouchers\" CASCADE",
+        },
+    ];
+    fn from_row(row: &::pookie::Row<'_>) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Voucher {
+            id: row.get(0)?,
+            code: row.get(1)?,
+            __loaded: ::pookie::Loaded::new(),
+        })
+    }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Voucher {
+            id: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            code: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::option::Option::None,
+            },
+            __loaded: ::pookie::Loaded::new(),
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.id),
+            1 => ::core::option::Option::Some(&self.code),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.id),
+            1 => ::core::option::Option::Some(&mut self.code),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.id, &mut other.id),
+            1 => ::core::mem::swap(&mut self.code, &mut other.code),
+            _ => {}
+        }
+    }
+    fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
+        out.push(::pookie::ToParam::to_param(&self.code));
+    }
+    fn push_update_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
+        out.push(::pookie::ToParam::to_param(&self.code));
+        out.push(::pookie::ToParam::to_param(&self.id));
+    }
+    fn pk_param(&self) -> ::pookie::Param<'_> {
+        ::pookie::ToParam::to_param(&self.id)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.id),
+            1 => ::pookie::ToParam::to_param(&self.code),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
+    }
+    fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
+        self.id = ::pookie::ops::auto_pk(pk)?;
+        ::core::result::Result::Ok(())
+    }
+    fn touch_auto_now(
+        &mut self,
+        now: ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
+    ) {
+        let _ = now;
+    }
+    fn hooks() -> ::pookie::HookFns<Self> {
+        #[allow(unused_imports)]
+        use ::pookie::__hooks::{NoHooks as _, UserHooks as _};
+        let probe = &::pookie::__hooks::Probe::<Self>::new();
+        probe.hook_fns()
+    }
+}
+impl Voucher {
+    /// Every row of [`Voucher`], in the model's default ordering: the start of every query.
+    pub fn objects() -> ::pookie::QuerySet<Self> {
+        ::pookie::QuerySet::new()
+    }
+    /// Fetches the row with this primary key, or [`Error::DoesNotExist`](::pookie::Error::DoesNotExist).
+    pub fn get(db: &::pookie::Db, pk: i32) -> ::pookie::Result<Self> {
+        ::pookie::ops::get_by_pk(db, &pk)
+    }
+    /// Writes every editable field of this row back to the database, by primary key.
+    pub fn save(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::save(db, self)
+    }
+    /// Writes only the listed columns of this row back to the database
+    /// (`save(update_fields = …)`): one column handle, or a tuple of them.
+    pub fn save_update_fields(
+        &mut self,
+        db: &::pookie::Db,
+        fields: impl ::pookie::Projection<Self>,
+    ) -> ::pookie::Result<()> {
+        ::pookie::ops::save_update_fields(db, self, fields)
+    }
+    /// Reads this row again from the database, replacing every field.
+    pub fn refresh_from_db(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::refresh_from_db(db, self)
+    }
+    /// Deletes this row.
+    pub fn delete(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::delete(db, self)
+    }
+    /// Creates the table and its indexes if they do not exist.
+    pub fn create_table(db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::create_table::<Self>(db)
+    }
+    /// The [`Redemption`] rows that point to this row: a query set to filter, order and count.
+    pub fn redemptions(&self) -> ::pookie::RelatedSet<'_, Self, Redemption> {
+        ::pookie::RelatedSet::new(self, voucher::redemptions)
+    }
+    /// Drops the table if it exists (on PostgreSQL, with the foreign keys of
+    /// other tables that point at it).
+    pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
+    }
+}
+impl ::pookie::Validate for Voucher {
+    const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[
+        ::pookie::validation::UniqueSet {
+            fields: &["code"],
+            exists: [
+                "SELECT 1 FROM \"vouchers\" WHERE \"code\" = ? LIMIT 1",
+                "SELECT 1 FROM \"vouchers\" WHERE \"code\" = $1 LIMIT 1",
+            ],
+            exists_other: [
+                "SELECT 1 FROM \"vouchers\" WHERE \"code\" = ? AND \"id\" <> ? LIMIT 1",
+                "SELECT 1 FROM \"vouchers\" WHERE \"code\" = $1 AND \"id\" <> $2 LIMIT 1",
+            ],
+        },
+    ];
+    fn clean_fields(&self, errors: &mut ::pookie::ValidationError) {
+        if let ::core::option::Option::Some(value) = &self.code {
+            if value.is_empty() {
+                ::pookie::validation::not_blank(errors, "code", true);
+            } else {
+                ::pookie::validation::max_length(errors, "code", value, 20);
+            }
+        }
+    }
+    fn push_unique_params<'a>(
+        &'a self,
+        set: usize,
+        out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
+    ) {
+        if set == 0 {
+            out.push(::pookie::ToParam::to_param(&self.code));
+        }
+    }
+}
+impl Voucher {
+    /// Runs every check of this instance: each field's built-in checks, then
+    /// its [`Hooks::clean`](::pookie::Hooks::clean), then uniqueness against
+    /// the database (its own row excluded). `save` runs it first.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::full_clean(self, db, false)
+    }
+    /// Checks only that no other row holds this instance's unique values.
+    pub fn validate_unique(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::validate_unique(self, db, false)
+    }
+}
+#[allow(clippy::type_complexity)]
+impl NewVoucher {
+    /// Runs every check of the instance this form would create, as `create`
+    /// does before inserting it.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        let object = ::pookie::Insert::into_model(
+            ::core::clone::Clone::clone(self),
+            ::pookie::ops::now(),
+        );
+        ::pookie::validation::full_clean(&object, db, true)
+    }
+}
+/// A redemption names its voucher by code: a NOT NULL foreign key to a
+/// nullable unique field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Redemption {
+    /// The primary key.
+    pub id: i32,
+    /// The `code` of the [`Voucher`] this row points to (`voucher`).
+    pub voucher_id: ::std::string::String,
+    /// The related rows loaded with this instance (`select_related`, `prefetch_related`).
+    #[doc(hidden)]
+    pub __loaded: ::pookie::Loaded,
+}
+/// Typed column handles of [`Redemption`], for filters, ordering and updates.
+#[allow(non_upper_case_globals, non_camel_case_types)]
+pub mod redemption {
+    /// The primary key of [`Redemption`](super::Redemption).
+    pub const pk: ::pookie::Column<super::Redemption, i32> = ::pookie::Column::new(
+        "redemptions",
+        "id",
+    );
+    /// [`Redemption::id`](super::Redemption::id).
+    pub const id: ::pookie::Column<super::Redemption, i32> = ::pookie::Column::new(
+        "redemptions",
+        "id",
+    );
+    /// [`Redemption::voucher_id`](super::Redemption::voucher_id).
+    pub const voucher_id: ::pookie::Column<super::Redemption, ::std::string::String> = ::pookie::Column::new(
+        "redemptions",
+        "voucher_id",
+    );
+    /// The [`Voucher`](super::Voucher) that [`Redemption::voucher`](super::Redemption::voucher) points to: filter, order and load through it.
+    pub const voucher: ::pookie::ForeignKey<super::Redemption, super::Voucher> = ::pookie::ForeignKey::new(
+        0,
+    );
+    /// In the type of [`NewRedemption`](super::NewRedemption): a required field not set yet.
+    #[derive(Debug, Clone)]
+    pub struct MissingField_voucher_id;
+}
+/// The fields of a new [`Redemption`]: set every required field (`voucher_id`),
+/// then `save` it (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
+/// Written without parameters, `NewRedemption` is the type of the complete form.
+#[derive(Debug, Clone)]
+#[must_use = "an insert form does nothing until it is passed to `create`"]
+pub struct NewRedemption<__T0 = ::std::string::String> {
+    voucher_id: __T0,
+}
+#[allow(clippy::type_complexity)]
+impl NewRedemption<redemption::MissingField_voucher_id> {
+    /// An empty form: every required field unset, every other field at its default.
+    pub fn new() -> Self {
+        NewRedemption {
+            voucher_id: redemption::MissingField_voucher_id,
+        }
+    }
+}
+#[allow(clippy::type_complexity)]
+impl ::core::default::Default for NewRedemption<redemption::MissingField_voucher_id> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+#[allow(clippy::type_complexity)]
+impl<__T0> NewRedemption<__T0> {
+    /// Sets [`Redemption::voucher_id`].
+    pub fn voucher_id(
+        self,
+        value: impl ::pookie::IntoField<::std::string::String>,
+    ) -> NewRedemption<::std::string::String> {
+        NewRedemption {
+            voucher_id: ::pookie::IntoField::into_field(value),
+        }
+    }
+    /// Inserts the row this form describes and returns it: the same as
+    /// `Redemption::objects().create(db, form)`, on the model's database.
+    pub fn save(self, db: &::pookie::Db) -> ::pookie::Result<Redemption>
+    where
+        Self: ::pookie::Insert<Model = Redemption>,
+    {
+        ::pookie::QuerySet::new().create(db, self)
+    }
+}
+impl ::pookie::Insert for NewRedemption<::std::string::String> {
+    type Model = Redemption;
+    fn into_model(
+        self,
+        now: ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
+    ) -> Redemption {
+        let _ = now;
+        Redemption {
+            id: ::core::default::Default::default(),
+            voucher_id: self.voucher_id,
+            __loaded: ::pookie::Loaded::new(),
+        }
+    }
+    fn sets_column(&self, column: usize) -> bool {
+        [1].contains(&column)
+    }
+}
+impl ::pookie::Model for Redemption {
+    const META: ::pookie::ModelMeta = ::pookie::ModelMeta {
+        name: "Redemption",
+        table: "redemptions",
+        db_alias: "default",
+        pk_column: "id",
+        pk_columns: &["id"],
+        auto_pk: true,
+        columns: &["id", "voucher_id"],
+        text_columns: &[],
+        ordering: &[],
+        verbose_name: "redemption",
+        verbose_name_plural: "redemptions",
+        fields: &[
+            ::pookie::FieldMeta {
+                name: "id",
+                column: "id",
+                field_type: "AutoField",
+                verbose_name: "ID",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: false,
+                editable: true,
+                primary_key: true,
+                unique: false,
+            },
+            ::pookie::FieldMeta {
+                name: "voucher",
+                column: "voucher_id",
+                field_type: "ForeignKey",
+                verbose_name: "voucher",
+                help_text: ::core::option::Option::None,
+                null: false,
+                blank: false,
+                editable: true,
+                primary_key: false,
+                unique: false,
+            },
+        ],
+        relations: &[
+            ::pookie::RelationMeta {
+                name: "voucher",
+                kind: ::pookie::RelationKind::ForeignKey,
+                column: "voucher_id",
+                column_index: 1,
+                target: <Voucher>::__pookie_meta,
+                target_table: "vouchers",
+                target_column: "code",
+                target_column_index: 1,
+                through: ::core::option::Option::None,
+                nullable: false,
+                on_delete: ::pookie::OnDelete::Cascade,
+            },
+        ],
+    };
+    const SQL: [::pookie::ModelSql; 2] = [
+        ::pookie::ModelSql {
+            select: "SELECT \"redemptions\".\"id\", \"redemptions\".\"voucher_id\" FROM \"redemptions\"",
+            get_by_pk: "SELECT \"redemptions\".\"id\", \"redemptions\".\"voucher_id\" FROM \"redemptions\" WHERE \"redemptions\".\"id\" = ?",
+            insert: "INSERT INTO \"redemptions\" (\"voucher_id\") VALUES (?)",
+            update_by_pk: "UPDATE \"redemptions\" SET \"voucher_id\" = ? WHERE \"id\" = ?",
+            delete_by_pk: "DELETE FROM \"redemptions\" WHERE \"id\" = ?",
+            create_table: &[
+                "CREATE TABLE IF NOT EXISTS \"redemptions\" (\n    \"id\" INTEGER PRIMARY KEY AUTOINCREMENT,\n    \"voucher_id\" VARCHAR(20) NOT NULL,\n    FOREIGN KEY (\"voucher_id\") REFERENCES \"vouchers\" (\"code\") ON DELETE CASCADE ON UPDATE RESTRICT\n)",
+            ],
+            drop_table: "DROP TABLE IF EXISTS \"redemptions\"",
+        },
+        ::pookie::ModelSql {
+            select: "SELECT \"redemptions\".\"id\", \"redemptions\".\"voucher_id\" FROM \"redemptions\"",
+            get_by_pk: "SELECT \"redemptions\".\"id\", \"redemptions\".\"voucher_id\" FROM \"redemptions\" WHERE \"redemptions\".\"id\" = $1",
+            insert: "INSERT INTO \"redemptions\" (\"voucher_id\") VALUES ($1) RETURNING \"id\"",
+            update_by_pk: "UPDATE \"redemptions\" SET \"voucher_id\" = $1 WHERE \"id\" = $2",
+            delete_by_pk: "DELETE FROM \"redemptions\" WHERE \"id\" = $1",
+            create_table: &[
+                "CREATE TABLE IF NOT EXISTS \"redemptions\" (\n    \"id\" INTEGER GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n    \"voucher_id\" VARCHAR(20) NOT NULL,\n    FOREIGN KEY (\"voucher_id\") REFERENCES \"vouchers\" (\"code\") ON DELETE CASCADE ON UPDATE RESTRICT\n)",
+            ],
+            drop_table: "DROP TABLE IF EXISTS \"redemptions\" CASCADE",
+        },
+    ];
+    fn from_row(row: &::pookie::Row<'_>) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Redemption {
+            id: row.get(0)?,
+            voucher_id: row.get(1)?,
+            __loaded: ::pookie::Loaded::new(),
+        })
+    }
+    fn from_partial_row(
+        row: &::pookie::Row<'_>,
+        indices: &[::core::option::Option<usize>],
+    ) -> ::pookie::Result<Self> {
+        ::core::result::Result::Ok(Redemption {
+            id: match ::pookie::__private::loaded_index(indices, 0) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            voucher_id: match ::pookie::__private::loaded_index(indices, 1) {
+                ::core::option::Option::Some(index) => row.get(index)?,
+                ::core::option::Option::None => ::core::default::Default::default(),
+            },
+            __loaded: ::pookie::Loaded::new(),
+        })
+    }
+    fn field_any(&self, column: usize) -> ::core::option::Option<&dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&self.id),
+            1 => ::core::option::Option::Some(&self.voucher_id),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn field_any_mut(
+        &mut self,
+        column: usize,
+    ) -> ::core::option::Option<&mut dyn ::core::any::Any> {
+        match column {
+            0 => ::core::option::Option::Some(&mut self.id),
+            1 => ::core::option::Option::Some(&mut self.voucher_id),
+            _ => ::core::option::Option::None,
+        }
+    }
+    fn swap_field(&mut self, other: &mut Self, column: usize) {
+        match column {
+            0 => ::core::mem::swap(&mut self.id, &mut other.id),
+            1 => ::core::mem::swap(&mut self.voucher_id, &mut other.voucher_id),
+            _ => {}
+        }
+    }
+    fn push_insert_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
+        out.push(::pookie::ToParam::to_param(&self.voucher_id));
+    }
+    fn push_update_params<'a>(&'a self, out: &mut ::std::vec::Vec<::pookie::Param<'a>>) {
+        out.push(::pookie::ToParam::to_param(&self.voucher_id));
+        out.push(::pookie::ToParam::to_param(&self.id));
+    }
+    fn pk_param(&self) -> ::pookie::Param<'_> {
+        ::pookie::ToParam::to_param(&self.id)
+    }
+    fn column_param(&self, column: usize) -> ::pookie::Param<'_> {
+        match column {
+            0 => ::pookie::ToParam::to_param(&self.id),
+            1 => ::pookie::ToParam::to_param(&self.voucher_id),
+            _ => ::pookie::Param::Null,
+        }
+    }
+    fn loaded(&self) -> &::pookie::Loaded {
+        &self.__loaded
+    }
+    fn loaded_mut(&mut self) -> &mut ::pookie::Loaded {
+        &mut self.__loaded
+    }
+    fn set_auto_pk(&mut self, pk: i64) -> ::pookie::Result<()> {
+        self.id = ::pookie::ops::auto_pk(pk)?;
+        ::core::result::Result::Ok(())
+    }
+    fn touch_auto_now(
+        &mut self,
+        now: ::pookie::chrono::DateTime<::pookie::chrono::Utc>,
+    ) {
+        let _ = now;
+    }
+    fn hooks() -> ::pookie::HookFns<Self> {
+        #[allow(unused_imports)]
+        use ::pookie::__hooks::{NoHooks as _, UserHooks as _};
+        let probe = &::pookie::__hooks::Probe::<Self>::new();
+        probe.hook_fns()
+    }
+}
+impl Redemption {
+    /// Every row of [`Redemption`], in the model's default ordering: the start of every query.
+    pub fn objects() -> ::pookie::QuerySet<Self> {
+        ::pookie::QuerySet::new()
+    }
+    /// Fetches the row with this primary key, or [`Error::DoesNotExist`](::pookie::Error::DoesNotExist).
+    pub fn get(db: &::pookie::Db, pk: i32) -> ::pookie::Result<Self> {
+        ::pookie::ops::get_by_pk(db, &pk)
+    }
+    /// Writes every editable field of this row back to the database, by primary key.
+    pub fn save(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::save(db, self)
+    }
+    /// Writes only the listed columns of this row back to the database
+    /// (`save(update_fields = …)`): one column handle, or a tuple of them.
+    pub fn save_update_fields(
+        &mut self,
+        db: &::pookie::Db,
+        fields: impl ::pookie::Projection<Self>,
+    ) -> ::pookie::Result<()> {
+        ::pookie::ops::save_update_fields(db, self, fields)
+    }
+    /// Reads this row again from the database, replacing every field.
+    pub fn refresh_from_db(&mut self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::refresh_from_db(db, self)
+    }
+    /// Deletes this row.
+    pub fn delete(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::delete(db, self)
+    }
+    /// Creates the table and its indexes if they do not exist.
+    pub fn create_table(db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::create_table::<Self>(db)
+    }
+    /// The [`Voucher`] this row points to through `voucher`.
+    /// One query, unless `select_related` or `prefetch_related` loaded it.
+    pub fn voucher(
+        &self,
+        db: &::pookie::Db,
+    ) -> ::pookie::Result<::std::borrow::Cow<'_, Voucher>> {
+        ::pookie::relations::fetch_related(self, redemption::voucher, db)
+    }
+    /// Drops the table if it exists (on PostgreSQL, with the foreign keys of
+    /// other tables that point at it).
+    pub fn drop_table(db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::ops::drop_table::<Self>(db)
+    }
+    /// The model's metadata, for the relations of other models that point here.
+    #[doc(hidden)]
+    pub fn __pookie_meta() -> &'static ::pookie::ModelMeta {
+        &<Self as ::pookie::Model>::META
+    }
+}
+impl ::pookie::Validate for Redemption {
+    const UNIQUE: &'static [::pookie::validation::UniqueSet] = &[];
+    fn clean_fields(&self, errors: &mut ::pookie::ValidationError) {
+        {
+            let value = &self.voucher_id;
+            ::pookie::validation::not_blank(errors, "voucher", value.is_empty());
+        }
+    }
+    fn push_unique_params<'a>(
+        &'a self,
+        set: usize,
+        out: &mut ::std::vec::Vec<::pookie::Param<'a>>,
+    ) {
+        let _ = (set, out);
+    }
+}
+impl Redemption {
+    /// Runs every check of this instance: each field's built-in checks, then
+    /// its [`Hooks::clean`](::pookie::Hooks::clean), then uniqueness against
+    /// the database (its own row excluded). `save` runs it first.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::full_clean(self, db, false)
+    }
+    /// Checks only that no other row holds this instance's unique values.
+    pub fn validate_unique(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        ::pookie::validation::validate_unique(self, db, false)
+    }
+}
+#[allow(clippy::type_complexity)]
+impl NewRedemption<::std::string::String> {
+    /// Runs every check of the instance this form would create, as `create`
+    /// does before inserting it.
+    pub fn full_clean(&self, db: &::pookie::Db) -> ::pookie::Result<()> {
+        let object = ::pookie::Insert::into_model(
+            ::core::clone::Clone::clone(self),
+            ::pookie::ops::now(),
+        );
+        ::pookie::validation::full_clean(&object, db, true)
+    }
+}
 /// Creates the tables of every model of this schema, each after the tables it refers to.
 pub fn create_tables(db: &::pookie::Db) -> ::pookie::Result<()> {
     Employee::create_table(db)?;
@@ -5713,6 +7191,10 @@ pub fn create_tables(db: &::pookie::Db) -> ::pookie::Result<()> {
     ProtectItem::create_table(db)?;
     RestrictItem::create_table(db)?;
     DoNothingItem::create_table(db)?;
+    Passport::create_table(db)?;
+    Stamp::create_table(db)?;
+    Voucher::create_table(db)?;
+    Redemption::create_table(db)?;
     ::core::result::Result::Ok(())
 }
 /// Every model of this schema module, in source order: give it to
@@ -5735,5 +7217,9 @@ pub const MODELS: ::pookie::registry::Models = ::pookie::registry::Models {
         &<ProtectItem as ::pookie::Model>::META,
         &<RestrictItem as ::pookie::Model>::META,
         &<DoNothingItem as ::pookie::Model>::META,
+        &<Passport as ::pookie::Model>::META,
+        &<Stamp as ::pookie::Model>::META,
+        &<Voucher as ::pookie::Model>::META,
+        &<Redemption as ::pookie::Model>::META,
     ],
 };

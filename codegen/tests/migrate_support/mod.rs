@@ -394,11 +394,12 @@ fn sqlite_schema(conn: &rusqlite::Connection) -> BTreeMap<String, Vec<String>> {
         // id, seq, table, from, to, on_update, on_delete, match
         for f in strings(&format!("PRAGMA foreign_key_list(\"{table}\")")) {
             lines.push(format!(
-                "foreign key {} -> {}({}) on delete {}",
+                "foreign key {} -> {}({}) on delete {} on update {}",
                 text(&f[3]),
                 text(&f[2]),
                 text(&f[4]),
-                text(&f[6])
+                text(&f[6]),
+                text(&f[5])
             ));
         }
         let sql = strings(&format!(

@@ -305,9 +305,13 @@ impl Operation {
                 format!("Alter field {} of {model}", field.name)
             }
             Operation::AddIndex { model, index } => format!(
-                "Create index {} on {model} ({})",
+                "Create index {} on {model} ({}){}",
                 index.name.as_deref().unwrap_or("?"),
-                index.fields.join(", ")
+                index.fields.join(", "),
+                match index.method {
+                    crate::ir::IndexMethod::Btree => String::new(),
+                    method => format!(" using {}", method.name()),
+                }
             ),
             Operation::RemoveIndex { model, name } => format!("Remove index {name} from {model}"),
             Operation::AddSearchIndex { model, index } => format!(

@@ -736,6 +736,7 @@ model Event {
             unique: false,
             name: None,
             condition: None,
+            method: Default::default(),
         };
         state
             .apply(&Operation::AddIndex {
@@ -765,6 +766,7 @@ model Event {
                     unique: false,
                     name: None,
                     condition: None,
+                    method: Default::default(),
                 },
             })
             .unwrap_err();

@@ -112,6 +112,27 @@ impl FromSql for serde_json::Value {
     }
 }
 
+/// `ArrayField(JSONField())`: a PostgreSQL `jsonb[]`; on SQLite the column
+/// is one JSON array, whose elements are the values themselves.
+impl super::ArrayElement for serde_json::Value {
+    fn element_param(&self) -> Param<'_> {
+        self.to_param()
+    }
+
+    fn from_json(value: &serde_json::Value) -> Result<Self, String> {
+        Ok(value.clone())
+    }
+
+    fn from_pg(ty: &Type, raw: &[u8]) -> Result<Self, BoxError> {
+        let PgJsonText(bytes) = PgJsonText::from_sql(ty, raw)?;
+        Ok(decode(bytes)?)
+    }
+
+    fn pg_accepts(ty: &Type) -> bool {
+        <PgJsonText<'_> as PgFromSql<'_>>::accepts(ty)
+    }
+}
+
 impl<T: Serialize> ToParam for Json<T> {
     fn to_param(&self) -> Param<'_> {
         json_param(&self.0)
