@@ -904,6 +904,13 @@ pub mod batch {
         super::Batch,
         ::core::option::Option<::std::vec::Vec<::pookie::serde_json::Value>>,
     > = ::pookie::Column::new("batches", "extra");
+    /// The unique keys of [`Batch`](super::Batch), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Batch> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewBatch`](super::NewBatch): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;
@@ -1327,6 +1334,13 @@ pub mod label_total {
         "label_totals",
         "total",
     );
+    /// The unique keys of [`LabelTotal`](super::LabelTotal), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `label`.
+        pub const label: ::pookie::UniqueKey<super::super::LabelTotal> = ::pookie::UniqueKey::new(
+            &["label"],
+        );
+    }
 }
 /// The fields of a new [`LabelTotal`]: every field is optional; `save` it
 /// (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).

@@ -46,6 +46,13 @@ pub mod employee {
     pub const reports: ::pookie::Reverse<super::Employee, super::Employee> = ::pookie::Reverse::new(
         1,
     );
+    /// The unique keys of [`Employee`](super::Employee), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Employee> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewEmployee`](super::NewEmployee): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;
@@ -475,6 +482,13 @@ pub mod address {
     pub const shipped_shipments: ::pookie::Reverse<super::Address, super::Shipment> = ::pookie::Reverse::new(
         1,
     );
+    /// The unique keys of [`Address`](super::Address), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Address> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewAddress`](super::NewAddress): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_city;
@@ -865,6 +879,17 @@ pub mod shipment {
     pub const ship_to: ::pookie::ForeignKey<super::Shipment, super::Address> = ::pookie::ForeignKey::new(
         1,
     );
+    /// The unique keys of [`Shipment`](super::Shipment), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Shipment> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+        /// Unique: `reference`.
+        pub const reference: ::pookie::UniqueKey<super::super::Shipment> = ::pookie::UniqueKey::new(
+            &["reference"],
+        );
+    }
     /// In the type of [`NewShipment`](super::NewShipment): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_reference;
@@ -1366,6 +1391,13 @@ pub mod writer_rating {
         super::WriterRating,
         super::super::library::Writer,
     > = ::pookie::ForeignKey::new(0);
+    /// The unique keys of [`WriterRating`](super::WriterRating), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::WriterRating> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewWriterRating`](super::NewWriterRating): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_writer_id;
@@ -1777,6 +1809,13 @@ pub mod person {
     pub const passport: ::pookie::ReverseOne<super::Person, super::Passport> = ::pookie::ReverseOne::new(
         2,
     );
+    /// The unique keys of [`Person`](super::Person), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Person> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewPerson`](super::NewPerson): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;
@@ -2192,6 +2231,13 @@ pub mod club {
     pub const membership_set: ::pookie::Reverse<super::Club, super::Membership> = ::pookie::Reverse::new(
         1,
     );
+    /// The unique keys of [`Club`](super::Club), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Club> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewClub`](super::NewClub): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;
@@ -2584,6 +2630,17 @@ pub mod membership {
     pub const club: ::pookie::ForeignKey<super::Membership, super::Club> = ::pookie::ForeignKey::new(
         1,
     );
+    /// The unique keys of [`Membership`](super::Membership), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Membership> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+        /// Unique together: `person` and `club`.
+        pub const person_and_club: ::pookie::UniqueKey<super::super::Membership> = ::pookie::UniqueKey::new(
+            &["person_id", "club_id"],
+        );
+    }
     /// In the type of [`NewMembership`](super::NewMembership): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_person_id;
@@ -3091,6 +3148,13 @@ pub mod owner {
     pub const do_nothing_items: ::pookie::Reverse<super::Owner, super::DoNothingItem> = ::pookie::Reverse::new(
         5,
     );
+    /// The unique keys of [`Owner`](super::Owner), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Owner> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewOwner`](super::NewOwner): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_name;
@@ -3532,6 +3596,13 @@ pub mod cascade_item {
     pub const owner: ::pookie::ForeignKey<super::CascadeItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The unique keys of [`CascadeItem`](super::CascadeItem), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::CascadeItem> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewCascadeItem`](super::NewCascadeItem): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_owner_id;
@@ -3886,6 +3957,13 @@ pub mod set_null_item {
     pub const owner: ::pookie::ForeignKey<super::SetNullItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The unique keys of [`SetNullItem`](super::SetNullItem), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::SetNullItem> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
 }
 /// The fields of a new [`SetNullItem`]: every field is optional; `save` it
 /// (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -4240,6 +4318,13 @@ pub mod set_default_item {
     pub const owner: ::pookie::ForeignKey<super::SetDefaultItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The unique keys of [`SetDefaultItem`](super::SetDefaultItem), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::SetDefaultItem> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
 }
 /// The fields of a new [`SetDefaultItem`]: every field is optional; `save` it
 /// (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -4591,6 +4676,13 @@ pub mod protect_item {
     pub const owner: ::pookie::ForeignKey<super::ProtectItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The unique keys of [`ProtectItem`](super::ProtectItem), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::ProtectItem> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewProtectItem`](super::NewProtectItem): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_owner_id;
@@ -4945,6 +5037,13 @@ pub mod restrict_item {
     pub const owner: ::pookie::ForeignKey<super::RestrictItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The unique keys of [`RestrictItem`](super::RestrictItem), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::RestrictItem> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewRestrictItem`](super::NewRestrictItem): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_owner_id;
@@ -5299,6 +5398,13 @@ pub mod do_nothing_item {
     pub const owner: ::pookie::ForeignKey<super::DoNothingItem, super::Owner> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The unique keys of [`DoNothingItem`](super::DoNothingItem), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::DoNothingItem> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewDoNothingItem`](super::NewDoNothingItem): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_owner_id;
@@ -5661,6 +5767,13 @@ pub mod passport {
     pub const stamps: ::pookie::Reverse<super::Passport, super::Stamp> = ::pookie::Reverse::new(
         1,
     );
+    /// The unique keys of [`Passport`](super::Passport), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `person`.
+        pub const person: ::pookie::UniqueKey<super::super::Passport> = ::pookie::UniqueKey::new(
+            &["person_id"],
+        );
+    }
     /// In the type of [`NewPassport`](super::NewPassport): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_person_id;
@@ -6083,6 +6196,13 @@ pub mod stamp {
     pub const passport: ::pookie::ForeignKey<super::Stamp, super::Passport> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The unique keys of [`Stamp`](super::Stamp), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Stamp> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewStamp`](super::NewStamp): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_passport_id;
@@ -6487,6 +6607,17 @@ pub mod voucher {
     pub const redemptions: ::pookie::Reverse<super::Voucher, super::Redemption> = ::pookie::Reverse::new(
         0,
     );
+    /// The unique keys of [`Voucher`](super::Voucher), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Voucher> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+        /// Unique: `code`.
+        pub const code: ::pookie::UniqueKey<super::super::Voucher> = ::pookie::UniqueKey::new(
+            &["code"],
+        );
+    }
 }
 /// The fields of a new [`Voucher`]: every field is optional; `save` it
 /// (or pass it to [`QuerySet::create`](::pookie::QuerySet::create)).
@@ -6852,6 +6983,13 @@ pub mod redemption {
     pub const voucher: ::pookie::ForeignKey<super::Redemption, super::Voucher> = ::pookie::ForeignKey::new(
         0,
     );
+    /// The unique keys of [`Redemption`](super::Redemption), for [`OnConflict::on`](::pookie::OnConflict::on).
+    pub mod unique {
+        /// The primary key: `id`.
+        pub const id: ::pookie::UniqueKey<super::super::Redemption> = ::pookie::UniqueKey::new(
+            &["id"],
+        );
+    }
     /// In the type of [`NewRedemption`](super::NewRedemption): a required field not set yet.
     #[derive(Debug, Clone)]
     pub struct MissingField_voucher_id;
