@@ -50,6 +50,33 @@ on_both_backends! {
         assert_eq!(stored(db)?, [("rust".into(), "Rust lang".into())]);
     }
 
+    // peewee: for name in ('charlie', 'mickey', 'huey'):
+    //     db.execute_sql('REPLACE INTO person (name) VALUES (?)', (name,))
+    // and InsertQuery.upsert() / on_conflict('REPLACE'): run twice, each name is
+    // stored once, and a replaced row takes the proposed values.
+    fn peewee_replace_into_by_a_unique_name(db) {
+        blog::create_tables(db)?;
+        let replace = OnConflict::on(tag::unique::name).update_all();
+        for round in ["first", "second"] {
+            for name in ["charlie", "mickey", "huey"] {
+                let slug = format!("{name}-{round}");
+                Tag::objects().upsert(db, tag_form(&slug, name), &replace)?;
+            }
+        }
+        let mut people: Vec<(String, String)> = Tag::objects()
+            .values_list((tag::name, tag::slug))
+            .all(db)?;
+        people.sort();
+        assert_eq!(
+            people,
+            [
+                ("charlie".to_owned(), "charlie-second".to_owned()),
+                ("huey".to_owned(), "huey-second".to_owned()),
+                ("mickey".to_owned(), "mickey-second".to_owned()),
+            ]
+        );
+    }
+
     fn do_nothing_keeps_the_stored_row_and_gives_it_back(db) {
         blog::create_tables(db)?;
         let first = Tag::objects().create(db, tag_form("go", "Go"))?;
