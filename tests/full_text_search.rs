@@ -7,14 +7,10 @@
 #[macro_use]
 mod support;
 
-use std::borrow::Cow;
-
-use pookie::migrate::{self as runner, Down, MigrateOptions, Migration, Migrations, Plan, Script};
-use pookie::migrate::{Step, Target};
+use pookie::migrate::Target;
+use pookie::migrate::{self as runner, MigrateOptions, Migration, Migrations};
 use pookie::{Db, Dialect, SearchHeadline, SearchQuery, SearchRank};
 use pookie_codegen::migrate::diff::{diff, NoInput};
-use pookie_codegen::migrate::folder::checksum;
-use pookie_codegen::migrate::{created_tables, render_migration, RenderedScript, RenderedStep};
 use pookie_grammar::migration::{parse_migration, print_migration, Operation, State};
 use pookie_grammar::Source;
 
@@ -379,35 +375,6 @@ fn story_schema(indexed: bool) -> State {
     State::from_schema(&schema, "default")
 }
 
-fn script(rendered: RenderedScript) -> Script {
-    Script {
-        steps: Cow::Owned(
-            rendered
-                .steps
-                .into_iter()
-                .map(|step| match step {
-                    RenderedStep::Sql(sql) => Step::Sql(Cow::Owned(sql)),
-                    RenderedStep::Script(sql) => Step::Script(Cow::Owned(sql)),
-                    RenderedStep::Rust(name) => Step::Rust(Cow::Owned(name)),
-                })
-                .collect(),
-        ),
-        rebuilds_tables: rendered.rebuilds_tables,
-    }
-}
-
-fn plan(before: &State, operations: &[Operation], dialect: Dialect) -> Plan {
-    let rendered = render_migration(before, operations, dialect)
-        .unwrap_or_else(|e| panic!("render for {dialect}: {e}"));
-    Plan {
-        up: script(rendered.up),
-        down: match rendered.down {
-            Ok(down) => Down::Script(script(down)),
-            Err(why) => Down::Irreversible(Cow::Owned(why)),
-        },
-    }
-}
-
 /// The migration `makemigrations` writes from `before` to `after`, printed
 /// and parsed back as from its folder.
 fn migration(name: &str, before: &State, after: &State) -> (Migration, Vec<Operation>) {
@@ -423,20 +390,8 @@ fn migration(name: &str, before: &State, after: &State) -> (Migration, Vec<Opera
     .unwrap_or_else(|e| panic!("{printed}\n{e}"));
     assert_eq!(parsed.operations, changes.operations, "{printed}");
     let operations = parsed.operations;
-    let migration = Migration {
-        name: Cow::Owned(name.to_owned()),
-        checksum: Cow::Owned(checksum(&printed)),
-        replaces: Cow::Borrowed(&[]),
-        creates_tables: Cow::Owned(
-            created_tables(before, &operations)
-                .unwrap()
-                .into_iter()
-                .map(Cow::Owned)
-                .collect(),
-        ),
-        sqlite: plan(before, &operations, Dialect::Sqlite),
-        postgres: plan(before, &operations, Dialect::Postgres),
-    };
+    let migration = support::migrations::runtime_migration(name, &printed, before, &operations)
+        .unwrap_or_else(|e| panic!("{e}"));
     (migration, operations)
 }
 

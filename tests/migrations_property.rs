@@ -14,16 +14,13 @@
 #[allow(unused_macros)]
 mod support;
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use pookie::migrate::{self as runner, Down, MigrateOptions, Migration, Migrations, Plan, Script};
-use pookie::migrate::{Step, Target};
+use pookie::migrate::Target;
+use pookie::migrate::{self as runner, MigrateOptions, Migration, Migrations};
 use pookie::{Db, Dialect};
 use pookie_codegen::migrate::diff::{diff, NoInput};
-use pookie_codegen::migrate::folder::checksum;
-use pookie_codegen::migrate::{created_tables, render_migration, RenderedScript, RenderedStep};
-use pookie_grammar::migration::{parse_migration, print_migration, Operation, State};
+use pookie_grammar::migration::{parse_migration, print_migration, State};
 use pookie_grammar::Source;
 
 /// How many random cases each backend runs (each up to [`MAX_EDITS`] edits).
@@ -621,38 +618,6 @@ fn quoted(names: &[String]) -> String {
 }
 
 // ---------------------------------------------------------------------------
-// Migrations rendered for the runtime, the way the CLI does it.
-
-fn script(rendered: RenderedScript) -> Script {
-    Script {
-        steps: Cow::Owned(
-            rendered
-                .steps
-                .into_iter()
-                .map(|step| match step {
-                    RenderedStep::Sql(sql) => Step::Sql(Cow::Owned(sql)),
-                    RenderedStep::Script(sql) => Step::Script(Cow::Owned(sql)),
-                    RenderedStep::Rust(name) => Step::Rust(Cow::Owned(name)),
-                })
-                .collect(),
-        ),
-        rebuilds_tables: rendered.rebuilds_tables,
-    }
-}
-
-fn plan(before: &State, operations: &[Operation], dialect: Dialect) -> Result<Plan, String> {
-    let rendered = render_migration(before, operations, dialect)
-        .map_err(|e| format!("render for {}: {e}", dialect.name()))?;
-    Ok(Plan {
-        up: script(rendered.up),
-        down: match rendered.down {
-            Ok(down) => Down::Script(script(down)),
-            Err(why) => Down::Irreversible(Cow::Owned(why)),
-        },
-    })
-}
-
-// ---------------------------------------------------------------------------
 // Rows: one more in every table after each migration.
 
 fn sql_value(kind: &Kind, n: u64, dialect: Dialect) -> String {
@@ -788,20 +753,12 @@ impl History {
         }
         let operations = parsed.operations;
         let before = &self.state;
-        self.list.push(Migration {
-            name: Cow::Owned(name),
-            checksum: Cow::Owned(checksum(&printed)),
-            replaces: Cow::Borrowed(&[]),
-            creates_tables: Cow::Owned(
-                created_tables(before, &operations)
-                    .map_err(|e| e.to_string())?
-                    .into_iter()
-                    .map(Cow::Owned)
-                    .collect(),
-            ),
-            sqlite: plan(before, &operations, Dialect::Sqlite)?,
-            postgres: plan(before, &operations, Dialect::Postgres)?,
-        });
+        self.list.push(support::migrations::runtime_migration(
+            &name,
+            &printed,
+            before,
+            &operations,
+        )?);
         runner::migrate(db, &Migrations::new(self.list.clone()))
             .map_err(|e| format!("migrate: {e}"))?;
         for operation in &operations {

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod migrations;
 pub mod user_crate;
 
 use std::io::Write;
