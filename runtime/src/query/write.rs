@@ -213,23 +213,24 @@ impl<M: Model> QuerySet<M> {
         } else {
             batch_size.min(per_statement)
         };
+        // Every batch but the last has the same size: its text is written once.
+        let mut sql = String::new();
+        let mut sql_rows = 0;
         let mut start = 0;
         while start < objects.len() {
             let end = (start + batch).min(objects.len());
-            let mut sql = String::new();
-            let mut params: Vec<Param<'_>> = Vec::with_capacity((end - start) * columns.len());
-            push_insert_rows(
-                dialect,
-                &mut sql,
-                &columns,
-                &objects[start..end],
-                &mut params,
-            );
-            if meta.auto_pk {
-                if dialect.returns_keys_with_returning() {
+            if end - start != sql_rows {
+                sql_rows = end - start;
+                sql.clear();
+                push_insert_rows_sql::<M>(dialect, &mut sql, &columns, 0, sql_rows);
+                if meta.auto_pk && dialect.returns_keys_with_returning() {
                     sql.push_str(" RETURNING ");
                     dialect.push_ident(&mut sql, meta.pk_column);
                 }
+            }
+            let mut params: Vec<Param<'_>> = Vec::with_capacity((end - start) * columns.len());
+            push_insert_params(&columns, &objects[start..end], &mut params);
+            if meta.auto_pk {
                 // The keys come back in the order of the VALUES rows.
                 let keys = connection.insert_returning_keys(&sql, &params, end - start)?;
                 drop(params);
@@ -263,6 +264,31 @@ pub(crate) fn push_insert_rows<'a, M: Model>(
     objects: &'a [M],
     params: &mut Vec<Param<'a>>,
 ) {
+    push_insert_rows_sql::<M>(dialect, sql, columns, params.len(), objects.len());
+    push_insert_params(columns, objects, params);
+}
+
+/// The parameters of [`push_insert_rows`], without its SQL text.
+fn push_insert_params<'a, M: Model>(
+    columns: &[&str],
+    objects: &'a [M],
+    params: &mut Vec<Param<'a>>,
+) {
+    for object in objects {
+        object.push_insert_params(params);
+    }
+    debug_assert_eq!(params.len() % columns.len().max(1), 0);
+}
+
+/// The SQL text of [`push_insert_rows`] for `rows` rows, numbering the
+/// placeholders after the `bound` parameters already bound.
+fn push_insert_rows_sql<M: Model>(
+    dialect: crate::Dialect,
+    sql: &mut String,
+    columns: &[&str],
+    bound: usize,
+    rows: usize,
+) {
     sql.push_str("INSERT INTO ");
     dialect.push_ident(sql, M::META.table);
     sql.push_str(" (");
@@ -273,15 +299,15 @@ pub(crate) fn push_insert_rows<'a, M: Model>(
         dialect.push_ident(sql, column);
     }
     sql.push_str(") VALUES ");
-    for (row, object) in objects.iter().enumerate() {
+    let mut placeholder = bound;
+    for row in 0..rows {
         sql.push_str(if row == 0 { "(" } else { ", (" });
-        let first = params.len();
-        object.push_insert_params(params);
-        for n in first..params.len() {
-            if n > first {
+        for column in 0..columns.len() {
+            if column > 0 {
                 sql.push_str(", ");
             }
-            dialect.push_placeholder(sql, n + 1);
+            placeholder += 1;
+            dialect.push_placeholder(sql, placeholder);
         }
         sql.push(')');
     }

@@ -13,7 +13,7 @@ use rusqlite::types::ValueRef;
 use crate::db::Connection;
 use crate::error::Result;
 use crate::model::Model;
-use crate::query::SqlBuilder;
+use crate::query::{binds_keys_as_array, SqlBuilder};
 use crate::row::{FromSql, Row};
 use crate::value::Param;
 
@@ -165,7 +165,13 @@ pub(crate) fn prefetch_step<A: Model, B: Model>(
     // the join table; a child appears once per parent it belongs to).
     let mut owners: Vec<Key> = Vec::new();
     let width = B::META.columns.len();
-    for chunk in keys.chunks(prefetcher.dialect.max_parameters()) {
+    // One array parameter holds every key; otherwise one placeholder each.
+    let per_query = if binds_keys_as_array(prefetcher.dialect, &keys) {
+        keys.len()
+    } else {
+        prefetcher.dialect.max_parameters()
+    };
+    for chunk in keys.chunks(per_query.max(1)) {
         let mut builder = SqlBuilder::new(prefetcher.dialect, "SELECT ");
         builder.push_model_columns(B::META.table, B::META.columns, B::META.text_columns);
         let (key_table, key_column) = match meta.through {
@@ -202,9 +208,7 @@ pub(crate) fn prefetch_step<A: Model, B: Model>(
         builder
             .dialect
             .push_qualified(&mut builder.sql, key_table, key_column);
-        builder.push(" IN (");
-        builder.push_param_list(chunk);
-        builder.push(")");
+        builder.push_key_membership(chunk);
         // Each parent's rows come from one chunk, so they keep this order.
         builder.push_order_by(B::META.table, B::META.fields, B::META.ordering);
         let many_to_many = meta.through.is_some();
