@@ -102,7 +102,7 @@ impl Dialect {
             Dialect::Sqlite => out.push('?'),
             Dialect::Postgres => {
                 out.push('$');
-                out.push_str(&n.to_string());
+                push_decimal(out, n);
             }
         }
     }
@@ -249,6 +249,24 @@ impl std::fmt::Display for Dialect {
     }
 }
 
+/// Appends `n` in decimal without allocating (statements with thousands of
+/// placeholders write one per bound value).
+fn push_decimal(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[start..] {
+        out.push(char::from(digit));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,6 +290,11 @@ mod tests {
         }
         assert_eq!(sqlite, "???");
         assert_eq!(postgres, "$1$2$3");
+        for (n, expected) in [(10, "$10"), (65_535, "$65535"), (1_000_000, "$1000000")] {
+            let mut one = String::new();
+            Dialect::Postgres.push_placeholder(&mut one, n);
+            assert_eq!(one, expected);
+        }
     }
 
     #[test]
