@@ -1,6 +1,11 @@
 //! Writing through a query set: `get_or_create`, `update_or_create` and
 //! `bulk_create`.
 
+use std::any::TypeId;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use super::column::Assignment;
 use super::condition::{CmpOp, ColumnRef, Cond, Q};
 use super::queryset::QuerySet;
@@ -197,39 +202,28 @@ impl<M: Model> QuerySet<M> {
         forms: impl IntoIterator<Item = F>,
         batch_size: usize,
     ) -> Result<Vec<M>> {
-        let now = crate::ops::now();
+        let now = crate::ops::now_for::<M>();
         let objects: Vec<M> = forms.into_iter().map(|form| form.into_model(now)).collect();
         let mut objects = self.remember_db(objects);
         if objects.is_empty() {
             return Ok(objects);
         }
         let meta = &M::META;
-        let columns = insert_columns::<M>();
+        let width = insert_width::<M>();
         let mut connection = db.connection(self.alias())?;
         let dialect = connection.dialect();
-        let per_statement = (dialect.max_parameters() / columns.len().max(1)).max(1);
+        let per_statement = (dialect.max_parameters() / width.max(1)).max(1);
         let batch = if batch_size == 0 {
             per_statement
         } else {
             batch_size.min(per_statement)
         };
-        // Every batch but the last has the same size: its text is written once.
-        let mut sql = String::new();
-        let mut sql_rows = 0;
         let mut start = 0;
         while start < objects.len() {
             let end = (start + batch).min(objects.len());
-            if end - start != sql_rows {
-                sql_rows = end - start;
-                sql.clear();
-                push_insert_rows_sql::<M>(dialect, &mut sql, &columns, 0, sql_rows);
-                if meta.auto_pk && dialect.returns_keys_with_returning() {
-                    sql.push_str(" RETURNING ");
-                    dialect.push_ident(&mut sql, meta.pk_column);
-                }
-            }
-            let mut params: Vec<Param<'_>> = Vec::with_capacity((end - start) * columns.len());
-            push_insert_params(&columns, &objects[start..end], &mut params);
+            let sql = bulk_insert_text::<M>(dialect, end - start);
+            let mut params: Vec<Param<'_>> = Vec::with_capacity((end - start) * width);
+            push_insert_params(width, &objects[start..end], &mut params);
             if meta.auto_pk {
                 // The keys come back in the order of the VALUES rows.
                 let keys = connection.insert_returning_keys(&sql, &params, end - start)?;
@@ -265,19 +259,54 @@ pub(crate) fn push_insert_rows<'a, M: Model>(
     params: &mut Vec<Param<'a>>,
 ) {
     push_insert_rows_sql::<M>(dialect, sql, columns, params.len(), objects.len());
-    push_insert_params(columns, objects, params);
+    push_insert_params(columns.len(), objects, params);
 }
 
 /// The parameters of [`push_insert_rows`], without its SQL text.
-fn push_insert_params<'a, M: Model>(
-    columns: &[&str],
-    objects: &'a [M],
-    params: &mut Vec<Param<'a>>,
-) {
+fn push_insert_params<'a, M: Model>(width: usize, objects: &'a [M], params: &mut Vec<Param<'a>>) {
     for object in objects {
         object.push_insert_params(params);
     }
-    debug_assert_eq!(params.len() % columns.len().max(1), 0);
+    debug_assert_eq!(params.len() % width.max(1), 0);
+}
+
+/// The INSERT of `rows` rows of `M` that `bulk_create` runs (with `RETURNING`
+/// the key where the database assigns it), written once per thread, model,
+/// dialect and row count: for 100 rows its text is most of the statement's
+/// own cost on SQLite.
+fn bulk_insert_text<M: Model>(dialect: crate::Dialect, rows: usize) -> Rc<str> {
+    /// Texts kept per thread before the cache starts over.
+    const CAPACITY: usize = 256;
+    thread_local! {
+        static TEXTS: RefCell<HashMap<(TypeId, crate::Dialect, usize), Rc<str>>> =
+            RefCell::new(HashMap::new());
+    }
+    let key = (TypeId::of::<M>(), dialect, rows);
+    if let Some(text) = TEXTS.with(|texts| texts.borrow().get(&key).cloned()) {
+        return text;
+    }
+    let meta = &M::META;
+    let mut sql = String::new();
+    push_insert_rows_sql::<M>(dialect, &mut sql, &insert_columns::<M>(), 0, rows);
+    if meta.auto_pk && dialect.returns_keys_with_returning() {
+        sql.push_str(" RETURNING ");
+        dialect.push_ident(&mut sql, meta.pk_column);
+    }
+    let text: Rc<str> = sql.into();
+    TEXTS.with(|texts| {
+        let mut texts = texts.borrow_mut();
+        if texts.len() >= CAPACITY {
+            texts.clear();
+        }
+        texts.insert(key, Rc::clone(&text));
+    });
+    text
+}
+
+/// How many columns an INSERT of `M` writes: every column but an auto primary key.
+fn insert_width<M: Model>() -> usize {
+    let meta = &M::META;
+    meta.columns.len() - usize::from(meta.auto_pk && meta.columns.contains(&meta.pk_column))
 }
 
 /// The SQL text of [`push_insert_rows`] for `rows` rows, numbering the
