@@ -598,7 +598,9 @@ impl Contender for RawContender {
                         self.upserts.len() - 1
                     }
                 };
-                let mut statement = connection.prepare_cached(&self.upserts[position].1).unwrap();
+                let mut statement = connection
+                    .prepare_cached(&self.upserts[position].1)
+                    .unwrap();
                 for (index, (key, count)) in tallies.iter().enumerate() {
                     statement.raw_bind_parameter(index * 2 + 1, key).unwrap();
                     statement.raw_bind_parameter(index * 2 + 2, count).unwrap();
@@ -663,5 +665,4 @@ fn comments_in(tree: &UserTree) -> usize {
         .flat_map(|(_, posts)| posts)
         .map(|(_, comments)| comments.len())
         .sum()
-
 }
