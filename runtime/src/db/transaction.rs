@@ -8,7 +8,7 @@ use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 
-use super::pool::PooledConnection;
+use super::pool::Checkout;
 use super::{Db, DEFAULT_ALIAS};
 use crate::error::{Error, Result};
 
@@ -28,7 +28,7 @@ pub(crate) struct Pin {
 
 pub(crate) struct PinState {
     /// `None` once the transaction has ended.
-    pub(crate) connection: Option<PooledConnection>,
+    pub(crate) connection: Option<Checkout>,
     depth: u32,
 }
 
@@ -146,7 +146,7 @@ impl Db {
         let Some(mut connection) = pin.lock().connection.take() else {
             unreachable!("only this function takes the transaction's connection");
         };
-        let finish = |connection: &mut PooledConnection, sql: &str| {
+        let finish = |connection: &mut Checkout, sql: &str| {
             let result = connection.batch_execute(sql);
             connection.set_in_transaction(false);
             result

@@ -3,7 +3,6 @@
 
 use std::any::TypeId;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::column::Assignment;
@@ -275,14 +274,20 @@ fn push_insert_params<'a, M: Model>(width: usize, objects: &'a [M], params: &mut
 /// dialect and row count: for 100 rows its text is most of the statement's
 /// own cost on SQLite.
 fn bulk_insert_text<M: Model>(dialect: crate::Dialect, rows: usize) -> Rc<str> {
-    /// Texts kept per thread before the cache starts over.
-    const CAPACITY: usize = 256;
+    /// Texts kept per thread; the oldest goes first. A short list searched
+    /// from its newest end costs less than hashing the key.
+    const CAPACITY: usize = 32;
+    type Key = (TypeId, crate::Dialect, usize);
     thread_local! {
-        static TEXTS: RefCell<HashMap<(TypeId, crate::Dialect, usize), Rc<str>>> =
-            RefCell::new(HashMap::new());
+        static TEXTS: RefCell<Vec<(Key, Rc<str>)>> = const { RefCell::new(Vec::new()) };
     }
     let key = (TypeId::of::<M>(), dialect, rows);
-    if let Some(text) = TEXTS.with(|texts| texts.borrow().get(&key).cloned()) {
+    let cached = TEXTS.with(|texts| {
+        let texts = texts.borrow();
+        let found = texts.iter().rev().find(|(cached, _)| *cached == key);
+        found.map(|(_, text)| Rc::clone(text))
+    });
+    if let Some(text) = cached {
         return text;
     }
     let meta = &M::META;
@@ -295,10 +300,10 @@ fn bulk_insert_text<M: Model>(dialect: crate::Dialect, rows: usize) -> Rc<str> {
     let text: Rc<str> = sql.into();
     TEXTS.with(|texts| {
         let mut texts = texts.borrow_mut();
-        if texts.len() >= CAPACITY {
-            texts.clear();
+        if texts.len() == CAPACITY {
+            texts.remove(0);
         }
-        texts.insert(key, Rc::clone(&text));
+        texts.push((key, Rc::clone(&text)));
     });
     text
 }
