@@ -392,5 +392,7 @@ fn run_scenarios(
     }
 
     results.print();
-    println!("n/a: not run (POOKIE_BENCH_IMPLEMENTATION names another implementation).");
+    if alone.is_some() {
+        println!("n/a: not run (POOKIE_BENCH_IMPLEMENTATION names another implementation).");
+    }
 }
