@@ -147,16 +147,27 @@ fn rebuild_after_one_field_change(models: usize) -> Result<Rebuild, String> {
         "#![allow(dead_code)]\npub mod models {\n    pookie::include_models!(\"models\");\n}\n",
     )?;
     write("schemas/models.pookie", &large_schema(models, 100))?;
+    // The repository's lock file: the same dependency versions as its own
+    // build, and no registry look-up.
+    std::fs::copy(repository.join("Cargo.lock"), dir.join("Cargo.lock"))
+        .map_err(|e| format!("copying Cargo.lock: {e}"))?;
     // The crates share one target directory, so the dependencies build once.
     let shared_target = target.join("build-side-crates");
     let build = || -> Result<(Duration, String), String> {
         let started = Instant::now();
-        let output = Command::new(env!("CARGO"))
+        let mut cargo = Command::new(env!("CARGO"));
+        cargo
             .arg("build")
             .current_dir(&dir)
-            .env("CARGO_TARGET_DIR", &shared_target)
-            .output()
-            .map_err(|e| e.to_string())?;
+            .env("CARGO_TARGET_DIR", &shared_target);
+        // Run outside `cargo run`, rustup's `rustc` would follow the
+        // `rust-toolchain.toml` some registry crates ship (and fail where that
+        // toolchain is not installed): use the compiler next to this cargo.
+        let sibling_rustc = Path::new(env!("CARGO")).with_file_name("rustc");
+        if std::env::var_os("RUSTC").is_none() && sibling_rustc.is_file() {
+            cargo.env("RUSTC", sibling_rustc);
+        }
+        let output = cargo.output().map_err(|e| e.to_string())?;
         let elapsed = started.elapsed();
         let stderr = String::from_utf8_lossy(&output.stderr);
         if !output.status.success() {

@@ -20,15 +20,18 @@ pub fn compare<S: ?Sized>(
 ) -> Vec<Option<Duration>> {
     let n = taking_part.len();
     let active: Vec<usize> = (0..n).filter(|&i| taking_part[i]).collect();
-    let iterations: Vec<u32> = active
-        .iter()
-        .map(|&i| {
-            between(state, i);
-            calibrate(|| op(state, i))
-        })
-        .collect();
     // One iteration count for all, so every implementation does the same work.
-    let iterations = *iterations.iter().max().unwrap_or(&1);
+    let iterations = match fixed_iterations() {
+        Some(fixed) => fixed,
+        None => active
+            .iter()
+            .map(|&i| {
+                between(state, i);
+                calibrate(|| op(state, i))
+            })
+            .max()
+            .unwrap_or(1),
+    };
     let mut samples = vec![Vec::with_capacity(rounds); n];
     for round in 0..rounds {
         for offset in 0..active.len() {
@@ -46,6 +49,17 @@ pub fn compare<S: ?Sized>(
         .enumerate()
         .map(|(i, values)| taking_part[i].then(|| median(values)))
         .collect()
+}
+
+/// `POOKIE_BENCH_ITERATIONS=n`: every sample runs `n` operations instead of
+/// filling 40 ms. For instruction counts: two runs under callgrind with
+/// different `n` give the cost of one operation, setup cancelled out.
+fn fixed_iterations() -> Option<u32> {
+    let value = std::env::var("POOKIE_BENCH_ITERATIONS").ok()?;
+    match value.parse() {
+        Ok(n) if n > 0 => Some(n),
+        _ => panic!("POOKIE_BENCH_ITERATIONS must be a positive number, not {value:?}"),
+    }
 }
 
 /// How many operations fill one sample.

@@ -14,6 +14,23 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now().trunc_subsecs(6)
 }
 
+/// [`now`] for the `auto_now`, `auto_now_add` and `default = now` fields of
+/// `M`; a model without date or time fields has none, and skips the clock
+/// read (the value is then never looked at).
+pub(crate) fn now_for<M: Model>() -> chrono::DateTime<chrono::Utc> {
+    let reads_clock = M::META.fields.iter().any(|field| {
+        matches!(
+            field.field_type,
+            "DateTimeField" | "DateField" | "TimeField"
+        )
+    });
+    if reads_clock {
+        now()
+    } else {
+        chrono::DateTime::UNIX_EPOCH
+    }
+}
+
 /// Fetches the row of `M` whose primary key is `pk`.
 pub fn get_by_pk<M: Model>(db: &Db, pk: &impl ToParam) -> Result<M> {
     get_by_key(db, &[pk.to_param()])
@@ -126,7 +143,7 @@ pub fn save<M: Model>(db: &Db, object: &mut M) -> Result<()> {
     crate::validation::full_clean(object, db, false)?;
     let hooks = M::hooks();
     (hooks.pre_save)(object, db)?;
-    object.touch_auto_now(now());
+    object.touch_auto_now(now_for::<M>());
     let changed = {
         let mut connection = db.connection(alias_of(object))?;
         let sql = &M::SQL[connection.dialect().index()];

@@ -30,10 +30,17 @@ pub enum Target {
 }
 
 impl Target {
-    /// The URL with the schema as the search path.
+    /// The URL with the schema as the search path, without TLS.
     pub fn postgres_url(url: &str, schema: &str) -> String {
         let separator = if url.contains('?') { '&' } else { '?' };
-        format!("{url}{separator}options=-csearch_path%3D{schema}")
+        // The raw driver code connects without TLS (`NoTls`): Pookie and
+        // Diesel do the same, so that no side pays for encryption.
+        let plain = if url.contains("sslmode=") {
+            ""
+        } else {
+            "&sslmode=disable"
+        };
+        format!("{url}{separator}options=-csearch_path%3D{schema}{plain}")
     }
 }
 

@@ -580,29 +580,6 @@ impl Contender for RawContender {
         std::hint::black_box(&tree);
         Some(comments_in(&tree))
     }
-}
-
-/// Runs a prepared statement, with the keys as its one array parameter if
-/// given, and maps each row.
-fn pg_rows<T>(
-    client: &mut postgres::Client,
-    statement: &postgres::Statement,
-    keys: Option<&Vec<i32>>,
-    mut read: impl FnMut(&postgres::Row) -> T,
-) -> Vec<T> {
-    let mut rows = client.query_raw(statement, keys).unwrap();
-    let mut values = Vec::new();
-    while let Some(row) = rows.next().unwrap() {
-        values.push(read(&row));
-    }
-    values
-}
-
-fn comments_in(tree: &UserTree) -> usize {
-    tree.iter()
-        .flat_map(|(_, posts)| posts)
-        .map(|(_, comments)| comments.len())
-        .sum()
 
     fn upsert_tallies(&mut self, tallies: &[TallyData]) -> usize {
         let sql_for = |postgres: bool| {
@@ -621,7 +598,9 @@ fn comments_in(tree: &UserTree) -> usize {
                         self.upserts.len() - 1
                     }
                 };
-                let mut statement = connection.prepare_cached(&self.upserts[position].1).unwrap();
+                let mut statement = connection
+                    .prepare_cached(&self.upserts[position].1)
+                    .unwrap();
                 for (index, (key, count)) in tallies.iter().enumerate() {
                     statement.raw_bind_parameter(index * 2 + 1, key).unwrap();
                     statement.raw_bind_parameter(index * 2 + 2, count).unwrap();
@@ -663,4 +642,27 @@ fn comments_in(tree: &UserTree) -> usize {
         std::hint::black_box(&stored);
         stored.len()
     }
+}
+
+/// Runs a prepared statement, with the keys as its one array parameter if
+/// given, and maps each row.
+fn pg_rows<T>(
+    client: &mut postgres::Client,
+    statement: &postgres::Statement,
+    keys: Option<&Vec<i32>>,
+    mut read: impl FnMut(&postgres::Row) -> T,
+) -> Vec<T> {
+    let mut rows = client.query_raw(statement, keys).unwrap();
+    let mut values = Vec::new();
+    while let Some(row) = rows.next().unwrap() {
+        values.push(read(&row));
+    }
+    values
+}
+
+fn comments_in(tree: &UserTree) -> usize {
+    tree.iter()
+        .flat_map(|(_, posts)| posts)
+        .map(|(_, comments)| comments.len())
+        .sum()
 }

@@ -69,13 +69,17 @@ impl Dialect {
     /// Appends `ident` as a quoted identifier; embedded quotes are doubled, so any
     /// name is safe.
     pub fn push_ident(self, out: &mut String, ident: &str) {
+        out.reserve(ident.len() + 2);
         out.push('"');
-        for ch in ident.chars() {
-            if ch == '"' {
-                out.push('"');
-            }
-            out.push(ch);
+        // Every statement quotes dozens of names, nearly all without a quote
+        // inside: those are copied whole rather than character by character.
+        let mut rest = ident;
+        while let Some(quote) = rest.find('"') {
+            out.push_str(&rest[..=quote]);
+            out.push('"');
+            rest = &rest[quote + 1..];
         }
+        out.push_str(rest);
         out.push('"');
     }
 
@@ -104,7 +108,7 @@ impl Dialect {
             Dialect::Sqlite => out.push('?'),
             Dialect::Postgres => {
                 out.push('$');
-                out.push_str(&n.to_string());
+                push_decimal(out, n);
             }
         }
     }
@@ -251,6 +255,24 @@ impl std::fmt::Display for Dialect {
     }
 }
 
+/// Appends `n` in decimal without allocating (statements with thousands of
+/// placeholders write one per bound value).
+fn push_decimal(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[start..] {
+        out.push(char::from(digit));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,6 +282,8 @@ mod tests {
         for dialect in Dialect::ALL {
             assert_eq!(dialect.quote_ident("name"), "\"name\"");
             assert_eq!(dialect.quote_ident("a\"b"), "\"a\"\"b\"");
+            assert_eq!(dialect.quote_ident("\"x\""), "\"\"\"x\"\"\"");
+            assert_eq!(dialect.quote_ident(""), "\"\"");
             assert_eq!(dialect.quote_ident("Order Details"), "\"Order Details\"");
         }
     }
@@ -274,6 +298,11 @@ mod tests {
         }
         assert_eq!(sqlite, "???");
         assert_eq!(postgres, "$1$2$3");
+        for (n, expected) in [(10, "$10"), (65_535, "$65535"), (1_000_000, "$1000000")] {
+            let mut one = String::new();
+            Dialect::Postgres.push_placeholder(&mut one, n);
+            assert_eq!(one, expected);
+        }
     }
 
     #[test]

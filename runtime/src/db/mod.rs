@@ -19,7 +19,7 @@ use pookie_dialect::Dialect;
 pub(crate) use connection::Connection;
 pub use options::ConnectOptions;
 pub use pool::ReplicaPolicy;
-use pool::{Database, PooledConnection, Replica, Replicas};
+use pool::{Checkout, Database, Replica, Replicas};
 pub use raw::{FromValue, On, RawRow, Value};
 pub(crate) use stream::OwnedRows;
 pub use tls::SslMode;
@@ -376,7 +376,7 @@ pub(crate) struct ConnectionGuard<'a> {
 
 enum GuardInner<'a> {
     /// Always `Some` until dropped: handed back to the database then.
-    Pooled(Option<PooledConnection>, u32, &'a Database),
+    Pooled(Option<Checkout>, u32, &'a Database),
     Pinned(MutexGuard<'a, PinState>, &'a Pin),
 }
 

@@ -142,7 +142,7 @@ impl Replicas {
 
     /// A connection of a replica for one read, or `None` when the primary
     /// must serve it: no replica, a recent write, or every replica down.
-    pub(crate) fn checkout(&self) -> Option<(PooledConnection, u32, &Replica)> {
+    pub(crate) fn checkout(&self) -> Option<(Checkout, u32, &Replica)> {
         if self.list.is_empty() || self.recently_written() {
             return None;
         }
@@ -178,7 +178,7 @@ impl Replica {
         })
     }
 
-    fn checkout(&self) -> Option<(PooledConnection, u32)> {
+    fn checkout(&self) -> Option<(Checkout, u32)> {
         let mut down_until = self
             .down_until
             .lock()
@@ -225,7 +225,7 @@ pub(crate) struct Database {
     /// one is a lock and a pop, where a pool checkout costs hundreds of
     /// instructions (its lock, condition variable and clock reads). Unused
     /// when connections are health-checked on checkout.
-    warm: Mutex<Vec<(PooledConnection, u32)>>,
+    warm: Mutex<Vec<(Checkout, u32)>>,
     keeps_warm: bool,
     /// Operations waiting for the pool: while there are any, finished
     /// connections go back to the pool, which wakes them.
@@ -235,6 +235,11 @@ pub(crate) struct Database {
 }
 
 pub(crate) type PooledConnection = r2d2::PooledConnection<Manager>;
+
+/// A connection taken for an operation or a transaction. Boxed: it moves
+/// from the warm list to the operation and back on every query, and a pooled
+/// connection is a few hundred bytes.
+pub(crate) type Checkout = Box<PooledConnection>;
 
 impl Database {
     /// Connects once, so that a wrong URL, host, password or database name is
@@ -295,9 +300,9 @@ impl Database {
 
     /// A connection for one operation: a warm one if there is one, else from
     /// the pool. Hand it back with [`Database::give_back`].
-    pub(crate) fn checkout_warm(&self) -> Result<(PooledConnection, u32)> {
+    pub(crate) fn checkout_warm(&self) -> Result<(Checkout, u32)> {
         if !self.keeps_warm {
-            return Ok((self.checkout()?, 0));
+            return Ok((Box::new(self.checkout()?), 0));
         }
         if let Some(warm) = self.pop_warm() {
             return Ok(warm);
@@ -310,7 +315,7 @@ impl Database {
         let outcome = loop {
             let slice = timeout.saturating_sub(started.elapsed()).min(WARM_RECHECK);
             match self.pool.get_timeout(slice) {
-                Ok(connection) => break Ok((connection, 0)),
+                Ok(connection) => break Ok((Box::new(connection), 0)),
                 Err(error) => {
                     if let Some(warm) = self.pop_warm() {
                         break Ok(warm);
@@ -325,7 +330,7 @@ impl Database {
         outcome
     }
 
-    fn pop_warm(&self) -> Option<(PooledConnection, u32)> {
+    fn pop_warm(&self) -> Option<(Checkout, u32)> {
         self.warm
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -335,7 +340,7 @@ impl Database {
     /// Keeps a connection an operation has finished with ready for the next
     /// one, unless it is broken or has served its share: those go back to the
     /// pool, which discards or recycles them.
-    pub(crate) fn give_back(&self, connection: PooledConnection, uses: u32) {
+    pub(crate) fn give_back(&self, connection: Checkout, uses: u32) {
         if !self.keeps_warm
             || uses >= WARM_USES
             || self.waiting.load(Ordering::SeqCst) > 0

@@ -5,11 +5,10 @@
 //! state lives on the connection: advisory locks, SQLite pragmas.
 
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
-use std::thread::ThreadId;
 
-use super::pool::PooledConnection;
+use super::pool::Checkout;
 use super::{Db, DEFAULT_ALIAS};
 use crate::error::{Error, Result};
 
@@ -19,8 +18,9 @@ pub(crate) struct Pin {
     pub(crate) database: usize,
     state: Mutex<PinState>,
     /// The thread holding `state` for an operation (an open iterator keeps
-    /// it): waiting for it on that same thread would never end.
-    holder: Mutex<Option<ThreadId>>,
+    /// it), as its [`thread_token`], 0 for none: waiting for it on that same
+    /// thread would never end.
+    holder: AtomicUsize,
     /// True while a transaction is open on the connection: always for a
     /// transaction's pin, between BEGIN and COMMIT for a session's.
     in_transaction: AtomicBool,
@@ -28,7 +28,7 @@ pub(crate) struct Pin {
 
 pub(crate) struct PinState {
     /// `None` once the transaction has ended.
-    pub(crate) connection: Option<PooledConnection>,
+    pub(crate) connection: Option<Checkout>,
     depth: u32,
 }
 
@@ -47,7 +47,7 @@ impl Pin {
             Ok(state) => state,
             Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
             Err(TryLockError::WouldBlock) => {
-                if *self.holder_slot() == Some(std::thread::current().id()) {
+                if self.holder.load(Ordering::Relaxed) == thread_token() {
                     return Err(Error::usage(
                         "the transaction's connection is held by an open iterator: \
                          finish or drop the iterator before running another query \
@@ -57,7 +57,7 @@ impl Pin {
                 self.lock()
             }
         };
-        *self.holder_slot() = Some(std::thread::current().id());
+        self.holder.store(thread_token(), Ordering::Relaxed);
         Ok(state)
     }
 
@@ -68,14 +68,18 @@ impl Pin {
 
     /// Called when an operation's lock is about to be released.
     pub(crate) fn release_holder(&self) {
-        *self.holder_slot() = None;
+        self.holder.store(0, Ordering::Relaxed);
     }
+}
 
-    fn holder_slot(&self) -> MutexGuard<'_, Option<ThreadId>> {
-        self.holder
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+/// A number naming the calling thread among the living ones, never 0: the
+/// address of a thread-local (cheaper than `thread::current()`, which clones
+/// an `Arc` on every operation).
+fn thread_token() -> usize {
+    thread_local! {
+        static TOKEN: u8 = const { 0 };
     }
+    TOKEN.with(|token| token as *const u8 as usize)
 }
 
 impl Db {
@@ -132,7 +136,7 @@ impl Db {
                 connection: Some(connection),
                 depth: 0,
             }),
-            holder: Mutex::new(None),
+            holder: AtomicUsize::new(0),
             in_transaction: AtomicBool::new(true),
         });
         let mut inside = self.clone();
@@ -142,7 +146,7 @@ impl Db {
         let Some(mut connection) = pin.lock().connection.take() else {
             unreachable!("only this function takes the transaction's connection");
         };
-        let finish = |connection: &mut PooledConnection, sql: &str| {
+        let finish = |connection: &mut Checkout, sql: &str| {
             let result = connection.batch_execute(sql);
             connection.set_in_transaction(false);
             result
@@ -206,7 +210,7 @@ impl Db {
                 connection: Some(connection),
                 depth: 0,
             }),
-            holder: Mutex::new(None),
+            holder: AtomicUsize::new(0),
             in_transaction: AtomicBool::new(false),
         });
         let mut inside = self.clone();

@@ -64,6 +64,20 @@ impl<'q> SqlBuilder<'q> {
         }
     }
 
+    /// ` IN (p1, p2, …)` after a key column; on PostgreSQL ` = ANY(p1)` with
+    /// the keys bound as one array when they allow it, so that one prepared
+    /// statement serves every number of keys.
+    pub(crate) fn push_key_membership(&mut self, keys: &'q [Param<'_>]) {
+        if binds_keys_as_array(self.dialect, keys) {
+            self.push(" = ANY(");
+            self.push_param(Param::Array(keys.iter().map(Param::reborrow).collect()));
+        } else {
+            self.push(" IN (");
+            self.push_param_list(keys);
+        }
+        self.push(")");
+    }
+
     pub(crate) fn push_column(&mut self, column: &ColumnRef) {
         let table = match &self.table_alias {
             Some((table, alias)) if *table == column.table => alias.as_str(),
@@ -481,6 +495,19 @@ impl<'q> SqlBuilder<'q> {
     pub(crate) fn push_limit_offset(&mut self, limit: Option<u64>, offset: u64) {
         self.dialect.push_limit_offset(&mut self.sql, limit, offset);
     }
+}
+
+/// True when `keys` go to PostgreSQL as one array parameter: integers, UUIDs
+/// or text, whose array elements the driver encodes exactly as it would a
+/// lone parameter (anything else keeps one placeholder per key).
+pub(crate) fn binds_keys_as_array(dialect: Dialect, keys: &[Param<'_>]) -> bool {
+    dialect == Dialect::Postgres
+        && !keys.is_empty()
+        && (keys
+            .iter()
+            .all(|key| matches!(key, Param::I16(_) | Param::I32(_) | Param::I64(_)))
+            || keys.iter().all(|key| matches!(key, Param::Uuid(_)))
+            || keys.iter().all(|key| matches!(key, Param::Text(_))))
 }
 
 /// The SQL type of a bound value, for the casts PostgreSQL needs where it

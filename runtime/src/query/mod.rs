@@ -65,7 +65,7 @@ pub use window::{
 };
 
 // The query internals that relations build their queries with.
-pub(crate) use compile::SqlBuilder;
+pub(crate) use compile::{binds_keys_as_array, SqlBuilder};
 pub(crate) use condition::{CmpOp, ColumnRef, Cond};
 pub(crate) use expr::{AggFunc, SqlExpr};
 pub(crate) use select::Source;

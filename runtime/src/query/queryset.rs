@@ -640,7 +640,7 @@ impl<M: Model> QuerySet<M> {
     /// Inserts a new row from a complete insert form and returns it, with the
     /// primary key and every default filled in.
     pub fn create(&self, db: &Db, form: impl Insert<Model = M>) -> Result<M> {
-        let mut object = form.into_model(crate::ops::now());
+        let mut object = form.into_model(crate::ops::now_for::<M>());
         object.loaded_mut().set_db_alias(self.remembered_db());
         crate::ops::insert(db, self.alias(), object)
     }

@@ -1,6 +1,7 @@
 //! Upserts: insert, and on a conflict of a unique key do nothing or update
 //! chosen columns (`INSERT … ON CONFLICT`, SQLite and PostgreSQL alike).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::marker::PhantomData;
 
@@ -202,9 +203,10 @@ impl<M: Model> OnConflict<M> {
 
     /// The key of `object`, comparable with another's.
     fn key_of(&self, object: &M) -> String {
+        use std::fmt::Write;
         let mut key = String::new();
         for value in self.key_values(object) {
-            key.push_str(&format!("{value:?}\u{1f}"));
+            let _ = write!(key, "{value:?}\u{1f}");
         }
         key
     }
@@ -253,7 +255,7 @@ impl<M: Model> QuerySet<M> {
         on_conflict: &OnConflict<M>,
         batch_size: usize,
     ) -> Result<Vec<M>> {
-        let now = crate::ops::now();
+        let now = crate::ops::now_for::<M>();
         let objects: Vec<M> = forms.into_iter().map(|form| form.into_model(now)).collect();
         let columns = insert_columns::<M>();
         let updated = on_conflict.updated_columns(&columns)?;
@@ -267,9 +269,15 @@ impl<M: Model> QuerySet<M> {
         for (index, key) in keys.iter().enumerate() {
             last_of_key.insert(key, index);
         }
-        let mut unique: Vec<usize> = last_of_key.values().copied().collect();
-        unique.sort_unstable();
-        let distinct: Vec<M> = unique.iter().map(|&i| objects[i].clone()).collect();
+        // Without a repeated key (the usual case) the forms go in as they are.
+        let repeated = last_of_key.len() < objects.len();
+        let distinct: Cow<'_, [M]> = if repeated {
+            let mut unique: Vec<usize> = last_of_key.values().copied().collect();
+            unique.sort_unstable();
+            Cow::Owned(unique.iter().map(|&i| objects[i].clone()).collect())
+        } else {
+            Cow::Borrowed(&objects)
+        };
 
         let per_statement = (db.dialect().max_parameters() / columns.len().max(1)).max(1);
         let batch = match batch_size {
@@ -288,6 +296,17 @@ impl<M: Model> QuerySet<M> {
         } else {
             db.transaction_on(self.alias(), run)?
         };
+        // The rows usually come back in the order of the forms: each is
+        // then the row of its form, once its key is checked, without a lookup.
+        let in_order = !repeated
+            && stored.len() == objects.len()
+            && stored
+                .iter()
+                .zip(&objects)
+                .all(|(row, form)| on_conflict.key_values(row).eq(on_conflict.key_values(form)));
+        if in_order {
+            return Ok(self.remember_db(stored));
+        }
         let by_key: HashMap<String, M> = stored
             .into_iter()
             .map(|row| (on_conflict.key_of(&row), row))

@@ -22,6 +22,13 @@ pub type LoadedValue = Arc<dyn Any + Send + Sync>;
 /// accessors then go back to it.
 #[derive(Clone, Default)]
 pub struct Loaded {
+    /// `None` until something is loaded or a database remembered: a plain
+    /// instance carries one pointer, not the relation cache itself.
+    state: Option<Box<State>>,
+}
+
+#[derive(Clone, Default)]
+struct State {
     slots: Slots,
     db: Option<Arc<str>>,
 }
@@ -39,26 +46,37 @@ enum Slots {
 impl Loaded {
     /// Nothing loaded.
     pub const fn new() -> Self {
-        Loaded {
-            slots: Slots::Empty,
-            db: None,
-        }
+        Loaded { state: None }
     }
 
     /// The database alias the instance came from, when a query set or a
     /// write named one (`.using(…)`); `None` means the model's own.
     pub fn db_alias(&self) -> Option<&str> {
-        self.db.as_deref()
+        self.state.as_ref()?.db.as_deref()
     }
 
     /// Takes the remembered database alias out, leaving `None`.
     pub fn take_db_alias(&mut self) -> Option<Arc<str>> {
-        self.db.take()
+        let db = self.state.as_mut()?.db.take();
+        self.drop_state_if_unused();
+        db
     }
 
     /// Records the database alias the instance belongs to (`None`: the model's own).
     pub fn set_db_alias(&mut self, alias: Option<Arc<str>>) {
-        self.db = alias;
+        match (&mut self.state, alias) {
+            (Some(state), alias) => {
+                state.db = alias;
+                self.drop_state_if_unused();
+            }
+            (None, None) => {}
+            (None, Some(alias)) => {
+                self.state = Some(Box::new(State {
+                    slots: Slots::Empty,
+                    db: Some(alias),
+                }))
+            }
+        }
     }
 
     /// The value loaded for `relation`, when it is a `T`.
@@ -74,25 +92,26 @@ impl Loaded {
 
     /// Stores a value shared with other instances (one parent loaded for many children).
     pub fn insert_shared(&mut self, relation: usize, value: LoadedValue) {
-        match &mut self.slots {
-            Slots::Empty => self.slots = Slots::One(relation, value),
+        let slots = &mut self.state.get_or_insert_with(Box::default).slots;
+        match slots {
+            Slots::Empty => *slots = Slots::One(relation, value),
             Slots::One(index, slot) if *index == relation => *slot = value,
             Slots::One(..) => {
-                let Slots::One(index, first) = std::mem::take(&mut self.slots) else {
+                let Slots::One(index, first) = std::mem::take(slots) else {
                     unreachable!("matched just above");
                 };
-                self.slots = Slots::Many(vec![(index, first), (relation, value)]);
+                *slots = Slots::Many(vec![(index, first), (relation, value)]);
             }
-            Slots::Many(slots) => match slots.iter_mut().find(|(index, _)| *index == relation) {
+            Slots::Many(many) => match many.iter_mut().find(|(index, _)| *index == relation) {
                 Some(slot) => slot.1 = value,
-                None => slots.push((relation, value)),
+                None => many.push((relation, value)),
             },
         }
     }
 
     /// The shared value loaded for `relation`.
     pub fn get_shared(&self, relation: usize) -> Option<&LoadedValue> {
-        match &self.slots {
+        match &self.state.as_ref()?.slots {
             Slots::Empty => None,
             Slots::One(index, value) => (*index == relation).then_some(value),
             Slots::Many(slots) => slots
@@ -104,32 +123,46 @@ impl Loaded {
 
     /// Forgets what was loaded for `relation`.
     pub fn remove(&mut self, relation: usize) {
-        match &mut self.slots {
-            Slots::One(index, _) if *index == relation => self.slots = Slots::Empty,
+        let Some(state) = &mut self.state else {
+            return;
+        };
+        match &mut state.slots {
+            Slots::One(index, _) if *index == relation => state.slots = Slots::Empty,
             Slots::Many(slots) => slots.retain(|(index, _)| *index != relation),
             _ => {}
         }
+        self.drop_state_if_unused();
     }
 
     /// Forgets everything loaded.
     pub fn clear(&mut self) {
-        self.slots = Slots::Empty;
+        if let Some(state) = &mut self.state {
+            state.slots = Slots::Empty;
+        }
+        self.drop_state_if_unused();
     }
 
     /// True when nothing is loaded.
     pub fn is_empty(&self) -> bool {
-        match &self.slots {
-            Slots::Empty => true,
-            Slots::One(..) => false,
-            Slots::Many(slots) => slots.is_empty(),
+        match self.state.as_ref().map(|state| &state.slots) {
+            None | Some(Slots::Empty) => true,
+            Some(Slots::One(..)) => false,
+            Some(Slots::Many(slots)) => slots.is_empty(),
         }
     }
 
     fn relations(&self) -> Vec<usize> {
-        match &self.slots {
-            Slots::Empty => Vec::new(),
-            Slots::One(index, _) => vec![*index],
-            Slots::Many(slots) => slots.iter().map(|(index, _)| *index).collect(),
+        match self.state.as_ref().map(|state| &state.slots) {
+            None | Some(Slots::Empty) => Vec::new(),
+            Some(Slots::One(index, _)) => vec![*index],
+            Some(Slots::Many(slots)) => slots.iter().map(|(index, _)| *index).collect(),
+        }
+    }
+
+    /// Frees the state once it holds nothing.
+    fn drop_state_if_unused(&mut self) {
+        if self.is_empty() && self.db_alias().is_none() {
+            self.state = None;
         }
     }
 }
@@ -144,8 +177,8 @@ impl fmt::Debug for Loaded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut debug = f.debug_struct("Loaded");
         debug.field("relations", &self.relations());
-        if let Some(db) = &self.db {
-            debug.field("db", db);
+        if let Some(db) = self.db_alias() {
+            debug.field("db", &db);
         }
         debug.finish()
     }
@@ -179,5 +212,17 @@ mod tests {
         loaded.remove(5);
         assert!(loaded.is_empty());
         assert_eq!(loaded, Loaded::new());
+        assert!(loaded.state.is_none(), "nothing loaded, nothing allocated");
+        loaded.set_db_alias(Some("audit".into()));
+        loaded.insert(1, 3_u8);
+        loaded.clear();
+        assert_eq!(loaded.db_alias(), Some("audit"));
+        assert_eq!(loaded.take_db_alias().as_deref(), Some("audit"));
+        assert!(loaded.state.is_none());
+    }
+
+    #[test]
+    fn an_instance_carries_one_pointer_for_its_loaded_relations() {
+        assert_eq!(std::mem::size_of::<Loaded>(), std::mem::size_of::<usize>());
     }
 }
