@@ -103,10 +103,11 @@ pub struct RelationShape {
 /// Every concrete model of `schema`, module by module.
 pub fn describe(schema: &Schema) -> Result<Vec<ModelShape>, Error> {
     let mut shapes = Vec::new();
+    let incoming = relations::Incoming::new(schema);
     for module in &schema.modules {
         for model in module.models.iter().filter(|model| !model.is_abstract) {
             let table = resolve::table(schema, module, model)?;
-            let relations = relations::relations(schema, module, model)?;
+            let relations = relations::relations(schema, &incoming, module, model)?;
             let choices_of = |field: &str| -> Vec<String> {
                 let Some(name) = model
                     .fields

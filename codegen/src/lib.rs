@@ -247,6 +247,7 @@ impl Config {
     pub fn generate(&self, schema: &Schema) -> Result<BTreeMap<PathBuf, String>, Error> {
         let mut files = BTreeMap::new();
         let mut names = BTreeSet::new();
+        let incoming = emit::relations::Incoming::new(schema);
         for module in &schema.modules {
             let valid_name = !module.name.is_empty()
                 && module
@@ -267,7 +268,7 @@ impl Config {
                     "two schema files have this name; each generated file is named after its schema file",
                 ));
             }
-            let view = emit::module_view(schema, module)?;
+            let view = emit::module_view(schema, &incoming, module)?;
             let code = view.render().map_err(|error| {
                 Error::unsupported(
                     &module.name,

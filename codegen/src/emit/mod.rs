@@ -403,7 +403,11 @@ pub(crate) fn column_module(name: &str) -> String {
 }
 
 /// Builds the view of one module, checking first that everything in it is supported.
-pub(crate) fn module_view(schema: &Schema, module: &Module) -> Result<ModuleView, Error> {
+pub(crate) fn module_view(
+    schema: &Schema,
+    incoming: &relations::Incoming<'_>,
+    module: &Module,
+) -> Result<ModuleView, Error> {
     let enums: Vec<EnumView> = module.enums.iter().map(enums::enum_view).collect();
     let tables = module
         .models
@@ -418,7 +422,7 @@ pub(crate) fn module_view(schema: &Schema, module: &Module) -> Result<ModuleView
         .iter()
         .zip(module.models.iter().filter(|model| !model.is_abstract))
     {
-        let relations = relations::relations(schema, module, model)?;
+        let relations = relations::relations(schema, incoming, module, model)?;
         let view = model_view(
             module,
             table,

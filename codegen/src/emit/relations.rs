@@ -3,6 +3,8 @@
 //! models (in any module of the build) declare to it. The order is the order
 //! of `ModelMeta::relations`, which the generated handles index.
 
+use std::collections::HashMap;
+
 use pookie_grammar::ir::{DefaultJoin, Field, FieldKind, Model, Module, OnDelete, Schema};
 use pookie_grammar::naming::rust_ident;
 
@@ -228,10 +230,46 @@ fn join_of(
     })
 }
 
+/// The relation fields of a build, by the name of the model they point at,
+/// in schema order. Built once per generation, so that finding the relations
+/// that point at a model does not read every field of the schema again for
+/// each model (quadratic in the schema's size).
+pub(crate) struct Incoming<'s> {
+    by_target: HashMap<&'s str, Vec<(&'s Module, &'s Model, &'s Field)>>,
+}
+
+impl<'s> Incoming<'s> {
+    pub(crate) fn new(schema: &'s Schema) -> Incoming<'s> {
+        let mut by_target: HashMap<&str, Vec<_>> = HashMap::new();
+        for module in &schema.modules {
+            for model in module.models.iter().filter(|m| !m.is_abstract) {
+                for field in &model.fields {
+                    let to = match &field.kind {
+                        FieldKind::ForeignKey(r) | FieldKind::OneToOneField(r) => &r.to,
+                        FieldKind::ManyToManyField(m) => &m.to,
+                        _ => continue,
+                    };
+                    by_target
+                        .entry(to.as_str())
+                        .or_default()
+                        .push((module, model, field));
+                }
+            }
+        }
+        Incoming { by_target }
+    }
+
+    /// The relation fields naming `model` as their target.
+    fn naming(&self, model: &str) -> &[(&'s Module, &'s Model, &'s Field)] {
+        self.by_target.get(model).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// Every relation of `model` (a concrete model of `module`), in
-/// `ModelMeta::relations` order.
+/// `ModelMeta::relations` order; `incoming` is the build's [`Incoming`].
 pub(crate) fn relations(
     schema: &Schema,
+    incoming: &Incoming<'_>,
     module: &Module,
     model: &Model,
 ) -> Result<Vec<Relation>, Error> {
@@ -304,95 +342,83 @@ pub(crate) fn relations(
             _ => {}
         }
     }
-    for source_module in &schema.modules {
-        for source in source_module.models.iter().filter(|m| !m.is_abstract) {
-            for field in &source.fields {
-                let fail = |message: String| {
-                    Error::unsupported(
-                        &source_module.name,
-                        format!("model `{}`, field `{}`", source.name, field.name),
-                        message,
-                    )
-                };
-                let (to, kind) = match &field.kind {
-                    FieldKind::ForeignKey(r) => (&r.to, Kind::ReverseForeignKey),
-                    FieldKind::OneToOneField(r) => (&r.to, Kind::ReverseOneToOne),
-                    FieldKind::ManyToManyField(m) => (&m.to, Kind::ManyToMany),
-                    _ => continue,
-                };
-                // Only a relation naming this model can point at it: looking
-                // every relation's target up first made generation cubic in
-                // the number of models.
-                if *to != model.name {
-                    continue;
-                }
-                // A relation's `to` names a model of the whole build: the one
-                // found from the source's module must be this very model.
-                let Some((found_module, found)) = find_model(schema, source_module, to) else {
-                    continue;
-                };
-                if !(std::ptr::eq(found_module, module) && found.name == model.name) {
-                    continue;
-                }
-                let name = field.reverse_name(&source.name).unwrap_or_default();
-                let source_path = path_from(module, source_module, source);
-                let relation = match (&field.kind, kind) {
-                    (FieldKind::ForeignKey(r) | FieldKind::OneToOneField(r), _) => {
-                        let referenced = match &r.to_field {
-                            Some(name) => model.field(name).ok_or_else(|| {
-                                fail(format!("`{}` has no field `{name}`", model.name))
-                            })?,
-                            None => key_field(model, &fail)?,
-                        };
-                        Relation {
-                            ident: rust_ident(&name),
-                            name,
-                            kind,
-                            column: referenced.column_name().unwrap_or_default(),
-                            column_index: column_index(model, &referenced.name).unwrap_or_default(),
-                            target: source.name.clone(),
-                            target_path: source_path,
-                            target_table: source.table_name(),
-                            target_column: field.column_name().unwrap_or_default(),
-                            target_column_index: column_index(source, &field.name)
-                                .unwrap_or_default(),
-                            join: None,
-                            nullable: field.options.null,
-                            on_delete: r.on_delete,
-                            target_field: None,
-                        }
-                    }
-                    _ => {
-                        let own_key = key_field(model, &fail)?;
-                        let source_key = key_field(source, &fail)?;
-                        let forward = join_of(schema, source_module, source, field, model, &fail)?;
-                        Relation {
-                            ident: rust_ident(&name),
-                            name,
-                            kind,
-                            column: own_key.column_name().unwrap_or_default(),
-                            column_index: column_index(model, &own_key.name).unwrap_or_default(),
-                            target: source.name.clone(),
-                            target_path: source_path,
-                            target_table: source.table_name(),
-                            target_column: source_key.column_name().unwrap_or_default(),
-                            target_column_index: column_index(source, &source_key.name)
-                                .unwrap_or_default(),
-                            join: Some(Join {
-                                table: forward.table,
-                                source_column: forward.target_column,
-                                target_column: forward.source_column,
-                                model: forward.model,
-                            }),
-                            nullable: false,
-                            on_delete: OnDelete::Cascade,
-                            target_field: None,
-                        }
-                    }
-                };
-                out.push(relation);
-            }
+    for &(source_module, source, field) in incoming.naming(&model.name) {
+        let fail = |message: String| {
+            Error::unsupported(
+                &source_module.name,
+                format!("model `{}`, field `{}`", source.name, field.name),
+                message,
+            )
+        };
+        let (to, kind) = match &field.kind {
+            FieldKind::ForeignKey(r) => (&r.to, Kind::ReverseForeignKey),
+            FieldKind::OneToOneField(r) => (&r.to, Kind::ReverseOneToOne),
+            FieldKind::ManyToManyField(m) => (&m.to, Kind::ManyToMany),
+            _ => continue,
+        };
+        // A relation's `to` names a model of the whole build: the one
+        // found from the source's module must be this very model.
+        let Some((found_module, found)) = find_model(schema, source_module, to) else {
+            continue;
+        };
+        if !(std::ptr::eq(found_module, module) && found.name == model.name) {
+            continue;
         }
+        let name = field.reverse_name(&source.name).unwrap_or_default();
+        let source_path = path_from(module, source_module, source);
+        let relation = match (&field.kind, kind) {
+            (FieldKind::ForeignKey(r) | FieldKind::OneToOneField(r), _) => {
+                let referenced = match &r.to_field {
+                    Some(name) => model
+                        .field(name)
+                        .ok_or_else(|| fail(format!("`{}` has no field `{name}`", model.name)))?,
+                    None => key_field(model, &fail)?,
+                };
+                Relation {
+                    ident: rust_ident(&name),
+                    name,
+                    kind,
+                    column: referenced.column_name().unwrap_or_default(),
+                    column_index: column_index(model, &referenced.name).unwrap_or_default(),
+                    target: source.name.clone(),
+                    target_path: source_path,
+                    target_table: source.table_name(),
+                    target_column: field.column_name().unwrap_or_default(),
+                    target_column_index: column_index(source, &field.name).unwrap_or_default(),
+                    join: None,
+                    nullable: field.options.null,
+                    on_delete: r.on_delete,
+                    target_field: None,
+                }
+            }
+            _ => {
+                let own_key = key_field(model, &fail)?;
+                let source_key = key_field(source, &fail)?;
+                let forward = join_of(schema, source_module, source, field, model, &fail)?;
+                Relation {
+                    ident: rust_ident(&name),
+                    name,
+                    kind,
+                    column: own_key.column_name().unwrap_or_default(),
+                    column_index: column_index(model, &own_key.name).unwrap_or_default(),
+                    target: source.name.clone(),
+                    target_path: source_path,
+                    target_table: source.table_name(),
+                    target_column: source_key.column_name().unwrap_or_default(),
+                    target_column_index: column_index(source, &source_key.name).unwrap_or_default(),
+                    join: Some(Join {
+                        table: forward.table,
+                        source_column: forward.target_column,
+                        target_column: forward.source_column,
+                        model: forward.model,
+                    }),
+                    nullable: false,
+                    on_delete: OnDelete::Cascade,
+                    target_field: None,
+                }
+            }
+        };
+        out.push(relation);
     }
     Ok(out)
 }
