@@ -35,6 +35,8 @@
 //! update and delete by primary key, create table) is computed at build time.
 #![warn(missing_docs)]
 
+#[cfg(feature = "async")]
+mod async_db;
 mod capture;
 mod db;
 pub mod dynamic;
@@ -53,6 +55,8 @@ pub mod utils;
 pub mod validation;
 mod value;
 
+#[cfg(feature = "async")]
+pub use async_db::{AsyncDb, AsyncInsert, AsyncModel, ModelStream};
 pub use capture::{assert_num_queries, capture_queries, CapturedQueries};
 pub use db::{ConnectOptions, Db, DbBuilder, FromValue, On, RawRow, ReplicaPolicy, SslMode, Value};
 pub use error::{Error, Result};

@@ -23,6 +23,8 @@ use pool::{Checkout, Database, Replica, Replicas};
 pub use raw::{FromValue, On, RawRow, Value};
 pub(crate) use stream::OwnedRows;
 pub use tls::SslMode;
+#[cfg(feature = "async")]
+pub(crate) use transaction::TransactionScope;
 use transaction::{Pin, PinState};
 
 use crate::error::{Error, Result};
@@ -274,6 +276,13 @@ impl Db {
             primary_only: true,
             ..self.clone()
         }
+    }
+
+    /// The size of the `default` database's pool and how long an operation
+    /// waits for one of its connections.
+    #[cfg(feature = "async")]
+    pub(crate) fn pool_limits(&self) -> (usize, std::time::Duration) {
+        self.databases[self.default.unwrap_or(0)].limits()
     }
 
     /// A connection for one read of the database `alias`: on a replica when

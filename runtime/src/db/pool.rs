@@ -354,6 +354,12 @@ impl Database {
             .push((connection, uses + 1));
     }
 
+    /// The pool's size and its checkout timeout.
+    #[cfg(feature = "async")]
+    pub(crate) fn limits(&self) -> (usize, Duration) {
+        (self.pool.max_size() as usize, self.pool.connection_timeout())
+    }
+
     /// A connection from the pool, waiting at most the checkout timeout.
     pub(crate) fn checkout(&self) -> Result<PooledConnection> {
         self.pool.get().map_err(|error| self.checkout_error(error))

@@ -33,6 +33,18 @@ pub(crate) struct PinState {
 }
 
 impl Pin {
+    fn new(database: usize, connection: Checkout, in_transaction: bool) -> Pin {
+        Pin {
+            database,
+            state: Mutex::new(PinState {
+                connection: Some(connection),
+                depth: 0,
+            }),
+            holder: AtomicUsize::new(0),
+            in_transaction: AtomicBool::new(in_transaction),
+        }
+    }
+
     pub(crate) fn lock(&self) -> MutexGuard<'_, PinState> {
         self.state
             .lock()
@@ -117,69 +129,61 @@ impl Db {
 
     /// Runs `work` in a transaction on the database registered as `alias`.
     pub fn transaction_on<T>(&self, alias: &str, work: impl FnOnce(&Db) -> Result<T>) -> Result<T> {
-        let index = self.index_of(alias)?;
-        if let Some(pin) = self.pins.iter().find(|pin| pin.database == index) {
-            if pin.in_transaction() {
-                return self.savepoint(pin, work);
-            }
-            return self.session_transaction(pin, work);
-        }
-        let database = &self.databases[index];
-        let dialect = database.dialect;
-        database.replicas.note_write();
-        let (mut connection, uses) = database.checkout_warm()?;
-        connection.batch_execute(dialect.begin_transaction())?;
-        connection.set_in_transaction(true);
-        let pin = Arc::new(Pin {
-            database: index,
-            state: Mutex::new(PinState {
-                connection: Some(connection),
-                depth: 0,
-            }),
-            holder: AtomicUsize::new(0),
-            in_transaction: AtomicBool::new(true),
-        });
-        let mut inside = self.clone();
-        inside.pins.push(Arc::clone(&pin));
-        let outcome = catch_unwind(AssertUnwindSafe(|| work(&inside)));
-        drop(inside);
-        let Some(mut connection) = pin.lock().connection.take() else {
-            unreachable!("only this function takes the transaction's connection");
-        };
-        let finish = |connection: &mut Checkout, sql: &str| {
-            let result = connection.batch_execute(sql);
-            connection.set_in_transaction(false);
-            result
-        };
-        // A connection whose COMMIT or ROLLBACK failed may still be inside the
-        // transaction: it goes back to the pool, which checks it, not to the
-        // warm list.
-        let result = match outcome {
-            Ok(Ok(value)) => match finish(&mut connection, "COMMIT") {
-                Ok(()) => Ok(value),
-                Err(error) => {
-                    let _ = finish(&mut connection, "ROLLBACK");
-                    drop(connection);
-                    return Err(error);
-                }
-            },
+        let scope = self.open_transaction(alias)?;
+        let outcome = catch_unwind(AssertUnwindSafe(|| work(scope.handle())));
+        match outcome {
+            Ok(Ok(value)) => scope.commit().map(|()| value),
             Ok(Err(error)) => {
-                // The closure's error is what matters; a failed rollback (a lost
-                // connection) leaves the pool to discard the connection.
-                if finish(&mut connection, "ROLLBACK").is_err() {
-                    drop(connection);
-                    return Err(error);
-                }
+                // The closure's error is what matters; a failed rollback (a
+                // lost connection) leaves the pool to discard the connection.
+                let _ = scope.roll_back();
                 Err(error)
             }
             Err(panic) => {
-                let _ = finish(&mut connection, "ROLLBACK");
-                drop(connection);
+                drop(scope);
                 resume_unwind(panic)
             }
-        };
-        database.give_back(connection, uses);
-        result
+        }
+    }
+
+    /// Opens a transaction on the database `alias` (a savepoint when this
+    /// handle is inside one already) and returns it open: queries go through
+    /// [`TransactionScope::handle`] until [`commit`](TransactionScope::commit)
+    /// or [`roll_back`](TransactionScope::roll_back); dropping the scope
+    /// unfinished rolls it back.
+    pub(crate) fn open_transaction(&self, alias: &str) -> Result<TransactionScope> {
+        let index = self.index_of(alias)?;
+        if let Some(pin) = self.pins.iter().find(|pin| pin.database == index) {
+            let pin = Arc::clone(pin);
+            let dialect = self.databases[index].dialect;
+            if pin.in_transaction() {
+                let name = {
+                    let mut state = pin.lock_for_operation()?;
+                    pin.release_holder();
+                    state.depth += 1;
+                    format!("pookie_savepoint_{}", state.depth)
+                };
+                let mut sql = String::new();
+                dialect.push_savepoint(&mut sql, &name);
+                if let Err(error) = run_on_pin(&pin, &sql) {
+                    pin.lock().depth -= 1;
+                    return Err(error);
+                }
+                return Ok(TransactionScope::new(self.clone(), pin, Level::Savepoint(name)));
+            }
+            run_on_pin(&pin, dialect.begin_transaction())?;
+            pin.in_transaction.store(true, Ordering::SeqCst);
+            return Ok(TransactionScope::new(self.clone(), pin, Level::OnSession));
+        }
+        let database = &self.databases[index];
+        database.replicas.note_write();
+        let (mut connection, uses) = database.checkout_warm()?;
+        connection.batch_execute(database.dialect.begin_transaction())?;
+        connection.set_in_transaction(true);
+        let pin = Arc::new(Pin::new(index, connection, true));
+        let mut inside = self.clone();
+        inside.pins.push(Arc::clone(&pin));
+        Ok(TransactionScope::new(inside, pin, Level::Top { uses }))
     }
 
     /// Runs `work` with one connection of the database `alias` held for every
@@ -204,15 +208,7 @@ impl Db {
         let database = &self.databases[index];
         let (mut connection, uses) = database.checkout_warm()?;
         connection.set_in_transaction(true);
-        let pin = Arc::new(Pin {
-            database: index,
-            state: Mutex::new(PinState {
-                connection: Some(connection),
-                depth: 0,
-            }),
-            holder: AtomicUsize::new(0),
-            in_transaction: AtomicBool::new(false),
-        });
+        let pin = Arc::new(Pin::new(index, connection, false));
         let mut inside = self.clone();
         inside.pins.push(Arc::clone(&pin));
         let outcome = catch_unwind(AssertUnwindSafe(|| work(&inside)));
@@ -233,83 +229,149 @@ impl Db {
             }
         }
     }
+}
 
-    /// A transaction on a session's connection: BEGIN, `work`, then COMMIT on
-    /// `Ok` or ROLLBACK on `Err` or panic.
-    fn session_transaction<T>(&self, pin: &Pin, work: impl FnOnce(&Db) -> Result<T>) -> Result<T> {
-        let dialect = self.databases[pin.database].dialect;
-        let run = |sql: &str| -> Result<()> {
-            let mut state = pin.lock_for_operation()?;
-            pin.release_holder();
-            match state.connection.as_mut() {
-                Some(connection) => connection.batch_execute(sql),
-                None => Err(Error::usage(
-                    "this session has ended: use the database handle outside its closure",
-                )),
-            }
-        };
-        run(dialect.begin_transaction())?;
-        pin.in_transaction.store(true, Ordering::SeqCst);
-        let outcome = catch_unwind(AssertUnwindSafe(|| work(self)));
-        let result = match outcome {
-            Ok(Ok(value)) => match run("COMMIT") {
-                Ok(()) => Ok(value),
-                Err(error) => {
-                    let _ = run("ROLLBACK");
-                    Err(error)
-                }
-            },
-            Ok(Err(error)) => {
-                let _ = run("ROLLBACK");
-                Err(error)
-            }
-            Err(panic) => {
-                let _ = run("ROLLBACK");
-                pin.in_transaction.store(false, Ordering::SeqCst);
-                resume_unwind(panic)
-            }
-        };
-        pin.in_transaction.store(false, Ordering::SeqCst);
-        result
+/// Runs transaction control on a pinned connection.
+fn run_on_pin(pin: &Pin, sql: &str) -> Result<()> {
+    let mut state = pin.lock_for_operation()?;
+    pin.release_holder();
+    match state.connection.as_mut() {
+        Some(connection) => connection.batch_execute(sql),
+        None => Err(Error::usage(
+            "this transaction has ended: use the database handle outside its closure",
+        )),
+    }
+}
+
+/// What a [`TransactionScope`] opened.
+enum Level {
+    /// A transaction on a connection of its own, taken from the pool.
+    Top { uses: u32 },
+    /// A transaction on a session's connection, which stays with the session.
+    OnSession,
+    /// A savepoint inside an open transaction.
+    Savepoint(String),
+}
+
+/// An open transaction or savepoint. It ends with [`commit`](Self::commit) or
+/// [`roll_back`](Self::roll_back); dropped unfinished (a panic, a cancelled
+/// future), it rolls back, and a top-level transaction's connection goes to
+/// the pool, which checks it, never to the warm list.
+pub(crate) struct TransactionScope {
+    /// The handle queries of the transaction go through.
+    handle: Db,
+    pin: Arc<Pin>,
+    level: Level,
+    finished: bool,
+}
+
+impl TransactionScope {
+    fn new(handle: Db, pin: Arc<Pin>, level: Level) -> Self {
+        TransactionScope {
+            handle,
+            pin,
+            level,
+            finished: false,
+        }
     }
 
-    fn savepoint<T>(&self, pin: &Pin, work: impl FnOnce(&Db) -> Result<T>) -> Result<T> {
-        let dialect = self.databases[pin.database].dialect;
-        let name = {
-            let mut state = pin.lock_for_operation()?;
-            pin.release_holder();
-            state.depth += 1;
-            format!("pookie_savepoint_{}", state.depth)
-        };
-        let run = |build: fn(pookie_dialect::Dialect, &mut String, &str)| -> Result<()> {
-            let mut sql = String::new();
-            build(dialect, &mut sql, &name);
-            let mut state = pin.lock();
-            match state.connection.as_mut() {
-                Some(connection) => connection.batch_execute(&sql),
-                None => Ok(()),
+    /// The handle whose queries run inside the transaction.
+    pub(crate) fn handle(&self) -> &Db {
+        &self.handle
+    }
+
+    /// COMMIT (RELEASE for a savepoint). A failed COMMIT is rolled back and
+    /// its error returned.
+    pub(crate) fn commit(mut self) -> Result<()> {
+        self.finish(true)
+    }
+
+    /// ROLLBACK (ROLLBACK TO and RELEASE for a savepoint).
+    pub(crate) fn roll_back(mut self) -> Result<()> {
+        self.finish(false)
+    }
+
+    fn finish(&mut self, commit: bool) -> Result<()> {
+        self.finished = true;
+        let dialect = self.handle.databases[self.pin.database].dialect;
+        match &self.level {
+            Level::Savepoint(name) => {
+                let statement = |build: fn(pookie_dialect::Dialect, &mut String, &str)| {
+                    let mut sql = String::new();
+                    build(dialect, &mut sql, name);
+                    let mut state = self.pin.lock();
+                    match state.connection.as_mut() {
+                        Some(connection) => connection.batch_execute(&sql),
+                        None => Ok(()),
+                    }
+                };
+                let result = if commit {
+                    statement(pookie_dialect::Dialect::push_release_savepoint)
+                } else {
+                    statement(pookie_dialect::Dialect::push_rollback_to_savepoint)
+                        .and_then(|()| statement(pookie_dialect::Dialect::push_release_savepoint))
+                };
+                self.pin.lock().depth -= 1;
+                result
             }
-        };
-        let opened = run(pookie_dialect::Dialect::push_savepoint);
-        let outcome = match opened {
-            Ok(()) => catch_unwind(AssertUnwindSafe(|| work(self))),
-            Err(error) => Ok(Err(error)),
-        };
-        let result = match outcome {
-            Ok(Ok(value)) => run(pookie_dialect::Dialect::push_release_savepoint).map(|()| value),
-            Ok(Err(error)) => {
-                let _ = run(pookie_dialect::Dialect::push_rollback_to_savepoint)
-                    .and_then(|()| run(pookie_dialect::Dialect::push_release_savepoint));
-                Err(error)
+            Level::OnSession => {
+                let result = if commit {
+                    run_on_pin(&self.pin, "COMMIT").inspect_err(|_| {
+                        let _ = run_on_pin(&self.pin, "ROLLBACK");
+                    })
+                } else {
+                    run_on_pin(&self.pin, "ROLLBACK")
+                };
+                self.pin.in_transaction.store(false, Ordering::SeqCst);
+                result
             }
-            Err(panic) => {
-                let _ = run(pookie_dialect::Dialect::push_rollback_to_savepoint)
-                    .and_then(|()| run(pookie_dialect::Dialect::push_release_savepoint));
-                pin.lock().depth -= 1;
-                resume_unwind(panic)
+            Level::Top { uses } => {
+                let uses = *uses;
+                // Handles cloned out of the transaction find it ended.
+                let Some(mut connection) = self.pin.lock().connection.take() else {
+                    unreachable!("only the scope takes the transaction's connection");
+                };
+                let mut run = |sql: &str| {
+                    let result = connection.batch_execute(sql);
+                    connection.set_in_transaction(false);
+                    result
+                };
+                let result = if commit {
+                    run("COMMIT").inspect_err(|_| {
+                        let _ = run("ROLLBACK");
+                    })
+                } else {
+                    run("ROLLBACK")
+                };
+                // A connection whose COMMIT or ROLLBACK failed may still be
+                // inside the transaction: it goes back to the pool, which
+                // checks it, not to the warm list.
+                if result.is_ok() {
+                    let database = &self.handle.databases[self.pin.database];
+                    database.give_back(connection, uses);
+                }
+                result
             }
-        };
-        pin.lock().depth -= 1;
-        result
+        }
+    }
+}
+
+impl Drop for TransactionScope {
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        if let Level::Top { .. } = self.level {
+            // Unfinished: a panic or a cancelled future. The connection goes
+            // to the pool (which checks it) even when the rollback works.
+            self.finished = true;
+            let taken = self.pin.lock().connection.take();
+            if let Some(mut connection) = taken {
+                let _ = connection.batch_execute("ROLLBACK");
+                connection.set_in_transaction(false);
+            }
+            return;
+        }
+        let _ = self.finish(false);
     }
 }

@@ -1,0 +1,232 @@
+//! The awaited forms of the synchronous API (djanorm's `a*` methods): a
+//! query set's terminal methods, a model instance's, an insert form's. Each
+//! runs the synchronous method, unchanged, through [`AsyncDb::run`]; the
+//! query set, instance or form is copied into the operation, so the future
+//! borrows nothing and is `Send`.
+
+use std::future::Future;
+
+use super::{AsyncDb, ModelStream};
+use crate::db::Db;
+use crate::error::Result;
+use crate::model::{Insert, Model};
+use crate::query::{Assignment, Page, Paginator, Projection, QuerySet, ValuesQuery, Q};
+
+/// Query sets awaited (the synchronous method of the same name without the `a`).
+impl<M: Model> QuerySet<M> {
+    /// Every row (see [`QuerySet::all`]).
+    pub async fn aall(&self, adb: &AsyncDb) -> Result<Vec<M>> {
+        let query = self.clone();
+        adb.run(move |db| query.all(db)).await
+    }
+
+    /// The first row, if any (see [`QuerySet::first`]).
+    pub async fn afirst(&self, adb: &AsyncDb) -> Result<Option<M>> {
+        let query = self.clone();
+        adb.run(move |db| query.first(db)).await
+    }
+
+    /// The last row, if any (see [`QuerySet::last`]).
+    pub async fn alast(&self, adb: &AsyncDb) -> Result<Option<M>> {
+        let query = self.clone();
+        adb.run(move |db| query.last(db)).await
+    }
+
+    /// The one row matching `q` (see [`QuerySet::get`]).
+    pub async fn aget(&self, adb: &AsyncDb, q: Q<M>) -> Result<M> {
+        let query = self.clone();
+        adb.run(move |db| query.get(db, q)).await
+    }
+
+    /// The one row matching `q`, or `None` (see [`QuerySet::get_or_none`]).
+    pub async fn aget_or_none(&self, adb: &AsyncDb, q: Q<M>) -> Result<Option<M>> {
+        let query = self.clone();
+        adb.run(move |db| query.get_or_none(db, q)).await
+    }
+
+    /// The number of rows (see [`QuerySet::count`]).
+    pub async fn acount(&self, adb: &AsyncDb) -> Result<u64> {
+        let query = self.clone();
+        adb.run(move |db| query.count(db)).await
+    }
+
+    /// True when there is a row (see [`QuerySet::exists`]).
+    pub async fn aexists(&self, adb: &AsyncDb) -> Result<bool> {
+        let query = self.clone();
+        adb.run(move |db| query.exists(db)).await
+    }
+
+    /// Updates every row (see [`QuerySet::update`]).
+    pub async fn aupdate(
+        &self,
+        adb: &AsyncDb,
+        assignments: impl IntoIterator<Item = Assignment<M>>,
+    ) -> Result<u64> {
+        let query = self.clone();
+        let assignments: Vec<Assignment<M>> = assignments.into_iter().collect();
+        adb.run(move |db| query.update(db, assignments)).await
+    }
+
+    /// Deletes every row, with Django's on-delete rules (see [`QuerySet::delete`]).
+    pub async fn adelete(&self, adb: &AsyncDb) -> Result<u64> {
+        let query = self.clone();
+        adb.run(move |db| query.delete(db)).await
+    }
+
+    /// Inserts the row `form` describes (see [`QuerySet::create`]).
+    pub async fn acreate<F>(&self, adb: &AsyncDb, form: F) -> Result<M>
+    where
+        F: Insert<Model = M> + Send + 'static,
+    {
+        let query = self.clone();
+        adb.run(move |db| query.create(db, form)).await
+    }
+
+    /// Inserts many rows (see [`QuerySet::bulk_create`]).
+    pub async fn abulk_create<F>(
+        &self,
+        adb: &AsyncDb,
+        forms: Vec<F>,
+        batch_size: usize,
+    ) -> Result<Vec<M>>
+    where
+        F: Insert<Model = M> + Send + 'static,
+    {
+        let query = self.clone();
+        adb.run(move |db| query.bulk_create(db, forms, batch_size))
+            .await
+    }
+
+    /// The row matching `lookup`, or a new one from `form` (see
+    /// [`QuerySet::get_or_create`]); `true` when it was created.
+    pub async fn aget_or_create<F>(&self, adb: &AsyncDb, lookup: Q<M>, form: F) -> Result<(M, bool)>
+    where
+        F: Insert<Model = M> + Send + 'static,
+    {
+        let query = self.clone();
+        adb.run(move |db| query.get_or_create(db, lookup, form))
+            .await
+    }
+
+    /// Updates the row matching `lookup` with `defaults`, or creates it (see
+    /// [`QuerySet::update_or_create`]); `true` when it was created.
+    pub async fn aupdate_or_create<F>(
+        &self,
+        adb: &AsyncDb,
+        lookup: Q<M>,
+        defaults: F,
+    ) -> Result<(M, bool)>
+    where
+        F: Insert<Model = M> + Send + 'static,
+    {
+        let query = self.clone();
+        adb.run(move |db| query.update_or_create(db, lookup, defaults))
+            .await
+    }
+
+    /// Aggregates over the rows (see [`QuerySet::aggregate`]).
+    pub async fn aaggregate<P>(&self, adb: &AsyncDb, aggregates: P) -> Result<P::Output>
+    where
+        P: Projection<M> + Send + 'static,
+        P::Output: Send + 'static,
+    {
+        let query = self.clone();
+        adb.run(move |db| query.aggregate(db, aggregates)).await
+    }
+
+    /// The rows one at a time, as a stream with flat memory (see
+    /// [`AsyncDb::stream`]).
+    pub fn astream(&self, adb: &AsyncDb) -> ModelStream<M> {
+        adb.stream(self.clone())
+    }
+}
+
+/// Projections awaited.
+impl<M: Model, P> ValuesQuery<M, P>
+where
+    P: Projection<M> + Send + Sync + 'static,
+    P::Output: Send + 'static,
+    ValuesQuery<M, P>: Clone,
+{
+    /// Every row of the projection (see [`ValuesQuery::all`]).
+    pub async fn aall(&self, adb: &AsyncDb) -> Result<Vec<P::Output>> {
+        let query = self.clone();
+        adb.run(move |db| query.all(db)).await
+    }
+}
+
+/// Pages awaited.
+impl<M: Model> Paginator<M> {
+    /// The page `number`, from 1 (see [`Paginator::page`]).
+    pub async fn apage(&self, adb: &AsyncDb, number: u64) -> Result<Page<M>> {
+        let paginator = self.clone();
+        adb.run(move |db| paginator.page(db, number)).await
+    }
+}
+
+/// A model instance's database methods, awaited. In scope with
+/// `use pookie::AsyncModel;`.
+pub trait AsyncModel: Model {
+    /// Writes every editable field back (see the model's `save`); the
+    /// instance then holds what was saved (`auto_now` fields, hooks' changes).
+    fn asave(&mut self, adb: &AsyncDb) -> impl Future<Output = Result<()>> + Send;
+
+    /// Deletes this row, with the on-delete rules of its relations.
+    fn adelete(&self, adb: &AsyncDb) -> impl Future<Output = Result<()>> + Send;
+
+    /// Reads this row again, replacing every field.
+    fn arefresh_from_db(&mut self, adb: &AsyncDb) -> impl Future<Output = Result<()>> + Send;
+
+    /// Runs any synchronous method of this instance — a relation accessor,
+    /// a related manager — on a copy of it: `post.awith(&adb, |post, db|
+    /// post.author(db)).await`.
+    fn awith<T, F>(&self, adb: &AsyncDb, read: F) -> impl Future<Output = Result<T>> + Send
+    where
+        T: Send + 'static,
+        F: FnOnce(&Self, &Db) -> Result<T> + Send + 'static;
+}
+
+impl<M: Model> AsyncModel for M {
+    async fn asave(&mut self, adb: &AsyncDb) -> Result<()> {
+        let mut object = self.clone();
+        *self = adb
+            .run(move |db| crate::ops::save(db, &mut object).map(|()| object))
+            .await?;
+        Ok(())
+    }
+
+    async fn adelete(&self, adb: &AsyncDb) -> Result<()> {
+        let object = self.clone();
+        adb.run(move |db| crate::ops::delete(db, &object)).await
+    }
+
+    async fn arefresh_from_db(&mut self, adb: &AsyncDb) -> Result<()> {
+        let mut object = self.clone();
+        *self = adb
+            .run(move |db| crate::ops::refresh_from_db(db, &mut object).map(|()| object))
+            .await?;
+        Ok(())
+    }
+
+    async fn awith<T, F>(&self, adb: &AsyncDb, read: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Self, &Db) -> Result<T> + Send + 'static,
+    {
+        let object = self.clone();
+        adb.run(move |db| read(&object, db)).await
+    }
+}
+
+/// An insert form saved, awaited: `NewPost::new().title("…").asave(&adb).await`.
+/// In scope with `use pookie::AsyncInsert;`.
+pub trait AsyncInsert: Insert + Send + Sized + 'static {
+    /// Inserts the row this form describes and returns it (the form's `save`).
+    fn asave(self, adb: &AsyncDb) -> impl Future<Output = Result<Self::Model>> + Send;
+}
+
+impl<F: Insert + Send + Sized + 'static> AsyncInsert for F {
+    async fn asave(self, adb: &AsyncDb) -> Result<F::Model> {
+        QuerySet::<F::Model>::new().acreate(adb, self).await
+    }
+}
