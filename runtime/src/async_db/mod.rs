@@ -73,7 +73,10 @@ impl std::fmt::Debug for AsyncDb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AsyncDb")
             .field("db", &self.db)
-            .field("free_connections", &self.slots.semaphore.available_permits())
+            .field(
+                "free_connections",
+                &self.slots.semaphore.available_permits(),
+            )
             .finish()
     }
 }
@@ -165,7 +168,11 @@ impl AsyncDb {
 
     /// Runs a statement of raw SQL (placeholders `$1`, `$2`, … on both
     /// backends); the number of rows changed.
-    pub async fn execute(&self, sql: impl Into<String>, params: Vec<Param<'static>>) -> Result<u64> {
+    pub async fn execute(
+        &self,
+        sql: impl Into<String>,
+        params: Vec<Param<'static>>,
+    ) -> Result<u64> {
         let sql = sql.into();
         self.run(move |db| db.execute(&sql, &params)).await
     }

@@ -357,7 +357,10 @@ impl Database {
     /// The pool's size and its checkout timeout.
     #[cfg(feature = "async")]
     pub(crate) fn limits(&self) -> (usize, Duration) {
-        (self.pool.max_size() as usize, self.pool.connection_timeout())
+        (
+            self.pool.max_size() as usize,
+            self.pool.connection_timeout(),
+        )
     }
 
     /// A connection from the pool, waiting at most the checkout timeout.

@@ -169,7 +169,11 @@ impl Db {
                     pin.lock().depth -= 1;
                     return Err(error);
                 }
-                return Ok(TransactionScope::new(self.clone(), pin, Level::Savepoint(name)));
+                return Ok(TransactionScope::new(
+                    self.clone(),
+                    pin,
+                    Level::Savepoint(name),
+                ));
             }
             run_on_pin(&pin, dialect.begin_transaction())?;
             pin.in_transaction.store(true, Ordering::SeqCst);
