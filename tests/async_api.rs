@@ -578,6 +578,33 @@ fn a_pool_that_stays_busy_is_an_error_after_the_checkout_timeout() {
     });
 }
 
+/// Closing a PostgreSQL connection blocks; the last handle dropped on the
+/// executor must not close them there (the driver would panic).
+#[test]
+fn the_last_handle_can_be_dropped_inside_the_runtime() {
+    let Some(test_db) = support::postgres() else {
+        return;
+    };
+    let url = test_db.url().to_owned();
+    runtime().block_on(async move {
+        let adb = AsyncDb::connect(&url).await.expect("connects");
+        let tasks: Vec<_> = (0..4)
+            .map(|_| {
+                let adb = adb.clone();
+                tokio::spawn(async move { adb.fetch_one("SELECT 1 AS one", vec![]).await })
+            })
+            .collect();
+        for task in tasks {
+            task.await.expect("no panic").expect("a row");
+        }
+        drop(adb);
+        // Connecting, then dropping the future as it finishes.
+        let connecting = AsyncDb::connect(&url);
+        let _ = tokio::time::timeout(Duration::from_millis(1), connecting).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    });
+}
+
 #[test]
 fn a_wrong_url_is_an_error_not_a_panic() {
     runtime().block_on(async {

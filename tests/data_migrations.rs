@@ -74,7 +74,9 @@ fn applied(db: &Db) -> Vec<String> {
 fn index_exists(db: &Db, name: &str) -> bool {
     let sql = match db.dialect() {
         pookie::Dialect::Sqlite => "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = $1",
-        pookie::Dialect::Postgres => "SELECT 1 FROM pg_indexes WHERE indexname = $1",
+        pookie::Dialect::Postgres => {
+            "SELECT 1 FROM pg_indexes WHERE indexname = $1 AND schemaname = current_schema()"
+        }
     };
     db.fetch_one(sql, &[name.into()]).unwrap().is_some()
 }

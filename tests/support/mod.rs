@@ -178,8 +178,10 @@ fn through_pgbouncer(admin_url: String, name: String) -> TestDb {
     }
 }
 
-/// Defines each test twice, as `<name>::sqlite` and `<name>::postgres`, with
-/// `$db: &pookie::Db` bound to a fresh database of that backend.
+/// Defines each test four times, as `<name>::sqlite` and `<name>::postgres`,
+/// with `$db: &pookie::Db` bound to a fresh database of that backend, and as
+/// `<name>::sqlite_awaited` and `<name>::postgres_awaited`, the same body run
+/// through the awaited API ([`awaited`]).
 macro_rules! on_both_backends {
     ($(fn $name:ident($db:ident) $body:block)*) => {$(
         mod $name {
@@ -207,8 +209,33 @@ macro_rules! on_both_backends {
                     panic!("{error}");
                 }
             }
+
+            #[test]
+            fn sqlite_awaited() {
+                let test_db = $crate::support::sqlite();
+                $crate::support::awaited(&test_db.db, run);
+            }
+
+            #[test]
+            fn postgres_awaited() {
+                let Some(test_db) = $crate::support::postgres() else { return };
+                $crate::support::awaited(&test_db.db, run);
+            }
         }
     )*};
+}
+
+/// Runs a test body through the awaited API: `AsyncDb::run` on a tokio
+/// runtime, which runs it on one of tokio's blocking threads.
+pub fn awaited(db: &Db, body: fn(&Db) -> pookie::Result<()>) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let adb = pookie::AsyncDb::from_db(db.clone());
+    if let Err(error) = runtime.block_on(adb.run(body)) {
+        panic!("{error}");
+    }
 }
 
 /// The user type of the `JSONField(schema = "crate::support::Settings")`

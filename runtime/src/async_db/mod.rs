@@ -54,19 +54,49 @@ pub use stream::ModelStream;
 /// ```
 #[derive(Clone)]
 pub struct AsyncDb {
+    // Declared before `shared`, so that it is dropped first: see `Shared`.
     db: Db,
-    slots: Arc<Slots>,
+    shared: Arc<Shared>,
     /// Set on a transaction's handle: the slot its connection holds, which
     /// its operations use instead of taking one.
     transaction_slot: Option<Arc<Option<OwnedSemaphorePermit>>>,
 }
 
-/// The connections of the default database's pool, as permits: an operation
-/// awaits one before it takes a blocking thread, so no thread sits waiting
-/// for the pool.
-struct Slots {
+/// What every clone of an [`AsyncDb`] shares.
+struct Shared {
+    /// The connections of the default database's pool, as permits: an
+    /// operation awaits one before it takes a blocking thread, so no thread
+    /// sits waiting for the pool.
     semaphore: Arc<Semaphore>,
+    /// How long an operation waits for a permit.
     wait: Duration,
+    /// A handle on the databases, dropped last and off the executor: closing
+    /// a PostgreSQL connection blocks (the client says goodbye to the
+    /// server), which must not happen on an executor thread.
+    keep_alive: Option<Db>,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        if let Some(db) = self.keep_alive.take() {
+            off_the_executor(move || drop(db));
+        }
+    }
+}
+
+/// Runs `work` where blocking is allowed, from a `Drop` that may run on an
+/// executor thread: on a thread of its own when inside a tokio runtime (even
+/// one shutting down, whose blocking pool takes no more work), else here.
+pub(crate) fn off_the_executor(work: impl FnOnce() + Send + 'static) {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return work();
+    }
+    let spawned = std::thread::Builder::new()
+        .name("pookie-cleanup".into())
+        .spawn(work);
+    if let Err(error) = spawned {
+        tracing::error!(target: "pookie::pool", %error, "no thread to close connections or roll back on");
+    }
 }
 
 impl std::fmt::Debug for AsyncDb {
@@ -75,7 +105,7 @@ impl std::fmt::Debug for AsyncDb {
             .field("db", &self.db)
             .field(
                 "free_connections",
-                &self.slots.semaphore.available_permits(),
+                &self.shared.semaphore.available_permits(),
             )
             .finish()
     }
@@ -92,14 +122,14 @@ impl AsyncDb {
     /// [`Db::connect`]), without blocking the executor.
     pub async fn connect(url: &str) -> Result<AsyncDb> {
         let url = url.to_owned();
-        let db = blocking(move || Db::connect(&url)).await?;
-        Ok(AsyncDb::from_db(db))
+        // Made on the blocking thread: dropped here unused (the connecting
+        // future was dropped), it still closes its connections off the executor.
+        blocking(move || Db::connect(&url).map(AsyncDb::from_db)).await
     }
 
     /// Connects to one database described in the keyword form, as `default`.
     pub async fn connect_with(options: ConnectOptions) -> Result<AsyncDb> {
-        let db = blocking(move || Db::connect_with(options)).await?;
-        Ok(AsyncDb::from_db(db))
+        blocking(move || Db::connect_with(options).map(AsyncDb::from_db)).await
     }
 
     /// The async face of databases connected with [`Db::connect`] or
@@ -108,11 +138,12 @@ impl AsyncDb {
     pub fn from_db(db: Db) -> AsyncDb {
         let (size, wait) = db.pool_limits();
         AsyncDb {
-            db,
-            slots: Arc::new(Slots {
+            shared: Arc::new(Shared {
                 semaphore: Arc::new(Semaphore::new(size)),
                 wait,
+                keep_alive: Some(db.clone()),
             }),
+            db,
             transaction_slot: None,
         }
     }
@@ -209,15 +240,15 @@ impl AsyncDb {
         if self.transaction_slot.is_some() {
             return Ok(None);
         }
-        let acquire = Arc::clone(&self.slots.semaphore).acquire_owned();
-        match tokio::time::timeout(self.slots.wait, acquire).await {
+        let acquire = Arc::clone(&self.shared.semaphore).acquire_owned();
+        match tokio::time::timeout(self.shared.wait, acquire).await {
             Ok(Ok(permit)) => Ok(Some(permit)),
             Ok(Err(_closed)) => Err(Error::usage("the database handle is closed")),
             Err(_elapsed) => Err(Error::connection(
                 format!(
                     "no connection to the database was free within {:?}: raise pool_max_size, \
                      or hold connections for less time (a long transaction, an unfinished stream)",
-                    self.slots.wait
+                    self.shared.wait
                 ),
                 None,
             )),
@@ -225,19 +256,24 @@ impl AsyncDb {
     }
 }
 
-/// Runs `work` on a blocking thread; a panic in it is resumed here.
-pub(crate) async fn blocking<T, F>(work: F) -> Result<T>
+/// Starts `work` on a blocking thread at once (not when first polled: the
+/// work runs even if the returned future is never awaited); a panic in it is
+/// resumed where the future is awaited.
+pub(crate) fn blocking<T, F>(work: F) -> impl std::future::Future<Output = Result<T>>
 where
     F: FnOnce() -> Result<T> + Send + 'static,
     T: Send + 'static,
 {
-    match tokio::task::spawn_blocking(work).await {
-        Ok(result) => result,
-        Err(error) => match error.try_into_panic() {
-            Ok(panic) => std::panic::resume_unwind(panic),
-            Err(_) => Err(Error::usage(
-                "the tokio runtime shut down while a database operation was running",
-            )),
-        },
+    let running = tokio::task::spawn_blocking(work);
+    async move {
+        match running.await {
+            Ok(result) => result,
+            Err(error) => match error.try_into_panic() {
+                Ok(panic) => std::panic::resume_unwind(panic),
+                Err(_) => Err(Error::usage(
+                    "the tokio runtime shut down while a database operation was running",
+                )),
+            },
+        }
     }
 }

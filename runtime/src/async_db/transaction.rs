@@ -6,7 +6,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use super::{blocking, AsyncDb};
+use super::{blocking, off_the_executor, AsyncDb};
 use crate::db::{TransactionScope, DEFAULT_ALIAS};
 use crate::error::Result;
 
@@ -61,16 +61,19 @@ impl AsyncDb {
         };
         let db = self.db.clone();
         let alias = alias.to_owned();
-        // Dropped before it is opened, the scope is dropped (rolled back) on
-        // the blocking thread that opened it.
-        let scope = blocking(move || db.open_transaction(&alias)).await?;
-        let mut open = OpenScope {
-            scope: Some(scope),
-            slot: Some(Arc::clone(&slot)),
-        };
+        let held = Arc::clone(&slot);
+        // Made on the blocking thread: dropped unused (this future was dropped
+        // as the transaction opened), it still rolls back off the executor.
+        let mut open = blocking(move || {
+            db.open_transaction(&alias).map(|scope| OpenScope {
+                scope: Some(scope),
+                slot: Some(held),
+            })
+        })
+        .await?;
         let inside = AsyncDb {
             db: open.handle().clone(),
-            slots: Arc::clone(&self.slots),
+            shared: Arc::clone(&self.shared),
             transaction_slot: Some(slot),
         };
         let outcome = work(inside).await;
@@ -100,8 +103,8 @@ impl AsyncDb {
 
 /// A transaction opened for async work. Dropped before the work ends (the
 /// future was cancelled, or the work panicked), it rolls the transaction back
-/// on a blocking thread — after any operation of the transaction still
-/// running there — and only then frees the pool slot.
+/// off the executor — after any operation of the transaction still running —
+/// and only then frees the pool slot.
 struct OpenScope {
     scope: Option<TransactionScope>,
     slot: Option<Arc<Option<tokio::sync::OwnedSemaphorePermit>>>,
@@ -134,17 +137,9 @@ impl Drop for OpenScope {
             return;
         };
         let slot = self.slot.take();
-        let roll_back = move || {
+        off_the_executor(move || {
             drop(scope);
             drop(slot);
-        };
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => {
-                runtime.spawn_blocking(roll_back);
-            }
-            // The runtime is gone (its shutdown dropped this future): no
-            // executor to keep free, roll back here.
-            Err(_) => roll_back(),
-        }
+        });
     }
 }
