@@ -7,8 +7,10 @@
 //! cd bench && cargo run --release -- --postgres postgresql://postgres@127.0.0.1:5432/test
 //! cd bench && cargo run --release -- --build-side     # code generation and compile times
 //! cd bench && cargo run --release -- --streaming      # 1,000,000 rows: iterate vs load all
+//! cd bench && cargo run --release -- --async --postgres postgresql://postgres@127.0.0.1:5432/test
 //! ```
 
+mod async_scenarios;
 mod build_side;
 mod contenders;
 mod harness;
@@ -44,6 +46,11 @@ struct Args {
     /// Measure scenario 7 instead: iterating 1,000,000 rows next to loading them all.
     #[arg(long)]
     streaming: bool,
+    /// Measure the async API instead: Pookie's `AsyncDb` against hand-written
+    /// tokio-postgres (deadpool) and rusqlite-on-blocking-threads code, on a
+    /// tokio runtime with two workers.
+    #[arg(long = "async")]
+    async_mode: bool,
     /// Internal: one streaming measurement, run in a child process.
     #[arg(long, hide = true)]
     streaming_child: Option<String>,
@@ -64,6 +71,15 @@ fn main() {
     }
     if args.streaming {
         streaming::run();
+        return;
+    }
+    if args.async_mode {
+        async_scenarios::run(
+            args.postgres.as_deref(),
+            !args.no_sqlite,
+            args.rounds,
+            args.only.as_deref(),
+        );
         return;
     }
     if !args.no_sqlite {

@@ -10,7 +10,7 @@ use crate::models::{Comment, Post, Tally, User};
 
 /// The statements that (re)create the three tables, from Pookie's own DDL so
 /// that every implementation works on identical tables.
-fn schema_script(dialect: Dialect) -> String {
+pub(crate) fn schema_script(dialect: Dialect) -> String {
     let index = dialect.index();
     let mut script = String::new();
     for drop in [
@@ -49,7 +49,7 @@ fn hair_color(index: usize) -> &'static str {
 }
 
 /// `users` rows, and with `posts`, one post per user.
-fn seed_script(users: usize, posts: bool) -> String {
+pub(crate) fn seed_script(users: usize, posts: bool) -> String {
     let mut script = String::new();
     for chunk_start in (0..users).step_by(500) {
         let rows: Vec<String> = (chunk_start..(chunk_start + 500).min(users))
@@ -122,7 +122,7 @@ fn proposed_tallies() -> Vec<TallyData> {
         .collect()
 }
 
-fn new_users(count: usize) -> Vec<NewUserData> {
+pub(crate) fn new_users(count: usize) -> Vec<NewUserData> {
     (0..count)
         .map(|i| (format!("New user {i}"), Some(hair_color(i).to_owned())))
         .collect()

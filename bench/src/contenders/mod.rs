@@ -1,11 +1,17 @@
 //! The three implementations compared: hand-written driver code, Pookie and
 //! Diesel. Each runs the same operations on its own copy of the same tables.
+//! The async mode compares two: hand-written async driver code and Pookie's
+//! `AsyncDb`.
 
+mod async_raw;
 mod diesel_orm;
+mod pookie_async;
 mod pookie_orm;
 mod raw;
 
+pub use async_raw::AsyncRawContender;
 pub use diesel_orm::DieselContender;
+pub use pookie_async::PookieAsyncContender;
 pub use pookie_orm::PookieContender;
 pub use raw::RawContender;
 
