@@ -578,6 +578,64 @@ fn a_pool_that_stays_busy_is_an_error_after_the_checkout_timeout() {
     });
 }
 
+/// On PostgreSQL, reads outside transactions run on the async driver: they
+/// need no blocking thread, nor one of the slots the blocking work shares.
+#[test]
+fn postgres_reads_outside_transactions_need_no_blocking_slot() {
+    let Some(test_db) = postgres(1) else {
+        return;
+    };
+    let adb = test_db.adb.clone();
+    runtime().block_on(async move {
+        adb.run(blog::create_tables).await.expect("tables");
+        NewTag::new()
+            .name("Rust")
+            .slug("rust")
+            .asave(&adb)
+            .await
+            .expect("a tag");
+        let holder = adb.clone();
+        let (started, wait) = tokio::sync::oneshot::channel::<()>();
+        let release = Arc::new(tokio::sync::Notify::new());
+        let released = Arc::clone(&release);
+        let held = tokio::spawn(async move {
+            holder
+                .transaction(|tx| async move {
+                    NewTag::new().name("Go").slug("go").asave(&tx).await?;
+                    let _ = started.send(());
+                    released.notified().await;
+                    pookie::Result::Ok(())
+                })
+                .await
+        });
+        wait.await.expect("the transaction started");
+        // The one slot is the transaction's; these reads do not wait for it,
+        // and do not see its uncommitted row.
+        assert_eq!(Tag::objects().acount(&adb).await.expect("a count"), 1);
+        let rust = Tag::objects()
+            .aget(&adb, tag::slug.eq("rust"))
+            .await
+            .expect("a row");
+        assert_eq!(rust.name, "Rust");
+        assert!(!Tag::objects()
+            .filter(tag::slug.eq("go"))
+            .aexists(&adb)
+            .await
+            .expect("a probe"));
+        assert_eq!(
+            Tag::objects()
+                .afirst(&adb)
+                .await
+                .expect("a row")
+                .map(|t| t.slug),
+            Some("rust".to_owned())
+        );
+        release.notify_one();
+        held.await.expect("no panic").expect("commits");
+        assert_eq!(Tag::objects().acount(&adb).await.expect("a count"), 2);
+    });
+}
+
 /// Closing a PostgreSQL connection blocks; the last handle dropped on the
 /// executor must not close them there (the driver would panic).
 #[test]

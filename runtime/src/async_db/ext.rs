@@ -8,50 +8,101 @@ use std::future::Future;
 
 use super::{AsyncDb, ModelStream};
 use crate::db::Db;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{Insert, Model};
+use crate::query::compile::SqlBuilder;
+use crate::query::select::SelectList;
 use crate::query::{Assignment, Page, Paginator, Projection, QuerySet, ValuesQuery, Q};
+use crate::Dialect;
 
 /// Query sets awaited (the synchronous method of the same name without the `a`).
 impl<M: Model> QuerySet<M> {
     /// Every row (see [`QuerySet::all`]).
     pub async fn aall(&self, adb: &AsyncDb) -> Result<Vec<M>> {
+        if self.related.is_empty() && self.select.lock.is_none() {
+            if let Some(native) = adb.native_reader(self.alias()) {
+                let rows = match self.fixed_select(Dialect::Postgres) {
+                    Some(sql) => native.query_map(sql, &[], M::from_row).await?,
+                    None => {
+                        let mut builder = SqlBuilder::new(Dialect::Postgres, "");
+                        self.push_model_select(&mut builder);
+                        native
+                            .query_map(&builder.sql, &builder.params, M::from_row)
+                            .await?
+                    }
+                };
+                return Ok(self.remember_db(rows));
+            }
+        }
         let query = self.clone();
         adb.run(move |db| query.all(db)).await
     }
 
     /// The first row, if any (see [`QuerySet::first`]).
     pub async fn afirst(&self, adb: &AsyncDb) -> Result<Option<M>> {
-        let query = self.clone();
-        adb.run(move |db| query.first(db)).await
+        let first = self.clone().ordered_or_by_pk().slice(..1);
+        Ok(first.aall(adb).await?.pop())
     }
 
     /// The last row, if any (see [`QuerySet::last`]).
     pub async fn alast(&self, adb: &AsyncDb) -> Result<Option<M>> {
-        let query = self.clone();
-        adb.run(move |db| query.last(db)).await
+        let last = if self.select.is_sliced() {
+            self.clone().ordered_or_by_pk()
+        } else {
+            self.clone().ordered_or_by_pk().reversed().limit(1)
+        };
+        Ok(last.aall(adb).await?.pop())
     }
 
     /// The one row matching `q` (see [`QuerySet::get`]).
     pub async fn aget(&self, adb: &AsyncDb, q: Q<M>) -> Result<M> {
-        let query = self.clone();
-        adb.run(move |db| query.get(db, q)).await
+        let (scoped, probe) = self.get_probe(q);
+        let rows = probe.aall(adb).await?;
+        match scoped.single_row(rows) {
+            Ok(row) => Ok(row),
+            Err(None) => Err(Error::MultipleObjectsReturned {
+                model: M::META.name,
+                count: scoped.acount(adb).await?,
+            }),
+            Err(Some(error)) => Err(error),
+        }
     }
 
     /// The one row matching `q`, or `None` (see [`QuerySet::get_or_none`]).
     pub async fn aget_or_none(&self, adb: &AsyncDb, q: Q<M>) -> Result<Option<M>> {
-        let query = self.clone();
-        adb.run(move |db| query.get_or_none(db, q)).await
+        match self.aget(adb, q).await {
+            Err(Error::DoesNotExist { .. }) => Ok(None),
+            other => other.map(Some),
+        }
     }
 
     /// The number of rows (see [`QuerySet::count`]).
     pub async fn acount(&self, adb: &AsyncDb) -> Result<u64> {
+        if let Some(native) = adb.native_reader(self.alias()) {
+            let inner = self.select.counted_inner();
+            let builder = self.count_sql(Dialect::Postgres, inner.as_ref());
+            let count = native
+                .query_map(&builder.sql, &builder.params, |row| row.get::<i64>(0))
+                .await?;
+            return Ok(count.first().copied().unwrap_or(0).max(0) as u64);
+        }
         let query = self.clone();
         adb.run(move |db| query.count(db)).await
     }
 
     /// True when there is a row (see [`QuerySet::exists`]).
     pub async fn aexists(&self, adb: &AsyncDb) -> Result<bool> {
+        if self.select.lock.is_none() {
+            if let Some(native) = adb.native_reader(self.alias()) {
+                let probe = self.exists_probe();
+                let mut builder = SqlBuilder::new(Dialect::Postgres, "");
+                builder.push_select(&probe, SelectList::One);
+                let found = native
+                    .query_map(&builder.sql, &builder.params, |_| Ok(()))
+                    .await?;
+                return Ok(!found.is_empty());
+            }
+        }
         let query = self.clone();
         adb.run(move |db| query.exists(db)).await
     }

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::db::{ConnectOptions, Db, RawRow};
+use crate::db::{ConnectOptions, Db, NativePool, RawRow};
 use crate::error::{Error, Result};
 use crate::migrate::Migrations;
 use crate::value::Param;
@@ -57,6 +57,8 @@ pub struct AsyncDb {
     // Declared before `shared`, so that it is dropped first: see `Shared`.
     db: Db,
     shared: Arc<Shared>,
+    /// The index of the database `default` means through this handle.
+    home: usize,
     /// Set on a transaction's handle: the slot its connection holds, which
     /// its operations use instead of taking one.
     transaction_slot: Option<Arc<Option<OwnedSemaphorePermit>>>,
@@ -64,16 +66,23 @@ pub struct AsyncDb {
 
 /// What every clone of an [`AsyncDb`] shares.
 struct Shared {
-    /// The connections of the default database's pool, as permits: an
-    /// operation awaits one before it takes a blocking thread, so no thread
-    /// sits waiting for the pool.
-    semaphore: Arc<Semaphore>,
-    /// How long an operation waits for a permit.
-    wait: Duration,
+    /// Per database, the connections of its pool as permits: an operation
+    /// awaits one before it takes a blocking thread, so no thread sits
+    /// waiting for the pool.
+    slots: Vec<Slots>,
+    /// Per database, the async pool that reads outside transactions use
+    /// (PostgreSQL without replicas).
+    native: Vec<Option<NativePool>>,
     /// A handle on the databases, dropped last and off the executor: closing
     /// a PostgreSQL connection blocks (the client says goodbye to the
     /// server), which must not happen on an executor thread.
     keep_alive: Option<Db>,
+}
+
+struct Slots {
+    semaphore: Arc<Semaphore>,
+    /// How long an operation waits for a permit.
+    wait: Duration,
 }
 
 impl Drop for Shared {
@@ -81,6 +90,19 @@ impl Drop for Shared {
         if let Some(db) = self.keep_alive.take() {
             off_the_executor(move || drop(db));
         }
+    }
+}
+
+impl AsyncDb {
+    /// The async pool to read the database `alias` with, when the read may
+    /// skip the blocking threads: outside transactions, on PostgreSQL
+    /// without replicas.
+    pub(crate) fn native_reader(&self, alias: &str) -> Option<&NativePool> {
+        if self.transaction_slot.is_some() || self.db.is_pinned() {
+            return None;
+        }
+        let index = self.db.database_index(alias).ok()?;
+        self.shared.native.get(index)?.as_ref()
     }
 }
 
@@ -105,7 +127,7 @@ impl std::fmt::Debug for AsyncDb {
             .field("db", &self.db)
             .field(
                 "free_connections",
-                &self.shared.semaphore.available_permits(),
+                &self.shared.slots[self.home].semaphore.available_permits(),
             )
             .finish()
     }
@@ -136,14 +158,27 @@ impl AsyncDb {
     /// [`Db::builder`] (named databases, replicas): both handles share the
     /// same pools.
     pub fn from_db(db: Db) -> AsyncDb {
-        let (size, wait) = db.pool_limits();
-        AsyncDb {
-            shared: Arc::new(Shared {
+        let slots = db
+            .pool_limits()
+            .into_iter()
+            .map(|(size, wait)| Slots {
                 semaphore: Arc::new(Semaphore::new(size)),
                 wait,
+            })
+            .collect();
+        let native = db.native_pools().unwrap_or_else(|error| {
+            tracing::warn!(target: "pookie::pool", %error, "no async pool: reads run on blocking threads");
+            Vec::new()
+        });
+        let home = db.database_index(crate::db::DEFAULT_ALIAS).unwrap_or(0);
+        AsyncDb {
+            shared: Arc::new(Shared {
+                slots,
+                native,
                 keep_alive: Some(db.clone()),
             }),
             db,
+            home,
             transaction_slot: None,
         }
     }
@@ -164,6 +199,7 @@ impl AsyncDb {
     pub fn using(&self, alias: &str) -> Result<AsyncDb> {
         Ok(AsyncDb {
             db: self.db.using(alias)?,
+            home: self.db.database_index(alias)?,
             ..self.clone()
         })
     }
@@ -240,15 +276,16 @@ impl AsyncDb {
         if self.transaction_slot.is_some() {
             return Ok(None);
         }
-        let acquire = Arc::clone(&self.shared.semaphore).acquire_owned();
-        match tokio::time::timeout(self.shared.wait, acquire).await {
+        let slots = &self.shared.slots[self.home];
+        let acquire = Arc::clone(&slots.semaphore).acquire_owned();
+        match tokio::time::timeout(slots.wait, acquire).await {
             Ok(Ok(permit)) => Ok(Some(permit)),
             Ok(Err(_closed)) => Err(Error::usage("the database handle is closed")),
             Err(_elapsed) => Err(Error::connection(
                 format!(
                     "no connection to the database was free within {:?}: raise pool_max_size, \
                      or hold connections for less time (a long transaction, an unfinished stream)",
-                    self.shared.wait
+                    slots.wait
                 ),
                 None,
             )),

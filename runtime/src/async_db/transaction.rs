@@ -74,6 +74,7 @@ impl AsyncDb {
         let inside = AsyncDb {
             db: open.handle().clone(),
             shared: Arc::clone(&self.shared),
+            home: self.home,
             transaction_slot: Some(slot),
         };
         let outcome = work(inside).await;

@@ -17,7 +17,7 @@ pub(crate) enum Connection {
 
 /// Logs a statement at INFO with its duration, and its parameters at DEBUG
 /// only (they may hold personal data).
-pub(super) fn log_statement(sql: &str, params: &[Param<'_>], started: Option<Instant>) {
+pub(crate) fn log_statement(sql: &str, params: &[Param<'_>], started: Option<Instant>) {
     if let Some(started) = started {
         let micros = started.elapsed().as_micros() as u64;
         crate::capture::record(sql);
@@ -26,7 +26,7 @@ pub(super) fn log_statement(sql: &str, params: &[Param<'_>], started: Option<Ins
     }
 }
 
-pub(super) fn start_timer() -> Option<Instant> {
+pub(crate) fn start_timer() -> Option<Instant> {
     (crate::capture::is_capturing()
         || tracing::enabled!(target: "pookie::sql", tracing::Level::INFO))
     .then(Instant::now)

@@ -2,6 +2,8 @@
 //! transactions, and raw SQL.
 
 mod connection;
+#[cfg(feature = "async")]
+mod native_pg;
 mod options;
 mod pool;
 mod postgres;
@@ -17,6 +19,8 @@ use std::sync::{Arc, MutexGuard};
 use pookie_dialect::Dialect;
 
 pub(crate) use connection::Connection;
+#[cfg(feature = "async")]
+pub(crate) use native_pg::NativePool;
 pub use options::ConnectOptions;
 pub use pool::ReplicaPolicy;
 use pool::{Checkout, Database, Replica, Replicas};
@@ -278,11 +282,41 @@ impl Db {
         }
     }
 
-    /// The size of the `default` database's pool and how long an operation
-    /// waits for one of its connections.
+    /// For each database, in order: the size of its pool and how long an
+    /// operation waits for one of its connections.
     #[cfg(feature = "async")]
-    pub(crate) fn pool_limits(&self) -> (usize, std::time::Duration) {
-        self.databases[self.default.unwrap_or(0)].limits()
+    pub(crate) fn pool_limits(&self) -> Vec<(usize, std::time::Duration)> {
+        self.databases.iter().map(Database::limits).collect()
+    }
+
+    /// The index of the database `alias` names through this handle.
+    #[cfg(feature = "async")]
+    pub(crate) fn database_index(&self, alias: &str) -> Result<usize> {
+        self.index_of(alias)
+    }
+
+    /// For each database, in order: its async pool, when it is a PostgreSQL
+    /// database without replicas (reads through replicas keep to the
+    /// synchronous routing).
+    #[cfg(feature = "async")]
+    pub(crate) fn native_pools(&self) -> Result<Vec<Option<NativePool>>> {
+        self.databases
+            .iter()
+            .map(|database| {
+                if !database.replicas.list.is_empty() {
+                    return Ok(None);
+                }
+                let (size, wait) = database.limits();
+                NativePool::new(&database.options, size, wait)
+            })
+            .collect()
+    }
+
+    /// True when this handle is inside a transaction or a session on any
+    /// database: its statements then go to the pinned connection.
+    #[cfg(feature = "async")]
+    pub(crate) fn is_pinned(&self) -> bool {
+        !self.pins.is_empty()
     }
 
     /// A connection for one read of the database `alias`: on a replica when

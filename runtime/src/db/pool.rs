@@ -232,6 +232,9 @@ pub(crate) struct Database {
     waiting: AtomicUsize,
     /// The read replicas of this database (none unless given).
     pub(crate) replicas: Replicas,
+    /// What it was opened with (the async pool opens its connections so too).
+    #[cfg_attr(not(feature = "async"), allow(dead_code))]
+    pub(crate) options: ConnectOptions,
 }
 
 pub(crate) type PooledConnection = r2d2::PooledConnection<Manager>;
@@ -295,6 +298,7 @@ impl Database {
             keeps_warm: !options.pool.health_check,
             waiting: AtomicUsize::new(0),
             replicas: Replicas::default(),
+            options,
         }
     }
 

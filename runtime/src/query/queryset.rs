@@ -311,7 +311,7 @@ impl<M: Model> QuerySet<M> {
 
     /// The model's build-time select statement, when nothing was added to this
     /// query set that would change it (no filter, ordering, slice, DISTINCT or lock).
-    fn fixed_select(&self, dialect: pookie_dialect::Dialect) -> Option<&'static str> {
+    pub(crate) fn fixed_select(&self, dialect: pookie_dialect::Dialect) -> Option<&'static str> {
         let select = &self.select;
         let unordered = match &select.ordering {
             Some(terms) => terms.is_empty(),
@@ -522,6 +522,21 @@ impl<M: Model> QuerySet<M> {
         q: Q<M>,
         read: impl FnOnce(&QuerySet<M>, &Db) -> Result<Vec<T>>,
     ) -> Result<T> {
+        let (scoped, probe) = self.get_probe(q);
+        let rows = read(&probe, db)?;
+        match scoped.single_row(rows) {
+            Ok(row) => Ok(row),
+            Err(None) => Err(Error::MultipleObjectsReturned {
+                model: M::META.name,
+                count: scoped.count(db)?,
+            }),
+            Err(Some(error)) => Err(error),
+        }
+    }
+
+    /// The query sets `get(q)` reads through: every row matching `q`, and
+    /// at most `GET_READ_LIMIT` of them, unordered.
+    pub(crate) fn get_probe(&self, q: Q<M>) -> (QuerySet<M>, QuerySet<M>) {
         let scoped = self.clone().filter(q);
         let mut probe = scoped.clone();
         probe.select.ordering = Some(Vec::new());
@@ -532,21 +547,21 @@ impl<M: Model> QuerySet<M> {
         {
             probe.select.limit = Some(GET_READ_LIMIT);
         }
-        let mut rows = read(&probe, db)?;
+        (scoped, probe)
+    }
+
+    /// What `get` makes of the rows its probe read (this query set being the
+    /// scoped one): the one row, or the error — `Err(None)` when there were
+    /// too many to know how many without counting them.
+    pub(crate) fn single_row<T>(&self, mut rows: Vec<T>) -> std::result::Result<T, Option<Error>> {
         match rows.len() {
             1 => Ok(rows.remove(0)),
-            0 => Err(scoped.does_not_exist()),
-            read => {
-                let count = if (read as u64) < GET_READ_LIMIT {
-                    read as u64
-                } else {
-                    scoped.count(db)?
-                };
-                Err(Error::MultipleObjectsReturned {
-                    model: M::META.name,
-                    count,
-                })
-            }
+            0 => Err(Some(self.does_not_exist())),
+            read if (read as u64) < GET_READ_LIMIT => Err(Some(Error::MultipleObjectsReturned {
+                model: M::META.name,
+                count: read as u64,
+            })),
+            _ => Err(None),
         }
     }
 
@@ -554,23 +569,39 @@ impl<M: Model> QuerySet<M> {
     pub fn count(&self, db: &Db) -> Result<u64> {
         let mut connection = db.read_connection(self.alias(), false)?;
         let inner = self.select.counted_inner();
-        let mut builder = SqlBuilder::new(connection.dialect(), "SELECT COUNT(*) FROM ");
-        builder.push_counted(&self.select, inner.as_ref());
+        let builder = self.count_sql(connection.dialect(), inner.as_ref());
         let count =
             connection.query_first(&builder.sql, &builder.params, |row| row.get::<i64>(0))?;
         Ok(count.unwrap_or(0).max(0) as u64)
     }
 
+    /// `SELECT COUNT(*)` of the rows; `inner` is `self.select.counted_inner()`.
+    pub(crate) fn count_sql<'q>(
+        &'q self,
+        dialect: pookie_dialect::Dialect,
+        inner: Option<&'q Select>,
+    ) -> SqlBuilder<'q> {
+        let mut builder = SqlBuilder::new(dialect, "SELECT COUNT(*) FROM ");
+        builder.push_counted(&self.select, inner);
+        builder
+    }
+
     /// True when at least one row matches (cheaper than `count() > 0`).
     pub fn exists(&self, db: &Db) -> Result<bool> {
         let mut connection = db.read_connection(self.alias(), self.select.lock.is_some())?;
-        let mut probe = self.select.clone();
-        probe.ordering = Some(Vec::new());
-        probe.limit = Some(probe.limit.map_or(1, |limit| limit.min(1)));
+        let probe = self.exists_probe();
         let mut builder = SqlBuilder::new(connection.dialect(), "");
         builder.push_select(&probe, SelectList::One);
         let found = connection.query_first(&builder.sql, &builder.params, |_| Ok(()))?;
         Ok(found.is_some())
+    }
+
+    /// The select `exists` runs: unordered, one row at most.
+    pub(crate) fn exists_probe(&self) -> Select {
+        let mut probe = self.select.clone();
+        probe.ordering = Some(Vec::new());
+        probe.limit = Some(probe.limit.map_or(1, |limit| limit.min(1)));
+        probe
     }
 
     /// Sets columns on every matching row in one statement; returns how many

@@ -1,0 +1,156 @@
+//! The async PostgreSQL driver: a `deadpool-postgres` pool of `tokio-postgres`
+//! clients for a database, opened with the same settings as its synchronous
+//! pool (start-up options, TLS, timeouts, PgBouncer mode). Reads awaited
+//! outside transactions run here, without a blocking thread.
+
+use std::time::Duration;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use postgres::types::Type;
+
+use super::connection::{log_statement, start_timer};
+use super::options::{ConnectOptions, Engine};
+use crate::error::{Error, Result};
+use crate::row::Row;
+use crate::value::Param;
+
+/// A pool of async connections to one PostgreSQL database.
+pub(crate) struct NativePool {
+    pool: Pool,
+    /// Off behind PgBouncer in transaction mode (see `PgOptions`).
+    statement_cache: bool,
+    display: String,
+}
+
+impl NativePool {
+    /// The async pool of a database opened with `options`, sized as its
+    /// synchronous one; `None` for SQLite. No connection is made until the
+    /// first query.
+    pub(crate) fn new(
+        options: &ConnectOptions,
+        size: usize,
+        wait: Duration,
+    ) -> Result<Option<Self>> {
+        let Engine::Postgres(pg) = &options.engine else {
+            return Ok(None);
+        };
+        let mut config = async_config(&pg.startup_config());
+        config.ssl_mode(pg.tls.driver_mode());
+        let manager_config = ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        };
+        let manager = match pg.tls.client_config()? {
+            Some(tls) => Manager::from_config(
+                config,
+                tokio_postgres_rustls::MakeRustlsConnect::new(rustls::ClientConfig::clone(&tls)),
+                manager_config,
+            ),
+            None => Manager::from_config(config, postgres::NoTls, manager_config),
+        };
+        let pool = Pool::builder(manager)
+            .max_size(size)
+            .wait_timeout(Some(wait))
+            .create_timeout(pg.startup_config().get_connect_timeout().copied())
+            .runtime(Runtime::Tokio1)
+            .build()
+            .map_err(|error| Error::usage(format!("cannot set up the async pool: {error}")))?;
+        Ok(Some(NativePool {
+            pool,
+            statement_cache: pg.statement_cache,
+            display: options.to_string(),
+        }))
+    }
+
+    /// Runs a query and maps every row.
+    pub(crate) async fn query_map<T>(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        mut map: impl FnMut(&Row<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let client = self.pool.get().await.map_err(|error| {
+            Error::connection(
+                format!("no connection to `{}`: {error}", self.display),
+                None,
+            )
+        })?;
+        let started = start_timer();
+        let rows = if self.statement_cache {
+            let statement = client.prepare_cached(sql).await;
+            match statement {
+                Ok(statement) => {
+                    let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                        params.iter().map(|p| p as _).collect();
+                    client.query(&statement, &refs).await
+                }
+                Err(error) => Err(error),
+            }
+        } else {
+            client
+                .query_typed(
+                    sql,
+                    &params
+                        .iter()
+                        .map(|param| (param as &(dyn postgres::types::ToSql + Sync), Type::UNKNOWN))
+                        .collect::<Vec<_>>(),
+                )
+                .await
+        };
+        log_statement(sql, params, started);
+        let rows = rows?;
+        rows.iter().map(|row| map(&Row::postgres(row))).collect()
+    }
+}
+
+/// The async driver's settings, copied from the synchronous driver's.
+fn async_config(sync: &postgres::Config) -> tokio_postgres::Config {
+    let mut config = tokio_postgres::Config::new();
+    if let Some(user) = sync.get_user() {
+        config.user(user);
+    }
+    if let Some(password) = sync.get_password() {
+        config.password(password);
+    }
+    if let Some(dbname) = sync.get_dbname() {
+        config.dbname(dbname);
+    }
+    if let Some(options) = sync.get_options() {
+        config.options(options);
+    }
+    if let Some(name) = sync.get_application_name() {
+        config.application_name(name);
+    }
+    for host in sync.get_hosts() {
+        match host {
+            tokio_postgres::config::Host::Tcp(name) => config.host(name),
+            #[cfg(unix)]
+            tokio_postgres::config::Host::Unix(path) => config.host_path(path),
+        };
+    }
+    for address in sync.get_hostaddrs() {
+        config.hostaddr(*address);
+    }
+    for port in sync.get_ports() {
+        config.port(*port);
+    }
+    if let Some(timeout) = sync.get_connect_timeout() {
+        config.connect_timeout(*timeout);
+    }
+    if let Some(timeout) = sync.get_tcp_user_timeout() {
+        config.tcp_user_timeout(*timeout);
+    }
+    config
+        .keepalives(sync.get_keepalives())
+        .keepalives_idle(sync.get_keepalives_idle())
+        .target_session_attrs(sync.get_target_session_attrs())
+        .channel_binding(sync.get_channel_binding())
+        .load_balance_hosts(sync.get_load_balance_hosts())
+        .ssl_negotiation(sync.get_ssl_negotiation());
+    if let Some(interval) = sync.get_keepalives_interval() {
+        config.keepalives_interval(interval);
+    }
+    if let Some(retries) = sync.get_keepalives_retries() {
+        config.keepalives_retries(retries);
+    }
+    config
+}
