@@ -507,6 +507,19 @@ on_both_backends_async! {
                 .count(db))?;
             assert!(rows == 0 || rows == 5, "{rows} rows of attempt {attempt}");
         }
+        // Reads dropped mid-flight (on PostgreSQL, on the async driver): the
+        // next reads on those connections get their own answers.
+        let expected = observer.see(|db| Tag::objects().count(db))?;
+        for attempt in 0..40 {
+            let query = Tag::objects().order_by([tag::slug.asc()]);
+            let _ = tokio::time::timeout(Duration::from_micros(attempt * 25), query.aall(&adb)).await;
+            let probes = [
+                Tag::objects().acount(&adb).await?,
+                Tag::objects().aall(&adb).await?.len() as u64,
+                u64::from(Tag::objects().aexists(&adb).await?),
+            ];
+            assert_eq!(probes, [expected, expected, u64::from(expected > 0)]);
+        }
         // Every connection works afterwards, outside any transaction.
         let before = observer.see(|db| Tag::objects().count(db))?;
         let tasks: Vec<_> = (0..8)

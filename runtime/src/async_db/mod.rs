@@ -2,13 +2,15 @@
 //! tokio program (axum, actix-web, tonic).
 //!
 //! A query is built exactly as in a synchronous program; only running it
-//! differs. Every operation runs, whole, on tokio's blocking threads — as
-//! sqlx runs SQLite — so the executor never waits on a driver, and a future
-//! dropped half-way (a request timeout) never leaves a connection mid-query:
-//! the operation it started finishes or rolls back on its thread, and its
-//! connection goes back clean. Waiting for a free connection is asynchronous:
-//! an operation holds one of the pool's slots, awaited on a semaphore, before
-//! it takes a thread.
+//! differs. On PostgreSQL, plain reads outside transactions run natively on
+//! `tokio-postgres` (a `deadpool-postgres` pool per database). Every other
+//! operation runs, whole, on tokio's blocking threads — as sqlx runs SQLite —
+//! so the executor never waits on a driver, and a future dropped half-way (a
+//! request timeout) never leaves a connection mid-operation: the operation
+//! it started finishes or rolls back on its thread, and its connection goes
+//! back clean. Waiting for a free connection is asynchronous: blocking work
+//! holds one of its database's slots, awaited on a semaphore, before it takes
+//! a thread.
 
 mod ext;
 mod stream;
