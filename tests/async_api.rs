@@ -649,6 +649,59 @@ fn postgres_reads_outside_transactions_need_no_blocking_slot() {
     });
 }
 
+/// The async driver opens its connections with the database's TLS settings:
+/// `require` encrypts, `disable` does not (from the server's own view, read
+/// through the async driver).
+#[test]
+fn postgres_reads_on_the_async_driver_use_the_tls_settings() {
+    let Some(test_db) = support::postgres() else {
+        return;
+    };
+    let with = |setting: &str| {
+        let separator = if test_db.url().contains('?') {
+            '&'
+        } else {
+            '?'
+        };
+        format!("{}{separator}{setting}", test_db.url())
+    };
+    runtime().block_on(async {
+        let ssl_of = |adb: AsyncDb| async move {
+            let row = adb
+                .fetch_one(
+                    "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                    vec![],
+                )
+                .await
+                .expect("a read")
+                .expect("a row");
+            row.get::<bool>("ssl").expect("a boolean")
+        };
+        let plain = AsyncDb::connect(&with("sslmode=disable"))
+            .await
+            .expect("connects");
+        assert!(!ssl_of(plain).await);
+        let server_has_tls = AsyncDb::connect(&with("sslmode=disable"))
+            .await
+            .expect("connects")
+            .fetch_one("SHOW ssl", vec![])
+            .await
+            .expect("a setting")
+            .and_then(|row| row.get::<String>("ssl").ok())
+            .is_some_and(|ssl| ssl == "on");
+        assert!(
+            server_has_tls || !support::in_ci(),
+            "CI's server has TLS on (.ci/run)"
+        );
+        if server_has_tls {
+            let encrypted = AsyncDb::connect(&with("sslmode=require"))
+                .await
+                .expect("connects");
+            assert!(ssl_of(encrypted).await);
+        }
+    });
+}
+
 /// Closing a PostgreSQL connection blocks; the last handle dropped on the
 /// executor must not close them there (the driver would panic).
 #[test]

@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::db::{ConnectOptions, Db, NativePool, RawRow};
+use crate::db::{is_plain_select, ConnectOptions, Db, NativePool, RawRow, RawRowReader};
 use crate::error::{Error, Result};
 use crate::migrate::Migrations;
 use crate::value::Param;
@@ -253,6 +253,13 @@ impl AsyncDb {
         params: Vec<Param<'static>>,
     ) -> Result<Vec<RawRow>> {
         let sql = sql.into();
+        if let Some(native) = self.native_raw_reader(&sql) {
+            let sql = Dialect::Postgres.numbered_placeholders(&sql);
+            let mut reader = RawRowReader::default();
+            return native
+                .query_map(&sql, &params, |row| reader.read(row))
+                .await;
+        }
         self.run(move |db| db.fetch_all(&sql, &params)).await
     }
 
@@ -263,7 +270,22 @@ impl AsyncDb {
         params: Vec<Param<'static>>,
     ) -> Result<Option<RawRow>> {
         let sql = sql.into();
+        if let Some(native) = self.native_raw_reader(&sql) {
+            let sql = Dialect::Postgres.numbered_placeholders(&sql);
+            return native
+                .query_first(&sql, &params, |row| RawRowReader::default().read(row))
+                .await;
+        }
         self.run(move |db| db.fetch_one(&sql, &params)).await
+    }
+
+    /// The async pool for a raw statement on the `default` database: only
+    /// for a plain SELECT (anything else may write, and runs as the
+    /// synchronous API runs it).
+    fn native_raw_reader(&self, sql: &str) -> Option<&NativePool> {
+        is_plain_select(sql)
+            .then(|| self.native_reader(crate::db::DEFAULT_ALIAS))
+            .flatten()
     }
 
     /// Applies the migrations not applied yet (see [`crate::migrate()`]);

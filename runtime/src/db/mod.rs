@@ -24,6 +24,8 @@ pub(crate) use native_pg::NativePool;
 pub use options::ConnectOptions;
 pub use pool::ReplicaPolicy;
 use pool::{Checkout, Database, Replica, Replicas};
+#[cfg(feature = "async")]
+pub(crate) use raw::{is_plain_select, RawRowReader};
 pub use raw::{FromValue, On, RawRow, Value};
 pub(crate) use stream::OwnedRows;
 pub use tls::SslMode;

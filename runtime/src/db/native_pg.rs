@@ -68,6 +68,28 @@ impl NativePool {
         params: &[Param<'_>],
         mut map: impl FnMut(&Row<'_>) -> Result<T>,
     ) -> Result<Vec<T>> {
+        let rows = self.query(sql, params, None).await?;
+        rows.iter().map(|row| map(&Row::postgres(row))).collect()
+    }
+
+    /// Runs a query and maps its first row, if any; the rest are not read.
+    pub(crate) async fn query_first<T>(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        map: impl FnOnce(&Row<'_>) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let rows = self.query(sql, params, Some(1)).await?;
+        rows.first().map(|row| map(&Row::postgres(row))).transpose()
+    }
+
+    /// The rows of a query, `limit` of them at most.
+    async fn query(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        limit: Option<usize>,
+    ) -> Result<Vec<tokio_postgres::Row>> {
         let client = self.pool.get().await.map_err(|error| {
             Error::connection(
                 format!("no connection to `{}`: {error}", self.display),
@@ -75,31 +97,42 @@ impl NativePool {
             )
         })?;
         let started = start_timer();
-        let rows = if self.statement_cache {
-            let statement = client.prepare_cached(sql).await;
-            match statement {
-                Ok(statement) => {
-                    let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
-                        params.iter().map(|p| p as _).collect();
-                    client.query(&statement, &refs).await
-                }
+        let stream = if self.statement_cache {
+            match client.prepare_cached(sql).await {
+                Ok(statement) => client.query_raw(&statement, params.iter()).await,
                 Err(error) => Err(error),
             }
         } else {
+            // Behind PgBouncer in transaction mode: unnamed, in one round trip.
             client
-                .query_typed(
-                    sql,
-                    &params
-                        .iter()
-                        .map(|param| (param as &(dyn postgres::types::ToSql + Sync), Type::UNKNOWN))
-                        .collect::<Vec<_>>(),
-                )
+                .query_typed_raw(sql, params.iter().map(|param| (param, Type::UNKNOWN)))
                 .await
         };
+        let rows = match stream {
+            Ok(stream) => collect(stream, limit.unwrap_or(usize::MAX)).await,
+            Err(error) => Err(error),
+        };
         log_statement(sql, params, started);
-        let rows = rows?;
-        rows.iter().map(|row| map(&Row::postgres(row))).collect()
+        Ok(rows?)
     }
+}
+
+/// Reads up to `limit` rows of `stream`; dropping the stream then lets the
+/// connection discard the rest.
+async fn collect(
+    stream: tokio_postgres::RowStream,
+    limit: usize,
+) -> std::result::Result<Vec<tokio_postgres::Row>, tokio_postgres::Error> {
+    use futures_core::Stream;
+    let mut stream = std::pin::pin!(stream);
+    let mut rows = Vec::new();
+    while rows.len() < limit {
+        match std::future::poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
+            Some(row) => rows.push(row?),
+            None => break,
+        }
+    }
+    Ok(rows)
 }
 
 /// The async driver's settings, copied from the synchronous driver's.

@@ -282,23 +282,34 @@ impl On<'_> {
             self.db.connection(self.alias)?
         };
         let sql = connection.dialect().numbered_placeholders(sql);
-        let mut columns: Option<Arc<[String]>> = None;
-        connection.for_each_row(&sql, params, |row| {
-            let names =
-                columns.get_or_insert_with(|| (0..row.len()).map(|i| row.column_name(i)).collect());
-            let values = (0..row.len())
-                .map(|index| {
-                    row.raw_value(index, sqlite_value, postgres_value)
-                        .map_err(|message| Error::Decode {
-                            column: row.column_name(index),
-                            message,
-                        })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            Ok(keep_going(RawRow {
-                columns: Arc::clone(names),
-                values,
-            }))
+        let mut reader = RawRowReader::default();
+        connection.for_each_row(&sql, params, |row| Ok(keep_going(reader.read(row)?)))
+    }
+}
+
+/// Turns the rows of one query into [`RawRow`]s sharing one list of column names.
+#[derive(Default)]
+pub(crate) struct RawRowReader {
+    columns: Option<Arc<[String]>>,
+}
+
+impl RawRowReader {
+    pub(crate) fn read(&mut self, row: &crate::row::Row<'_>) -> Result<RawRow> {
+        let names = self
+            .columns
+            .get_or_insert_with(|| (0..row.len()).map(|i| row.column_name(i)).collect());
+        let values = (0..row.len())
+            .map(|index| {
+                row.raw_value(index, sqlite_value, postgres_value)
+                    .map_err(|message| Error::Decode {
+                        column: row.column_name(index),
+                        message,
+                    })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(RawRow {
+            columns: Arc::clone(names),
+            values,
         })
     }
 }
@@ -332,7 +343,7 @@ impl Db {
 /// True for a statement that only reads: it starts with SELECT and locks no
 /// rows. Such raw queries may go to a replica; anything else (a CTE, a
 /// `SELECT … FOR UPDATE`, an `INSERT … RETURNING`) runs on the primary.
-fn is_plain_select(sql: &str) -> bool {
+pub(crate) fn is_plain_select(sql: &str) -> bool {
     let text = sql.trim_start();
     let starts_with_select = text
         .get(..6)
