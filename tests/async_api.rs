@@ -184,6 +184,19 @@ on_both_backends_async! {
         reread.arefresh_from_db(&adb).await?;
         assert_eq!(reread.view_count, 7);
 
+        // Checked before the INSERT, as by full_clean: a taken unique value,
+        // a malformed address; nothing is written.
+        let taken = NewAuthor::new().name("Again").email("grace@blog.ug").asave(&adb).await;
+        assert!(matches!(&taken, Err(Error::Validation(e)) if e.field() == Some("email")), "{taken:?}");
+        let malformed = NewAuthor::new().name("X").email("not an address").asave(&adb).await;
+        assert!(matches!(&malformed, Err(Error::Validation(_))), "{malformed:?}");
+        // What only the database sees: a post of an author that does not exist.
+        let orphan = Post::objects()
+            .acreate(&adb, NewPost::new().title("t").slug("orphan").body("b").author_id(999_999))
+            .await;
+        assert!(matches!(&orphan, Err(Error::Integrity { .. })), "{orphan:?}");
+        assert_eq!(Author::objects().acount(&adb).await?, 2);
+
         let missing = Post::objects().aget(&adb, post::slug.eq("nope")).await;
         assert!(matches!(missing, Err(Error::DoesNotExist { .. })), "{missing:?}");
         assert!(Post::objects().aget_or_none(&adb, post::slug.eq("nope")).await?.is_none());

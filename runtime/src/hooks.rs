@@ -62,6 +62,10 @@ pub struct HookFns<M> {
     pub pre_delete: fn(&M, &Db) -> Result<()>,
     /// [`Hooks::post_delete`].
     pub post_delete: fn(&M, &Db) -> Result<()>,
+    /// True when the model implements [`Hooks`]: its hooks are then user
+    /// code taking a synchronous [`Db`], which the awaited API runs on a
+    /// blocking thread.
+    pub user_defined: bool,
 }
 
 impl<M> HookFns<M> {
@@ -72,6 +76,7 @@ impl<M> HookFns<M> {
             post_save: |_, _, _| Ok(()),
             pre_delete: |_, _| Ok(()),
             post_delete: |_, _| Ok(()),
+            user_defined: false,
         }
     }
 }
@@ -84,6 +89,7 @@ impl<M: Hooks> HookFns<M> {
             post_save: M::post_save,
             pre_delete: M::pre_delete,
             post_delete: M::post_delete,
+            user_defined: true,
         }
     }
 }

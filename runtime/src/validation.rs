@@ -119,6 +119,15 @@ impl ValidationError {
         self.errors.is_empty()
     }
 
+    /// `Ok` when nothing failed, else this error, naming the model `M`.
+    pub(crate) fn into_result<M: Model>(mut self) -> Result<()> {
+        if self.is_empty() {
+            return Ok(());
+        }
+        self.model = Some(M::META.name);
+        Err(Error::Validation(self))
+    }
+
     /// The model whose instance failed, when known.
     pub fn model(&self) -> Option<&'static str> {
         self.model
@@ -192,12 +201,7 @@ pub fn full_clean<M: Model>(object: &M, db: &Db, adding: bool) -> Result<()> {
         Err(other) => return Err(other),
     }
     check_unique(object, db, adding, &mut errors)?;
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        errors.model = Some(M::META.name);
-        Err(Error::Validation(errors))
-    }
+    errors.into_result::<M>()
 }
 
 /// Checks the unique sets of `object` against its database only (PookieDB's
@@ -223,34 +227,78 @@ fn check_unique<M: Model>(
         return Ok(());
     }
     let mut connection = db.connection(M::META.db_alias)?;
-    let dialect = connection.dialect().index();
-    let mut params = Vec::new();
-    for (index, set) in M::UNIQUE.iter().enumerate() {
-        if set.fields.iter().any(|field| errors.has_field(field)) {
+    for lookup in unique_lookups(object, connection.dialect(), adding) {
+        if lookup.is_settled(errors) {
             continue;
         }
-        params.clear();
+        if connection
+            .query_first(lookup.sql, &lookup.params, |_| Ok(()))?
+            .is_some()
+        {
+            lookup.taken(errors);
+        }
+    }
+    Ok(())
+}
+
+/// One unique set of an instance to look for in the database.
+pub(crate) struct UniqueLookup<'a, M> {
+    set: usize,
+    /// `SELECT 1 … LIMIT 1`: a row means the values are taken.
+    pub(crate) sql: &'static str,
+    pub(crate) params: Vec<Param<'a>>,
+    model: std::marker::PhantomData<fn() -> M>,
+}
+
+impl<M: Model> UniqueLookup<'_, M> {
+    /// True when a field of the set is in error already: no need to look.
+    pub(crate) fn is_settled(&self, errors: &ValidationError) -> bool {
+        M::UNIQUE[self.set]
+            .fields
+            .iter()
+            .any(|field| errors.has_field(field))
+    }
+
+    /// Records that another row holds the set's values.
+    pub(crate) fn taken(&self, errors: &mut ValidationError) {
+        let fields = M::UNIQUE[self.set].fields;
+        let message = unique_message(&M::META, fields);
+        match fields {
+            [field] => errors.add(Some(*field), message),
+            _ => errors.add(None::<&'static str>, message),
+        }
+    }
+}
+
+/// The unique sets of `object` to look up, in order; a set holding a NULL
+/// is left out (SQL's UNIQUE lets any number of rows hold NULL). Unless
+/// `adding`, its own row does not count.
+pub(crate) fn unique_lookups<M: Model>(
+    object: &M,
+    dialect: crate::Dialect,
+    adding: bool,
+) -> Vec<UniqueLookup<'_, M>> {
+    let mut lookups = Vec::new();
+    for (index, set) in M::UNIQUE.iter().enumerate() {
+        let mut params = Vec::new();
         object.push_unique_params(index, &mut params);
-        // SQL's UNIQUE lets any number of rows hold NULL.
         if params.contains(&Param::Null) {
             continue;
         }
         let sql = if adding {
-            set.exists[dialect]
+            set.exists[dialect.index()]
         } else {
             object.push_pk_params(&mut params);
-            set.exists_other[dialect]
+            set.exists_other[dialect.index()]
         };
-        let taken = connection.query_first(sql, &params, |_| Ok(()))?.is_some();
-        if taken {
-            let message = unique_message(&M::META, set.fields);
-            match set.fields {
-                [field] => errors.add(Some(*field), message),
-                _ => errors.add(None::<&'static str>, message),
-            }
-        }
+        lookups.push(UniqueLookup {
+            set: index,
+            sql,
+            params,
+            model: std::marker::PhantomData,
+        });
     }
-    Ok(())
+    lookups
 }
 
 /// PookieDB's message for a taken unique set, in verbose names:

@@ -8,11 +8,13 @@ use std::future::Future;
 
 use super::{AsyncDb, ModelStream};
 use crate::db::Db;
+use crate::db::NativePool;
 use crate::error::{Error, Result};
 use crate::model::{Insert, Model};
 use crate::query::compile::SqlBuilder;
 use crate::query::select::SelectList;
 use crate::query::{Assignment, Page, Paginator, Projection, QuerySet, ValuesQuery, Q};
+use crate::validation::{unique_lookups, ValidationError};
 use crate::Dialect;
 
 /// Query sets awaited (the synchronous method of the same name without the `a`).
@@ -129,6 +131,16 @@ impl<M: Model> QuerySet<M> {
     where
         F: Insert<Model = M> + Send + 'static,
     {
+        // A model with hooks runs them, synchronous user code, on a blocking thread.
+        if !M::hooks().user_defined {
+            let writer = adb.native_reader(self.alias());
+            let checker = adb.native_reader(M::META.db_alias);
+            if let (Some(writer), Some(checker)) = (writer, checker) {
+                let mut object = form.into_model(crate::ops::now_for::<M>());
+                object.loaded_mut().set_db_alias(self.remembered_db());
+                return insert_natively(writer, checker, object).await;
+            }
+        }
         let query = self.clone();
         adb.run(move |db| query.create(db, form)).await
     }
@@ -190,6 +202,49 @@ impl<M: Model> QuerySet<M> {
     pub fn astream(&self, adb: &AsyncDb) -> ModelStream<M> {
         adb.stream(self.clone())
     }
+}
+
+/// `ops::insert` on the async driver, for a model without hooks: the
+/// instance's checks (`full_clean`: its fields, then its unique sets looked up
+/// through `checker`), then the INSERT through `writer`, storing the key the
+/// database assigned.
+async fn insert_natively<M: Model>(
+    writer: &NativePool,
+    checker: &NativePool,
+    mut object: M,
+) -> Result<M> {
+    let mut errors = ValidationError::empty();
+    object.clean_fields(&mut errors);
+    for lookup in unique_lookups(&object, Dialect::Postgres, true) {
+        if lookup.is_settled(&errors) {
+            continue;
+        }
+        let found = checker
+            .query_first(lookup.sql, &lookup.params, |_| Ok(()))
+            .await?;
+        if found.is_some() {
+            lookup.taken(&mut errors);
+        }
+    }
+    errors.into_result::<M>()?;
+    let sql = M::SQL[Dialect::Postgres.index()].insert;
+    let key = {
+        let mut params = Vec::with_capacity(M::META.columns.len());
+        object.push_insert_params(&mut params);
+        if M::META.auto_pk {
+            writer
+                .query_first(sql, &params, |row| row.get::<i64>(0))
+                .await?
+        } else {
+            writer.query_map(sql, &params, |_| Ok(())).await?;
+            None
+        }
+    };
+    if M::META.auto_pk {
+        let key = key.ok_or_else(|| Error::usage("the INSERT returned no key"))?;
+        object.set_auto_pk(key)?;
+    }
+    Ok(object)
 }
 
 /// Projections awaited.
