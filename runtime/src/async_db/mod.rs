@@ -2,8 +2,9 @@
 //! tokio program (axum, actix-web, tonic).
 //!
 //! A query is built exactly as in a synchronous program; only running it
-//! differs. On PostgreSQL, plain reads outside transactions run natively on
-//! `tokio-postgres` (a `deadpool-postgres` pool per database). Every other
+//! differs. On PostgreSQL, plain reads and hook-less inserts outside
+//! transactions run natively on `tokio-postgres` (a `deadpool-postgres` pool
+//! per database). Every other
 //! operation runs, whole, on tokio's blocking threads — as sqlx runs SQLite —
 //! so the executor never waits on a driver, and a future dropped half-way (a
 //! request timeout) never leaves a connection mid-operation: the operation
