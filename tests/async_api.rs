@@ -572,20 +572,7 @@ fn a_pool_that_stays_busy_is_an_error_after_the_checkout_timeout() {
             folder.path().join("busy.sqlite3").display()
         );
         let adb = AsyncDb::connect(&url).await.expect("connects");
-        let holder = adb.clone();
-        let (started, wait) = tokio::sync::oneshot::channel::<()>();
-        let release = Arc::new(tokio::sync::Notify::new());
-        let released = Arc::clone(&release);
-        let held = tokio::spawn(async move {
-            holder
-                .transaction(|_tx| async move {
-                    let _ = started.send(());
-                    released.notified().await;
-                    pookie::Result::Ok(())
-                })
-                .await
-        });
-        wait.await.expect("the transaction started");
+        let (release, held) = hold_a_transaction(&adb, None).await;
         let error = adb
             .fetch_one("SELECT 1 AS one", vec![])
             .await
@@ -604,6 +591,36 @@ fn a_pool_that_stays_busy_is_an_error_after_the_checkout_timeout() {
     });
 }
 
+/// Opens a transaction on `adb` in a task of its own (inserting the tag
+/// `slug` in it, when given) and returns once it is open; it commits when the
+/// returned `Notify` is notified, and the task then ends.
+async fn hold_a_transaction(
+    adb: &AsyncDb,
+    slug: Option<&'static str>,
+) -> (
+    Arc<tokio::sync::Notify>,
+    tokio::task::JoinHandle<pookie::Result<()>>,
+) {
+    let holder = adb.clone();
+    let (started, wait) = tokio::sync::oneshot::channel::<()>();
+    let release = Arc::new(tokio::sync::Notify::new());
+    let released = Arc::clone(&release);
+    let held = tokio::spawn(async move {
+        holder
+            .transaction(|tx| async move {
+                if let Some(slug) = slug {
+                    NewTag::new().name(slug).slug(slug).asave(&tx).await?;
+                }
+                let _ = started.send(());
+                released.notified().await;
+                Ok(())
+            })
+            .await
+    });
+    wait.await.expect("the transaction started");
+    (release, held)
+}
+
 /// On PostgreSQL, reads outside transactions run on the async driver: they
 /// need no blocking thread, nor one of the slots the blocking work shares.
 #[test]
@@ -620,21 +637,7 @@ fn postgres_reads_outside_transactions_need_no_blocking_slot() {
             .asave(&adb)
             .await
             .expect("a tag");
-        let holder = adb.clone();
-        let (started, wait) = tokio::sync::oneshot::channel::<()>();
-        let release = Arc::new(tokio::sync::Notify::new());
-        let released = Arc::clone(&release);
-        let held = tokio::spawn(async move {
-            holder
-                .transaction(|tx| async move {
-                    NewTag::new().name("Go").slug("go").asave(&tx).await?;
-                    let _ = started.send(());
-                    released.notified().await;
-                    pookie::Result::Ok(())
-                })
-                .await
-        });
-        wait.await.expect("the transaction started");
+        let (release, held) = hold_a_transaction(&adb, Some("go")).await;
         // The one slot is the transaction's; these reads do not wait for it,
         // and do not see its uncommitted row.
         assert_eq!(Tag::objects().acount(&adb).await.expect("a count"), 1);

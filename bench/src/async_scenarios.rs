@@ -92,6 +92,28 @@ struct Bench {
 }
 
 impl Bench {
+    /// The three sides: hand-written, Pookie, and Pookie through `run`.
+    fn new(
+        runtime: Runtime,
+        raw: AsyncRawContender,
+        pookie: PookieAsyncContender,
+        admins: Vec<Admin>,
+        dialect: Dialect,
+    ) -> Self {
+        Bench {
+            runtime,
+            sides: vec![
+                Side::Raw(raw),
+                Side::Pookie(pookie.clone()),
+                Side::PookieRun(pookie),
+            ],
+            admins,
+            dialect,
+        }
+    }
+}
+
+impl Bench {
     /// Drops and recreates the tables of every side, with `users` users
     /// (and, on PostgreSQL, their statistics, so that no plan depends on
     /// when autovacuum gets to the new table).
@@ -167,16 +189,7 @@ pub fn run(postgres: Option<&str>, sqlite: bool, rounds: usize, only: Option<&st
         let raw = AsyncRawContender::sqlite(&files[0], POOL_SIZE as u32);
         let pookie_url = format!("sqlite:///{}?pool_max_size={POOL_SIZE}", files[1].display());
         let pookie = runtime.block_on(PookieAsyncContender::connect(&pookie_url));
-        let mut bench = Bench {
-            runtime,
-            sides: vec![
-                Side::Raw(raw),
-                Side::Pookie(pookie.clone()),
-                Side::PookieRun(pookie),
-            ],
-            admins,
-            dialect: Dialect::Sqlite,
-        };
+        let mut bench = Bench::new(runtime, raw, pookie, admins, Dialect::Sqlite);
         run_scenarios("SQLite (temporary file)", &mut bench, rounds, only);
         drop(bench);
         for file in &files {
@@ -209,16 +222,7 @@ pub fn run(postgres: Option<&str>, sqlite: bool, rounds: usize, only: Option<&st
         let raw = AsyncRawContender::postgres(&urls[0], POOL_SIZE);
         let pookie_url = format!("{}&pool_max_size={POOL_SIZE}", urls[1]);
         let pookie = runtime.block_on(PookieAsyncContender::connect(&pookie_url));
-        let mut bench = Bench {
-            runtime,
-            sides: vec![
-                Side::Raw(raw),
-                Side::Pookie(pookie.clone()),
-                Side::PookieRun(pookie),
-            ],
-            admins,
-            dialect: Dialect::Postgres,
-        };
+        let mut bench = Bench::new(runtime, raw, pookie, admins, Dialect::Postgres);
         run_scenarios("PostgreSQL (local server)", &mut bench, rounds, only);
         drop(bench);
         // Leave nothing behind on the server.
