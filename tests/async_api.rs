@@ -180,6 +180,20 @@ on_both_backends_async! {
         intro.asave(&adb).await?;
         let mut reread = Post::objects().aget(&adb, post::slug.eq("intro")).await?;
         assert_eq!(reread.view_count, 101);
+        // Saving checks the instance first, its own row excepted; a row that
+        // is gone is an error, not an insert.
+        let before = reread.updated_at;
+        reread.asave(&adb).await?;
+        assert!(reread.updated_at >= before);
+        let mut clash = reread.clone();
+        clash.slug = "typed".to_owned();
+        let refused = clash.asave(&adb).await;
+        assert!(matches!(&refused, Err(Error::Validation(_))), "{refused:?}");
+        let mut gone = reread.clone();
+        gone.id = 999_999;
+        gone.slug = "nowhere".to_owned();
+        let missing_row = gone.asave(&adb).await;
+        assert!(matches!(&missing_row, Err(Error::DoesNotExist { .. })), "{missing_row:?}");
         observer.see(|db| db.execute("UPDATE posts SET view_count = 7 WHERE slug = 'intro'", &[]))?;
         reread.arefresh_from_db(&adb).await?;
         assert_eq!(reread.view_count, 7);

@@ -155,16 +155,21 @@ pub fn save<M: Model>(db: &Db, object: &mut M) -> Result<()> {
         connection.execute(sql.update_by_pk, &params)?
     };
     if changed == 0 {
-        return Err(Error::does_not_exist(
-            M::META.name,
-            format!(
-                "{}; save() updates an existing row, use objects().create() to insert one",
-                M::META.pk_columns.join(", ")
-            ),
-            pk_filter(object),
-        ));
+        return Err(row_to_save_is_gone(object));
     }
     (hooks.post_save)(object, db, false)
+}
+
+/// `save`'s error when no row has the instance's key.
+pub(crate) fn row_to_save_is_gone<M: Model>(object: &M) -> Error {
+    Error::does_not_exist(
+        M::META.name,
+        format!(
+            "{}; save() updates an existing row, use objects().create() to insert one",
+            M::META.pk_columns.join(", ")
+        ),
+        pk_filter(object),
+    )
 }
 
 /// Deletes the row of `object`, between its `pre_delete` and `post_delete` hooks.

@@ -115,8 +115,16 @@ impl<M: Model> QuerySet<M> {
         adb: &AsyncDb,
         assignments: impl IntoIterator<Item = Assignment<M>>,
     ) -> Result<u64> {
-        let query = self.clone();
         let assignments: Vec<Assignment<M>> = assignments.into_iter().collect();
+        if assignments.is_empty() {
+            return Ok(0);
+        }
+        if let Some(native) = adb.native_reader(self.alias()) {
+            let mut builder = SqlBuilder::new(Dialect::Postgres, "");
+            self.push_update(&mut builder, &assignments);
+            return native.execute(&builder.sql, &builder.params).await;
+        }
+        let query = self.clone();
         adb.run(move |db| query.update(db, assignments)).await
     }
 
@@ -204,18 +212,17 @@ impl<M: Model> QuerySet<M> {
     }
 }
 
-/// `ops::insert` on the async driver, for a model without hooks: the
-/// instance's checks (`full_clean`: its fields, then its unique sets looked up
-/// through `checker`), then the INSERT through `writer`, storing the key the
-/// database assigned.
-async fn insert_natively<M: Model>(
-    writer: &NativePool,
+/// `full_clean` on the async driver, for a model without hooks: the
+/// instance's field checks, then its unique sets looked up through `checker`
+/// (its own row excluded unless `adding`).
+async fn full_clean_natively<M: Model>(
+    object: &M,
     checker: &NativePool,
-    mut object: M,
-) -> Result<M> {
+    adding: bool,
+) -> Result<()> {
     let mut errors = ValidationError::empty();
     object.clean_fields(&mut errors);
-    for lookup in unique_lookups(&object, Dialect::Postgres, true) {
+    for lookup in unique_lookups(object, Dialect::Postgres, adding) {
         if lookup.is_settled(&errors) {
             continue;
         }
@@ -226,7 +233,17 @@ async fn insert_natively<M: Model>(
             lookup.taken(&mut errors);
         }
     }
-    errors.into_result::<M>()?;
+    errors.into_result::<M>()
+}
+
+/// `ops::insert` on the async driver, for a model without hooks: its checks,
+/// then the INSERT through `writer`, storing the key the database assigned.
+async fn insert_natively<M: Model>(
+    writer: &NativePool,
+    checker: &NativePool,
+    mut object: M,
+) -> Result<M> {
+    full_clean_natively(&object, checker, true).await?;
     let sql = M::SQL[Dialect::Postgres.index()].insert;
     let key = {
         let mut params = Vec::with_capacity(M::META.columns.len());
@@ -236,7 +253,7 @@ async fn insert_natively<M: Model>(
                 .query_first(sql, &params, |row| row.get::<i64>(0))
                 .await?
         } else {
-            writer.query_map(sql, &params, |_| Ok(())).await?;
+            writer.execute(sql, &params).await?;
             None
         }
     };
@@ -245,6 +262,30 @@ async fn insert_natively<M: Model>(
         object.set_auto_pk(key)?;
     }
     Ok(object)
+}
+
+/// `ops::save` on the async driver, for a model without hooks: its checks,
+/// `auto_now` fields set, then the UPDATE by key through `writer`.
+async fn save_natively<M: Model>(
+    writer: &NativePool,
+    checker: &NativePool,
+    object: &mut M,
+) -> Result<()> {
+    full_clean_natively(object, checker, false).await?;
+    object.touch_auto_now(crate::ops::now_for::<M>());
+    let sql = M::SQL[Dialect::Postgres.index()].update_by_pk;
+    if sql.is_empty() {
+        return Ok(());
+    }
+    let changed = {
+        let mut params = Vec::with_capacity(M::META.columns.len());
+        object.push_update_params(&mut params);
+        writer.execute(sql, &params).await?
+    };
+    if changed == 0 {
+        return Err(crate::ops::row_to_save_is_gone(object));
+    }
+    Ok(())
 }
 
 /// Projections awaited.
@@ -294,6 +335,13 @@ pub trait AsyncModel: Model {
 
 impl<M: Model> AsyncModel for M {
     async fn asave(&mut self, adb: &AsyncDb) -> Result<()> {
+        if !M::hooks().user_defined {
+            let writer = adb.native_reader(crate::ops::alias_of(self));
+            let checker = adb.native_reader(M::META.db_alias);
+            if let (Some(writer), Some(checker)) = (writer, checker) {
+                return save_natively(writer, checker, self).await;
+            }
+        }
         let mut object = self.clone();
         *self = adb
             .run(move |db| crate::ops::save(db, &mut object).map(|()| object))

@@ -39,8 +39,8 @@ impl<M> futures_core::Stream for ModelStream<M> {
 }
 
 impl AsyncDb {
-    /// Streams the rows of `query` (see [`QuerySet::iterator`]: a
-    /// server-side cursor on PostgreSQL, a stepped statement on SQLite).
+    /// Streams the rows of `query` (see [`QuerySet::iterator`]: rows read
+    /// from the open statement as they are asked for, on a blocking thread).
     /// Must be called inside a tokio runtime.
     pub fn stream<M: Model>(&self, query: QuerySet<M>) -> ModelStream<M> {
         let (sender, rows) = mpsc::channel(READ_AHEAD);

@@ -68,7 +68,7 @@ impl NativePool {
         params: &[Param<'_>],
         mut map: impl FnMut(&Row<'_>) -> Result<T>,
     ) -> Result<Vec<T>> {
-        let rows = self.query(sql, params, None).await?;
+        let (rows, _) = self.run(sql, params, usize::MAX).await?;
         rows.iter().map(|row| map(&Row::postgres(row))).collect()
     }
 
@@ -79,17 +79,24 @@ impl NativePool {
         params: &[Param<'_>],
         map: impl FnOnce(&Row<'_>) -> Result<T>,
     ) -> Result<Option<T>> {
-        let rows = self.query(sql, params, Some(1)).await?;
+        let (rows, _) = self.run(sql, params, 1).await?;
         rows.first().map(|row| map(&Row::postgres(row))).transpose()
     }
 
-    /// The rows of a query, `limit` of them at most.
-    async fn query(
+    /// Runs a statement that returns no rows; the number of rows changed.
+    pub(crate) async fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
+        let (_, changed) = self.run(sql, params, usize::MAX).await?;
+        Ok(changed.unwrap_or(0))
+    }
+
+    /// The rows of a statement, `limit` of them at most, and the number of
+    /// rows it changed (known once every row was read).
+    async fn run(
         &self,
         sql: &str,
         params: &[Param<'_>],
-        limit: Option<usize>,
-    ) -> Result<Vec<tokio_postgres::Row>> {
+        limit: usize,
+    ) -> Result<(Vec<tokio_postgres::Row>, Option<u64>)> {
         let client = self.pool.get().await.map_err(|error| {
             Error::connection(
                 format!("no connection to `{}`: {error}", self.display),
@@ -108,31 +115,32 @@ impl NativePool {
                 .query_typed_raw(sql, params.iter().map(|param| (param, Type::UNKNOWN)))
                 .await
         };
-        let rows = match stream {
-            Ok(stream) => collect(stream, limit.unwrap_or(usize::MAX)).await,
+        let outcome = match stream {
+            Ok(stream) => collect(stream, limit).await,
             Err(error) => Err(error),
         };
         log_statement(sql, params, started);
-        Ok(rows?)
+        Ok(outcome?)
     }
 }
 
-/// Reads up to `limit` rows of `stream`; dropping the stream then lets the
-/// connection discard the rest.
+/// Reads up to `limit` rows of `stream`, and the number of rows the
+/// statement changed when it read them all; dropping the stream early lets
+/// the connection discard the rest.
 async fn collect(
     stream: tokio_postgres::RowStream,
     limit: usize,
-) -> std::result::Result<Vec<tokio_postgres::Row>, tokio_postgres::Error> {
+) -> std::result::Result<(Vec<tokio_postgres::Row>, Option<u64>), tokio_postgres::Error> {
     use futures_core::Stream;
     let mut stream = std::pin::pin!(stream);
     let mut rows = Vec::new();
     while rows.len() < limit {
         match std::future::poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
             Some(row) => rows.push(row?),
-            None => break,
+            None => return Ok((rows, stream.rows_affected())),
         }
     }
-    Ok(rows)
+    Ok((rows, None))
 }
 
 /// The async driver's settings, copied from the synchronous driver's.
