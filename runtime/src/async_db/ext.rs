@@ -1,8 +1,10 @@
 //! The awaited forms of the synchronous API (djanorm's `a*` methods): a
-//! query set's terminal methods, a model instance's, an insert form's. Each
-//! runs the synchronous method, unchanged, through [`AsyncDb::run`]; the
-//! query set, instance or form is copied into the operation, so the future
-//! borrows nothing and is `Send`.
+//! query set's terminal methods, a model instance's, an insert form's. On
+//! PostgreSQL outside transactions the common ones run on the async driver
+//! with the synchronous method's SQL; the others — and every method on
+//! SQLite — run the synchronous method, unchanged, through
+//! [`AsyncDb::run`], on a copy of the query set, instance or form. Every
+//! future is `Send`.
 
 use std::future::Future;
 
